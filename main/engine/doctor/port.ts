@@ -1,0 +1,48 @@
+// What the supervisor needs from the doctor (Level 3), and what the doctor needs from the engine.
+// The supervisor owns the incident's lifecycle; the doctor adds events and fields to it and returns
+// an outcome; the supervisor closes the incident with that outcome.
+import type { DoctorLive, DoctorPhase, GatewayCheck, Result } from '../../../preload/contract.js';
+import type { LiveTerminal } from '../engine-api.js';
+import type { IncidentHandle } from '../incidents/store.js';
+import type { Settings } from '../settings/schema.js';
+
+export interface DoctorRequest {
+  incident: IncidentHandle;
+  /** Settings with paths resolved (no `~`). */
+  settings: Settings;
+  /** One probe of the gateway, as the supervisor does it (healthz → startupz/readyz). */
+  check: () => Promise<GatewayCheck>;
+  /** The failed checks that led here, oldest first (for the context file). */
+  recentFailures: GatewayCheck[];
+  /** Aborted when the user stops the doctor or ClawMedic shuts down. */
+  signal: AbortSignal;
+  /** Progress for UIs and notifications; the engine turns it into a `doctor` EngineEvent. */
+  emit: (phase: DoctorPhase, detail: string) => void;
+}
+
+export interface DoctorOutcome {
+  outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled';
+  /** 'human' when a person took over the keyboard before the gateway came back. */
+  resolvedBy: 'doctor' | 'human' | null;
+  agent: string | null;
+  /** One line for the incident timeline and notifications. */
+  detail: string;
+  /** True when the doctor did not run at all because another session holds the lock. */
+  busy?: boolean;
+}
+
+export interface DoctorPort {
+  run(req: DoctorRequest): Promise<DoctorOutcome>;
+  current(): DoctorLive | null;
+  terminal: LiveTerminal;
+  takeOver(): Promise<Result>;
+  handBack(): Promise<Result>;
+  input(data: string): boolean;
+  resize(cols: number, rows: number): void;
+  /** At start-up: kill sessions a crashed run left on our tmux socket, clear a stale lock. Returns what it did. */
+  cleanupOrphans(): Promise<string[]>;
+  /** The built-in recovery brief template (used when doctor.promptTemplate is empty). */
+  defaultTemplate(): string;
+  /** Renders a template with example values, for the settings preview. */
+  preview(template: string, settings: Settings): Result<string>;
+}

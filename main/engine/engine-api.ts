@@ -1,0 +1,55 @@
+// The engine's public surface, as the adapters (CLI, Electron shell, dashboard) see it.
+// Adapters depend on this interface, not on the Engine class, so they can be tested with fakes.
+import type {
+  EngineEvent,
+  GatewayCheck,
+  Incident,
+  IncidentDetail,
+  Result,
+  SettingsView,
+  StatusSnapshot,
+  TerminalChunk,
+} from '../../preload/contract.js';
+
+export interface LiveTerminal {
+  /**
+   * Replays what the current (or last) doctor session printed so far, then streams live output.
+   * Flow control: the subscriber must ack() characters it has rendered; above a high watermark of
+   * unacked characters the stream pauses the PTY, below a low watermark it resumes.
+   */
+  subscribe(listener: (chunk: TerminalChunk) => void): TerminalSubscription;
+}
+
+export interface TerminalSubscription {
+  ack(chars: number): void;
+  /** Forgets this subscriber's unacked count (a closed window must never stall the stream). */
+  close(): void;
+}
+
+export interface EngineApi {
+  on(listener: (event: EngineEvent) => void): () => void;
+  status(): StatusSnapshot;
+  checkNow(): Promise<GatewayCheck>;
+  restartNow(): Promise<Result>;
+  startDoctor(): Promise<Result>;
+  stopDoctor(): Promise<Result>;
+  /** null = until resumed. */
+  pause(minutes: number | null): void;
+  resume(): void;
+  /** Power events from the OS: sleep is never counted as downtime. */
+  notifySuspend(): void;
+  notifyResume(): void;
+  listIncidents(): Promise<Incident[]>;
+  getIncident(id: string): Promise<IncidentDetail | null>;
+  getSettings(): Promise<SettingsView>;
+  saveSettings(settings: unknown): Promise<Result>;
+  previewBrief(template: string): Promise<Result<string>>;
+  testNotification(channel: string): Promise<Result>;
+  terminal: LiveTerminal;
+  takeOver(): Promise<Result>;
+  handBack(): Promise<Result>;
+  /** Refused (returns false) unless a human has taken over. */
+  terminalInput(data: string): boolean;
+  terminalResize(cols: number, rows: number): void;
+  stop(reason: string): Promise<void>;
+}

@@ -1,0 +1,308 @@
+// The engine: settings, incident history, the supervisor (Levels 1-2), the doctor (Level 3) and the
+// notifiers (Level 4) wired together behind EngineApi. Plain Node: the CLI, the Electron shell and
+// the dashboard are adapters over this.
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import type {
+  EngineEvent,
+  GatewayCheck,
+  Incident,
+  IncidentDetail,
+  Result,
+  SettingsView,
+  StatusSnapshot,
+} from '../../preload/contract.js';
+import { systemClock, type Clock } from './clock.js';
+import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
+import { TEMPLATE_VARIABLES } from './doctor/template.js';
+import type { EngineApi, LiveTerminal } from './engine-api.js';
+import { EventBus } from './events.js';
+import { ensurePrivateDir } from './fsutil.js';
+import { IncidentStore } from './incidents/store.js';
+import { readIncidentDetail } from './incidents/detail.js';
+import { checkGateway } from './probe.js';
+import { RateHistory } from './rate-history.js';
+import { killAllSteps, runStep } from './restart.js';
+import {
+  loadSettings,
+  resolvePaths,
+  saveSettings as writeSettings,
+  SettingsError,
+  validateSettings,
+  type SettingsProblem,
+} from './settings/index.js';
+import type { Settings } from './settings/schema.js';
+import { Supervisor } from './supervisor.js';
+
+/** Editors save in bursts (truncate, write, rename): wait 200 ms for the file to settle before reloading. */
+const SETTINGS_RELOAD_DEBOUNCE_MS = 200;
+
+export interface EngineOptions {
+  settingsFile: string;
+  clock?: Clock;
+  /** Builds the doctor once settings are known (null: no Level 3). */
+  doctorFactory?: (ctx: { dataDir: string; clock: Clock }) => DoctorPort | null;
+  /** Environment for restart steps (tests put the stand-in `openclaw` first on PATH). */
+  env?: NodeJS.ProcessEnv;
+  /** 'throw' (CLI: bad config is exit 2) or 'defaults' (app: keep running and tell the user). */
+  onInvalidSettings?: 'throw' | 'defaults';
+  /** Reload settings when the file changes (long-running watchers). */
+  watchSettings?: boolean;
+}
+
+const noTerminal: LiveTerminal = {
+  subscribe(listener) {
+    listener({ kind: 'end', data: '', sessionName: null });
+    return { ack() {}, close() {} };
+  },
+};
+
+export class Engine implements EngineApi {
+  readonly bus = new EventBus();
+  readonly clock: Clock;
+  readonly settingsFile: string;
+  private raw!: Settings;
+  private resolved!: Settings;
+  private problems: SettingsProblem[] = [];
+  private supervisor!: Supervisor;
+  private doctor: DoctorPort | null = null;
+  incidents!: IncidentStore;
+  private watcher: FSWatcher | null = null;
+  private reloadTimer: NodeJS.Timeout | null = null;
+  private started = false;
+
+  private constructor(private readonly opts: EngineOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.settingsFile = opts.settingsFile;
+  }
+
+  static async create(opts: EngineOptions): Promise<Engine> {
+    const e = new Engine(opts);
+    await e.init();
+    return e;
+  }
+
+  private async init(): Promise<void> {
+    try {
+      this.raw = (await loadSettings(this.settingsFile)).settings;
+    } catch (err) {
+      if (!(err instanceof SettingsError) || this.opts.onInvalidSettings !== 'defaults') throw err;
+      this.raw = validateSettings({}).settings;
+      this.problems = err.problems;
+    }
+    this.resolved = resolvePaths(this.raw);
+    await ensurePrivateDir(this.resolved.dataDir);
+    this.incidents = new IncidentStore(this.resolved.dataDir, this.clock, (kind, incident, event) => {
+      if (kind === 'opened') this.bus.emit({ type: 'incident-opened', incident: structuredClone(incident) });
+      else if (kind === 'closed') this.bus.emit({ type: 'incident-closed', incident: structuredClone(incident) });
+      else if (event) this.bus.emit({ type: 'incident-event', incidentId: incident.id, event });
+    });
+    this.doctor = this.opts.doctorFactory?.({ dataDir: this.resolved.dataDir, clock: this.clock }) ?? null;
+    const history = await RateHistory.load(this.resolved.dataDir);
+    this.supervisor = new Supervisor({
+      clock: this.clock,
+      settings: () => this.resolved,
+      check: () => this.probeOnce(),
+      runStep: (command, timeoutSec, signal) => runStep(command, timeoutSec, { env: this.opts.env, signal }),
+      incidents: this.incidents,
+      history,
+      doctor: this.doctor,
+      emit: (e) => this.bus.emit(e),
+    });
+  }
+
+  /** Cleans up what a crashed run left, then starts the supervisor loop. */
+  async start(): Promise<{ interrupted: Incident[]; cleaned: string[] }> {
+    if (this.started) return { interrupted: [], cleaned: [] };
+    this.started = true;
+    const cleaned = (await this.doctor?.cleanupOrphans()) ?? [];
+    const interrupted = await this.incidents.closeOrphans('ClawMedic stopped (crash, kill or reboot) before this incident ended');
+    if (this.opts.watchSettings) this.watchSettingsFile();
+    this.supervisor.start();
+    return { interrupted, cleaned };
+  }
+
+  /** The settings the engine runs on (paths resolved). */
+  get settings(): Settings {
+    return this.resolved;
+  }
+
+  on(listener: (event: EngineEvent) => void): () => void {
+    return this.bus.on(listener);
+  }
+
+  probeOnce(): Promise<GatewayCheck> {
+    const g = this.resolved.gateway;
+    return checkGateway(g.url, g.timeoutSec * 1000, () => this.clock.now());
+  }
+
+  status(): StatusSnapshot {
+    return {
+      ...this.supervisor.snapshotFields(),
+      doctor: this.doctor?.current() ?? null,
+      gatewayUrl: this.resolved.gateway.url,
+      settingsProblems: this.problems,
+    };
+  }
+
+  checkNow(): Promise<GatewayCheck> {
+    return this.supervisor.checkNow();
+  }
+
+  restartNow(): Promise<Result> {
+    return this.supervisor.restartNow();
+  }
+
+  /** Runs a doctor session now and resolves when it ends (the CLI waits; UIs need not). */
+  async runDoctor(): Promise<Result<DoctorOutcome>> {
+    return this.supervisor.startDoctor();
+  }
+
+  async startDoctor(): Promise<Result> {
+    if (!this.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
+    if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
+    // UIs get an answer at once; progress arrives as events.
+    void this.supervisor.startDoctor().catch((err: unknown) => {
+      process.emitWarning(`ClawMedic: doctor session failed: ${(err as Error).message}`);
+    });
+    return { ok: true, value: undefined };
+  }
+
+  async stopDoctor(): Promise<Result> {
+    return this.supervisor.stopDoctor();
+  }
+
+  pause(minutes: number | null): void {
+    this.supervisor.pause(minutes);
+  }
+
+  resume(): void {
+    this.supervisor.resume();
+  }
+
+  notifySuspend(): void {
+    this.supervisor.notifySuspend();
+  }
+
+  notifyResume(): void {
+    this.supervisor.notifyResume();
+  }
+
+  listIncidents(): Promise<Incident[]> {
+    return this.incidents.list();
+  }
+
+  getIncident(id: string): Promise<IncidentDetail | null> {
+    return readIncidentDetail(this.incidents, id);
+  }
+
+  async getSettings(): Promise<SettingsView> {
+    return {
+      file: this.settingsFile,
+      settings: structuredClone(this.raw),
+      problems: this.problems,
+      templateVariables: { ...TEMPLATE_VARIABLES },
+      defaultPromptTemplate: this.doctor?.defaultTemplate() ?? '',
+    };
+  }
+
+  async saveSettings(next: unknown): Promise<Result> {
+    const r = validateSettings(next);
+    if (!r.ok) return { ok: false, message: 'Some settings are invalid; nothing was saved.', problems: r.problems };
+    try {
+      await writeSettings(this.settingsFile, next);
+    } catch (err) {
+      return { ok: false, message: `Could not save ${this.settingsFile}: ${(err as Error).message}` };
+    }
+    this.apply(r.settings);
+    return { ok: true, value: undefined };
+  }
+
+  previewBrief(template: string): Promise<Result<string>> {
+    if (!this.doctor) return Promise.resolve({ ok: false, message: 'The doctor is not available in this build.' });
+    return Promise.resolve(this.doctor.preview(template, this.resolved));
+  }
+
+  async testNotification(_channel: string): Promise<Result> {
+    return { ok: false, message: 'Notification channels are not configured in this build.' };
+  }
+
+  get terminal(): LiveTerminal {
+    return this.doctor?.terminal ?? noTerminal;
+  }
+
+  takeOver(): Promise<Result> {
+    return this.doctor ? this.doctor.takeOver() : Promise.resolve({ ok: false, message: 'No doctor session is running.' });
+  }
+
+  handBack(): Promise<Result> {
+    return this.doctor ? this.doctor.handBack() : Promise.resolve({ ok: false, message: 'No doctor session is running.' });
+  }
+
+  terminalInput(data: string): boolean {
+    return this.doctor?.input(data) ?? false;
+  }
+
+  terminalResize(cols: number, rows: number): void {
+    this.doctor?.resize(cols, rows);
+  }
+
+  async stop(reason: string): Promise<void> {
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    await this.supervisor.stop(reason);
+    killAllSteps();
+  }
+
+  /** For fatal exits where nothing can be awaited. */
+  interruptSync(reason: string): void {
+    this.supervisor.interruptSync(reason);
+    killAllSteps();
+  }
+
+  private apply(settings: Settings): void {
+    const before = this.resolved.dataDir;
+    this.raw = settings;
+    this.resolved = resolvePaths(settings);
+    this.problems = [];
+    if (this.resolved.dataDir !== before) {
+      process.emitWarning(`ClawMedic: dataDir changed to ${this.resolved.dataDir}; it takes effect at the next start.`);
+      this.resolved.dataDir = before;
+    }
+    this.bus.emit({ type: 'settings-changed' });
+  }
+
+  private watchSettingsFile(): void {
+    // Watch the folder, not the file: editors replace files by rename, which ends a file watch.
+    const dir = path.dirname(this.settingsFile);
+    const base = path.basename(this.settingsFile);
+    try {
+      this.watcher = watch(dir, (_ev, name) => {
+        if (name !== base) return;
+        if (this.reloadTimer) clearTimeout(this.reloadTimer);
+        this.reloadTimer = setTimeout(() => void this.reload(), SETTINGS_RELOAD_DEBOUNCE_MS);
+      });
+      this.watcher.on('error', () => {
+        // The folder vanished: keep running on the current settings; a restart picks up a new file.
+        this.watcher?.close();
+      });
+    } catch {
+      // No folder yet (defaults in use): nothing to watch until the user creates one and restarts.
+    }
+  }
+
+  private async reload(): Promise<void> {
+    try {
+      const { settings } = await loadSettings(this.settingsFile);
+      this.apply(settings);
+    } catch (err) {
+      if (err instanceof SettingsError) {
+        this.problems = err.problems;
+        this.bus.emit({ type: 'settings-invalid', file: this.settingsFile, problems: err.problems });
+      } else {
+        process.emitWarning(`ClawMedic: could not reload settings: ${(err as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,209 @@
+// Incident history: one folder per incident (<dataDir>/incidents/<id>/) holding incident.json plus
+// whatever the incident produced (context, config snapshot, transcript, report). Every change is
+// written through at once (atomically), so a crash leaves a readable record; the next start marks
+// open incidents of dead owners `interrupted`.
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {
+  Incident,
+  IncidentEvent,
+  IncidentOutcome,
+  IncidentTrigger,
+  ResolvedBy,
+} from '../../../preload/contract.js';
+import { iso, type Clock } from '../clock.js';
+import { ensurePrivateDir, writeFileAtomic, writeFileAtomicSync } from '../fsutil.js';
+import { isProcessAlive } from '../process-util.js';
+
+const RECORD = 'incident.json';
+
+/** Sortable by name, unique across processes: time to the millisecond plus random bits. */
+export function newIncidentId(atMs: number): string {
+  const stamp = new Date(atMs).toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export class IncidentHandle {
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly dir: string,
+    readonly record: Incident,
+    private readonly clock: Clock,
+    private readonly onChange: (kind: 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void,
+  ) {}
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Path for a file that belongs to this incident. */
+  file(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  /** Appends a timeline entry and persists it; returns once it is on disk. */
+  event(type: string, detail: string, atMs: number = this.clock.now()): Promise<void> {
+    const ev: IncidentEvent = { at: iso(atMs), type, detail };
+    this.record.events.push(ev);
+    this.onChange('event', this.record, ev);
+    return this.persist();
+  }
+
+  /** Updates fields (agent, reportPath, doctor record, …) and persists. */
+  update(fields: Partial<Omit<Incident, 'id' | 'events' | 'outcome' | 'endedAt'>>): Promise<void> {
+    Object.assign(this.record, fields);
+    return this.persist();
+  }
+
+  async close(outcome: Exclude<IncidentOutcome, 'open'>, resolvedBy: ResolvedBy, detail: string, atMs = this.clock.now()): Promise<void> {
+    if (this.closed) return this.chain;
+    this.closed = true;
+    const ev: IncidentEvent = { at: iso(atMs), type: outcome === 'recovered' ? 'recovered' : outcome, detail };
+    this.record.events.push(ev);
+    this.record.outcome = outcome;
+    this.record.resolvedBy = outcome === 'recovered' ? resolvedBy : null;
+    this.record.endedAt = iso(atMs);
+    await this.persist();
+    this.onChange('closed', this.record, ev);
+  }
+
+  /** For signal handlers: mark interrupted synchronously (no await possible there). */
+  closeSync(outcome: 'interrupted' | 'cancelled', detail: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    const at = iso(this.clock.now());
+    this.record.events.push({ at, type: outcome, detail });
+    this.record.outcome = outcome;
+    this.record.resolvedBy = null;
+    this.record.endedAt = at;
+    writeFileAtomicSync(path.join(this.dir, RECORD), JSON.stringify(this.record, null, 2));
+  }
+
+  /** Resolves when every write queued so far has reached the disk. */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  private persist(): Promise<void> {
+    const snapshot = JSON.stringify(this.record, null, 2);
+    this.chain = this.chain.then(() => writeFileAtomic(path.join(this.dir, RECORD), snapshot));
+    return this.chain;
+  }
+}
+
+export interface OpenIncidentOptions {
+  trigger: IncidentTrigger;
+  summary: string;
+  startedAtMs?: number;
+  /** Events that happened before the incident was opened (e.g. the failures that confirmed it). */
+  events?: IncidentEvent[];
+}
+
+export class IncidentStore {
+  readonly root: string;
+
+  constructor(
+    dataDir: string,
+    private readonly clock: Clock,
+    private readonly onChange: (kind: 'opened' | 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void = () => {},
+  ) {
+    this.root = path.join(dataDir, 'incidents');
+  }
+
+  async open(opts: OpenIncidentOptions): Promise<IncidentHandle> {
+    await ensurePrivateDir(this.root);
+    const startedAt = opts.startedAtMs ?? this.clock.now();
+    const id = newIncidentId(startedAt);
+    const dir = path.join(this.root, id);
+    await ensurePrivateDir(dir);
+    const record: Incident = {
+      id,
+      trigger: opts.trigger,
+      startedAt: iso(startedAt),
+      endedAt: null,
+      outcome: 'open',
+      resolvedBy: null,
+      agent: null,
+      reportPath: null,
+      transcriptPath: null,
+      events: [...(opts.events ?? [])],
+      summary: opts.summary,
+      restarts: 0,
+      doctor: null,
+      owner: { pid: process.pid, hostname: os.hostname() },
+    };
+    const handle = new IncidentHandle(dir, record, this.clock, (kind, inc, ev) => this.onChange(kind, inc, ev));
+    await writeFileAtomic(path.join(dir, RECORD), JSON.stringify(record, null, 2));
+    this.onChange('opened', record);
+    return handle;
+  }
+
+  /** Newest first. Unreadable records are skipped with a note rather than hiding the whole history. */
+  async list(limit = Infinity): Promise<Incident[]> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.root);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    names.sort().reverse();
+    const out: Incident[] = [];
+    for (const name of names) {
+      if (out.length >= limit) break;
+      const inc = await this.read(name);
+      if (inc) out.push(inc);
+    }
+    return out;
+  }
+
+  async get(id: string): Promise<Incident | null> {
+    if (!/^[0-9A-Za-z-]+$/.test(id)) return null;
+    return this.read(id);
+  }
+
+  dirOf(id: string): string {
+    return path.join(this.root, id);
+  }
+
+  /**
+   * Marks every open incident whose owner process is gone as `interrupted`. Run at start-up, before
+   * this process opens anything, so a crash mid-incident never leaves it "open" forever.
+   */
+  async closeOrphans(reason: string): Promise<Incident[]> {
+    const closed: Incident[] = [];
+    for (const inc of await this.list()) {
+      if (inc.outcome !== 'open') continue;
+      const sameHost = inc.owner?.hostname === os.hostname();
+      if (sameHost && inc.owner.pid !== process.pid && isProcessAlive(inc.owner.pid)) continue;
+      if (sameHost && inc.owner.pid === process.pid) continue;
+      const at = iso(this.clock.now());
+      inc.events.push({ at, type: 'interrupted', detail: reason });
+      inc.outcome = 'interrupted';
+      inc.resolvedBy = null;
+      inc.endedAt = at;
+      await writeFileAtomic(path.join(this.root, inc.id, RECORD), JSON.stringify(inc, null, 2));
+      closed.push(inc);
+    }
+    return closed;
+  }
+
+  private async read(id: string): Promise<Incident | null> {
+    try {
+      return JSON.parse(await fsp.readFile(path.join(this.root, id, RECORD), 'utf8')) as Incident;
+    } catch (err) {
+      // A folder without a readable record (e.g. half-created by a crash before its first write)
+      // is not an incident; skipping it keeps the rest of the history usable.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return null;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// Level 1, observe: one HTTP probe of the gateway, classified. The gateway answers its UI page with
+// 200 for every unknown path, so only /healthz with the health JSON counts as alive.
+import http from 'node:http';
+import https from 'node:https';
+import type { GatewayCheck, ProbeKind, ProbeResult } from '../../preload/contract.js';
+
+/** Bodies larger than this are not the health JSON; stop reading (a stranger may stream forever). */
+const MAX_BODY_BYTES = 64 * 1024;
+
+interface RawAnswer {
+  status: number;
+  body: string;
+}
+
+function describeNetError(err: NodeJS.ErrnoException, url: URL): { kind: ProbeKind; detail: string } {
+  const where = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return { kind: 'refused', detail: `connection refused on ${where}: nothing is listening` };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { kind: 'dns', detail: `cannot resolve ${url.hostname} (${err.code})` };
+    case 'ECONNRESET':
+      return { kind: 'error', detail: `connection reset by ${where}` };
+    default:
+      return { kind: 'error', detail: `${err.code ?? 'error'}: ${err.message}` };
+  }
+}
+
+function request(url: URL, timeoutMs: number): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const mod = url.protocol === 'https:' ? https : http;
+    // agent: false: a fresh connection per probe, so a wedged keep-alive socket cannot mask a dead listener.
+    const req = mod.request(url, { method: 'GET', agent: false, headers: { accept: 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_BODY_BYTES) chunks.push(c);
+        else res.destroy();
+      });
+      res.on('close', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    const timer = setTimeout(() => {
+      const e = new Error(`no answer within ${timeoutMs} ms`) as NodeJS.ErrnoException;
+      e.code = 'ETIMEDOUT_PROBE';
+      req.destroy(e);
+    }, timeoutMs);
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    req.on('close', () => clearTimeout(timer));
+    req.end();
+  });
+}
+
+function parseJson(body: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(body);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    // Not JSON: the caller treats that as "not the gateway's health answer".
+    return null;
+  }
+}
+
+/** The gateway's liveness JSON: `{"ok":true,"status":"live"}` (older builds: ok only). */
+export function isHealthBody(body: string): boolean {
+  const j = parseJson(body);
+  return !!j && j.ok === true && (j.status === undefined || j.status === 'live' || j.status === 'ok');
+}
+
+export function joinUrl(base: string, p: string): URL {
+  const u = new URL(base);
+  u.pathname = u.pathname.replace(/\/+$/, '') + p;
+  u.search = '';
+  return u;
+}
+
+/** GET <base>/healthz once and classify the answer. Never throws. */
+export async function probeHealth(baseUrl: string, timeoutMs: number, now: () => number = Date.now): Promise<ProbeResult> {
+  const url = joinUrl(baseUrl, '/healthz');
+  const started = performance.now();
+  const at = new Date(now()).toISOString();
+  const done = (kind: ProbeKind, status: number | null, detail: string): ProbeResult => ({
+    ok: kind === 'healthy',
+    kind,
+    url: url.toString(),
+    status,
+    latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    detail,
+    at,
+  });
+  try {
+    const ans = await request(url, timeoutMs);
+    if (ans.status === 200) {
+      if (isHealthBody(ans.body)) return done('healthy', 200, 'live');
+      const looksHtml = /^\s*</.test(ans.body);
+      return done(
+        'stranger',
+        200,
+        `answered 200 but not with the gateway's health JSON (${looksHtml ? 'an HTML page' : 'unexpected body'}): another program may hold the port`,
+      );
+    }
+    const j = parseJson(ans.body);
+    const status = typeof j?.status === 'string' ? ` (${j.status})` : '';
+    return done('http-error', ans.status, `HTTP ${ans.status}${status}`);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ETIMEDOUT_PROBE')
+      return done('timeout', null, `no answer within ${timeoutMs} ms: the gateway accepts connections but is hung`);
+    const { kind, detail } = describeNetError(e, url);
+    return done(kind, null, detail);
+  }
+}
+
+async function getJson(baseUrl: string, p: string, timeoutMs: number): Promise<{ status: number; json: Record<string, unknown> | null } | null> {
+  try {
+    const ans = await request(joinUrl(baseUrl, p), timeoutMs);
+    return { status: ans.status, json: parseJson(ans.body) };
+  } catch {
+    // Secondary endpoints are advisory; the liveness probe above already classified the failure.
+    return null;
+  }
+}
+
+/**
+ * A full check: liveness first; when alive, /readyz decides healthy vs degraded; when not alive but
+ * answering HTTP, /startupz tells "still starting" apart from a failure.
+ */
+export async function checkGateway(baseUrl: string, timeoutMs: number, now: () => number = Date.now): Promise<GatewayCheck> {
+  const health = await probeHealth(baseUrl, timeoutMs, now);
+  const at = health.at;
+  if (health.ok) {
+    const ready = await getJson(baseUrl, '/readyz', timeoutMs);
+    if (ready && (ready.status === 503 || ready.json?.ready === false)) {
+      const failing = Array.isArray(ready.json?.failing) ? (ready.json.failing as unknown[]).map(String) : [];
+      return { condition: 'degraded', health, failing, at };
+    }
+    return { condition: 'healthy', health, failing: [], at };
+  }
+  if (health.kind === 'http-error') {
+    const st = await getJson(baseUrl, '/startupz', timeoutMs);
+    if (st && st.status === 503 && st.json?.status === 'starting') {
+      return { condition: 'starting', health: { ...health, detail: 'the gateway reports it is still starting' }, failing: [], at };
+    }
+  }
+  return { condition: 'down', health, failing: [], at };
+}

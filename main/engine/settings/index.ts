@@ -1,0 +1,180 @@
+// Loading, validating and saving the settings file shared by the app and the CLI.
+// A missing file means defaults; a broken file is reported key by key and never overwritten.
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expandHome, ensurePrivateDir, writeFileAtomic } from '../fsutil.js';
+import { settingsSchema, type Settings } from './schema.js';
+import { semanticProblems } from './semantics.js';
+
+export * from './schema.js';
+
+export interface SettingsProblem {
+  /** Dotted key path, e.g. `gateway.checkIntervalSec`; `(file)` for problems with the file as a whole. */
+  path: string;
+  message: string;
+}
+
+export class SettingsError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: SettingsProblem[],
+  ) {
+    super(
+      `Settings file ${file} is invalid:\n` +
+        problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n') +
+        `\nFix the file (or run \`clawmedic config validate\` to re-check it); ClawMedic keeps using the last valid settings until then.`,
+    );
+    this.name = 'SettingsError';
+  }
+}
+
+export const DEFAULT_SETTINGS_FILE = '~/.clawmedic/settings.json';
+
+/** Where the settings live: `--config`, then `CLAWMEDIC_CONFIG`, then the default. */
+export function settingsFilePath(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = explicit || env.CLAWMEDIC_CONFIG || DEFAULT_SETTINGS_FILE;
+  return path.resolve(expandHome(chosen));
+}
+
+const ajv = new Ajv.default({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+addFormats.default(ajv);
+const validateShape = ajv.compile(settingsSchema);
+
+function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+function describe(err: ErrorObject): SettingsProblem {
+  const base = pointerToPath(err.instancePath);
+  const join = (key: string) => (base ? `${base}.${key}` : key);
+  switch (err.keyword) {
+    case 'additionalProperties': {
+      const key = (err.params as { additionalProperty: string }).additionalProperty;
+      return { path: join(key), message: 'unknown key (check the spelling; see README "Settings")' };
+    }
+    case 'required': {
+      const key = (err.params as { missingProperty: string }).missingProperty;
+      return { path: join(key), message: 'is required' };
+    }
+    case 'type':
+      return { path: base || '(root)', message: `must be ${(err.params as { type: string }).type}` };
+    case 'enum':
+      return {
+        path: base,
+        message: `must be one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+      };
+    case 'pattern':
+      if (err.instancePath.endsWith('/url')) return { path: base, message: 'must start with http:// or https://' };
+      return { path: base, message: 'must not be empty' };
+    case 'format':
+      return { path: base, message: `must be a valid ${(err.params as { format: string }).format}` };
+    default:
+      return { path: base || '(root)', message: err.message ?? err.keyword };
+  }
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  /** The input with every default filled in (only meaningful when ok). */
+  settings: Settings;
+  problems: SettingsProblem[];
+}
+
+/** Validates a parsed settings object. Never mutates the input. */
+export function validateSettings(input: unknown): ValidationResult {
+  const copy: unknown = input === undefined ? {} : structuredClone(input);
+  const problems: SettingsProblem[] = [];
+  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) {
+    return { ok: false, settings: defaultSettings(), problems: [{ path: '(root)', message: 'must be a JSON object' }] };
+  }
+  if (!validateShape(copy)) {
+    const seen = new Set<string>();
+    for (const err of validateShape.errors ?? []) {
+      const p = describe(err);
+      const key = `${p.path}\u0000${p.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        problems.push(p);
+      }
+    }
+  } else {
+    problems.push(...semanticProblems(copy as unknown as Settings));
+  }
+  return { ok: problems.length === 0, settings: copy as unknown as Settings, problems };
+}
+
+export function defaultSettings(): Settings {
+  const r = validateSettings({});
+  if (!r.ok) throw new Error(`internal: default settings are invalid: ${JSON.stringify(r.problems)}`);
+  return r.settings;
+}
+
+export interface LoadResult {
+  file: string;
+  exists: boolean;
+  settings: Settings;
+}
+
+/** Reads and validates; throws SettingsError (with every problem) when the file is unusable. */
+export async function loadSettings(file: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, exists: false, settings: defaultSettings() };
+    throw new SettingsError(file, [{ path: '(file)', message: `cannot be read: ${(err as Error).message}` }]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError(file, [{ path: '(file)', message: `is not valid JSON: ${(err as Error).message}` }]);
+  }
+  const r = validateSettings(parsed);
+  if (!r.ok) throw new SettingsError(file, r.problems);
+  return { file, exists: true, settings: r.settings };
+}
+
+/**
+ * Validates and writes atomically (0600). If the file on disk is itself broken, it is moved aside
+ * (`<file>.broken-<time>`) first, so a user's half-edited file is never silently lost.
+ */
+export async function saveSettings(file: string, next: unknown, now: Date = new Date()): Promise<Settings> {
+  const r = validateSettings(next);
+  if (!r.ok) throw new SettingsError(file, r.problems);
+  await ensurePrivateDir(path.dirname(file));
+  try {
+    await loadSettings(file);
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      const aside = `${file}.broken-${now.toISOString().replace(/[:.]/g, '-')}`;
+      await fsp.rename(file, aside);
+    } else throw err;
+  }
+  await writeFileAtomic(file, JSON.stringify(next, null, 2) + '\n');
+  return r.settings;
+}
+
+/** A copy with `~` expanded in every path-valued key; the engine works on this, files keep `~`. */
+export function resolvePaths(s: Settings, home: string = os.homedir()): Settings {
+  const x = structuredClone(s);
+  x.dataDir = path.resolve(expandHome(x.dataDir, home));
+  x.gateway.configPath = x.gateway.configPath && path.resolve(expandHome(x.gateway.configPath, home));
+  x.gateway.logPaths = x.gateway.logPaths.map((p) => expandHome(p, home));
+  x.doctor.workDir = x.doctor.workDir ? path.resolve(expandHome(x.doctor.workDir, home)) : path.join(x.dataDir, 'doctor');
+  return x;
+}
+
+/** The restart ladder's steps: `restart.steps` when given, else the one-step shorthand `restart.command`. */
+export function restartSteps(s: Settings): { command: string; timeoutSec: number }[] {
+  if (s.restart.steps.length > 0) return s.restart.steps;
+  // 120 s: `openclaw gateway restart` took 16-20 s here; six times that before we call it stuck.
+  return s.restart.command.trim() ? [{ command: s.restart.command, timeoutSec: 120 }] : [];
+}

@@ -1,0 +1,514 @@
+// The ladder's state machine: observe (probe every interval), confirm (N consecutive failures),
+// restart (steps, wait for healthy, attempts with backoff, a per-hour cap), hand over to the doctor,
+// and stop-and-ask (needs-attention) instead of looping. Time comes only from the injected Clock.
+import type {
+  DoctorPhase,
+  EngineEvent,
+  GatewayCheck,
+  IncidentEvent,
+  Result,
+  SupervisorState,
+} from '../../preload/contract.js';
+import { iso, sleep, type Clock } from './clock.js';
+import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
+import type { IncidentHandle, IncidentStore } from './incidents/store.js';
+import type { RateHistory } from './rate-history.js';
+import { describeStep, stepSucceeded, type StepResult } from './restart.js';
+import { restartSteps } from './settings/index.js';
+import type { Settings } from './settings/schema.js';
+
+/** While waiting for a restarted gateway, probe every second: recovery is noticed within ~1 s. */
+export const WAIT_HEALTHY_POLL_MS = 1000;
+/** After a wake from sleep, give Wi-Fi/VPN a few seconds before the first probe counts. */
+export const RESUME_SETTLE_MS = 5000;
+/** A gap between ticks this much longer than planned means sleep or a clock jump, not downtime. */
+export const CLOCK_JUMP_SLACK_MS = 15_000;
+
+export interface SupervisorDeps {
+  clock: Clock;
+  /** Current settings, paths resolved. Read at every decision so edits apply without a restart. */
+  settings: () => Settings;
+  check: () => Promise<GatewayCheck>;
+  runStep: (command: string, timeoutSec: number, signal: AbortSignal) => Promise<StepResult>;
+  incidents: IncidentStore;
+  history: RateHistory;
+  doctor: DoctorPort | null;
+  emit: (event: EngineEvent) => void;
+}
+
+type Busy = 'ladder' | 'doctor' | null;
+
+export class Supervisor {
+  private state: SupervisorState = 'starting';
+  private since: number;
+  private reason = 'waiting for the first check';
+  private lastCheck: GatewayCheck | null = null;
+  private failures: GatewayCheck[] = [];
+  private startingSince: number | null = null;
+  private incident: IncidentHandle | null = null;
+  /** The last incident ClawMedic gave up on; gets a `healthy-again` note when a human fixes things. */
+  private gaveUpOn: IncidentHandle | null = null;
+  private pausedUntil: number | null = null;
+  private pausedForever = false;
+  private suspended = false;
+  private lastTickAt: number | null = null;
+  private plannedDelay = 0;
+  private busy: Busy = null;
+  private busyDone: Promise<unknown> = Promise.resolve();
+  private wakeCtl = new AbortController();
+  private readonly stopCtl = new AbortController();
+  private doctorCtl: AbortController | null = null;
+  private loopDone: Promise<void> | null = null;
+  private nextDelayOverride: number | null = null;
+
+  constructor(private readonly d: SupervisorDeps) {
+    this.since = d.clock.now();
+  }
+
+  // ---- public surface -------------------------------------------------------------------------
+
+  start(): void {
+    if (!this.loopDone) this.loopDone = this.loop();
+  }
+
+  snapshotFields() {
+    return {
+      state: this.state,
+      since: iso(this.since),
+      reason: this.reason,
+      lastCheck: this.lastCheck,
+      consecutiveFailures: this.failures.length,
+      pausedUntil: this.pausedForever ? 'until resumed' : this.pausedUntil ? iso(this.pausedUntil) : null,
+      openIncidentId: this.incident && !this.incident.isClosed ? this.incident.id : null,
+    };
+  }
+
+  get currentState(): SupervisorState {
+    return this.state;
+  }
+
+  /** Probe now (outside the schedule) and let the result drive the state machine. */
+  async checkNow(): Promise<GatewayCheck> {
+    const check = await this.d.check();
+    if (!this.busy && !this.isPaused() && !this.stopCtl.signal.aborted) await this.handle(check);
+    this.wake();
+    return check;
+  }
+
+  pause(minutes: number | null): void {
+    const now = this.d.clock.now();
+    this.pausedForever = minutes === null;
+    this.pausedUntil = minutes === null ? null : now + minutes * 60_000;
+    this.setState('paused', minutes === null ? 'monitoring paused until resumed' : `monitoring paused for ${minutes} min`);
+    this.wake();
+  }
+
+  resume(): void {
+    if (!this.isPaused()) return;
+    this.pausedForever = false;
+    this.pausedUntil = null;
+    this.resetStreak();
+    this.setState('starting', 'monitoring resumed');
+    this.wake();
+  }
+
+  notifySuspend(): void {
+    this.suspended = true;
+    this.wake();
+  }
+
+  notifyResume(): void {
+    if (!this.suspended) return;
+    this.suspended = false;
+    this.resetStreak();
+    this.lastTickAt = null;
+    this.nextDelayOverride = RESUME_SETTLE_MS;
+    this.wake();
+  }
+
+  /** A human asked for a restart: one pass of the ladder's restart steps, no rate cap, no doctor. */
+  async restartNow(): Promise<Result> {
+    if (this.busy) return { ok: false, message: `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it or stop it first.` };
+    const incident = await this.d.incidents.open({ trigger: 'manual', summary: 'restart requested by the user' });
+    this.incident = incident;
+    const run = this.runExclusive('ladder', () => this.restartLadder(incident, { attempts: 1, manual: true }));
+    const ok = await run;
+    return ok ? { ok: true, value: undefined } : { ok: false, message: `The gateway is not healthy after the restart: ${incident.record.events.at(-1)?.detail ?? ''}` };
+  }
+
+  /** A human asked for the doctor now (CLI `clawmedic doctor`, tray "Start doctor now"). */
+  async startDoctor(): Promise<Result<DoctorOutcome>> {
+    if (!this.d.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
+    if (this.busy) return { ok: false, message: `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already running.` };
+    const incident = await this.d.incidents.open({ trigger: 'manual', summary: 'doctor requested by the user' });
+    this.incident = incident;
+    const outcome = await this.runExclusive('doctor', () => this.runDoctor(incident, 'requested by the user'));
+    return { ok: true, value: outcome };
+  }
+
+  stopDoctor(): Result {
+    if (!this.doctorCtl) return { ok: false, message: 'No doctor session is running.' };
+    this.doctorCtl.abort();
+    return { ok: true, value: undefined };
+  }
+
+  /** Stops probing, cancels a running restart or doctor, closes an open incident as interrupted. */
+  async stop(reason: string): Promise<void> {
+    if (this.stopCtl.signal.aborted) return this.loopDone ?? undefined;
+    this.stopCtl.abort();
+    this.doctorCtl?.abort();
+    this.wake();
+    await this.busyDone.catch(() => undefined);
+    await this.loopDone;
+    if (this.incident && !this.incident.isClosed) {
+      await this.incident.close('interrupted', null, `ClawMedic stopped (${reason}) before the incident ended`);
+    }
+    this.setState('stopped', reason);
+  }
+
+  /** Synchronous last resort for fatal paths: mark the open incident interrupted. */
+  interruptSync(reason: string): void {
+    if (this.incident && !this.incident.isClosed) this.incident.closeSync('interrupted', reason);
+  }
+
+  // ---- the loop --------------------------------------------------------------------------------
+
+  private async loop(): Promise<void> {
+    const stop = this.stopCtl.signal;
+    while (!stop.aborted) {
+      if (this.suspended) {
+        await this.waitForWake(null);
+        continue;
+      }
+      if (this.isPaused()) {
+        const now = this.d.clock.now();
+        if (this.pausedUntil !== null && now >= this.pausedUntil) {
+          this.pausedUntil = null;
+          this.resetStreak();
+          this.setState('starting', 'pause ended');
+        } else {
+          await this.waitForWake(this.pausedUntil === null ? null : this.pausedUntil - now);
+          continue;
+        }
+      }
+      if (this.busy) {
+        await this.busyDone.catch(() => undefined);
+        this.lastTickAt = null;
+        continue;
+      }
+      this.detectClockJump();
+      const check = await this.d.check();
+      if (stop.aborted) break;
+      if (this.suspended || this.isPaused() || this.busy) continue;
+      await this.handle(check);
+      this.lastTickAt = this.d.clock.now();
+      this.plannedDelay = this.nextDelay();
+      await this.waitForWake(this.plannedDelay);
+    }
+  }
+
+  private nextDelay(): number {
+    if (this.nextDelayOverride !== null) {
+      const d = this.nextDelayOverride;
+      this.nextDelayOverride = null;
+      return d;
+    }
+    const g = this.d.settings().gateway;
+    const failing = this.failures.length > 0 || this.state === 'starting';
+    return (failing ? Math.min(g.retryIntervalSec, g.checkIntervalSec) : g.checkIntervalSec) * 1000;
+  }
+
+  private detectClockJump(): void {
+    if (this.lastTickAt === null) return;
+    const now = this.d.clock.now();
+    const elapsed = now - this.lastTickAt;
+    const limit = this.plannedDelay * 2 + CLOCK_JUMP_SLACK_MS;
+    if (elapsed < 0 || elapsed > limit) {
+      const had = this.failures.length;
+      this.resetStreak();
+      if (had > 0 || elapsed < 0) {
+        this.reason = `clock jumped ${Math.round(elapsed / 1000)} s (sleep/wake?): failure count reset`;
+      }
+    }
+  }
+
+  private waitForWake(ms: number | null): Promise<void> {
+    const signal = this.wakeCtl.signal;
+    if (ms === null) {
+      return new Promise((resolve) => {
+        if (signal.aborted) return resolve();
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    return sleep(this.d.clock, ms, signal);
+  }
+
+  private wake(): void {
+    this.wakeCtl.abort();
+    this.wakeCtl = new AbortController();
+  }
+
+  private isPaused(): boolean {
+    return this.pausedForever || this.pausedUntil !== null;
+  }
+
+  private resetStreak(): void {
+    this.failures = [];
+    this.startingSince = null;
+  }
+
+  // ---- decisions -------------------------------------------------------------------------------
+
+  private async handle(check: GatewayCheck): Promise<void> {
+    this.lastCheck = check;
+    const s = this.d.settings();
+    const now = this.d.clock.now();
+    if (check.condition === 'starting') {
+      this.startingSince ??= now;
+      if (now - this.startingSince < s.gateway.startupGraceSec * 1000) {
+        this.emitCheck(check);
+        this.setState('starting', 'the gateway reports it is still starting');
+        return;
+      }
+      check = {
+        ...check,
+        condition: 'down',
+        health: { ...check.health, detail: `still starting after ${s.gateway.startupGraceSec} s (gateway.startupGraceSec)` },
+      };
+    } else {
+      this.startingSince = null;
+    }
+
+    if (check.condition === 'healthy' || check.condition === 'degraded') {
+      this.failures = [];
+      this.emitCheck(check);
+      if (this.state === 'needs-attention' && this.gaveUpOn) {
+        await this.gaveUpOn.event('healthy-again', 'the gateway answers healthy again (fixed outside ClawMedic)');
+        this.gaveUpOn = null;
+      }
+      if (check.condition === 'degraded') {
+        this.setState('degraded', `alive, but not ready: ${check.failing.join(', ') || 'readiness check failing'} (a restart would not fix this)`);
+      } else {
+        this.setState('healthy', `healthy (${check.health.latencyMs} ms)`);
+      }
+      return;
+    }
+
+    this.failures.push(check);
+    this.emitCheck(check);
+    const n = this.failures.length;
+    if (this.state === 'needs-attention') {
+      this.reason = `still down: ${check.health.detail}`;
+      return;
+    }
+    if (n < s.gateway.failureThreshold) {
+      this.setState('failing', `${n} of ${s.gateway.failureThreshold} failed checks: ${check.health.detail}`);
+      return;
+    }
+    await this.runExclusive('ladder', () => this.outage());
+  }
+
+  private emitCheck(check: GatewayCheck): void {
+    this.d.emit({ type: 'check', check, consecutiveFailures: this.failures.length });
+  }
+
+  private async runExclusive<T>(kind: Exclude<Busy, null>, fn: () => Promise<T>): Promise<T> {
+    this.busy = kind;
+    const p = fn();
+    this.busyDone = p;
+    try {
+      return await p;
+    } finally {
+      this.busy = null;
+      this.wake();
+    }
+  }
+
+  /** Confirmed outage: open the incident and climb the ladder. */
+  private async outage(): Promise<void> {
+    const s = this.d.settings();
+    const first = this.failures[0]!;
+    const events: IncidentEvent[] = this.failures.map((f) => ({ at: f.at, type: 'probe-failed', detail: f.health.detail }));
+    const kinds = [...new Set(this.failures.map((f) => f.health.kind))].join('/');
+    events.push({
+      at: iso(this.d.clock.now()),
+      type: 'confirmed',
+      detail: `${this.failures.length} consecutive failed checks (gateway.failureThreshold = ${s.gateway.failureThreshold})`,
+    });
+    const incident = await this.d.incidents.open({
+      trigger: 'health',
+      summary: `${first.health.detail} (${kinds}, ${this.failures.length} checks)`,
+      startedAtMs: Date.parse(first.at),
+      events,
+    });
+    this.incident = incident;
+    this.setState('failing', `gateway down: ${first.health.detail}`);
+    const ok = await this.restartLadder(incident, { attempts: s.restart.attempts, manual: false });
+    if (ok || incident.isClosed || this.stopCtl.signal.aborted) return;
+    await this.handOverToDoctor(incident);
+  }
+
+  /** Returns true when the gateway is healthy again (the incident is then closed as recovered). */
+  private async restartLadder(incident: IncidentHandle, opts: { attempts: number; manual: boolean }): Promise<boolean> {
+    const stop = this.stopCtl.signal;
+    const steps = restartSteps(this.d.settings());
+    if (steps.length === 0) {
+      await incident.event('restart-failed', 'no restart steps are configured (restart.command / restart.steps)');
+      if (opts.manual) await this.giveUp(incident, 'failed', 'no restart steps are configured');
+      return false;
+    }
+    for (let attempt = 1; attempt <= opts.attempts; attempt++) {
+      if (stop.aborted) return false;
+      const s = this.d.settings();
+      const now = this.d.clock.now();
+      if (!opts.manual && this.d.history.restartsInLastHour(now) >= s.restart.maxPerHour) {
+        const freeAt = this.d.history.restartBudgetFreesAt(now);
+        const detail =
+          `restart limit reached: ${s.restart.maxPerHour} restarts in the last hour (restart.maxPerHour)` +
+          (freeAt ? `; the budget frees up at ${iso(freeAt)}` : '');
+        await incident.event('circuit-open', detail);
+        await this.giveUp(incident, 'failed', detail);
+        return false;
+      }
+      this.setState('restarting', `restart attempt ${attempt} of ${opts.attempts}`);
+      await incident.event('restart-attempt', `attempt ${attempt} of ${opts.attempts}: ${steps.map((x) => x.command).join(' → ')}`);
+      await this.d.history.recordRestart(now);
+      await incident.update({ restarts: incident.record.restarts + 1 });
+      let stepsOk = true;
+      for (const step of steps) {
+        const r = await this.d.runStep(step.command, step.timeoutSec, stop);
+        if (stop.aborted) return false;
+        await incident.event('restart-step', describeStep(r));
+        if (!stepSucceeded(r)) {
+          stepsOk = false;
+          break;
+        }
+      }
+      const healthy = await this.waitHealthy(stepsOk ? s.restart.waitHealthySec * 1000 : 0);
+      if (stop.aborted) return false;
+      if (healthy) {
+        await incident.close('recovered', 'restart', `healthy again after restart attempt ${attempt}`);
+        this.afterRecovery(healthy, `recovered by restart (attempt ${attempt})`);
+        return true;
+      }
+      await incident.event(
+        'restart-failed',
+        stepsOk
+          ? `still not healthy ${s.restart.waitHealthySec} s after attempt ${attempt} (restart.waitHealthySec): ${this.lastCheck?.health.detail ?? ''}`
+          : `attempt ${attempt} failed; skipped waiting for healthy`,
+      );
+      if (attempt < opts.attempts) {
+        const backoff = s.restart.backoffSec * 1000 * 2 ** (attempt - 1);
+        if (backoff > 0) {
+          await incident.event('backoff', `waiting ${Math.round(backoff / 1000)} s before the next attempt`);
+          await sleep(this.d.clock, backoff, stop);
+          const check = await this.d.check();
+          this.lastCheck = check;
+          if (check.condition === 'healthy' || check.condition === 'degraded') {
+            await incident.close('recovered', 'restart', 'healthy again during the back-off after a restart');
+            this.afterRecovery(check, 'recovered by restart');
+            return true;
+          }
+        }
+      }
+    }
+    if (opts.manual) await this.giveUp(incident, 'failed', 'the gateway is still down after the requested restart');
+    return false;
+  }
+
+  /** Polls fast until healthy or the deadline; returns the healthy check or null. */
+  private async waitHealthy(ms: number): Promise<GatewayCheck | null> {
+    const deadline = this.d.clock.now() + ms;
+    const stop = this.stopCtl.signal;
+    for (;;) {
+      const check = await this.d.check();
+      this.lastCheck = check;
+      if (check.condition === 'healthy' || check.condition === 'degraded') return check;
+      if (stop.aborted || this.d.clock.now() + WAIT_HEALTHY_POLL_MS > deadline) return null;
+      await sleep(this.d.clock, WAIT_HEALTHY_POLL_MS, stop);
+    }
+  }
+
+  private async handOverToDoctor(incident: IncidentHandle): Promise<void> {
+    const s = this.d.settings();
+    if (!s.doctor.enabled || !this.d.doctor) {
+      const why = !s.doctor.enabled ? 'the doctor is disabled (doctor.enabled)' : 'no doctor is available';
+      await this.giveUp(incident, 'failed', `restarts did not bring the gateway back and ${why}`);
+      return;
+    }
+    const now = this.d.clock.now();
+    if (this.d.history.doctorRunsInLastDay(now) >= s.doctor.maxPerDay) {
+      const detail = `doctor limit reached: ${s.doctor.maxPerDay} sessions in the last 24 h (doctor.maxPerDay)`;
+      await incident.event('circuit-open', detail);
+      await this.giveUp(incident, 'failed', detail);
+      return;
+    }
+    this.busy = 'doctor';
+    await this.runDoctor(incident, 'restarts did not help');
+  }
+
+  private async runDoctor(incident: IncidentHandle, why: string): Promise<DoctorOutcome> {
+    const doctor = this.d.doctor!;
+    const ctl = new AbortController();
+    this.doctorCtl = ctl;
+    const onStop = () => ctl.abort();
+    this.stopCtl.signal.addEventListener('abort', onStop, { once: true });
+    this.setState('recovering', `the doctor is working (${why})`);
+    await this.d.history.recordDoctorRun(this.d.clock.now());
+    let outcome: DoctorOutcome;
+    try {
+      outcome = await doctor.run({
+        incident,
+        settings: this.d.settings(),
+        check: async () => {
+          const c = await this.d.check();
+          this.lastCheck = c;
+          return c;
+        },
+        recentFailures: [...this.failures],
+        signal: ctl.signal,
+        emit: (phase: DoctorPhase, detail: string) =>
+          this.d.emit({ type: 'doctor', phase, incidentId: incident.id, detail, at: iso(this.d.clock.now()) }),
+      });
+    } catch (err) {
+      outcome = { outcome: 'failed', resolvedBy: null, agent: null, detail: `the doctor crashed: ${(err as Error).message}` };
+    } finally {
+      this.doctorCtl = null;
+      this.stopCtl.signal.removeEventListener('abort', onStop);
+    }
+    if (this.stopCtl.signal.aborted) return outcome;
+    if (outcome.agent) await incident.update({ agent: outcome.agent });
+    if (outcome.outcome === 'recovered') {
+      await incident.close('recovered', outcome.resolvedBy ?? 'doctor', outcome.detail);
+      this.afterRecovery(this.lastCheck, `recovered by the doctor${outcome.agent ? ` (${outcome.agent})` : ''}`);
+    } else {
+      await this.giveUp(incident, outcome.outcome, outcome.detail);
+    }
+    return outcome;
+  }
+
+  private afterRecovery(check: GatewayCheck | null, reason: string): void {
+    this.resetStreak();
+    this.gaveUpOn = null;
+    this.setState(check?.condition === 'degraded' ? 'degraded' : 'healthy', reason);
+  }
+
+  private async giveUp(incident: IncidentHandle, outcome: 'failed' | 'timeout' | 'cancelled', detail: string): Promise<void> {
+    await incident.event('needs-attention', detail);
+    await incident.close(outcome, null, detail);
+    this.gaveUpOn = incident;
+    this.setState('needs-attention', detail);
+  }
+
+  private setState(state: SupervisorState, reason: string): void {
+    if (state === this.state && reason === this.reason) return;
+    const previous = this.state;
+    const changed = state !== previous;
+    this.reason = reason;
+    if (!changed) return;
+    this.state = state;
+    this.since = this.d.clock.now();
+    this.d.emit({ type: 'state', state, previous, reason, at: iso(this.since) });
+  }
+}
+

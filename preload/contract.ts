@@ -1,0 +1,200 @@
+// The one contract between the engine and every UI: plain data types (no Node, no DOM, no Electron),
+// the API the renderer calls, and the event map it subscribes to. Electron's preload implements
+// ClawMedicApi over IPC; the dashboard's WebSocket client implements it over the network.
+// main/ imports these types; renderer/ imports them with `import type` only.
+
+export type SupervisorState =
+  | 'starting' // first probe not answered yet, or the gateway reports it is still starting
+  | 'healthy'
+  | 'degraded' // alive but /readyz reports a failing channel or sidecar: reported, never restarted for
+  | 'failing' // failures seen, not yet confirmed
+  | 'restarting' // the restart ladder is running
+  | 'recovering' // the doctor is running
+  | 'needs-attention' // ClawMedic gave up or a circuit breaker opened: a human is needed
+  | 'paused'
+  | 'stopped';
+
+export type ProbeKind =
+  | 'healthy'
+  | 'refused' // nothing listens: down
+  | 'timeout' // accepted but no answer in time: hung
+  | 'http-error' // answered with a non-2xx status
+  | 'stranger' // 200 but not the gateway's health JSON: something else owns the port
+  | 'dns' // the host name does not resolve
+  | 'error'; // any other network error (reset, TLS, …)
+
+export interface ProbeResult {
+  ok: boolean;
+  kind: ProbeKind;
+  url: string;
+  status: number | null;
+  latencyMs: number;
+  /** One line for humans: what was seen, e.g. "connection refused on 127.0.0.1:18789". */
+  detail: string;
+  at: string;
+}
+
+export type GatewayCondition = 'healthy' | 'degraded' | 'starting' | 'down';
+
+export interface GatewayCheck {
+  condition: GatewayCondition;
+  health: ProbeResult;
+  /** /readyz: failing channels or sidecars, when the gateway is alive but not ready. */
+  failing: string[];
+  at: string;
+}
+
+export type IncidentTrigger = 'health' | 'manual';
+export type IncidentOutcome = 'recovered' | 'failed' | 'timeout' | 'cancelled' | 'interrupted' | 'open';
+export type ResolvedBy = 'self' | 'restart' | 'doctor' | 'human' | null;
+
+/**
+ * Timeline entry types (open set: adapters must show unknown types as plain text).
+ * probe-failed · confirmed · restart-attempt · restart-step · restart-failed · backoff · circuit-open ·
+ * doctor-started · doctor-agent-started · doctor-prompt-sent · doctor-needs-approval · doctor-fallback ·
+ * doctor-taken-over · doctor-handed-back · doctor-agent-stopped · doctor-finished · recovered · needs-attention ·
+ * healthy-again · interrupted · cancelled · notification-failed · note
+ */
+export type IncidentEventType = string;
+
+export interface IncidentEvent {
+  at: string;
+  type: IncidentEventType;
+  detail: string;
+}
+
+export interface DoctorRecord {
+  /** Profiles tried, in order, with why each ended. */
+  attempts: { agent: string; startedAt: string; endedAt: string | null; ended: string }[];
+  sessionName: string | null;
+  attachCommand: string | null;
+  /** The agent's machine-readable result line, if it printed one. */
+  resultLine: string | null;
+  configDiff: string | null;
+  costUsd: number | null;
+  tokens: { input: number; output: number } | null;
+}
+
+export interface Incident {
+  id: string;
+  trigger: IncidentTrigger;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: IncidentOutcome;
+  resolvedBy: ResolvedBy;
+  agent: string | null;
+  reportPath: string | null;
+  transcriptPath: string | null;
+  events: IncidentEvent[];
+  /** One line: what went wrong, e.g. "connection refused (3 probes)". */
+  summary: string;
+  restarts: number;
+  doctor: DoctorRecord | null;
+  /** The process that owned the incident; a dead owner with outcome "open" means it was interrupted. */
+  owner: { pid: number; hostname: string };
+}
+
+export interface StatusSnapshot {
+  state: SupervisorState;
+  since: string;
+  reason: string;
+  lastCheck: GatewayCheck | null;
+  consecutiveFailures: number;
+  pausedUntil: string | null;
+  openIncidentId: string | null;
+  doctor: DoctorLive | null;
+  gatewayUrl: string;
+  settingsProblems: { path: string; message: string }[];
+}
+
+export interface DoctorLive {
+  incidentId: string;
+  agent: string;
+  sessionName: string;
+  attachCommand: string;
+  startedAt: string;
+  deadline: string;
+  /** True while a human has taken over the keyboard. */
+  takenOver: boolean;
+  needsApproval: boolean;
+}
+
+export type EngineEvent =
+  | { type: 'state'; state: SupervisorState; previous: SupervisorState; reason: string; at: string }
+  | { type: 'check'; check: GatewayCheck; consecutiveFailures: number }
+  | { type: 'incident-opened'; incident: Incident }
+  | { type: 'incident-event'; incidentId: string; event: IncidentEvent }
+  | { type: 'incident-closed'; incident: Incident }
+  | { type: 'doctor'; phase: DoctorPhase; incidentId: string; detail: string; at: string }
+  | { type: 'settings-invalid'; file: string; problems: { path: string; message: string }[] }
+  | { type: 'settings-changed' }
+  | { type: 'notification-failed'; channel: string; incidentId: string | null; detail: string; at: string };
+
+export type DoctorPhase =
+  | 'started'
+  | 'agent-started'
+  | 'prompt-sent'
+  | 'needs-approval'
+  | 'approval-resolved'
+  | 'agent-stopped'
+  | 'fallback'
+  | 'taken-over'
+  | 'handed-back'
+  | 'finished';
+
+/** What the renderer may call. One method per operation; errors come back as values. */
+export interface ClawMedicApi {
+  getStatus(): Promise<StatusSnapshot>;
+  checkNow(): Promise<GatewayCheck>;
+  restartNow(): Promise<Result>;
+  startDoctor(): Promise<Result>;
+  stopDoctor(): Promise<Result>;
+  pause(minutes: number | null): Promise<void>;
+  resume(): Promise<void>;
+  listIncidents(): Promise<Incident[]>;
+  getIncident(id: string): Promise<IncidentDetail | null>;
+  getSettings(): Promise<SettingsView>;
+  /** Validates with the engine's schema; nothing invalid is saved. */
+  saveSettings(settings: unknown): Promise<Result>;
+  previewBrief(template: string): Promise<Result<string>>;
+  testNotification(channel: string): Promise<Result>;
+  /** Live terminal of the running doctor session. */
+  terminalSubscribe(listener: (chunk: TerminalChunk) => void): () => void;
+  /** Acknowledge characters xterm has parsed (flow control). */
+  terminalAck(chars: number): void;
+  takeOver(): Promise<Result>;
+  handBack(): Promise<Result>;
+  /** Keystrokes; refused unless taken over (and, in the dashboard, input is enabled). */
+  terminalInput(data: string): void;
+  terminalResize(cols: number, rows: number): void;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+}
+
+export interface TerminalChunk {
+  /** 'replay' chunks are what came before the subscription; 'live' follows; 'end' when the session closed. */
+  kind: 'replay' | 'live' | 'end';
+  data: string;
+  sessionName: string | null;
+}
+
+export interface IncidentDetail {
+  incident: Incident;
+  report: string | null;
+  transcript: string | null;
+}
+
+export interface SettingsView {
+  file: string;
+  settings: unknown;
+  problems: { path: string; message: string }[];
+  templateVariables: Record<string, string>;
+  defaultPromptTemplate: string;
+}
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/** Failures travel as values (never as exceptions across IPC/WebSocket). */
+export type Result<T = void> = { ok: true; value: T } | { ok: false; message: string; problems?: Problem[] };
