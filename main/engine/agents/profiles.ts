@@ -1,0 +1,201 @@
+// How each agent kind is started: argv, environment, and the signals it can give us.
+// Never touches the user's own agent settings: Claude Code gets its hooks through `--settings`
+// pointing at a file in the incident folder.
+import { accessSync, constants as fsc } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { AgentProfile } from '../settings/schema.js';
+import { PRIVATE_FILE_MODE } from '../fsutil.js';
+import { claudeHookSettings, createRecorder, type HookRecorder } from './hooks.js';
+
+export interface LaunchContext {
+  profileName: string;
+  profile: AgentProfile;
+  /** The agent's working folder (per incident). */
+  workDir: string;
+  incidentDir: string;
+  /** 1-based attempt number inside the incident (files are kept per attempt). */
+  attempt: number;
+  /** The environment ClawMedic runs with (PATH is used to find the command). */
+  env: NodeJS.ProcessEnv;
+  isRoot: boolean;
+  /** Folders outside workDir the agent must read and write (incident folder, gateway config folder). */
+  addDirs?: string[];
+}
+
+export interface AgentLaunch {
+  argv: string[];
+  /** Passed to the session with `tmux new-session -e` (never through argv, so not visible in ps). */
+  env: Record<string, string>;
+  recorder: HookRecorder | null;
+  /** True when the agent reports Stop/Notification/… through hooks. */
+  hooks: boolean;
+  /** Things the user should know (logged as incident events). */
+  warnings: string[];
+  settingsFile: string | null;
+}
+
+export class LaunchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LaunchError';
+  }
+}
+
+/** Finds a command on PATH (or checks an explicit path); null when it is not there. */
+export function resolveCommand(command: string, envPath: string | undefined): string | null {
+  const executable = (p: string) => {
+    try {
+      accessSync(p, fsc.X_OK);
+      return true;
+    } catch {
+      // Not there or not executable: keep looking.
+      return false;
+    }
+  };
+  if (command.includes('/')) return executable(command) ? path.resolve(command) : null;
+  for (const dir of (envPath ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, command);
+    if (executable(p)) return p;
+  }
+  return null;
+}
+
+function baseEnv(ctx: LaunchContext): Record<string, string> {
+  // PATH goes in explicitly: a tmux server started earlier (or an app started from Finder) may have another.
+  const env: Record<string, string> = {};
+  if (ctx.env.PATH) env.PATH = ctx.env.PATH;
+  Object.assign(env, ctx.profile.env);
+  return env;
+}
+
+function resolveOrThrow(ctx: LaunchContext): string {
+  const p = ctx.profile;
+  const found = resolveCommand(p.command, ctx.profile.env.PATH ?? ctx.env.PATH);
+  if (!found) {
+    throw new LaunchError(
+      `agent "${ctx.profileName}": command "${p.command}" was not found on PATH. Install it, or set doctor.profiles.${ctx.profileName}.command to its full path.`,
+    );
+  }
+  return found;
+}
+
+async function launchClaude(ctx: LaunchContext): Promise<AgentLaunch> {
+  const p = ctx.profile;
+  const cmd = resolveOrThrow(ctx);
+  const warnings: string[] = [];
+  const env = baseEnv(ctx);
+  const recorder = await createRecorder(ctx.incidentDir, ctx.attempt);
+  const settings: Record<string, unknown> = { ...claudeHookSettings(recorder) };
+  if (p.permissionMode === 'bypassPermissions') {
+    if (!p.allowBypass) {
+      throw new LaunchError(
+        `agent "${ctx.profileName}": permissionMode bypassPermissions needs allowBypass: true (an explicit opt-in); use dontAsk with allowedTools instead.`,
+      );
+    }
+    warnings.push(`agent "${ctx.profileName}" runs with permission checks OFF (bypassPermissions, opted in with allowBypass)`);
+    // Claude Code refuses bypass mode as root unless told it runs in a sandbox, then asks again in a
+    // dialog whose default is "No, exit"; the opt-in already answered both.
+    settings.skipDangerousModePermissionPrompt = true;
+    if (ctx.isRoot) env.IS_SANDBOX = '1';
+  }
+  const settingsFile = path.join(ctx.incidentDir, `claude-settings-${ctx.attempt}.json`);
+  await fsp.writeFile(settingsFile, JSON.stringify(settings, null, 2), { mode: PRIVATE_FILE_MODE });
+  // --permission-mode always: 2.1.330 defaults to "auto", which blocks every Bash call behind a custom base URL.
+  const argv = [cmd, ...p.args, '--permission-mode', p.permissionMode];
+  if (ctx.addDirs?.length) argv.push('--add-dir', ...ctx.addDirs);
+  argv.push('--settings', settingsFile);
+  // Last, because the flag takes a list: every following argument is a pattern.
+  if (p.allowedTools.length) argv.push('--allowedTools', ...p.allowedTools);
+  return { argv, env, recorder, hooks: true, warnings, settingsFile };
+}
+
+function tomlString(s: string): string {
+  return JSON.stringify(s);
+}
+
+async function launchCodex(ctx: LaunchContext): Promise<AgentLaunch> {
+  const p = ctx.profile;
+  const cmd = resolveOrThrow(ctx);
+  const recorder = await createRecorder(ctx.incidentDir, ctx.attempt);
+  const warnings = [`agent "${ctx.profileName}" (codex) support is best effort: its screens and notify payload are not covered by ClawMedic's tests`];
+  const mode: Record<string, string[]> = {
+    dontAsk: ['--ask-for-approval', 'never', '--sandbox', 'workspace-write'],
+    acceptEdits: ['--ask-for-approval', 'on-failure', '--sandbox', 'workspace-write'],
+    default: ['--ask-for-approval', 'on-request'],
+    plan: ['--ask-for-approval', 'on-request', '--sandbox', 'read-only'],
+    bypassPermissions: ['--dangerously-bypass-approvals-and-sandbox'],
+  };
+  if (p.permissionMode === 'bypassPermissions' && !p.allowBypass) {
+    throw new LaunchError(`agent "${ctx.profileName}": bypassPermissions needs allowBypass: true.`);
+  }
+  // Codex calls its notify program with the JSON as the last argument ({"type":"agent-turn-complete",…}).
+  const notify = `notify=[${['/bin/sh', recorder.script, 'codex-notify'].map(tomlString).join(',')}]`;
+  const argv = [cmd, ...p.args, ...(mode[p.permissionMode] ?? []), '-c', notify];
+  return { argv, env: baseEnv(ctx), recorder, hooks: true, warnings, settingsFile: null };
+}
+
+async function launchGeneric(ctx: LaunchContext): Promise<AgentLaunch> {
+  const cmd = resolveOrThrow(ctx);
+  return { argv: [cmd, ...ctx.profile.args], env: baseEnv(ctx), recorder: null, hooks: false, warnings: [], settingsFile: null };
+}
+
+export function prepareLaunch(ctx: LaunchContext): Promise<AgentLaunch> {
+  switch (ctx.profile.kind) {
+    case 'claude':
+      return launchClaude(ctx);
+    case 'codex':
+      return launchCodex(ctx);
+    case 'generic':
+      return launchGeneric(ctx);
+    default:
+      throw new LaunchError(`agent "${ctx.profileName}": unknown kind "${String(ctx.profile.kind)}" (use claude, codex or generic)`);
+  }
+}
+
+/** Normalises a hook payload into what the doctor cares about. */
+export type AgentSignal =
+  | { type: 'session-start' }
+  | { type: 'prompt-submitted' }
+  | { type: 'stop'; lastMessage: string | null; transcriptPath: string | null }
+  | { type: 'permission'; message: string }
+  | { type: 'idle' }
+  | { type: 'failure'; reason: string }
+  | { type: 'session-end'; reason: string }
+  | { type: 'other'; name: string };
+
+export function signalFromHook(event: string, payload: Record<string, unknown>): AgentSignal {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  switch (event) {
+    case 'SessionStart':
+      return { type: 'session-start' };
+    case 'UserPromptSubmit':
+      return { type: 'prompt-submitted' };
+    case 'Stop':
+      return { type: 'stop', lastMessage: str(payload.last_assistant_message), transcriptPath: str(payload.transcript_path) };
+    case 'Notification': {
+      const kind = str(payload.notification_type) ?? '';
+      const message = str(payload.message) ?? '';
+      if (kind === 'permission_prompt' || (!kind && /permission/i.test(message))) return { type: 'permission', message: message || 'permission requested' };
+      if (kind === 'idle_prompt') return { type: 'idle' };
+      return { type: 'other', name: `Notification:${kind || message}` };
+    }
+    case 'StopFailure': {
+      const err = str(payload.error_type) ?? str(payload.error) ?? str(payload.reason) ?? 'unknown error';
+      const msg = str(payload.error_message) ?? str(payload.message);
+      return { type: 'failure', reason: msg ? `${err}: ${msg}` : err };
+    }
+    case 'SessionEnd':
+      return { type: 'session-end', reason: str(payload.reason) ?? 'unknown' };
+    case 'codex-notify': {
+      const t = str(payload.type);
+      if (t === 'agent-turn-complete') {
+        return { type: 'stop', lastMessage: str(payload['last-assistant-message']) ?? str(payload.last_assistant_message), transcriptPath: null };
+      }
+      return { type: 'other', name: `codex:${t ?? '?'}` };
+    }
+    default:
+      return { type: 'other', name: event };
+  }
+}

@@ -1,0 +1,117 @@
+// What an agent's screen says, read from plain `capture-pane` text. Pure functions: the screen
+// driver acts on these facts instead of on sleeps. Texts come from the real Claude Code screens
+// (see reference); they change between versions, so each recogniser accepts the known variants.
+
+export interface TrustPrompt {
+  /** 'numbered' = "❯ 1. Yes, I trust this folder" first (2.1.197); 'unnumbered' = "❯ No, exit" first (2.1.330). */
+  layout: 'numbered' | 'unnumbered';
+  /** Index of the "Yes, I trust" option among the options, and of the option the ❯ is on (-1: none seen). */
+  yesIndex: number;
+  selectedIndex: number;
+}
+
+export interface ScreenFacts {
+  trust: TrustPrompt | null;
+  /** A screen only a human can answer (login, onboarding, API-key question, …): why, in words. */
+  human: string | null;
+  /** A quota / rate-limit / auth error the agent cannot get past: the text seen. */
+  quota: string | null;
+  /** A tool-permission question is showing (a static screen, but not idle). */
+  permission: boolean;
+  /** The agent is working ("esc to interrupt"). */
+  busy: boolean;
+  /** An input box waiting for text, with no dialog over it. */
+  inputReady: boolean;
+}
+
+const TRUST_MARKERS = [/Yes, I trust this folder/, /Do you trust the files in this folder\?/i, /Is this a project you (created|trust)/i];
+
+/** Strips box-drawing borders and non-breaking spaces so line tests see the words. */
+export function screenLines(screen: string): string[] {
+  return screen.split('\n').map((l) => l.replace(/\u00a0/g, ' ').replace(/[│┃]/g, ' ').trimEnd());
+}
+
+export function parseTrustPrompt(screen: string): TrustPrompt | null {
+  if (!TRUST_MARKERS.some((re) => re.test(screen))) return null;
+  const lines = screenLines(screen);
+  const options: { yes: boolean; selected: boolean; numbered: boolean }[] = [];
+  for (const line of lines) {
+    const m = /^\s*(❯|>)?\s*(\d+\.\s*)?(Yes, I trust this folder|Yes, proceed|No, exit|No, quit)\b/.exec(line);
+    if (!m) continue;
+    options.push({ yes: m[3]!.startsWith('Yes'), selected: Boolean(m[1]), numbered: Boolean(m[2]) });
+  }
+  const yesIndex = options.findIndex((o) => o.yes);
+  if (yesIndex < 0) return null;
+  return {
+    layout: options[0]?.numbered ? 'numbered' : 'unnumbered',
+    yesIndex,
+    selectedIndex: options.findIndex((o) => o.selected),
+  };
+}
+
+/** Screens that need a person: we fail fast with what to do instead of pressing keys blindly. */
+const HUMAN_SCREENS: [RegExp, string][] = [
+  [/Detected a custom API key/i, 'Claude Code asks whether to use the API key from ANTHROPIC_API_KEY (its default answer is No). Run `claude` once in a terminal with the same environment and approve the key, then retry.'],
+  [/Unable to connect to Anthropic services/i, 'Claude Code could not reach Anthropic during its first-run checks (offline, or a custom API key not yet approved). Run `claude` once in a terminal and finish its setup, then retry.'],
+  [/Select login method|Log in with your Claude account|Please run \/login|Not logged in/i, 'Claude Code is not logged in. Run `claude` in a terminal and log in (or set ANTHROPIC_API_KEY in the profile env), then retry.'],
+  [/Choose the text style|Let's get started|Security notes:|Welcome to Claude Code.*\n[\s\S]*Press Enter to continue/i, 'Claude Code shows its first-run setup (theme, security notes). Run `claude` once in a terminal to finish it, then retry.'],
+  [/running in Bypass Permissions mode/i, 'Claude Code asks to confirm bypass-permissions mode. ClawMedic only skips that question when allowBypass is set; run `claude --dangerously-skip-permissions` once by hand to accept it, or use permissionMode dontAsk.'],
+];
+
+/** Agent-specific phrasing only: generic words like "429" also appear in a gateway's own logs. */
+const QUOTA_TEXTS: RegExp[] = [
+  /You['’]ve hit your (?:usage |session |weekly |daily )?limit[^\n]*/i,
+  /Claude AI usage limit reached[^\n]*/i,
+  /Credit balance is too low[^\n]*/i,
+  /Request rejected \(429\)[^\n]*/i,
+  /OAuth token (?:revoked|has expired|expired)[^\n]*/i,
+  /Invalid API key[^\n]*Please run \/login[^\n]*/i,
+  /usage_limit_reached[^\n]*/,
+  /RESOURCE_EXHAUSTED[^\n]*/,
+];
+
+const PERMISSION_TEXTS: RegExp[] = [
+  /Do you want to proceed\?/,
+  /Do you want to make this edit/,
+  /Would you like to run the following command\?/i,
+  /Allow (?:this )?command\?/i,
+  /needs your (?:permission|approval)/i,
+];
+
+export function classifyScreen(screen: string): ScreenFacts {
+  const trust = parseTrustPrompt(screen);
+  let human: string | null = null;
+  for (const [re, why] of HUMAN_SCREENS) {
+    if (re.test(screen)) {
+      human = why;
+      break;
+    }
+  }
+  let quota: string | null = null;
+  for (const re of QUOTA_TEXTS) {
+    const m = re.exec(screen);
+    if (m) {
+      quota = m[0].trim();
+      break;
+    }
+  }
+  // "Not logged in" is a login screen and a reason to fall back alike: report it as quota/auth too.
+  if (!quota && /Not logged in/i.test(screen)) quota = 'Not logged in';
+  const permission = PERMISSION_TEXTS.some((re) => re.test(screen));
+  const busy = /esc to interrupt/i.test(screen);
+  const promptLine = screenLines(screen).some((l) => /^\s*(❯|>)\s*($|[^\d\s]|\s*$)/.test(l) && !/\d\.\s/.test(l));
+  const inputReady = promptLine && !trust && !human && !permission;
+  return { trust, human, quota, permission, busy, inputReady };
+}
+
+/** True when the screen shows our paste: Claude's "[Pasted text #N …]" box, or the brief's opening words. */
+export function pasteVisible(screen: string, brief: string): boolean {
+  if (/\[Pasted (?:text|Content)\b[^\]]*\]/i.test(screen)) return true;
+  const first = brief
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length >= 8);
+  if (!first) return false;
+  const probe = first.slice(0, 40);
+  return screen.replace(/\u00a0/g, ' ').includes(probe);
+}

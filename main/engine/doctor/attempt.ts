@@ -1,0 +1,435 @@
+// One agent's turn at the repair: start-up screens, sending the brief, then waiting for a verdict
+// from deterministic signals (our probe, the agent's hooks, the pane's state). Driven by what the
+// screen says and by events, never by fixed sleeps: every wait is "until X, at most T".
+import type { DoctorPhase } from '../../../preload/contract.js';
+import type { AgentLaunch, AgentSignal } from '../agents/profiles.js';
+import { classifyScreen, pasteVisible, type ScreenFacts } from '../agents/screens.js';
+import type { Clock } from '../clock.js';
+import type { AgentProfile } from '../settings/schema.js';
+import type { Tmux } from '../tmux/tmux.js';
+import { parseResultLine, type ResultLine } from './brief.js';
+
+export interface DoctorTiming {
+  /** Probe cadence while a doctor runs: 1 s, so a fix is noticed within a second or two (the seed polled every 30 s). */
+  probeMs: number;
+  /** Consecutive healthy probes that count as "healthy and stable": 2, so one lucky answer mid-restart is not success. */
+  healthyStreak: number;
+  /** Screen reads while driving start-up dialogs: 150 ms, well under the ~0.5 s a dialog takes to react. */
+  screenPollMs: number;
+  /** Screen reads while the agent works: 1 s (permission prompts and quota texts; hooks wake us sooner). */
+  workPollMs: number;
+  /** Launch until the input box is ready: the real CLI needs 1-2 s; 60 s covers a cold, loaded Mac. */
+  launchTimeoutMs: number;
+  /** Paste until the box shows it: Claude Code shows it within ~0.1 s; 5 s is generous. */
+  pasteShowMs: number;
+  /** Enter until submission is confirmed, per try: the hook fires in well under 1 s. */
+  submitConfirmMs: number;
+  /** Enter presses before giving up (the first can be lost right after start-up). */
+  submitTries: number;
+  /** Healthy but the agent still working: wait this long for its report before ending (20 s). */
+  reportGraceMs: number;
+  /** Agent finished but the gateway still down: it may be restarting it (the real gateway needs 11-21 s, 46 s seen under load). */
+  stopGraceMs: number;
+  /** Trust-dialog key presses before giving up (the dialog has two or three options). */
+  maxDialogKeys: number;
+  cols: number;
+  rows: number;
+}
+
+export const DEFAULT_TIMING: DoctorTiming = {
+  probeMs: 1000,
+  healthyStreak: 2,
+  screenPollMs: 150,
+  workPollMs: 1000,
+  launchTimeoutMs: 60_000,
+  pasteShowMs: 5000,
+  submitConfirmMs: 3000,
+  submitTries: 3,
+  reportGraceMs: 20_000,
+  stopGraceMs: 60_000,
+  maxDialogKeys: 8,
+  cols: 160,
+  rows: 48,
+};
+
+/** Wakes a waiting loop early (a hook event or a probe result arrived). */
+export class Waker {
+  private resolveFn: (() => void) | null = null;
+  private pending = false;
+
+  wake(): void {
+    const r = this.resolveFn;
+    if (r) {
+      this.resolveFn = null;
+      r();
+    } else this.pending = true;
+  }
+
+  wait(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+    if (this.pending || signal.aborted) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        timer.cancel();
+        signal.removeEventListener('abort', done);
+        this.resolveFn = null;
+        resolve();
+      };
+      const timer = clock.schedule(ms, done);
+      signal.addEventListener('abort', done, { once: true });
+      this.resolveFn = done;
+    });
+  }
+}
+
+export interface ProbeView {
+  healthyStreak(): number;
+  lastDetail(): string;
+}
+
+export type AttemptEndKind = 'recovered' | 'failed' | 'fallback' | 'timeout' | 'cancelled';
+
+export interface AttemptEnd {
+  kind: AttemptEndKind;
+  detail: string;
+}
+
+export interface AttemptContext {
+  tmux: Tmux;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Absolute time (clock ms) of the hard timeout, and the setting it came from (for messages). */
+  deadlineMs: number;
+  timeoutSec: number;
+  timing: DoctorTiming;
+  brief: string;
+  profileName: string;
+  profile: AgentProfile;
+  launch: AgentLaunch;
+  session: string;
+  probe: ProbeView;
+  waker: Waker;
+  takenOver: () => boolean;
+  /** Timeline entry (incident event). */
+  note: (type: string, detail: string) => void;
+  phase: (phase: DoctorPhase, detail: string) => void;
+  setNeedsApproval: (v: boolean) => void;
+}
+
+const lastLines = (screen: string, n = 8) =>
+  screen
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter(Boolean)
+    .slice(-n)
+    .join(' | ');
+
+/** Does a generic agent's done pattern occur in the brief itself? Then it would "finish" on its own echo. */
+export function donePatternProblem(pattern: string, brief: string): string | null {
+  if (!pattern) return 'a generic agent needs donePattern (a line it prints when finished)';
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, 'm');
+  } catch (err) {
+    return `donePattern is not a valid regular expression: ${(err as Error).message}`;
+  }
+  if (re.test(brief) || brief.split('\n').some((l) => re.test(l))) {
+    return `donePattern /${pattern}/ matches the recovery brief itself, so the echoed brief would look like "done"; choose a phrase the brief does not contain`;
+  }
+  return null;
+}
+
+/** Lines on screen that are not part of the echoed brief (wrapped pieces of brief lines included). */
+export function linesNotFromBrief(screen: string, brief: string): string[] {
+  const flat = brief.replace(/\s+/g, ' ');
+  return screen
+    .split('\n')
+    .map((l) => l.replace(/\u00a0/g, ' ').trim())
+    .filter((l) => l && !flat.includes(l.replace(/\s+/g, ' ')));
+}
+
+export class Attempt {
+  readonly signals: AgentSignal[] = [];
+  lastMessage: string | null = null;
+  result: ResultLine | null = null;
+  agentTranscript: string | null = null;
+  submitted = false;
+  private needsApproval = false;
+  private approvalClearReads = 0;
+
+  constructor(private readonly c: AttemptContext) {}
+
+  /** Feeds a hook signal (called by the doctor's hook inbox). */
+  push(s: AgentSignal): void {
+    this.signals.push(s);
+    this.c.waker.wake();
+  }
+
+  private now(): number {
+    return this.c.clock.now();
+  }
+
+  private stopReason(): AttemptEnd | null {
+    if (this.c.signal.aborted) return { kind: 'cancelled', detail: 'the doctor session was stopped' };
+    if (this.now() >= this.c.deadlineMs) {
+      return { kind: 'timeout', detail: `the gateway was not healthy within the doctor's time limit (doctor.timeoutSec = ${this.c.timeoutSec} s)` };
+    }
+    return null;
+  }
+
+  private async screen(): Promise<string> {
+    try {
+      return await this.c.tmux.capture(this.c.session);
+    } catch {
+      // Session gone: the pane-state check reports it; an empty screen here is harmless.
+      return '';
+    }
+  }
+
+  private async wait(ms: number): Promise<void> {
+    await this.c.waker.wait(this.c.clock, Math.max(0, Math.min(ms, this.c.deadlineMs - this.now())), this.c.signal);
+  }
+
+  private takeSignals(): AgentSignal[] {
+    return this.signals.splice(0);
+  }
+
+  async run(): Promise<AttemptEnd> {
+    const start = await this.startUp();
+    if (start) return start;
+    return this.work();
+  }
+
+  // ---- start-up: dialogs, paste, Enter ---------------------------------------------------------
+
+  private async startUp(): Promise<AttemptEnd | null> {
+    const t = this.c.timing;
+    const launchDeadline = this.now() + t.launchTimeoutMs;
+    const hooks = this.c.launch.hooks;
+    let dialogKeys = 0;
+    let trustEnterAt = 0;
+    let lastScreen = '';
+    let stableReads = 0;
+    let sessionStarted = false;
+    // Phase 1: until the input box is ready.
+    for (;;) {
+      const stop = this.stopReason();
+      if (stop) return stop;
+      for (const s of this.takeSignals()) {
+        if (s.type === 'session-start') sessionStarted = true;
+        if (s.type === 'failure') return { kind: 'fallback', detail: `${this.c.profileName} failed to start: ${s.reason}` };
+      }
+      const pane = await this.c.tmux.pane(this.c.session);
+      const screen = await this.screen();
+      if (!pane || pane.dead) {
+        return {
+          kind: 'fallback',
+          detail: `${this.c.profileName} exited during start-up${pane?.exitStatus != null ? ` (exit ${pane.exitStatus})` : ''}; its last screen: ${lastLines(screen || lastScreen) || '(empty)'}`,
+        };
+      }
+      const f = classifyScreen(screen);
+      if (f.human) return { kind: 'fallback', detail: `${this.c.profileName} needs a person: ${f.human}` };
+      if (f.quota) return { kind: 'fallback', detail: `${this.c.profileName} cannot work: ${f.quota}` };
+      if (f.trust) {
+        stableReads = 0;
+        if (f.trust.selectedIndex === f.trust.yesIndex) {
+          // Only press Enter again if the dialog is still up well after the last Enter.
+          if (this.now() - trustEnterAt > t.submitConfirmMs) {
+            await this.c.tmux.sendKeys(this.c.session, ['Enter']);
+            trustEnterAt = this.now();
+            this.c.note('doctor-trust-answered', `answered the workspace-trust prompt (${f.trust.layout} layout) with "Yes, I trust this folder"`);
+          }
+        } else {
+          if (++dialogKeys > t.maxDialogKeys) {
+            return { kind: 'fallback', detail: `could not move the trust prompt's selection to "Yes, I trust this folder"; last screen: ${lastLines(screen)}` };
+          }
+          // One key per read: the next read verifies where the ❯ is before anything else is pressed.
+          const key = f.trust.selectedIndex < 0 || f.trust.selectedIndex > f.trust.yesIndex ? 'Up' : 'Down';
+          await this.c.tmux.sendKeys(this.c.session, [key]);
+        }
+      } else if (this.ready(f, screen, lastScreen, hooks, sessionStarted)) {
+        stableReads++;
+        // Claude Code: its input box is enough. Others: the screen must hold still for two reads.
+        if (this.c.profile.kind === 'claude' || stableReads >= 2) break;
+      } else stableReads = 0;
+      lastScreen = screen;
+      if (this.now() > launchDeadline) {
+        return { kind: 'fallback', detail: `${this.c.profileName} did not show its input box within ${t.launchTimeoutMs / 1000} s; last screen: ${lastLines(screen) || '(empty)'}` };
+      }
+      await this.wait(t.screenPollMs);
+    }
+    return this.submit();
+  }
+
+  private ready(f: ScreenFacts, screen: string, last: string, _hooks: boolean, _sessionStarted: boolean): boolean {
+    if (this.c.profile.kind === 'claude') return f.inputReady;
+    // Agents we cannot read: some output, then a still screen.
+    return screen.trim().length > 0 && screen === last && !f.permission;
+  }
+
+  private async submit(): Promise<AttemptEnd | null> {
+    const t = this.c.timing;
+    const claude = this.c.profile.kind === 'claude';
+    let shown = false;
+    for (let paste = 0; paste < 2 && !shown; paste++) {
+      await this.c.tmux.paste(this.c.session, this.c.brief);
+      const until = this.now() + t.pasteShowMs;
+      while (this.now() < until) {
+        const stop = this.stopReason();
+        if (stop) return stop;
+        if (pasteVisible(await this.screen(), this.c.brief)) {
+          shown = true;
+          break;
+        }
+        await this.wait(t.screenPollMs);
+      }
+      // Agents that do not echo a paste give us nothing to wait for: one paste, then Enter.
+      if (!claude) break;
+    }
+    if (!shown && claude) {
+      return { kind: 'fallback', detail: `the brief never appeared in ${this.c.profileName}'s input box; last screen: ${lastLines(await this.screen())}` };
+    }
+    for (let attempt = 1; attempt <= t.submitTries; attempt++) {
+      // Enter in its own call: sent together with the text it is lost for long prompts.
+      await this.c.tmux.sendKeys(this.c.session, ['Enter']);
+      const until = this.now() + t.submitConfirmMs;
+      while (this.now() < until) {
+        const stop = this.stopReason();
+        if (stop) return stop;
+        if (this.signals.some((s) => s.type === 'prompt-submitted')) {
+          this.signals.splice(this.signals.findIndex((s) => s.type === 'prompt-submitted'), 1);
+          return this.confirmed(`confirmed by the agent's UserPromptSubmit hook`);
+        }
+        const screen = await this.screen();
+        const f = classifyScreen(screen);
+        if (f.busy) return this.confirmed('confirmed by the agent\'s busy indicator');
+        if (!claude && !pasteVisible(screen, this.c.brief)) return this.confirmed('the input box cleared');
+        if (!claude && !this.c.launch.hooks && attempt === 1) {
+          // Nothing more to read from an unknown agent: take the Enter as sent.
+          return this.confirmed('sent (this agent gives no confirmation)');
+        }
+        await this.wait(t.screenPollMs);
+      }
+      this.c.note('doctor-submit-retry', `Enter #${attempt} was not confirmed within ${t.submitConfirmMs / 1000} s; pressing it again`);
+    }
+    return { kind: 'fallback', detail: `${this.c.profileName} did not accept the brief after ${t.submitTries} Enter presses; last screen: ${lastLines(await this.screen())}` };
+  }
+
+  private confirmed(how: string): null {
+    this.submitted = true;
+    this.c.phase('prompt-sent', `brief sent to ${this.c.profileName} (${how})`);
+    return null;
+  }
+
+  // ---- working: wait for a verdict --------------------------------------------------------------
+
+  private async work(): Promise<AttemptEnd> {
+    const t = this.c.timing;
+    const generic = this.c.profile.kind === 'generic';
+    const doneRe = generic && this.c.profile.donePattern ? new RegExp(this.c.profile.donePattern) : null;
+    let agentStoppedAt: number | null = null;
+    let stopWhy = '';
+    let healthySince: number | null = null;
+    let lastScreenAt = 0;
+    let lastScreen = '';
+    let screenChangedAt = this.now();
+    let exitedAt: number | null = null;
+    for (;;) {
+      const stop = this.stopReason();
+      if (stop) return stop;
+      for (const s of this.takeSignals()) {
+        switch (s.type) {
+          case 'stop':
+            agentStoppedAt = this.now();
+            stopWhy = 'its Stop hook fired';
+            this.lastMessage = s.lastMessage ?? this.lastMessage;
+            if (s.transcriptPath) this.agentTranscript = s.transcriptPath;
+            this.result = parseResultLine(s.lastMessage) ?? this.result;
+            this.c.phase('agent-stopped', `${this.c.profileName} finished its turn${this.result ? ` (${this.result.status}: ${this.result.summary})` : ''}`);
+            this.setApproval(false);
+            break;
+          case 'prompt-submitted':
+            // Someone (a human who took over) sent another prompt: the agent works again.
+            agentStoppedAt = null;
+            break;
+          case 'permission':
+            this.setApproval(true, s.message);
+            break;
+          case 'failure':
+            if (this.c.probe.healthyStreak() >= t.healthyStreak) return this.recovered();
+            return { kind: 'fallback', detail: `${this.c.profileName} stopped on an error: ${s.reason}` };
+          case 'session-end':
+            exitedAt ??= this.now();
+            break;
+          default:
+            break;
+        }
+      }
+
+      // Verdict 1: healthy by our own probe, stable.
+      if (this.c.probe.healthyStreak() >= t.healthyStreak) {
+        if (healthySince === null) {
+          healthySince = this.now();
+          this.c.note('doctor-gateway-healthy', 'the gateway answers its health check again (ClawMedic probe); waiting for the agent to finish its report');
+        }
+        if (agentStoppedAt !== null || exitedAt !== null || this.now() - healthySince >= t.reportGraceMs) return this.recovered();
+      } else healthySince = null;
+
+      // The screen: permission prompts, quota texts, exit, and (generic agents) done pattern / idleness.
+      if (this.now() - lastScreenAt >= t.workPollMs) {
+        lastScreenAt = this.now();
+        const pane = await this.c.tmux.pane(this.c.session);
+        const screen = await this.screen();
+        if (!pane || pane.dead) exitedAt ??= this.now();
+        const f = classifyScreen(screen);
+        if (f.permission) this.setApproval(true, 'a permission prompt is showing');
+        else if (this.needsApproval && ++this.approvalClearReads >= 2) this.setApproval(false);
+        if (f.quota && !this.c.takenOver()) return { kind: 'fallback', detail: `${this.c.profileName} cannot continue: ${f.quota}` };
+        if (screen !== lastScreen) {
+          lastScreen = screen;
+          screenChangedAt = this.now();
+        }
+        if (generic && agentStoppedAt === null) {
+          if (doneRe && linesNotFromBrief(screen, this.c.brief).some((l) => doneRe.test(l))) {
+            agentStoppedAt = this.now();
+            stopWhy = `it printed a line matching donePattern /${this.c.profile.donePattern}/`;
+            this.result = parseResultLine(linesNotFromBrief(screen, this.c.brief).join('\n')) ?? this.result;
+            this.c.phase('agent-stopped', `${this.c.profileName} says it is done (${stopWhy})`);
+          } else if (!f.permission && !this.needsApproval && this.now() - screenChangedAt >= this.c.profile.idleSec * 1000) {
+            // Idle only counts while no permission prompt shows: a prompt is static too.
+            agentStoppedAt = this.now();
+            stopWhy = `its screen did not change for ${this.c.profile.idleSec} s`;
+            this.c.phase('agent-stopped', `${this.c.profileName} looks finished (${stopWhy})`);
+          }
+        }
+      }
+
+      // Verdict 2: the agent is done (or gone) but the gateway is still down.
+      if (!this.c.takenOver()) {
+        const endedAt = exitedAt ?? agentStoppedAt;
+        if (endedAt !== null && this.now() - endedAt >= t.stopGraceMs) {
+          const claim = this.result ? ` It reported "${this.result.status}": ${this.result.summary}` : this.lastMessage ? ` Its last words: ${this.lastMessage.slice(0, 200)}` : '';
+          const what = exitedAt !== null ? `${this.c.profileName} exited` : `${this.c.profileName} finished (${stopWhy})`;
+          return { kind: 'failed', detail: `${what}, but the gateway is still down after ${t.stopGraceMs / 1000} s more (${this.c.probe.lastDetail()}).${claim}` };
+        }
+      }
+      await this.wait(Math.min(t.workPollMs, t.probeMs));
+    }
+  }
+
+  private setApproval(on: boolean, why = ''): void {
+    this.approvalClearReads = 0;
+    if (on === this.needsApproval) return;
+    this.needsApproval = on;
+    this.c.setNeedsApproval(on);
+    if (on) this.c.phase('needs-approval', `${this.c.profileName} is waiting for a person to approve an action (${why}); open the live terminal to answer it`);
+    else this.c.phase('approval-resolved', 'the permission prompt was answered');
+  }
+
+  private recovered(): AttemptEnd {
+    const by = this.c.takenOver() ? 'after a person took over' : `by ${this.c.profileName}`;
+    return { kind: 'recovered', detail: `the gateway is healthy again (ClawMedic's own probe), fixed ${by}${this.result ? `: ${this.result.summary}` : ''}` };
+  }
+}

@@ -1,0 +1,468 @@
+// The AI doctor (Level 3): one agent session at a time, in ClawMedic's own tmux server, given a
+// recovery brief and a context file, watched live, judged by ClawMedic's own probe, cleaned up on
+// every path. The supervisor opens and closes the incident; the doctor adds events and fields.
+import { execFileSync } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../preload/contract.js';
+import { HookInbox } from '../agents/hooks.js';
+import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '../agents/profiles.js';
+import { iso, systemClock, sleep, type Clock } from '../clock.js';
+import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
+import type { IncidentHandle } from '../incidents/store.js';
+import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
+import { redact } from '../redact.js';
+import type { Settings } from '../settings/schema.js';
+import { defaultRuntimeDir, newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
+import { Attempt, DEFAULT_TIMING, donePatternProblem, Waker, type AttemptEnd, type DoctorTiming } from './attempt.js';
+import { briefValues, DEFAULT_TEMPLATE, gatewayPort, parseResultLine, previewBrief, renderBrief } from './brief.js';
+import { buildContext, gatewaySecrets, snapshotConfig } from './context.js';
+import { appendLearning, readLearnings } from './learnings.js';
+import type { DoctorOutcome, DoctorPort, DoctorRequest } from './port.js';
+import { templateProblems } from './template.js';
+import { DoctorTerminal } from './terminal.js';
+import { usageFromTranscript } from './usage.js';
+
+export interface DoctorOptions {
+  dataDir: string;
+  clock?: Clock;
+  /** Where our tmux socket lives (default <dataDir>/run, or a short /tmp path when that is too long). */
+  runtimeDir?: string;
+  env?: NodeJS.ProcessEnv;
+  tmuxBinary?: string;
+  /** Tests shrink the graces and timeouts. */
+  timing?: Partial<DoctorTiming>;
+  /** The `openclaw` executable for `config validate` (PATH lookup by default). */
+  openclaw?: string;
+}
+
+/** Caps what goes into the incident record; the full diff is recomputable from the snapshot. */
+const CONFIG_DIFF_MAX_CHARS = 16_000;
+
+interface ActiveRun {
+  req: DoctorRequest;
+  session: string | null;
+  everTakenOver: boolean;
+  secrets: string[];
+  releaseLock: () => boolean;
+}
+
+export class Doctor implements DoctorPort {
+  readonly terminal: DoctorTerminal;
+  readonly tmux: Tmux;
+  readonly lockFile: string;
+  private readonly clock: Clock;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly timing: DoctorTiming;
+  private live: DoctorLive | null = null;
+  private active: ActiveRun | null = null;
+
+  constructor(private readonly opts: DoctorOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.env = opts.env ?? process.env;
+    this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+    this.tmux = new Tmux(opts.runtimeDir ?? defaultRuntimeDir(opts.dataDir), opts.tmuxBinary, this.env);
+    this.terminal = new DoctorTerminal(this.env);
+    this.lockFile = path.join(opts.dataDir, 'doctor.lock');
+  }
+
+  current(): DoctorLive | null {
+    return this.live ? { ...this.live } : null;
+  }
+
+  defaultTemplate(): string {
+    return DEFAULT_TEMPLATE;
+  }
+
+  preview(template: string, settings: Settings): Result<string> {
+    const problems = templateProblems(template);
+    if (problems.length) {
+      return { ok: false, message: `The template is invalid: ${problems.join('; ')}`, problems: problems.map((message) => ({ path: 'doctor.promptTemplate', message })) };
+    }
+    return { ok: true, value: previewBrief(template, settings) };
+  }
+
+  async takeOver(): Promise<Result> {
+    const run = this.active;
+    if (!run || !run.session || !this.live) return { ok: false, message: 'No doctor session is running.' };
+    if (this.live.takenOver) return { ok: true, value: undefined };
+    const ok = await this.terminal.setWritable(true).catch(() => false);
+    if (!ok) {
+      return { ok: false, message: `The live view is not attached, so input cannot be passed on. Attach by hand instead: ${this.tmux.attachCommand(run.session)}` };
+    }
+    this.live.takenOver = true;
+    run.everTakenOver = true;
+    this.say(run, 'taken-over', 'a person took over the keyboard; ClawMedic keeps probing and will not end the session on the agent\'s account');
+    return { ok: true, value: undefined };
+  }
+
+  async handBack(): Promise<Result> {
+    const run = this.active;
+    if (!run || !this.live) return { ok: false, message: 'No doctor session is running.' };
+    if (!this.live.takenOver) return { ok: true, value: undefined };
+    await this.terminal.setWritable(false).catch(() => false);
+    this.live.takenOver = false;
+    this.say(run, 'handed-back', 'the person handed the session back; the live view is read-only again');
+    return { ok: true, value: undefined };
+  }
+
+  input(data: string): boolean {
+    if (!this.live?.takenOver) return false;
+    return this.terminal.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.terminal.resize(cols, rows);
+  }
+
+  async cleanupOrphans(): Promise<string[]> {
+    const done: string[] = [];
+    const holder = readLock(this.lockFile);
+    if (holder && holder !== 'unreadable' && holder.pid !== process.pid && holderAlive(holder)) {
+      // Another live ClawMedic (app or CLI) owns the doctor: its sessions are not orphans.
+      return done;
+    }
+    const stale = clearStaleLock(this.lockFile);
+    if (stale) done.push(stale === 'unreadable' ? 'removed an unreadable doctor lock' : `removed a stale doctor lock left by pid ${stale.pid} (${stale.acquiredAt})`);
+    let sessions: string[] = [];
+    try {
+      sessions = await this.tmux.listSessions();
+    } catch (err) {
+      // tmux missing: nothing can have been left on our socket; the doctor reports tmux when it runs.
+      if (err instanceof TmuxError && err.code === 'missing') return done;
+      throw err;
+    }
+    for (const s of sessions) {
+      if (s === this.active?.session) continue;
+      if (await this.tmux.killSession(s)) done.push(`killed tmux session ${s} left by an earlier run`);
+    }
+    await this.tmux.killServerIfEmpty().catch(() => undefined);
+    return done;
+  }
+
+  async run(req: DoctorRequest): Promise<DoctorOutcome> {
+    if (this.active) {
+      return { outcome: 'failed', resolvedBy: null, agent: null, busy: true, detail: 'a doctor session is already running in this ClawMedic' };
+    }
+    const lock = acquireLock(this.lockFile, { incidentId: req.incident.id, purpose: 'doctor' });
+    if (!lock.ok) {
+      const detail = `another doctor session is already running (${lock.message}); not starting a second one`;
+      await req.incident.event('doctor-busy', detail).catch(() => undefined);
+      return { outcome: 'failed', resolvedBy: null, agent: null, busy: true, detail };
+    }
+    const run: ActiveRun = { req, session: null, everTakenOver: false, secrets: [], releaseLock: lock.release };
+    this.active = run;
+    // process.exit() paths (a CLI signal handler) get no await: kill the session and free the lock synchronously.
+    const onExit = () => this.emergencyCleanup(run);
+    process.on('exit', onExit);
+    try {
+      if (lock.tookOverFrom) this.note(run, 'note', `took over a stale doctor lock left by pid ${lock.tookOverFrom.pid}`);
+      return await this.runLocked(req, run);
+    } catch (err) {
+      const detail = `the doctor failed: ${(err as Error).message}`;
+      this.say(run, 'finished', detail);
+      return { outcome: 'failed', resolvedBy: null, agent: null, detail };
+    } finally {
+      process.off('exit', onExit);
+      if (run.session) await this.endSession(run.session);
+      await this.terminal.detach(true);
+      await this.tmux.killServerIfEmpty().catch(() => undefined);
+      this.live = null;
+      this.active = null;
+      lock.release();
+    }
+  }
+
+  private emergencyCleanup(run: ActiveRun): void {
+    if (run.session) {
+      try {
+        // 2 s: a synchronous call on the way out; tmux answers in milliseconds.
+        execFileSync(this.opts.tmuxBinary ?? 'tmux', ['-S', this.tmux.socket, '-f', '/dev/null', 'kill-session', '-t', run.session], { timeout: 2000, stdio: 'ignore' });
+      } catch {
+        // Already gone, or tmux wedged: the next start's cleanupOrphans() kills it.
+      }
+    }
+    run.releaseLock();
+  }
+
+  private async endSession(session: string): Promise<void> {
+    try {
+      await this.tmux.killSession(session);
+    } catch {
+      // tmux failed to kill it: cleanupOrphans() at the next start (or kill-server below) gets it.
+    }
+  }
+
+  private note(run: ActiveRun, type: string, detail: string): void {
+    void run.req.incident.event(type, redact(detail, { secrets: run.secrets })).catch(() => {
+      // The incident store reports write failures itself; the doctor must carry on regardless.
+    });
+  }
+
+  private say(run: ActiveRun, phase: DoctorPhase, detail: string): void {
+    const clean = redact(detail, { secrets: run.secrets });
+    this.note(run, `doctor-${phase}`, clean);
+    run.req.emit(phase, clean);
+  }
+
+  private async runLocked(req: DoctorRequest, run: ActiveRun): Promise<DoctorOutcome> {
+    const s = req.settings;
+    const inc = req.incident;
+    const startedMs = this.clock.now();
+    const deadlineMs = startedMs + s.doctor.timeoutSec * 1000;
+    const record: DoctorRecord = { attempts: [], sessionName: null, attachCommand: null, resultLine: null, configDiff: null, costUsd: null, tokens: null };
+    const configPath = expandHome(s.gateway.configPath, this.env.HOME);
+    const snapshotDir = inc.file('snapshot');
+    const contextPath = inc.file('context.md');
+    const reportPath = inc.file('report.md');
+    const transcriptPath = inc.file('transcript.log');
+    const workDir = s.doctor.workDir ? path.resolve(expandHome(s.doctor.workDir, this.env.HOME)) : inc.file('work');
+
+    this.say(run, 'started', `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; agents: ${s.doctor.agents.join(', ') || '(none)'}`);
+    try {
+      await this.tmux.version();
+    } catch (err) {
+      const detail = (err as Error).message;
+      this.say(run, 'finished', detail);
+      return { outcome: 'failed', resolvedBy: null, agent: null, detail };
+    }
+
+    // Evidence first: a snapshot of the config (the way back) and the context file.
+    run.secrets = await gatewaySecrets(configPath);
+    const snapshot = await snapshotConfig(configPath, snapshotDir);
+    const beforeConfig = await fsp.readFile(configPath, 'utf8').catch(() => null);
+    try {
+      const ctx = await buildContext({
+        incidentId: inc.id,
+        generatedAt: iso(this.clock.now()),
+        gatewayUrl: s.gateway.url,
+        port: gatewayPort(s.gateway.url),
+        configPath,
+        logPaths: s.gateway.logPaths,
+        recentFailures: req.recentFailures,
+        snapshot,
+        env: this.env,
+        ...(this.opts.openclaw ? { openclaw: this.opts.openclaw } : {}),
+      });
+      await writeFileAtomic(contextPath, ctx.text);
+    } catch (err) {
+      // The agent can gather evidence itself; a missing context file is worth a note, not a failure.
+      this.note(run, 'note', `could not write the full context file: ${(err as Error).message}`);
+      await writeFileAtomic(contextPath, `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`);
+    }
+
+    let brief: string;
+    try {
+      const learnings = await readLearnings(s.dataDir);
+      brief = renderBrief(s.doctor.promptTemplate, briefValues(s, { incidentId: inc.id, reportPath, contextPath, snapshotDir }, learnings));
+    } catch (err) {
+      const detail = `${(err as Error).message}. Fix doctor.promptTemplate in the settings (or clear it to use the built-in brief).`;
+      this.say(run, 'finished', detail);
+      return { outcome: 'failed', resolvedBy: null, agent: null, detail };
+    }
+    await writeFileAtomic(inc.file('brief.md'), brief);
+    if (s.doctor.workDir) await fsp.mkdir(workDir, { recursive: true });
+    else await ensurePrivateDir(workDir);
+    await inc.update({ transcriptPath, doctor: record });
+
+    // Our own probe, fast while the doctor runs: the only judge of success.
+    const waker = new Waker();
+    const probeStop = new AbortController();
+    let streak = 0;
+    let lastDetail = 'not probed yet';
+    const probeLoop = (async () => {
+      while (!probeStop.signal.aborted) {
+        try {
+          const c = await req.check();
+          // Degraded = alive with a failing channel: the outage the doctor was called for is over.
+          const up = c.condition === 'healthy' || c.condition === 'degraded';
+          streak = up ? streak + 1 : 0;
+          lastDetail = `${c.condition}: ${c.health.detail}`;
+        } catch (err) {
+          streak = 0;
+          lastDetail = `probe error: ${(err as Error).message}`;
+        }
+        waker.wake();
+        await sleep(this.clock, this.timing.probeMs, probeStop.signal);
+      }
+    })();
+
+    const fallbacks: string[] = [];
+    let end: AttemptEnd | null = null;
+    let agentUsed: string | null = null;
+    let lastAttempt: Attempt | null = null;
+    try {
+      const names = s.doctor.agents;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        const profile = s.doctor.profiles[name];
+        const attemptRec = { agent: name, startedAt: iso(this.clock.now()), endedAt: null as string | null, ended: '' };
+        record.attempts.push(attemptRec);
+        agentUsed = name;
+        let result: AttemptEnd;
+        if (!profile) {
+          result = { kind: 'fallback', detail: `no profile named "${name}" in doctor.profiles` };
+        } else {
+          const r = await this.runAttempt(run, { name, profile, attemptNo: i + 1, brief, workDir, transcriptPath, deadlineMs, record, waker, configPath, probe: { healthyStreak: () => streak, lastDetail: () => lastDetail } });
+          result = r.end;
+          lastAttempt = r.attempt ?? lastAttempt;
+        }
+        attemptRec.endedAt = iso(this.clock.now());
+        attemptRec.ended = redact(`${result.kind}: ${result.detail}`, { secrets: run.secrets });
+        await inc.update({ doctor: record, agent: name });
+        if (result.kind !== 'fallback') {
+          end = result;
+          break;
+        }
+        fallbacks.push(`${name}: ${result.detail}`);
+        const next = names[i + 1];
+        this.say(run, 'fallback', next ? `${result.detail}; trying the next agent, "${next}"` : `${result.detail}; no other agent is configured (doctor.agents)`);
+      }
+    } finally {
+      probeStop.abort();
+      await probeLoop;
+    }
+
+    if (!end) end = { kind: 'failed', detail: fallbacks.length ? `no agent could work on it: ${fallbacks.join(' · ')}` : 'no agent is configured (doctor.agents is empty)' };
+
+    // Records: diff against the snapshot, the result line, cost, report, learnings.
+    const afterConfig = await fsp.readFile(configPath, 'utf8').catch(() => null);
+    if (beforeConfig !== afterConfig) {
+      const secrets = [...run.secrets, ...(await gatewaySecrets(configPath))];
+      let diff = createTwoFilesPatch(`${configPath} (before)`, `${configPath} (after)`, beforeConfig ?? '', afterConfig ?? '', undefined, undefined, { context: 2 });
+      diff = redact(diff, { secrets });
+      record.configDiff = diff.length > CONFIG_DIFF_MAX_CHARS ? `${diff.slice(0, CONFIG_DIFF_MAX_CHARS)}\n[… diff cut …]` : diff;
+    }
+    const report = await fsp.readFile(reportPath, 'utf8').catch(() => null);
+    const result = lastAttempt?.result ?? parseResultLine(report);
+    if (result) record.resultLine = redact(result.line, { secrets: run.secrets });
+    if (lastAttempt?.agentTranscript) {
+      const u = await usageFromTranscript(lastAttempt.agentTranscript);
+      if (u) {
+        record.tokens = { input: u.input, output: u.output };
+        record.costUsd = u.costUsd;
+      }
+    }
+    if (report !== null) await fsp.chmod(reportPath, PRIVATE_FILE_MODE).catch(() => undefined);
+    await inc.update({ doctor: record, agent: agentUsed, reportPath: report !== null ? reportPath : null });
+
+    const outcome: DoctorOutcome = {
+      outcome: end.kind === 'fallback' ? 'failed' : end.kind,
+      resolvedBy: end.kind === 'recovered' ? (run.everTakenOver ? 'human' : 'doctor') : null,
+      agent: agentUsed,
+      detail: redact(end.detail, { secrets: run.secrets }),
+    };
+    if (outcome.outcome === 'recovered') {
+      const summary = result?.summary || (report ? report.split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 3).join(' ') : '') || lastAttempt?.lastMessage || end.detail;
+      await appendLearning(s.dataDir, { at: iso(this.clock.now()), incidentId: inc.id, agent: agentUsed ?? '?', summary: `${summary}${record.configDiff ? ' (config changed)' : ''}` }, run.secrets).catch((err: unknown) =>
+        this.note(run, 'note', `could not update the learnings file: ${(err as Error).message}`),
+      );
+    }
+    this.say(run, 'finished', `${outcome.outcome}: ${outcome.detail}`);
+    return outcome;
+  }
+
+  private async runAttempt(
+    run: ActiveRun,
+    a: {
+      name: string;
+      profile: Settings['doctor']['profiles'][string];
+      attemptNo: number;
+      brief: string;
+      workDir: string;
+      transcriptPath: string;
+      deadlineMs: number;
+      record: DoctorRecord;
+      waker: Waker;
+      configPath: string;
+      probe: { healthyStreak(): number; lastDetail(): string };
+    },
+  ): Promise<{ end: AttemptEnd; attempt: Attempt | null }> {
+    const inc = run.req.incident;
+    const s = run.req.settings;
+    if (a.profile.kind === 'generic') {
+      const problem = donePatternProblem(a.profile.donePattern, a.brief);
+      if (problem) return { end: { kind: 'fallback', detail: `agent "${a.name}": ${problem}` }, attempt: null };
+    }
+    let launch: AgentLaunch;
+    try {
+      launch = await prepareLaunch({
+        profileName: a.name,
+        profile: a.profile,
+        workDir: a.workDir,
+        incidentDir: inc.dir,
+        attempt: a.attemptNo,
+        env: this.env,
+        isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+        addDirs: [inc.dir, path.dirname(a.configPath)],
+      });
+    } catch (err) {
+      if (err instanceof LaunchError) return { end: { kind: 'fallback', detail: err.message }, attempt: null };
+      throw err;
+    }
+    const session = newSessionName('clawmedic', this.clock.now());
+    const attach = this.tmux.attachCommand(session);
+    a.record.sessionName = session;
+    a.record.attachCommand = attach;
+    this.live = {
+      incidentId: inc.id,
+      agent: a.name,
+      sessionName: session,
+      attachCommand: attach,
+      startedAt: iso(this.clock.now()),
+      deadline: iso(a.deadlineMs),
+      takenOver: false,
+      needsApproval: false,
+    };
+    for (const w of launch.warnings) this.note(run, 'note', w);
+    const attempt = new Attempt({
+      tmux: this.tmux,
+      clock: this.clock,
+      signal: run.req.signal,
+      deadlineMs: a.deadlineMs,
+      timeoutSec: s.doctor.timeoutSec,
+      timing: this.timing,
+      brief: a.brief,
+      profileName: a.name,
+      profile: a.profile,
+      launch,
+      session,
+      probe: a.probe,
+      waker: a.waker,
+      takenOver: () => this.live?.takenOver ?? false,
+      note: (type, detail) => this.note(run, type, detail),
+      phase: (phase, detail) => this.say(run, phase, detail),
+      setNeedsApproval: (v) => {
+        if (this.live) this.live.needsApproval = v;
+      },
+    });
+    const inbox = launch.recorder ? new HookInbox(launch.recorder.dir, (e) => attempt.push(signalFromHook(e.event, e.payload))) : null;
+    inbox?.start();
+    try {
+      await fsp.appendFile(a.transcriptPath, `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) in tmux session ${session}, ${iso(this.clock.now())} ====\r\n`, { mode: PRIVATE_FILE_MODE });
+      await this.tmux.newSession({
+        name: session,
+        argv: launch.argv,
+        cwd: a.workDir,
+        env: launch.env,
+        cols: this.timing.cols,
+        rows: this.timing.rows,
+        transcriptPath: a.transcriptPath,
+      });
+      run.session = session;
+      this.say(run, 'agent-started', `started "${a.name}" in tmux session ${session}; watch it with: ${attach}`);
+      const viewProblem = await this.terminal.attach(this.tmux, session, this.timing.cols, this.timing.rows);
+      if (viewProblem) this.note(run, 'note', viewProblem);
+      if (run.req.signal.aborted) return { end: { kind: 'cancelled', detail: 'the doctor session was stopped' }, attempt };
+      const end = await attempt.run();
+      return { end, attempt };
+    } finally {
+      inbox?.close();
+      await this.terminal.detach(true);
+      if (run.session) await this.endSession(run.session);
+      run.session = null;
+      if (this.live) this.live.takenOver = false;
+    }
+  }
+}

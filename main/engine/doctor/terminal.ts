@@ -1,0 +1,250 @@
+// The live view of a doctor session: one tmux client attached through node-pty, read-only until a
+// human takes over, fanned out to any number of subscribers with flow control.
+//
+// Take-over toggles the same client's read-only flag (`switch-client -r`) instead of re-attaching:
+// no second client, no redraw flicker, and keystrokes go through a real terminal (arrow keys,
+// bracketed paste, Ctrl-C) rather than being translated into `send-keys` calls. Our tmux server has
+// no prefix key, so every key reaches the agent.
+import type { TerminalChunk } from '../../../preload/contract.js';
+import type { LiveTerminal, TerminalSubscription } from '../engine-api.js';
+import type { Tmux } from '../tmux/tmux.js';
+
+/**
+ * Watermarks in characters (VS Code's values): above HIGH unacked characters for any subscriber the
+ * PTY is paused (tmux stops drawing for this client and redraws the screen once it reads again); below LOW for all it resumes. HIGH is
+ * a few screens of a busy TUI; LOW leaves the renderer a little backlog so it never starves.
+ */
+export const FLOW_HIGH_WATERMARK = 100_000;
+export const FLOW_LOW_WATERMARK = 5_000;
+/** Replay keeps this much of the session's output; beyond it a redraw from tmux replaces the history. */
+const REPLAY_MAX_CHARS = 1_000_000;
+/** Smallest window we let a viewer shrink the agent to (TUIs break below this). */
+const MIN_COLS = 40;
+const MIN_ROWS = 10;
+
+interface Pty {
+  pid: number;
+  onData(cb: (d: string) => void): { dispose(): void };
+  onExit(cb: (e: { exitCode: number; signal?: number }) => void): { dispose(): void };
+  write(d: string): void;
+  resize(c: number, r: number): void;
+  pause(): void;
+  resume(): void;
+  kill(signal?: string): void;
+}
+
+type PtyModule = { spawn(file: string, args: string[], opts: Record<string, unknown>): Pty };
+let ptyModule: Promise<PtyModule> | null = null;
+function loadPty(): Promise<PtyModule> {
+  ptyModule ??= import('node-pty').then((m) => ((m as { default?: PtyModule }).default ?? (m as unknown as PtyModule)));
+  return ptyModule;
+}
+
+interface Sub {
+  listener: (c: TerminalChunk) => void;
+  unacked: number;
+}
+
+export class DoctorTerminal implements LiveTerminal {
+  private subs = new Set<Sub>();
+  private pty: Pty | null = null;
+  private tmux: Tmux | null = null;
+  private session: string | null = null;
+  private replay: string[] = [];
+  private replayChars = 0;
+  private replayTruncated = false;
+  private paused = false;
+  private writable = false;
+  private ended = true;
+  private cols = 120;
+  private rows = 36;
+  /** Why the live view is unavailable (node-pty failed to load), shown to subscribers. */
+  private unavailable: string | null = null;
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  get attachedSession(): string | null {
+    return this.session;
+  }
+
+  get isWritable(): boolean {
+    return this.writable;
+  }
+
+  /** Attaches a read-only client to the session. Failure to load node-pty is reported, not thrown: the doctor works without a viewer. */
+  async attach(tmux: Tmux, session: string, cols: number, rows: number): Promise<string | null> {
+    await this.detach(false);
+    this.tmux = tmux;
+    this.session = session;
+    this.cols = cols;
+    this.rows = rows;
+    this.replay = [];
+    this.replayChars = 0;
+    this.replayTruncated = false;
+    this.writable = false;
+    this.ended = false;
+    let mod: PtyModule;
+    try {
+      mod = await loadPty();
+    } catch (err) {
+      this.unavailable = `The live view needs node-pty, which failed to load (${(err as Error).message}). Rebuild it (\`npm rebuild node-pty\`) or watch with: ${tmux.attachCommand(session)}`;
+      this.broadcast({ kind: 'live', data: `\r\n${this.unavailable}\r\n`, sessionName: session });
+      return this.unavailable;
+    }
+    this.unavailable = null;
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.env)) if (v !== undefined && k !== 'TMUX' && k !== 'TMUX_PANE') env[k] = v;
+    env.TERM = 'xterm-256color';
+    const pty = mod.spawn('tmux', ['-S', tmux.socket, '-f', '/dev/null', 'attach-session', '-r', '-t', session], {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: tmux.runtimeDir,
+      env,
+    });
+    this.pty = pty;
+    pty.onData((d) => {
+      if (this.pty !== pty) return;
+      this.remember(d);
+      this.broadcast({ kind: 'live', data: d, sessionName: session });
+    });
+    pty.onExit(() => {
+      if (this.pty !== pty) return;
+      this.pty = null;
+      this.writable = false;
+    });
+    return null;
+  }
+
+  /** Ends the live stream of this session (subscribers get an 'end' chunk when `announce`). */
+  async detach(announce = true): Promise<void> {
+    const pty = this.pty;
+    this.pty = null;
+    this.writable = false;
+    if (pty) {
+      try {
+        pty.kill();
+      } catch {
+        // Already exited with the session: nothing to stop.
+      }
+    }
+    if (announce && !this.ended) {
+      this.ended = true;
+      this.broadcast({ kind: 'end', data: '', sessionName: this.session });
+    }
+    this.paused = false;
+  }
+
+  subscribe(listener: (chunk: TerminalChunk) => void): TerminalSubscription {
+    const sub: Sub = { listener, unacked: 0 };
+    this.subs.add(sub);
+    if (this.replayTruncated && this.pty && this.tmux && this.session) {
+      // The start of the session is gone from memory: clear the viewer and let tmux redraw the
+      // whole screen (the redraw reaches every subscriber; redrawing is idempotent).
+      this.deliver(sub, { kind: 'replay', data: '\x1b[H\x1b[2J', sessionName: this.session });
+      void this.refreshClient();
+    } else if (this.replay.length) {
+      this.deliver(sub, { kind: 'replay', data: this.replay.join(''), sessionName: this.session });
+    }
+    if (this.unavailable) this.deliver(sub, { kind: 'replay', data: `\r\n${this.unavailable}\r\n`, sessionName: this.session });
+    if (this.ended && this.session) this.deliver(sub, { kind: 'end', data: '', sessionName: this.session });
+    return {
+      ack: (chars: number) => {
+        if (!this.subs.has(sub)) return;
+        sub.unacked = Math.max(0, sub.unacked - Math.max(0, chars));
+        this.updateFlow();
+      },
+      close: () => {
+        this.subs.delete(sub);
+        this.updateFlow();
+      },
+    };
+  }
+
+  /** Lets keystrokes through (take-over) or back to watch-only. */
+  async setWritable(on: boolean): Promise<boolean> {
+    if (!this.pty || !this.tmux || !this.session) return false;
+    if (on === this.writable) return true;
+    const pid = this.pty.pid;
+    const client = (await this.tmux.clients(this.session)).find((c) => c.pid === pid);
+    if (!client) return false;
+    if (client.readonly === on) await this.tmux.toggleReadOnly(client.tty);
+    this.writable = on;
+    return true;
+  }
+
+  /** Keystrokes from a human; refused unless writable. */
+  write(data: string): boolean {
+    if (!this.writable || !this.pty) return false;
+    this.pty.write(data);
+    return true;
+  }
+
+  resize(cols: number, rows: number): void {
+    const c = Math.max(MIN_COLS, Math.floor(cols));
+    const r = Math.max(MIN_ROWS, Math.floor(rows));
+    if (!Number.isFinite(c) || !Number.isFinite(r)) return;
+    this.cols = c;
+    this.rows = r;
+    this.pty?.resize(c, r);
+    if (this.tmux && this.session) {
+      // The window follows the viewer so the agent is not shown cropped; a failed resize only costs looks.
+      this.tmux.resize(this.session, c, r).catch(() => undefined);
+    }
+  }
+
+  get size(): { cols: number; rows: number } {
+    return { cols: this.cols, rows: this.rows };
+  }
+
+  private async refreshClient(): Promise<void> {
+    if (!this.pty || !this.tmux || !this.session) return;
+    try {
+      const client = (await this.tmux.clients(this.session)).find((c) => c.pid === this.pty?.pid);
+      if (client) await this.tmux.run(['refresh-client', '-t', client.tty]);
+    } catch {
+      // The session ended meanwhile: nothing to redraw.
+    }
+  }
+
+  private remember(d: string): void {
+    this.replay.push(d);
+    this.replayChars += d.length;
+    while (this.replayChars > REPLAY_MAX_CHARS && this.replay.length > 1) {
+      this.replayChars -= this.replay.shift()!.length;
+      this.replayTruncated = true;
+    }
+  }
+
+  private broadcast(chunk: TerminalChunk): void {
+    for (const s of this.subs) this.deliver(s, chunk);
+    this.updateFlow();
+  }
+
+  private deliver(sub: Sub, chunk: TerminalChunk): void {
+    sub.unacked += chunk.data.length;
+    try {
+      sub.listener(chunk);
+    } catch {
+      // A failing viewer must not break the stream for the others or the doctor; drop it.
+      this.subs.delete(sub);
+    }
+  }
+
+  private updateFlow(): void {
+    let max = 0;
+    for (const s of this.subs) max = Math.max(max, s.unacked);
+    if (!this.paused && max > FLOW_HIGH_WATERMARK) {
+      this.paused = true;
+      this.pty?.pause();
+    } else if (this.paused && max < FLOW_LOW_WATERMARK) {
+      this.paused = false;
+      this.pty?.resume();
+    }
+  }
+
+  /** For tests and status: whether the PTY is paused by flow control. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+}
