@@ -1,0 +1,338 @@
+// @ts-check
+// A scriptable EngineApi for the dashboard tests and the screenshot script: real data shapes, no gateway,
+// no tmux. Plain JS (with JSDoc types) so scripts/screenshots.mjs can import it without a TS loader.
+//
+// The live terminal keeps the whole session (replayed to each new subscriber) and applies the same
+// flow control as the engine: per subscriber, it stops delivering above HIGH unacked characters and
+// resumes below LOW, so a test can see acks travel end to end.
+
+/** @typedef {import('../../preload/contract.js').TerminalChunk} TerminalChunk */
+/** @typedef {import('../../preload/contract.js').EngineEvent} EngineEvent */
+/** @typedef {import('../../preload/contract.js').Incident} Incident */
+/** @typedef {import('../../preload/contract.js').IncidentDetail} IncidentDetail */
+/** @typedef {import('../../preload/contract.js').StatusSnapshot} StatusSnapshot */
+/** @typedef {import('../../preload/contract.js').Result} Result */
+/** @typedef {import('../../main/engine/engine-api.js').EngineApi} EngineApi */
+
+export const FAKE_HIGH = 100_000;
+export const FAKE_LOW = 5_000;
+
+/**
+ * @typedef {object} FakeSubscriber
+ * @property {(c: TerminalChunk) => void} listener
+ * @property {number} unacked
+ * @property {number} acked
+ * @property {TerminalChunk[]} pending
+ * @property {boolean} closed
+ */
+
+export class FakeTerminal {
+  /** @param {{ respectAcks?: boolean }} [opts] respectAcks=false: keep pushing regardless of acks (a misbehaving engine). */
+  constructor(opts = {}) {
+    this.respectAcks = opts.respectAcks ?? true;
+    /** @type {string[]} */
+    this.history = [];
+    /** @type {string | null} */
+    this.sessionName = null;
+    this.ended = false;
+    /** @type {Set<FakeSubscriber>} */
+    this.subs = new Set();
+    this.subscribeCount = 0;
+    this.closeCount = 0;
+  }
+
+  /** @param {string} name */
+  startSession(name) {
+    this.sessionName = name;
+    this.history = [];
+    this.ended = false;
+  }
+
+  /** @param {string} data */
+  emit(data) {
+    this.history.push(data);
+    for (const s of this.subs) this.deliver(s, { kind: 'live', data, sessionName: this.sessionName });
+  }
+
+  end() {
+    this.ended = true;
+    for (const s of this.subs) this.deliver(s, { kind: 'end', data: '', sessionName: this.sessionName });
+  }
+
+  /** @param {FakeSubscriber} s @param {TerminalChunk} chunk */
+  deliver(s, chunk) {
+    if (s.closed) return;
+    if (this.respectAcks && (s.unacked >= FAKE_HIGH || s.pending.length > 0)) {
+      s.pending.push(chunk);
+      return;
+    }
+    s.unacked += chunk.data.length;
+    s.listener(chunk);
+  }
+
+  /** @param {FakeSubscriber} s */
+  flush(s) {
+    while (s.pending.length && s.unacked < FAKE_HIGH && !s.closed) {
+      const c = /** @type {TerminalChunk} */ (s.pending.shift());
+      s.unacked += c.data.length;
+      s.listener(c);
+    }
+  }
+
+  /** @param {(c: TerminalChunk) => void} listener */
+  subscribe(listener) {
+    /** @type {FakeSubscriber} */
+    const s = { listener, unacked: 0, acked: 0, pending: [], closed: false };
+    this.subs.add(s);
+    this.subscribeCount++;
+    for (const data of this.history) this.deliver(s, { kind: 'replay', data, sessionName: this.sessionName });
+    if (this.ended) this.deliver(s, { kind: 'end', data: '', sessionName: this.sessionName });
+    return {
+      /** @param {number} n */
+      ack: (n) => {
+        s.unacked = Math.max(0, s.unacked - n);
+        s.acked += n;
+        if (s.unacked <= FAKE_LOW) this.flush(s);
+      },
+      close: () => {
+        if (s.closed) return;
+        s.closed = true;
+        s.pending = [];
+        this.subs.delete(s);
+        this.closeCount++;
+      },
+    };
+  }
+
+  /** Totals over live subscribers, for assertions. */
+  stats() {
+    let unacked = 0;
+    let acked = 0;
+    let pending = 0;
+    for (const s of this.subs) {
+      unacked += s.unacked;
+      acked += s.acked;
+      pending += s.pending.reduce((n, c) => n + c.data.length, 0);
+    }
+    return { subscribers: this.subs.size, unacked, acked, pending, subscribeCount: this.subscribeCount, closeCount: this.closeCount };
+  }
+}
+
+/**
+ * @param {{
+ *   validate?: (s: unknown) => { ok: boolean, problems: { path: string, message: string }[] },
+ *   settings?: unknown,
+ *   incidents?: Incident[],
+ *   details?: Record<string, { report: string | null, transcript: string | null }>,
+ *   now?: () => number,
+ *   terminal?: FakeTerminal,
+ *   templateVariables?: Record<string, string>,
+ *   defaultPromptTemplate?: string,
+ * }} [opts]
+ */
+export function createFakeEngine(opts = {}) {
+  const now = opts.now ?? (() => Date.now());
+  const iso = (/** @type {number} */ ms) => new Date(ms).toISOString();
+  /** @type {Set<(e: EngineEvent) => void>} */
+  const listeners = new Set();
+  const terminal = opts.terminal ?? new FakeTerminal();
+  /** @type {string[]} */
+  const inputs = [];
+  /** @type {{cols: number, rows: number}[]} */
+  const resizes = [];
+  /** @type {unknown[]} */
+  const saved = [];
+  /** @type {string[]} */
+  const calls = [];
+  let settings = structuredClone(opts.settings ?? {});
+  /** @type {Incident[]} */
+  let incidents = structuredClone(opts.incidents ?? []);
+  const details = { ...(opts.details ?? {}) };
+  /** @type {StatusSnapshot} */
+  let status = {
+    state: 'healthy',
+    since: iso(now() - 3_600_000),
+    reason: 'gateway answers /healthz',
+    lastCheck: null,
+    consecutiveFailures: 0,
+    pausedUntil: null,
+    openIncidentId: null,
+    doctor: null,
+    gatewayUrl: 'http://127.0.0.1:18789',
+    settingsProblems: [],
+  };
+
+  /** @param {EngineEvent} e */
+  const emit = (e) => {
+    for (const l of [...listeners]) l(e);
+  };
+  /** @param {string} m @returns {Result} */
+  const fail = (m) => ({ ok: false, message: m });
+  /** @type {Result} */
+  const ok = { ok: true, value: undefined };
+
+  /** @type {EngineApi & Record<string, any>} */
+  const engine = {
+    // ---- EngineApi ----
+    on(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    status: () => structuredClone(status),
+    async checkNow() {
+      calls.push('checkNow');
+      return {
+        condition: 'healthy',
+        health: { ok: true, kind: 'healthy', url: status.gatewayUrl + '/healthz', status: 200, latencyMs: 3, detail: 'ok', at: iso(now()) },
+        failing: [],
+        at: iso(now()),
+      };
+    },
+    async restartNow() {
+      calls.push('restartNow');
+      return ok;
+    },
+    async startDoctor() {
+      calls.push('startDoctor');
+      if (status.doctor) return fail('A doctor session is already running.');
+      engine.fakeStartDoctor('claude');
+      return ok;
+    },
+    async stopDoctor() {
+      calls.push('stopDoctor');
+      if (!status.doctor) return fail('No doctor session is running.');
+      engine.fakeEndDoctor();
+      return ok;
+    },
+    pause(m) {
+      calls.push(`pause:${m}`);
+    },
+    resume() {
+      calls.push('resume');
+    },
+    notifySuspend() {},
+    notifyResume() {},
+    async listIncidents() {
+      return structuredClone(incidents);
+    },
+    async getIncident(id) {
+      const inc = incidents.find((i) => i.id === id);
+      if (!inc) return null;
+      const d = details[id] ?? { report: null, transcript: null };
+      return structuredClone({ incident: inc, report: d.report, transcript: d.transcript });
+    },
+    async getSettings() {
+      return {
+        file: '/home/you/.clawmedic/settings.json',
+        settings: structuredClone(settings),
+        problems: [],
+        templateVariables: opts.templateVariables ?? { gatewayUrl: 'the gateway base URL', incidentId: 'the incident id' },
+        defaultPromptTemplate: opts.defaultPromptTemplate ?? 'Fix the gateway at {{gatewayUrl}} (incident {{incidentId}}).',
+      };
+    },
+    async saveSettings(next) {
+      calls.push('saveSettings');
+      if (opts.validate) {
+        const r = opts.validate(next);
+        if (!r.ok) return { ok: false, message: 'Some settings are invalid; nothing was saved.', problems: r.problems };
+      }
+      settings = structuredClone(next);
+      saved.push(structuredClone(next));
+      emit({ type: 'settings-changed' });
+      return ok;
+    },
+    async previewBrief(template) {
+      const values = { gatewayUrl: status.gatewayUrl, incidentId: 'inc-preview', port: '18789' };
+      const bad = [...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1] ?? '').filter((n) => !(n in (opts.templateVariables ?? values)));
+      if (bad.length) return { ok: false, message: `unknown variable {{${bad[0]}}}` };
+      return {
+        ok: true,
+        value: template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_m, n) => /** @type {Record<string,string>} */ (values)[n] ?? `<${n}>`),
+      };
+    },
+    async testNotification(channel) {
+      calls.push(`testNotification:${channel}`);
+      return ok;
+    },
+    terminal,
+    async takeOver() {
+      calls.push('takeOver');
+      if (!status.doctor) return fail('No doctor session is running.');
+      status.doctor.takenOver = true;
+      emit({ type: 'doctor', phase: 'taken-over', incidentId: status.doctor.incidentId, detail: 'human has the keyboard', at: iso(now()) });
+      return ok;
+    },
+    async handBack() {
+      calls.push('handBack');
+      if (!status.doctor) return fail('No doctor session is running.');
+      status.doctor.takenOver = false;
+      emit({ type: 'doctor', phase: 'handed-back', incidentId: status.doctor.incidentId, detail: 'agent has the keyboard', at: iso(now()) });
+      return ok;
+    },
+    terminalInput(data) {
+      if (!status.doctor?.takenOver) return false;
+      inputs.push(data);
+      return true;
+    },
+    terminalResize(cols, rows) {
+      resizes.push({ cols, rows });
+    },
+    async stop() {},
+
+    // ---- test controls ----
+    inputs,
+    resizes,
+    saved,
+    calls,
+    listenerCount: () => listeners.size,
+    /** @param {string} agent @param {{ startedAt?: number, timeoutSec?: number, needsApproval?: boolean }} [o] */
+    fakeStartDoctor(agent, o = {}) {
+      const started = o.startedAt ?? now();
+      const incidentId = `inc-${started}`;
+      const sessionName = `clawmedic-${incidentId}`;
+      terminal.startSession(sessionName);
+      status = {
+        ...status,
+        state: 'recovering',
+        since: iso(started),
+        reason: 'restarts did not bring the gateway back',
+        openIncidentId: incidentId,
+        doctor: {
+          incidentId,
+          agent,
+          sessionName,
+          attachCommand: `tmux -S /home/you/.clawmedic/tmux.sock attach -t ${sessionName}`,
+          startedAt: iso(started),
+          deadline: iso(started + (o.timeoutSec ?? 1800) * 1000),
+          takenOver: false,
+          needsApproval: o.needsApproval ?? false,
+        },
+      };
+      emit({ type: 'state', state: 'recovering', previous: 'restarting', reason: status.reason, at: iso(now()) });
+      emit({ type: 'doctor', phase: 'started', incidentId, detail: agent, at: iso(now()) });
+    },
+    fakeEndDoctor() {
+      if (!status.doctor) return;
+      const id = status.doctor.incidentId;
+      terminal.end();
+      status = { ...status, state: 'healthy', reason: 'gateway answers /healthz', doctor: null, openIncidentId: null, since: iso(now()) };
+      emit({ type: 'doctor', phase: 'finished', incidentId: id, detail: 'recovered', at: iso(now()) });
+      emit({ type: 'state', state: 'healthy', previous: 'recovering', reason: status.reason, at: iso(now()) });
+    },
+    /** @param {Partial<StatusSnapshot>} patch */
+    fakeStatus(patch) {
+      status = { ...status, ...patch };
+      emit({ type: 'state', state: status.state, previous: status.state, reason: status.reason, at: iso(now()) });
+    },
+    /** @param {Incident} inc @param {{ report?: string | null, transcript?: string | null }} [d] */
+    fakeAddIncident(inc, d = {}) {
+      incidents = [inc, ...incidents];
+      details[inc.id] = { report: d.report ?? null, transcript: d.transcript ?? null };
+      emit({ type: 'incident-opened', incident: structuredClone(inc) });
+      if (inc.outcome !== 'open') emit({ type: 'incident-closed', incident: structuredClone(inc) });
+    },
+    /** @param {EngineEvent} e */
+    fakeEmit: emit,
+  };
+  return engine;
+}
