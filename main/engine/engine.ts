@@ -32,6 +32,7 @@ import {
   type SettingsProblem,
 } from './settings/index.js';
 import type { Settings } from './settings/schema.js';
+import { StatusFile } from './status-file.js';
 import { Supervisor } from './supervisor.js';
 
 /** Editors save in bursts (truncate, write, rename): wait 200 ms for the file to settle before reloading. */
@@ -48,6 +49,8 @@ export interface EngineOptions {
   onInvalidSettings?: 'throw' | 'defaults';
   /** Reload settings when the file changes (long-running watchers). */
   watchSettings?: boolean;
+  /** Publish <dataDir>/status.json for other processes (watchers only). */
+  writeStatus?: boolean;
 }
 
 const noTerminal: LiveTerminal = {
@@ -70,6 +73,7 @@ export class Engine implements EngineApi {
   private watcher: FSWatcher | null = null;
   private reloadTimer: NodeJS.Timeout | null = null;
   private started = false;
+  private statusFile: StatusFile | null = null;
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -118,6 +122,12 @@ export class Engine implements EngineApi {
     const cleaned = (await this.doctor?.cleanupOrphans()) ?? [];
     const interrupted = await this.incidents.closeOrphans('ClawMedic stopped (crash, kill or reboot) before this incident ended');
     if (this.opts.watchSettings) this.watchSettingsFile();
+    if (this.opts.writeStatus) {
+      const sf = StatusFile.in(this.resolved.dataDir, () => this.status());
+      this.statusFile = sf;
+      this.bus.on(() => sf.touch());
+      await sf.writeNow();
+    }
     this.supervisor.start();
     return { interrupted, cleaned };
   }
@@ -253,6 +263,7 @@ export class Engine implements EngineApi {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     await this.supervisor.stop(reason);
     killAllSteps();
+    await this.statusFile?.writeNow();
   }
 
   /** For fatal exits where nothing can be awaited. */

@@ -1,13 +1,29 @@
 // Small process helpers shared by the lock, the incident store and the restart runner.
 
-/** True when a process with this pid exists (EPERM means it exists but belongs to someone else). */
+import { readFileSync } from 'node:fs';
+
+/**
+ * True when a process with this pid runs (EPERM means it exists but belongs to someone else).
+ * A zombie (exited, not yet reaped: common in containers whose PID 1 never reaps) counts as dead.
+ */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; comm may contain spaces and parentheses, so split at the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    // No /proc (macOS) or the process vanished meanwhile: kill(0) already said it exists.
+    return false;
   }
 }
 

@@ -59,7 +59,8 @@ export class Supervisor {
   private readonly stopCtl = new AbortController();
   private doctorCtl: AbortController | null = null;
   private loopDone: Promise<void> | null = null;
-  private nextDelayOverride: number | null = null;
+  /** After a wake from sleep, the first probe waits until this time. */
+  private resumeAt: number | null = null;
 
   constructor(private readonly d: SupervisorDeps) {
     this.since = d.clock.now();
@@ -122,7 +123,7 @@ export class Supervisor {
     this.suspended = false;
     this.resetStreak();
     this.lastTickAt = null;
-    this.nextDelayOverride = RESUME_SETTLE_MS;
+    this.resumeAt = this.d.clock.now() + RESUME_SETTLE_MS;
     this.wake();
   }
 
@@ -180,6 +181,14 @@ export class Supervisor {
         await this.waitForWake(null);
         continue;
       }
+      if (this.resumeAt !== null) {
+        const wait = this.resumeAt - this.d.clock.now();
+        if (wait > 0) {
+          await this.waitForWake(wait);
+          continue;
+        }
+        this.resumeAt = null;
+      }
       if (this.isPaused()) {
         const now = this.d.clock.now();
         if (this.pausedUntil !== null && now >= this.pausedUntil) {
@@ -208,11 +217,6 @@ export class Supervisor {
   }
 
   private nextDelay(): number {
-    if (this.nextDelayOverride !== null) {
-      const d = this.nextDelayOverride;
-      this.nextDelayOverride = null;
-      return d;
-    }
     const g = this.d.settings().gateway;
     const failing = this.failures.length > 0 || this.state === 'starting';
     return (failing ? Math.min(g.retryIntervalSec, g.checkIntervalSec) : g.checkIntervalSec) * 1000;
@@ -233,7 +237,7 @@ export class Supervisor {
   }
 
   private waitForWake(ms: number | null): Promise<void> {
-    const signal = this.wakeCtl.signal;
+    const signal = AbortSignal.any([this.wakeCtl.signal, this.stopCtl.signal]);
     if (ms === null) {
       return new Promise((resolve) => {
         if (signal.aborted) return resolve();
@@ -260,12 +264,12 @@ export class Supervisor {
   // ---- decisions -------------------------------------------------------------------------------
 
   private async handle(check: GatewayCheck): Promise<void> {
-    this.lastCheck = check;
     const s = this.d.settings();
     const now = this.d.clock.now();
     if (check.condition === 'starting') {
       this.startingSince ??= now;
       if (now - this.startingSince < s.gateway.startupGraceSec * 1000) {
+        this.lastCheck = check;
         this.emitCheck(check);
         this.setState('starting', 'the gateway reports it is still starting');
         return;
@@ -278,6 +282,7 @@ export class Supervisor {
     } else {
       this.startingSince = null;
     }
+    this.lastCheck = check;
 
     if (check.condition === 'healthy' || check.condition === 'degraded') {
       this.failures = [];

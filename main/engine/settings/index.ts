@@ -73,6 +73,14 @@ function describe(err: ErrorObject): SettingsProblem {
     case 'pattern':
       if (err.instancePath.endsWith('/url')) return { path: base, message: 'must start with http:// or https://' };
       return { path: base, message: 'must not be empty' };
+    case 'minLength':
+    case 'minItems':
+      return { path: base, message: 'must not be empty' };
+    case 'minimum':
+    case 'maximum': {
+      const p = err.params as { comparison: string; limit: number };
+      return { path: base, message: `must be ${p.comparison} ${p.limit}` };
+    }
     case 'format':
       return { path: base, message: `must be a valid ${(err.params as { format: string }).format}` };
     default:
@@ -104,8 +112,10 @@ export function validateSettings(input: unknown): ValidationResult {
         problems.push(p);
       }
     }
-  } else {
-    problems.push(...semanticProblems(copy as unknown as Settings));
+  }
+  // Cross-field checks run even when the shape is wrong, so one run lists every problem.
+  for (const p of semanticProblems(copy as unknown as Settings)) {
+    if (!problems.some((q) => q.path === p.path)) problems.push(p);
   }
   return { ok: problems.length === 0, settings: copy as unknown as Settings, problems };
 }

@@ -112,7 +112,7 @@ const profileSchema = {
   required: ['kind', 'command'],
   properties: {
     kind: { type: 'string', enum: ['claude', 'codex', 'generic'] },
-    command: { type: 'string', minLength: 1, pattern: '\\S' },
+    command: { type: 'string', pattern: '\\S' },
     args: { ...strArray, default: [] },
     env: { ...strMap, default: {} },
     permissionMode: {
@@ -132,7 +132,7 @@ const stepSchema = {
   additionalProperties: false,
   required: ['command'],
   properties: {
-    command: { type: 'string', minLength: 1, pattern: '\\S' },
+    command: { type: 'string', pattern: '\\S' },
     timeoutSec: { type: 'integer', minimum: 1, maximum: 3600, default: 120 },
   },
 } as const;

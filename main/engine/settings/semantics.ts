@@ -1,56 +1,67 @@
 // Checks JSON Schema cannot express: cross-references, regexes, template variables, channel needs.
+// They also run on a file whose shape is wrong (so one run lists every problem), hence the guards.
 import type { Settings, SettingsProblem } from './index.js';
 import { templateProblems } from '../doctor/template.js';
 
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 export function semanticProblems(s: Settings): SettingsProblem[] {
   const out: SettingsProblem[] = [];
-  s.doctor.agents.forEach((name, i) => {
-    if (!s.doctor.profiles[name]) {
-      const known = Object.keys(s.doctor.profiles);
+  const doctor = isObj(s.doctor) ? s.doctor : null;
+  const profiles = doctor && isObj(doctor.profiles) ? (doctor.profiles as Record<string, unknown>) : {};
+  const agents = doctor && Array.isArray(doctor.agents) ? (doctor.agents as unknown[]) : [];
+  agents.forEach((name, i) => {
+    if (typeof name === 'string' && !profiles[name]) {
+      const known = Object.keys(profiles);
       out.push({
         path: `doctor.agents.${i}`,
         message: `names profile "${name}", which doctor.profiles does not define (defined: ${known.join(', ') || 'none'})`,
       });
     }
   });
-  if (new Set(s.doctor.agents).size !== s.doctor.agents.length) {
-    out.push({ path: 'doctor.agents', message: 'lists a profile twice' });
-  }
-  for (const [name, p] of Object.entries(s.doctor.profiles)) {
+  if (new Set(agents).size !== agents.length) out.push({ path: 'doctor.agents', message: 'lists a profile twice' });
+  for (const [name, raw] of Object.entries(profiles)) {
+    if (!isObj(raw)) continue;
     const at = `doctor.profiles.${name}`;
-    if (p.permissionMode === 'bypassPermissions' && !p.allowBypass) {
+    if (raw.permissionMode === 'bypassPermissions' && raw.allowBypass !== true) {
       out.push({
         path: `${at}.permissionMode`,
         message:
           'bypassPermissions lets the agent run any command unasked; set allowBypass: true to opt in knowingly, or use dontAsk with an allowedTools list',
       });
     }
-    if (p.donePattern) {
+    const donePattern = str(raw.donePattern);
+    if (donePattern) {
       try {
-        new RegExp(p.donePattern);
+        new RegExp(donePattern);
       } catch (err) {
         out.push({ path: `${at}.donePattern`, message: `is not a valid regular expression: ${(err as Error).message}` });
       }
-    }
-    if (p.kind === 'generic' && !p.donePattern) {
+    } else if (raw.kind === 'generic') {
       out.push({
         path: `${at}.donePattern`,
         message: 'is required for generic agents (they have no hooks): a line the agent prints when it has finished',
       });
     }
   }
-  out.push(...templateProblems(s.doctor.promptTemplate).map((message) => ({ path: 'doctor.promptTemplate', message })));
+  if (doctor && typeof doctor.promptTemplate === 'string') {
+    out.push(...templateProblems(doctor.promptTemplate).map((message) => ({ path: 'doctor.promptTemplate', message })));
+  }
+  const channels = isObj(s.notify) && Array.isArray(s.notify.channels) ? (s.notify.channels as unknown[]) : [];
   const names = new Set<string>();
-  s.notify.channels.forEach((c, i) => {
+  channels.forEach((c, i) => {
+    if (!isObj(c)) return;
     const at = `notify.channels.${i}`;
-    const label = c.name || c.type;
+    const type = str(c.type);
+    const label = str(c.name) || type;
     if (names.has(label)) out.push({ path: `${at}.name`, message: `"${label}" is used by another channel; give each a unique name` });
     names.add(label);
-    if (c.type === 'telegram') {
-      if (!c.token) out.push({ path: `${at}.token`, message: 'is required for telegram (the bot token from @BotFather)' });
-      if (!c.chatId) out.push({ path: `${at}.chatId`, message: 'is required for telegram' });
-    } else if (!/^https?:\/\/[^\s/]+/.test(c.url)) {
-      out.push({ path: `${at}.url`, message: `is required for ${c.type} and must be an http(s) URL` });
+    if (type === 'telegram') {
+      if (!str(c.token)) out.push({ path: `${at}.token`, message: 'is required for telegram (the bot token from @BotFather)' });
+      if (!str(c.chatId)) out.push({ path: `${at}.chatId`, message: 'is required for telegram' });
+    } else if (type && !/^https?:\/\/[^\s/]+/.test(str(c.url))) {
+      out.push({ path: `${at}.url`, message: `is required for ${type} and must be an http(s) URL` });
     }
   });
   return out;

@@ -1,0 +1,115 @@
+// The one-shot commands: check, status, restart, incidents, config validate.
+import type { Incident } from '../../preload/contract.js';
+import { Engine } from '../engine/engine.js';
+import { IncidentStore } from '../engine/incidents/store.js';
+import { checkGateway } from '../engine/probe.js';
+import { readStatusFile } from '../engine/status-file.js';
+import { systemClock } from '../engine/clock.js';
+import { fileExists } from '../engine/fsutil.js';
+import { SettingsError, loadSettings, resolvePaths, settingsFilePath } from '../engine/settings/index.js';
+import { bold, clockTime, describeCheck, dim, eventLine, incidentTable, incidentTimeline, red, stateLabel } from './format.js';
+import { CliExit, EXIT_FAIL, EXIT_OK, EXIT_USAGE, loadOrExit } from './index.js';
+
+interface JsonOpt {
+  json?: boolean;
+}
+
+export async function runCheck(config: string | undefined, o: JsonOpt): Promise<void> {
+  const s = resolvePaths((await loadOrExit(config)).settings);
+  const check = await checkGateway(s.gateway.url, s.gateway.timeoutSec * 1000);
+  const alive = check.condition === 'healthy' || check.condition === 'degraded';
+  if (o.json) console.log(JSON.stringify(check, null, 2));
+  else console.log(`${s.gateway.url}: ${describeCheck(check)}`);
+  process.exitCode = alive ? EXIT_OK : EXIT_FAIL;
+}
+
+export async function runStatus(config: string | undefined, o: JsonOpt): Promise<void> {
+  const { settings, file, exists } = await loadOrExit(config);
+  const s = resolvePaths(settings);
+  const [watcher, check, incidents] = await Promise.all([
+    readStatusFile(s.dataDir),
+    checkGateway(s.gateway.url, s.gateway.timeoutSec * 1000),
+    new IncidentStore(s.dataDir, systemClock).list(1),
+  ]);
+  const last: Incident | null = incidents[0] ?? null;
+  if (o.json) {
+    console.log(
+      JSON.stringify(
+        {
+          settingsFile: file,
+          settingsFileExists: exists,
+          dataDir: s.dataDir,
+          gateway: check,
+          watcher: watcher ? { pid: watcher.pid, running: watcher.live, updatedAt: watcher.updatedAt, ...watcher.snapshot } : null,
+          lastIncident: last,
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  console.log(`${bold('Gateway')}   ${s.gateway.url}: ${describeCheck(check)}`);
+  if (watcher?.live) {
+    const w = watcher.snapshot;
+    console.log(`${bold('Watcher')}   pid ${watcher.pid}: ${stateLabel(w.state).trim()} since ${clockTime(w.since)} (${w.reason})`);
+    if (w.doctor) console.log(`${bold('Doctor')}    ${w.doctor.agent} running; watch it: ${w.doctor.attachCommand}`);
+  } else {
+    console.log(`${bold('Watcher')}   ${red('not running')} (start it with \`clawmedic watch\` or the menu-bar app)`);
+  }
+  if (last) {
+    const ev = last.events.at(-1);
+    console.log(`${bold('Last incident')} ${last.id} (${last.outcome}${last.resolvedBy ? ` by ${last.resolvedBy}` : ''}): ${last.summary}`);
+    if (ev) console.log(dim(`          ${clockTime(ev.at)} ${ev.type}: ${ev.detail}`));
+  } else {
+    console.log(`${bold('Incidents')} none recorded`);
+  }
+  console.log(dim(`Settings: ${file}${exists ? '' : ' (not created yet: defaults apply)'} · data: ${s.dataDir}`));
+}
+
+export async function runRestart(config: string | undefined, o: JsonOpt): Promise<void> {
+  await loadOrExit(config);
+  const engine = await Engine.create({ settingsFile: settingsFilePath(config), onInvalidSettings: 'throw' });
+  if (!o.json) {
+    engine.on((e) => {
+      const line = eventLine(e);
+      if (line) console.log(line);
+    });
+  }
+  const r = await engine.restartNow();
+  const [incident] = await engine.listIncidents();
+  if (o.json) console.log(JSON.stringify(incident ?? null, null, 2));
+  else if (!r.ok) console.error(r.message);
+  await engine.stop('restart command finished');
+  process.exitCode = r.ok ? EXIT_OK : EXIT_FAIL;
+}
+
+export async function runIncidents(config: string | undefined, id: string | undefined, o: JsonOpt & { limit?: number }): Promise<void> {
+  const s = resolvePaths((await loadOrExit(config)).settings);
+  const store = new IncidentStore(s.dataDir, systemClock);
+  if (id) {
+    const inc = await store.get(id);
+    if (!inc) throw new CliExit(EXIT_FAIL, `No incident "${id}" in ${store.root} (list them with \`clawmedic incidents\`).`);
+    console.log(o.json ? JSON.stringify(inc, null, 2) : incidentTimeline(inc));
+    return;
+  }
+  const list = await store.list(o.limit ?? Infinity);
+  console.log(o.json ? JSON.stringify(list, null, 2) : incidentTable(list));
+}
+
+export async function runConfigValidate(config: string | undefined, o: JsonOpt): Promise<void> {
+  const file = settingsFilePath(config);
+  const exists = await fileExists(file);
+  try {
+    await loadSettings(file);
+    if (o.json) console.log(JSON.stringify({ file, exists, valid: true, problems: [] }, null, 2));
+    else console.log(exists ? `${file}: valid` : `${file} does not exist: the defaults apply (valid)`);
+    process.exitCode = EXIT_OK;
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    if (o.json) console.log(JSON.stringify({ file, exists, valid: false, problems: err.problems }, null, 2));
+    else console.error(err.message);
+    process.exitCode = EXIT_USAGE;
+  }
+}
+

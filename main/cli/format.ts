@@ -1,0 +1,127 @@
+// How the CLI shows engine data to a person. JSON output never goes through here.
+import type { EngineEvent, GatewayCheck, Incident, SupervisorState } from '../../preload/contract.js';
+
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
+export const dim = (s: string) => paint(2, s);
+export const bold = (s: string) => paint(1, s);
+export const red = (s: string) => paint(31, s);
+export const green = (s: string) => paint(32, s);
+export const yellow = (s: string) => paint(33, s);
+
+export function stateLabel(state: SupervisorState): string {
+  const label = state.padEnd(15);
+  switch (state) {
+    case 'healthy':
+      return green(label);
+    case 'degraded':
+    case 'failing':
+    case 'starting':
+    case 'paused':
+      return yellow(label);
+    case 'restarting':
+    case 'recovering':
+      return bold(yellow(label));
+    default:
+      return red(label);
+  }
+}
+
+export function clockTime(isoString: string): string {
+  const d = new Date(isoString);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 120) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function incidentDuration(inc: Incident): string {
+  if (!inc.endedAt) return 'ongoing';
+  return duration(Date.parse(inc.endedAt) - Date.parse(inc.startedAt));
+}
+
+export function describeCheck(c: GatewayCheck): string {
+  switch (c.condition) {
+    case 'healthy':
+      return `healthy (${c.health.latencyMs} ms)`;
+    case 'degraded':
+      return `alive but degraded: failing ${c.failing.join(', ') || 'readiness'}`;
+    case 'starting':
+      return 'starting';
+    case 'down':
+      return `DOWN: ${c.health.detail}`;
+  }
+}
+
+/** One line per event for `watch` (null: not worth a line). */
+export function eventLine(e: EngineEvent): string | null {
+  switch (e.type) {
+    case 'state':
+      return `${dim(clockTime(e.at))}  ${stateLabel(e.state)} ${e.reason}`;
+    case 'incident-opened':
+      return `${dim(clockTime(e.incident.startedAt))}  ${bold('incident')}        ${e.incident.id} opened: ${e.incident.summary}`;
+    case 'incident-event':
+      if (e.event.type === 'probe-failed' || e.event.type === 'recovered') return null;
+      return `${dim(clockTime(e.event.at))}  ${dim('  ' + e.event.type.padEnd(14))}${e.event.detail}`;
+    case 'incident-closed':
+      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident')}        ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}`;
+    case 'doctor':
+      return `${dim(clockTime(e.at))}  ${bold('doctor')}          ${e.phase}: ${e.detail}`;
+    case 'settings-invalid':
+      return `${red('settings')}        ${e.file} is invalid, still using the last valid settings:\n${e.problems.map((p) => `    ${p.path}: ${p.message}`).join('\n')}`;
+    case 'settings-changed':
+      return `${dim(clockTime(new Date().toISOString()))}  settings        reloaded`;
+    case 'notification-failed':
+      return `${dim(clockTime(e.at))}  ${yellow('notify')}          ${e.channel} failed: ${e.detail}`;
+    case 'check':
+      return null;
+  }
+}
+
+export function outcomeLabel(inc: Incident): string {
+  const by = inc.resolvedBy ? ` by ${inc.resolvedBy}` : '';
+  switch (inc.outcome) {
+    case 'recovered':
+      return green(`recovered${by}`);
+    case 'open':
+      return yellow('open');
+    default:
+      return red(inc.outcome);
+  }
+}
+
+export function incidentTable(list: Incident[]): string {
+  if (list.length === 0) return 'No incidents recorded.';
+  const rows = list.map((i) => [
+    i.id,
+    clockTime(i.startedAt),
+    i.trigger,
+    i.outcome + (i.resolvedBy ? ` (${i.resolvedBy})` : ''),
+    incidentDuration(i),
+    i.agent ?? '-',
+    i.summary,
+  ]);
+  const head = ['ID', 'STARTED', 'TRIGGER', 'OUTCOME', 'DURATION', 'AGENT', 'SUMMARY'];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const fmt = (r: string[]) =>
+    r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
+  return [bold(fmt(head)), ...rows.map(fmt)].join('\n');
+}
+
+export function incidentTimeline(inc: Incident): string {
+  const lines = [
+    `${bold(inc.id)}  ${inc.trigger}  ${outcomeLabel(inc)}  ${incidentDuration(inc)}`,
+    `  ${inc.summary}`,
+    ...inc.events.map((e) => `  ${dim(clockTime(e.at))}  ${e.type.padEnd(22)} ${e.detail}`),
+  ];
+  if (inc.reportPath) lines.push(`  report:     ${inc.reportPath}`);
+  if (inc.transcriptPath) lines.push(`  transcript: ${inc.transcriptPath}`);
+  return lines.join('\n');
+}

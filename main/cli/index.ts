@@ -1,0 +1,146 @@
+// `clawmedic`: the CLI adapter over the engine. Exit codes: 0 ok/healthy, 1 not healthy or failed,
+// 2 bad usage or bad config (everywhere).
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
+import { runCheck, runConfigValidate, runIncidents, runRestart, runStatus } from './commands.js';
+import { runWatch } from './watch.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAIL = 1;
+export const EXIT_USAGE = 2;
+
+export class CliExit extends Error {
+  constructor(readonly code: number, message = '') {
+    super(message);
+  }
+}
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  try {
+    return (require('../../../package.json') as { version: string }).version;
+  } catch {
+    // Running from an unusual layout: the version is cosmetic.
+    return 'unknown';
+  }
+}
+
+function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${name} must be a whole number from 0 to 65535.`);
+    return n;
+  };
+}
+
+export interface GlobalOpts {
+  config?: string;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('clawmedic')
+    .description('Keeps a personal OpenClaw gateway alive: health checks, restarts, and an AI doctor you can watch.')
+    .version(version(), '-V, --version')
+    .option('-c, --config <file>', 'settings file (default: $CLAWMEDIC_CONFIG or ~/.clawmedic/settings.json)')
+    .showHelpAfterError('(run `clawmedic --help` for usage)')
+    .exitOverride();
+
+  const cfg = () => program.opts<GlobalOpts>().config;
+
+  program
+    .command('watch')
+    .description('watch the gateway and climb the recovery ladder when it fails; runs until SIGINT/SIGTERM')
+    .option('--json', 'print events as JSON lines')
+    .option('--dashboard', 'serve the app window as a loopback web dashboard')
+    .addOption(new Option('--port <n>', 'dashboard port (default: a free port)').argParser(positiveInt('--port')))
+    .option('--allow-input', 'let the dashboard change things (take over the terminal, save settings, restart)')
+    .addOption(new Option('--metrics-port <n>', 'serve Prometheus metrics on 127.0.0.1:<n>/metrics').argParser(positiveInt('--metrics-port')))
+    .option('-v, --verbose', 'also print every health check')
+    .action(async (o) => runWatch(cfg(), o));
+
+  program
+    .command('check')
+    .description('probe the gateway once: exit 0 when healthy, 1 when not')
+    .option('--json', 'print the check as JSON')
+    .action(async (o) => runCheck(cfg(), o));
+
+  program
+    .command('status')
+    .description('what the watcher is doing, the gateway right now, and the latest incident')
+    .option('--json', 'print as JSON')
+    .action(async (o) => runStatus(cfg(), o));
+
+  program
+    .command('restart')
+    .description('run the restart steps now and wait for healthy: exit 0 when healthy, 1 when not')
+    .option('--json', 'print the incident as JSON')
+    .action(async (o) => runRestart(cfg(), o));
+
+
+  program
+    .command('incidents')
+    .argument('[id]', 'show one incident with its timeline')
+    .description('incident history, newest first')
+    .option('--json', 'print as JSON (an array, newest first)')
+    .addOption(new Option('-n, --limit <n>', 'show at most n incidents').argParser(positiveInt('--limit')))
+    .action(async (id: string | undefined, o) => runIncidents(cfg(), id, o));
+
+  const config = program.command('config').description('settings file tools');
+  config
+    .command('validate')
+    .description('check the settings file: exit 0 when valid, 2 with every problem listed')
+    .option('--json', 'print the problems as JSON')
+    .action(async (o) => runConfigValidate(cfg(), o));
+  config
+    .command('path')
+    .description('print which settings file is used')
+    .action(() => {
+      console.log(settingsFilePath(cfg()));
+    });
+  config
+    .command('defaults')
+    .description('print the default settings as JSON')
+    .action(() => {
+      console.log(JSON.stringify(validateSettings({}).settings, null, 2));
+    });
+
+
+  return program;
+}
+
+/** Loads settings for a command; a broken file is exit 2 with every problem listed. */
+export async function loadOrExit(config: string | undefined) {
+  const file = settingsFilePath(config);
+  try {
+    return await loadSettings(file);
+  } catch (err) {
+    if (err instanceof SettingsError) throw new CliExit(EXIT_USAGE, err.message);
+    throw err;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    if (err instanceof CliExit) {
+      if (err.message) console.error(err.message);
+      return err.code;
+    }
+    console.error(`clawmedic: ${(err as Error).message}`);
+    if (process.env.CLAWMEDIC_DEBUG) console.error((err as Error).stack);
+    return EXIT_FAIL;
+  }
+}
+
+// Kept for `node dist/main/cli/index.js` runs without the bin wrapper.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  void main(process.argv).then((code) => process.exit(code));
+}

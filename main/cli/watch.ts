@@ -1,0 +1,63 @@
+// `clawmedic watch`: the headless daemon. Runs the engine until SIGINT/SIGTERM, prints one line per
+// state change (or JSON lines), and shuts down cleanly: no orphaned children, incidents flushed.
+import { Engine } from '../engine/engine.js';
+import { settingsFilePath } from '../engine/settings/index.js';
+import { bold, dim, eventLine, yellow } from './format.js';
+import { EXIT_OK, loadOrExit } from './index.js';
+
+export interface WatchOptions {
+  json?: boolean;
+  verbose?: boolean;
+  dashboard?: boolean;
+  port?: number;
+  allowInput?: boolean;
+  metricsPort?: number;
+}
+
+export async function runWatch(config: string | undefined, o: WatchOptions): Promise<void> {
+  await loadOrExit(config);
+  const engine = await Engine.create({
+    settingsFile: settingsFilePath(config),
+    onInvalidSettings: 'throw',
+    watchSettings: true,
+    writeStatus: true,
+  });
+  const s = engine.settings;
+  const out = (line: string) => process.stdout.write(line + '\n');
+  engine.on((e) => {
+    if (o.json) {
+      if (e.type !== 'check' || o.verbose) out(JSON.stringify(e));
+      return;
+    }
+    if (e.type === 'check') {
+      if (o.verbose) out(dim(`${e.check.at}  check  ${e.check.condition}: ${e.check.health.detail}`));
+      return;
+    }
+    const line = eventLine(e);
+    if (line) out(line);
+  });
+  if (!o.json) {
+    out(`${bold('ClawMedic')} watching ${s.gateway.url} every ${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · data ${s.dataDir}`);
+  }
+  const { interrupted, cleaned } = await engine.start();
+  for (const inc of interrupted) {
+    if (o.json) out(JSON.stringify({ type: 'incident-closed', incident: inc }));
+    else out(yellow(`incident ${inc.id} was left open by an earlier run: marked interrupted`));
+  }
+  for (const c of cleaned) if (!o.json) out(yellow(c));
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  // A second signal while shutting down means "now": record what we can synchronously and go.
+  const force = () => {
+    engine.interruptSync(`ClawMedic was killed during shutdown`);
+    process.exit(130);
+  };
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
+  if (!o.json) out(dim(`${signal}: stopping…`));
+  await engine.stop(signal);
+  process.exitCode = EXIT_OK;
+}
