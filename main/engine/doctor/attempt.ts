@@ -144,10 +144,12 @@ export function donePatternProblem(pattern: string, brief: string): string | nul
 /** Lines on screen that are not part of the echoed brief (wrapped pieces of brief lines included). */
 export function linesNotFromBrief(screen: string, brief: string): string[] {
   const flat = brief.replace(/\s+/g, ' ');
+  // Echoes carry a prompt glyph or quote mark in front ("> ", "❯ ", "│ "): compare without it.
+  const bare = (l: string) => l.replace(/^[^\p{L}\p{N}]+/u, '').replace(/\s+/g, ' ').trim();
   return screen
     .split('\n')
     .map((l) => l.replace(/\u00a0/g, ' ').trim())
-    .filter((l) => l && !flat.includes(l.replace(/\s+/g, ' ')));
+    .filter((l) => l && !(bare(l) && flat.includes(bare(l))));
 }
 
 export class Attempt {

@@ -1,0 +1,86 @@
+// Screen recognisers against the real Claude Code texts (both trust layouts, permission prompt,
+// first-run screens, quota texts) and the paste check.
+import { describe, expect, it } from 'vitest';
+import { classifyScreen, parseTrustPrompt, pasteVisible } from '../../main/engine/agents/screens.js';
+
+const NBSP = '\u00a0';
+const trust197 = `Accessing workspace:
+
+ /home/me/incident/work
+
+ Quick safety check: Is this a project you created or one you trust? (Like your own code, a well-known open source project, or work from your team).
+
+ ❯ 1. Yes, I trust this folder
+   2. No, exit
+
+ Enter to confirm · Esc to cancel`;
+
+const trust330 = trust197.replace(' ❯ 1. Yes, I trust this folder\n   2. No, exit', ' ❯ No, exit\n   Yes, I trust this folder');
+const trust330Moved = trust197.replace(' ❯ 1. Yes, I trust this folder\n   2. No, exit', '   No, exit\n ❯ Yes, I trust this folder');
+
+const inputBox = `╭──────────────────╮\n│ ❯${NBSP}\n╰──────────────────╯\n  ? for shortcuts`;
+const permission = `╭────\n│ Bash command\n│\n│   kill -0 4242\n│   Check the process\n│\n│ Do you want to proceed?\n│ ❯ 1. Yes\n│   2. Yes, and don't ask again for kill commands\n│   3. No, and tell Claude what to do differently (esc)\n╰────`;
+
+describe('trust prompt', () => {
+  it('reads the 2.1.197 layout: Yes first and selected', () => {
+    expect(parseTrustPrompt(trust197)).toEqual({ layout: 'numbered', yesIndex: 0, selectedIndex: 0 });
+  });
+  it('reads the 2.1.330 layout: "No, exit" first and selected, so Enter would quit', () => {
+    expect(parseTrustPrompt(trust330)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 0 });
+  });
+  it('sees the selection after it moved to Yes', () => {
+    expect(parseTrustPrompt(trust330Moved)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 1 });
+  });
+  it('is not a dialog over the input box', () => {
+    const f = classifyScreen(trust330);
+    expect(f.trust).not.toBeNull();
+    expect(f.inputReady).toBe(false);
+  });
+});
+
+describe('classifyScreen', () => {
+  it('recognises the ready input box (❯ + no-break space)', () => {
+    expect(classifyScreen(inputBox)).toMatchObject({ inputReady: true, trust: null, permission: false, busy: false, human: null, quota: null });
+  });
+  it('a permission prompt is not a ready input box, and not busy', () => {
+    expect(classifyScreen(permission)).toMatchObject({ permission: true, inputReady: false, busy: false });
+  });
+  it('busy while "esc to interrupt" shows', () => {
+    expect(classifyScreen(`✻ Working… (5s · ↓ 4 tokens · esc to interrupt)\n${inputBox}`).busy).toBe(true);
+  });
+  it.each([
+    ['Detected a custom API key in your environment', /API key/],
+    ['Unable to connect to Anthropic services\nFailed to connect', /could not reach Anthropic/],
+    ['Select login method:\n❯ 1. Claude account', /not logged in/],
+    ["Let's get started.\n\nChoose the text style that looks best", /first-run setup/],
+  ])('needs a human on %j', (screen, why) => {
+    const f = classifyScreen(screen);
+    expect(f.human).toMatch(why);
+    expect(f.inputReady).toBe(false);
+  });
+  it.each([
+    "  ⎿  You've hit your limit · resets 1am (Europe/Berlin)",
+    'Claude AI usage limit reached|1767225600',
+    'Credit balance is too low',
+    'API Error: Request rejected (429) · rate limited',
+    'OAuth token revoked · Please run /login',
+  ])('recognises the quota/auth text %j', (text) => {
+    expect(classifyScreen(text).quota).toBeTruthy();
+  });
+  it('does not treat a gateway log line about 429s as our agent\'s quota', () => {
+    expect(classifyScreen('  ⎿  {"level":"warn","msg":"upstream rate_limit_error 429 from provider"}').quota).toBeNull();
+  });
+});
+
+describe('pasteVisible', () => {
+  const brief = 'You are on call for the OpenClaw gateway on this machine.\nStep two.';
+  it('sees the paste box', () => {
+    expect(pasteVisible(`│ ❯${NBSP}[Pasted text #1 +40 lines]`, brief)).toBe(true);
+  });
+  it('sees an inline paste by its first words', () => {
+    expect(pasteVisible('> You are on call for the OpenClaw gateway on this machine.', brief)).toBe(true);
+  });
+  it('an empty box is not a paste', () => {
+    expect(pasteVisible(inputBox, brief)).toBe(false);
+  });
+});
