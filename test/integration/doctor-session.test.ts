@@ -205,3 +205,36 @@ describe('doctor session with the fake agent', () => {
     expect(existsSync(d.lockFile)).toBe(false);
   });
 });
+
+describe('agents that cannot start', () => {
+  it('explains "Unable to connect to Anthropic services" (the agent then exits 1)', async () => {
+    const d = doctor();
+    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCREEN: 'unable-to-connect' }) });
+    const { req } = await h.request(s);
+    const out = await d.run(req);
+    expect(out.outcome).toBe('failed');
+    // Seen on screen before or after it exits: either way the message says what to do.
+    expect(out.detail).toMatch(/Claude Code could not reach Anthropic.*Run `claude` once in a terminal/);
+  });
+
+  it('reports a missing agent command and tries the next profile', async () => {
+    const d = doctor();
+    const s = h.settings({
+      missing: h.profile({}, { command: 'no-such-agent-cli' }),
+      claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ run: `touch ${h.marker}` }]) }),
+    });
+    const { req, phases } = await h.request(s);
+    const out = await d.run(req);
+    expect(out).toMatchObject({ outcome: 'recovered', agent: 'claude' });
+    expect(phases.find((p) => p.phase === 'fallback')?.detail).toMatch(/"no-such-agent-cli" was not found on PATH/);
+  });
+
+  it('reports an agent that exits at once, with its exit code and last words', async () => {
+    const d = doctor();
+    const s = h.settings({ g: h.profile({}, { kind: 'generic', command: '/bin/sh', args: ['-c', 'echo boom: no credentials configured; exit 2'], donePattern: 'NEVER_42' }) });
+    const { req } = await h.request(s);
+    const out = await d.run(req);
+    expect(out.outcome).toBe('failed');
+    expect(out.detail).toMatch(/exited during start-up \(exit 2\).*boom: no credentials configured/);
+  });
+});

@@ -224,11 +224,15 @@ export class Attempt {
         if (s.type === 'failure') return { kind: 'fallback', detail: `${this.c.profileName} failed to start: ${s.reason}` };
       }
       const pane = await this.c.tmux.pane(this.c.session);
-      const screen = await this.screen();
+      let screen = await this.screen();
       if (!pane || pane.dead) {
+        // tmux scrolls a dead pane's last output into history when it prints "Pane is dead".
+        screen = await this.c.tmux.capture(this.c.session, { history: true }).catch(() => screen);
+        screen = screen.replace(/^Pane is dead.*$/m, '');
+        const why = classifyScreen(screen).human;
         return {
           kind: 'fallback',
-          detail: `${this.c.profileName} exited during start-up${pane?.exitStatus != null ? ` (exit ${pane.exitStatus})` : ''}; its last screen: ${lastLines(screen || lastScreen) || '(empty)'}`,
+          detail: `${this.c.profileName} exited during start-up${pane?.exitStatus != null ? ` (exit ${pane.exitStatus})` : ''}${why ? `: ${why}` : ''}; its last screen: ${lastLines(screen || lastScreen) || '(empty)'}`,
         };
       }
       const f = classifyScreen(screen);
