@@ -1,0 +1,485 @@
+// IPC: the validation gate (sender, channel, payload), the router that applies it in front of the
+// engine, and the preload bridge end to end (window.clawmedic → channels → router → engine) with an
+// in-memory stand-in for Electron's IPC.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ClawMedicApi, EngineEvent, Result, StatusSnapshot, TerminalChunk } from '../../preload/contract.js';
+import type { EngineApi, LiveTerminal } from '../../main/engine/engine-api.js';
+import { INVOKE, PUSH, RESULT_OPS, SEND } from '../../main/shell/ipc-channels.js';
+import { checkSender, LIMITS, validateCall, type TrustedOrigins } from '../../main/shell/ipc-validate.js';
+import { registerIpc, type IpcEventLike, type IpcMainLike, type SenderContents } from '../../main/shell/ipc-router.js';
+import { memoryLogger } from '../../main/shell/log.js';
+import type { Timers } from '../../main/shell/timers.js';
+
+const PAGE = path.resolve('/opt/clawmedic/dist/renderer/index.html');
+const PAGE_URL = `${pathToFileURL(PAGE).href}#/live`;
+const trusted: TrustedOrigins = { rendererFile: PAGE, devServerOrigin: null };
+const main = (url: string | null = PAGE_URL) => ({ url, isMainFrame: true });
+
+describe('sender check', () => {
+  it('accepts our page (any hash or query) and the dev server when one is configured', () => {
+    expect(checkSender(main(), trusted)).toBeNull();
+    expect(checkSender(main(`${pathToFileURL(PAGE).href}?x=1#/settings`), trusted)).toBeNull();
+    expect(checkSender(main('http://localhost:5173/#/live'), { ...trusted, devServerOrigin: 'http://localhost:5173' })).toBeNull();
+  });
+
+  it('rejects everything else, with a reason', () => {
+    const cases: [ReturnType<typeof main>, RegExp][] = [
+      [main('https://evil.example/'), /origin https:\/\/evil.example is not trusted/],
+      [main('http://localhost:5173/'), /not trusted/],
+      [main(pathToFileURL('/opt/clawmedic/dist/renderer/other.html').href), /not the app's page/],
+      [main(pathToFileURL('/tmp/index.html').href), /not the app's page/],
+      [main('file://fileserver/share/index.html'), /not a local file/],
+      [main('data:text/html,<script>1</script>'), /not trusted/],
+      [main('about:blank'), /not trusted/],
+      [main('::not a url'), /unparsable/],
+      [main(null), /gone/],
+      [{ url: PAGE_URL, isMainFrame: false }, /sub-frame/],
+    ];
+    for (const [sender, reason] of cases) expect(checkSender(sender, trusted), String(sender.url)).toMatch(reason);
+  });
+});
+
+describe('call validation', () => {
+  const ok = (kind: 'invoke' | 'send', channel: string, args: unknown[]) => validateCall(kind, channel, main(), args, trusted);
+
+  it('refuses an untrusted sender before looking at anything else', () => {
+    const v = validateCall('invoke', INVOKE.getStatus, main('https://evil.example/'), [], trusted);
+    expect(v).toMatchObject({ ok: false, op: 'getStatus', reason: expect.stringMatching(/^untrusted sender/) });
+  });
+
+  it('refuses channels outside the allow-list, and invoke/send channels used the wrong way', () => {
+    expect(ok('invoke', 'clawmedic:eval', [])).toMatchObject({ ok: false, op: null, reason: expect.stringContaining('unknown invoke channel') });
+    expect(ok('invoke', SEND.terminalInput, ['x'])).toMatchObject({ ok: false, op: null });
+    expect(ok('send', INVOKE.restartNow, [])).toMatchObject({ ok: false, op: null, reason: expect.stringContaining('unknown send channel') });
+    expect(ok('invoke', 'ELECTRON_BROWSER_REQUIRE', ['fs'])).toMatchObject({ ok: false });
+  });
+
+  it('refuses bad payloads, operation by operation', () => {
+    const bad: [string, 'invoke' | 'send', unknown[]][] = [
+      [INVOKE.getStatus, 'invoke', ['extra']],
+      [INVOKE.pause, 'invoke', []],
+      [INVOKE.pause, 'invoke', [0]],
+      [INVOKE.pause, 'invoke', [1.5]],
+      [INVOKE.pause, 'invoke', [LIMITS.maxPauseMinutes + 1]],
+      [INVOKE.pause, 'invoke', ['60']],
+      [INVOKE.getIncident, 'invoke', ['../../etc/passwd']],
+      [INVOKE.getIncident, 'invoke', [42]],
+      [INVOKE.getIncident, 'invoke', ['a'.repeat(101)]],
+      [INVOKE.previewBrief, 'invoke', [{ template: 'x' }]],
+      [INVOKE.previewBrief, 'invoke', ['x'.repeat(LIMITS.maxTemplateChars + 1)]],
+      [INVOKE.testNotification, 'invoke', ['  ']],
+      [INVOKE.saveSettings, 'invoke', [null]],
+      [INVOKE.saveSettings, 'invoke', [[1, 2]]],
+      [INVOKE.saveSettings, 'invoke', [{}, {}]],
+      [SEND.terminalAck, 'send', [-1]],
+      [SEND.terminalAck, 'send', [1.5]],
+      [SEND.terminalAck, 'send', ['10']],
+      [SEND.terminalInput, 'send', [{ data: 'ls' }]],
+      [SEND.terminalInput, 'send', ['x'.repeat(LIMITS.maxInputChars + 1)]],
+      [SEND.terminalResize, 'send', [80]],
+      [SEND.terminalResize, 'send', [0, 24]],
+      [SEND.terminalResize, 'send', [80, 100_000]],
+      [SEND.terminalSubscribe, 'send', [{}]],
+    ];
+    for (const [channel, kind, args] of bad) {
+      const v = validateCall(kind, channel, main(), args, trusted);
+      expect(v.ok, `${channel} ${JSON.stringify(args).slice(0, 60)}`).toBe(false);
+      if (!v.ok) expect(v.reason.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('validates settings with the engine validator, key by key, before anything is saved', () => {
+    const v = ok('invoke', INVOKE.saveSettings, [{ gateway: { url: 'ftp://x', checkIntervalSec: 'often' }, bogus: 1 }]);
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    const paths = (v.problems ?? []).map((p) => p.path).sort();
+    expect(paths).toEqual(expect.arrayContaining(['bogus', 'gateway.checkIntervalSec']));
+    // Semantic rules too (schema-valid, but the agent list names a missing profile).
+    const sem = ok('invoke', INVOKE.saveSettings, [{ doctor: { agents: ['nope'] } }]);
+    expect(sem).toMatchObject({ ok: false, problems: [expect.objectContaining({ path: 'doctor.agents.0' })] });
+  });
+
+  it('lets good calls through with their arguments', () => {
+    expect(ok('invoke', INVOKE.pause, [60])).toEqual({ ok: true, kind: 'invoke', op: 'pause', args: [60] });
+    expect(ok('invoke', INVOKE.pause, [null])).toMatchObject({ ok: true, args: [null] });
+    expect(ok('invoke', INVOKE.getIncident, ['20250601T115500000Z-abc123'])).toMatchObject({ ok: true });
+    expect(ok('invoke', INVOKE.saveSettings, [{ gateway: { url: 'http://127.0.0.1:18789' } }])).toMatchObject({ ok: true });
+    expect(ok('send', SEND.terminalResize, [120, 40])).toEqual({ ok: true, kind: 'send', op: 'terminalResize', args: [120, 40] });
+    expect(ok('send', SEND.terminalInput, ['\u0003'])).toMatchObject({ ok: true });
+  });
+});
+
+// ---- the router, with an in-memory ipcMain ----------------------------------------------------
+
+type Listener = (event: IpcEventLike, ...args: unknown[]) => unknown;
+
+class FakeIpcMain implements IpcMainLike {
+  handlers = new Map<string, Listener>();
+  listeners = new Map<string, Listener[]>();
+  handle(channel: string, l: Listener) {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, l);
+  }
+  on(channel: string, l: Listener) {
+    this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), l]);
+    return this;
+  }
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  }
+  removeAllListeners(channel: string) {
+    this.listeners.delete(channel);
+    return this;
+  }
+  async invoke(event: IpcEventLike, channel: string, ...args: unknown[]) {
+    const h = this.handlers.get(channel);
+    // Electron answers an unhandled channel with an error; the allow-list means there is none.
+    if (!h) throw new Error(`No handler registered for '${channel}'`);
+    return h(event, ...structuredClone(args));
+  }
+  emit(event: IpcEventLike, channel: string, ...args: unknown[]) {
+    for (const l of this.listeners.get(channel) ?? []) l(event, ...structuredClone(args));
+  }
+}
+
+class FakeContents implements SenderContents {
+  static next = 1;
+  readonly id = FakeContents.next++;
+  sent: [string, unknown][] = [];
+  destroyed = false;
+  private onDestroyed: (() => void)[] = [];
+  onSend: ((channel: string, payload: unknown) => void) | null = null;
+  send(channel: string, payload: unknown) {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+    this.sent.push([channel, payload]);
+    this.onSend?.(channel, structuredClone(payload));
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  once(_e: 'destroyed', l: () => void) {
+    this.onDestroyed.push(l);
+    return this;
+  }
+  destroy() {
+    this.destroyed = true;
+    for (const l of this.onDestroyed) l();
+  }
+  event(url: string | null = PAGE_URL, parent: unknown = null): IpcEventLike {
+    return { sender: this, senderFrame: url === null ? null : { url, parent } };
+  }
+}
+
+const status: StatusSnapshot = {
+  state: 'healthy',
+  since: '2025-06-01T12:00:00.000Z',
+  reason: '',
+  lastCheck: null,
+  consecutiveFailures: 0,
+  pausedUntil: null,
+  openIncidentId: null,
+  doctor: null,
+  gatewayUrl: 'http://127.0.0.1:18789',
+  settingsProblems: [],
+};
+
+function fakeEngine() {
+  const term = { subs: 0, closed: 0, acked: 0, listener: null as ((c: TerminalChunk) => void) | null };
+  const events = new Set<(e: EngineEvent) => void>();
+  const terminal: LiveTerminal = {
+    subscribe(l) {
+      term.subs++;
+      term.listener = l;
+      l({ kind: 'replay', data: 'earlier output\r\n', sessionName: 'clawmedic-1' });
+      return { ack: (n) => void (term.acked += n), close: () => void (term.closed += 1) };
+    },
+  };
+  const ok: Result = { ok: true, value: undefined };
+  const engine = {
+    on: vi.fn((l: (e: EngineEvent) => void) => {
+      events.add(l);
+      return () => events.delete(l);
+    }),
+    status: vi.fn(() => status),
+    checkNow: vi.fn(async () => ({ condition: 'healthy' })),
+    restartNow: vi.fn(async () => ok),
+    startDoctor: vi.fn(async () => ok),
+    stopDoctor: vi.fn(async (): Promise<Result> => ({ ok: false, message: 'No doctor session is running.' })),
+    pause: vi.fn(),
+    resume: vi.fn(),
+    notifySuspend: vi.fn(),
+    notifyResume: vi.fn(),
+    listIncidents: vi.fn(async () => []),
+    getIncident: vi.fn(async () => null),
+    getSettings: vi.fn(),
+    saveSettings: vi.fn(async () => ok),
+    previewBrief: vi.fn(async (t: string) => ({ ok: true, value: `brief: ${t}` })),
+    testNotification: vi.fn(async () => ok),
+    terminal,
+    takeOver: vi.fn(async () => ok),
+    handBack: vi.fn(async () => ok),
+    terminalInput: vi.fn(() => true),
+    terminalResize: vi.fn(),
+    stop: vi.fn(async () => undefined),
+  };
+  const emit = (e: EngineEvent) => events.forEach((l) => l(e));
+  return { engine: engine as unknown as EngineApi & typeof engine, term, events, emit };
+}
+
+/** Timers that fire only when asked. */
+function manualTimers(): Timers & { fire(): void } {
+  const due = new Map<number, () => void>();
+  let seq = 0;
+  return {
+    set: (fn) => (due.set(++seq, fn), seq),
+    clear: (h) => void due.delete(h as number),
+    fire() {
+      const fns = [...due.values()];
+      due.clear();
+      fns.forEach((f) => f());
+    },
+  };
+}
+
+function routerSetup() {
+  const ipc = new FakeIpcMain();
+  const e = fakeEngine();
+  const log = memoryLogger();
+  const timers = manualTimers();
+  const router = registerIpc({ ipcMain: ipc, engine: e.engine, trusted: () => trusted, log, timers });
+  return { ipc, ...e, log, timers, router };
+}
+
+describe('ipc router', () => {
+  it('registers exactly one handler per operation, and nothing generic', () => {
+    const { ipc } = routerSetup();
+    expect([...ipc.handlers.keys()].sort()).toEqual(Object.values(INVOKE).sort());
+    expect([...ipc.listeners.keys()].sort()).toEqual(Object.values(SEND).sort());
+  });
+
+  it('a bad sender never reaches the engine; the rejection is logged with its reason', async () => {
+    const { ipc, engine, log } = routerSetup();
+    const c = new FakeContents();
+    await expect(ipc.invoke(c.event('https://evil.example/'), INVOKE.getStatus)).rejects.toThrow(/refused .*untrusted sender/);
+    const r = await ipc.invoke(c.event('https://evil.example/'), INVOKE.restartNow);
+    expect(r).toMatchObject({ ok: false, message: expect.stringContaining('untrusted sender') });
+    ipc.emit(c.event(PAGE_URL, { url: 'parent' }), SEND.terminalInput, 'rm -rf ~\r');
+    expect(engine.status).not.toHaveBeenCalled();
+    expect(engine.restartNow).not.toHaveBeenCalled();
+    expect(engine.terminalInput).not.toHaveBeenCalled();
+    expect(log.lines).toEqual([
+      expect.stringMatching(/^warn: IPC clawmedic:get-status refused: untrusted sender: sender origin https:\/\/evil.example/),
+      expect.stringMatching(/^warn: IPC clawmedic:restart-now refused: untrusted sender/),
+      expect.stringMatching(/^warn: IPC clawmedic:terminal-input refused: untrusted sender: sent from a sub-frame/),
+    ]);
+  });
+
+  it('a bad payload never reaches the engine: Result operations answer with the problems, others reject', async () => {
+    const { ipc, engine, log } = routerSetup();
+    const c = new FakeContents();
+    const saved = await ipc.invoke(c.event(), INVOKE.saveSettings, { gateway: { url: 'ftp://x' } });
+    expect(saved).toMatchObject({ ok: false, problems: [expect.objectContaining({ path: 'gateway.url' })] });
+    expect(engine.saveSettings).not.toHaveBeenCalled();
+    await expect(ipc.invoke(c.event(), INVOKE.pause, -5)).rejects.toThrow(/pause minutes/);
+    expect(engine.pause).not.toHaveBeenCalled();
+    ipc.emit(c.event(), SEND.terminalResize, 80, 'tall');
+    expect(engine.terminalResize).not.toHaveBeenCalled();
+    expect(log.lines).toHaveLength(3);
+    expect(log.lines.every((l) => l.startsWith('warn: IPC '))).toBe(true);
+  });
+
+  it('good calls reach the engine with their arguments and return its answer', async () => {
+    const { ipc, engine } = routerSetup();
+    const c = new FakeContents();
+    expect(await ipc.invoke(c.event(), INVOKE.getStatus)).toEqual(status);
+    await ipc.invoke(c.event(), INVOKE.pause, 60);
+    expect(engine.pause).toHaveBeenCalledWith(60);
+    expect(await ipc.invoke(c.event(), INVOKE.previewBrief, 'Fix {{gatewayUrl}}')).toEqual({ ok: true, value: 'brief: Fix {{gatewayUrl}}' });
+    expect(await ipc.invoke(c.event(), INVOKE.stopDoctor)).toEqual({ ok: false, message: 'No doctor session is running.' });
+    await ipc.invoke(c.event(), INVOKE.saveSettings, { gateway: { url: 'http://127.0.0.1:1' } });
+    expect(engine.saveSettings).toHaveBeenCalledWith({ gateway: { url: 'http://127.0.0.1:1' } });
+    ipc.emit(c.event(), SEND.terminalResize, 100, 30);
+    expect(engine.terminalResize).toHaveBeenCalledWith(100, 30);
+  });
+
+  it('an engine failure in a Result operation comes back as a value and is logged', async () => {
+    const { ipc, engine, log } = routerSetup();
+    engine.restartNow.mockRejectedValueOnce(new Error('spawn openclaw ENOENT'));
+    const r = await ipc.invoke(new FakeContents().event(), INVOKE.restartNow);
+    expect(r).toEqual({ ok: false, message: 'clawmedic:restart-now failed: spawn openclaw ENOENT' });
+    expect(log.lines).toEqual(['error: clawmedic:restart-now failed: spawn openclaw ENOENT']);
+  });
+
+  it('every Result operation is one whose contract returns a Result', () => {
+    expect([...RESULT_OPS].sort()).toEqual(
+      ['handBack', 'previewBrief', 'restartNow', 'saveSettings', 'startDoctor', 'stopDoctor', 'takeOver', 'testNotification'],
+    );
+  });
+
+  it('streams the terminal to the subscribed window and forgets it when the window goes away', () => {
+    const { ipc, term, timers, router } = routerSetup();
+    const c = new FakeContents();
+    ipc.emit(c.event(), SEND.terminalSubscribe);
+    timers.fire();
+    expect(c.sent).toEqual([[PUSH.terminalChunk, { kind: 'replay', data: 'earlier output\r\n', sessionName: 'clawmedic-1' }]]);
+    term.listener!({ kind: 'live', data: 'a', sessionName: 'clawmedic-1' });
+    term.listener!({ kind: 'live', data: 'b', sessionName: 'clawmedic-1' });
+    timers.fire();
+    expect(c.sent.at(-1)).toEqual([PUSH.terminalChunk, { kind: 'live', data: 'ab', sessionName: 'clawmedic-1' }]);
+    ipc.emit(c.event(), SEND.terminalAck, 18);
+    expect(term.acked).toBe(18);
+    expect(router.subscriptions(c.id)).toEqual({ terminal: true, events: false });
+    c.destroy();
+    expect(term.closed).toBe(1);
+    expect(router.subscriptions(c.id)).toEqual({ terminal: false, events: false });
+  });
+
+  it('a reload re-subscribes: the old stream is closed first', () => {
+    const { ipc, term } = routerSetup();
+    const c = new FakeContents();
+    ipc.emit(c.event(), SEND.terminalSubscribe);
+    ipc.emit(c.event(), SEND.terminalSubscribe);
+    expect(term.subs).toBe(2);
+    expect(term.closed).toBe(1);
+    ipc.emit(c.event(), SEND.terminalUnsubscribe);
+    expect(term.closed).toBe(2);
+  });
+
+  it('forwards engine events to subscribed windows only, until they unsubscribe or close', () => {
+    const { ipc, emit, events, router } = routerSetup();
+    const a = new FakeContents();
+    const b = new FakeContents();
+    ipc.emit(a.event(), SEND.eventsSubscribe);
+    const ev: EngineEvent = { type: 'settings-changed' };
+    emit(ev);
+    expect(a.sent).toEqual([[PUSH.event, ev]]);
+    expect(b.sent).toEqual([]);
+    ipc.emit(a.event(), SEND.eventsUnsubscribe);
+    emit(ev);
+    expect(a.sent).toHaveLength(1);
+    ipc.emit(b.event(), SEND.eventsSubscribe);
+    b.destroy();
+    expect(events.size).toBe(0);
+    router.dispose();
+  });
+
+  it('dispose removes every handler and subscription', () => {
+    const { ipc, term, router } = routerSetup();
+    ipc.emit(new FakeContents().event(), SEND.terminalSubscribe);
+    router.dispose();
+    expect(ipc.handlers.size).toBe(0);
+    expect(ipc.listeners.size).toBe(0);
+    expect(term.closed).toBe(1);
+  });
+});
+
+// ---- the preload bridge, end to end -----------------------------------------------------------
+
+const bridge = vi.hoisted(() => {
+  const state = {
+    exposed: new Map<string, unknown>(),
+    /** Set per test: where the fake ipcRenderer delivers. */
+    invoke: null as null | ((channel: string, ...args: unknown[]) => Promise<unknown>),
+    send: null as null | ((channel: string, ...args: unknown[]) => void),
+    listeners: new Map<string, Set<(event: unknown, payload: unknown) => void>>(),
+  };
+  const ipcRenderer = {
+    invoke: (channel: string, ...args: unknown[]) => state.invoke!(channel, ...args),
+    send: (channel: string, ...args: unknown[]) => state.send!(channel, ...args),
+    on(channel: string, l: (event: unknown, payload: unknown) => void) {
+      if (!state.listeners.has(channel)) state.listeners.set(channel, new Set());
+      state.listeners.get(channel)!.add(l);
+      return ipcRenderer;
+    },
+    removeListener(channel: string, l: (event: unknown, payload: unknown) => void) {
+      state.listeners.get(channel)?.delete(l);
+      return ipcRenderer;
+    },
+  };
+  return { state, ipcRenderer };
+});
+
+vi.mock('electron', () => ({
+  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => bridge.state.exposed.set(key, api) },
+  ipcRenderer: bridge.ipcRenderer,
+}));
+
+describe('preload bridge', () => {
+  let api: ClawMedicApi;
+  let setup: ReturnType<typeof routerSetup>;
+  let contents: FakeContents;
+
+  beforeEach(async () => {
+    setup = routerSetup();
+    contents = new FakeContents();
+    const event = contents.event();
+    bridge.state.invoke = (channel, ...args) => setup.ipc.invoke(event, channel, ...args);
+    bridge.state.send = (channel, ...args) => setup.ipc.emit(event, channel, ...args);
+    bridge.state.listeners.clear();
+    // What main pushes arrives at the renderer's listeners with a stand-in IPC event.
+    contents.onSend = (channel, payload) => {
+      for (const l of bridge.state.listeners.get(channel) ?? []) l({ sender: 'ipcRenderer internals' }, payload);
+    };
+    vi.resetModules();
+    await import('../../preload/preload.js');
+    api = bridge.state.exposed.get('clawmedic') as ClawMedicApi;
+  });
+
+  it('exposes exactly the ClawMedicApi methods as window.clawmedic, and nothing else', () => {
+    expect([...bridge.state.exposed.keys()]).toEqual(['clawmedic']);
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'getStatus', 'checkNow', 'restartNow', 'startDoctor', 'stopDoctor', 'pause', 'resume', 'listIncidents', 'getIncident',
+        'getSettings', 'saveSettings', 'previewBrief', 'testNotification', 'terminalSubscribe', 'terminalAck', 'takeOver',
+        'handBack', 'terminalInput', 'terminalResize', 'onEvent',
+      ].sort(),
+    );
+    expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
+  });
+
+  it('calls reach the engine through their own channels', async () => {
+    expect(await api.getStatus()).toEqual(status);
+    await api.pause(null);
+    expect(setup.engine.pause).toHaveBeenCalledWith(null);
+    expect(await api.saveSettings({ gateway: { url: 'nope' } })).toMatchObject({
+      ok: false,
+      problems: expect.arrayContaining([expect.objectContaining({ path: 'gateway.url' })]),
+    });
+    expect(setup.engine.saveSettings).not.toHaveBeenCalled();
+    api.terminalInput('q');
+    expect(setup.engine.terminalInput).toHaveBeenCalledWith('q');
+  });
+
+  it('the terminal stream: replay, live, acks, and unsubscribe closing the engine subscription', () => {
+    const got: TerminalChunk[] = [];
+    const off = api.terminalSubscribe((c) => got.push(c));
+    setup.timers.fire();
+    setup.term.listener!({ kind: 'live', data: 'hello', sessionName: 'clawmedic-1' });
+    setup.timers.fire();
+    expect(got.map((c) => c.data)).toEqual(['earlier output\r\n', 'hello']);
+    api.terminalAck(got.reduce((n, c) => n + c.data.length, 0));
+    expect(setup.term.acked).toBe(21);
+    off();
+    off();
+    expect(setup.term.closed).toBe(1);
+    expect(bridge.state.listeners.get(PUSH.terminalChunk)?.size ?? 0).toBe(0);
+  });
+
+  it('events reach every listener with the payload only (never the IPC event)', () => {
+    const a: unknown[][] = [];
+    const b: unknown[][] = [];
+    const offA = api.onEvent((...args) => a.push(args));
+    const offB = api.onEvent((...args) => b.push(args));
+    setup.emit({ type: 'settings-changed' });
+    expect(a).toEqual([[{ type: 'settings-changed' }]]);
+    expect(b).toEqual(a);
+    offA();
+    setup.emit({ type: 'settings-changed' });
+    expect(a).toHaveLength(1);
+    expect(b).toHaveLength(2);
+    offB();
+    expect(setup.events.size).toBe(0);
+  });
+});
