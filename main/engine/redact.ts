@@ -161,7 +161,9 @@ function redactKeyValues(text: string): string {
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const [whole, q1 = '', key = '', q2 = '', sep = '', value = ''] = m;
     const prefixEnd = m.index + q1.length + key.length + q2.length + sep.length;
-    if (!isSecretKey(key) || value.includes(REDACTED)) {
+    // In prose ("the credentials: check them"), a bare word after a colon is not a secret; a token-like one is.
+    const prose = sep.trim() === ':' && /\s/.test(sep) && !/^(\\?["']|Bearer|Basic|Digest|Token|Bot)/.test(value) && !looksLikeToken(value);
+    if (!isSecretKey(key) || value.includes(REDACTED) || prose) {
       re.lastIndex = prefixEnd;
       continue;
     }

@@ -62,6 +62,7 @@ describe('redact: credential shapes', () => {
     expect(redact('OPENCLAW_GATEWAY_TOKEN=abcd1234efgh')).toBe('OPENCLAW_GATEWAY_TOKEN=[REDACTED]');
     expect(redact(`{"botToken": "zzz-top-9931", "chatId": "-100123"}`)).toBe(`{"botToken": "[REDACTED]", "chatId": "-100123"}`);
     expect(redact(`client_secret: 'q1w2e3r4t5'`)).toBe(`client_secret: '[REDACTED]'`);
+    expect(redact('password: hunter2 and token:plainword')).toBe('password: [REDACTED] and token:[REDACTED]');
     expect(redact('GET /cb?code=1&access_token=ya29.a0AfH6S&state=ok')).toBe('GET /cb?code=1&access_token=[REDACTED]&state=ok');
     expect(redact('AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toBe('AWS_SECRET_ACCESS_KEY=[REDACTED]');
   });
@@ -136,6 +137,8 @@ describe('redact: no over-redaction of ordinary text', () => {
     'auth mode: token; sortKey=abc; dedupeKey=inc1:down',
     'tmux attach -t clawmedic-20260301-100000-ab12 (read-only: tmux attach -r -t x)',
     'Bearer of bad news',
+    'the service refused the credentials: check the token or webhook URL',
+    'auth: failed for user bob; password: incorrect',
     'https://docs.openclaw.ai/gateway/troubleshooting#port-in-use',
     'openclaw doctor --fix --non-interactive --yes',
   ])('%s', (text) => {
