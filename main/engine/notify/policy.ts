@@ -1,0 +1,328 @@
+// What is worth telling a human, and in which words. One pure function shared by the remote channels
+// and the Electron shell's native notifications, so both say the same thing at the same moments:
+//   down            a confirmed outage (incident opened by the health check), never a single failed probe
+//   restarted       the restart ladder brought it back
+//   doctor-started  the AI doctor's session is up, with the command to watch it live
+//   needs-approval  the doctor waits for a person to answer a permission prompt
+//   recovered       back, by the doctor, a person, or on its own; with the duration and what fixed it
+//   failed          ClawMedic gave up (circuit open, doctor failed or timed out): what was tried, where the report is
+import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../../preload/contract.js';
+import { redact, redactDeep } from '../redact.js';
+import { between, formatDuration, oneLine, truncate } from './format.js';
+
+export { NotificationGate } from './gate.js';
+
+export type MessageKind = 'down' | 'restarted' | 'doctor-started' | 'needs-approval' | 'recovered' | 'failed' | 'test';
+export type Severity = 'critical' | 'warning' | 'info' | 'success';
+
+export interface Message {
+  kind: MessageKind;
+  /** null only for test messages. */
+  incidentId: string | null;
+  /** One line, plain text (channels escape it for their markup). */
+  title: string;
+  /** A few short lines, plain text. */
+  body: string;
+  severity: Severity;
+  /** Same key = same news: the gate sends it once. */
+  dedupeKey: string;
+  /** How to watch or take over the doctor's session from a terminal on the watched machine. */
+  attachCommand?: string;
+  /** When it happened (ISO 8601). */
+  at: string;
+  /** Which machine: people who watch several gateways need to tell them apart. */
+  host: string;
+}
+
+export interface PolicyContext {
+  /** The watched machine's name, shown in every title. */
+  hostname: string;
+  /** The engine's current status (for the doctor's attach command); optional. */
+  status?: StatusSnapshot | null;
+  /** Literal secrets to scrub (credential patterns are always scrubbed). */
+  secrets?: readonly string[];
+}
+
+/** Kinds that end an incident's story: earlier unsent news about the same incident is superseded by them. */
+export const FINAL_KINDS: ReadonlySet<MessageKind> = new Set(['restarted', 'recovered', 'failed']);
+
+const BODY_MAX = 600;
+
+/**
+ * EngineEvent → the message to send, or null when the event is not news for a human. The result is
+ * redacted: the event is scrubbed before any wording, casing or truncation could disguise a secret
+ * from the scrubber, and the message once more after.
+ */
+export function messageFor(event: EngineEvent, ctx: PolicyContext): Message | null {
+  const opts = { secrets: ctx.secrets ?? [] };
+  const msg = compose(redactDeep(event, opts), { ...ctx, status: ctx.status ? redactDeep(ctx.status, opts) : ctx.status });
+  return msg && redactMessage(msg, opts.secrets);
+}
+
+/** Scrubs every text field of a message. */
+export function redactMessage(msg: Message, secrets: readonly string[] = []): Message {
+  const r = (s: string) => redact(s, { secrets });
+  return {
+    ...msg,
+    title: r(msg.title),
+    body: r(msg.body),
+    host: r(msg.host),
+    ...(msg.attachCommand !== undefined ? { attachCommand: r(msg.attachCommand) } : {}),
+  };
+}
+
+function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
+  switch (event.type) {
+    case 'incident-opened':
+      return event.incident.trigger === 'health' ? downMessage(event.incident, ctx) : null;
+    case 'incident-closed':
+      return closedMessage(event.incident, ctx);
+    case 'incident-event':
+      // After ClawMedic gave up, the gateway may come back through someone else's hands.
+      if (event.event.type === 'healthy-again') {
+        return make(ctx, {
+          kind: 'recovered',
+          incidentId: event.incidentId,
+          severity: 'success',
+          title: `OpenClaw gateway is healthy again on ${ctx.hostname}`,
+          body: `${sentence(event.event.detail)} No action from ClawMedic was needed.`,
+          at: event.event.at,
+        });
+      }
+      return null;
+    case 'doctor':
+      if (event.phase === 'agent-started') return doctorStartedMessage(event, ctx);
+      if (event.phase === 'needs-approval') return needsApprovalMessage(event, ctx);
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** The clearly-labelled message `clawmedic notify test` sends. */
+export function testMessage(channel: string, ctx: PolicyContext, atIso: string): Message {
+  return redactMessage({
+    kind: 'test',
+    incidentId: null,
+    severity: 'info',
+    title: `ClawMedic test message (${channel})`,
+    body: `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, the "${channel}" channel works; nothing is wrong with the gateway.`,
+    dedupeKey: `test:${channel}:${atIso}`,
+    at: atIso,
+    host: ctx.hostname,
+  }, ctx.secrets);
+}
+
+// ---- builders ------------------------------------------------------------------------------
+
+function make(
+  ctx: PolicyContext,
+  m: Omit<Message, 'dedupeKey' | 'host'> & { incidentId: string; dedupeSuffix?: string },
+): Message {
+  const { dedupeSuffix, ...rest } = m;
+  return {
+    ...rest,
+    title: truncate(oneLine(rest.title), 200),
+    body: truncate(rest.body.trim(), BODY_MAX),
+    dedupeKey: `${m.incidentId}:${m.kind}${dedupeSuffix ? `:${dedupeSuffix}` : ''}`,
+    host: ctx.hostname,
+  };
+}
+
+function sentence(text: string): string {
+  const t = oneLine(text);
+  if (!t) return '';
+  const s = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+function lastEvent(incident: Incident, ...types: string[]) {
+  for (let i = incident.events.length - 1; i >= 0; i--) {
+    const e = incident.events[i]!;
+    if (types.includes(e.type)) return e;
+  }
+  return undefined;
+}
+
+function downMessage(incident: Incident, ctx: PolicyContext): Message {
+  const confirmed = lastEvent(incident, 'confirmed');
+  return make(ctx, {
+    kind: 'down',
+    incidentId: incident.id,
+    severity: 'critical',
+    title: `OpenClaw gateway is down on ${ctx.hostname}`,
+    body: [
+      sentence(incident.summary),
+      confirmed ? `Confirmed by ${confirmed.detail.replace(/\s*\(gateway\.failureThreshold.*\)$/, '')}.` : '',
+      'ClawMedic is restarting it and will report back.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    at: confirmed?.at ?? incident.startedAt,
+  });
+}
+
+function doctorLiveFor(incidentId: string, ctx: PolicyContext): DoctorLive | null {
+  const d = ctx.status?.doctor;
+  return d && d.incidentId === incidentId ? d : null;
+}
+
+/** The doctor reports "…; watch it with: <command>" in its detail; the live status is preferred. */
+function attachFrom(detail: string): string | undefined {
+  const m = /watch it with:\s*(.+)$/.exec(detail);
+  return m ? m[1]!.trim() : undefined;
+}
+
+function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, ctx: PolicyContext): Message {
+  const live = doctorLiveFor(event.incidentId, ctx);
+  const attach = live?.attachCommand ?? attachFrom(event.detail);
+  const agent = live?.agent ?? /started "([^"]+)"/.exec(event.detail)?.[1] ?? 'the agent';
+  const deadline = live ? between(live.startedAt, live.deadline) : null;
+  return make(ctx, {
+    kind: 'doctor-started',
+    incidentId: event.incidentId,
+    // A fallback agent is a new session with a new attach command: worth one more message.
+    dedupeSuffix: live?.sessionName ?? agent,
+    severity: 'warning',
+    title: `AI doctor is working on the gateway on ${ctx.hostname}`,
+    body: [
+      `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux session${deadline !== null ? ` (time limit ${formatDuration(deadline)})` : ''}.`,
+      attach ? `Watch or take over on ${ctx.hostname}: ${attach}` : 'Open the ClawMedic window to watch it live.',
+    ].join('\n'),
+    at: event.at,
+    ...(attach ? { attachCommand: attach } : {}),
+  });
+}
+
+function needsApprovalMessage(event: Extract<EngineEvent, { type: 'doctor' }>, ctx: PolicyContext): Message {
+  const live = doctorLiveFor(event.incidentId, ctx);
+  const attach = live?.attachCommand;
+  return make(ctx, {
+    kind: 'needs-approval',
+    incidentId: event.incidentId,
+    // Once per agent session: a person who answered one prompt is watching; more pings would be noise.
+    dedupeSuffix: live?.sessionName ?? live?.agent,
+    severity: 'warning',
+    title: `The AI doctor needs your approval on ${ctx.hostname}`,
+    body: [
+      sentence(event.detail.replace(/;\s*open the live terminal to answer it$/, '')),
+      attach ? `Answer it in the live terminal: ${attach}` : 'Answer it in the ClawMedic window (live terminal).',
+      'Until then the repair is on hold.',
+    ].join('\n'),
+    at: event.at,
+    ...(attach ? { attachCommand: attach } : {}),
+  });
+}
+
+function closedMessage(incident: Incident, ctx: PolicyContext): Message | null {
+  const downFor = between(incident.startedAt, incident.endedAt);
+  const took = downFor !== null ? formatDuration(downFor) : null;
+  const closing = lastEvent(incident, incident.outcome);
+  const at = incident.endedAt ?? closing?.at ?? incident.startedAt;
+  const report = incident.reportPath ? `Report: ${incident.reportPath}` : '';
+  const manual = incident.trigger === 'manual';
+
+  if (incident.outcome === 'recovered') {
+    // A manual run's success is not news to the person who started it (they watch the app).
+    if (manual) return null;
+    if (incident.resolvedBy === 'restart') {
+      return make(ctx, {
+        kind: 'restarted',
+        incidentId: incident.id,
+        severity: 'success',
+        title: `OpenClaw gateway restarted on ${ctx.hostname}${took ? `, back after ${took}` : ''}`,
+        body: [
+          `It was down: ${oneLine(incident.summary)}.`,
+          `${restartsText(incident.restarts)} brought it back; it answers healthy again.`,
+        ].join('\n'),
+        at,
+      });
+    }
+    const fixedBy =
+      incident.resolvedBy === 'doctor'
+        ? `the AI doctor${incident.agent ? ` (${incident.agent})` : ''}`
+        : incident.resolvedBy === 'human'
+          ? 'a person at the keyboard'
+          : 'itself, without a restart';
+    const what = doctorSummary(incident) ?? (closing ? oneLine(closing.detail) : '');
+    const cost = incident.doctor?.costUsd != null ? `Doctor cost: $${incident.doctor.costUsd.toFixed(2)}.` : '';
+    return make(ctx, {
+      kind: 'recovered',
+      incidentId: incident.id,
+      severity: 'success',
+      title: `OpenClaw gateway recovered on ${ctx.hostname}${took ? ` after ${took}` : ''}`,
+      body: [
+        `Fixed by ${fixedBy}.`,
+        what ? `What fixed it: ${sentence(what)}` : '',
+        `It was down: ${oneLine(incident.summary)}.`,
+        cost,
+        report,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      at,
+    });
+  }
+
+  if (incident.outcome === 'failed' || incident.outcome === 'timeout' || incident.outcome === 'cancelled') {
+    const why = closing ? sentence(closing.detail) : '';
+    const circuit = lastEvent(incident, 'circuit-open');
+    const tried = triedText(incident);
+    return make(ctx, {
+      kind: 'failed',
+      incidentId: incident.id,
+      severity: 'critical',
+      title:
+        incident.outcome === 'timeout'
+          ? `OpenClaw gateway still down on ${ctx.hostname}: the doctor ran out of time`
+          : `OpenClaw gateway still down on ${ctx.hostname}: needs your attention`,
+      body: [
+        why,
+        circuit && circuit !== closing ? `Safety limit: ${sentence(circuit.detail)}` : '',
+        tried ? `Tried: ${tried}.` : '',
+        took ? `Down for ${took} so far (${oneLine(incident.summary)}).` : '',
+        report || 'Details: run clawmedic incidents on that machine.',
+        'ClawMedic will not retry on its own; fix it and it notices within one check.',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      at,
+    });
+  }
+  // interrupted: ClawMedic stopped mid-incident; the next start re-checks
+  // the gateway and opens a fresh incident if it is still down, so a message now would only confuse.
+  return null;
+}
+
+function restartsText(n: number): string {
+  if (n <= 1) return 'A restart';
+  return `${n} restarts`;
+}
+
+function triedText(incident: Incident): string {
+  const parts: string[] = [];
+  if (incident.restarts > 0) parts.push(`${incident.restarts} restart${incident.restarts === 1 ? '' : 's'}`);
+  const attempts = incident.doctor?.attempts ?? [];
+  if (attempts.length) {
+    parts.push(`the AI doctor (${attempts.map((a) => `${a.agent}: ${oneLine(a.ended)}`).join('; ')})`);
+  } else if (incident.agent) {
+    parts.push(`the AI doctor (${incident.agent})`);
+  }
+  return parts.join(', then ');
+}
+
+/** The doctor's own one-line result, when it printed one (e.g. a REPAIR_RESULT line). */
+function doctorSummary(incident: Incident): string | null {
+  const line = incident.doctor?.resultLine;
+  if (!line) return null;
+  const json = /\{.*\}/.exec(line)?.[0];
+  if (json) {
+    try {
+      const parsed = JSON.parse(json) as { summary?: unknown };
+      if (typeof parsed.summary === 'string' && parsed.summary.trim()) return parsed.summary;
+    } catch {
+      // Not JSON after all: show the line as it is.
+    }
+  }
+  return line;
+}
