@@ -1,0 +1,77 @@
+// Electron's entry point (package.json "main"): gathers the real Electron modules, electron-store and the
+// engine, and hands them to startShell. Everything with a decision in it lives in the other files.
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  powerMonitor,
+  screen,
+  session,
+  shell,
+  Tray,
+} from 'electron';
+import ElectronStore from 'electron-store';
+import path from 'node:path';
+import { Engine } from '../engine/engine.js';
+import { PRIVATE_FILE_MODE } from '../engine/fsutil.js';
+import { startShell } from './app.js';
+import { consoleLogger } from './log.js';
+import type { Bounds } from './window-options.js';
+
+// The app's root: the checkout (`electron .`) or app.asar when packaged; both hold dist/ and assets/.
+const root = app.getAppPath();
+
+const windowState = new ElectronStore<{ bounds?: Bounds }>({
+  name: 'window-state',
+  // A broken window-state file only loses a window size: start from defaults rather than fail.
+  clearInvalidConfig: true,
+  configFileMode: PRIVATE_FILE_MODE,
+});
+
+startShell({
+  electron: {
+    app,
+    BrowserWindow,
+    Tray,
+    Menu,
+    Notification,
+    ipcMain,
+    powerMonitor,
+    screen,
+    shell,
+    dialog,
+    defaultSession: () => session.defaultSession,
+  },
+  async createEngine(settingsFile, _hooks) {
+    // TODO(lead): pass _hooks.onNativeMessage as the engine notifier's onMessage once Engine builds its
+    // Notifier (main/engine/notify/notifier.ts); until then the app shows no native notifications.
+    const engine = await Engine.create({
+      settingsFile,
+      // The app keeps running on defaults with a broken file and shows its problems (menu + settings).
+      onInvalidSettings: 'defaults',
+      watchSettings: true,
+      writeStatus: true,
+    });
+    return { engine, start: () => engine.start() };
+  },
+  openSettingsStore: (options) => new ElectronStore(options),
+  windowState: {
+    get: () => windowState.get('bounds'),
+    set: (bounds) => windowState.set('bounds', bounds),
+  },
+  paths: {
+    rendererFile: path.join(root, 'dist', 'renderer', 'index.html'),
+    preloadFile: path.join(root, 'dist', 'preload', 'preload.cjs'),
+    assetsDir: path.join(root, 'assets'),
+  },
+  env: process.env,
+  platform: process.platform,
+  log: consoleLogger,
+}).catch((err: unknown) => {
+  consoleLogger.error(`ClawMedic failed to start: ${(err as Error).stack ?? String(err)}`);
+  dialog.showErrorBox('ClawMedic failed to start', (err as Error).message);
+  app.exit(1);
+});
