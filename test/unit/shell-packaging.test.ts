@@ -1,0 +1,103 @@
+// Packaging and launching without running Electron: electron-builder.yml checked by electron-builder's
+// own loader and schema, the entitlements, the sandbox-ready preload bundle, and `npm start`'s message
+// where the Electron binary is missing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const require = createRequire(import.meta.url);
+
+interface BuilderConfig {
+  [key: string]: unknown;
+  mac: Record<string, unknown> & { target: { target: string; arch: string[] }[]; extendInfo: Record<string, unknown> };
+  linux: Record<string, unknown> & { target: string[] };
+  files: { filter: string[] }[];
+  asarUnpack: string[];
+}
+
+// electron-builder's own config loader and validator (what `electron-builder` runs first), used directly.
+const builderConfig = require(path.join(ROOT, 'node_modules/app-builder-lib/out/util/config/config.js')) as {
+  getConfig(projectDir: string, configPath: string | null, configFromOptions: unknown): Promise<BuilderConfig>;
+  validateConfiguration(config: unknown, logger: unknown): Promise<void>;
+};
+const { DebugLogger } = require(path.join(ROOT, 'node_modules/builder-util')) as { DebugLogger: new (enabled: boolean) => unknown };
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder validation and sets what a menu-bar app needs', async () => {
+    const cfg = await builderConfig.getConfig(ROOT, null, null);
+    await builderConfig.validateConfiguration(cfg, new DebugLogger(false));
+
+    expect(cfg.mac.target).toEqual([
+      { target: 'dmg', arch: ['arm64', 'x64'] },
+      { target: 'zip', arch: ['arm64', 'x64'] },
+    ]);
+    expect(cfg.mac.extendInfo.LSUIElement).toBe(true);
+    expect(cfg.mac.hardenedRuntime).toBe(true);
+    expect(cfg.mac.entitlements).toBe('build/entitlements.mac.plist');
+    expect(cfg.linux.target).toEqual(['AppImage', 'deb']);
+    expect(cfg.asarUnpack).toContain('node_modules/node-pty/**');
+    // Native modules are not rebuilt in place (see the comment in the file).
+    expect(cfg.npmRebuild).toBe(false);
+    expect(cfg.buildDependenciesFromSource).toBe(false);
+
+    for (const p of [cfg.mac.icon, cfg.linux.icon, cfg.mac.entitlements, cfg.mac.entitlementsInherit]) {
+      expect(existsSync(path.join(ROOT, p as string)), String(p)).toBe(true);
+    }
+    // What the app loads at run time is packaged: main entry, preload bundle, page, tray icons.
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
+    expect(pkg.main).toBe('dist/main/shell/main.js');
+    expect(cfg.files.flatMap((f) => f.filter)).toEqual(expect.arrayContaining(['package.json', 'dist/main/**', 'dist/preload/**', 'dist/renderer/**', 'assets/tray/**']));
+  });
+
+  it('a misspelled option is rejected (the validation above can fail)', async () => {
+    const cfg = await builderConfig.getConfig(ROOT, null, null);
+    const broken = { ...cfg, mac: { ...cfg.mac, hardenedRuntim: true } };
+    await expect(builderConfig.validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/configuration/i);
+  });
+
+  it('entitlements: a valid plist allowing the JIT only, no App Sandbox', () => {
+    const plist = require(path.join(ROOT, 'node_modules/plist')) as { parse(s: string): Record<string, unknown> };
+    const ent = plist.parse(readFileSync(path.join(ROOT, 'build/entitlements.mac.plist'), 'utf8'));
+    expect(ent).toEqual({ 'com.apple.security.cs.allow-jit': true });
+  });
+});
+
+describe('preload bundle', () => {
+  it('is one CommonJS file that requires nothing but electron (what a sandboxed preload can load)', async () => {
+    const { buildPreload } = (await import(path.join(ROOT, 'scripts/build-preload.mjs'))) as { buildPreload(o: { quiet: boolean }): Promise<string> };
+    const out = await buildPreload({ quiet: true });
+    expect(out).toBe(path.join(ROOT, 'dist/preload/preload.cjs'));
+    const code = readFileSync(out, 'utf8');
+    const requires = [...code.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    expect(requires).toEqual(['electron']);
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
+    expect(code).toContain('exposeInMainWorld("clawmedic"');
+    expect(code).toContain('clawmedic:terminal-ack');
+  }, 60_000);
+});
+
+describe('npm start without the Electron binary', () => {
+  it('explains what is missing and what to run instead, before building anything', () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'clawmedic-no-electron-'));
+    try {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
+        cwd: ROOT,
+        env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: empty },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('cannot start: The Electron binary is not installed');
+      expect(r.stderr).toContain('npx install-electron');
+      expect(r.stderr).toContain('npm run demo');
+      expect(r.stderr).toContain('npx clawmedic watch --dashboard');
+      expect(r.stdout).toBe('');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
