@@ -45,11 +45,12 @@ startShell({
     dialog,
     defaultSession: () => session.defaultSession,
   },
-  async createEngine(settingsFile, _hooks) {
-    // TODO(lead): pass _hooks.onNativeMessage as the engine notifier's onMessage once Engine builds its
-    // Notifier (main/engine/notify/notifier.ts); until then the app shows no native notifications.
+  async createEngine(settingsFile, hooks) {
     const engine = await Engine.create({
       settingsFile,
+      // One watcher per data dir: a running `clawmedic watch` makes start() refuse, and the app says so.
+      exclusive: true,
+      onNotification: hooks.onNativeMessage,
       // The app keeps running on defaults with a broken file and shows its problems (menu + settings).
       onInvalidSettings: 'defaults',
       watchSettings: true,
