@@ -52,7 +52,7 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
   console.log(`${bold('Gateway')}   ${s.gateway.url}: ${describeCheck(check)}`);
   if (watcher?.live) {
     const w = watcher.snapshot;
-    console.log(`${bold('Watcher')}   pid ${watcher.pid}: ${stateLabel(w.state).trim()} since ${clockTime(w.since)} (${w.reason})`);
+    console.log(`${bold('Watcher')}   pid ${watcher.pid}: ${w.state} since ${clockTime(w.since)} (${w.reason})`);
     if (w.doctor) console.log(`${bold('Doctor')}    ${w.doctor.agent} running; watch it: ${w.doctor.attachCommand}`);
   } else {
     console.log(`${bold('Watcher')}   ${red('not running')} (start it with \`clawmedic watch\` or the menu-bar app)`);

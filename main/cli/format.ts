@@ -10,7 +10,7 @@ export const green = (s: string) => paint(32, s);
 export const yellow = (s: string) => paint(33, s);
 
 export function stateLabel(state: SupervisorState): string {
-  const label = state.padEnd(15);
+  const label = state.padEnd(24);
   switch (state) {
     case 'healthy':
       return green(label);
@@ -66,14 +66,15 @@ export function eventLine(e: EngineEvent): string | null {
     case 'state':
       return `${dim(clockTime(e.at))}  ${stateLabel(e.state)} ${e.reason}`;
     case 'incident-opened':
-      return `${dim(clockTime(e.incident.startedAt))}  ${bold('incident')}        ${e.incident.id} opened: ${e.incident.summary}`;
+      return `${dim(clockTime(e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} opened: ${e.incident.summary}`;
     case 'incident-event':
       if (e.event.type === 'probe-failed' || e.event.type === 'recovered') return null;
-      return `${dim(clockTime(e.event.at))}  ${dim('  ' + e.event.type.padEnd(14))}${e.event.detail}`;
+      return `${dim(clockTime(e.event.at))}  ${dim(('  ' + e.event.type).padEnd(24))} ${e.event.detail}`;
     case 'incident-closed':
-      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident')}        ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}`;
+      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}`;
     case 'doctor':
-      return `${dim(clockTime(e.at))}  ${bold('doctor')}          ${e.phase}: ${e.detail}`;
+      // The same steps arrive as incident events (doctor-*), with more detail: print those.
+      return null;
     case 'settings-invalid':
       return `${red('settings')}        ${e.file} is invalid, still using the last valid settings:\n${e.problems.map((p) => `    ${p.path}: ${p.message}`).join('\n')}`;
     case 'settings-changed':

@@ -4,6 +4,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createRequire } from 'node:module';
 import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
 import { runCheck, runConfigValidate, runIncidents, runRestart, runStatus } from './commands.js';
+import { runDemo } from './demo.js';
+import { runDoctorCommand } from './doctor-command.js';
+import { runNotifyTest } from './notify-command.js';
 import { runWatch } from './watch.js';
 
 export const EXIT_OK = 0;
@@ -79,6 +82,13 @@ export function buildProgram(): Command {
 
 
   program
+    .command('doctor')
+    .description('run one doctor session now: exit 0 when the gateway is healthy at the end, 1 when not')
+    .option('--json', 'print the timeline as JSON lines instead of showing the live session')
+    .option('--no-live', 'print the timeline instead of the live session')
+    .action(async (o) => runDoctorCommand(cfg(), o));
+
+  program
     .command('incidents')
     .argument('[id]', 'show one incident with its timeline')
     .description('incident history, newest first')
@@ -105,6 +115,22 @@ export function buildProgram(): Command {
       console.log(JSON.stringify(validateSettings({}).settings, null, 2));
     });
 
+
+  program
+    .command('demo')
+    .description('show the whole ladder on this machine with a stand-in gateway and agent (nothing else needed)')
+    .option('--json', 'print events as JSON lines')
+    .option('--no-doctor', 'stop after the restart step')
+    .addOption(new Option('--agent-pace <seconds>', 'how long the stand-in agent pauses between steps (time to attach)').argParser(parseFloat))
+    .action(async (o) => runDemo(o));
+
+  const notify = program.command('notify').description('notification channels');
+  notify
+    .command('test')
+    .argument('[channel]', 'channel name (default: every channel)')
+    .description('send a test message: exit 0 when every channel accepted it')
+    .option('--json', 'print the results as JSON')
+    .action(async (channel: string | undefined, o) => runNotifyTest(cfg(), channel, o));
 
   return program;
 }

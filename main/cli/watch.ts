@@ -1,9 +1,10 @@
 // `clawmedic watch`: the headless daemon. Runs the engine until SIGINT/SIGTERM, prints one line per
 // state change (or JSON lines), and shuts down cleanly: no orphaned children, incidents flushed.
-import { Engine } from '../engine/engine.js';
+import { startDashboard, type Dashboard } from '../dashboard/index.js';
+import { Engine, EngineBusyError } from '../engine/engine.js';
 import { settingsFilePath } from '../engine/settings/index.js';
 import { bold, dim, eventLine, yellow } from './format.js';
-import { EXIT_OK, loadOrExit } from './index.js';
+import { CliExit, EXIT_FAIL, EXIT_OK, loadOrExit } from './index.js';
 
 export interface WatchOptions {
   json?: boolean;
@@ -21,6 +22,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     onInvalidSettings: 'throw',
     watchSettings: true,
     writeStatus: true,
+    exclusive: true,
   });
   const s = engine.settings;
   const out = (line: string) => process.stdout.write(line + '\n');
@@ -39,7 +41,21 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   if (!o.json) {
     out(`${bold('ClawMedic')} watching ${s.gateway.url} every ${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · data ${s.dataDir}`);
   }
-  const { interrupted, cleaned } = await engine.start();
+  let started: Awaited<ReturnType<Engine['start']>>;
+  try {
+    started = await engine.start();
+  } catch (err) {
+    if (err instanceof EngineBusyError) throw new CliExit(EXIT_FAIL, err.message);
+    throw err;
+  }
+  const { interrupted, cleaned } = started;
+  let dashboard: Dashboard | null = null;
+  if (o.dashboard) {
+    dashboard = await startDashboard({ engine, port: o.port ?? 0, allowInput: !!o.allowInput });
+    const mode = o.allowInput ? 'input allowed' : 'read-only';
+    if (o.json) out(JSON.stringify({ type: 'dashboard', url: dashboard.url, allowInput: !!o.allowInput }));
+    else out(`${bold('Dashboard')} (${mode}): ${dashboard.url}\n${dim('  The token in this URL is the key: share it with no one.')}`);
+  }
   for (const inc of interrupted) {
     if (o.json) out(JSON.stringify({ type: 'incident-closed', incident: inc }));
     else out(yellow(`incident ${inc.id} was left open by an earlier run: marked interrupted`));
@@ -58,6 +74,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
   if (!o.json) out(dim(`${signal}: stopping…`));
+  await dashboard?.close();
   await engine.stop(signal);
   process.exitCode = EXIT_OK;
 }

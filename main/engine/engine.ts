@@ -13,6 +13,8 @@ import type {
   StatusSnapshot,
 } from '../../preload/contract.js';
 import { systemClock, type Clock } from './clock.js';
+import { gatewaySecrets } from './doctor/context.js';
+import { Doctor } from './doctor/doctor.js';
 import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
 import { TEMPLATE_VARIABLES } from './doctor/template.js';
 import type { EngineApi, LiveTerminal } from './engine-api.js';
@@ -22,6 +24,9 @@ import { IncidentStore } from './incidents/store.js';
 import { readIncidentDetail } from './incidents/detail.js';
 import { checkGateway } from './probe.js';
 import { RateHistory } from './rate-history.js';
+import { acquireLock } from './lock.js';
+import { Notifier } from './notify/notifier.js';
+import type { Message } from './notify/policy.js';
 import { killAllSteps, runStep } from './restart.js';
 import {
   loadSettings,
@@ -41,8 +46,12 @@ const SETTINGS_RELOAD_DEBOUNCE_MS = 200;
 export interface EngineOptions {
   settingsFile: string;
   clock?: Clock;
-  /** Builds the doctor once settings are known (null: no Level 3). */
-  doctorFactory?: (ctx: { dataDir: string; clock: Clock }) => DoctorPort | null;
+  /** Builds the doctor once settings are known. Default: the tmux doctor; null: no Level 3. */
+  doctorFactory?: ((ctx: { dataDir: string; clock: Clock; env: NodeJS.ProcessEnv }) => DoctorPort | null) | null;
+  /** Take <dataDir>/watch.lock in start(): one watcher per data dir (app or `clawmedic watch`). */
+  exclusive?: boolean;
+  /** Every message that passed the notification gate (the shell shows these natively). */
+  onNotification?: (message: Message) => void;
   /** Environment for restart steps (tests put the stand-in `openclaw` first on PATH). */
   env?: NodeJS.ProcessEnv;
   /** 'throw' (CLI: bad config is exit 2) or 'defaults' (app: keep running and tell the user). */
@@ -51,6 +60,10 @@ export interface EngineOptions {
   watchSettings?: boolean;
   /** Publish <dataDir>/status.json for other processes (watchers only). */
   writeStatus?: boolean;
+}
+
+export class EngineBusyError extends Error {
+  override name = 'EngineBusyError';
 }
 
 const noTerminal: LiveTerminal = {
@@ -74,6 +87,9 @@ export class Engine implements EngineApi {
   private reloadTimer: NodeJS.Timeout | null = null;
   private started = false;
   private statusFile: StatusFile | null = null;
+  private releaseWatchLock: (() => boolean) | null = null;
+  private notifier!: Notifier;
+  private secrets: string[] = [];
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -101,7 +117,29 @@ export class Engine implements EngineApi {
       else if (kind === 'closed') this.bus.emit({ type: 'incident-closed', incident: structuredClone(incident) });
       else if (event) this.bus.emit({ type: 'incident-event', incidentId: incident.id, event });
     });
-    this.doctor = this.opts.doctorFactory?.({ dataDir: this.resolved.dataDir, clock: this.clock }) ?? null;
+    const env = this.opts.env ?? process.env;
+    const factory =
+      this.opts.doctorFactory === undefined
+        ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) => new Doctor({ dataDir, clock, env })
+        : this.opts.doctorFactory;
+    this.doctor = factory ? factory({ dataDir: this.resolved.dataDir, clock: this.clock, env }) : null;
+    await this.refreshSecrets();
+    this.notifier = new Notifier({
+      getSettings: () => this.resolved,
+      clock: this.clock,
+      getSecrets: () => this.secrets,
+      getStatus: () => this.status(),
+      onMessage: this.opts.onNotification,
+      onFailure: (f) => {
+        const at = new Date(this.clock.now()).toISOString();
+        this.bus.emit({ type: 'notification-failed', channel: f.channel, incidentId: f.incidentId, detail: f.detail, at });
+        if (f.incidentId) void this.supervisor.noteOnIncident(f.incidentId, 'notification-failed', `${f.channel}: ${f.detail}`);
+      },
+    });
+    this.bus.on((e) => {
+      if (e.type === 'state') this.notifier.setPaused(e.state === 'paused');
+      this.notifier.handle(e);
+    });
     const history = await RateHistory.load(this.resolved.dataDir);
     this.supervisor = new Supervisor({
       clock: this.clock,
@@ -118,6 +156,17 @@ export class Engine implements EngineApi {
   /** Cleans up what a crashed run left, then starts the supervisor loop. */
   async start(): Promise<{ interrupted: Incident[]; cleaned: string[] }> {
     if (this.started) return { interrupted: [], cleaned: [] };
+    if (this.opts.exclusive) {
+      const lock = acquireLock(path.join(this.resolved.dataDir, 'watch.lock'), { purpose: 'watch' });
+      if (!lock.ok) {
+        const who = lock.holder ? `pid ${lock.holder.pid} on ${lock.holder.hostname}, since ${lock.holder.acquiredAt}` : 'another process';
+        throw new EngineBusyError(
+          `Another ClawMedic is already watching with data dir ${this.resolved.dataDir} (${who}). ` +
+            'Two watchers would both restart the gateway: quit the other one (menu-bar app or `clawmedic watch`), or give this one its own dataDir.',
+        );
+      }
+      this.releaseWatchLock = lock.release;
+    }
     this.started = true;
     const cleaned = (await this.doctor?.cleanupOrphans()) ?? [];
     const interrupted = await this.incidents.closeOrphans('ClawMedic stopped (crash, kill or reboot) before this incident ended');
@@ -233,8 +282,17 @@ export class Engine implements EngineApi {
     return Promise.resolve(this.doctor.preview(template, this.resolved));
   }
 
-  async testNotification(_channel: string): Promise<Result> {
-    return { ok: false, message: 'Notification channels are not configured in this build.' };
+  async testNotification(channel: string): Promise<Result> {
+    const results = await this.notifier.test(channel || undefined);
+    if (results.length === 0) return { ok: false, message: channel ? `No notification channel named "${channel}".` : 'No notification channels are configured (notify.channels).' };
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length) return { ok: false, message: failed.map((r) => `${r.channel}: ${r.detail}`).join('\n') };
+    return { ok: true, value: undefined };
+  }
+
+  /** Sends a test message to one channel or all; for `clawmedic notify test`. */
+  testChannels(channel?: string) {
+    return this.notifier.test(channel);
   }
 
   get terminal(): LiveTerminal {
@@ -263,13 +321,31 @@ export class Engine implements EngineApi {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     await this.supervisor.stop(reason);
     killAllSteps();
+    await this.notifier.drain();
     await this.statusFile?.writeNow();
+    this.releaseWatchLock?.();
+    this.releaseWatchLock = null;
   }
 
   /** For fatal exits where nothing can be awaited. */
   interruptSync(reason: string): void {
     this.supervisor.interruptSync(reason);
     killAllSteps();
+    this.releaseWatchLock?.();
+  }
+
+  /** Secrets found in the gateway's config: scrubbed from notifications, context files, the dashboard. */
+  getSecrets(): string[] {
+    return this.secrets;
+  }
+
+  private async refreshSecrets(): Promise<void> {
+    try {
+      this.secrets = this.resolved.gateway.configPath ? await gatewaySecrets(this.resolved.gateway.configPath) : [];
+    } catch (err) {
+      // An unreadable gateway config has no secrets we could know; the pattern-based redaction still applies.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') process.emitWarning(`ClawMedic: could not read gateway secrets: ${(err as Error).message}`);
+    }
   }
 
   private apply(settings: Settings): void {
@@ -277,6 +353,7 @@ export class Engine implements EngineApi {
     this.raw = settings;
     this.resolved = resolvePaths(settings);
     this.problems = [];
+    void this.refreshSecrets();
     if (this.resolved.dataDir !== before) {
       process.emitWarning(`ClawMedic: dataDir changed to ${this.resolved.dataDir}; it takes effect at the next start.`);
       this.resolved.dataDir = before;

@@ -167,6 +167,14 @@ export class Supervisor {
     this.setState('stopped', reason);
   }
 
+  /** Adds a timeline entry to an incident, live or already closed (e.g. a late notification failure). */
+  async noteOnIncident(id: string, type: string, detail: string): Promise<void> {
+    for (const h of [this.incident, this.gaveUpOn]) {
+      if (h?.id === id) return h.event(type, detail);
+    }
+    await this.d.incidents.appendEvent(id, type, detail);
+  }
+
   /** Synchronous last resort for fatal paths: mark the open incident interrupted. */
   interruptSync(reason: string): void {
     if (this.incident && !this.incident.isClosed) this.incident.closeSync('interrupted', reason);

@@ -170,6 +170,16 @@ export class IncidentStore {
     return this.read(id);
   }
 
+  /** Appends to an incident no live handle owns any more (read-modify-write; closed incidents only). */
+  async appendEvent(id: string, type: string, detail: string): Promise<void> {
+    const inc = await this.get(id);
+    if (!inc) return;
+    const ev: IncidentEvent = { at: iso(this.clock.now()), type, detail };
+    inc.events.push(ev);
+    await writeFileAtomic(path.join(this.root, id, RECORD), JSON.stringify(inc, null, 2));
+    this.onChange('event', inc, ev);
+  }
+
   dirOf(id: string): string {
     return path.join(this.root, id);
   }

@@ -1,0 +1,54 @@
+// `clawmedic doctor`: one doctor session now. Shows the live session in this terminal (read-only;
+// the attach command lets a person take over), or the timeline as JSON lines with --json.
+import { Engine } from '../engine/engine.js';
+import { settingsFilePath } from '../engine/settings/index.js';
+import { bold, describeCheck, dim, eventLine } from './format.js';
+import { EXIT_FAIL, EXIT_OK, loadOrExit } from './index.js';
+
+export async function runDoctorCommand(config: string | undefined, o: { json?: boolean; live?: boolean }): Promise<void> {
+  await loadOrExit(config);
+  const engine = await Engine.create({ settingsFile: settingsFilePath(config), onInvalidSettings: 'throw' });
+  const out = (s: string) => process.stdout.write(s);
+  // Live view only on a terminal: piping raw TUI bytes into a file or a pipe helps no one.
+  const live = !o.json && o.live !== false && process.stdout.isTTY;
+  let unsubscribeTerminal: (() => void) | null = null;
+  engine.on((e) => {
+    if (o.json) {
+      if (e.type !== 'check') out(JSON.stringify(e) + '\n');
+      return;
+    }
+    if (e.type === 'doctor' && e.phase === 'agent-started' && live && !unsubscribeTerminal) {
+      const sub = engine.terminal.subscribe((chunk) => {
+        if (chunk.data) out(chunk.data);
+        // The terminal writes synchronously enough; ack at once so flow control never pauses us.
+        sub.ack(chunk.data.length);
+      });
+      unsubscribeTerminal = () => sub.close();
+      return;
+    }
+    if (live && unsubscribeTerminal && e.type !== 'incident-closed') return;
+    const line = eventLine(e);
+    if (line) out(line + '\n');
+  });
+  const onSignal = () => void engine.stopDoctor();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const r = await engine.runDoctor();
+  (unsubscribeTerminal as (() => void) | null)?.();
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  const check = await engine.probeOnce();
+  await engine.stop('doctor command finished');
+  const healthy = check.condition === 'healthy' || check.condition === 'degraded';
+  if (o.json) {
+    out(JSON.stringify({ type: 'result', ok: r.ok, outcome: r.ok ? r.value : null, message: r.ok ? null : r.message, check }) + '\n');
+  } else {
+    if (live) out('\x1b[0m\n');
+    if (!r.ok) out(`${r.message}\n`);
+    else out(`${bold('Doctor')}: ${r.value.outcome}: ${r.value.detail}\n`);
+    out(`${bold('Gateway')}: ${describeCheck(check)}\n`);
+    const [inc] = await engine.listIncidents();
+    if (inc) out(dim(`Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the timeline${inc.reportPath ? `; report: ${inc.reportPath}` : ''}\n`));
+  }
+  process.exitCode = healthy ? EXIT_OK : EXIT_FAIL;
+}
