@@ -2,6 +2,7 @@
 // state change (or JSON lines), and shuts down cleanly: no orphaned children, incidents flushed.
 import { startDashboard, type Dashboard } from '../dashboard/index.js';
 import { Engine, EngineBusyError } from '../engine/engine.js';
+import { createMetrics, type MetricsServer } from '../engine/metrics.js';
 import { settingsFilePath } from '../engine/settings/index.js';
 import { bold, dim, eventLine, yellow } from './format.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, loadOrExit } from './index.js';
@@ -25,6 +26,8 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     exclusive: true,
   });
   const s = engine.settings;
+  const metrics = o.metricsPort !== undefined ? createMetrics() : null;
+  if (metrics) engine.on((e) => metrics.observe(e));
   const out = (line: string) => process.stdout.write(line + '\n');
   engine.on((e) => {
     if (o.json) {
@@ -49,6 +52,12 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     throw err;
   }
   const { interrupted, cleaned } = started;
+  let metricsServer: MetricsServer | null = null;
+  if (metrics) {
+    metricsServer = await metrics.serve({ port: o.metricsPort! });
+    if (o.json) out(JSON.stringify({ type: 'metrics', url: metricsServer.url }));
+    else out(`${bold('Metrics')}: ${metricsServer.url}`);
+  }
   let dashboard: Dashboard | null = null;
   if (o.dashboard) {
     dashboard = await startDashboard({ engine, port: o.port ?? 0, allowInput: !!o.allowInput });
@@ -75,6 +84,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   process.once('SIGTERM', force);
   if (!o.json) out(dim(`${signal}: stopping…`));
   await dashboard?.close();
+  await metricsServer?.close();
   await engine.stop(signal);
   process.exitCode = EXIT_OK;
 }
