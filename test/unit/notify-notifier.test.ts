@@ -294,6 +294,18 @@ describe('Notifier', () => {
     expect(t.calls.at(-1)!.body).toContain('inc2');
   });
 
+  it('follows the supervisor into and out of pause by itself', async () => {
+    const t = setup();
+    t.notifier.handle({ type: 'state', state: 'paused', previous: 'healthy', reason: 'paused for 30 min', at: '2026-03-01T10:00:00.000Z' });
+    t.notifier.handle(opened('inc1'));
+    await t.notifier.drain();
+    expect(t.calls).toHaveLength(0);
+    t.notifier.handle({ type: 'state', state: 'healthy', previous: 'paused', reason: 'resumed', at: '2026-03-01T10:30:00.000Z' });
+    t.notifier.handle(opened('inc1'));
+    await t.notifier.drain();
+    expect(t.calls).toHaveLength(2);
+  });
+
   it('ignores notification-failed events (no loops)', async () => {
     const t = setup();
     t.notifier.handle({ type: 'notification-failed', channel: 'disc', incidentId: 'inc1', detail: 'x', at: '2026-03-01T10:00:00.000Z' });

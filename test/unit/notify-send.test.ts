@@ -126,6 +126,15 @@ describe('sendWithRetry', () => {
     }
   });
 
+  it('does not follow (or retry) a redirect', async () => {
+    const clock = new FakeClock();
+    const { result, calls } = run(clock, [{ status: 301, headers: { location: 'https://elsewhere.example/' } }]);
+    const r = await result;
+    expect(calls).toHaveLength(1);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.detail).toMatch(/HTTP 301: the URL redirects elsewhere/);
+  });
+
   it('times out a hanging service and retries it', async () => {
     const clock = new FakeClock();
     const policy = { ...DEFAULT_RETRY, maxAttempts: 2 };

@@ -111,6 +111,11 @@ export class Notifier {
   handle(event: EngineEvent): void {
     // Failing to notify about a failed notification would loop.
     if (event.type === 'notification-failed') return;
+    // Follows the supervisor's pause by itself, so quiet-while-paused needs no extra wiring.
+    if (event.type === 'state') {
+      if (event.state === 'paused') this.gate.setPaused(true);
+      else if (event.previous === 'paused') this.gate.setPaused(false);
+    }
     try {
       const secrets = this.secrets();
       const clean = messageFor(event, { hostname: this.hostname, status: this.o.getStatus?.() ?? null, secrets });

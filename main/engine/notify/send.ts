@@ -77,6 +77,7 @@ function hostOf(url: string): string {
 }
 
 function hintFor(status: number): string {
+  if (status >= 300 && status < 400) return 'the URL redirects elsewhere: put the final URL in notify.channels';
   if (status === 401 || status === 403) return 'the service refused the credentials: check the token or webhook URL in notify.channels';
   if (status === 404 || status === 410) return 'the webhook, bot or topic does not exist (deleted or mistyped): check notify.channels';
   if (status === 400 || status === 422) return 'the service rejected the message format';
@@ -116,7 +117,8 @@ export async function sendWithRetry(req: HttpRequest, opts: SendOptions): Promis
     });
     let retryWaitMs: number | null = null;
     try {
-      const res = await opts.fetchImpl(req.url, { method: req.method, headers: req.headers, body: req.body, signal: ctl.signal, redirect: 'error' });
+      // Redirects are not followed: that would send the message, and any auth header, wherever the answer points.
+      const res = await opts.fetchImpl(req.url, { method: req.method, headers: req.headers, body: req.body, signal: ctl.signal, redirect: 'manual' });
       const text = await res.text();
       if (res.ok) return { ok: true, status: res.status, attempts: attempt };
       const said = truncate(oneLine(text), 200);
