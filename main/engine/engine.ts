@@ -321,7 +321,8 @@ export class Engine implements EngineApi {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     await this.supervisor.stop(reason);
     killAllSteps();
-    await this.notifier.drain();
+    // 5 s: enough for a message already in flight; a dead channel must not hold up quitting.
+    await this.notifier.drain({ timeoutMs: 5000 });
     await this.statusFile?.writeNow();
     this.releaseWatchLock?.();
     this.releaseWatchLock = null;
