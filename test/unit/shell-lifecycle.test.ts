@@ -103,9 +103,9 @@ describe('native notifications', () => {
     const views: View[] = [];
     const log = memoryLogger();
     class FakeNotification implements NotificationLike {
-      handlers = new Map<string, (...a: unknown[]) => void>();
+      handlers = new Map<string, (...a: never[]) => void>();
       constructor(readonly o: { title: string; body: string }) {}
-      on(event: string, l: (...a: unknown[]) => void) {
+      on(event: string, l: (...a: never[]) => void) {
         this.handlers.set(event, l);
         return this;
       }
@@ -145,7 +145,7 @@ describe('native notifications', () => {
   it('log a notification the system failed to show', () => {
     const s = setup();
     s.notifier.show(msg('down'));
-    s.shown[0]!.n.handlers.get('failed')!({}, 'not allowed');
+    (s.shown[0]!.n.handlers.get('failed') as (e: unknown, error: string) => void)({}, 'not allowed');
     expect(s.log.lines).toEqual(['warn: notification "t-down" could not be shown: not allowed']);
   });
 });
