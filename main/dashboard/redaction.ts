@@ -43,7 +43,18 @@ function maskString(path: string[], value: string, text: (s: string) => string):
   if (value === '') return value;
   const key = path[path.length - 1] ?? '';
   if (secretByPlace(path) || isSecretKey(key)) return MASK;
-  return text(value);
+  const redacted = text(value);
+  if (redacted === value) return value;
+  // A URL with a secret in it (webhooks): keep scheme and host, so the form still sees a valid URL
+  // and the user still sees which service it is.
+  if (/^https?:\/\//i.test(value)) {
+    try {
+      return `${new URL(value).origin}/${MASK}`;
+    } catch {
+      // Not parseable after all: fall back to the text redaction.
+    }
+  }
+  return redacted;
 }
 
 /** Deterministic: the same settings always mask to the same value (restore relies on that). */

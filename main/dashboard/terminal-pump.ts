@@ -12,6 +12,9 @@ export const LOW_WATERMARK = 5_000;
 // 16M characters (~32 MB of JS strings): far above any replay we expect (a 30-minute session is a few
 // MB) yet a hard bound on memory if an engine keeps pushing to a viewer that never acks.
 export const MAX_QUEUED = 16_000_000;
+// 64k characters per merged frame: large enough that a backlog costs few messages, small enough that
+// xterm parses one in a few milliseconds and the page stays responsive.
+export const MAX_FRAME_CHARS = 64_000;
 
 interface InFlight {
   sent: number;
@@ -81,6 +84,19 @@ export class TerminalPump {
   private pump(): void {
     while (!this.paused && !this.closed && this.queue.length > 0) {
       const item = this.queue.shift()!;
+      const cap = Math.max(item.chunk.data.length, Math.min(MAX_FRAME_CHARS, HIGH_WATERMARK - this.unacked));
+      // A backlog of small chunks (after a pause) goes out as few large frames, not thousands of tiny ones.
+      while (
+        item.chunk.kind !== 'end' &&
+        this.queue.length > 0 &&
+        this.queue[0]!.chunk.kind === item.chunk.kind &&
+        this.queue[0]!.chunk.sessionName === item.chunk.sessionName &&
+        item.chunk.data.length + this.queue[0]!.chunk.data.length <= cap
+      ) {
+        const next = this.queue.shift()!;
+        item.chunk = { ...item.chunk, data: item.chunk.data + next.chunk.data };
+        item.orig += next.orig;
+      }
       this.queuedChars -= item.chunk.data.length;
       const sent = item.chunk.data.length;
       if (sent > 0 || item.orig > 0) this.inflight.push({ sent, orig: item.orig, ackedSent: 0, ackedOrig: 0 });
