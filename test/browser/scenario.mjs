@@ -22,31 +22,31 @@ export function doctorSessionChunks() {
     `${fg(32, '●')} I'll start with the gateway status and the recent log.`,
     '',
     `${fg(32, '●')} ${bold('Bash')}(openclaw status)`,
-    `  ${dim('⎿')}  Gateway: ${fg(31, 'stopped')} (last exit code 1)`,
+    `  ${dim('└')}  Gateway: ${fg(31, 'stopped')} (last exit code 1)`,
     `     Config: ~/.openclaw/openclaw.json`,
     `     Port:   18789 ${dim('(not listening)')}`,
     '',
     `${fg(32, '●')} ${bold('Bash')}(openclaw config validate)`,
-    `  ${dim('⎿')}  ${fg(31, '✗')} channels.telegram.pollIntervalMs: expected number, got string "5s"`,
+    `  ${dim('└')}  ${fg(31, '✗')} channels.telegram.pollIntervalMs: expected number, got string "5s"`,
     `     1 problem found`,
     '',
     `${fg(32, '●')} ${bold('Read')}(~/.openclaw/openclaw.json)`,
-    `  ${dim('⎿')}  Read 48 lines`,
+    `  ${dim('└')}  Read 48 lines`,
     '',
     `${fg(32, '●')} The config has a string where a number is required. The gateway refuses`,
     `  to start with an invalid config, which explains the refused connections.`,
     `  I'll fix the value (5s → 5000 ms) and validate again.`,
     '',
     `${fg(32, '●')} ${bold('Update')}(~/.openclaw/openclaw.json)`,
-    `  ${dim('⎿')}  Updated ~/.openclaw/openclaw.json with 1 addition and 1 removal`,
+    `  ${dim('└')}  Updated ~/.openclaw/openclaw.json with 1 addition and 1 removal`,
     `     ${fg(31, '- "pollIntervalMs": "5s",')}`,
     `     ${fg(32, '+ "pollIntervalMs": 5000,')}`,
     '',
     `${fg(32, '●')} ${bold('Bash')}(openclaw config validate)`,
-    `  ${dim('⎿')}  ${fg(32, '✓')} config is valid`,
+    `  ${dim('└')}  ${fg(32, '✓')} config is valid`,
     '',
     `${fg(32, '●')} ${bold('Bash')}(openclaw gateway restart)`,
-    `  ${dim('⎿')}  Restarting gateway… started (pid 48211)`,
+    `  ${dim('└')}  Restarting gateway… started (pid 48211)`,
     '',
     `${fg(36, '✶')} ${dim('Waiting for the gateway to answer /healthz… (esc to interrupt)')}`,
   ];
@@ -78,8 +78,6 @@ const REPORT = `# Recovery report
 ## Follow-up
 - The value came from a manual edit on Tuesday; consider \`openclaw config set\` next time.
 - Docs: https://docs.openclaw.ai/gateway/configuration
-
-<script>alert('report html must not run')</script>
 `;
 
 const DIFF = `--- openclaw.json (before)
