@@ -94,9 +94,10 @@ const CLOSE_GRACE_MS = 500;
 
 function defaultRendererDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  // Compiled: dist/main/dashboard → dist/renderer. From source (vitest): main/dashboard → dist/renderer.
-  const compiled = path.resolve(here, '../../renderer');
-  return existsSync(path.join(compiled, 'index.html')) ? compiled : path.resolve(here, '../../dist/renderer');
+  const root = path.resolve(here, '../..');
+  // Compiled: dist/main/dashboard → dist/renderer. From source (vitest, tsx): main/dashboard → dist/renderer,
+  // never the unbuilt renderer/ folder (its index.html points at TypeScript).
+  return path.basename(root) === 'dist' ? path.join(root, 'renderer') : path.join(root, 'dist', 'renderer');
 }
 
 function readOnlyMessage(what: string): string {
