@@ -33,6 +33,10 @@ describe('doctor session with the fake agent', () => {
     const s = h.settings({
       claude: h.profile({
         FAKE_AGENT_TRUST: 'unnumbered',
+        // As measured on the real 2.1.330: the selection snaps back to "No, exit" shortly after the
+        // first draw, and each --add-dir folder gets its own "Yes, add it" dialog.
+        FAKE_AGENT_TRUST_RESET_MS: '60',
+        FAKE_AGENT_ADD_DIR_DIALOGS: '1',
         FAKE_AGENT_TRANSCRIPT: '1',
         FAKE_AGENT_SCRIPT: JSON.stringify(fix).replace('MARKER', h.marker),
       }),
@@ -49,6 +53,9 @@ describe('doctor session with the fake agent', () => {
     // The 2.1.330 layout: the selection was moved to "Yes" before Enter; "No, exit" was never chosen.
     const log = readAgentLog(h.agentLog);
     expect(log.filter((e) => e.ev === 'trust').map((e) => e.choice)).toEqual(['yes']);
+    // The gateway config's folder is outside the workspace: one more dialog, answered "Yes, add it".
+    expect(log.filter((e) => e.ev === 'add-dir').map((e) => e.choice)).toEqual(['yes']);
+    expect(log.filter((e) => e.ev === 'selection-reset')).toEqual([]);
     // The brief arrived as one message, whole.
     const prompts = log.filter((e) => e.ev === 'prompt');
     expect(prompts).toHaveLength(1);

@@ -39,7 +39,9 @@ describe('tmux driver', () => {
 
   it('pastes as one bracketed paste and sends keys separately', async () => {
     // `cat -v` shows the bracketed-paste markers when the app has enabled the mode.
-    const s = await start(['/bin/sh', '-c', "printf '\\033[?2004h'; stty -icanon -echo; exec cat -v"]);
+    // tmux adds the markers only once the app has asked for bracketed paste: wait for READY.
+    const s = await start(['/bin/sh', '-c', "printf '\\033[?2004h'; stty -icanon -echo; echo READY; exec cat -v"]);
+    await until(async () => (await tmux.capture(s)).includes('READY'));
     await tmux.paste(s, 'line one\nline two');
     await until(async () => (await tmux.capture(s)).includes('^[[201~'));
     const screen = await tmux.capture(s);
@@ -99,7 +101,9 @@ describe('live terminal', () => {
   });
 
   it('pauses the PTY above the high watermark, resumes on ack, and close() forgets a subscriber', async () => {
-    const s = await start(['/bin/sh', '-c', 'i=0; while [ $i -lt 40000 ]; do echo "flood line $i ................................"; i=$((i+1)); done; exec cat']);
+    // Endless output: tmux sends a client screen updates, not the raw stream, so only a flood that
+    // never stops guarantees more than the watermark reaches us after each ack.
+    const s = await start(['/bin/sh', '-c', 'i=0; while :; do echo "flood line $i ................................"; i=$((i+1)); done']);
     const term = new DoctorTerminal();
     await term.attach(tmux, s, 100, 30);
     let received = 0;

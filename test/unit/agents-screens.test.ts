@@ -23,13 +23,18 @@ const permission = `╭────\n│ Bash command\n│\n│   kill -0 4242\n
 
 describe('trust prompt', () => {
   it('reads the 2.1.197 layout: Yes first and selected', () => {
-    expect(parseTrustPrompt(trust197)).toEqual({ layout: 'numbered', yesIndex: 0, selectedIndex: 0 });
+    expect(parseTrustPrompt(trust197)).toEqual({ layout: 'numbered', yesIndex: 0, selectedIndex: 0, yesLabel: 'Yes, I trust this folder' });
   });
   it('reads the 2.1.330 layout: "No, exit" first and selected, so Enter would quit', () => {
-    expect(parseTrustPrompt(trust330)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 0 });
+    expect(parseTrustPrompt(trust330)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 0, yesLabel: 'Yes, I trust this folder' });
   });
   it('sees the selection after it moved to Yes', () => {
-    expect(parseTrustPrompt(trust330Moved)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 1 });
+    expect(parseTrustPrompt(trust330Moved)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 1, yesLabel: 'Yes, I trust this folder' });
+  });
+  it("reads 2.1.330's --add-dir dialog (measured), also before its ❯ is drawn", () => {
+    const addDir = ` This session hasn't worked here before. Is this a directory you created or one you trust?\n Claude Code'll be able to read, edit, and execute files here.\n\n Security guide\n\n ❯ No, exit\n   Yes, add it\n\n Esc to exit · To add it, press ↓ to Yes, then Enter (your text is kept)`;
+    expect(parseTrustPrompt(addDir)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 0, yesLabel: 'Yes, add it' });
+    expect(parseTrustPrompt(addDir.replace(' ❯ No, exit', '   No, exit'))).toMatchObject({ selectedIndex: -1 });
   });
   it('is not a dialog over the input box', () => {
     const f = classifyScreen(trust330);

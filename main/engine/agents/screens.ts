@@ -8,6 +8,8 @@ export interface TrustPrompt {
   /** Index of the "Yes, I trust" option among the options, and of the option the ❯ is on (-1: none seen). */
   yesIndex: number;
   selectedIndex: number;
+  /** The text of the accepting choice ("Yes, I trust this folder", "Yes, add it", …). */
+  yesLabel: string;
 }
 
 export interface ScreenFacts {
@@ -24,7 +26,9 @@ export interface ScreenFacts {
   inputReady: boolean;
 }
 
-const TRUST_MARKERS = [/Yes, I trust this folder/, /Do you trust the files in this folder\?/i, /Is this a project you (created|trust)/i];
+// 2.1.330 also asks about each --add-dir folder ("Is this a directory you created or one you trust?",
+// "❯ No, exit / Yes, add it"), sometimes after the input box has appeared.
+const TRUST_MARKERS = [/Yes, I trust this folder/, /Yes, add it/, /Do you trust the files in this folder\?/i, /Is this a (?:project|directory|folder) you (?:created|trust)/i];
 
 /** Strips box-drawing borders and non-breaking spaces so line tests see the words. */
 export function screenLines(screen: string): string[] {
@@ -34,11 +38,11 @@ export function screenLines(screen: string): string[] {
 export function parseTrustPrompt(screen: string): TrustPrompt | null {
   if (!TRUST_MARKERS.some((re) => re.test(screen))) return null;
   const lines = screenLines(screen);
-  const options: { yes: boolean; selected: boolean; numbered: boolean }[] = [];
+  const options: { yes: boolean; selected: boolean; numbered: boolean; label: string }[] = [];
   for (const line of lines) {
-    const m = /^\s*(❯|>)?\s*(\d+\.\s*)?(Yes, I trust this folder|Yes, proceed|No, exit|No, quit)\b/.exec(line);
+    const m = /^\s*(❯|>)?\s*(\d+\.\s*)?(Yes, I trust this folder|Yes, add it|Yes, proceed|Yes, continue|No, exit|No, quit)\b/.exec(line);
     if (!m) continue;
-    options.push({ yes: m[3]!.startsWith('Yes'), selected: Boolean(m[1]), numbered: Boolean(m[2]) });
+    options.push({ yes: m[3]!.startsWith('Yes'), selected: Boolean(m[1]), numbered: Boolean(m[2]), label: m[3]! });
   }
   const yesIndex = options.findIndex((o) => o.yes);
   if (yesIndex < 0) return null;
@@ -46,6 +50,7 @@ export function parseTrustPrompt(screen: string): TrustPrompt | null {
     layout: options[0]?.numbered ? 'numbered' : 'unnumbered',
     yesIndex,
     selectedIndex: options.findIndex((o) => o.selected),
+    yesLabel: options[yesIndex]!.label,
   };
 }
 

@@ -3,7 +3,7 @@
 // screen says and by events, never by fixed sleeps: every wait is "until X, at most T".
 import type { DoctorPhase } from '../../../preload/contract.js';
 import type { AgentLaunch, AgentSignal } from '../agents/profiles.js';
-import { classifyScreen, pasteVisible, type ScreenFacts } from '../agents/screens.js';
+import { classifyScreen, pasteVisible } from '../agents/screens.js';
 import type { Clock } from '../clock.js';
 import type { AgentProfile } from '../settings/schema.js';
 import type { Tmux } from '../tmux/tmux.js';
@@ -18,7 +18,7 @@ export interface DoctorTiming {
   screenPollMs: number;
   /** Screen reads while the agent works: 1 s (permission prompts and quota texts; hooks wake us sooner). */
   workPollMs: number;
-  /** Launch until the input box is ready: the real CLI needs 1-2 s; 60 s covers a cold, loaded Mac. */
+  /** Launch until the brief is submitted: the real CLI needs 2-5 s; 60 s covers a cold, loaded Mac. */
   launchTimeoutMs: number;
   /** Paste until the box shows it: Claude Code shows it within ~0.1 s; 5 s is generous. */
   pasteShowMs: number;
@@ -30,6 +30,13 @@ export interface DoctorTiming {
   reportGraceMs: number;
   /** Agent finished but the gateway still down: it may be restarting it (the real gateway needs 11-21 s, 46 s seen under load). */
   stopGraceMs: number;
+  /**
+   * A dialog must look the same for this long before we press a key on it: Claude Code 2.1.330
+   * redraws its trust dialog with the default selection ("No, exit") once the terminal has answered
+   * its capability queries, within ~100 ms of first drawing it; a key pressed before that is undone
+   * and the next Enter would quit. 400 ms is four times that, and costs under a second per dialog.
+   */
+  dialogSettleMs: number;
   /** Trust-dialog key presses before giving up (the dialog has two or three options). */
   maxDialogKeys: number;
   cols: number;
@@ -45,6 +52,7 @@ export const DEFAULT_TIMING: DoctorTiming = {
   pasteShowMs: 5000,
   submitConfirmMs: 3000,
   submitTries: 3,
+  dialogSettleMs: 400,
   reportGraceMs: 20_000,
   stopGraceMs: 60_000,
   maxDialogKeys: 8,
@@ -206,21 +214,31 @@ export class Attempt {
 
   // ---- start-up: dialogs, paste, Enter ---------------------------------------------------------
 
+  /**
+   * One loop from launch to a confirmed submission. Each read of the screen decides one action:
+   * answer a dialog (one key, then re-read to see where the selection is), paste once the input
+   * box is ready, press Enter once the paste shows, press it again if no confirmation comes.
+   * Dialogs can appear at any point (2.1.330 asks about --add-dir folders after the first one).
+   */
   private async startUp(): Promise<AttemptEnd | null> {
     const t = this.c.timing;
+    const claude = this.c.profile.kind === 'claude';
     const launchDeadline = this.now() + t.launchTimeoutMs;
-    const hooks = this.c.launch.hooks;
+    let state: 'launch' | 'pasted' | 'entered' = 'launch';
     let dialogKeys = 0;
-    let trustEnterAt = 0;
+    let dialogEnterAt = 0;
     let lastScreen = '';
+    let screenSince = this.now();
     let stableReads = 0;
-    let sessionStarted = false;
-    // Phase 1: until the input box is ready.
+    let pastes = 0;
+    let pastedAt = 0;
+    let enters = 0;
+    let enteredAt = 0;
     for (;;) {
       const stop = this.stopReason();
       if (stop) return stop;
       for (const s of this.takeSignals()) {
-        if (s.type === 'session-start') sessionStarted = true;
+        if (s.type === 'prompt-submitted' && state === 'entered') return this.confirmed("confirmed by the agent's UserPromptSubmit hook");
         if (s.type === 'failure') return { kind: 'fallback', detail: `${this.c.profileName} failed to start: ${s.reason}` };
       }
       const pane = await this.c.tmux.pane(this.c.session);
@@ -238,89 +256,79 @@ export class Attempt {
       const f = classifyScreen(screen);
       if (f.human) return { kind: 'fallback', detail: `${this.c.profileName} needs a person: ${f.human}` };
       if (f.quota) return { kind: 'fallback', detail: `${this.c.profileName} cannot work: ${f.quota}` };
+      const stable = screen === lastScreen;
+      if (!stable) screenSince = this.now();
+      lastScreen = screen;
+
       if (f.trust) {
         stableReads = 0;
-        if (f.trust.selectedIndex === f.trust.yesIndex) {
-          // Only press Enter again if the dialog is still up well after the last Enter.
-          if (this.now() - trustEnterAt > t.submitConfirmMs) {
+        if (this.now() - screenSince < t.dialogSettleMs) {
+          // Still drawing (or just redrawn): act only on a settled dialog.
+        } else if (f.trust.selectedIndex === f.trust.yesIndex) {
+          // Enter again only if the dialog is still up well after the last Enter.
+          if (this.now() - dialogEnterAt > t.submitConfirmMs) {
             await this.c.tmux.sendKeys(this.c.session, ['Enter']);
-            trustEnterAt = this.now();
-            this.c.note('doctor-trust-answered', `answered the workspace-trust prompt (${f.trust.layout} layout) with "Yes, I trust this folder"`);
+            dialogEnterAt = this.now();
+            this.c.note('doctor-trust-answered', `answered a workspace-trust prompt (${f.trust.layout} layout) with "${f.trust.yesLabel}"`);
           }
+        } else if (f.trust.selectedIndex < 0) {
+          // No ❯ drawn yet (the dialog is still rendering): wait for it rather than press blind.
         } else {
           if (++dialogKeys > t.maxDialogKeys) {
-            return { kind: 'fallback', detail: `could not move the trust prompt's selection to "Yes, I trust this folder"; last screen: ${lastLines(screen)}` };
+            return { kind: 'fallback', detail: `could not move a trust prompt's selection to its "Yes" choice; last screen: ${lastLines(screen)}` };
           }
           // One key per read: the next read verifies where the ❯ is before anything else is pressed.
-          const key = f.trust.selectedIndex < 0 || f.trust.selectedIndex > f.trust.yesIndex ? 'Up' : 'Down';
+          const key = f.trust.selectedIndex > f.trust.yesIndex ? 'Up' : 'Down';
           await this.c.tmux.sendKeys(this.c.session, [key]);
         }
-      } else if (this.ready(f, screen, lastScreen, hooks, sessionStarted)) {
-        stableReads++;
+      } else if (state === 'launch') {
+        const ready = claude ? f.inputReady : screen.trim().length > 0 && stable && !f.permission;
+        stableReads = ready ? stableReads + 1 : 0;
         // Claude Code: its input box is enough. Others: the screen must hold still for two reads.
-        if (this.c.profile.kind === 'claude' || stableReads >= 2) break;
-      } else stableReads = 0;
-      lastScreen = screen;
+        if (stableReads >= (claude ? 1 : 2)) {
+          await this.c.tmux.paste(this.c.session, this.c.brief);
+          pastes++;
+          pastedAt = this.now();
+          state = 'pasted';
+        }
+      } else if (state === 'pasted') {
+        const shown = pasteVisible(screen, this.c.brief);
+        // Agents that do not echo a paste give us nothing to wait for: Enter after the wait.
+        if (shown || (!claude && this.now() - pastedAt > t.pasteShowMs)) {
+          // Enter in its own call: sent together with the text it is lost for long prompts.
+          await this.c.tmux.sendKeys(this.c.session, ['Enter']);
+          enters++;
+          enteredAt = this.now();
+          state = 'entered';
+        } else if (this.now() - pastedAt > t.pasteShowMs) {
+          if (pastes >= 2 || !f.inputReady) {
+            return { kind: 'fallback', detail: `the brief never appeared in ${this.c.profileName}'s input box; last screen: ${lastLines(screen)}` };
+          }
+          // The paste was lost (sent while the box was not ready yet): the box is empty, paste again.
+          await this.c.tmux.paste(this.c.session, this.c.brief);
+          pastes++;
+          pastedAt = this.now();
+        }
+      } else {
+        if (claude && f.busy) return this.confirmed("confirmed by the agent's busy indicator");
+        if (!claude && (!this.c.launch.hooks || !pasteVisible(screen, this.c.brief))) {
+          return this.confirmed(this.c.launch.hooks ? 'the input box cleared' : 'sent (this agent gives no confirmation)');
+        }
+        if (this.now() - enteredAt > t.submitConfirmMs) {
+          if (enters >= t.submitTries) {
+            return { kind: 'fallback', detail: `${this.c.profileName} did not accept the brief after ${t.submitTries} Enter presses; last screen: ${lastLines(screen)}` };
+          }
+          this.c.note('doctor-submit-retry', `Enter #${enters} was not confirmed within ${t.submitConfirmMs / 1000} s; pressing it again`);
+          await this.c.tmux.sendKeys(this.c.session, ['Enter']);
+          enters++;
+          enteredAt = this.now();
+        }
+      }
       if (this.now() > launchDeadline) {
-        return { kind: 'fallback', detail: `${this.c.profileName} did not show its input box within ${t.launchTimeoutMs / 1000} s; last screen: ${lastLines(screen) || '(empty)'}` };
+        return { kind: 'fallback', detail: `${this.c.profileName} did not take the brief within ${t.launchTimeoutMs / 1000} s; last screen: ${lastLines(screen) || '(empty)'}` };
       }
       await this.wait(t.screenPollMs);
     }
-    return this.submit();
-  }
-
-  private ready(f: ScreenFacts, screen: string, last: string, _hooks: boolean, _sessionStarted: boolean): boolean {
-    if (this.c.profile.kind === 'claude') return f.inputReady;
-    // Agents we cannot read: some output, then a still screen.
-    return screen.trim().length > 0 && screen === last && !f.permission;
-  }
-
-  private async submit(): Promise<AttemptEnd | null> {
-    const t = this.c.timing;
-    const claude = this.c.profile.kind === 'claude';
-    let shown = false;
-    for (let paste = 0; paste < 2 && !shown; paste++) {
-      await this.c.tmux.paste(this.c.session, this.c.brief);
-      const until = this.now() + t.pasteShowMs;
-      while (this.now() < until) {
-        const stop = this.stopReason();
-        if (stop) return stop;
-        if (pasteVisible(await this.screen(), this.c.brief)) {
-          shown = true;
-          break;
-        }
-        await this.wait(t.screenPollMs);
-      }
-      // Agents that do not echo a paste give us nothing to wait for: one paste, then Enter.
-      if (!claude) break;
-    }
-    if (!shown && claude) {
-      return { kind: 'fallback', detail: `the brief never appeared in ${this.c.profileName}'s input box; last screen: ${lastLines(await this.screen())}` };
-    }
-    for (let attempt = 1; attempt <= t.submitTries; attempt++) {
-      // Enter in its own call: sent together with the text it is lost for long prompts.
-      await this.c.tmux.sendKeys(this.c.session, ['Enter']);
-      const until = this.now() + t.submitConfirmMs;
-      while (this.now() < until) {
-        const stop = this.stopReason();
-        if (stop) return stop;
-        if (this.signals.some((s) => s.type === 'prompt-submitted')) {
-          this.signals.splice(this.signals.findIndex((s) => s.type === 'prompt-submitted'), 1);
-          return this.confirmed(`confirmed by the agent's UserPromptSubmit hook`);
-        }
-        const screen = await this.screen();
-        const f = classifyScreen(screen);
-        if (f.busy) return this.confirmed('confirmed by the agent\'s busy indicator');
-        if (!claude && !pasteVisible(screen, this.c.brief)) return this.confirmed('the input box cleared');
-        if (!claude && !this.c.launch.hooks && attempt === 1) {
-          // Nothing more to read from an unknown agent: take the Enter as sent.
-          return this.confirmed('sent (this agent gives no confirmation)');
-        }
-        await this.wait(t.screenPollMs);
-      }
-      this.c.note('doctor-submit-retry', `Enter #${attempt} was not confirmed within ${t.submitConfirmMs / 1000} s; pressing it again`);
-    }
-    return { kind: 'fallback', detail: `${this.c.profileName} did not accept the brief after ${t.submitTries} Enter presses; last screen: ${lastLines(await this.screen())}` };
   }
 
   private confirmed(how: string): null {

@@ -37,6 +37,11 @@ export interface DoctorOptions {
   openclaw?: string;
 }
 
+function isInside(dir: string, parent: string): boolean {
+  const rel = path.relative(parent, dir);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 /** Caps what goes into the incident record; the full diff is recomputable from the snapshot. */
 const CONFIG_DIFF_MAX_CHARS = 16_000;
 
@@ -217,7 +222,9 @@ export class Doctor implements DoctorPort {
     const contextPath = inc.file('context.md');
     const reportPath = inc.file('report.md');
     const transcriptPath = inc.file('transcript.log');
-    const workDir = s.doctor.workDir ? path.resolve(expandHome(s.doctor.workDir, this.env.HOME)) : inc.file('work');
+    // The incident folder itself by default: the report and context file are then inside the agent's
+    // workspace, and Claude Code asks about one folder fewer (each --add-dir folder is a trust dialog).
+    const workDir = s.doctor.workDir ? path.resolve(expandHome(s.doctor.workDir, this.env.HOME)) : inc.dir;
 
     this.say(run, 'started', `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; agents: ${s.doctor.agents.join(', ') || '(none)'}`);
     try {
@@ -263,7 +270,6 @@ export class Doctor implements DoctorPort {
     }
     await writeFileAtomic(inc.file('brief.md'), brief);
     if (s.doctor.workDir) await fsp.mkdir(workDir, { recursive: true });
-    else await ensurePrivateDir(workDir);
     await inc.update({ transcriptPath, doctor: record });
 
     // Our own probe, fast while the doctor runs: the only judge of success.
@@ -395,7 +401,7 @@ export class Doctor implements DoctorPort {
         attempt: a.attemptNo,
         env: this.env,
         isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
-        addDirs: [inc.dir, path.dirname(a.configPath)],
+        addDirs: [...new Set([inc.dir, path.dirname(a.configPath)])].filter((d) => !isInside(d, a.workDir)),
       });
     } catch (err) {
       if (err instanceof LaunchError) return { end: { kind: 'fallback', detail: err.message }, attempt: null };
