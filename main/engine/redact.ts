@@ -213,13 +213,15 @@ function literalSecretsRe(secrets: readonly string[]): RegExp | null {
 export function redact(text: string, opts: RedactOptions = {}): string {
   if (!text) return text;
   let out = text;
-  if (opts.secrets && opts.secrets.length) {
-    const re = literalSecretsRe(opts.secrets);
-    if (re) out = out.replace(re, mark('secret'));
-  }
+  // Shape rules first: a literal pass first would put a marker inside a URL, and the URL rule would
+  // then stop at the marker's space and leave "secret]" behind.
   for (const rule of RULES) {
     rule.re.lastIndex = 0;
     out = out.replace(rule.re, rule.replace as (m: string, ...g: string[]) => string);
+  }
+  if (opts.secrets && opts.secrets.length) {
+    const re = literalSecretsRe(opts.secrets);
+    if (re) out = out.replace(re, mark('secret'));
   }
   return redactKeyValues(out);
 }

@@ -217,3 +217,14 @@ describe('collectSecrets', () => {
     expect(collectSecrets('not a url')).toEqual([]);
   });
 });
+
+describe('literal secrets inside shaped credentials', () => {
+  it('redacts a Discord webhook URL that is also a known secret without leaving marker debris', () => {
+    const url = 'https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyzABCDEF0123456789';
+    const out = redact(`posting to ${url} now`, { secrets: [url] });
+    expect(out).not.toContain('abcdefghij');
+    expect(out).not.toMatch(/\]\s*secret\]/);
+    expect(out).toMatch(/^posting to .*\[REDACTED[^\]]*\] now$/);
+    expect(redact(out, { secrets: [url] })).toBe(out);
+  });
+});
