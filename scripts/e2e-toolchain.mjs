@@ -10,7 +10,7 @@
 //   node scripts/e2e-toolchain.mjs --force      reinstall everything
 //
 // Plain Node ESM with no dependencies, so it runs before `npm install` of the project itself.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -69,6 +69,43 @@ function run(cmd, args, opts) {
   return { ...res, secs };
 }
 
+// The npm child currently running, so a signal to this script takes it down too instead of
+// leaving it writing into a folder the next run deletes.
+let currentChild = null;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    if (currentChild) {
+      try {
+        process.kill(-currentChild.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    releaseLock();
+    process.stderr.write(`e2e-toolchain: interrupted by ${sig}; the partial install will be redone next time\n`);
+    process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 }[sig] ?? 0));
+  });
+}
+
+/** Like run(), but asynchronous and in its own process group (see currentChild). */
+function runAsync(cmd, args, opts) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    currentChild = child;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const done = (status, signal, error) => {
+      currentChild = null;
+      resolve({ status, signal, error, stdout, stderr, secs: ((Date.now() - started) / 1000).toFixed(1) });
+    };
+    child.once('error', (error) => done(null, null, error));
+    child.once('close', (status, signal) => done(status, signal, undefined));
+  });
+}
+
 function describeFailure(what, res) {
   const tail = `${res.stdout ?? ''}\n${res.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
   const why = res.error ? String(res.error.message) : res.signal ? `killed by ${res.signal}` : `exit ${res.status}`;
@@ -97,11 +134,11 @@ function writeProject(dir, name, deps, allowScripts) {
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
-function npmInstall(L, dir, what, extraArgs = []) {
+async function npmInstall(L, dir, what, extraArgs = []) {
   const args = ['install', '--no-save', '--cache', L.npmCache, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...extraArgs];
   log(`installing ${what} …`);
   // npm itself is the one on the caller's PATH; run it with Node 24 first on PATH.
-  const res = run('npm', args, { cwd: dir, env: npmEnv(L) });
+  const res = await runAsync('npm', args, { cwd: dir, env: npmEnv(L) });
   if (res.status !== 0) throw new ToolchainError(describeFailure(`npm install of ${what} in ${dir}`, res));
   log(`installed ${what} in ${res.secs}s`);
 }
@@ -143,7 +180,7 @@ function markerMatches(m) {
     m.versions && m.versions.node === PINS.node && m.versions.openclaw === PINS.openclaw && m.versions.claude === PINS.claude;
 }
 
-function install(L) {
+async function install(L) {
   if (process.platform !== 'linux' && process.platform !== 'darwin') {
     throw new ToolchainError(`unsupported platform ${process.platform}: the e2e toolchain is for Linux and macOS`);
   }
@@ -157,16 +194,16 @@ function install(L) {
 
   const t0 = Date.now();
   writeProject(L.nodeDir, 'clawmedic-e2e-node', { [L.nodePkg]: PINS.node }, {});
-  npmInstall(L, L.nodeDir, `${L.nodePkg}@${PINS.node}`);
+  await npmInstall(L, L.nodeDir, `${L.nodePkg}@${PINS.node}`);
   if (!existsSync(L.node)) throw new ToolchainError(`${L.nodePkg}@${PINS.node} installed but ${L.node} is missing`);
 
   writeProject(L.openclawDir, 'clawmedic-e2e-openclaw', { openclaw: PINS.openclaw }, OPENCLAW_ALLOW_SCRIPTS);
-  npmInstall(L, L.openclawDir, `openclaw@${PINS.openclaw}`);
+  await npmInstall(L, L.openclawDir, `openclaw@${PINS.openclaw}`);
 
   writeProject(L.claudeDir, 'clawmedic-e2e-claude', { '@anthropic-ai/claude-code': PINS.claude }, {
     '@anthropic-ai/claude-code': true,
   });
-  npmInstall(L, L.claudeDir, `@anthropic-ai/claude-code@${PINS.claude}`);
+  await npmInstall(L, L.claudeDir, `@anthropic-ai/claude-code@${PINS.claude}`);
 
   const problems = verify(L);
   if (problems.length) throw new ToolchainError(`installed, but the tools do not run:\n  ${problems.join('\n  ')}`);
@@ -192,7 +229,70 @@ const OPENCLAW_ALLOW_SCRIPTS = Object.freeze({
   '@google/genai': true, // no-op preinstall
 });
 
-export function main(argv = process.argv.slice(2)) {
+// One install at a time per cache: a second caller (another test file, a developer's shell)
+// waits for the first instead of deleting the folders it is writing.
+let heldLock = null;
+// A cold install takes ~45–95 s here; 15 min covers a slow registry before a waiter gives up.
+const LOCK_WAIT_MS = 15 * 60 * 1000;
+
+function lockDir(L) {
+  return join(L.root, '.install.lock');
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+async function acquireLock(L) {
+  mkdirSync(L.root, { recursive: true });
+  const dir = lockDir(L);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let announced = false;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'pid'), String(process.pid));
+      heldLock = dir;
+      return;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    } catch {
+      // The owner is between mkdir and writing its pid: treat as alive and wait a moment.
+    }
+    if (Number.isFinite(owner) && owner > 0 && !pidAlive(owner)) {
+      rmSync(dir, { recursive: true, force: true }); // stale: its owner died mid-install
+      continue;
+    }
+    if (Date.now() > deadline) throw new ToolchainError(`another install (pid ${owner}) has held ${dir} for ${LOCK_WAIT_MS / 60000} min; if no install is running, delete that folder`);
+    if (!announced) log(`waiting for another install (pid ${owner}) to finish …`);
+    announced = true;
+    // 1 s: installs take tens of seconds; polling faster gains nothing.
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function releaseLock() {
+  if (!heldLock) return;
+  rmSync(heldLock, { recursive: true, force: true });
+  heldLock = null;
+}
+
+function isFresh(L, force) {
+  // The marker is written last, so it proves a complete install; the existence checks catch a
+  // cache pruned by hand afterwards without paying for running each tool.
+  return !force && markerMatches(readMarker(L)) && [L.node, L.openclaw, L.claude].every((p) => existsSync(p));
+}
+
+export async function main(argv = process.argv.slice(2)) {
   const flags = new Set(argv);
   for (const f of flags) {
     if (!['--print-env', '--check', '--force', '--help', '-h'].includes(f)) {
@@ -207,16 +307,18 @@ export function main(argv = process.argv.slice(2)) {
   const L = layout();
   const started = Date.now();
   try {
-    const m = readMarker(L);
-    // The marker is written last, so it proves a complete install; the existence checks catch a
-    // cache pruned by hand afterwards without paying for running each tool.
-    const fresh = !flags.has('--force') && markerMatches(m) && [L.node, L.openclaw, L.claude].every((p) => existsSync(p));
-    if (!fresh) {
+    if (!isFresh(L, flags.has('--force'))) {
       if (flags.has('--check')) {
         process.stderr.write(`e2e toolchain missing or outdated in ${L.root}.\nFix: node scripts/e2e-toolchain.mjs\n`);
         return 1;
       }
-      install(L);
+      await acquireLock(L);
+      try {
+        // Re-checked under the lock: a concurrent caller may have just finished the same install.
+        if (!isFresh(L, flags.has('--force'))) await install(L);
+      } finally {
+        releaseLock();
+      }
     }
   } catch (err) {
     const msg = err instanceof ToolchainError ? err.message : (err && err.stack) || String(err);
@@ -244,4 +346,4 @@ export function main(argv = process.argv.slice(2)) {
 }
 
 const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
-if (invokedDirectly) process.exitCode = main();
+if (invokedDirectly) main().then((code) => (process.exitCode = code));
