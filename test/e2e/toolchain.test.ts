@@ -77,6 +77,12 @@ describe.skipIf(skip !== null)(`e2e toolchain${skip ? ` (skipped: ${skip})` : ''
     expect(await portAccepts(gw.port)).toBe(false);
     expect(gatewayLeftovers(gw)).toEqual([]);
 
+    // A stray process can take the port over, and lets it go again.
+    const holder = await gw.holdPort();
+    expect(await portAccepts(gw.port)).toBe(true);
+    await holder.stop();
+    expect(await portAccepts(gw.port)).toBe(false);
+
     // With the broken config it refuses to start: EX_CONFIG.
     gw.start();
     expect((await gw.waitExit(60_000)).code).toBe(78);

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeTempDir } from './procs.js';
+import { isAlive, makeTempDir, pidsWithEnv } from './procs.js';
 import { toolchainPath, type Toolchain } from './toolchain.js';
 
 export interface ClaudeHomeOptions {
@@ -114,7 +114,23 @@ export function prepareClaudeHome(opts: ClaudeHomeOptions): ClaudeHome {
     readClaudeJson() {
       return existsSync(claudeJsonPath) ? (JSON.parse(readFileSync(claudeJsonPath, 'utf8')) as Record<string, unknown>) : {};
     },
-    dispose: () => tmp.remove(),
+    dispose() {
+      // A CLI still running (a driver that did not wait for it) would write ~/.claude.json on exit
+      // and re-create the removed HOME; kill whatever still runs with this HOME first.
+      const pids = pidsWithEnv('HOME', home);
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // exited meanwhile
+        }
+      }
+      // SIGKILL lands within milliseconds; 2 s only bounds a process stuck in the kernel.
+      const deadline = Date.now() + 2_000;
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      while (pids.some(isAlive) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 20);
+      tmp.remove();
+    },
   };
   return claudeHome;
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, isAlive, killGroup, makeTempDir, pidsWithEnv, pollUntil, portAccepts, runCommand, spawnGroup, type RunResult } from './procs.js';
+import { freePort, isAlive, killGroup, makeTempDir, pidsWithEnv, pollUntil, runCommand, spawnGroup, type RunResult } from './procs.js';
 import { toolchainPath, type Toolchain } from './toolchain.js';
 
 // Measured: /healthz answers 11–21 s after launch on 2 cores, 46 s once under load; 120 s leaves room
@@ -294,4 +294,3 @@ export function gatewayLeftovers(gw: Pick<Gateway, 'stateDir'>): number[] {
   return pidsWithEnv('OPENCLAW_STATE_DIR', gw.stateDir).filter(isAlive);
 }
 
-export { portAccepts };

@@ -57,12 +57,20 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals): bool
   }
 }
 
+/** True while pid runs; a zombie (exited, not yet reaped) counts as gone. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; comm may contain spaces, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false; // vanished between the two checks
   }
 }
 
@@ -78,7 +86,7 @@ export function pidsWithEnv(key: string, value: string): number[] {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
       const environ = readFileSync(`/proc/${name}/environ`);
-      if (environ.includes(needle)) out.push(Number(name));
+      if (environ.includes(needle) && isAlive(Number(name))) out.push(Number(name));
     } catch {
       // The process exited while we looked, or is not ours to read: neither can be one we started.
     }

@@ -101,13 +101,17 @@ export async function startTmux(opts: StartTmuxOptions): Promise<TmuxPane> {
       await tmux('kill-server').catch(() => {
         // The server is already gone (the pane exited and remain-on-exit was off, or it was killed): fine.
       });
-      // kill-server sends SIGHUP; a program that ignores it is killed outright.
-      if (pid && isAlive(pid)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // exited between the check and the kill
-        }
+      // kill-server sends SIGHUP; give the program a moment to exit on its own (it saves its state
+      // then), and kill it outright if it has not: nothing may outlive the test.
+      if (pid) {
+        // 3 s: Claude Code exits on SIGHUP in well under a second.
+        await pollUntil(() => (isAlive(pid) ? undefined : true), { timeoutMs: 3_000, intervalMs: 20, what: 'the pane process to exit' }).catch(() => {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // exited between the check and the kill
+          }
+        });
       }
     },
   };
