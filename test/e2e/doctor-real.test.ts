@@ -83,7 +83,23 @@ describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
     expect(api!.mainRequests()[0]!.userText).toContain(brief.trim());
     expect(existsSync(h.marker)).toBe(true);
     expect(h.sessions(d.tmux.socket)).toEqual([]);
-    console.log(`real claude, marker scenario: ${took} ms`);
+    // Token usage comes from the transcript the Stop hook pointed at.
+    expect(req.incident.record.doctor?.tokens?.output).toBeGreaterThan(0);
+    console.log(`real claude, marker scenario: ${took} ms\n${req.incident.record.events.map((e) => `${e.at.slice(14)} ${e.type}`).join("\n")}`);
+  }, 240_000);
+
+  it('a rate-limit error ends the turn (StopFailure hook) and the next profile takes over', async () => {
+    const d = await setup([]);
+    api!.setScenario([
+      { error: 'rate_limit', shouldRetry: false, times: 1 },
+      { bash: `touch ${h.marker}`, description: 'Mark the gateway as repaired' },
+      { text: 'CLAWMEDIC_RESULT {"status":"fixed","summary":"second agent"}' },
+    ]);
+    const s = h.settings({ first: claudeProfile(['Bash(touch:*)']), second: claudeProfile(['Bash(touch:*)']) }, { timeoutSec: 180 });
+    const { req, phases } = await h.request(s);
+    const out = await d.run(req);
+    expect(out, JSON.stringify(req.incident.record.events, null, 1)).toMatchObject({ outcome: 'recovered', agent: 'second' });
+    expect(phases.find((p) => p.phase === 'fallback')?.detail).toMatch(/rate_limit|429/);
   }, 240_000);
 
   it('a config syntax error on the real gateway: the scripted model validates, rewrites the file with a real Write call, the gateway comes back', async () => {

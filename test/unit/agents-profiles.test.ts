@@ -102,7 +102,8 @@ describe('signalFromHook', () => {
     expect(signalFromHook('Stop', { last_assistant_message: 'ok', transcript_path: '/t.jsonl' })).toEqual({ type: 'stop', lastMessage: 'ok', transcriptPath: '/t.jsonl' });
     expect(signalFromHook('Notification', { notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' })).toMatchObject({ type: 'permission' });
     expect(signalFromHook('Notification', { notification_type: 'idle_prompt' })).toEqual({ type: 'idle' });
-    expect(signalFromHook('StopFailure', { error_type: 'rate_limit', error_message: 'limit' })).toEqual({ type: 'failure', reason: 'rate_limit: limit' });
+    expect(signalFromHook('StopFailure', { error: 'rate_limit', last_assistant_message: 'API Error: Request rejected (429)' })).toEqual({ type: 'failure', reason: 'rate_limit: API Error: Request rejected (429)' });
+    expect(signalFromHook('StopFailure', { error: 'authentication_failed' })).toEqual({ type: 'failure', reason: 'authentication_failed' });
     expect(signalFromHook('UserPromptSubmit', { prompt: 'x' })).toEqual({ type: 'prompt-submitted' });
     expect(signalFromHook('codex-notify', { type: 'agent-turn-complete', 'last-assistant-message': 'hi' })).toMatchObject({ type: 'stop', lastMessage: 'hi' });
   });

@@ -69,6 +69,9 @@ describe('classifyScreen', () => {
     'Credit balance is too low',
     'API Error: Request rejected (429) · rate limited',
     'OAuth token revoked · Please run /login',
+    '  ⎿  Invalid API key · Fix external API key',
+    "✻ 401 invalid x-api-key · retrying in 10s · attempt 6/10",
+    "✻ 429 This request would exceed your organization's rate limit. Please try again late… · retrying in 4s · attempt 4/10",
   ])('recognises the quota/auth text %j', (text) => {
     expect(classifyScreen(text).quota).toBeTruthy();
   });

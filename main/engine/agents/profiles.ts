@@ -182,8 +182,9 @@ export function signalFromHook(event: string, payload: Record<string, unknown>):
       return { type: 'other', name: `Notification:${kind || message}` };
     }
     case 'StopFailure': {
-      const err = str(payload.error_type) ?? str(payload.error) ?? str(payload.reason) ?? 'unknown error';
-      const msg = str(payload.error_message) ?? str(payload.message);
+      // Measured on 2.1.330: {error: "rate_limit" | "authentication_failed" | "server_error", last_assistant_message}.
+      const err = str(payload.error) ?? str(payload.error_type) ?? str(payload.reason) ?? 'unknown error';
+      const msg = str(payload.error_message) ?? str(payload.message) ?? str(payload.last_assistant_message);
       return { type: 'failure', reason: msg ? `${err}: ${msg}` : err };
     }
     case 'SessionEnd':

@@ -70,7 +70,9 @@ const QUOTA_TEXTS: RegExp[] = [
   /Credit balance is too low[^\n]*/i,
   /Request rejected \(429\)[^\n]*/i,
   /OAuth token (?:revoked|has expired|expired)[^\n]*/i,
-  /Invalid API key[^\n]*Please run \/login[^\n]*/i,
+  /Invalid API key[^\n]*(?:Please run \/login|Fix external API key)[^\n]*/i,
+  // 2.1.330 retries 429/401 up to 10 times (minutes) showing this line: no reason to wait for the end.
+  /✻\s*(?:429|401)\b[^\n]*retrying in[^\n]*/,
   /usage_limit_reached[^\n]*/,
   /RESOURCE_EXHAUSTED[^\n]*/,
 ];

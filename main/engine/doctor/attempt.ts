@@ -120,6 +120,8 @@ export interface AttemptContext {
   probe: ProbeView;
   waker: Waker;
   takenOver: () => boolean;
+  /** False until the files the brief points at are written. */
+  canPaste: () => boolean;
   /** Timeline entry (incident event). */
   note: (type: string, detail: string) => void;
   phase: (phase: DoctorPhase, detail: string) => void;
@@ -285,7 +287,7 @@ export class Attempt {
         const ready = claude ? f.inputReady : screen.trim().length > 0 && stable && !f.permission;
         stableReads = ready ? stableReads + 1 : 0;
         // Claude Code: its input box is enough. Others: the screen must hold still for two reads.
-        if (stableReads >= (claude ? 1 : 2)) {
+        if (stableReads >= (claude ? 1 : 2) && this.c.canPaste()) {
           await this.c.tmux.paste(this.c.session, this.c.brief);
           pastes++;
           pastedAt = this.now();

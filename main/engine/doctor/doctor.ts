@@ -239,26 +239,58 @@ export class Doctor implements DoctorPort {
     run.secrets = await gatewaySecrets(configPath);
     const snapshot = await snapshotConfig(configPath, snapshotDir);
     const beforeConfig = await fsp.readFile(configPath, 'utf8').catch(() => null);
+    // The context file is built while the agent starts (its dialogs take seconds, and so can
+    // `openclaw config validate`); the brief that points at it is pasted only once it is written.
+    let contextReady = false;
+    const contextDone = (async () => {
+      try {
+        const ctx = await buildContext({
+          incidentId: inc.id,
+          generatedAt: iso(this.clock.now()),
+          gatewayUrl: s.gateway.url,
+          port: gatewayPort(s.gateway.url),
+          configPath,
+          logPaths: s.gateway.logPaths,
+          recentFailures: req.recentFailures,
+          snapshot,
+          env: this.env,
+          ...(this.opts.openclaw ? { openclaw: this.opts.openclaw } : {}),
+        });
+        await writeFileAtomic(contextPath, ctx.text);
+      } catch (err) {
+        // The agent can gather evidence itself; a missing context file is worth a note, not a failure.
+        this.note(run, 'note', `could not write the full context file: ${(err as Error).message}`);
+        await writeFileAtomic(contextPath, `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`).catch(() => undefined);
+      } finally {
+        contextReady = true;
+      }
+    })();
     try {
-      const ctx = await buildContext({
-        incidentId: inc.id,
-        generatedAt: iso(this.clock.now()),
-        gatewayUrl: s.gateway.url,
-        port: gatewayPort(s.gateway.url),
-        configPath,
-        logPaths: s.gateway.logPaths,
-        recentFailures: req.recentFailures,
-        snapshot,
-        env: this.env,
-        ...(this.opts.openclaw ? { openclaw: this.opts.openclaw } : {}),
-      });
-      await writeFileAtomic(contextPath, ctx.text);
-    } catch (err) {
-      // The agent can gather evidence itself; a missing context file is worth a note, not a failure.
-      this.note(run, 'note', `could not write the full context file: ${(err as Error).message}`);
-      await writeFileAtomic(contextPath, `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`);
+      return await this.runWithContext(req, run, { record, configPath, snapshotDir, contextPath, reportPath, transcriptPath, workDir, deadlineMs, beforeConfig, contextReady: () => contextReady });
+    } finally {
+      await contextDone;
     }
+  }
 
+  private async runWithContext(
+    req: DoctorRequest,
+    run: ActiveRun,
+    p: {
+      record: DoctorRecord;
+      configPath: string;
+      snapshotDir: string;
+      contextPath: string;
+      reportPath: string;
+      transcriptPath: string;
+      workDir: string;
+      deadlineMs: number;
+      beforeConfig: string | null;
+      contextReady: () => boolean;
+    },
+  ): Promise<DoctorOutcome> {
+    const s = req.settings;
+    const inc = req.incident;
+    const { record, configPath, snapshotDir, contextPath, reportPath, transcriptPath, workDir, deadlineMs, beforeConfig } = p;
     let brief: string;
     try {
       const learnings = await readLearnings(s.dataDir);
@@ -310,7 +342,7 @@ export class Doctor implements DoctorPort {
         if (!profile) {
           result = { kind: 'fallback', detail: `no profile named "${name}" in doctor.profiles` };
         } else {
-          const r = await this.runAttempt(run, { name, profile, attemptNo: i + 1, brief, workDir, transcriptPath, deadlineMs, record, waker, configPath, probe: { healthyStreak: () => streak, lastDetail: () => lastDetail } });
+          const r = await this.runAttempt(run, { name, profile, attemptNo: i + 1, brief, workDir, transcriptPath, deadlineMs, record, waker, configPath, contextReady: p.contextReady, probe: { healthyStreak: () => streak, lastDetail: () => lastDetail } });
           result = r.end;
           lastAttempt = r.attempt ?? lastAttempt;
         }
@@ -382,6 +414,7 @@ export class Doctor implements DoctorPort {
       record: DoctorRecord;
       waker: Waker;
       configPath: string;
+      contextReady: () => boolean;
       probe: { healthyStreak(): number; lastDetail(): string };
     },
   ): Promise<{ end: AttemptEnd; attempt: Attempt | null }> {
@@ -437,6 +470,7 @@ export class Doctor implements DoctorPort {
       probe: a.probe,
       waker: a.waker,
       takenOver: () => this.live?.takenOver ?? false,
+      canPaste: a.contextReady,
       note: (type, detail) => this.note(run, type, detail),
       phase: (phase, detail) => this.say(run, phase, detail),
       setNeedsApproval: (v) => {
