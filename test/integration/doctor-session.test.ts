@@ -1,6 +1,6 @@
 // The doctor end to end against real tmux, real node-pty and the fake agent TUI: each scenario of
 // the "Done means", plus the seed's defects (echoed brief, blind Enter, idle ≠ done).
-import { statSync, existsSync, readFileSync } from 'node:fs';
+import { statSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Doctor } from '../../main/engine/doctor/doctor.js';
 import { createHarness, readAgentLog, TEST_TIMING, type Harness } from '../fixtures/fake-agent-harness.js';
@@ -44,8 +44,12 @@ describe('doctor session with the fake agent', () => {
     const { req, phases } = await h.request(s);
     const t0 = Date.now();
     const out = await d.run(req);
+    const endedAt = Date.now();
     expect(out).toMatchObject({ outcome: 'recovered', resolvedBy: 'doctor', agent: 'claude' });
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(endedAt - t0).toBeLessThan(15_000);
+    // The fix is noticed within a couple of probe periods, not the seed's 30 s polls / 3 min idle window.
+    const fixedAt = readAgentLog(h.agentLog).find((e) => e.ev === 'ran')!.at as number;
+    expect(endedAt - fixedAt).toBeLessThan(3000);
     const names = phases.map((p) => p.phase);
     expect(names).toEqual(expect.arrayContaining(['started', 'agent-started', 'prompt-sent', 'agent-stopped', 'finished']));
     expect(names).not.toContain('fallback');
@@ -243,5 +247,21 @@ describe('agents that cannot start', () => {
     const out = await d.run(req);
     expect(out.outcome).toBe('failed');
     expect(out.detail).toMatch(/exited during start-up \(exit 2\).*boom: no credentials configured/);
+  });
+
+  it('an exception inside the doctor still ends in a clear outcome, with the lock released and no session left', async () => {
+    const d = doctor();
+    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
+    // A work folder that is a file: creating it throws.
+    s.doctor.workDir = h.marker + '-file';
+    writeFileSync(s.doctor.workDir, 'not a folder');
+    const { req, phases } = await h.request(s);
+    const out = await d.run(req);
+    expect(out.outcome).toBe('failed');
+    expect(out.detail).toMatch(/^the doctor failed: .*EEXIST/);
+    expect(phases.at(-1)?.phase).toBe('finished');
+    expect(existsSync(d.lockFile)).toBe(false);
+    expect(h.sessions(d.tmux.socket)).toEqual([]);
+    expect(d.current()).toBeNull();
   });
 });

@@ -9,8 +9,7 @@ import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../pre
 import { HookInbox } from '../agents/hooks.js';
 import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '../agents/profiles.js';
 import { iso, systemClock, sleep, type Clock } from '../clock.js';
-import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
-import type { IncidentHandle } from '../incidents/store.js';
+import { expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
 import { redact } from '../redact.js';
 import type { Settings } from '../settings/schema.js';

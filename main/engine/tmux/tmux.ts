@@ -4,7 +4,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../fsutil.js';
 
@@ -250,9 +249,4 @@ export class Tmux {
   async toggleReadOnly(clientTty: string): Promise<void> {
     await this.run(['switch-client', '-c', clientTty, '-r']);
   }
-}
-
-/** The user's runtime-independent default: not used for sockets, only for messages. */
-export function tmuxHint(): string {
-  return os.platform() === 'darwin' ? 'brew install tmux' : 'apt install tmux';
 }
