@@ -128,7 +128,10 @@ export class Doctor implements DoctorPort {
       return done;
     }
     const stale = clearStaleLock(this.lockFile);
-    if (stale) done.push(stale === 'unreadable' ? 'removed an unreadable doctor lock' : `removed a stale doctor lock left by pid ${stale.pid} (${stale.acquiredAt})`);
+    if (stale) {
+      const inc = stale !== 'unreadable' && stale.meta?.incidentId ? `, incident ${String(stale.meta.incidentId)}` : '';
+      done.push(stale === 'unreadable' ? 'removed an unreadable doctor lock' : `removed a stale doctor lock left by pid ${stale.pid} (${stale.acquiredAt}${inc})`);
+    }
     let sessions: string[] = [];
     try {
       sessions = await this.tmux.listSessions();
@@ -182,7 +185,7 @@ export class Doctor implements DoctorPort {
     if (run.session) {
       try {
         // 2 s: a synchronous call on the way out; tmux answers in milliseconds.
-        execFileSync(this.opts.tmuxBinary ?? 'tmux', ['-S', this.tmux.socket, '-f', '/dev/null', 'kill-session', '-t', run.session], { timeout: 2000, stdio: 'ignore' });
+        execFileSync(this.tmux.binary, ['-S', this.tmux.socket, '-f', '/dev/null', 'kill-session', '-t', run.session], { timeout: 2000, stdio: 'ignore' });
       } catch {
         // Already gone, or tmux wedged: the next start's cleanupOrphans() kills it.
       }

@@ -95,7 +95,7 @@ export class DoctorTerminal implements LiveTerminal {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.env)) if (v !== undefined && k !== 'TMUX' && k !== 'TMUX_PANE') env[k] = v;
     env.TERM = 'xterm-256color';
-    const pty = mod.spawn('tmux', ['-S', tmux.socket, '-f', '/dev/null', 'attach-session', '-r', '-t', session], {
+    const pty = mod.spawn(tmux.binary, ['-S', tmux.socket, '-f', '/dev/null', 'attach-session', '-r', '-t', session], {
       name: 'xterm-256color',
       cols,
       rows,

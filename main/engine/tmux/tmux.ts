@@ -67,7 +67,8 @@ export class Tmux {
 
   constructor(
     readonly runtimeDir: string,
-    private readonly binary = 'tmux',
+    /** A full path when the app's PATH lacks it (an app started from Finder gets a minimal PATH). */
+    readonly binary = 'tmux',
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.socket = path.join(runtimeDir, 'tmux.sock');
