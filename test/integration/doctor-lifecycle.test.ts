@@ -100,6 +100,38 @@ describe.skipIf(!existsSync(DIST_DOCTOR))('crash mid-session', () => {
   });
 });
 
+describe.skipIf(!existsSync(DIST_DOCTOR))('SIGTERM mid-session', () => {
+  it('aborting on SIGTERM (as the engine does) kills the session and frees the lock before the process exits', async () => {
+    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
+    const child = `
+      import { Doctor } from ${JSON.stringify(DIST_DOCTOR)};
+      import { IncidentStore } from ${JSON.stringify(DIST_STORE)};
+      import { systemClock } from ${JSON.stringify(DIST_CLOCK)};
+      const settings = JSON.parse(process.argv[1]);
+      const store = new IncidentStore(settings.dataDir, systemClock);
+      const incident = await store.open({ trigger: 'manual', summary: 'sigterm test' });
+      const d = new Doctor({ dataDir: settings.dataDir, timing: { probeMs: 200, screenPollMs: 80, workPollMs: 200 } });
+      const ctl = new AbortController();
+      process.once('SIGTERM', () => ctl.abort());
+      const down = { condition: 'down', failing: [], at: new Date().toISOString(), health: { ok: false, kind: 'refused', url: '', status: null, latencyMs: 0, detail: 'refused', at: '' } };
+      const out = await d.run({ incident, settings, check: async () => down, recentFailures: [], signal: ctl.signal, emit: (p) => process.stdout.write(p + '\\n') });
+      process.stdout.write('OUTCOME ' + out.outcome + '\\n');
+    `;
+    const p = spawn(process.execPath, ['--input-type=module', '-e', child, JSON.stringify(s)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const probe = new Doctor({ dataDir: h.dataDir });
+    await until(() => out.includes('prompt-sent'), 20_000);
+    expect(h.sessions(probe.tmux.socket)).toHaveLength(1);
+    p.kill('SIGTERM');
+    const code = await new Promise((r) => p.on('exit', r));
+    expect(code).toBe(0);
+    expect(out).toContain('OUTCOME cancelled');
+    expect(h.sessions(probe.tmux.socket)).toEqual([]);
+    expect(readLock(probe.lockFile)).toBeNull();
+  });
+});
+
 describe('generic agents', () => {
   const generic = (script: unknown[], over = {}) =>
     h.profile({ FAKE_AGENT_MODE: 'generic', FAKE_AGENT_SCRIPT: JSON.stringify(script) }, { kind: 'generic', donePattern: 'ALL_DONE_42', idleSec: 1, ...over });
