@@ -88,6 +88,31 @@ describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
     console.log(`real claude, marker scenario: ${took} ms\n${req.incident.record.events.map((e) => `${e.at.slice(14)} ${e.type}`).join("\n")}`);
   }, 240_000);
 
+  it('a permission prompt (default mode) raises needs-approval, is never "done", and a person who takes over answers it', async () => {
+    const d = await setup([]);
+    api!.setScenario([
+      { bash: `touch ${h.marker}`, description: 'Mark the gateway as repaired' },
+      { text: 'CLAWMEDIC_RESULT {"status":"fixed","summary":"approved by a person"}' },
+    ]);
+    const s = h.settings({ claude: { ...claudeProfile([]), permissionMode: 'default' as const } }, { timeoutSec: 180 });
+    const { req, phases } = await h.request(s);
+    const running = d.run(req);
+    const { until } = await import('../fixtures/fake-agent-harness.js');
+    await until(() => phases.some((p) => p.phase === 'needs-approval'), 60_000);
+    expect(d.current()?.needsApproval).toBe(true);
+    expect(phases.map((p) => p.phase)).not.toContain('agent-stopped');
+    const screen: string[] = [];
+    const sub = d.terminal.subscribe((c) => screen.push(c.data));
+    expect((await d.takeOver()).ok).toBe(true);
+    // "1" chooses "Yes" on the real prompt.
+    expect(d.input('1')).toBe(true);
+    const out = await running;
+    sub.close();
+    expect(out, JSON.stringify(req.incident.record.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'human' });
+    // tmux draws words with cursor moves between them: look for a word of the prompt in the live stream.
+    expect(screen.join('')).toContain('proceed?');
+  }, 240_000);
+
   it('a rate-limit error ends the turn (StopFailure hook) and the next profile takes over', async () => {
     const d = await setup([]);
     api!.setScenario([

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { briefValues, DEFAULT_TEMPLATE, parseResultLine, previewBrief, RESULT_MARKER, renderBrief } from '../../main/engine/doctor/brief.js';
 import { donePatternProblem, linesNotFromBrief } from '../../main/engine/doctor/attempt.js';
+import { Doctor } from '../../main/engine/doctor/doctor.js';
 import { defaultSettings } from '../../main/engine/settings/index.js';
 
 const s = defaultSettings();
@@ -34,6 +35,18 @@ describe('default brief', () => {
 
   it('refuses an unknown variable with a clear message', () => {
     expect(() => renderBrief('hello {{gatewayURL}}', briefValues(s, paths, ''))).toThrow(/gatewayURL.*not a known variable/);
+  });
+
+  it('the doctor refuses an unknown variable when previewing (i.e. when the template is saved), with the known list', () => {
+    const d = new Doctor({ dataDir: '/nonexistent-clawmedic-test' });
+    const r = d.preview('Hello {{gatewayURL}}', s);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.message).toMatch(/\{\{gatewayURL\}\}.*not a known variable.*gatewayUrl/);
+      expect(r.problems?.[0]?.path).toBe('doctor.promptTemplate');
+    }
+    expect(d.preview('', s)).toMatchObject({ ok: true });
+    expect(d.defaultTemplate()).toBe(DEFAULT_TEMPLATE);
   });
 
   it('preview fills example paths', () => {
