@@ -352,6 +352,7 @@ export class Attempt {
     let lastScreen = '';
     let screenChangedAt = this.now();
     let exitedAt: number | null = null;
+    let lastBusy = false;
     for (;;) {
       const stop = this.stopReason();
       if (stop) return stop;
@@ -371,7 +372,8 @@ export class Attempt {
             agentStoppedAt = null;
             break;
           case 'permission':
-            this.setApproval(true, s.message);
+            // The hook comes ~6 s after the prompt: if the agent is busy again, it was already answered.
+            if (!lastBusy) this.setApproval(true, s.message);
             break;
           case 'failure':
             if (this.c.probe.healthyStreak() >= t.healthyStreak) return this.recovered();
@@ -400,6 +402,7 @@ export class Attempt {
         const screen = await this.screen();
         if (!pane || pane.dead) exitedAt ??= this.now();
         const f = classifyScreen(screen);
+        lastBusy = f.busy && !f.permission;
         if (f.permission) this.setApproval(true, 'a permission prompt is showing');
         else if (this.needsApproval && ++this.approvalClearReads >= 2) this.setApproval(false);
         if (f.quota && !this.c.takenOver()) return { kind: 'fallback', detail: `${this.c.profileName} cannot continue: ${f.quota}` };
