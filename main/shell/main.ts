@@ -19,6 +19,7 @@ import { Engine } from '../engine/engine.js';
 import { PRIVATE_FILE_MODE } from '../engine/fsutil.js';
 import { startShell } from './app.js';
 import { consoleLogger } from './log.js';
+import { loginEnv } from './login-env.js';
 import type { Bounds } from './window-options.js';
 
 // The app's root: the checkout (`electron .`) or app.asar when packaged; both hold dist/ and assets/.
@@ -48,6 +49,8 @@ startShell({
   async createEngine(settingsFile, hooks) {
     const engine = await Engine.create({
       settingsFile,
+      // Restart steps and the doctor need the user's real PATH (claude, openclaw, tmux), not launchd's.
+      env: await loginEnv(),
       // One watcher per data dir: a running `clawmedic watch` makes start() refuse, and the app says so.
       exclusive: true,
       onNotification: hooks.onNativeMessage,
