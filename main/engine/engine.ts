@@ -25,6 +25,7 @@ import { readIncidentDetail } from './incidents/detail.js';
 import { checkGateway } from './probe.js';
 import { RateHistory } from './rate-history.js';
 import { acquireLock } from './lock.js';
+import { redact } from './redact.js';
 import { Notifier } from './notify/notifier.js';
 import type { Message } from './notify/policy.js';
 import { killAllSteps, runStep } from './restart.js';
@@ -112,18 +113,23 @@ export class Engine implements EngineApi {
     }
     this.resolved = resolvePaths(this.raw);
     await ensurePrivateDir(this.resolved.dataDir);
-    this.incidents = new IncidentStore(this.resolved.dataDir, this.clock, (kind, incident, event) => {
-      if (kind === 'opened') this.bus.emit({ type: 'incident-opened', incident: structuredClone(incident) });
-      else if (kind === 'closed') this.bus.emit({ type: 'incident-closed', incident: structuredClone(incident) });
-      else if (event) this.bus.emit({ type: 'incident-event', incidentId: incident.id, event });
-    });
+    await this.refreshSecrets();
+    this.incidents = new IncidentStore(
+      this.resolved.dataDir,
+      this.clock,
+      (kind, incident, event) => {
+        if (kind === 'opened') this.bus.emit({ type: 'incident-opened', incident: structuredClone(incident) });
+        else if (kind === 'closed') this.bus.emit({ type: 'incident-closed', incident: structuredClone(incident) });
+        else if (event) this.bus.emit({ type: 'incident-event', incidentId: incident.id, event });
+      },
+      (text) => redact(text, { secrets: this.secrets }),
+    );
     const env = this.opts.env ?? process.env;
     const factory =
       this.opts.doctorFactory === undefined
         ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) => new Doctor({ dataDir, clock, env })
         : this.opts.doctorFactory;
     this.doctor = factory ? factory({ dataDir: this.resolved.dataDir, clock: this.clock, env }) : null;
-    await this.refreshSecrets();
     this.notifier = new Notifier({
       getSettings: () => this.resolved,
       clock: this.clock,
@@ -251,8 +257,12 @@ export class Engine implements EngineApi {
     return this.incidents.list();
   }
 
-  getIncident(id: string): Promise<IncidentDetail | null> {
-    return readIncidentDetail(this.incidents, id);
+  /** The record with its report and transcript; the transcript is raw pane output, so it is redacted here. */
+  async getIncident(id: string): Promise<IncidentDetail | null> {
+    const d = await readIncidentDetail(this.incidents, id);
+    if (!d) return null;
+    const opts = { secrets: this.secrets };
+    return { incident: d.incident, report: d.report && redact(d.report, opts), transcript: d.transcript && redact(d.transcript, opts) };
   }
 
   async getSettings(): Promise<SettingsView> {

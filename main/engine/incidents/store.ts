@@ -34,6 +34,7 @@ export class IncidentHandle {
     readonly record: Incident,
     private readonly clock: Clock,
     private readonly onChange: (kind: 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void,
+    private readonly scrub: (text: string) => string = (t) => t,
   ) {}
 
   get id(): string {
@@ -51,7 +52,7 @@ export class IncidentHandle {
 
   /** Appends a timeline entry and persists it; returns once it is on disk. */
   event(type: string, detail: string, atMs: number = this.clock.now()): Promise<void> {
-    const ev: IncidentEvent = { at: iso(atMs), type, detail };
+    const ev: IncidentEvent = { at: iso(atMs), type, detail: this.scrub(detail) };
     this.record.events.push(ev);
     this.onChange('event', this.record, ev);
     return this.persist();
@@ -66,7 +67,7 @@ export class IncidentHandle {
   async close(outcome: Exclude<IncidentOutcome, 'open'>, resolvedBy: ResolvedBy, detail: string, atMs = this.clock.now()): Promise<void> {
     if (this.closed) return this.chain;
     this.closed = true;
-    const ev: IncidentEvent = { at: iso(atMs), type: outcome === 'recovered' ? 'recovered' : outcome, detail };
+    const ev: IncidentEvent = { at: iso(atMs), type: outcome === 'recovered' ? 'recovered' : outcome, detail: this.scrub(detail) };
     this.record.events.push(ev);
     this.record.outcome = outcome;
     this.record.resolvedBy = outcome === 'recovered' ? resolvedBy : null;
@@ -110,10 +111,15 @@ export interface OpenIncidentOptions {
 export class IncidentStore {
   readonly root: string;
 
+  /**
+   * `scrub` runs over every text that enters a record (summaries, event details: restart output can
+   * carry a token), so incident files and everything built from them stay free of secrets.
+   */
   constructor(
     dataDir: string,
     private readonly clock: Clock,
     private readonly onChange: (kind: 'opened' | 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void = () => {},
+    private readonly scrub: (text: string) => string = (t) => t,
   ) {
     this.root = path.join(dataDir, 'incidents');
   }
@@ -134,13 +140,13 @@ export class IncidentStore {
       agent: null,
       reportPath: null,
       transcriptPath: null,
-      events: [...(opts.events ?? [])],
-      summary: opts.summary,
+      events: (opts.events ?? []).map((e) => ({ ...e, detail: this.scrub(e.detail) })),
+      summary: this.scrub(opts.summary),
       restarts: 0,
       doctor: null,
       owner: { pid: process.pid, hostname: os.hostname() },
     };
-    const handle = new IncidentHandle(dir, record, this.clock, (kind, inc, ev) => this.onChange(kind, inc, ev));
+    const handle = new IncidentHandle(dir, record, this.clock, (kind, inc, ev) => this.onChange(kind, inc, ev), this.scrub);
     await writeFileAtomic(path.join(dir, RECORD), JSON.stringify(record, null, 2));
     this.onChange('opened', record);
     return handle;
@@ -174,7 +180,7 @@ export class IncidentStore {
   async appendEvent(id: string, type: string, detail: string): Promise<void> {
     const inc = await this.get(id);
     if (!inc) return;
-    const ev: IncidentEvent = { at: iso(this.clock.now()), type, detail };
+    const ev: IncidentEvent = { at: iso(this.clock.now()), type, detail: this.scrub(detail) };
     inc.events.push(ev);
     await writeFileAtomic(path.join(this.root, id, RECORD), JSON.stringify(inc, null, 2));
     this.onChange('event', inc, ev);
