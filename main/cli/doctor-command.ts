@@ -26,7 +26,13 @@ export async function runDoctorCommand(config: string | undefined, o: { json?: b
       unsubscribeTerminal = () => sub.close();
       return;
     }
-    if (live && unsubscribeTerminal && e.type !== 'incident-closed') return;
+    if (live && unsubscribeTerminal) {
+      if (e.type !== 'incident-closed') return;
+      // The session is over: stop mirroring it and start our own lines on a clean one.
+      (unsubscribeTerminal as () => void)();
+      unsubscribeTerminal = null;
+      out('\x1b[0m\r\n\n');
+    }
     const line = eventLine(e);
     if (line) out(line + '\n');
   });
@@ -43,7 +49,6 @@ export async function runDoctorCommand(config: string | undefined, o: { json?: b
   if (o.json) {
     out(JSON.stringify({ type: 'result', ok: r.ok, outcome: r.ok ? r.value : null, message: r.ok ? null : r.message, check }) + '\n');
   } else {
-    if (live) out('\x1b[0m\n');
     if (!r.ok) out(`${r.message}\n`);
     else out(`${bold('Doctor')}: ${r.value.outcome}: ${r.value.detail}\n`);
     out(`${bold('Gateway')}: ${describeCheck(check)}\n`);
