@@ -1,13 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: fast tests run in parallel; end-to-end and browser tests run one file at a time
-// (the real gateway needs ~1 GB and ~15 s to start; two cores cannot host several at once).
+// Three projects, run one after the other (groupOrder): fast tests in parallel, then browser tests, then
+// end-to-end tests one file at a time (the real gateway needs ~1 GB and ~15 s to start; two cores
+// cannot host several at once, nor one next to a busy integration suite).
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'fast',
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -17,6 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
+          sequence: { groupOrder: 1 },
           include: ['test/browser/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
@@ -27,6 +30,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
           fileParallelism: false,
