@@ -142,6 +142,21 @@ export type DoctorPhase =
   | 'handed-back'
   | 'finished';
 
+/**
+ * Operations whose answer is a Result: every transport (IPC, WebSocket) turns a refusal or a failure of
+ * these into `{ ok: false, message }` instead of an exception.
+ */
+export const RESULT_METHODS = [
+  'restartNow',
+  'startDoctor',
+  'stopDoctor',
+  'saveSettings',
+  'previewBrief',
+  'testNotification',
+  'takeOver',
+  'handBack',
+] as const satisfies readonly (keyof ClawMedicApi)[];
+
 /** What the renderer may call. One method per operation; errors come back as values. */
 export interface ClawMedicApi {
   getStatus(): Promise<StatusSnapshot>;

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { Result } from '../../preload/contract.js';
+import { RESULT_METHODS as CONTRACT_RESULT_METHODS } from '../../preload/contract.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import {
   allowedHosts,
@@ -72,16 +73,7 @@ export const INPUT_METHODS: ReadonlySet<CallMethod> = new Set<CallMethod>([
 ]);
 
 /** Methods whose answer is a Result, so a refusal travels as a value instead of a transport error. */
-const RESULT_METHODS: ReadonlySet<CallMethod> = new Set<CallMethod>([
-  'restartNow',
-  'startDoctor',
-  'stopDoctor',
-  'saveSettings',
-  'previewBrief',
-  'testNotification',
-  'takeOver',
-  'handBack',
-]);
+const RESULT_METHODS: ReadonlySet<CallMethod> = new Set<CallMethod>(CONTRACT_RESULT_METHODS);
 
 // 1 MiB: a settings document with a long prompt template is a few KiB; keystrokes are bytes.
 const MAX_FRAME_BYTES = 1024 * 1024;

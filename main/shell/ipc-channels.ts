@@ -1,7 +1,7 @@
 // The IPC channel names between the preload bridge and the main process: one channel per ClawMedicApi
 // operation, never a generic send/invoke. Imported by main (ipc-router) and bundled into the preload.
 // Plain data only: the sandboxed preload bundle cannot load Node modules.
-import type { ClawMedicApi } from '../../preload/contract.js';
+import { RESULT_METHODS, type ClawMedicApi } from '../../preload/contract.js';
 
 /** Operations that answer (ipcRenderer.invoke ↔ ipcMain.handle). */
 export type InvokeOp = Exclude<
@@ -49,16 +49,7 @@ export type InvokeChannel = (typeof INVOKE)[InvokeOp];
 export type SendChannel = (typeof SEND)[SendOp];
 
 /** Invoke operations whose answer is a Result: a rejected call answers `{ ok: false }` instead of throwing. */
-export const RESULT_OPS: ReadonlySet<InvokeOp> = new Set<InvokeOp>([
-  'restartNow',
-  'startDoctor',
-  'stopDoctor',
-  'saveSettings',
-  'previewBrief',
-  'testNotification',
-  'takeOver',
-  'handBack',
-]);
+export const RESULT_OPS: ReadonlySet<InvokeOp> = new Set<InvokeOp>(RESULT_METHODS);
 
 const invokeByChannel = new Map<string, InvokeOp>(Object.entries(INVOKE).map(([op, ch]) => [ch, op as InvokeOp]));
 const sendByChannel = new Map<string, SendOp>(Object.entries(SEND).map(([op, ch]) => [ch, op as SendOp]));

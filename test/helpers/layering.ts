@@ -72,7 +72,7 @@ function resolvesInto(file: string, spec: string, root: string, target: string):
  * Engine modules that are pure data and logic (no Node, no Electron), shared with the renderer so
  * the settings form validates with the very schema the engine uses. Checked below to stay pure.
  */
-export const SHARED_PURE = ['main/engine/settings/schema.ts', 'main/engine/doctor/template.ts', 'main/dashboard/protocol.ts'];
+export const SHARED_PURE = ['preload/contract.ts', 'main/engine/settings/schema.ts', 'main/engine/doctor/template.ts', 'main/dashboard/protocol.ts'];
 
 function resolveTs(file: string, spec: string): string {
   return path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts');
@@ -109,15 +109,12 @@ export function findViolations(root: string): Violation[] {
     });
   }
   const shared = new Set(SHARED_PURE.map((p) => path.join(root, p)));
-  check('renderer/src', (file, { specifier: s, typeOnly }) => {
+  check('renderer/src', (file, { specifier: s }) => {
     if (NODE_BUILTINS.has(s)) return 'the renderer is DOM-only: no Node built-ins';
     if (isElectron(s)) return 'the renderer must not import electron (use the preload API)';
     if (s.startsWith('.') && !resolvesInto(file, s, root, 'renderer')) {
-      if (resolvesInto(file, s, root, 'preload') && /contract(\.js)?$/.test(s)) {
-        return typeOnly ? null : 'the renderer may import preload/contract with `import type` only';
-      }
       if (shared.has(resolveTs(file, s))) return null;
-      return 'the renderer may import only its own files, preload/contract types and the shared pure modules';
+      return 'the renderer may import only its own files and the shared pure modules (contract, schema, template, protocol)';
     }
     return null;
   });

@@ -24,7 +24,7 @@ describe('dependency rule', () => {
       put('main/shell/tray.ts', "import { app } from 'electron';\n");
       put('main/cli/index.ts', "import '../shell/tray.js';\n");
       put('renderer/src/a.ts', "import fs from 'node:fs';\nimport { readFile } from 'fs';\nimport { ipcRenderer } from 'electron';\n");
-      put('renderer/src/b.ts', "import { x } from '../../preload/contract.js';\nimport type { Y } from '../../preload/contract.js';\nimport { e } from '../../main/engine/probe.js';\n");
+      put('renderer/src/b.ts', "import { x } from '../../preload/preload.js';\nimport type { Y } from '../../preload/contract.js';\nimport { e } from '../../main/engine/probe.js';\n");
       const v = findViolations(root).map((x) => `${x.file} ${x.specifier}`);
       expect(v).toEqual(
         expect.arrayContaining([
@@ -35,7 +35,7 @@ describe('dependency rule', () => {
           'renderer/src/a.ts node:fs',
           'renderer/src/a.ts fs',
           'renderer/src/a.ts electron',
-          'renderer/src/b.ts ../../preload/contract.js',
+          'renderer/src/b.ts ../../preload/preload.js',
           'renderer/src/b.ts ../../main/engine/probe.js',
         ]),
       );

@@ -12,10 +12,11 @@ import type {
   StatusSnapshot,
   TerminalChunk,
 } from '../../../preload/contract.js';
-import type { CallMethod, ClientFrame, ServerFrame } from '../../../main/dashboard/protocol.js';
+import { RESULT_METHODS as CONTRACT_RESULT_METHODS } from '../../../preload/contract.js';
+import { PROTOCOL_VERSION, type CallMethod, type ClientFrame, type ServerFrame } from '../../../main/dashboard/protocol.js';
 
-/** Same value as PROTOCOL_VERSION in main/dashboard/protocol.ts (a type-only import cannot carry it). */
-export const CLIENT_PROTOCOL = 1;
+/** The protocol version this client speaks (the server's, from the shared module). */
+export const CLIENT_PROTOCOL = PROTOCOL_VERSION;
 
 /** The part of the WebSocket interface we use (the browser's, or the `ws` package's in Node tests). */
 export interface SocketLike {
@@ -65,16 +66,7 @@ const UNSENT_CALL_TIMEOUT_MS = 10_000;
 
 const OPEN = 1;
 
-const RESULT_METHODS = new Set<CallMethod>([
-  'restartNow',
-  'startDoctor',
-  'stopDoctor',
-  'saveSettings',
-  'previewBrief',
-  'testNotification',
-  'takeOver',
-  'handBack',
-]);
+const RESULT_METHODS = new Set<CallMethod>(CONTRACT_RESULT_METHODS);
 
 interface Pending {
   method: CallMethod;
