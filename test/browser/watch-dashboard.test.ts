@@ -350,19 +350,16 @@ describe('a doctor session', () => {
     });
   });
 
-  it.fails('BUG: a viewer open before the session starts is drawn at 160×48, not at its own size', async () => {
-    // Remove `.fails` once the tmux client starts at the size of the viewer that is already open:
-    // main/engine/doctor/doctor.ts runAttempt passes timing.cols/rows (160×48) to newSession and
-    // terminal.attach, and DoctorTerminal.attach (terminal.ts:79-80) overwrites the size a viewer set
-    // with terminalResize before the session existed. Until then this viewer wraps and clips the pane.
+  it('a viewer open before the session starts sees it at its own size', async () => {
+    // The session and its tmux client start at the size the open viewer last asked for
+    // (DoctorTerminal.sizeForNewSession), so the pane is neither wrapped nor clipped.
     expect(incident, 'the outage of the previous test').toBeTruthy();
     await sameScreen(early, 3_000);
   });
 
-  it.fails('BUG: a viewer whose WebSocket opens after xterm has fitted never tells the session its size', async () => {
-    // Remove `.fails` once renderer/src/transport/ws-client.ts remembers the last terminalResize and sends
-    // it when the socket opens (today rawSend drops it while connecting, and reconnects never resend it).
-    // 400 ms of network latency makes the socket open after the 100 ms resize debounce, every time.
+  it('a viewer whose WebSocket opens after xterm has fitted still tells the session its size', async () => {
+    // ws-client remembers the last terminalResize and sends it when the socket opens. 400 ms of network
+    // latency makes the socket open after the 100 ms resize debounce, every time.
     expect(incident, 'the outage of the previous test').toBeTruthy();
     const context = await browser.newContext({ viewport: { width: 1000, height: 680 }, reducedMotion: 'reduce' });
     contexts.push(context);
@@ -382,10 +379,8 @@ describe('a doctor session', () => {
   it('a viewer who opens mid-session sees the replay at its own size: xterm shows exactly the tmux pane', async () => {
     expect(incident, 'the outage of the previous test').toBeTruthy();
     const { page, errors } = await openPage(dash.url, '#/live');
-    // Connected once the header shows the session. The size xterm fitted to while the socket was still
-    // opening can be lost (the BUG above); a window resize once connected always reaches the session.
+    // Connected once the header shows the session; the size xterm fitted to reaches the session.
     await expect.poll(() => page.locator('.session-title').textContent()).toBe('Doctor at work');
-    await page.setViewportSize({ width: 1000, height: 720 });
     const rows = await sameScreen(page, 15_000);
     expect((await paneSize(target))[0]).toBeLessThan(160);
     for (const line of expectedLines()) expect(rows).toContain(line);

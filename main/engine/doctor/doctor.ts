@@ -483,18 +483,19 @@ export class Doctor implements DoctorPort {
     inbox?.start();
     try {
       await fsp.appendFile(a.transcriptPath, `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) in tmux session ${session}, ${iso(this.clock.now())} ====\r\n`, { mode: PRIVATE_FILE_MODE });
+      const size = this.terminal.sizeForNewSession(this.timing.cols, this.timing.rows);
       await this.tmux.newSession({
         name: session,
         argv: launch.argv,
         cwd: a.workDir,
         env: launch.env,
-        cols: this.timing.cols,
-        rows: this.timing.rows,
+        cols: size.cols,
+        rows: size.rows,
         transcriptPath: a.transcriptPath,
       });
       run.session = session;
       this.say(run, 'agent-started', `started "${a.name}" in tmux session ${session}; watch it with: ${attach}`);
-      const viewProblem = await this.terminal.attach(this.tmux, session, this.timing.cols, this.timing.rows);
+      const viewProblem = await this.terminal.attach(this.tmux, session, size.cols, size.rows);
       if (viewProblem) this.note(run, 'note', viewProblem);
       if (run.req.signal.aborted) return { end: { kind: 'cancelled', detail: 'the doctor session was stopped' }, attempt };
       const end = await attempt.run();

@@ -58,6 +58,8 @@ export class DoctorTerminal implements LiveTerminal {
   private ended = true;
   private cols = 120;
   private rows = 36;
+  /** The size a viewer last asked for: the next session starts at it, so an open window is not shown cropped. */
+  private viewerSize: { cols: number; rows: number } | null = null;
   /** Why the live view is unavailable (node-pty failed to load), shown to subscribers. */
   private unavailable: string | null = null;
 
@@ -186,11 +188,17 @@ export class DoctorTerminal implements LiveTerminal {
     if (!Number.isFinite(c) || !Number.isFinite(r)) return;
     this.cols = c;
     this.rows = r;
+    this.viewerSize = { cols: c, rows: r };
     this.pty?.resize(c, r);
     if (this.tmux && this.session) {
       // The window follows the viewer so the agent is not shown cropped; a failed resize only costs looks.
       this.tmux.resize(this.session, c, r).catch(() => undefined);
     }
+  }
+
+  /** The size for a new session: the last viewer's, else the given default. */
+  sizeForNewSession(cols: number, rows: number): { cols: number; rows: number } {
+    return this.viewerSize ?? { cols, rows };
   }
 
   get size(): { cols: number; rows: number } {

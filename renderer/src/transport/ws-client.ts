@@ -93,6 +93,8 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
   const makeSocket: SocketFactory = opts.socket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
 
   let socket: SocketLike | null = null;
+  /** The viewer's last terminal size, re-sent whenever a connection opens. */
+  let lastSize: { cols: number; rows: number } | null = null;
   let status: ConnectionStatus = { state: 'connecting', readOnly: true, message: null };
   let everOpened = false;
   let closedByUs = false;
@@ -137,6 +139,8 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       backoff = RECONNECT_MIN_MS;
       // Status flips to 'open' on the server's hello, which also says whether input is allowed.
       if (terminalListeners.size > 0) rawSend({ t: 'term-sub' });
+      // A size chosen while connecting (or before a reconnect) would otherwise be lost.
+      if (lastSize) rawSend({ t: 'resize', cols: lastSize.cols, rows: lastSize.rows });
       for (const p of pending.values()) {
         if (!p.sent && rawSend(p.frame)) {
           p.sent = true;
@@ -298,6 +302,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       }
     },
     terminalResize(cols, rows) {
+      lastSize = { cols, rows };
       rawSend({ t: 'resize', cols, rows });
     },
     onEvent(listener) {
