@@ -11,6 +11,7 @@ import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '..
 import { iso, systemClock, sleep, type Clock } from '../clock.js';
 import { expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
+import { isProcessAlive, killGroup } from '../process-util.js';
 import { redact } from '../redact.js';
 import type { Settings } from '../settings/schema.js';
 import { defaultRuntimeDir, newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
@@ -40,6 +41,11 @@ function isInside(dir: string, parent: string): boolean {
   const rel = path.relative(parent, dir);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
+
+/** 3 s for the agent to exit after its session is killed: Claude Code exits in well under a second. */
+const AGENT_EXIT_GRACE_MS = 3000;
+/** 25 ms: the wait ends within a frame of the exit, at a cost of a few syscalls. */
+const AGENT_EXIT_POLL_MS = 25;
 
 /** Caps what goes into the incident record; the full diff is recomputable from the snapshot. */
 const CONFIG_DIFF_MAX_CHARS = 16_000;
@@ -193,12 +199,23 @@ export class Doctor implements DoctorPort {
     run.releaseLock();
   }
 
+  /**
+   * Kills the session and waits (bounded) for the agent process to be gone, so nothing it does
+   * after "the end" (Claude Code rewrites ~/.claude.json on exit) races with what follows.
+   */
   private async endSession(session: string): Promise<void> {
+    let pid: number | null = null;
     try {
+      pid = (await this.tmux.pane(session))?.pid ?? null;
       await this.tmux.killSession(session);
     } catch {
       // tmux failed to kill it: cleanupOrphans() at the next start (or kill-server below) gets it.
     }
+    if (!pid) return;
+    const deadline = Date.now() + AGENT_EXIT_GRACE_MS;
+    while (isProcessAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, AGENT_EXIT_POLL_MS));
+    // The pane's process leads its own process group: whatever it left running goes with it.
+    if (isProcessAlive(pid)) killGroup(pid, 'SIGKILL');
   }
 
   private note(run: ActiveRun, type: string, detail: string): void {
