@@ -1,0 +1,122 @@
+// Benchmark 3: what `clawmedic watch` costs while the gateway is healthy. Two watchers (the default
+// 30 s interval, and 1 s for contrast) run for the whole benchmark against one healthy stand-in
+// gateway; CPU comes from /proc/<pid>/stat (all threads), peak memory from VmHWM.
+import type { Row } from './table.js';
+import { clockTicks, cpuSecondsPerHour, readCpu, readMem } from './procstat.js';
+import { fmtBytes, fmtSpread, spread } from './stats.js';
+import { progress, sleep } from './util.js';
+import { spawnWatch, watchSettings, type WatchProc } from './watch-proc.js';
+
+/** Start-up work (module loading, first probe, first status file) is not idle cost: skip this much after the first probe. */
+const SETTLE_MS = 10_000;
+/** Length of the windows whose rates give the min/median/max: two probes at the default interval. */
+const WINDOW_MS = 60_000;
+
+interface Sample {
+  at: number;
+  ticks: number;
+  checks: number;
+}
+
+interface Watcher {
+  intervalSec: number;
+  w: WatchProc;
+  samples: Sample[];
+}
+
+export interface IdleSession {
+  watchers: Watcher[];
+  timer: NodeJS.Timeout | null;
+}
+
+export interface IdleResult {
+  intervalSec: number;
+  windowMs: number;
+  probes: number;
+  cpuPerHour: number;
+  windowRates: number[];
+  hwm: number;
+  rss: number;
+  alive: boolean;
+}
+
+function sample(w: Watcher): void {
+  const cpu = readCpu(w.w.pid);
+  if (cpu) w.samples.push({ at: Date.now(), ticks: cpu.self + cpu.children, checks: w.w.checks });
+}
+
+export async function startIdle(gatewayUrl: string, intervals: number[]): Promise<IdleSession> {
+  const watchers: Watcher[] = [];
+  for (const intervalSec of intervals) {
+    const w = spawnWatch(await watchSettings(gatewayUrl, intervalSec), process.env);
+    watchers.push({ intervalSec, w, samples: [] });
+  }
+  await Promise.all(watchers.map((x) => x.w.firstProbe));
+  await sleep(SETTLE_MS);
+  for (const x of watchers) sample(x);
+  progress(`idle: watching ${intervals.map((i) => `${i} s`).join(' and ')} interval watchers (pids ${watchers.map((x) => x.w.pid).join(', ')})`);
+  const timer = setInterval(() => watchers.forEach(sample), WINDOW_MS);
+  return { watchers, timer };
+}
+
+export async function finishIdle(s: IdleSession): Promise<IdleResult[]> {
+  if (s.timer) clearInterval(s.timer);
+  const hz = clockTicks();
+  const out: IdleResult[] = [];
+  for (const x of s.watchers) {
+    sample(x);
+    const mem = readMem(x.w.pid);
+    const alive = x.w.proc.exitCode === null && x.w.proc.signalCode === null;
+    const first = x.samples[0];
+    const last = x.samples.at(-1);
+    const windowRates: number[] = [];
+    for (let i = 1; i < x.samples.length; i++) {
+      const a = x.samples[i - 1]!;
+      const b = x.samples[i]!;
+      // The last window can be short; rates from a few seconds are noise at 10 ms tick resolution.
+      if (b.at - a.at >= WINDOW_MS / 2) windowRates.push(cpuSecondsPerHour(b.ticks - a.ticks, b.at - a.at, hz));
+    }
+    const windowMs = first && last ? last.at - first.at : 0;
+    out.push({
+      intervalSec: x.intervalSec,
+      windowMs,
+      probes: first && last ? last.checks - first.checks : 0,
+      cpuPerHour: first && last ? cpuSecondsPerHour(last.ticks - first.ticks, windowMs, hz) : Number.NaN,
+      windowRates,
+      hwm: mem?.hwm ?? Number.NaN,
+      rss: mem?.rss ?? Number.NaN,
+      alive,
+    });
+    await x.w.stop();
+  }
+  return out;
+}
+
+const fmtCpu = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} CPU s/h` : '–');
+
+export function idleRows(r: IdleResult[]): Row[] {
+  const def = r.find((x) => x.intervalSec === 30);
+  const fast = r.find((x) => x.intervalSec !== 30);
+  if (!def) return [];
+  const mins = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+  const desc = (x: IdleResult) => `${fmtCpu(x.cpuPerHour)} over ${mins(x.windowMs)} (${x.probes} probes; 1-min windows ${fmtSpread(spread(x.windowRates), (v) => v.toFixed(2))})`;
+  const hz = clockTicks();
+  return [
+    {
+      id: '3',
+      what: 'Idle `clawmedic watch`, healthy gateway: CPU (utime+stime of all threads and children, /proc/<pid>/stat), extrapolated per hour',
+      ours: `default 30 s interval: ${desc(def)}`,
+      other: fast ? `1 s interval: ${desc(fast)}` : '–',
+      ratio: fast && def.cpuPerHour > 0 ? `×${(fast.cpuPerHour / def.cpuPerHour).toFixed(0)} at 1 s` : '–',
+      verified: `tick = ${1000 / hz} ms; start-up excluded (window starts ${SETTLE_MS / 1000} s after the first probe); ${r.every((x) => x.alive) ? 'watchers alive to the end' : 'a watcher died during the window'}`,
+    },
+    {
+      id: '3',
+      what: 'Idle `clawmedic watch`: peak RSS (VmHWM, start-up included) / RSS at the end',
+      ours: `30 s interval: ${fmtBytes(def.hwm)} / ${fmtBytes(def.rss)}`,
+      other: fast ? `1 s interval: ${fmtBytes(fast.hwm)} / ${fmtBytes(fast.rss)}` : '–',
+      ratio: '–',
+      verified: 'read from /proc/<pid>/status just before stopping',
+    },
+  ];
+}
