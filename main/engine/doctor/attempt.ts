@@ -43,6 +43,10 @@ export interface DoctorTiming {
   rows: number;
 }
 
+/** Up to 10 × 50 ms for tmux to reap a dead agent and record its exit status (it takes a few ms). */
+const EXIT_STATUS_TRIES = 10;
+const EXIT_STATUS_POLL_MS = 50;
+
 export const DEFAULT_TIMING: DoctorTiming = {
   probeMs: 1000,
   healthyStreak: 2,
@@ -243,8 +247,14 @@ export class Attempt {
         if (s.type === 'prompt-submitted' && state === 'entered') return this.confirmed("confirmed by the agent's UserPromptSubmit hook");
         if (s.type === 'failure') return { kind: 'fallback', detail: `${this.c.profileName} failed to start: ${s.reason}` };
       }
-      const pane = await this.c.tmux.pane(this.c.session);
+      let pane = await this.c.tmux.pane(this.c.session);
       let screen = await this.screen();
+      // tmux marks a pane dead when its terminal closes and learns the exit status only once it has
+      // reaped the process: give it a moment (bounded) so the message can say how the agent ended.
+      for (let i = 0; pane?.dead && pane.exitStatus == null && i < EXIT_STATUS_TRIES; i++) {
+        await new Promise((r) => setTimeout(r, EXIT_STATUS_POLL_MS));
+        pane = await this.c.tmux.pane(this.c.session);
+      }
       if (!pane || pane.dead) {
         // tmux scrolls a dead pane's last output into history when it prints "Pane is dead".
         screen = await this.c.tmux.capture(this.c.session, { history: true }).catch(() => screen);
