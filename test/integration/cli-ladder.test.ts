@@ -1,11 +1,13 @@
 // Levels 1-2 end to end: the real CLI watching the stand-in gateway as a real process, restarting it
 // through the stand-in `openclaw` CLI, recording incidents on disk.
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../preload/contract.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
-import { CliSandbox, fastSettings, type WatchProcess } from '../helpers/cli.js';
+import { CliSandbox, cliPath, fastSettings, type WatchProcess } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 let gw: FakeGateway | null = null;
 let box: CliSandbox | null = null;
@@ -97,6 +99,25 @@ describe('clawmedic watch', () => {
     expect(stopped.code).toBe(0);
   });
 
+  it('prints one readable line per state change without --json, and stops cleanly on SIGINT', async () => {
+    const { gw, box } = await setup();
+    const child = spawn(process.execPath, [cliPath, '--config', box.settingsFile, 'watch'], { env: { ...box.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b));
+    await waitFor('healthy line', () => /\bhealthy\s+healthy \(/.test(out));
+    await gw.fault('crash');
+    await waitFor('recovered line', () => /incident\s+\S+ recovered by restart/.test(out), { timeoutMs: 20_000 });
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toMatch(/^ClawMedic watching http:\/\/127\.0\.0\.1:\d+ every 1 s/);
+    // One line per state change, each starting with a timestamp and the state.
+    const stateLines = lines.filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}(healthy|failing|restarting|stopped)\s/.test(l));
+    expect(stateLines.map((l) => l.split(/\s+/)[2])).toEqual(['healthy', 'failing', 'restarting', 'healthy', 'stopped']);
+    expect(out).not.toMatch(/\{"type"/);
+  });
+
   it('reports a readyz 503 as degraded and never restarts for it', async () => {
     const { gw, box } = await setup();
     watcher = box.watch(['--verbose']);
@@ -158,9 +179,6 @@ describe('clawmedic watch', () => {
     expect(inc!.outcome).toBe('interrupted');
     expect(inc!.events.at(-1)!.detail).toMatch(/SIGTERM/);
     // The `sleep 30` restart step died with the watcher.
-    const ps = readFileSync('/proc/self/status', 'utf8');
-    expect(ps).toBeTruthy();
-    const { execFileSync } = await import('node:child_process');
     const sleeping = execFileSync('ps', ['-eo', 'stat=,args=']).toString().split('\n').filter((l) => /\bsleep 30$/.test(l.trim()) && !l.trim().startsWith('Z'));
     expect(sleeping).toEqual([]);
   });
