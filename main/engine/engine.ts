@@ -226,6 +226,8 @@ export class Engine implements EngineApi {
   async startDoctor(): Promise<Result> {
     if (!this.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
     if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
+    const busy = this.supervisor.busyWith;
+    if (busy) return { ok: false, message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.` };
     // UIs get an answer at once; progress arrives as events.
     void this.supervisor.startDoctor().catch((err: unknown) => {
       process.emitWarning(`ClawMedic: doctor session failed: ${(err as Error).message}`);

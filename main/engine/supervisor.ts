@@ -88,6 +88,11 @@ export class Supervisor {
     return this.state;
   }
 
+  /** What is running right now, if anything ('ladder' = restarts, 'doctor' = a doctor session). */
+  get busyWith(): Busy {
+    return this.busy;
+  }
+
   /** Probe now (outside the schedule) and let the result drive the state machine. */
   async checkNow(): Promise<GatewayCheck> {
     const check = await this.d.check();

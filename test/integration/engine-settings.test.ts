@@ -123,3 +123,28 @@ describe('clawmedic status', () => {
     expect(after.watcher).toMatchObject({ running: false, state: 'stopped' });
   });
 });
+
+describe('actions from the UI', () => {
+  it('refuses "Start doctor now" while a restart is running, instead of claiming it started', async () => {
+    const { gw, box } = await setup();
+    box.write(fastSettings(gw.url, { restart: { command: 'sleep 3', attempts: 1, waitHealthySec: 1 } }));
+    const fakeDoctor = {
+      current: () => null,
+      run: async () => ({ outcome: 'failed' as const, resolvedBy: null, agent: null, detail: 'unused' }),
+      cleanupOrphans: async () => [],
+      defaultTemplate: () => '',
+      preview: () => ({ ok: true as const, value: '' }),
+      terminal: { subscribe: () => ({ ack() {}, close() {} }) },
+      takeOver: async () => ({ ok: true as const, value: undefined }),
+      handBack: async () => ({ ok: true as const, value: undefined }),
+      input: () => false,
+      resize: () => {},
+    };
+    const e = await engine(box, { doctorFactory: () => fakeDoctor });
+    const restarting = e.restartNow();
+    await waitFor('restart running', () => e.status().state === 'restarting');
+    const r = await e.startDoctor();
+    expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/restart is already running/) });
+    await restarting;
+  });
+});
