@@ -23,6 +23,8 @@ export const WAIT_HEALTHY_POLL_MS = 1000;
 export const RESUME_SETTLE_MS = 5000;
 /** A gap between ticks this much longer than planned means sleep or a clock jump, not downtime. */
 export const CLOCK_JUMP_SLACK_MS = 15_000;
+/** The failed checks kept for the incident and the doctor's context: the streak's last 20 (the threshold is at most 100). */
+export const RECENT_FAILURES_KEPT = 20;
 
 export interface SupervisorDeps {
   clock: Clock;
@@ -43,6 +45,10 @@ export class Supervisor {
   private since: number;
   private reason = 'waiting for the first check';
   private lastCheck: GatewayCheck | null = null;
+  /** Consecutive failed checks in the current streak (a long outage can count thousands). */
+  private failureCount = 0;
+  /** The first failed check of the streak (the incident starts there) and the most recent ones. */
+  private firstFailure: GatewayCheck | null = null;
   private failures: GatewayCheck[] = [];
   private startingSince: number | null = null;
   private incident: IncidentHandle | null = null;
@@ -78,7 +84,7 @@ export class Supervisor {
       since: iso(this.since),
       reason: this.reason,
       lastCheck: this.lastCheck,
-      consecutiveFailures: this.failures.length,
+      consecutiveFailures: this.failureCount,
       pausedUntil: this.pausedForever ? 'until resumed' : this.pausedUntil ? iso(this.pausedUntil) : null,
       openIncidentId: this.incident && !this.incident.isClosed ? this.incident.id : null,
     };
@@ -231,7 +237,7 @@ export class Supervisor {
 
   private nextDelay(): number {
     const g = this.d.settings().gateway;
-    const failing = this.failures.length > 0 || this.state === 'starting';
+    const failing = this.failureCount > 0 || this.state === 'starting';
     return (failing ? Math.min(g.retryIntervalSec, g.checkIntervalSec) : g.checkIntervalSec) * 1000;
   }
 
@@ -241,7 +247,7 @@ export class Supervisor {
     const elapsed = now - this.lastTickAt;
     const limit = this.plannedDelay * 2 + CLOCK_JUMP_SLACK_MS;
     if (elapsed < 0 || elapsed > limit) {
-      const had = this.failures.length;
+      const had = this.failureCount;
       this.resetStreak();
       if (had > 0 || elapsed < 0) {
         this.reason = `clock jumped ${Math.round(elapsed / 1000)} s (sleep/wake?): failure count reset`;
@@ -271,6 +277,8 @@ export class Supervisor {
 
   private resetStreak(): void {
     this.failures = [];
+    this.failureCount = 0;
+    this.firstFailure = null;
     this.startingSince = null;
   }
 
@@ -299,6 +307,8 @@ export class Supervisor {
 
     if (check.condition === 'healthy' || check.condition === 'degraded') {
       this.failures = [];
+      this.failureCount = 0;
+      this.firstFailure = null;
       this.emitCheck(check);
       if (this.state === 'needs-attention' && this.gaveUpOn) {
         await this.gaveUpOn.event('healthy-again', 'the gateway answers healthy again (fixed outside ClawMedic)');
@@ -312,9 +322,12 @@ export class Supervisor {
       return;
     }
 
+    this.failureCount++;
+    this.firstFailure ??= check;
     this.failures.push(check);
+    if (this.failures.length > RECENT_FAILURES_KEPT) this.failures.shift();
     this.emitCheck(check);
-    const n = this.failures.length;
+    const n = this.failureCount;
     if (this.state === 'needs-attention') {
       this.reason = `still down: ${check.health.detail}`;
       return;
@@ -327,7 +340,7 @@ export class Supervisor {
   }
 
   private emitCheck(check: GatewayCheck): void {
-    this.d.emit({ type: 'check', check, consecutiveFailures: this.failures.length });
+    this.d.emit({ type: 'check', check, consecutiveFailures: this.failureCount });
   }
 
   private async runExclusive<T>(kind: Exclude<Busy, null>, fn: () => Promise<T>): Promise<T> {
@@ -345,17 +358,18 @@ export class Supervisor {
   /** Confirmed outage: open the incident and climb the ladder. */
   private async outage(): Promise<void> {
     const s = this.d.settings();
-    const first = this.failures[0]!;
-    const events: IncidentEvent[] = this.failures.map((f) => ({ at: f.at, type: 'probe-failed', detail: f.health.detail }));
+    const first = this.firstFailure ?? this.failures[0]!;
+    const shown = this.failures.includes(first) ? this.failures : [first, ...this.failures];
+    const events: IncidentEvent[] = shown.map((f) => ({ at: f.at, type: 'probe-failed', detail: f.health.detail }));
     const kinds = [...new Set(this.failures.map((f) => f.health.kind))].join('/');
     events.push({
       at: iso(this.d.clock.now()),
       type: 'confirmed',
-      detail: `${this.failures.length} consecutive failed checks (gateway.failureThreshold = ${s.gateway.failureThreshold})`,
+      detail: `${this.failureCount} consecutive failed checks (gateway.failureThreshold = ${s.gateway.failureThreshold})`,
     });
     const incident = await this.d.incidents.open({
       trigger: 'health',
-      summary: `${first.health.detail} (${kinds}, ${this.failures.length} checks)`,
+      summary: `${first.health.detail} (${kinds}, ${this.failureCount} checks)`,
       startedAtMs: Date.parse(first.at),
       events,
     });

@@ -324,6 +324,28 @@ describe('restart ladder', () => {
     expect(h.state).toBe('healthy');
   });
 
+  it('keeps a long failure streak bounded: counts every check, keeps the first and the last 20', async () => {
+    h = await new Harness(settings({ gateway: { failureThreshold: 30 }, restart: { attempts: 0 }, doctor: { enabled: true } }), {
+      outcome: 'failed',
+      resolvedBy: null,
+      agent: 'claude',
+      detail: 'could not fix it',
+    }).build();
+    await h.start();
+    h.condition = 'down';
+    const firstFailAt = h.clock.now() + 30 * SEC;
+    await h.run(30 * SEC + 29 * 5 * SEC);
+    expect(h.doctorRuns).toHaveLength(1);
+    expect(h.doctorRuns[0]!.recentFailures).toHaveLength(20);
+    const [inc] = await h.incidents.list();
+    expect(inc!.startedAt).toBe(new Date(firstFailAt).toISOString());
+    expect(inc!.summary).toMatch(/30 checks/);
+    expect(inc!.events.filter((e) => e.type === 'probe-failed')).toHaveLength(21);
+    // Hours more in needs-attention: the count goes on, nothing else grows.
+    await h.run(3600 * SEC);
+    expect(h.sup.snapshotFields().consecutiveFailures).toBeGreaterThan(30 + 100);
+  });
+
   it('closes the incident with the doctor outcome when the doctor fails', async () => {
     h = await new Harness(settings({ restart: { attempts: 1, waitHealthySec: 2 }, doctor: { enabled: true } }), {
       outcome: 'timeout',
