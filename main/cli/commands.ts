@@ -1,8 +1,9 @@
 // The one-shot commands: check, status, restart, incidents, config validate.
-import type { Incident } from '../../preload/contract.js';
+import type { Incident, StatusSnapshot } from '../../preload/contract.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentStore } from '../engine/incidents/store.js';
 import { checkGateway } from '../engine/probe.js';
+import { callControl } from '../engine/control.js';
 import { readStatusFile } from '../engine/status-file.js';
 import { systemClock } from '../engine/clock.js';
 import { fileExists } from '../engine/fsutil.js';
@@ -68,7 +69,19 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
 }
 
 export async function runRestart(config: string | undefined, o: JsonOpt): Promise<void> {
-  await loadOrExit(config);
+  const s = resolvePaths((await loadOrExit(config)).settings);
+  // A running watcher does it (one incident, its own restart budget); otherwise we act alone.
+  const delegated = await callControl(s.dataDir, { op: 'restart' }, (e) => {
+    const line = o.json ? null : eventLine(e);
+    if (line) console.log(line);
+  });
+  if (delegated) {
+    const [incident] = await new IncidentStore(s.dataDir, systemClock).list(1);
+    if (o.json) console.log(JSON.stringify(incident ?? null, null, 2));
+    else if (!delegated.ok) console.error(delegated.message);
+    process.exitCode = delegated.ok ? EXIT_OK : EXIT_FAIL;
+    return;
+  }
   const engine = await Engine.create({ settingsFile: settingsFilePath(config), onInvalidSettings: 'throw' });
   if (!o.json) {
     engine.on((e) => {
@@ -113,3 +126,19 @@ export async function runConfigValidate(config: string | undefined, o: JsonOpt):
   }
 }
 
+
+/** `clawmedic pause [minutes]` / `clawmedic resume`: tell the running watcher (there is nothing to pause otherwise). */
+export async function runPause(config: string | undefined, minutes: number | null, o: JsonOpt & { resume?: boolean }): Promise<void> {
+  const s = resolvePaths((await loadOrExit(config)).settings);
+  const r = await callControl(s.dataDir, o.resume ? { op: 'resume' } : { op: 'pause', minutes });
+  if (!r) {
+    throw new CliExit(
+      EXIT_FAIL,
+      `No ClawMedic watcher is running with data dir ${s.dataDir}, so there is nothing to ${o.resume ? 'resume' : 'pause'}. Start one with \`clawmedic watch\` or the menu-bar app.`,
+    );
+  }
+  if (!r.ok) throw new CliExit(EXIT_FAIL, r.message);
+  const snap = r.value as StatusSnapshot;
+  if (o.json) console.log(JSON.stringify(snap, null, 2));
+  else console.log(`${snap.state}: ${snap.reason}`);
+}

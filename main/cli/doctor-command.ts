@@ -1,12 +1,36 @@
 // `clawmedic doctor`: one doctor session now. Shows the live session in this terminal (read-only;
 // the attach command lets a person take over), or the timeline as JSON lines with --json.
+import { callControl } from '../engine/control.js';
+import type { DoctorOutcome } from '../engine/doctor/port.js';
 import { Engine } from '../engine/engine.js';
-import { settingsFilePath } from '../engine/settings/index.js';
+import { checkGateway } from '../engine/probe.js';
+import { resolvePaths, settingsFilePath } from '../engine/settings/index.js';
 import { bold, describeCheck, dim, eventLine } from './format.js';
 import { EXIT_FAIL, EXIT_OK, loadOrExit } from './index.js';
 
 export async function runDoctorCommand(config: string | undefined, o: { json?: boolean; live?: boolean }): Promise<void> {
-  await loadOrExit(config);
+  const { settings } = await loadOrExit(config);
+  const s = resolvePaths(settings);
+  // A running watcher runs it (one session, one incident); we follow its progress here.
+  const delegated = await callControl(s.dataDir, { op: 'doctor' }, (e) => {
+    if (o.json) process.stdout.write(JSON.stringify(e) + '\n');
+    else {
+      const line = eventLine(e);
+      if (line) process.stdout.write(line + '\n');
+    }
+  });
+  if (delegated) {
+    const check = await checkGateway(s.gateway.url, s.gateway.timeoutSec * 1000);
+    const healthy = check.condition === 'healthy' || check.condition === 'degraded';
+    const outcome = delegated.ok ? (delegated.value as DoctorOutcome) : null;
+    if (o.json) process.stdout.write(JSON.stringify({ type: 'result', ok: delegated.ok, outcome, message: delegated.ok ? null : delegated.message, check }) + '\n');
+    else {
+      process.stdout.write(delegated.ok ? `${bold('Doctor')} (run by the watcher): ${outcome!.outcome}: ${outcome!.detail}\n` : `${delegated.message}\n`);
+      process.stdout.write(`${bold('Gateway')}: ${describeCheck(check)}\n`);
+    }
+    process.exitCode = healthy ? EXIT_OK : EXIT_FAIL;
+    return;
+  }
   const engine = await Engine.create({ settingsFile: settingsFilePath(config), onInvalidSettings: 'throw' });
   const out = (s: string) => process.stdout.write(s);
   // Live view only on a terminal: piping raw TUI bytes into a file or a pipe helps no one.

@@ -3,7 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
-import { runCheck, runConfigValidate, runIncidents, runRestart, runStatus } from './commands.js';
+import { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runStatus } from './commands.js';
 import { runDemo } from './demo.js';
 import { runDoctorCommand } from './doctor-command.js';
 import { runNotifyTest } from './notify-command.js';
@@ -80,6 +80,23 @@ export function buildProgram(): Command {
     .option('--json', 'print the incident as JSON')
     .action(async (o) => runRestart(cfg(), o));
 
+
+  program
+    .command('pause')
+    .argument('[minutes]', 'how long (default: until `clawmedic resume`)')
+    .description('pause the running watcher for maintenance: no checks, no restarts, no doctor, no alerts')
+    .option('--json', 'print the watcher status as JSON')
+    .action(async (minutes: string | undefined, o) => {
+      const n = minutes === undefined ? null : Number(minutes);
+      if (n !== null && !(Number.isFinite(n) && n > 0 && n <= 7 * 24 * 60)) throw new CliExit(EXIT_USAGE, 'clawmedic pause: minutes must be a number from 1 to 10080 (a week).');
+      await runPause(cfg(), n, o);
+    });
+
+  program
+    .command('resume')
+    .description('resume a paused watcher')
+    .option('--json', 'print the watcher status as JSON')
+    .action(async (o) => runPause(cfg(), null, { ...o, resume: true }));
 
   program
     .command('doctor')

@@ -24,6 +24,7 @@ import { IncidentStore } from './incidents/store.js';
 import { readIncidentDetail } from './incidents/detail.js';
 import { checkGateway } from './probe.js';
 import { RateHistory } from './rate-history.js';
+import { serveControl, type ControlServer } from './control.js';
 import { acquireLock } from './lock.js';
 import { redact } from './redact.js';
 import { Notifier } from './notify/notifier.js';
@@ -89,6 +90,7 @@ export class Engine implements EngineApi {
   private started = false;
   private statusFile: StatusFile | null = null;
   private releaseWatchLock: (() => boolean) | null = null;
+  private control: ControlServer | null = null;
   private notifier!: Notifier;
   private secrets: string[] = [];
 
@@ -172,6 +174,8 @@ export class Engine implements EngineApi {
         );
       }
       this.releaseWatchLock = lock.release;
+      // The watcher answers `clawmedic restart|doctor|pause|resume` from other terminals.
+      this.control = await serveControl(this, this.resolved.dataDir);
     }
     this.started = true;
     const cleaned = (await this.doctor?.cleanupOrphans()) ?? [];
@@ -328,6 +332,8 @@ export class Engine implements EngineApi {
   }
 
   async stop(reason: string): Promise<void> {
+    await this.control?.close();
+    this.control = null;
     this.watcher?.close();
     this.watcher = null;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
