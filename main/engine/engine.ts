@@ -175,7 +175,13 @@ export class Engine implements EngineApi {
       }
       this.releaseWatchLock = lock.release;
       // The watcher answers `clawmedic restart|doctor|pause|resume` from other terminals.
-      this.control = await serveControl(this, this.resolved.dataDir);
+      try {
+        this.control = await serveControl(this, this.resolved.dataDir);
+      } catch (err) {
+        lock.release();
+        this.releaseWatchLock = null;
+        throw err;
+      }
     }
     this.started = true;
     const cleaned = (await this.doctor?.cleanupOrphans()) ?? [];
