@@ -104,9 +104,16 @@ describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
     const screen: string[] = [];
     const sub = d.terminal.subscribe((c) => screen.push(c.data));
     expect((await d.takeOver()).ok).toBe(true);
-    // "1" chooses "Yes" on the real prompt.
-    expect(d.input('1')).toBe(true);
-    const out = await running;
+    // "1" chooses "Yes" on the real prompt. Like a person, press it again if the prompt is still up a
+    // few seconds later: a key that lands while Claude Code is still mounting the prompt is dropped.
+    const session = d.current()!.sessionName;
+    let out: Awaited<typeof running> | null = null;
+    for (let press = 0; press < 4 && !out; press++) {
+      const screenNow = await d.tmux.capture(session).catch(() => '');
+      if (press === 0 || screenNow.includes('proceed?')) expect(d.input('1')).toBe(true);
+      out = await Promise.race([running, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+    }
+    out ??= await running;
     sub.close();
     expect(out, JSON.stringify(req.incident.record.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'human' });
     // tmux draws words with cursor moves between them: look for a word of the prompt in the live stream.
