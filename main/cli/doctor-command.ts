@@ -63,10 +63,13 @@ export async function runDoctorCommand(config: string | undefined, o: { json?: b
   const onSignal = () => void engine.stopDoctor();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A closed terminal must not leave the agent working unsupervised in tmux.
+  process.once('SIGHUP', onSignal);
   const r = await engine.runDoctor();
   (unsubscribeTerminal as (() => void) | null)?.();
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
+  process.removeListener('SIGHUP', onSignal);
   const check = await engine.probeOnce();
   await engine.stop('doctor command finished');
   const healthy = check.condition === 'healthy' || check.condition === 'degraded';

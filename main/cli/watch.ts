@@ -1,4 +1,4 @@
-// `clawmedic watch`: the headless daemon. Runs the engine until SIGINT/SIGTERM, prints one line per
+// `clawmedic watch`: the headless daemon. Runs the engine until SIGINT/SIGTERM/SIGHUP, prints one line per
 // state change (or JSON lines), and shuts down cleanly: no orphaned children, incidents flushed.
 import { startDashboard, type Dashboard } from '../dashboard/index.js';
 import { Engine, EngineBusyError } from '../engine/engine.js';
@@ -74,6 +74,9 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
+    // The terminal it ran in was closed: stop cleanly rather than die with a doctor session orphaned.
+    // (Settings reload by themselves, so SIGHUP is not needed for that.)
+    process.once('SIGHUP', () => resolve('SIGHUP'));
   });
   // A second signal while shutting down means "now": record what we can synchronously and go.
   const force = () => {
@@ -82,6 +85,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   };
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
+  process.once('SIGHUP', force);
   if (!o.json) out(dim(`${signal}: stopping…`));
   await dashboard?.close();
   await metricsServer?.close();

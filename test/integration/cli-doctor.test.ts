@@ -1,9 +1,12 @@
 // `clawmedic doctor`: one session now, exit 0 only when OUR probe says healthy at the end.
+import { execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent, Incident } from '../../preload/contract.js';
 import { FAKE_AGENT_JS } from '../fixtures/fake-agent-harness.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
-import { CliSandbox, fastSettings } from '../helpers/cli.js';
+import { CliSandbox, cliPath, fastSettings } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 let gw: FakeGateway | null = null;
 let box: CliSandbox | null = null;
@@ -69,5 +72,30 @@ describe('clawmedic doctor', () => {
     const [inc] = JSON.parse((await box.run(['incidents', '--json'])).stdout) as Incident[];
     expect(inc).toMatchObject({ outcome: 'failed', resolvedBy: null });
     expect(inc!.events.map((e) => e.detail).join('\n')).toMatch(/\/nonexistent\/claude/);
+  });
+
+  it('a closed terminal (SIGHUP) stops the session: no agent left working unsupervised in tmux', async () => {
+    gw = await startFakeGateway();
+    await gw.fault('crash');
+    box = new CliSandbox(withAgent(gw.url, gw, [{ say: 'thinking for a long time' }, { busy: 60_000 }]), gw.env);
+    const child = spawn(process.execPath, [cliPath, '--config', box.settingsFile, 'doctor', '--json'], { env: { ...gw.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b));
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    await waitFor('the brief to be sent', () => out.includes('doctor-prompt-sent'), { timeoutMs: 30_000 });
+    child.kill('SIGHUP');
+    expect(await exited).toBe(1);
+    const socket = path.join(box.dataDir, 'run', 'tmux.sock');
+    const sessions = (() => {
+      try {
+        return execFileSync('tmux', ['-S', socket, 'list-sessions'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      } catch {
+        // No server on the socket any more: no sessions.
+        return '';
+      }
+    })();
+    expect(sessions).toBe('');
+    const [inc] = JSON.parse((await box.run(['incidents', '--json'])).stdout) as Incident[];
+    expect(inc!.outcome).toBe('cancelled');
   });
 });
