@@ -1,5 +1,5 @@
 // What the dashboard sends is redacted: text through the engine's redact() (with the secrets found in
-// our own settings as literals), and settings field by field, so a token never reaches the browser.
+// our own settings and in the gateway's config as literals), and settings field by field, so a token never reaches the browser.
 // Saving from the browser puts the real values back where the placeholder came back unchanged.
 import type { Problem, SettingsView } from '../../preload/contract.js';
 import { collectSecrets, isSecretKey, redact, redactDeep, REDACTED } from '../engine/redact.js';
@@ -9,17 +9,25 @@ const MASK = `${REDACTED}]`;
 export class Redactor {
   private secrets: string[] = [];
 
+  /** `extra`: more literal secrets, read at each use (the gateway config's, which change with it). */
+  constructor(private readonly extra: () => string[] = () => []) {}
+
+  private all(): string[] {
+    const more = this.extra();
+    return more.length ? [...this.secrets, ...more] : this.secrets;
+  }
+
   /** Literal values (from the settings) to scrub from every text we send. */
   learn(settings: unknown): void {
     this.secrets = collectSecrets(settings);
   }
 
   text(s: string): string {
-    return redact(s, { secrets: this.secrets });
+    return redact(s, { secrets: this.all() });
   }
 
   deep<T>(value: T): T {
-    return redactDeep(value, { secrets: this.secrets });
+    return redactDeep(value, { secrets: this.all() });
   }
 
   /** A copy of the settings fit for the browser. */

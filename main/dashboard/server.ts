@@ -124,7 +124,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   }
   const allowInput = opts.allowInput ?? false;
   const token = opts.token ?? newToken();
-  const redactor = new Redactor();
+  const redactor = new Redactor(() => engine.gatewaySecrets?.() ?? []);
   try {
     redactor.learn((await engine.getSettings()).settings);
   } catch {

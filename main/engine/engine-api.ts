@@ -52,4 +52,9 @@ export interface EngineApi {
   terminalInput(data: string): boolean;
   terminalResize(cols: number, rows: number): void;
   stop(reason: string): Promise<void>;
+  /**
+   * Secrets found in the gateway's config (its auth token, channel credentials). Adapters that show
+   * text — a live terminal where the agent may `cat` the config — scrub these as literals.
+   */
+  gatewaySecrets?(): string[];
 }

@@ -360,7 +360,7 @@ export class Engine implements EngineApi {
   }
 
   /** Secrets found in the gateway's config: scrubbed from notifications, context files, the dashboard. */
-  getSecrets(): string[] {
+  gatewaySecrets(): string[] {
     return this.secrets;
   }
 

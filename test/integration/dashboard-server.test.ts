@@ -253,7 +253,9 @@ describe('dashboard WebSocket', () => {
   });
 
   it('redacts secrets from the terminal and settings, and restores them when settings come back unchanged', async () => {
-    const engine = createFakeEngine({ settings: sampleSettings(), validate: validateSettings });
+    const engine = Object.assign(createFakeEngine({ settings: sampleSettings(), validate: validateSettings }), {
+      gatewaySecrets: () => ['plainwordsecret42'],
+    });
     engine.fakeStartDoctor('claude');
     const d = await start(engine, { allowInput: true });
     const { ws, frames } = await connect(d.port, { token: d.token });
@@ -261,10 +263,13 @@ describe('dashboard WebSocket', () => {
     await until(() => frames.find((f) => f.t === 'term-start'), 'term-start');
     engine.terminal.emit('export ANTHROPIC_API_KEY=sk-ant-api03-abcdefghijklmnopqrstuvwxyz\r\n');
     engine.terminal.emit('bot 7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c\r\n');
-    const term = await until(() => (frames.filter((f) => f.t === 'term').length >= 2 ? frames.filter((f) => f.t === 'term') : undefined), 'chunks');
+    // The agent prints the gateway's config: its token has no recognisable shape, only the engine knows it.
+    engine.terminal.emit('  connecting with plainwordsecret42 now\r\n');
+    const term = await until(() => (frames.filter((f) => f.t === 'term').length >= 3 ? frames.filter((f) => f.t === 'term') : undefined), 'chunks');
     const shown = term.map((f) => (f as { data: string }).data).join('');
     expect(shown).not.toContain('sk-ant-api03');
     expect(shown).not.toContain('AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c');
+    expect(shown).not.toContain('plainwordsecret42');
     expect(shown).toContain('[REDACTED');
     // The browser acks what it got; the engine is acked the original lengths.
     ws.send(JSON.stringify({ t: 'ack', chars: shown.length }));
