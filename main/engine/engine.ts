@@ -190,7 +190,15 @@ export class Engine implements EngineApi {
     if (this.opts.writeStatus) {
       const sf = StatusFile.in(this.resolved.dataDir, () => this.status());
       this.statusFile = sf;
-      this.bus.on(() => sf.touch());
+      // Every event but routine checks: a check only matters to other processes when the condition changes.
+      let lastCondition: string | null = null;
+      this.bus.on((e) => {
+        if (e.type === 'check') {
+          if (e.check.condition === lastCondition) return;
+          lastCondition = e.check.condition;
+        }
+        sf.touch();
+      });
       await sf.writeNow();
     }
     this.supervisor.start();

@@ -1,7 +1,7 @@
 // Private-by-default file helpers: every file ClawMedic writes is 0600 in a 0700 folder,
 // written atomically so a crash never leaves half a JSON document behind.
 import { randomBytes } from 'node:crypto';
-import { promises as fsp, constants as fsc, mkdirSync, chmodSync, writeFileSync, renameSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { promises as fsp, mkdirSync, chmodSync, writeFileSync, renameSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -58,13 +58,6 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, mod
     closeSync(fd);
   }
   renameSync(tmp, file);
-}
-
-/** Opens (creating if needed) a 0600 file for appending, e.g. a transcript. */
-export async function openPrivateAppend(file: string): Promise<fsp.FileHandle> {
-  const fh = await fsp.open(file, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_APPEND, PRIVATE_FILE_MODE);
-  await fh.chmod(PRIVATE_FILE_MODE);
-  return fh;
 }
 
 export async function fileExists(file: string): Promise<boolean> {

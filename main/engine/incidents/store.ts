@@ -186,10 +186,6 @@ export class IncidentStore {
     this.onChange('event', inc, ev);
   }
 
-  dirOf(id: string): string {
-    return path.join(this.root, id);
-  }
-
   /**
    * Marks every open incident whose owner process is gone as `interrupted`. Run at start-up, before
    * this process opens anything, so a crash mid-incident never leaves it "open" forever.
