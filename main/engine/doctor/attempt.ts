@@ -256,9 +256,14 @@ export class Attempt {
         pane = await this.c.tmux.pane(this.c.session);
       }
       if (!pane || pane.dead) {
-        // tmux scrolls a dead pane's last output into history when it prints "Pane is dead".
-        screen = await this.c.tmux.capture(this.c.session, { history: true }).catch(() => screen);
-        screen = screen.replace(/^Pane is dead.*$/m, '');
+        // tmux scrolls a dead pane's last output into history when it prints "Pane is dead"; on a busy
+        // machine that output can land a moment after the pane is marked dead (bounded wait, as above).
+        for (let i = 0; i <= EXIT_STATUS_TRIES; i++) {
+          screen = await this.c.tmux.capture(this.c.session, { history: true }).catch(() => screen);
+          screen = screen.replace(/^Pane is dead.*$/m, '');
+          if (screen.trim() || !pane) break;
+          await new Promise((r) => setTimeout(r, EXIT_STATUS_POLL_MS));
+        }
         const why = classifyScreen(screen).human;
         return {
           kind: 'fallback',
