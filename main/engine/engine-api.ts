@@ -53,6 +53,11 @@ export interface EngineApi {
   terminalResize(cols: number, rows: number): void;
   stop(reason: string): Promise<void>;
   /**
+   * For quits that cannot wait (the system logs out or shuts down, a fatal error): synchronously kill the
+   * doctor's session and restart steps, record the open incident as interrupted, release the locks.
+   */
+  interruptSync?(reason: string): void;
+  /**
    * Secrets found in the gateway's config (its auth token, channel credentials). Adapters that show
    * text — a live terminal where the agent may `cat` the config — scrub these as literals.
    */

@@ -129,7 +129,8 @@ export class Engine implements EngineApi {
     const env = this.opts.env ?? process.env;
     const factory =
       this.opts.doctorFactory === undefined
-        ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) => new Doctor({ dataDir, clock, env })
+        ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) =>
+            new Doctor({ dataDir, clock, env, toolSettings: () => this.resolved.tools })
         : this.opts.doctorFactory;
     this.doctor = factory ? factory({ dataDir: this.resolved.dataDir, clock: this.clock, env }) : null;
     this.notifier = new Notifier({
@@ -362,9 +363,11 @@ export class Engine implements EngineApi {
 
   /** For fatal exits where nothing can be awaited. */
   interruptSync(reason: string): void {
+    this.doctor?.interruptSync?.();
     this.supervisor.interruptSync(reason);
     killAllSteps();
     this.releaseWatchLock?.();
+    this.releaseWatchLock = null;
   }
 
   /** Secrets found in the gateway's config: scrubbed from notifications, context files, the dashboard. */

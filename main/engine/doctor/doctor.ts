@@ -15,13 +15,14 @@ import { isProcessAlive, killGroup } from '../process-util.js';
 import { redact } from '../redact.js';
 import type { Settings } from '../settings/schema.js';
 import { defaultRuntimeDir, newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
+import { ToolPaths, type ToolName } from '../tools.js';
 import { Attempt, DEFAULT_TIMING, donePatternProblem, Waker, type AttemptEnd, type DoctorTiming } from './attempt.js';
 import { briefValues, DEFAULT_TEMPLATE, gatewayPort, parseResultLine, previewBrief, renderBrief } from './brief.js';
 import { buildContext, gatewaySecrets, snapshotConfig } from './context.js';
 import { appendLearning, readLearnings } from './learnings.js';
 import type { DoctorOutcome, DoctorPort, DoctorRequest } from './port.js';
 import { templateProblems } from './template.js';
-import { DoctorTerminal } from './terminal.js';
+import { DoctorTerminal, type PtyModule } from './terminal.js';
 import { usageFromTranscript } from './usage.js';
 
 export interface DoctorOptions {
@@ -30,7 +31,12 @@ export interface DoctorOptions {
   /** Where our tmux socket lives (default <dataDir>/run, or a short /tmp path when that is too long). */
   runtimeDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** The tmux executable; default: tools.tmux from the settings, else found on env.PATH (tools.ts). */
   tmuxBinary?: string;
+  /** node-pty, or a stand-in (tests, the app harness): the live view's only way to start a terminal. */
+  loadPty?: () => Promise<PtyModule>;
+  /** The settings' explicit tool paths (`tools.*`), read at each lookup. */
+  toolSettings?: () => Partial<Record<ToolName, string>>;
   /** Tests shrink the graces and timeouts. */
   timing?: Partial<DoctorTiming>;
   /** The `openclaw` executable for `config validate` (PATH lookup by default). */
@@ -62,6 +68,7 @@ export class Doctor implements DoctorPort {
   readonly terminal: DoctorTerminal;
   readonly tmux: Tmux;
   readonly lockFile: string;
+  readonly tools: ToolPaths;
   private readonly clock: Clock;
   private readonly env: NodeJS.ProcessEnv;
   private readonly timing: DoctorTiming;
@@ -72,8 +79,21 @@ export class Doctor implements DoctorPort {
     this.clock = opts.clock ?? systemClock;
     this.env = opts.env ?? process.env;
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
-    this.tmux = new Tmux(opts.runtimeDir ?? defaultRuntimeDir(opts.dataDir), opts.tmuxBinary, this.env);
-    this.terminal = new DoctorTerminal(this.env);
+    this.tools = new ToolPaths(this.env, opts.toolSettings);
+    const tmuxLookup = () => (opts.tmuxBinary ? { ok: true as const, path: opts.tmuxBinary } : this.tools.lookup('tmux'));
+    this.tmux = new Tmux(
+      opts.runtimeDir ?? defaultRuntimeDir(opts.dataDir),
+      () => {
+        const r = tmuxLookup();
+        return r.ok ? r.path : 'tmux';
+      },
+      this.env,
+      () => {
+        const r = tmuxLookup();
+        return r.ok ? `tmux at ${r.path} could not be run.` : r.problem;
+      },
+    );
+    this.terminal = new DoctorTerminal(this.env, opts.loadPty);
     this.lockFile = path.join(opts.dataDir, 'doctor.lock');
   }
 
@@ -187,6 +207,10 @@ export class Doctor implements DoctorPort {
     }
   }
 
+  interruptSync(): void {
+    if (this.active) this.emergencyCleanup(this.active);
+  }
+
   private emergencyCleanup(run: ActiveRun): void {
     if (run.session) {
       try {
@@ -273,7 +297,7 @@ export class Doctor implements DoctorPort {
           recentFailures: req.recentFailures,
           snapshot,
           env: this.env,
-          ...(this.opts.openclaw ? { openclaw: this.opts.openclaw } : {}),
+          openclaw: this.opts.openclaw ?? this.tools.path('openclaw'),
         });
         await writeFileAtomic(contextPath, ctx.text);
       } catch (err) {

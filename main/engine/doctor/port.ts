@@ -39,6 +39,8 @@ export interface DoctorPort {
   handBack(): Promise<Result>;
   input(data: string): boolean;
   resize(cols: number, rows: number): void;
+  /** Synchronous last resort (the app quits with the system): kill the live session, free the lock. */
+  interruptSync?(): void;
   /** At start-up: kill sessions a crashed run left on our tmux socket, clear a stale lock. Returns what it did. */
   cleanupOrphans(): Promise<string[]>;
   /** The built-in recovery brief template (used when doctor.promptTemplate is empty). */

@@ -179,6 +179,8 @@ export function resolvePaths(s: Settings, home: string = os.homedir()): Settings
   x.gateway.configPath = x.gateway.configPath && path.resolve(expandHome(x.gateway.configPath, home));
   x.gateway.logPaths = x.gateway.logPaths.map((p) => expandHome(p, home));
   x.doctor.workDir = x.doctor.workDir ? path.resolve(expandHome(x.doctor.workDir, home)) : path.join(x.dataDir, 'doctor');
+  x.tools.tmux = x.tools.tmux && expandHome(x.tools.tmux, home);
+  x.tools.openclaw = x.tools.openclaw && expandHome(x.tools.openclaw, home);
   return x;
 }
 
