@@ -1,17 +1,14 @@
 // Every IPC message is checked here before it reaches the engine: who sent it (the frame's URL, parsed
 // with URL, must be our own page), on which channel (allow-list), and with what arguments (shape and
 // bounds; settings go through the engine's own validator). Pure functions; the router logs rejections.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Problem } from '../../preload/contract.js';
 import { validateSettings } from '../engine/settings/index.js';
+import { isAppUrl } from './app-protocol.js';
 import { invokeOpFor, sendOpFor, type InvokeOp, type SendOp } from './ipc-channels.js';
 
-/** Where our renderer may legitimately be loaded from. */
+/** Where our renderer may legitimately be loaded from: clawmedic://app/index.html (app-protocol.ts), or… */
 export interface TrustedOrigins {
-  /** Absolute path of the renderer's index.html (file:// in the packaged app and after a build). */
-  rendererFile: string;
-  /** The Vite dev server origin (`http://localhost:5173`) in development only; null otherwise. */
+  /** …the Vite dev server origin (`http://localhost:5173`) in development only; null otherwise. */
   devServerOrigin: string | null;
 }
 
@@ -52,17 +49,7 @@ export function checkSender(sender: SenderInfo, trusted: TrustedOrigins): string
     // An unparsable URL cannot be ours.
     return `unparsable sender URL ${JSON.stringify(sender.url.slice(0, 200))}`;
   }
-  if (url.protocol === 'file:') {
-    let file: string;
-    try {
-      file = fileURLToPath(url);
-    } catch {
-      // fileURLToPath refuses file://host/… (a remote share), which is never our page.
-      return `sender ${url.href} is not a local file`;
-    }
-    if (path.resolve(file) === path.resolve(trusted.rendererFile)) return null;
-    return `sender ${url.protocol}//${url.pathname} is not the app's page`;
-  }
+  if (isAppUrl(url)) return url.pathname === '/index.html' ? null : `sender ${url.href} is not the app's page`;
   if (trusted.devServerOrigin !== null && url.origin === trusted.devServerOrigin) return null;
   return `sender origin ${url.origin} is not trusted`;
 }

@@ -1,7 +1,6 @@
 // IPC: the validation gate (sender, channel, payload), the router that applies it in front of the
 // engine, and the preload bridge end to end (window.clawmedic → channels → router → engine) with an
 // in-memory stand-in for Electron's IPC.
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClawMedicApi, EngineEvent, Result, StatusSnapshot, TerminalChunk } from '../../preload/contract.js';
@@ -12,15 +11,14 @@ import { registerIpc, type IpcEventLike, type IpcMainLike, type SenderContents }
 import { memoryLogger } from '../../main/shell/log.js';
 import type { Timers } from '../../main/shell/timers.js';
 
-const PAGE = path.resolve('/opt/clawmedic/dist/renderer/index.html');
-const PAGE_URL = `${pathToFileURL(PAGE).href}#/live`;
-const trusted: TrustedOrigins = { rendererFile: PAGE, devServerOrigin: null };
+const PAGE_URL = 'clawmedic://app/index.html#/live';
+const trusted: TrustedOrigins = { devServerOrigin: null };
 const main = (url: string | null = PAGE_URL) => ({ url, isMainFrame: true });
 
 describe('sender check', () => {
   it('accepts our page (any hash or query) and the dev server when one is configured', () => {
     expect(checkSender(main(), trusted)).toBeNull();
-    expect(checkSender(main(`${pathToFileURL(PAGE).href}?x=1#/settings`), trusted)).toBeNull();
+    expect(checkSender(main('clawmedic://app/index.html?x=1#/settings'), trusted)).toBeNull();
     expect(checkSender(main('http://localhost:5173/#/live'), { ...trusted, devServerOrigin: 'http://localhost:5173' })).toBeNull();
   });
 
@@ -28,9 +26,11 @@ describe('sender check', () => {
     const cases: [ReturnType<typeof main>, RegExp][] = [
       [main('https://evil.example/'), /origin https:\/\/evil.example is not trusted/],
       [main('http://localhost:5173/'), /not trusted/],
-      [main(pathToFileURL('/opt/clawmedic/dist/renderer/other.html').href), /not the app's page/],
-      [main(pathToFileURL('/tmp/index.html').href), /not the app's page/],
-      [main('file://fileserver/share/index.html'), /not a local file/],
+      [main('clawmedic://app/other.html'), /not the app's page/],
+      [main('clawmedic://evil/index.html'), /not trusted/],
+      [main('clawmedic://user@app/index.html'), /not trusted/],
+      [main(pathToFileURL('/opt/clawmedic/dist/renderer/index.html').href), /not trusted/],
+      [main('file://fileserver/share/index.html'), /not trusted/],
       [main('data:text/html,<script>1</script>'), /not trusted/],
       [main('about:blank'), /not trusted/],
       [main('::not a url'), /unparsable/],

@@ -73,7 +73,7 @@ function incident(over: Partial<Incident> = {}): Incident {
 }
 
 function input(s: StatusSnapshot, over: Partial<TrayInput> = {}): TrayInput {
-  return { status: s, lastIncident: null, now: NOW, launchAtLogin: false, loginItemSupported: true, ...over };
+  return { status: s, lastIncident: null, now: NOW, loginItem: { kind: 'ready', wanted: false }, ...over };
 }
 
 /** Labels of the items, with markers for disabled items, checkboxes and submenus, for readable asserts. */
@@ -222,15 +222,38 @@ describe('tray model, state by state', () => {
   });
 
   it('Launch at login: checkbox reflects the setting, toggles it, and is hidden where unsupported', () => {
-    const on = trayModel(input(status('healthy'), { launchAtLogin: true }));
+    const on = trayModel(input(status('healthy'), { loginItem: { kind: 'ready', wanted: true, status: 'enabled' } }));
     expect(find(on.menu, 'Launch at login')).toEqual({
       kind: 'checkbox',
       label: 'Launch at login',
       checked: true,
+      enabled: true,
       action: { type: 'set-launch-at-login', enabled: false },
     });
-    const linux = trayModel(input(status('healthy'), { loginItemSupported: false }));
-    expect(find(linux.menu, 'Launch at login')).toBeUndefined();
+    expect(find(on.menu, 'Allow in System Settings › Login Items…')).toBeUndefined();
+    const linux = trayModel(input(status('healthy'), { loginItem: { kind: 'unsupported' } }));
+    expect(outline(linux.menu).some((l) => l.includes('Launch at login'))).toBe(false);
+  });
+
+  it('Launch at login waiting for approval (macOS 13+) offers the way to System Settings', () => {
+    const m = trayModel(input(status('healthy'), { loginItem: { kind: 'ready', wanted: true, status: 'requires-approval' } }));
+    expect(find(m.menu, 'Allow in System Settings › Login Items…')).toMatchObject({
+      kind: 'action',
+      action: { type: 'open-login-items' },
+      enabled: true,
+    });
+  });
+
+  it('Launch at login from a checkout is shown but cannot be switched on (it would register Electron.app)', () => {
+    const m = trayModel(input(status('healthy'), { loginItem: { kind: 'unpackaged' } }));
+    expect(find(m.menu, 'Launch at login (installed app only)')).toMatchObject({ kind: 'checkbox', enabled: false });
+  });
+
+  it('before the engine runs: the checking icon, what is happening, and Quit', () => {
+    const m = trayModel(input(status('healthy'), { startingUp: 'Reading your login shell…' }));
+    expect(m.icon).toEqual({ name: 'checking', frames: 1 });
+    expect(outline(m.menu)).toEqual(['(Reading your login shell…)', '---', 'Quit ClawMedic']);
+    expect(m.tooltip).toBe('ClawMedic · Reading your login shell…');
   });
 
   it('the incident line: open incident with its age, else the last outcome, clickable to that incident', () => {
