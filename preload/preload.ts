@@ -3,8 +3,8 @@
 // Built as one CommonJS file (scripts/build-preload.mjs): a sandboxed preload cannot load ES modules
 // or anything but `electron`.
 import { contextBridge, ipcRenderer } from 'electron';
-import { INVOKE, PUSH, SEND } from '../main/shell/ipc-channels.js';
-import type { ClawMedicApi, EngineEvent, TerminalChunk } from './contract.js';
+import { INVOKE, PUSH, SEND } from '../common/channels.js';
+import type { ClawMedicApi, EngineEvent, TerminalChunk } from '../common/contract.js';
 
 /** The parts of ipcRenderer the bridge uses. */
 export interface IpcRendererLike {

@@ -1,11 +1,11 @@
 // The one-shot commands: check, status, restart, incidents, config validate.
-import type { Incident, StatusSnapshot } from '../../preload/contract.js';
+import type { Incident, StatusSnapshot } from '../../common/contract.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentStore } from '../engine/incidents/store.js';
 import { checkGateway } from '../engine/probe.js';
 import { callControl } from '../engine/control.js';
 import { readStatusFile } from '../engine/status-file.js';
-import { systemClock } from '../engine/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { fileExists } from '../engine/fsutil.js';
 import { SettingsError, loadSettings, resolvePaths, settingsFilePath } from '../engine/settings/index.js';
 import { bold, clockTime, describeCheck, dim, eventLine, incidentTable, incidentTimeline, red, stateLabel } from './format.js';

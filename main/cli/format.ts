@@ -1,5 +1,5 @@
 // How the CLI shows engine data to a person. JSON output never goes through here.
-import type { EngineEvent, GatewayCheck, Incident, SupervisorState } from '../../preload/contract.js';
+import type { EngineEvent, GatewayCheck, Incident, SupervisorState } from '../../common/contract.js';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);

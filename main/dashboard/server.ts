@@ -14,8 +14,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import type { Result } from '../../preload/contract.js';
-import { RESULT_METHODS as CONTRACT_RESULT_METHODS } from '../../preload/contract.js';
+import type { Result } from '../../common/contract.js';
+import { RESULT_METHODS as CONTRACT_RESULT_METHODS } from '../../common/contract.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import {
   allowedHosts,
@@ -27,7 +27,7 @@ import {
   type AccessPolicy,
   type Refusal,
 } from './access.js';
-import { PROTOCOL_VERSION, WS_PATH, type CallMethod, type ClientFrame, type ServerFrame } from './protocol.js';
+import { PROTOCOL_VERSION, WS_PATH, type CallMethod, type ClientFrame, type ServerFrame } from '../../common/ws-protocol.js';
 import { Redactor, restoreMasked } from './redaction.js';
 import { sendText, serveStatic, securityHeaders } from './static-files.js';
 import { TerminalPump } from './terminal-pump.js';

@@ -2,7 +2,7 @@
 // characters after xterm parsed them, we stop sending above a high watermark of unacked characters and
 // resume below a low one, and we ack the engine only for what the browser acked, so the engine pauses
 // the PTY when a viewer falls behind. Closing forgets everything, so a gone tab never stalls the stream.
-import type { TerminalChunk } from '../../preload/contract.js';
+import type { TerminalChunk } from '../../common/contract.js';
 import type { LiveTerminal, TerminalSubscription } from '../engine/engine-api.js';
 
 // 100k / 5k characters: VS Code's terminal watermarks; ~100 ms of a flood for xterm to parse, and a

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { EngineEvent, Result, StatusSnapshot } from '../../preload/contract.js';
+import type { EngineEvent, Result, StatusSnapshot } from '../../common/contract.js';
 import type { DoctorOutcome } from './doctor/port.js';
 import { PRIVATE_FILE_MODE } from './fsutil.js';
 

@@ -9,7 +9,7 @@ import type {
   SettingsView,
   StatusSnapshot,
   TerminalChunk,
-} from '../../preload/contract.js';
+} from '../../common/contract.js';
 
 export interface LiveTerminal {
   /**

@@ -11,12 +11,12 @@ import type {
   Result,
   SettingsView,
   StatusSnapshot,
-} from '../../preload/contract.js';
-import { systemClock, type Clock } from './clock.js';
+} from '../../common/contract.js';
+import { systemClock, type Clock } from '../../common/clock.js';
 import { gatewaySecrets } from './doctor/context.js';
 import { Doctor } from './doctor/doctor.js';
 import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
-import { TEMPLATE_VARIABLES } from './doctor/template.js';
+import { TEMPLATE_VARIABLES } from '../../common/template.js';
 import type { EngineApi, LiveTerminal } from './engine-api.js';
 import { EventBus } from './events.js';
 import { ensurePrivateDir } from './fsutil.js';
@@ -38,7 +38,7 @@ import {
   validateSettings,
   type SettingsProblem,
 } from './settings/index.js';
-import type { Settings } from './settings/schema.js';
+import type { Settings } from '../../common/settings-schema.js';
 import { StatusFile } from './status-file.js';
 import { Supervisor } from './supervisor.js';
 

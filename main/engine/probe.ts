@@ -2,7 +2,7 @@
 // 200 for every unknown path, so only /healthz with the health JSON counts as alive.
 import http from 'node:http';
 import https from 'node:https';
-import type { GatewayCheck, ProbeKind, ProbeResult } from '../../preload/contract.js';
+import type { GatewayCheck, ProbeKind, ProbeResult } from '../../common/contract.js';
 
 /** Bodies larger than this are not the health JSON; stop reading (a stranger may stream forever). */
 const MAX_BODY_BYTES = 64 * 1024;

@@ -8,14 +8,14 @@ import type {
   IncidentEvent,
   Result,
   SupervisorState,
-} from '../../preload/contract.js';
-import { iso, sleep, type Clock } from './clock.js';
+} from '../../common/contract.js';
+import { iso, sleep, type Clock } from '../../common/clock.js';
 import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
 import type { IncidentHandle, IncidentStore } from './incidents/store.js';
 import type { RateHistory } from './rate-history.js';
 import { describeStep, stepSucceeded, type StepResult } from './restart.js';
 import { restartSteps } from './settings/index.js';
-import type { Settings } from './settings/schema.js';
+import type { Settings } from '../../common/settings-schema.js';
 
 /** While waiting for a restarted gateway, probe every second: recovery is noticed within ~1 s. */
 export const WAIT_HEALTHY_POLL_MS = 1000;

@@ -21,7 +21,7 @@ import type {
   Tray as TrayClass,
 } from 'electron';
 import path from 'node:path';
-import type { Incident, Result, StatusSnapshot } from '../../preload/contract.js';
+import type { Incident, Result, StatusSnapshot } from '../../common/contract.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import type { Message } from '../engine/notify/policy.js';
 import { settingsFilePath } from '../engine/settings/index.js';

@@ -3,7 +3,7 @@
 // Per-window state (terminal stream, event subscription) is dropped when the window's contents go away,
 // so a closed or hidden window never holds the engine's terminal back.
 import type { EngineApi } from '../engine/engine-api.js';
-import { INVOKE, PUSH, RESULT_OPS, SEND, type InvokeOp, type SendOp } from './ipc-channels.js';
+import { INVOKE, PUSH, RESULT_OPS, SEND, type InvokeOp, type SendOp } from '../../common/channels.js';
 import { validateCall, type SenderInfo, type TrustedOrigins } from './ipc-validate.js';
 import type { Logger } from './log.js';
 import { TerminalForwarder } from './terminal-stream.js';

@@ -1,10 +1,10 @@
 // Every IPC message is checked here before it reaches the engine: who sent it (the frame's URL, parsed
 // with URL, must be our own page), on which channel (allow-list), and with what arguments (shape and
 // bounds; settings go through the engine's own validator). Pure functions; the router logs rejections.
-import type { Problem } from '../../preload/contract.js';
+import type { Problem } from '../../common/contract.js';
 import { validateSettings } from '../engine/settings/index.js';
 import { isAppUrl } from './app-protocol.js';
-import { invokeOpFor, sendOpFor, type InvokeOp, type SendOp } from './ipc-channels.js';
+import { invokeOpFor, sendOpFor, type InvokeOp, type SendOp } from '../../common/channels.js';
 
 /** Where our renderer may legitimately be loaded from: clawmedic://app/index.html (app-protocol.ts), or… */
 export interface TrustedOrigins {

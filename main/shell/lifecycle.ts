@@ -11,7 +11,7 @@
 // synchronously in `will-quit` (the doctor's tmux session killed, locks released, the incident recorded
 // as interrupted), and the powerMonitor 'shutdown' event, which may be delayed, gets the orderly stop.
 import type { MessageBoxOptions } from 'electron';
-import type { DoctorLive, StatusSnapshot } from '../../preload/contract.js';
+import type { DoctorLive, StatusSnapshot } from '../../common/contract.js';
 import { formatSpan, type LoginItemState } from './tray-model.js';
 import type { View } from './window-options.js';
 

@@ -1,7 +1,7 @@
 // Forwards one window's live-terminal subscription: batches the engine's chunks into fewer IPC messages
 // and passes the renderer's acks back to the engine's flow control. Electron-free, driven by injected
 // timers so tests control time.
-import type { TerminalChunk } from '../../preload/contract.js';
+import type { TerminalChunk } from '../../common/contract.js';
 import type { LiveTerminal, TerminalSubscription } from '../engine/engine-api.js';
 import { realTimers, type Timers } from './timers.js';
 

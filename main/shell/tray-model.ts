@@ -1,6 +1,6 @@
 // The tray as a pure function of state: (status, last incident, now) → icon, tooltip, menu as plain data,
 // and what a click on the icon does. tray-controller.ts turns this into Electron calls.
-import type { Incident, StatusSnapshot, SupervisorState } from '../../preload/contract.js';
+import type { Incident, StatusSnapshot, SupervisorState } from '../../common/contract.js';
 
 export type TrayAction =
   | { type: 'open-terminal' }

@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import stripAnsi from 'strip-ansi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
-import type { EngineEvent, Incident } from '../../preload/contract.js';
+import type { EngineEvent, Incident } from '../../common/contract.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { CliSandbox, repoRoot, type WatchProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';

@@ -2,7 +2,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent, Incident } from '../../preload/contract.js';
+import type { EngineEvent, Incident } from '../../common/contract.js';
 import { FAKE_AGENT_JS } from '../fixtures/fake-agent-harness.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { CliSandbox, cliPath, fastSettings } from '../helpers/cli.js';

@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Incident } from '../../preload/contract.js';
+import type { Incident } from '../../common/contract.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { CliSandbox, cliPath, fastSettings, type WatchProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';

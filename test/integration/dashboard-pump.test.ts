@@ -1,7 +1,7 @@
 // The dashboard's per-connection terminal flow control on its own: watermarks, merging a backlog,
 // translating acks through redaction, the memory bound, and forgetting on close.
 import { describe, expect, it } from 'vitest';
-import type { TerminalChunk } from '../../preload/contract.js';
+import type { TerminalChunk } from '../../common/contract.js';
 import type { LiveTerminal } from '../../main/engine/engine-api.js';
 import { HIGH_WATERMARK, LOW_WATERMARK, MAX_FRAME_CHARS, MAX_QUEUED, TerminalPump } from '../../main/dashboard/terminal-pump.js';
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startDashboard, type Dashboard } from '../../main/dashboard/index.js';
 import { HIGH_WATERMARK } from '../../main/dashboard/terminal-pump.js';
-import type { ServerFrame } from '../../main/dashboard/protocol.js';
+import type { ServerFrame } from '../../common/ws-protocol.js';
 import { createWsClient, type SocketLike } from '../../renderer/src/transport/ws-client.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
 // @ts-expect-error plain JS test helper without a declaration file

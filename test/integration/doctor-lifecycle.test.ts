@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Doctor } from '../../main/engine/doctor/doctor.js';
 import { IncidentStore } from '../../main/engine/incidents/store.js';
 import { readLock } from '../../main/engine/lock.js';
-import { systemClock } from '../../main/engine/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { createHarness, readAgentLog, TEST_TIMING, until, type Harness } from '../fixtures/fake-agent-harness.js';
 
 let h: Harness;
@@ -53,7 +53,7 @@ describe('one doctor at a time', () => {
 
 const DIST_DOCTOR = path.resolve('dist/main/engine/doctor/doctor.js');
 const DIST_STORE = path.resolve('dist/main/engine/incidents/store.js');
-const DIST_CLOCK = path.resolve('dist/main/engine/clock.js');
+const DIST_CLOCK = path.resolve('dist/common/clock.js');
 
 describe.skipIf(!existsSync(DIST_DOCTOR))('crash mid-session', () => {
   it('the next start kills the orphan session, clears the stale lock, and the incident is marked interrupted', async () => {

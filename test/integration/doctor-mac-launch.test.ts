@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TerminalChunk } from '../../preload/contract.js';
+import type { TerminalChunk } from '../../common/contract.js';
 import { Doctor } from '../../main/engine/doctor/doctor.js';
 import type { PtyModule } from '../../main/engine/doctor/terminal.js';
 import { resolveCommand } from '../../main/engine/tools.js';

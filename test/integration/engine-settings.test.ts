@@ -1,7 +1,7 @@
 // The engine's settings lifecycle and single-watcher guarantee, with real files and processes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../preload/contract.js';
+import type { EngineEvent } from '../../common/contract.js';
 import { Engine, EngineBusyError } from '../../main/engine/engine.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { CliSandbox, fastSettings, type WatchProcess } from '../helpers/cli.js';

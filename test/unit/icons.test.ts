@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { renderAll, samePixels, TRAY_PT, APP_ICON_PX, LINUX_ICON_SIZES } from '../../scripts/make-icons.mjs';
-import type { SupervisorState, StatusSnapshot } from '../../preload/contract.js';
+import type { SupervisorState, StatusSnapshot } from '../../common/contract.js';
 import { trayIcon, trayIconFile, ANIMATION_FRAMES, type TrayIcon } from '../../main/shell/tray-model.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');

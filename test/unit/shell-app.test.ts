@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { DoctorLive, Incident, Result, StatusSnapshot } from '../../preload/contract.js';
+import type { DoctorLive, Incident, Result, StatusSnapshot } from '../../common/contract.js';
 import type { Message } from '../../main/engine/notify/policy.js';
 import { startShell, type ElectronModules, type ShellDeps, type StartedEngine } from '../../main/shell/app.js';
 import { memoryLogger } from '../../main/shell/log.js';

@@ -3,9 +3,9 @@
 // in-memory stand-in for Electron's IPC.
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClawMedicApi, EngineEvent, Result, StatusSnapshot, TerminalChunk } from '../../preload/contract.js';
+import type { ClawMedicApi, EngineEvent, Result, StatusSnapshot, TerminalChunk } from '../../common/contract.js';
 import type { EngineApi, LiveTerminal } from '../../main/engine/engine-api.js';
-import { INVOKE, PUSH, RESULT_OPS, SEND } from '../../main/shell/ipc-channels.js';
+import { INVOKE, PUSH, RESULT_OPS, SEND } from '../../common/channels.js';
 import { checkSender, LIMITS, validateCall, type TrustedOrigins } from '../../main/shell/ipc-validate.js';
 import { registerIpc, type IpcEventLike, type IpcMainLike, type SenderContents } from '../../main/shell/ipc-router.js';
 import { memoryLogger } from '../../main/shell/log.js';

@@ -1,7 +1,7 @@
 // Live-terminal forwarding: batching by time and size, surrogate pairs never split, acks clamped and
 // passed to the engine, and a closed window forgetting its unacked count.
 import { describe, expect, it } from 'vitest';
-import type { TerminalChunk } from '../../preload/contract.js';
+import type { TerminalChunk } from '../../common/contract.js';
 import type { LiveTerminal } from '../../main/engine/engine-api.js';
 import { safeCut, TerminalForwarder } from '../../main/shell/terminal-stream.js';
 import type { Timers } from '../../main/shell/timers.js';

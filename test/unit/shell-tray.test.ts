@@ -2,7 +2,7 @@
 // controller that applies it (icon animation, click behaviour) driven with fakes.
 import { describe, expect, it } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { DoctorLive, Incident, StatusSnapshot, SupervisorState } from '../../preload/contract.js';
+import type { DoctorLive, Incident, StatusSnapshot, SupervisorState } from '../../common/contract.js';
 import {
   formatSpan,
   incidentLine,

@@ -4,7 +4,7 @@
 import { resolveCommand } from '../tools.js';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { AgentProfile } from '../settings/schema.js';
+import type { AgentProfile } from '../../../common/settings-schema.js';
 import { PRIVATE_FILE_MODE } from '../fsutil.js';
 import { claudeHookSettings, createRecorder, type HookRecorder } from './hooks.js';
 

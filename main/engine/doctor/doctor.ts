@@ -5,15 +5,15 @@ import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../preload/contract.js';
+import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../common/contract.js';
 import { HookInbox } from '../agents/hooks.js';
 import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '../agents/profiles.js';
-import { iso, systemClock, sleep, type Clock } from '../clock.js';
+import { iso, systemClock, sleep, type Clock } from '../../../common/clock.js';
 import { expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
 import { isProcessAlive, killGroup } from '../process-util.js';
 import { redact } from '../redact.js';
-import type { Settings } from '../settings/schema.js';
+import type { Settings } from '../../../common/settings-schema.js';
 import { defaultRuntimeDir, newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
 import { ToolPaths, type ToolName } from '../tools.js';
 import { Attempt, DEFAULT_TIMING, donePatternProblem, Waker, type AttemptEnd, type DoctorTiming } from './attempt.js';
@@ -21,7 +21,7 @@ import { briefValues, DEFAULT_TEMPLATE, gatewayPort, parseResultLine, previewBri
 import { buildContext, gatewaySecrets, snapshotConfig } from './context.js';
 import { appendLearning, readLearnings } from './learnings.js';
 import type { DoctorOutcome, DoctorPort, DoctorRequest } from './port.js';
-import { templateProblems } from './template.js';
+import { templateProblems } from '../../../common/template.js';
 import { DoctorTerminal, type PtyModule } from './terminal.js';
 import { usageFromTranscript } from './usage.js';
 

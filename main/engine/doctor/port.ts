@@ -1,10 +1,10 @@
 // What the supervisor needs from the doctor (Level 3), and what the doctor needs from the engine.
 // The supervisor owns the incident's lifecycle; the doctor adds events and fields to it and returns
 // an outcome; the supervisor closes the incident with that outcome.
-import type { DoctorLive, DoctorPhase, GatewayCheck, Result } from '../../../preload/contract.js';
+import type { DoctorLive, DoctorPhase, GatewayCheck, Result } from '../../../common/contract.js';
 import type { LiveTerminal } from '../engine-api.js';
 import type { IncidentHandle } from '../incidents/store.js';
-import type { Settings } from '../settings/schema.js';
+import type { Settings } from '../../../common/settings-schema.js';
 
 export interface DoctorRequest {
   incident: IncidentHandle;

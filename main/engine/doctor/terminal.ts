@@ -5,7 +5,7 @@
 // no second client, no redraw flicker, and keystrokes go through a real terminal (arrow keys,
 // bracketed paste, Ctrl-C) rather than being translated into `send-keys` calls. Our tmux server has
 // no prefix key, so every key reaches the agent.
-import type { TerminalChunk } from '../../../preload/contract.js';
+import type { TerminalChunk } from '../../../common/contract.js';
 import type { LiveTerminal, TerminalSubscription } from '../engine-api.js';
 import { checkPtyHelper, findPtyDir } from '../pty-check.js';
 import type { Tmux } from '../tmux/tmux.js';

@@ -6,10 +6,10 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expandHome, ensurePrivateDir, writeFileAtomic } from '../fsutil.js';
-import { settingsSchema, type Settings } from './schema.js';
+import { settingsSchema, type Settings } from '../../../common/settings-schema.js';
 import { semanticProblems } from './semantics.js';
 
-export * from './schema.js';
+export * from '../../../common/settings-schema.js';
 
 export interface SettingsProblem {
   /** Dotted key path, e.g. `gateway.checkIntervalSec`; `(file)` for problems with the file as a whole. */

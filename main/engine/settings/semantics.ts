@@ -1,7 +1,7 @@
 // Checks JSON Schema cannot express: cross-references, regexes, template variables, channel needs.
 // They also run on a file whose shape is wrong (so one run lists every problem), hence the guards.
 import type { Settings, SettingsProblem } from './index.js';
-import { templateProblems } from '../doctor/template.js';
+import { templateProblems } from '../../../common/template.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');

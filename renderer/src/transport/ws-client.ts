@@ -11,9 +11,9 @@ import type {
   SettingsView,
   StatusSnapshot,
   TerminalChunk,
-} from '../../../preload/contract.js';
-import { RESULT_METHODS as CONTRACT_RESULT_METHODS } from '../../../preload/contract.js';
-import { PROTOCOL_VERSION, type CallMethod, type ClientFrame, type ServerFrame } from '../../../main/dashboard/protocol.js';
+} from '../../../common/contract.js';
+import { RESULT_METHODS as CONTRACT_RESULT_METHODS } from '../../../common/contract.js';
+import { PROTOCOL_VERSION, type CallMethod, type ClientFrame, type ServerFrame } from '../../../common/ws-protocol.js';
 
 /** The protocol version this client speaks (the server's, from the shared module). */
 export const CLIENT_PROTOCOL = PROTOCOL_VERSION;

@@ -1,7 +1,7 @@
 // The IPC channel names between the preload bridge and the main process: one channel per ClawMedicApi
 // operation, never a generic send/invoke. Imported by main (ipc-router) and bundled into the preload.
 // Plain data only: the sandboxed preload bundle cannot load Node modules.
-import { RESULT_METHODS, type ClawMedicApi } from '../../preload/contract.js';
+import { RESULT_METHODS, type ClawMedicApi } from './contract.js';
 
 /** Operations that answer (ipcRenderer.invoke ↔ ipcMain.handle). */
 export type InvokeOp = Exclude<

@@ -1,6 +1,6 @@
 // The dashboard's WebSocket wire format, shared (types only) by the server and the browser client
 // (renderer/src/transport/ws-client.ts). Every frame is one JSON object with a `t` tag.
-import type { ClawMedicApi, EngineEvent, TerminalChunk } from '../../preload/contract.js';
+import type { ClawMedicApi, EngineEvent, TerminalChunk } from './contract.js';
 
 /** Bumped when a frame changes incompatibly; the client shows a "reload" message on mismatch. */
 export const PROTOCOL_VERSION = 1;
