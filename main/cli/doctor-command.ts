@@ -12,7 +12,7 @@ export async function runDoctorCommand(config: string | undefined, o: { json?: b
   const { settings } = await loadOrExit(config);
   const s = resolvePaths(settings);
   // A running watcher runs it (one session, one incident); we follow its progress here.
-  const delegated = await callControl(s.dataDir, { op: 'doctor' }, (e) => {
+  const delegated = await callControl(s.dataDir, 'runDoctor', [], (e) => {
     if (o.json) process.stdout.write(JSON.stringify(e) + '\n');
     else {
       const line = eventLine(e);
@@ -22,7 +22,7 @@ export async function runDoctorCommand(config: string | undefined, o: { json?: b
   if (delegated) {
     const check = await checkGateway(s.gateway.url, s.gateway.timeoutSec * 1000);
     const healthy = check.condition === 'healthy' || check.condition === 'degraded';
-    const outcome = delegated.ok ? (delegated.value as DoctorOutcome) : null;
+    const outcome: DoctorOutcome | null = delegated.ok ? delegated.value : null;
     if (o.json) process.stdout.write(JSON.stringify({ type: 'result', ok: delegated.ok, outcome, message: delegated.ok ? null : delegated.message, check }) + '\n');
     else {
       process.stdout.write(delegated.ok ? `${bold('Doctor')} (run by the watcher): ${outcome!.outcome}: ${outcome!.detail}\n` : `${delegated.message}\n`);

@@ -1,5 +1,6 @@
 // `clawmedic`: the CLI adapter over the engine. Exit codes: 0 ok/healthy, 1 not healthy or failed,
 // 2 bad usage or bad config (everywhere).
+import { OPERATIONS } from '../../common/operations.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
@@ -87,9 +88,10 @@ export function buildProgram(): Command {
     .description('pause the running watcher for maintenance: no checks, no restarts, no doctor, no alerts')
     .option('--json', 'print the watcher status as JSON')
     .action(async (minutes: string | undefined, o) => {
-      const n = minutes === undefined ? null : Number(minutes);
-      if (n !== null && !(Number.isFinite(n) && n > 0 && n <= 7 * 24 * 60)) throw new CliExit(EXIT_USAGE, 'clawmedic pause: minutes must be a number from 1 to 10080 (a week).');
-      await runPause(cfg(), n, o);
+      // The same check the watcher applies (the operation table), before anything is sent.
+      const v = OPERATIONS.pause.args([minutes === undefined ? null : Number(minutes)]);
+      if (!v.ok) throw new CliExit(EXIT_USAGE, `clawmedic pause: ${v.reason}.`);
+      await runPause(cfg(), v.args[0], o);
     });
 
   program

@@ -1,6 +1,7 @@
 // The engine's public surface, as the adapters (CLI, Electron shell, dashboard) see it.
 // Adapters depend on this interface, not on the Engine class, so they can be tested with fakes.
 import type {
+  DoctorOutcome,
   EngineEvent,
   GatewayCheck,
   Incident,
@@ -32,6 +33,8 @@ export interface EngineApi {
   checkNow(): Promise<GatewayCheck>;
   restartNow(): Promise<Result>;
   startDoctor(): Promise<Result>;
+  /** Runs a doctor session now and answers when it has ended (the CLI's `clawmedic doctor`). */
+  runDoctor(): Promise<Result<DoctorOutcome>>;
   stopDoctor(): Promise<Result>;
   /** null = until resumed. */
   pause(minutes: number | null): void;

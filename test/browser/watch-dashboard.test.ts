@@ -484,7 +484,7 @@ describe('a read-only dashboard (no --allow-input)', () => {
           let notice: string | null = null;
           ws.onopen = () => {
             ws.send(JSON.stringify({ t: 'call', id: 1, method: 'takeOver', args: [] }));
-            ws.send(JSON.stringify({ t: 'input', data: 'echo sneaked in\r' }));
+            ws.send(JSON.stringify({ t: 'send', op: 'terminalInput', args: ['echo sneaked in\r'] }));
           };
           ws.onmessage = (m) => {
             const f = JSON.parse(String(m.data)) as { t: string; id?: number; value?: unknown; message?: string };

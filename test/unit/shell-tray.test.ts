@@ -14,7 +14,7 @@ import {
 } from '../../main/shell/tray-model.js';
 import { menuTemplate } from '../../main/shell/tray-menu.js';
 import { ANIMATION_FRAME_MS, TrayController, type TrayLike } from '../../main/shell/tray-controller.js';
-import type { Timers } from '../../main/shell/timers.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
@@ -327,34 +327,6 @@ describe('menu template', () => {
   });
 });
 
-/** Manual timers: tick() runs what is due, in order. */
-function fakeTimers(): Timers & { tick(ms: number): void } {
-  let now = 0;
-  let seq = 0;
-  const due = new Map<number, { at: number; fn: () => void }>();
-  return {
-    set(fn, ms) {
-      const id = ++seq;
-      due.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clear(h) {
-      due.delete(h as number);
-    },
-    tick(ms) {
-      const end = now + ms;
-      for (;;) {
-        const next = [...due.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!next) break;
-        due.delete(next[0]);
-        now = next[1].at;
-        next[1].fn();
-      }
-      now = end;
-    },
-  };
-}
-
 function fakeTray() {
   const listeners = new Map<string, () => void>();
   const tray = {
@@ -379,7 +351,7 @@ describe('tray controller', () => {
   function setup(platform: NodeJS.Platform, initial: StatusSnapshot) {
     let current = initial;
     const tray = fakeTray();
-    const timers = fakeTimers();
+    const timers = new FakeClock();
     const dispatched: TrayAction[] = [];
     const built: MenuItemConstructorOptions[][] = [];
     const c = new TrayController<{ id: number }>({
@@ -392,7 +364,7 @@ describe('tray controller', () => {
       platform,
       input: () => input(current),
       dispatch: (a) => dispatched.push(a),
-      timers,
+      clock: timers,
     });
     return { c, tray, timers, dispatched, built, set: (s: StatusSnapshot) => (current = s) };
   }
@@ -402,12 +374,12 @@ describe('tray controller', () => {
     expect(t.tray.images).toEqual(['/app/assets/tray/healthyTemplate.png']);
     t.set(status('restarting'));
     t.c.refresh();
-    t.timers.tick(ANIMATION_FRAME_MS * 5);
+    t.timers.advance(ANIMATION_FRAME_MS * 5);
     expect(t.tray.images.slice(1)).toEqual([0, 1, 2, 3, 0, 1].map((i) => `/app/assets/tray/restarting-${i}Template.png`));
     t.set(status('healthy'));
     t.c.refresh();
     const count = t.tray.images.length;
-    t.timers.tick(ANIMATION_FRAME_MS * 10);
+    t.timers.advance(ANIMATION_FRAME_MS * 10);
     expect(t.tray.images.length).toBe(count);
     expect(t.tray.images.at(-1)).toBe('/app/assets/tray/healthyTemplate.png');
   });
@@ -450,7 +422,7 @@ describe('tray controller', () => {
     const t = setup('darwin', status('restarting'));
     t.c.dispose();
     const n = t.tray.images.length;
-    t.timers.tick(ANIMATION_FRAME_MS * 4);
+    t.timers.advance(ANIMATION_FRAME_MS * 4);
     expect(t.tray.images.length).toBe(n);
     expect(t.tray.destroyed).toBe(true);
   });

@@ -1,7 +1,7 @@
 // What the supervisor needs from the doctor (Level 3), and what the doctor needs from the engine.
 // The supervisor owns the incident's lifecycle; the doctor adds events and fields to it and returns
 // an outcome; the supervisor closes the incident with that outcome.
-import type { DoctorLive, DoctorPhase, GatewayCheck, Result } from '../../../common/contract.js';
+import type { DoctorLive, DoctorOutcome, DoctorPhase, GatewayCheck, Result } from '../../../common/contract.js';
 import type { LiveTerminal } from '../engine-api.js';
 import type { IncidentHandle } from '../incidents/store.js';
 import type { Settings } from '../../../common/settings-schema.js';
@@ -20,16 +20,7 @@ export interface DoctorRequest {
   emit: (phase: DoctorPhase, detail: string) => void;
 }
 
-export interface DoctorOutcome {
-  outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled';
-  /** 'human' when a person took over the keyboard before the gateway came back. */
-  resolvedBy: 'doctor' | 'human' | null;
-  agent: string | null;
-  /** One line for the incident timeline and notifications. */
-  detail: string;
-  /** True when the doctor did not run at all because another session holds the lock. */
-  busy?: boolean;
-}
+export type { DoctorOutcome };
 
 export interface DoctorPort {
   run(req: DoctorRequest): Promise<DoctorOutcome>;
