@@ -203,7 +203,7 @@ export class Tmux {
         rows: Number(rows),
       };
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found/i.test(err.stderr))) return null;
+      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target/i.test(err.stderr))) return null;
       throw err;
     }
   }
@@ -228,7 +228,7 @@ export class Tmux {
       await this.run(['kill-session', '-t', session]);
       return true;
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found/i.test(err.stderr))) return false;
+      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target/i.test(err.stderr))) return false;
       throw err;
     }
   }
