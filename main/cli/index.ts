@@ -1,6 +1,7 @@
 // `clawmedic`: the CLI adapter over the engine. Exit codes: 0 ok/healthy, 1 not healthy or failed,
 // 2 bad usage or bad config (everywhere).
 import { OPERATIONS } from '../../common/operations.js';
+import { PrivatePathError } from '../engine/fsutil.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
@@ -178,6 +179,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CliExit) {
       if (err.message) console.error(err.message);
       return err.code;
+    }
+    // A data dir that is not ours or not private is a configuration problem: exit 2, with the fix.
+    if (err instanceof PrivatePathError) {
+      console.error(`clawmedic: ${err.message}`);
+      return EXIT_USAGE;
     }
     console.error(`clawmedic: ${(err as Error).message}`);
     if (process.env.CLAWMEDIC_DEBUG) console.error((err as Error).stack);

@@ -9,12 +9,13 @@ import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../com
 import { HookInbox } from '../agents/hooks.js';
 import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '../agents/profiles.js';
 import { iso, systemClock, sleep, type Clock } from '../../../common/clock.js';
-import { expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
+import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
 import { isProcessAlive, killGroup } from '../process-util.js';
 import { redact } from '../redact.js';
 import type { Settings } from '../../../common/settings-schema.js';
-import { defaultRuntimeDir, newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
+import { runtimeDir } from '../runtime-dir.js';
+import { newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
 import { ToolPaths, type ToolName } from '../tools.js';
 import { Attempt, DEFAULT_TIMING, donePatternProblem, Waker, type AttemptEnd, type DoctorTiming } from './attempt.js';
 import { briefValues, DEFAULT_TEMPLATE, gatewayPort, parseResultLine, previewBrief, renderBrief } from './brief.js';
@@ -82,7 +83,7 @@ export class Doctor implements DoctorPort {
     this.tools = new ToolPaths(this.env, opts.toolSettings);
     const tmuxLookup = () => (opts.tmuxBinary ? { ok: true as const, path: opts.tmuxBinary } : this.tools.lookup('tmux'));
     this.tmux = new Tmux(
-      opts.runtimeDir ?? defaultRuntimeDir(opts.dataDir),
+      opts.runtimeDir ?? runtimeDir(opts.dataDir, this.env),
       () => {
         const r = tmuxLookup();
         return r.ok ? r.path : 'tmux';
@@ -336,7 +337,7 @@ export class Doctor implements DoctorPort {
     const { record, configPath, snapshotDir, contextPath, reportPath, transcriptPath, workDir, deadlineMs, beforeConfig } = p;
     let brief: string;
     try {
-      const learnings = await readLearnings(s.dataDir);
+      const learnings = await readLearnings(s.dataDir, (why) => this.note(run, 'note', `learnings.md ignored: ${why}`));
       brief = renderBrief(s.doctor.promptTemplate, briefValues(s, { incidentId: inc.id, reportPath, contextPath, snapshotDir }, learnings));
     } catch (err) {
       const detail = `${(err as Error).message}. Fix doctor.promptTemplate in the settings (or clear it to use the built-in brief).`;
@@ -344,7 +345,7 @@ export class Doctor implements DoctorPort {
       return { outcome: 'failed', resolvedBy: null, agent: null, detail };
     }
     await writeFileAtomic(inc.file('brief.md'), brief);
-    if (s.doctor.workDir) await fsp.mkdir(workDir, { recursive: true });
+    if (s.doctor.workDir) await ensurePrivateDir(workDir);
     await inc.update({ transcriptPath, doctor: record });
 
     // Our own probe, fast while the doctor runs: the only judge of success.
