@@ -106,6 +106,7 @@ export function buildProgram(): Command {
     .description('run one doctor session now: exit 0 when the gateway is healthy at the end, 1 when not')
     .option('--json', 'print the timeline as JSON lines instead of showing the live session')
     .option('--no-live', 'print the timeline instead of the live session')
+    .option('--force', 'run a check-up even when the gateway answers healthy (otherwise: nothing to do, exit 0)')
     .action(async (o) => runDoctorCommand(cfg(), o));
 
   program

@@ -238,8 +238,8 @@ export class Engine implements EngineApi {
   }
 
   /** Runs a doctor session now and resolves when it ends (the CLI waits; UIs need not). */
-  async runDoctor(): Promise<Result<DoctorOutcome>> {
-    return this.supervisor.startDoctor();
+  async runDoctor(opts: { force: boolean } = { force: false }): Promise<Result<DoctorOutcome>> {
+    return this.supervisor.startDoctor(opts);
   }
 
   async startDoctor(): Promise<Result> {
@@ -247,8 +247,16 @@ export class Engine implements EngineApi {
     if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
     const busy = this.supervisor.busyWith;
     if (busy) return { ok: false, message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.` };
+    // Probe first: a healthy gateway needs no agent (and no agent should be told it is down).
+    const check = await this.supervisor.checkNow();
+    if (check.condition === 'healthy' || check.condition === 'degraded') {
+      return {
+        ok: false,
+        message: `The gateway answers ${check.condition} (${check.health.detail}), so no doctor session was started.`,
+      };
+    }
     // UIs get an answer at once; progress arrives as events.
-    void this.supervisor.startDoctor().catch((err: unknown) => {
+    void this.supervisor.startDoctor({ force: false }).catch((err: unknown) => {
       process.emitWarning(`ClawMedic: doctor session failed: ${(err as Error).message}`);
     });
     return { ok: true, value: undefined };

@@ -32,7 +32,7 @@ export function engineHandlers(engine: EngineApi): Handlers {
     checkNow: () => engine.checkNow(),
     restartNow: () => engine.restartNow(),
     startDoctor: () => engine.startDoctor(),
-    runDoctor: () => engine.runDoctor(),
+    runDoctor: (opts?: { force: boolean }) => engine.runDoctor(opts),
     stopDoctor: () => engine.stopDoctor(),
     pause: (minutes) => {
       engine.pause(minutes);

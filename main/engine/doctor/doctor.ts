@@ -435,7 +435,7 @@ export class Doctor implements DoctorPort {
       agent: agentUsed,
       detail: redact(end.detail, { secrets: run.secrets }),
     };
-    if (outcome.outcome === 'recovered') {
+    if (outcome.outcome === 'recovered' && !req.checkup) {
       const summary = result?.summary || (report ? report.split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 3).join(' ') : '') || lastAttempt?.lastMessage || end.detail;
       await appendLearning(s.dataDir, { at: iso(this.clock.now()), incidentId: inc.id, agent: agentUsed ?? '?', summary: `${summary}${record.configDiff ? ' (config changed)' : ''}` }, run.secrets).catch((err: unknown) =>
         this.note(run, 'note', `could not update the learnings file: ${(err as Error).message}`),
