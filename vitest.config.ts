@@ -33,6 +33,9 @@ export default defineConfig({
           name: 'app',
           sequence: { groupOrder: 2 },
           include: ['test/app/**/*.test.ts'],
+          // The scenarios that need the shell fixes of the Mac issue fail until those land; they run
+          // with CLAWMEDIC_APP_MAC_FIXES=1 (npm run test:app:mac-fixes). Enable them by deleting this line.
+          exclude: process.env.CLAWMEDIC_APP_MAC_FIXES === '1' ? [] : ['test/app/mac-fixes.test.ts'],
           // One app at a time: each runs a gateway, tmux, an agent and Chromium on a 2-core machine.
           fileParallelism: false,
           // A scenario starts a gateway, the app and Chromium and may walk the whole ladder to the doctor.
