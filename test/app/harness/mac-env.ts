@@ -74,7 +74,7 @@ export interface MacEnvOptions {
 export interface ProbeResult {
   /** Where each tool resolves on the app's own PATH (null: not found). */
   onAppPath: Record<string, string | null>;
-  /** Where each tool resolves through `$SHELL -ilc`. */
+  /** Where each tool resolves through `$SHELL -ilc` (run before the login gate exists, so it does not wait). */
   throughLoginShell: Record<string, string | null>;
   /** os.userInfo().shell inside the namespace. */
   loginShell: string;
@@ -151,7 +151,6 @@ export class MacEnv {
       LANG: 'C.UTF-8',
       CLAWMEDIC_CONFIG: this.settingsFile,
       CLAWMEDIC_STANDIN_CONFIG: this.standinFile,
-      CLAWMEDIC_TEST_LOGIN_GATE: this.gateSocket,
       ...options.appEnv,
     };
   }
@@ -200,9 +199,9 @@ export class MacEnv {
   }
 
   /** Starts the app (or the probe) in its namespace: `unshare -m` execs sh, which execs node: one pid throughout. */
-  spawn(mode: 'app' | 'probe', env: Record<string, string> = this.env): ChildProcess {
+  spawn(mode: 'app' | 'probe'): ChildProcess {
     return spawn(UNSHARE, ['--mount', '--propagation', 'private', '/bin/sh', this.enterScript, mode], {
-      env,
+      env: this.env,
       // Finder starts apps in /.
       cwd: '/',
       // Its own process group: the harness can end the app and whatever it started in one signal.
@@ -214,10 +213,9 @@ export class MacEnv {
 
   /** Where the tools resolve inside the namespace, for the app and through its login shell. */
   async probe(): Promise<ProbeResult> {
-    const env = { ...this.env };
-    // The probe's login shell must not wait at the gate (that is for the app's).
-    delete env.CLAWMEDIC_TEST_LOGIN_GATE;
-    const child = this.spawn('probe', env);
+    // The probe's login shell must not wait at the gate: probe before it opens.
+    if (existsSync(this.gateSocket)) throw new Error('the login gate is open: probe before opening it');
+    const child = this.spawn('probe');
     let out = '';
     let err = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -303,11 +301,13 @@ export class MacEnv {
       [
         '#!/bin/sh',
         '# Stand-in for the user\'s login zsh, written by the app harness. Like a login zsh whose .zprofile runs',
-        '# `brew shellenv`, it puts Homebrew\'s bin first on PATH; then, if the harness holds its login gate, it waits',
-        '# there before answering; then it runs the -c command (with bash: the commands asked of it are POSIX).',
+        '# `brew shellenv`, it puts Homebrew\'s bin first on PATH; then it checks in at the harness\'s login gate (if',
+        '# open), which may hold it; then it runs the -c command (with bash: the commands asked of it are POSIX).',
         `PATH=${q(this.brewBin)}:"$PATH"; export PATH`,
-        'if [ -n "${CLAWMEDIC_TEST_LOGIN_GATE:-}" ]; then',
-        `  ${q(process.execPath)} ${q(gateClient)} "$CLAWMEDIC_TEST_LOGIN_GATE" "$@" || exit 1`,
+        // The gate's path is written in here, not passed in the environment: an app may run its login shell
+        // with a clean environment, and it must still wait at the gate.
+        `if [ -S ${q(this.gateSocket)} ]; then`,
+        `  ${q(process.execPath)} ${q(gateClient)} ${q(this.gateSocket)} "$@" || exit 1`,
         'fi',
         "cmd=''",
         'while [ $# -gt 0 ]; do',
