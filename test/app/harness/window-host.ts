@@ -3,13 +3,17 @@
 // way the app asks for it:
 //   - file:// URLs load as files (Chromium needs --allow-file-access-from-files for the module script);
 //   - a custom scheme (clawmedic://app/index.html) is mapped onto an origin Chromium can load,
-//     http://app.clawmedic.localhost/index.html, whose every request is routed to the handler the app
-//     registered with protocol.handle; frame URLs are mapped back, so the app sees its own scheme.
+//     http://app.clawmedic.localhost:<port>/index.html, whose every request is routed to the handler the app
+//     registered with protocol.handle; frame URLs are mapped back, so the app sees its own scheme. The port
+//     is one the host holds (a loopback server that refuses everything), so nothing that slipped past the
+//     routing could reach someone else's server.
 // Every response for the app's own URLs also passes the session's onHeadersReceived listener, so the page
 // runs under the CSP the app itself sends. The real preload bundle runs in each page (preload-shim.ts);
 // its IPC goes to the stand-in ipcMain with the sending frame's URL, and pushes come back the same way.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page, type Request, type Route } from 'playwright-core';
@@ -37,11 +41,12 @@ const CHROMIUM_SCHEMES = new Set(
 );
 const MAPPED_HOST = /^(.+)\.([a-z][a-z0-9+-]*)\.localhost$/;
 
-/** clawmedic://app/index.html#/live → http://app.clawmedic.localhost/index.html#/live (others unchanged). */
-export function toPageUrl(appUrl: string): string {
+/** clawmedic://app/index.html#/live → http://app.clawmedic.localhost:<port>/index.html#/live (others unchanged). */
+export function toPageUrl(appUrl: string, port: number): string {
   const u = new URL(appUrl);
   if (CHROMIUM_SCHEMES.has(u.protocol)) return appUrl;
-  return `http://${u.host || 'app'}.${u.protocol.slice(0, -1)}.localhost${u.pathname || '/'}${u.search}${u.hash}`;
+  const origin = `http://${u.host || 'app'}.${u.protocol.slice(0, -1)}.localhost:${port}`;
+  return `${origin}${u.pathname || '/'}${u.search}${u.hash}`;
 }
 
 /** The inverse of toPageUrl: what the app expects to see as the frame's URL. */
@@ -148,10 +153,14 @@ export class WindowHost implements Methods<HostControl> {
   private constructor(
     private readonly context: BrowserContext,
     private readonly userDataDir: string,
+    /** Holds the mapped origins' port: answers 421 to anything that reaches it instead of the routing. */
+    private readonly portHolder: http.Server,
     readonly outputDir: string,
   ) {}
 
   static async launch(outputDir: string): Promise<WindowHost> {
+    const portHolder = http.createServer((_req, res) => res.writeHead(421).end('the app harness routes this origin'));
+    await new Promise<void>((resolve) => portHolder.listen(0, '127.0.0.1', resolve));
     const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'cmapp-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -160,7 +169,11 @@ export class WindowHost implements Methods<HostControl> {
       viewport: null,
       reducedMotion: 'reduce',
     });
-    return new WindowHost(context, userDataDir, outputDir);
+    return new WindowHost(context, userDataDir, portHolder, outputDir);
+  }
+
+  private get port(): number {
+    return (this.portHolder.address() as AddressInfo).port;
   }
 
   /** The app whose windows these are. */
@@ -195,7 +208,7 @@ export class WindowHost implements Methods<HostControl> {
 
   async loadWindow(id: number, url: string): Promise<LoadResult> {
     const w = this.hosted(id);
-    const target = toPageUrl(url);
+    const target = toPageUrl(url, this.port);
     const current = w.page.url();
     const hash = new URL(target).hash;
     if (withoutHash(current) === withoutHash(target) && hash && current !== target) {
@@ -268,6 +281,7 @@ export class WindowHost implements Methods<HostControl> {
 
   async close(): Promise<void> {
     await this.context.close().catch(() => undefined);
+    await new Promise((resolve) => this.portHolder.close(resolve));
     rmSync(this.userDataDir, { recursive: true, force: true });
   }
 
