@@ -1,12 +1,14 @@
 // The harness's own checks can fail: the Mac-like PATH really hides the tools (and the control really
-// shows them), a missing @2x tray image is caught, and the app's IPC sender check runs on the frame URL
-// the page reports (a foreign one is refused, the page's own is served).
+// shows them), a missing @2x tray image is caught, the app's IPC sender check runs on the frame URL the
+// page reports (a foreign one is refused, the page's own is served), a custom scheme maps onto a loadable
+// origin and back, and the session's permission handlers are the app's.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClawMedicApi } from '../../preload/contract.js';
 import { useScenarios } from './harness/fixture.js';
 import { LOGIN_TOOLS, MacEnv } from './harness/mac-env.js';
+import { toAppUrl, toPageUrl } from './harness/window-host.js';
 
 const start = useScenarios();
 
@@ -59,5 +61,30 @@ describe('the stand-in Electron', () => {
       return (await api.getStatus()).state;
     });
     expect(own).toBe('healthy');
+  });
+});
+
+describe('the window host', () => {
+  it('maps the app\'s own scheme onto an origin Chromium loads, and the frame URL back', () => {
+    const page = toPageUrl('clawmedic://app/index.html#/incidents/1', 4321);
+    expect(page).toBe('http://app.clawmedic.localhost:4321/index.html#/incidents/1');
+    expect(toAppUrl(page)).toBe('clawmedic://app/index.html#/incidents/1');
+    const file = 'file:///Applications/ClawMedic.app/Contents/Resources/app/dist/renderer/index.html#/live';
+    expect(toPageUrl(file, 4321)).toBe(file);
+    expect(toAppUrl(file)).toBe(file);
+    expect(toAppUrl('http://127.0.0.1:5173/#/live')).toBe('http://127.0.0.1:5173/#/live');
+  });
+
+  it('asks the app\'s permission handlers: its page may write the clipboard, nothing else, no one else', async () => {
+    const s = await start();
+    await s.waitTrayIcon('healthy');
+    const after = s.records.seq;
+    await s.clickTrayMenu('Incidents…');
+    const { id, page } = await s.shownWindow(after);
+    const ask = (permission: string, url: string) => s.app.control.call('permission', id, 'request', permission, url);
+    const own = toAppUrl(page.url());
+    expect(await ask('clipboard-sanitized-write', own)).toBe(true);
+    expect(await ask('geolocation', own)).toBe(false);
+    expect(await ask('clipboard-sanitized-write', 'https://example.com/')).toBe(false);
   });
 });
