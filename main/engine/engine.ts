@@ -19,7 +19,11 @@ import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
 import { TEMPLATE_VARIABLES } from '../../common/template.js';
 import type { EngineApi, LiveTerminal } from './engine-api.js';
 import { EventBus } from './events.js';
+import { createTwoFilesPatch } from 'diff';
+import { promises as fsp } from 'node:fs';
+import { ChildLedger } from './children.js';
 import { ensurePrivateDir } from './fsutil.js';
+import { runtimeDir } from './runtime-dir.js';
 import { IncidentStore } from './incidents/store.js';
 import { readIncidentDetail } from './incidents/detail.js';
 import { checkGateway } from './probe.js';
@@ -50,6 +54,8 @@ export interface EngineOptions {
   clock?: Clock;
   /** Builds the doctor once settings are known. Default: the tmux doctor; null: no Level 3. */
   doctorFactory?: ((ctx: { dataDir: string; clock: Clock; env: NodeJS.ProcessEnv }) => DoctorPort | null) | null;
+  /** May node-pty's spawn-helper be repaired in place (false in an installed, signed app)? Default true. */
+  ptyRepair?: boolean;
   /** Take <dataDir>/watch.lock in start(): one watcher per data dir (app or `clawmedic watch`). */
   exclusive?: boolean;
   /** Every message that passed the notification gate (the shell shows these natively). */
@@ -62,6 +68,15 @@ export interface EngineOptions {
   watchSettings?: boolean;
   /** Publish <dataDir>/status.json for other processes (watchers only). */
   writeStatus?: boolean;
+}
+
+async function readText(file: string): Promise<string | null> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch {
+    // Missing (or unreadable): compared as "no file".
+    return null;
+  }
 }
 
 export class EngineBusyError extends Error {
@@ -93,6 +108,7 @@ export class Engine implements EngineApi {
   private control: ControlServer | null = null;
   private notifier!: Notifier;
   private secrets: string[] = [];
+  private children!: ChildLedger;
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -115,6 +131,7 @@ export class Engine implements EngineApi {
     }
     this.resolved = resolvePaths(this.raw);
     await ensurePrivateDir(this.resolved.dataDir);
+    this.children = new ChildLedger(runtimeDir(this.resolved.dataDir, this.opts.env ?? process.env));
     await this.refreshSecrets();
     this.incidents = new IncidentStore(
       this.resolved.dataDir,
@@ -130,7 +147,7 @@ export class Engine implements EngineApi {
     const factory =
       this.opts.doctorFactory === undefined
         ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) =>
-            new Doctor({ dataDir, clock, env, toolSettings: () => this.resolved.tools })
+            new Doctor({ dataDir, clock, env, toolSettings: () => this.resolved.tools, ptyRepair: this.opts.ptyRepair ?? true })
         : this.opts.doctorFactory;
     this.doctor = factory ? factory({ dataDir: this.resolved.dataDir, clock: this.clock, env }) : null;
     this.notifier = new Notifier({
@@ -154,7 +171,8 @@ export class Engine implements EngineApi {
       clock: this.clock,
       settings: () => this.resolved,
       check: () => this.probeOnce(),
-      runStep: (command, timeoutSec, signal) => runStep(command, timeoutSec, { env: this.opts.env, signal }),
+      runStep: (command, timeoutSec, signal) =>
+        runStep(command, timeoutSec, { env: this.opts.env, signal, ledger: this.children }),
       incidents: this.incidents,
       history,
       doctor: this.doctor,
@@ -185,8 +203,10 @@ export class Engine implements EngineApi {
       }
     }
     this.started = true;
-    const cleaned = (await this.doctor?.cleanupOrphans()) ?? [];
+    // What a crashed watcher left running is ended before anything new starts (no two restart steps at once).
+    const cleaned = [...(await this.children.endLeftovers()), ...((await this.doctor?.cleanupOrphans()) ?? [])];
     const interrupted = await this.incidents.closeOrphans('ClawMedic stopped (crash, kill or reboot) before this incident ended');
+    for (const inc of interrupted) await this.recordAfterCrash(inc, cleaned);
     if (this.opts.watchSettings) this.watchSettingsFile();
     if (this.opts.writeStatus) {
       const sf = StatusFile.in(this.resolved.dataDir, () => this.status());
@@ -376,6 +396,29 @@ export class Engine implements EngineApi {
     killAllSteps();
     this.releaseWatchLock?.();
     this.releaseWatchLock = null;
+  }
+
+  /**
+   * An incident a crashed watcher left open: what the next start found and did (orphans ended), and — when a
+   * doctor had taken a snapshot — whether the gateway config changed since, with the diff.
+   */
+  private async recordAfterCrash(inc: Incident, cleaned: string[]): Promise<void> {
+    const note = (type: string, detail: string) => this.incidents.appendEvent(inc.id, type, detail);
+    try {
+      for (const c of cleaned) await note('cleanup', c);
+      const configPath = this.resolved.gateway.configPath;
+      if (!inc.doctor || !configPath) return;
+      const snap = path.join(this.incidents.root, inc.id, 'snapshot', path.basename(configPath));
+      const [before, after] = await Promise.all([readText(snap), readText(configPath)]);
+      if (before === null || before === after) return;
+      const diff = createTwoFilesPatch(`${configPath} (snapshot)`, `${configPath} (now)`, before, after ?? '', undefined, undefined, {
+        context: 2,
+      });
+      await note('config-changed', `the gateway config changed after the snapshot, while no watcher supervised:\n${diff}`);
+    } catch (err) {
+      // A record we cannot add is not worth failing the start for; the incident is already closed.
+      process.emitWarning(`ClawMedic: could not complete the record of incident ${inc.id}: ${(err as Error).message}`);
+    }
   }
 
   /** Secrets found in the gateway's config: scrubbed from notifications, context files, the dashboard. */

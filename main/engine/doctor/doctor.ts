@@ -23,7 +23,8 @@ import { buildContext, gatewaySecrets, snapshotConfig } from './context.js';
 import { appendLearning, readLearnings } from './learnings.js';
 import type { DoctorOutcome, DoctorPort, DoctorRequest } from './port.js';
 import { templateProblems } from '../../../common/template.js';
-import { DoctorTerminal, type PtyModule } from './terminal.js';
+import { OWNER_DIED_FILE, startSessionGuard, type GuardHandle } from './session-guard.js';
+import { DoctorTerminal, loadNodePty, type PtyModule } from './terminal.js';
 import { usageFromTranscript } from './usage.js';
 
 export interface DoctorOptions {
@@ -36,6 +37,11 @@ export interface DoctorOptions {
   tmuxBinary?: string;
   /** node-pty, or a stand-in (tests, the app harness): the live view's only way to start a terminal. */
   loadPty?: () => Promise<PtyModule>;
+  /**
+   * Whether node-pty's spawn-helper may be made executable when it is not (pty-check.ts). False in an
+   * installed app: its files are sealed by the code signature, and a broken one is reported instead.
+   */
+  ptyRepair?: boolean;
   /** The settings' explicit tool paths (`tools.*`), read at each lookup. */
   toolSettings?: () => Partial<Record<ToolName, string>>;
   /** Tests shrink the graces and timeouts. */
@@ -94,7 +100,7 @@ export class Doctor implements DoctorPort {
         return r.ok ? `tmux at ${r.path} could not be run.` : r.problem;
       },
     );
-    this.terminal = new DoctorTerminal(this.env, opts.loadPty);
+    this.terminal = new DoctorTerminal(this.env, opts.loadPty ?? (() => loadNodePty({ repair: opts.ptyRepair ?? true })));
     this.lockFile = path.join(opts.dataDir, 'doctor.lock');
   }
 
@@ -523,6 +529,7 @@ export class Doctor implements DoctorPort {
     });
     const inbox = launch.recorder ? new HookInbox(launch.recorder.dir, (e) => attempt.push(signalFromHook(e.event, e.payload))) : null;
     inbox?.start();
+    let guard: GuardHandle | null = null;
     try {
       await fsp.appendFile(a.transcriptPath, `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) in tmux session ${session}, ${iso(this.clock.now())} ====\r\n`, { mode: PRIVATE_FILE_MODE });
       const size = this.terminal.sizeForNewSession(this.timing.cols, this.timing.rows);
@@ -536,6 +543,12 @@ export class Doctor implements DoctorPort {
         transcriptPath: a.transcriptPath,
       });
       run.session = session;
+      guard = startSessionGuard({
+        tmuxBinary: this.tmux.binary,
+        socket: this.tmux.socket,
+        session,
+        markFile: inc.file(OWNER_DIED_FILE),
+      });
       this.say(run, 'agent-started', `started "${a.name}" in tmux session ${session}; watch it with: ${attach}`);
       const viewProblem = await this.terminal.attach(this.tmux, session, size.cols, size.rows);
       if (viewProblem) this.note(run, 'note', viewProblem);
@@ -543,6 +556,7 @@ export class Doctor implements DoctorPort {
       const end = await attempt.run();
       return { end, attempt };
     } finally {
+      guard?.stop();
       inbox?.close();
       await this.terminal.detach(true);
       if (run.session) await this.endSession(run.session);
