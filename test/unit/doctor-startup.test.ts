@@ -125,15 +125,29 @@ describe('trust prompt, 2.1.197 layout (numbered, "Yes" first and selected)', ()
     const enter = r.until(trust197());
     const enteredAt = r.clock.now();
     r.after(enter);
-    for (; r.clock.now() - enteredAt <= T.submitConfirmMs; ) r.after(r.read(trust197()));
+    for (; r.clock.now() - enteredAt <= T.dialogRepeatMs; ) r.after(r.read(trust197()));
     expect(r.keys()).toEqual(['Enter']);
   });
 
-  it('presses Enter again when the dialog is still up well after the first (a lost Enter)', () => {
+  it('presses Enter again when the dialog is still up dialogRepeatMs after the first (a lost Enter)', () => {
     const r = new Run();
-    r.after(r.until(trust197()));
+    const enter = r.until(trust197());
+    const enteredAt = r.clock.now();
+    r.after(enter);
     expect(r.until(trust197())).toEqual(press('Enter'));
+    expect(r.clock.now() - enteredAt).toBeGreaterThan(T.dialogRepeatMs);
     expect(r.keys()).toEqual(['Enter', 'Enter']);
+  });
+
+  it('takes dialogRepeatMs from the timing, independent of submitConfirmMs', () => {
+    const r = new Run(claude({ timing: { ...T, dialogRepeatMs: 1000, submitConfirmMs: 9000 } }));
+    const enter = r.until(trust197());
+    const enteredAt = r.clock.now();
+    r.after(enter);
+    expect(r.until(trust197())).toEqual(press('Enter'));
+    const gap = r.clock.now() - enteredAt;
+    expect(gap).toBeGreaterThan(1000);
+    expect(gap).toBeLessThan(T.dialogRepeatMs);
   });
 
   it('moves a selection that sits below "Yes" up, not down', () => {
@@ -201,6 +215,21 @@ describe('--add-dir dialogs (2.1.330: "No, exit" / "Yes, add it")', () => {
     expect(a).toMatchObject({ kind: 'press', key: 'Enter', note });
     r.after(a);
     expect(r.until(box())).toEqual({ kind: 'paste', until: r.clock.now() + T.screenPollMs });
+  });
+
+  it('answers it no sooner than dialogRepeatMs after the trust answer (the default keeps 3 s)', () => {
+    for (const repeat of [T.dialogRepeatMs, 500]) {
+      const r = new Run(claude({ timing: { ...T, dialogRepeatMs: repeat } }));
+      const trustEnter = r.until(trust197());
+      const trustAt = r.clock.now();
+      r.after(trustEnter);
+      // A dialog already on "Yes" and settled: only the gate holds the Enter back.
+      expect(r.until(addDir('yes'))).toEqual(press('Enter'));
+      const gap = r.clock.now() - trustAt;
+      expect(gap).toBeGreaterThan(Math.max(repeat, T.dialogSettleMs));
+      expect(gap).toBeLessThanOrEqual(Math.max(repeat, T.dialogSettleMs) + 2 * T.screenPollMs);
+    }
+    expect(T.dialogRepeatMs).toBe(3000);
   });
 
   it('answers one drawn over the input box after the paste, and keeps the paste', () => {

@@ -34,6 +34,14 @@ export interface StartupTiming {
    * and the next Enter would quit. 400 ms is four times that, and costs under a second per dialog.
    */
   dialogSettleMs: number;
+  /**
+   * No Enter on a dialog for this long after the last one: an answered dialog is gone within ~0.5 s
+   * (answer → input box ~0.55 s measured on 2.1.197), so one still up 3 s later lost its Enter and gets
+   * another. A shorter gate risks an Enter meant for one dialog landing on the next, whose default is
+   * "No, exit". It also holds back the answer to a following dialog (2.1.330's --add-dir one) until
+   * then. 3 s is the value it had while it borrowed submitConfirmMs.
+   */
+  dialogRepeatMs: number;
   /** Trust-dialog key presses before giving up (the dialog has two or three options). */
   maxDialogKeys: number;
 }
@@ -45,6 +53,7 @@ export const DEFAULT_STARTUP_TIMING: StartupTiming = {
   submitConfirmMs: 3000,
   submitTries: 3,
   dialogSettleMs: 400,
+  dialogRepeatMs: 3000,
   maxDialogKeys: 8,
 };
 
@@ -240,7 +249,7 @@ function dialog(cfg: StartupConfig, state: StartupState, trust: TrustPrompt, now
   if (now - s.stillSince < t.dialogSettleMs) return wait(s, until);
   if (trust.selectedIndex === trust.yesIndex) {
     // Enter again only if the dialog is still up well after the last Enter.
-    if (s.dialogEnterAt !== null && now - s.dialogEnterAt <= t.submitConfirmMs) return wait(s, until);
+    if (s.dialogEnterAt !== null && now - s.dialogEnterAt <= t.dialogRepeatMs) return wait(s, until);
     const detail = `answered a workspace-trust prompt (${trust.layout} layout) with "${trust.yesLabel}"`;
     return press({ ...s, dialogEnterAt: now }, 'Enter', until, { type: 'doctor-trust-answered', detail });
   }
