@@ -212,7 +212,9 @@ describe('start-up driver (Attempt) on a fake clock', () => {
     const end = await drive(clock, a.run());
     expect(end).toEqual({
       kind: 'fallback',
-      detail: 'claude exited during start-up (exit 2); its last screen: boom: no credentials configured',
+      detail:
+        'claude exited during start-up (exit 2); to see why, start `claude` in a terminal; ' +
+        'its last screen: boom: no credentials configured',
     });
   });
 

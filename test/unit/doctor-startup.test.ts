@@ -35,6 +35,7 @@ const RUNNING = { dead: false, exitStatus: null };
 
 const claude = (over: Partial<StartupConfig> = {}): StartupConfig => ({
   agent: 'claude',
+  command: 'claude',
   claude: true,
   hooks: true,
   brief: BRIEF,
@@ -42,7 +43,7 @@ const claude = (over: Partial<StartupConfig> = {}): StartupConfig => ({
   ...over,
 });
 const generic = (over: Partial<StartupConfig> = {}): StartupConfig =>
-  claude({ agent: 'aider', claude: false, hooks: false, ...over });
+  claude({ agent: 'aider', command: 'aider', claude: false, hooks: false, ...over });
 
 interface ReadOpts {
   hooks?: AgentSignal[];
@@ -200,7 +201,15 @@ describe('trust prompt, 2.1.330 layout (unnumbered, "No, exit" first and selecte
       r.after(a);
     }
     expect(r.keys()).toEqual(Array(T.maxDialogKeys).fill('Down'));
-    expect(a).toEqual(giveUp(/could not move a trust prompt's selection to its "Yes" choice; last screen: .*No, exit/));
+    expect(a).toEqual(
+      giveUp(
+        new RegExp(
+          '^could not move a trust prompt\'s selection to its "Yes" choice; ' +
+            "start `claude` in the doctor's work folder and answer the prompt yourself, then retry; " +
+            'last screen: .*No, exit',
+        ),
+      ),
+    );
   });
 });
 
@@ -285,7 +294,7 @@ describe('screens only a person can answer: fail fast, press nothing', () => {
     const r = new Run();
     expect(r.read(box(), { hooks: [{ type: 'session-start' }, { type: 'failure', reason: 'rate_limit' }] })).toEqual({
       kind: 'give-up',
-      detail: 'claude failed to start: rate_limit',
+      detail: 'claude failed to start: rate_limit; start `claude` in a terminal to see the full error',
     });
   });
 });
@@ -359,7 +368,8 @@ describe('paste → box shows it → Enter → confirmation', () => {
     const end = r.until(PASTED);
     expect(r.keys()).toEqual(Array(T.submitTries).fill('Enter'));
     const tries = `${T.submitTries} Enter presses`;
-    const detail = new RegExp(`^claude did not accept the brief after ${tries}; last screen: .*Pasted text`);
+    const todo = 'check that `claude`, run in a terminal, takes a prompt on Enter';
+    const detail = new RegExp(`^claude did not accept the brief after ${tries}; ${todo}; last screen: .*Pasted text`);
     expect(end).toEqual(giveUp(detail));
   });
 
@@ -378,7 +388,9 @@ describe('paste → box shows it → Enter → confirmation', () => {
     expect(again.kind).toBe('paste');
     expect(r.state.phase).toMatchObject({ name: 'pasted', pastes: 2 });
     r.after(again);
-    expect(r.until(box())).toEqual(giveUp(/^the brief never appeared in claude's input box; last screen: /));
+    const todo = 'check that `claude`, run in a terminal, accepts pasted text';
+    const detail = new RegExp(`^the brief never appeared in claude's input box; ${todo}; last`);
+    expect(r.until(box())).toEqual(giveUp(detail));
   });
 
   it('gives up on a paste that never shows when the box is gone (no second paste into nothing)', () => {
@@ -443,7 +455,9 @@ describe('an agent that exits during start-up', () => {
   it('says how it ended and what it last printed ("Pane is dead" left out)', () => {
     const r = new Run();
     const a = r.read(dead('boom: no credentials configured\nPane is dead (status 2, Tue Nov 25 12:00:00 2026)', 2));
-    const detail = 'claude exited during start-up (exit 2); its last screen: boom: no credentials configured';
+    const detail =
+      'claude exited during start-up (exit 2); to see why, start `claude` in a terminal; ' +
+      'its last screen: boom: no credentials configured';
     expect(a).toEqual(giveUp(detail));
   });
 
@@ -451,7 +465,8 @@ describe('an agent that exits during start-up', () => {
     const r = new Run();
     expect(r.read(dead('boom', null))).toEqual({ kind: 'wait', until: r.clock.now() + DEAD_PANE_POLL_MS });
     r.after(r.log.at(-1)!.action);
-    expect(r.read(dead('boom', 3))).toEqual(giveUp('claude exited during start-up (exit 3); its last screen: boom'));
+    const detail = /^claude exited during start-up \(exit 3\); .*its last screen: boom$/;
+    expect(r.read(dead('boom', 3))).toEqual(giveUp(detail));
   });
 
   it('re-reads a dead pane whose last output has not reached the history yet (bounded)', () => {
@@ -477,12 +492,13 @@ describe('an agent that exits during start-up', () => {
     }
     expect(r.clock.now() - r.t0).toBeGreaterThanOrEqual(DEAD_PANE_WAIT_MS);
     // Its last screen while alive stands in for the empty one.
-    expect(a).toEqual(giveUp(/^claude exited during start-up; its last screen: ╭─+╮ \| │ ❯/));
+    expect(a).toEqual(giveUp(/^claude exited during start-up; to see why, .*; its last screen: ╭─+╮ \| │ ❯/));
   });
 
   it('a session that is gone altogether is reported at once', () => {
     const r = new Run();
-    expect(r.read({ pane: null, text: '' })).toEqual(giveUp('claude exited during start-up; its last screen: (empty)'));
+    const detail = /^claude exited during start-up; .*; its last screen: \(empty\)$/;
+    expect(r.read({ pane: null, text: '' })).toEqual(giveUp(detail));
   });
 });
 
@@ -491,13 +507,15 @@ describe('launch timeout', () => {
     const r = new Run();
     const a = r.until('Claude Code v2.1.330\nstarting…');
     expect(r.elapsed()).toBeGreaterThan(T.launchTimeoutMs);
-    const detail = 'claude did not take the brief within 60 s; last screen: Claude Code v2.1.330 | starting…';
+    const detail =
+      'claude did not take the brief within 60 s; start `claude` in a terminal to see what it waits for, ' +
+      'and finish any setup it asks for; last screen: Claude Code v2.1.330 | starting…';
     expect(a).toEqual(giveUp(detail));
   });
 
   it('says "(empty)" for a blank screen', () => {
     const r = new Run(claude({ timing: { ...T, launchTimeoutMs: 1000 } }));
-    expect(r.until('')).toEqual(giveUp('claude did not take the brief within 1 s; last screen: (empty)'));
+    expect(r.until('')).toEqual(giveUp(/^claude did not take the brief within 1 s; .*; last screen: \(empty\)$/));
   });
 
   it('a confirmation at the last moment still counts', () => {

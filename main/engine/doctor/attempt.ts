@@ -212,6 +212,7 @@ export class Attempt {
   private async startUp(): Promise<AttemptEnd | null> {
     const cfg: StartupConfig = {
       agent: this.c.profileName,
+      command: this.c.profile.command,
       claude: this.c.profile.kind === 'claude',
       hooks: this.c.launch.hooks,
       brief: this.c.brief,

@@ -67,8 +67,9 @@ export const DEAD_PANE_POLL_MS = 50;
 export const DEAD_PANE_WAIT_MS = 1000;
 
 export interface StartupConfig {
-  /** The profile's name, for messages. */
+  /** The profile's name, and the command it runs: for messages (what to run by hand to see why). */
   agent: string;
+  command: string;
   /** Claude Code (input box, "[Pasted text]" box, busy indicator), or a generic terminal agent. */
   claude: boolean;
   /** The agent calls our hooks, so a UserPromptSubmit (and nothing on screen) confirms a submission. */
@@ -185,7 +186,10 @@ export function startupStep(
     if (s.type === 'prompt-submitted' && state.phase.name === 'entered') {
       return submitted(state, "confirmed by the agent's UserPromptSubmit hook");
     }
-    if (s.type === 'failure') return giveUp(state, `${cfg.agent} failed to start: ${s.reason}`);
+    if (s.type === 'failure') {
+      const todo = `start \`${cfg.command}\` in a terminal to see the full error`;
+      return giveUp(state, `${cfg.agent} failed to start: ${s.reason}; ${todo}`);
+    }
   }
   if (!screen.pane || screen.pane.dead) return deadPane(cfg, state, screen, now);
 
@@ -198,7 +202,8 @@ export function startupStep(
   if (!isFinal(step.action) && now > state.giveUpAt) {
     const within = `${cfg.timing.launchTimeoutMs / 1000} s`;
     const last = lastLines(screen.text) || '(empty)';
-    return giveUp(step.state, `${cfg.agent} did not take the brief within ${within}; last screen: ${last}`);
+    const todo = `start \`${cfg.command}\` in a terminal to see what it waits for, and finish any setup it asks for`;
+    return giveUp(step.state, `${cfg.agent} did not take the brief within ${within}; ${todo}; last screen: ${last}`);
   }
   return step;
 }
@@ -234,7 +239,8 @@ function deadPane(cfg: StartupConfig, state: StartupState, screen: StartupScreen
   const status = screen.pane?.exitStatus;
   const how = status != null ? ` (exit ${status})` : '';
   const human = classifyScreen(text).human;
-  const why = human ? `: ${human}` : '';
+  // A screen we recognise says what to do; otherwise running it by hand shows why.
+  const why = human ? `: ${human}` : `; to see why, start \`${cfg.command}\` in a terminal`;
   const last = lastLines(text || state.lastText) || '(empty)';
   return giveUp(s, `${cfg.agent} exited during start-up${how}${why}; its last screen: ${last}`);
 }
@@ -256,8 +262,9 @@ function dialog(cfg: StartupConfig, state: StartupState, trust: TrustPrompt, now
   // No ❯ drawn yet (the dialog is still rendering): wait for it rather than press blind.
   if (trust.selectedIndex < 0) return wait(s, until);
   if (s.dialogKeys + 1 > t.maxDialogKeys) {
+    const todo = `start \`${cfg.command}\` in the doctor's work folder and answer the prompt yourself, then retry`;
     const last = lastLines(s.lastText);
-    return giveUp(s, `could not move a trust prompt's selection to its "Yes" choice; last screen: ${last}`);
+    return giveUp(s, `could not move a trust prompt's selection to its "Yes" choice; ${todo}; last screen: ${last}`);
   }
   // One key per read: the next read verifies where the ❯ is before anything else is pressed.
   return press({ ...s, dialogKeys: s.dialogKeys + 1 }, trust.selectedIndex > trust.yesIndex ? 'Up' : 'Down', until);
@@ -297,7 +304,9 @@ function pasted(
   }
   if (!overdue) return wait(state, until);
   if (phase.pastes >= 2 || !inputReady) {
-    return giveUp(state, `the brief never appeared in ${cfg.agent}'s input box; last screen: ${lastLines(text)}`);
+    const todo = `check that \`${cfg.command}\`, run in a terminal, accepts pasted text`;
+    const last = lastLines(text);
+    return giveUp(state, `the brief never appeared in ${cfg.agent}'s input box; ${todo}; last screen: ${last}`);
   }
   // The paste was lost (sent while the box was not ready yet): the box is empty, paste again.
   const next: StartupState = { ...state, phase: { name: 'pasted', pastes: phase.pastes + 1, at: now } };
@@ -321,7 +330,9 @@ function entered(
   if (now - phase.at <= t.submitConfirmMs) return wait(state, until);
   if (phase.enters >= t.submitTries) {
     const tries = `${t.submitTries} Enter presses`;
-    return giveUp(state, `${cfg.agent} did not accept the brief after ${tries}; last screen: ${lastLines(text)}`);
+    const todo = `check that \`${cfg.command}\`, run in a terminal, takes a prompt on Enter`;
+    const last = lastLines(text);
+    return giveUp(state, `${cfg.agent} did not accept the brief after ${tries}; ${todo}; last screen: ${last}`);
   }
   const detail = `Enter #${phase.enters} was not confirmed within ${t.submitConfirmMs / 1000} s; pressing it again`;
   const next: StartupState = { ...state, phase: { name: 'entered', enters: phase.enters + 1, at: now } };
