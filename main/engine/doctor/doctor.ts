@@ -11,7 +11,7 @@ import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '..
 import { iso, systemClock, sleep, type Clock } from '../../../common/clock.js';
 import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
-import { isProcessAlive, killGroup } from '../process-util.js';
+import { killGroup, waitForExit } from '../process-util.js';
 import { redact } from '../redact.js';
 import type { Settings } from '../../../common/settings-schema.js';
 import { runtimeDir } from '../runtime-dir.js';
@@ -243,10 +243,9 @@ export class Doctor implements DoctorPort {
       // tmux failed to kill it: cleanupOrphans() at the next start (or kill-server below) gets it.
     }
     if (!pid) return;
-    const deadline = Date.now() + AGENT_EXIT_GRACE_MS;
-    while (isProcessAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, AGENT_EXIT_POLL_MS));
+    const gone = await waitForExit(pid, this.clock, { graceMs: AGENT_EXIT_GRACE_MS, pollMs: AGENT_EXIT_POLL_MS });
     // The pane's process leads its own process group: whatever it left running goes with it.
-    if (isProcessAlive(pid)) killGroup(pid, 'SIGKILL');
+    if (!gone) killGroup(pid, 'SIGKILL');
   }
 
   private note(run: ActiveRun, type: string, detail: string): void {
