@@ -128,7 +128,9 @@ export type EngineEvent =
   | { type: 'doctor'; phase: DoctorPhase; incidentId: string; detail: string; at: string }
   | { type: 'settings-invalid'; file: string; problems: { path: string; message: string }[] }
   | { type: 'settings-changed' }
-  | { type: 'notification-failed'; channel: string; incidentId: string | null; detail: string; at: string };
+  | { type: 'notification-failed'; channel: string; incidentId: string | null; detail: string; at: string }
+  /** ClawMedic's own records cannot be written (ok: false) or can again (ok: true); watching goes on either way. */
+  | { type: 'storage'; ok: boolean; detail: string; at: string };
 
 export type DoctorPhase =
   | 'started'

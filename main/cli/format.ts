@@ -97,6 +97,8 @@ export function eventLine(e: EngineEvent): string | null {
       return `${dim(clockTime(new Date().toISOString()))}  settings        reloaded`;
     case 'notification-failed':
       return `${dim(clockTime(e.at))}  ${yellow('notify')}          ${clean(e.channel)} failed: ${clean(e.detail)}`;
+    case 'storage':
+      return `${dim(clockTime(e.at))}  ${e.ok ? green('records') : red('records')}         ${clean(e.detail)}`;
     case 'check':
       return null;
   }

@@ -22,6 +22,7 @@ import { EventBus } from './events.js';
 import { createTwoFilesPatch } from 'diff';
 import { promises as fsp } from 'node:fs';
 import { ChildLedger } from './children.js';
+import { StorageHealth } from './storage-health.js';
 import { ensurePrivateDir } from './fsutil.js';
 import { runtimeDir } from './runtime-dir.js';
 import { IncidentStore } from './incidents/store.js';
@@ -109,6 +110,7 @@ export class Engine implements EngineApi {
   private notifier!: Notifier;
   private secrets: string[] = [];
   private children!: ChildLedger;
+  private storage!: StorageHealth;
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -133,6 +135,9 @@ export class Engine implements EngineApi {
     await ensurePrivateDir(this.resolved.dataDir);
     this.children = new ChildLedger(runtimeDir(this.resolved.dataDir, this.opts.env ?? process.env));
     await this.refreshSecrets();
+    this.storage = new StorageHealth((e) =>
+      this.bus.emit({ type: 'storage', ok: e.ok, detail: e.detail, at: new Date(this.clock.now()).toISOString() }),
+    );
     this.incidents = new IncidentStore(
       this.resolved.dataDir,
       this.clock,
@@ -142,6 +147,7 @@ export class Engine implements EngineApi {
         else if (event) this.bus.emit({ type: 'incident-event', incidentId: incident.id, event });
       },
       (text) => redact(text, { secrets: this.secrets }),
+      this.storage,
     );
     const env = this.opts.env ?? process.env;
     const factory =
@@ -164,9 +170,11 @@ export class Engine implements EngineApi {
     });
     this.bus.on((e) => {
       if (e.type === 'state') this.notifier.setPaused(e.state === 'paused');
+      // Records that could not be written are tried again at every check while the disk refuses them.
+      if (e.type === 'check' && this.incidents.hasPending) void this.incidents.retryPending();
       this.notifier.handle(e);
     });
-    const history = await RateHistory.load(this.resolved.dataDir);
+    const history = await RateHistory.load(this.resolved.dataDir, this.storage);
     this.supervisor = new Supervisor({
       clock: this.clock,
       settings: () => this.resolved,
@@ -209,7 +217,7 @@ export class Engine implements EngineApi {
     for (const inc of interrupted) await this.recordAfterCrash(inc, cleaned);
     if (this.opts.watchSettings) this.watchSettingsFile();
     if (this.opts.writeStatus) {
-      const sf = StatusFile.in(this.resolved.dataDir, () => this.status());
+      const sf = StatusFile.in(this.resolved.dataDir, () => this.status(), this.storage);
       this.statusFile = sf;
       // Every event but routine checks: a check only matters to other processes when the condition changes.
       let lastCondition: string | null = null;

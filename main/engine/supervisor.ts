@@ -244,11 +244,18 @@ export class Supervisor {
         this.lastTickAt = null;
         continue;
       }
-      this.detectClockJump();
-      const check = await this.d.check();
-      if (stop.aborted) break;
-      if (this.suspended || this.isPaused() || this.busy) continue;
-      await this.handle(check);
+      try {
+        this.detectClockJump();
+        const check = await this.d.check();
+        if (stop.aborted) break;
+        if (this.suspended || this.isPaused() || this.busy) continue;
+        await this.handle(check);
+      } catch (err) {
+        // Nothing may end the watch: a step that throws (an unexpected disk or process error) is reported
+        // and the next check comes on schedule, so the gateway stays watched.
+        this.reason = `an internal error interrupted this check: ${(err as Error).message}`;
+        process.emitWarning(`ClawMedic: ${this.reason}`);
+      }
       this.lastTickAt = this.d.clock.now();
       this.plannedDelay = this.nextDelay();
       await this.waitForWake(this.plannedDelay);

@@ -16,6 +16,7 @@ import type {
 import { iso, type Clock } from '../../../common/clock.js';
 import { ensurePrivateDir, privateFileProblem, writeFileAtomic, writeFileAtomicSync } from '../fsutil.js';
 import { isProcessAlive } from '../process-util.js';
+import { StorageHealth } from '../storage-health.js';
 
 const RECORD = 'incident.json';
 
@@ -28,6 +29,8 @@ export function newIncidentId(atMs: number): string {
 export class IncidentHandle {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The record on disk is behind the one in memory (a write failed); the next write or retry() catches up. */
+  private dirty = false;
 
   constructor(
     readonly dir: string,
@@ -35,7 +38,25 @@ export class IncidentHandle {
     private readonly clock: Clock,
     private readonly onChange: (kind: 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void,
     private readonly scrub: (text: string) => string = (t) => t,
+    private readonly health: StorageHealth = new StorageHealth(),
+    /** Told after every write whether this record is behind, so the store can retry it later. */
+    private readonly track: (h: IncidentHandle) => void = () => {},
   ) {}
+
+  /** True while the record could not be written (read-only or full disk); retry() tries again. */
+  get behind(): boolean {
+    return this.dirty;
+  }
+
+  /** Writes the record again if an earlier write failed. */
+  retry(): Promise<void> {
+    return this.dirty ? this.persist() : this.chain;
+  }
+
+  /** Writes the record now (the first write of a new incident). */
+  retryNow(): Promise<void> {
+    return this.persist();
+  }
 
   get id(): string {
     return this.record.id;
@@ -93,9 +114,24 @@ export class IncidentHandle {
     return this.chain;
   }
 
+  /**
+   * Writes the whole record (so a retry after a failure catches up on everything). Never rejects: a
+   * read-only or full disk must not stop the ladder; the failure goes to StorageHealth, once.
+   */
   private persist(): Promise<void> {
-    const snapshot = JSON.stringify(this.record, null, 2);
-    this.chain = this.chain.then(() => writeFileAtomic(path.join(this.dir, RECORD), snapshot));
+    this.chain = this.chain.then(async () => {
+      const snapshot = JSON.stringify(this.record, null, 2);
+      try {
+        await ensurePrivateDir(this.dir);
+        await writeFileAtomic(path.join(this.dir, RECORD), snapshot);
+        this.dirty = false;
+        this.health.succeeded();
+      } catch (err) {
+        this.dirty = true;
+        this.health.failed(path.join(this.dir, RECORD), err);
+      }
+      this.track(this);
+    });
     return this.chain;
   }
 }
@@ -133,16 +169,32 @@ export class IncidentStore {
     private readonly clock: Clock,
     private readonly onChange: (kind: 'opened' | 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void = () => {},
     private readonly scrub: (text: string) => string = (t) => t,
+    readonly health: StorageHealth = new StorageHealth(),
   ) {
     this.root = path.join(dataDir, 'incidents');
   }
 
+  /** Handles whose record is behind (a write failed): retried by retryPending(). */
+  private readonly pending = new Set<IncidentHandle>();
+
+  /** True while some incident record could not be written yet. */
+  get hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Writes again what could not be written; cheap when nothing is pending (called on every check). */
+  async retryPending(): Promise<void> {
+    for (const h of [...this.pending]) await h.retry();
+  }
+
+  /**
+   * Opens an incident. Never fails for want of disk: when the folder or the record cannot be written, the
+   * incident lives in memory and is written by retryPending() once the disk accepts it (the ladder goes on).
+   */
   async open(opts: OpenIncidentOptions): Promise<IncidentHandle> {
-    await ensurePrivateDir(this.root);
     const startedAt = opts.startedAtMs ?? this.clock.now();
     const id = newIncidentId(startedAt);
     const dir = path.join(this.root, id);
-    await ensurePrivateDir(dir);
     const record: Incident = {
       id,
       trigger: opts.trigger,
@@ -159,8 +211,21 @@ export class IncidentStore {
       doctor: null,
       owner: { pid: process.pid, hostname: os.hostname() },
     };
-    const handle = new IncidentHandle(dir, record, this.clock, (kind, inc, ev) => this.onChange(kind, inc, ev), this.scrub);
-    await writeFileAtomic(path.join(dir, RECORD), JSON.stringify(record, null, 2));
+    const handle = new IncidentHandle(
+      dir,
+      record,
+      this.clock,
+      (kind, inc, ev) => this.onChange(kind, inc, ev),
+      this.scrub,
+      this.health,
+      (h) => (h.behind ? this.pending.add(h) : this.pending.delete(h)),
+    );
+    try {
+      await ensurePrivateDir(this.root);
+    } catch (err) {
+      this.health.failed(this.root, err);
+    }
+    await handle.retryNow();
     this.onChange('opened', record);
     return handle;
   }
@@ -195,7 +260,14 @@ export class IncidentStore {
     if (!inc) return;
     const ev: IncidentEvent = { at: iso(this.clock.now()), type, detail: this.scrub(detail) };
     inc.events.push(ev);
-    await writeFileAtomic(path.join(this.root, id, RECORD), JSON.stringify(inc, null, 2));
+    try {
+      await writeFileAtomic(path.join(this.root, id, RECORD), JSON.stringify(inc, null, 2));
+      this.health.succeeded();
+    } catch (err) {
+      // A note on a closed incident (a late notification failure) is not worth more than the report.
+      this.health.failed(path.join(this.root, id, RECORD), err);
+      return;
+    }
     this.onChange('event', inc, ev);
   }
 
@@ -224,7 +296,13 @@ export class IncidentStore {
       inc.outcome = 'interrupted';
       inc.resolvedBy = null;
       inc.endedAt = at;
-      await writeFileAtomic(path.join(this.root, inc.id, RECORD), JSON.stringify(inc, null, 2));
+      try {
+        await writeFileAtomic(path.join(this.root, inc.id, RECORD), JSON.stringify(inc, null, 2));
+      } catch (err) {
+        // Read-only disk: it stays "open" on disk until a later start can write; the watcher starts anyway.
+        this.health.failed(path.join(this.root, inc.id, RECORD), err);
+        continue;
+      }
       closed.push(inc);
     }
     return closed;

@@ -109,8 +109,9 @@ export class Notifier {
 
   /** Feeds one engine event; returns at once and never throws. */
   handle(event: EngineEvent): void {
-    // Failing to notify about a failed notification would loop.
-    if (event.type === 'notification-failed') return;
+    // Failing to notify about a failed notification would loop; a routine check is never news (and this
+    // runs on every check: nothing is built or redacted for it).
+    if (event.type === 'notification-failed' || event.type === 'check') return;
     // Follows the supervisor's pause by itself, so quiet-while-paused needs no extra wiring.
     if (event.type === 'state') {
       if (event.state === 'paused') this.gate.setPaused(true);

@@ -12,7 +12,15 @@ import { between, formatDuration, oneLine, truncate } from './format.js';
 
 export { NotificationGate } from './gate.js';
 
-export type MessageKind = 'down' | 'restarted' | 'doctor-started' | 'needs-approval' | 'recovered' | 'failed' | 'test';
+export type MessageKind =
+  | 'down'
+  | 'restarted'
+  | 'doctor-started'
+  | 'needs-approval'
+  | 'recovered'
+  | 'failed'
+  | 'test'
+  | 'storage';
 export type Severity = 'critical' | 'warning' | 'info' | 'success';
 
 export interface Message {
@@ -90,6 +98,21 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
         });
       }
       return null;
+    case 'storage':
+      // One message when writing starts failing and one when it works again (StorageHealth reports transitions).
+      return redactMessage(
+        {
+          kind: 'storage',
+          incidentId: null,
+          severity: event.ok ? 'info' : 'warning',
+          title: event.ok ? `ClawMedic writes its records again on ${ctx.hostname}` : `ClawMedic cannot write its records on ${ctx.hostname}`,
+          body: event.detail,
+          dedupeKey: `storage:${event.ok ? 'ok' : 'failing'}:${event.at}`,
+          at: event.at,
+          host: ctx.hostname,
+        },
+        ctx.secrets ?? [],
+      );
     case 'doctor':
       if (event.phase === 'agent-started') return doctorStartedMessage(event, ctx);
       if (event.phase === 'needs-approval') return needsApprovalMessage(event, ctx);

@@ -198,7 +198,7 @@ export class Tmux {
         rows: Number(rows),
       };
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target/i.test(err.stderr))) return null;
+      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target|server exited unexpectedly/i.test(err.stderr))) return null;
       throw err;
     }
   }
@@ -223,7 +223,7 @@ export class Tmux {
       await this.run(['kill-session', '-t', session]);
       return true;
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target/i.test(err.stderr))) return false;
+      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target|server exited unexpectedly/i.test(err.stderr))) return false;
       throw err;
     }
   }
