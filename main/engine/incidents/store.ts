@@ -97,6 +97,29 @@ export class IncidentHandle {
     this.onChange('closed', this.record, ev);
   }
 
+  /**
+   * Opens a closed incident again: the same outage came back (a flapping gateway), or ClawMedic tries
+   * again after giving up. The record keeps its whole timeline; `events` are appended, `summary` replaces.
+   */
+  async reopen(events: IncidentEvent[], summary: string): Promise<void> {
+    if (!this.closed) return;
+    this.closed = false;
+    this.record.outcome = 'open';
+    this.record.resolvedBy = null;
+    this.record.endedAt = null;
+    this.record.summary = this.scrub(summary);
+    for (const e of events) {
+      const ev = { ...e, detail: this.scrub(e.detail) };
+      this.record.events.push(ev);
+      this.onChange('event', this.record, ev);
+    }
+    await this.persist();
+    this.onReopen?.(this.record);
+  }
+
+  /** Set by the store: a reopened incident is announced like a newly opened one (listeners refresh). */
+  onReopen: ((incident: Incident) => void) | null = null;
+
   /** For signal handlers: mark interrupted synchronously (no await possible there). */
   closeSync(outcome: 'interrupted' | 'cancelled', detail: string): void {
     if (this.closed) return;
@@ -220,6 +243,7 @@ export class IncidentStore {
       this.health,
       (h) => (h.behind ? this.pending.add(h) : this.pending.delete(h)),
     );
+    handle.onReopen = (inc) => this.onChange('opened', inc);
     try {
       await ensurePrivateDir(this.root);
     } catch (err) {

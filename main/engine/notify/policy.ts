@@ -290,6 +290,7 @@ function closedMessage(incident: Incident, ctx: PolicyContext): Message | null {
   if (incident.outcome === 'failed' || incident.outcome === 'timeout' || incident.outcome === 'cancelled') {
     const why = closing ? sentence(closing.detail) : '';
     const circuit = lastEvent(incident, 'circuit-open');
+    const retry = lastEvent(incident, 'retry-planned');
     const tried = triedText(incident);
     return make(ctx, {
       kind: 'failed',
@@ -305,7 +306,9 @@ function closedMessage(incident: Incident, ctx: PolicyContext): Message | null {
         tried ? `Tried: ${tried}.` : '',
         took ? `Down for ${took} so far (${oneLine(incident.summary)}).` : '',
         report || 'Details: run clawmedic incidents on that machine.',
-        'ClawMedic will not retry on its own; fix it and it notices within one check.',
+        retry
+          ? `${sentence(retry.detail)} Fix it sooner and ClawMedic notices within one check.`
+          : 'ClawMedic will not retry on its own; fix it and it notices within one check.',
       ]
         .filter(Boolean)
         .join('\n'),
