@@ -17,6 +17,36 @@ export function clean(text: string): string {
   return stripAnsi(text).replace(CONTROL, '');
 }
 
+/** A URL as printed: a password in it is masked (`user:***@host`), so it never lands in a terminal log. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    // Not a URL: printed as it is (settings validation already refuses it).
+    return url;
+  }
+}
+
+/** The dashboard URL without its token (for log lines). */
+export function withoutToken(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete('token');
+  return u.toString();
+}
+
+/** True for http(s)://localhost, 127.0.0.0/8 and [::1]. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const h = new URL(url).hostname;
+    return h === 'localhost' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
+  } catch {
+    return false;
+  }
+}
+
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
 export const dim = (s: string) => paint(2, s);

@@ -143,7 +143,14 @@ export function buildProgram(): Command {
     .option('--json', 'print events as JSON lines')
     .option('--no-doctor', 'stop after the restart step')
     .addOption(new Option('--agent-pace <seconds>', 'how long the stand-in agent pauses between steps (time to attach)').argParser(parseFloat))
-    .action(async (o) => runDemo(o));
+    .action(async (o) => {
+      // The demo is self-contained on purpose (its own gateway, agent and settings in a temp folder): a
+      // --config that would silently be ignored is refused instead.
+      if (cfg() !== undefined) {
+        throw new CliExit(EXIT_USAGE, 'clawmedic demo runs with its own stand-in settings; --config does not apply to it.');
+      }
+      await runDemo(o);
+    });
 
   const notify = program.command('notify').description('notification channels');
   notify
