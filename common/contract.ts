@@ -144,7 +144,8 @@ export type DoctorPhase =
 
 /** How a doctor session ended (the supervisor closes the incident with it; `clawmedic doctor` prints it). */
 export interface DoctorOutcome {
-  outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled';
+  /** 'not-needed': the gateway answered healthy before any agent started (no incident was opened). */
+  outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled' | 'not-needed';
   /** 'human' when a person took over the keyboard before the gateway came back. */
   resolvedBy: 'doctor' | 'human' | null;
   agent: string | null;

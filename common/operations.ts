@@ -128,6 +128,17 @@ const promptId = one(
   (v): v is string => boundedString(v, LIMITS.maxIncidentIdLength) && /^[0-9A-Za-z-]+$/.test(v),
   'a prompt id is letters, digits and dashes',
 );
+/** `[]`, or `[{ force: true }]`: run even when the gateway answers healthy (a check-up, not a recovery). */
+const doctorOptions: ArgsCheck<[] | [{ force: boolean }]> = (raw) => {
+  if (raw.length === 0) return good([]);
+  const e = arity(raw, 1);
+  if (e) return bad(e);
+  const o = raw[0];
+  if (o && typeof o === 'object' && !Array.isArray(o) && typeof (o as { force?: unknown }).force === 'boolean') {
+    return good([{ force: (o as { force: boolean }).force }]);
+  }
+  return bad('doctor options are { force: true | false }');
+};
 const template = one(
   (v): v is string => boundedString(v, LIMITS.maxTemplateChars),
   `the template must be text of at most ${LIMITS.maxTemplateChars} characters`,
@@ -190,7 +201,7 @@ export const OPERATIONS = {
   }),
   /** Runs a doctor session and answers when it has ended, with its outcome (the CLI's `clawmedic doctor`). */
   runDoctor: call<Result<DoctorOutcome>>()({
-    args: none,
+    args: doctorOptions,
     result: true,
     readOnly: false,
     what: 'run the doctor',

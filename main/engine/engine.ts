@@ -20,7 +20,10 @@ import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
 import { TEMPLATE_VARIABLES } from '../../common/template.js';
 import type { EngineApi, LiveTerminal } from './engine-api.js';
 import { EventBus } from './events.js';
+import { createTwoFilesPatch } from 'diff';
+import { ChildLedger } from './children.js';
 import { ensurePrivateDir } from './fsutil.js';
+import { runtimeDir } from './runtime-dir.js';
 import { IncidentStore } from './incidents/store.js';
 import { readIncidentDetail } from './incidents/detail.js';
 import { checkGateway } from './probe.js';
@@ -55,6 +58,8 @@ export interface EngineOptions {
   clock?: Clock;
   /** Builds the doctor once settings are known. Default: the tmux doctor; null: no Level 3. */
   doctorFactory?: ((ctx: { dataDir: string; clock: Clock; env: NodeJS.ProcessEnv }) => DoctorPort | null) | null;
+  /** May node-pty's spawn-helper be repaired in place (false in an installed, signed app)? Default true. */
+  ptyRepair?: boolean;
   /** Take <dataDir>/watch.lock in start(): one watcher per data dir (app or `clawmedic watch`). */
   exclusive?: boolean;
   /** Every message that passed the notification gate (the shell shows these natively). */
@@ -82,6 +87,14 @@ export interface EngineOptions {
 const PROMPT_ANSWER_WAIT_MS = 5000;
 /** Screen reads while waiting for an answered prompt to go: a capture costs a few ms. */
 const PROMPT_ANSWER_POLL_MS = 100;
+async function readText(file: string): Promise<string | null> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch {
+    // Missing (or unreadable): compared as "no file".
+    return null;
+  }
+}
 
 export class EngineBusyError extends Error {
   override name = 'EngineBusyError';
@@ -116,6 +129,7 @@ export class Engine implements EngineApi {
   /** The doctor's "needs approval" episodes: part of a prompt's id, so an old button never answers a new prompt. */
   private approvalEpisode = 0;
   private answering = false;
+  private children!: ChildLedger;
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -138,6 +152,7 @@ export class Engine implements EngineApi {
     }
     this.resolved = resolvePaths(this.raw);
     await ensurePrivateDir(this.resolved.dataDir);
+    this.children = new ChildLedger(runtimeDir(this.resolved.dataDir, this.opts.env ?? process.env));
     await this.refreshSecrets();
     this.incidents = new IncidentStore(
       this.resolved.dataDir,
@@ -153,7 +168,7 @@ export class Engine implements EngineApi {
     const factory =
       this.opts.doctorFactory === undefined
         ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) =>
-            new Doctor({ dataDir, clock, env, toolSettings: () => this.resolved.tools })
+            new Doctor({ dataDir, clock, env, toolSettings: () => this.resolved.tools, ptyRepair: this.opts.ptyRepair ?? true })
         : this.opts.doctorFactory;
     this.doctor = factory ? factory({ dataDir: this.resolved.dataDir, clock: this.clock, env }) : null;
     const telegramApiBase = this.opts.telegramApiBase ?? process.env.CLAWMEDIC_TELEGRAM_API ?? TELEGRAM_API;
@@ -200,7 +215,8 @@ export class Engine implements EngineApi {
       clock: this.clock,
       settings: () => this.resolved,
       check: () => this.probeOnce(),
-      runStep: (command, timeoutSec, signal) => runStep(command, timeoutSec, { env: this.opts.env, signal }),
+      runStep: (command, timeoutSec, signal) =>
+        runStep(command, timeoutSec, { env: this.opts.env, signal, ledger: this.children }),
       incidents: this.incidents,
       history,
       doctor: this.doctor,
@@ -231,8 +247,10 @@ export class Engine implements EngineApi {
       }
     }
     this.started = true;
-    const cleaned = (await this.doctor?.cleanupOrphans()) ?? [];
+    // What a crashed watcher left running is ended before anything new starts (no two restart steps at once).
+    const cleaned = [...(await this.children.endLeftovers()), ...((await this.doctor?.cleanupOrphans()) ?? [])];
     const interrupted = await this.incidents.closeOrphans('ClawMedic stopped (crash, kill or reboot) before this incident ended');
+    for (const inc of interrupted) await this.recordAfterCrash(inc, cleaned);
     if (this.opts.watchSettings) this.watchSettingsFile();
     if (this.opts.writeStatus) {
       const sf = StatusFile.in(this.resolved.dataDir, () => this.status());
@@ -286,8 +304,8 @@ export class Engine implements EngineApi {
   }
 
   /** Runs a doctor session now and resolves when it ends (the CLI waits; UIs need not). */
-  async runDoctor(): Promise<Result<DoctorOutcome>> {
-    return this.supervisor.startDoctor();
+  async runDoctor(opts: { force: boolean } = { force: false }): Promise<Result<DoctorOutcome>> {
+    return this.supervisor.startDoctor(opts);
   }
 
   async startDoctor(): Promise<Result> {
@@ -295,8 +313,16 @@ export class Engine implements EngineApi {
     if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
     const busy = this.supervisor.busyWith;
     if (busy) return { ok: false, message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.` };
+    // Probe first: a healthy gateway needs no agent (and no agent should be told it is down).
+    const check = await this.supervisor.checkNow();
+    if (check.condition === 'healthy' || check.condition === 'degraded') {
+      return {
+        ok: false,
+        message: `The gateway answers ${check.condition} (${check.health.detail}), so no doctor session was started.`,
+      };
+    }
     // UIs get an answer at once; progress arrives as events.
-    void this.supervisor.startDoctor().catch((err: unknown) => {
+    void this.supervisor.startDoctor({ force: false }).catch((err: unknown) => {
       process.emitWarning(`ClawMedic: doctor session failed: ${(err as Error).message}`);
     });
     return { ok: true, value: undefined };
@@ -517,6 +543,29 @@ export class Engine implements EngineApi {
     killAllSteps();
     this.releaseWatchLock?.();
     this.releaseWatchLock = null;
+  }
+
+  /**
+   * An incident a crashed watcher left open: what the next start found and did (orphans ended), and — when a
+   * doctor had taken a snapshot — whether the gateway config changed since, with the diff.
+   */
+  private async recordAfterCrash(inc: Incident, cleaned: string[]): Promise<void> {
+    const note = (type: string, detail: string) => this.incidents.appendEvent(inc.id, type, detail);
+    try {
+      for (const c of cleaned) await note('cleanup', c);
+      const configPath = this.resolved.gateway.configPath;
+      if (!inc.doctor || !configPath) return;
+      const snap = path.join(this.incidents.root, inc.id, 'snapshot', path.basename(configPath));
+      const [before, after] = await Promise.all([readText(snap), readText(configPath)]);
+      if (before === null || before === after) return;
+      const diff = createTwoFilesPatch(`${configPath} (snapshot)`, `${configPath} (now)`, before, after ?? '', undefined, undefined, {
+        context: 2,
+      });
+      await note('config-changed', `the gateway config changed after the snapshot, while no watcher supervised:\n${diff}`);
+    } catch (err) {
+      // A record we cannot add is not worth failing the start for; the incident is already closed.
+      process.emitWarning(`ClawMedic: could not complete the record of incident ${inc.id}: ${(err as Error).message}`);
+    }
   }
 
   /** Secrets found in the gateway's config: scrubbed from notifications, context files, the dashboard. */

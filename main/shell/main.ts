@@ -61,6 +61,8 @@ startShell({
       onInvalidSettings: 'defaults',
       watchSettings: true,
       writeStatus: true,
+      // An installed app's files are sealed by its signature: report a broken spawn-helper, never patch it.
+      ptyRepair: !hooks.packaged,
     });
     return { engine, start: () => engine.start() };
   },

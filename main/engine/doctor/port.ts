@@ -15,6 +15,8 @@ export interface DoctorRequest {
   check: () => Promise<GatewayCheck>;
   /** The failed checks that led here, oldest first (for the context file). */
   recentFailures: GatewayCheck[];
+  /** A check-up on a healthy gateway: its end is not a recovery, and no learning is written. */
+  checkup?: boolean;
   /** Aborted when the user stops the doctor or ClawMedic shuts down. */
   signal: AbortSignal;
   /** Progress for UIs and notifications; the engine turns it into a `doctor` EngineEvent. */

@@ -14,7 +14,7 @@ import type {
   ResolvedBy,
 } from '../../../common/contract.js';
 import { iso, type Clock } from '../../../common/clock.js';
-import { ensurePrivateDir, writeFileAtomic, writeFileAtomicSync } from '../fsutil.js';
+import { ensurePrivateDir, privateFileProblem, writeFileAtomic, writeFileAtomicSync } from '../fsutil.js';
 import { isProcessAlive } from '../process-util.js';
 
 const RECORD = 'incident.json';
@@ -97,6 +97,19 @@ export class IncidentHandle {
     const snapshot = JSON.stringify(this.record, null, 2);
     this.chain = this.chain.then(() => writeFileAtomic(path.join(this.dir, RECORD), snapshot));
     return this.chain;
+  }
+}
+
+/** The time a session guard wrote into the incident folder, when it is a file of ours and a timestamp. */
+async function ownerDeath(dir: string): Promise<string | null> {
+  const file = path.join(dir, 'owner-died');
+  if (privateFileProblem(file)) return null;
+  try {
+    const t = (await fsp.readFile(file, 'utf8')).trim();
+    return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(t) ? new Date(t).toISOString() : null;
+  } catch {
+    // No guard ran (no doctor session) or it could not write: the interruption time is all we know.
+    return null;
   }
 }
 
@@ -198,6 +211,15 @@ export class IncidentStore {
       if (sameHost && inc.owner.pid !== process.pid && isProcessAlive(inc.owner.pid)) continue;
       if (sameHost && inc.owner.pid === process.pid) continue;
       const at = iso(this.clock.now());
+      // The doctor's session guard notes when it found the owner dead (doctor/session-guard.ts).
+      const died = await ownerDeath(path.join(this.root, inc.id));
+      if (died) {
+        inc.events.push({
+          at: died,
+          type: 'owner-died',
+          detail: `ClawMedic (pid ${inc.owner.pid}) stopped without ending the incident; the session guard ended the doctor session`,
+        });
+      }
       inc.events.push({ at, type: 'interrupted', detail: reason });
       inc.outcome = 'interrupted';
       inc.resolvedBy = null;

@@ -12,7 +12,8 @@ export function semanticProblems(s: Settings): SettingsProblem[] {
   const profiles = doctor && isObj(doctor.profiles) ? (doctor.profiles as Record<string, unknown>) : {};
   const agents = doctor && Array.isArray(doctor.agents) ? (doctor.agents as unknown[]) : [];
   agents.forEach((name, i) => {
-    if (typeof name === 'string' && !profiles[name]) {
+    // Own keys only: profiles["constructor"] is Object's, not a profile of the user's.
+    if (typeof name === 'string' && !Object.prototype.hasOwnProperty.call(profiles, name)) {
       const known = Object.keys(profiles);
       out.push({
         path: `doctor.agents.${i}`,
