@@ -263,12 +263,17 @@ async function checkNoOtherWatcher(host: ServiceHost, dataDir: string): Promise<
 
 export async function installService(host: ServiceHost, spec: ServiceSpec): Promise<InstallResult> {
   await checkNoOtherWatcher(host, spec.dataDir);
-  await ensurePrivateDir(spec.dataDir);
-  const bad = await privatePathProblem(spec.dataDir, 'dir');
-  if (bad) throw new ServiceError(`The data dir is not private: ${bad}`);
+  try {
+    // Creates it 0700, or verifies an existing one is ours and closed to others (never loosened or fixed).
+    await ensurePrivateDir(spec.dataDir);
+  } catch (err) {
+    throw new ServiceError(`The data dir cannot be used: ${(err as Error).message}`);
+  }
   if (host.manager === 'launchd') {
     // launchd creates the log with the agent's umask only when it is missing: create it private first.
-    await ensurePrivateDir(path.dirname(spec.logFile));
+    await ensurePrivateDir(path.dirname(spec.logFile)).catch((err: unknown) => {
+      throw new ServiceError(`The log folder cannot be used: ${(err as Error).message}`);
+    });
     await (await fsp.open(spec.logFile, 'a', PRIVATE_FILE_MODE)).close();
     const logBad =
       (await privatePathProblem(path.dirname(spec.logFile), 'dir')) ?? (await privatePathProblem(spec.logFile, 'file'));

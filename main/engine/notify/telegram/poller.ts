@@ -166,7 +166,7 @@ export class UpdatePoller {
     try {
       await ensurePrivateDir(this.o.stateDir);
     } catch (err) {
-      return `cannot create ${this.o.stateDir}: ${(err as Error).message}`;
+      return `cannot use ${this.o.stateDir}: ${(err as Error).message}`;
     }
     const dirProblem = await privatePathProblem(this.o.stateDir, 'dir');
     if (dirProblem) return dirProblem;
