@@ -174,6 +174,8 @@ export interface SettingsView {
   file: string;
   settings: unknown;
   problems: { path: string; message: string }[];
+  /** Valid but unwise settings, by key path (e.g. a Telegram bot token that OpenClaw uses too). */
+  warnings?: { path: string; message: string }[];
   templateVariables: Record<string, string>;
   defaultPromptTemplate: string;
 }

@@ -40,6 +40,12 @@ export interface NotifyChannel {
   headers: Record<string, string>;
   /** Minimum seconds between two messages on this channel (flood guard). */
   minIntervalSec: number;
+  /** Telegram: buttons on the messages, read by long polling (the bot must be ClawMedic's own). */
+  interactive: boolean;
+  /** Telegram: buttons may act (approve, deny, restart, start/stop the doctor, pause); off = read-only. */
+  allowActions: boolean;
+  /** Telegram: who may press buttons: user ids, or a group's chat id (everyone in it). */
+  allowChatIds: string[];
 }
 
 export interface Settings {
@@ -155,6 +161,9 @@ const channelSchema = {
     chatId: { type: 'string', default: '' },
     headers: { ...strMap, default: {} },
     minIntervalSec: { type: 'integer', minimum: 0, maximum: 86400, default: 30 },
+    interactive: { type: 'boolean', default: false },
+    allowActions: { type: 'boolean', default: false },
+    allowChatIds: { type: 'array', items: { type: 'string', pattern: '^-?\\d{1,20}$' }, default: [] },
   },
 } as const;
 

@@ -9,6 +9,7 @@ import { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runSta
 import { runDemo } from './demo.js';
 import { runDoctorCommand } from './doctor-command.js';
 import { runNotifyTest } from './notify-command.js';
+import { runServiceInstall, runServiceStatus, runServiceUninstall } from './service-command.js';
 import { runWatch } from './watch.js';
 
 export const EXIT_OK = 0;
@@ -159,6 +160,34 @@ export function buildProgram(): Command {
     .description('send a test message: exit 0 when every channel accepted it')
     .option('--json', 'print the results as JSON')
     .action(async (channel: string | undefined, o) => runNotifyTest(cfg(), channel, o));
+
+  const service = program
+    .command('service')
+    .description('run `clawmedic watch` as a background service: a systemd user unit (Linux) or a launchd agent (macOS)');
+  const manager = () =>
+    new Option('--manager <manager>', 'service manager (default: systemd on Linux, launchd on macOS)').choices([
+      'systemd',
+      'launchd',
+    ]);
+  service
+    .command('install')
+    .description('install, enable and start the watcher service with this settings file and data dir baked in')
+    .option('--print', 'print the unit (or plist) it would install, and install nothing')
+    .option('--json', 'print the result as JSON')
+    .addOption(manager())
+    .action(async (o) => runServiceInstall(cfg(), o));
+  service
+    .command('uninstall')
+    .description('stop, disable and remove the watcher service')
+    .option('--json', 'print the result as JSON')
+    .addOption(manager())
+    .action(async (o) => runServiceUninstall(o));
+  service
+    .command('status')
+    .description('installed, enabled, running, and its last log lines: exit 0 when running, 1 when not')
+    .option('--json', 'print as JSON')
+    .addOption(manager())
+    .action(async (o) => runServiceStatus(o));
 
   return program;
 }

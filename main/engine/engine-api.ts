@@ -39,6 +39,12 @@ export interface EngineApi {
    */
   runDoctor(opts?: { force: boolean }): Promise<Result<DoctorOutcome>>;
   stopDoctor(): Promise<Result>;
+  /**
+   * Answers the doctor's pending permission prompt (approve = its "Yes" once; deny = its "No" or Esc)
+   * through take-over and input, as a person at the keyboard would, if `promptId` is still the prompt
+   * showing. Refused (as a value) when the prompt changed, was answered, or the session ended.
+   */
+  answerPrompt(promptId: string, answer: 'approve' | 'deny'): Promise<Result>;
   /** null = until resumed. */
   pause(minutes: number | null): void;
   resume(): void;

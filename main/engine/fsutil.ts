@@ -155,3 +155,33 @@ export async function fileExists(file: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Checks that a path ClawMedic keeps private is what it should be: not a symlink (which could point a
+ * write anywhere), owned by this user, and without group or other permission bits. Returns what is wrong
+ * and how to fix it, or null when it is fine.
+ */
+export async function privatePathProblem(p: string, kind: 'dir' | 'file'): Promise<string | null> {
+  let st;
+  try {
+    st = await fsp.lstat(p);
+  } catch (err) {
+    return `${p} cannot be checked: ${(err as Error).message}`;
+  }
+  if (st.isSymbolicLink()) {
+    return `${p} is a symbolic link; ClawMedic keeps private data only in real files and folders: remove the link`;
+  }
+  if (kind === 'dir' ? !st.isDirectory() : !st.isFile()) {
+    return `${p} is not a ${kind === 'dir' ? 'folder' : 'regular file'}`;
+  }
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  if (uid !== null && st.uid !== uid) {
+    return `${p} belongs to uid ${st.uid}, not to this user (uid ${uid}): remove it or fix its owner`;
+  }
+  const mode = st.mode & 0o777;
+  if (mode & 0o077) {
+    const want = kind === 'dir' ? '700' : '600';
+    return `${p} has mode ${mode.toString(8).padStart(4, '0')}, so others may read it: run chmod ${want} ${p}`;
+  }
+  return null;
+}

@@ -34,6 +34,8 @@ export function engineHandlers(engine: EngineApi): Handlers {
     startDoctor: () => engine.startDoctor(),
     runDoctor: (opts?: { force: boolean }) => engine.runDoctor(opts),
     stopDoctor: () => engine.stopDoctor(),
+    approvePrompt: (id) => engine.answerPrompt(id, 'approve'),
+    denyPrompt: (id) => engine.answerPrompt(id, 'deny'),
     pause: (minutes) => {
       engine.pause(minutes);
       return { ok: true, value: engine.status() };

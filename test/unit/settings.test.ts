@@ -114,6 +114,29 @@ describe('settings schema', () => {
   });
 });
 
+describe('interactive Telegram settings', () => {
+  const tg = { type: 'telegram', token: '1:abc', chatId: '42' };
+  it('are off by default: no buttons, no actions, nobody allowed', () => {
+    const r = validateSettings({ notify: { channels: [tg] } });
+    expect(r.ok).toBe(true);
+    expect(r.settings.notify.channels[0]).toMatchObject({ interactive: false, allowActions: false, allowChatIds: [] });
+  });
+  it('need an allow-list, numeric ids, interactive before actions, and a telegram channel', () => {
+    const problems = (channel: Record<string, unknown>) => {
+      const r = validateSettings({ notify: { channels: [channel] } });
+      return Object.fromEntries(r.problems.map((p) => [p.path.replace('notify.channels.0.', ''), p.message]));
+    };
+    expect(problems({ ...tg, interactive: true }).allowChatIds).toMatch(/must list who may press/);
+    const byName = { ...tg, interactive: true, allowChatIds: ['@alice'] };
+    expect(problems(byName)['allowChatIds.0']).toMatch(/numeric Telegram id/);
+    expect(problems({ ...tg, allowActions: true, allowChatIds: ['42'] }).allowActions).toMatch(/interactive: true/);
+    const slack = { type: 'slack', url: 'https://hooks.slack.com/x', interactive: true };
+    expect(problems(slack).interactive).toMatch(/only for telegram/);
+    const good = { ...tg, interactive: true, allowActions: true, allowChatIds: ['42', '-1001234567890'] };
+    expect(validateSettings({ notify: { channels: [good] } }).ok).toBe(true);
+  });
+});
+
 describe('settings file', () => {
   it('a missing file means defaults', async () => {
     const r = await loadSettings(path.join(tmp(), 'none.json'));

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../common/contract.js';
 import { HookInbox } from '../agents/hooks.js';
+import { parsePermissionPrompt, type PermissionPrompt } from '../agents/screens.js';
 import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '../agents/profiles.js';
 import { iso, systemClock, sleep, type Clock } from '../../../common/clock.js';
 import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
@@ -151,6 +152,13 @@ export class Doctor implements DoctorPort {
 
   resize(cols: number, rows: number): void {
     this.terminal.resize(cols, rows);
+  }
+
+  async pendingPrompt(): Promise<PermissionPrompt | null> {
+    const session = this.active?.session;
+    if (!session || !this.live?.needsApproval) return null;
+    const screen = await this.tmux.capture(session).catch(() => '');
+    return parsePermissionPrompt(screen);
   }
 
   async cleanupOrphans(): Promise<string[]> {

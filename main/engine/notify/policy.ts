@@ -40,6 +40,16 @@ export interface Message {
   at: string;
   /** Which machine: people who watch several gateways need to tell them apart. */
   host: string;
+  /** Preformatted text shown as a code block (a pending command, log lines); interactive channels only. */
+  code?: string;
+  /** Buttons, in rows; interactive channels only (added when the message is sent, bound to one incident). */
+  buttons?: ChatButton[][];
+}
+
+export interface ChatButton {
+  text: string;
+  /** Opaque data the channel sends back when pressed (at most 64 bytes for Telegram). */
+  data: string;
 }
 
 export interface PolicyContext {
@@ -76,6 +86,7 @@ export function redactMessage(msg: Message, secrets: readonly string[] = []): Me
     body: r(msg.body),
     host: r(msg.host),
     ...(msg.attachCommand !== undefined ? { attachCommand: r(msg.attachCommand) } : {}),
+    ...(msg.code !== undefined ? { code: r(msg.code) } : {}),
   };
 }
 

@@ -72,6 +72,9 @@ function describe(err: ErrorObject): SettingsProblem {
       };
     case 'pattern':
       if (err.instancePath.endsWith('/url')) return { path: base, message: 'must start with http:// or https://' };
+      if (/\/allowChatIds\/\d+$/.test(err.instancePath)) {
+        return { path: base, message: 'must be a numeric Telegram id (123456789; a group: -100123…), not a @name' };
+      }
       return { path: base, message: 'must not be empty' };
     case 'minLength':
     case 'minItems':

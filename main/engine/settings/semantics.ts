@@ -61,8 +61,25 @@ export function semanticProblems(s: Settings): SettingsProblem[] {
     if (type === 'telegram') {
       if (!str(c.token)) out.push({ path: `${at}.token`, message: 'is required for telegram (the bot token from @BotFather)' });
       if (!str(c.chatId)) out.push({ path: `${at}.chatId`, message: 'is required for telegram' });
-    } else if (type && !/^https?:\/\/[^\s/]+/.test(str(c.url))) {
-      out.push({ path: `${at}.url`, message: `is required for ${type} and must be an http(s) URL` });
+      const allowed = Array.isArray(c.allowChatIds) ? c.allowChatIds : [];
+      if (c.interactive === true && allowed.length === 0) {
+        out.push({
+          path: `${at}.allowChatIds`,
+          message: 'must list who may press the buttons (Telegram user ids, or a group\'s chat id)',
+        });
+      }
+      if (c.allowActions === true && c.interactive !== true) {
+        const message = 'needs interactive: true (buttons are read by polling the bot)';
+        out.push({ path: `${at}.allowActions`, message });
+      }
+    } else {
+      if (type && !/^https?:\/\/[^\s/]+/.test(str(c.url))) {
+        out.push({ path: `${at}.url`, message: `is required for ${type} and must be an http(s) URL` });
+      }
+      if (c.interactive === true || c.allowActions === true) {
+        const key = c.interactive === true ? 'interactive' : 'allowActions';
+        out.push({ path: `${at}.${key}`, message: 'buttons exist only for telegram channels' });
+      }
     }
   });
   return out;

@@ -34,6 +34,12 @@ const CHANNEL_TYPES: [string, string][] = [
   ['webhook', 'Webhook'],
 ];
 
+const TELEGRAM_HINTS = {
+  interactive: 'Read button presses by polling this bot (it must be ClawMedic’s own bot, not OpenClaw’s).',
+  actions: 'Approve, deny, restart, start or stop the doctor, pause. Off: read-only buttons.',
+  who: 'Telegram user ids, one per line (a group’s chat id lets everyone in it act).',
+};
+
 interface Field {
   input: HTMLElement;
   error: HTMLElement;
@@ -567,7 +573,13 @@ export function createSettingsView(ctx: Ctx): View {
         row('Type', `${base}.type`, select(`${base}.type`, CHANNEL_TYPES)),
         row('Enabled', `${base}.enabled`, toggle(`${base}.enabled`)),
         type === 'telegram'
-          ? [row('Bot token', `${base}.token`, text(`${base}.token`, { mono: true, type: 'password' })), row('Chat id', `${base}.chatId`, text(`${base}.chatId`, { mono: true }))]
+          ? [
+              row('Bot token', `${base}.token`, text(`${base}.token`, { mono: true, type: 'password' }), warning(base)),
+              row('Chat id', `${base}.chatId`, text(`${base}.chatId`, { mono: true })),
+              row('Buttons', `${base}.interactive`, toggle(`${base}.interactive`), TELEGRAM_HINTS.interactive),
+              row('Buttons may act', `${base}.allowActions`, toggle(`${base}.allowActions`), TELEGRAM_HINTS.actions),
+              row('Who may press', `${base}.allowChatIds`, lines(`${base}.allowChatIds`, 2), TELEGRAM_HINTS.who),
+            ]
           : row(type === 'ntfy' ? 'Topic URL' : 'Webhook URL', `${base}.url`, text(`${base}.url`, { mono: true, type: 'url' })),
         type === 'webhook' || type === 'ntfy' ? row('Headers', `${base}.headers`, headersTa, 'One “Name: value” per line.') : null,
         numRow('At most one message per', `${base}.minIntervalSec`, 's'),
@@ -596,6 +608,11 @@ export function createSettingsView(ctx: Ctx): View {
         ),
       ),
     );
+  }
+
+  /** The engine's warning about this token (OpenClaw's own bot), shown under the field. */
+  function warning(base: string): string | undefined {
+    return view?.warnings?.find((w) => w.path === `${base}.token`)?.message;
   }
 
   async function sendTest(name: string, btn: HTMLButtonElement): Promise<void> {
