@@ -9,7 +9,7 @@ import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../com
 import { HookInbox } from '../agents/hooks.js';
 import { parsePermissionPrompt, type PermissionPrompt } from '../agents/screens.js';
 import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '../agents/profiles.js';
-import { iso, systemClock, sleep, type Clock } from '../../../common/clock.js';
+import { iso, systemClock, type Clock } from '../../../common/clock.js';
 import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
 import { killGroup, waitForExit } from '../process-util.js';
@@ -26,6 +26,7 @@ import type { DoctorOutcome, DoctorPort, DoctorRequest } from './port.js';
 import { templateProblems } from '../../../common/template.js';
 import { OWNER_DIED_FILE, startSessionGuard, type GuardHandle } from './session-guard.js';
 import { DoctorTerminal, loadNodePty, type PtyModule } from './terminal.js';
+import { HealthWatch } from './health-watch.js';
 import { usageFromTranscript } from './usage.js';
 
 export interface DoctorOptions {
@@ -361,27 +362,19 @@ export class Doctor implements DoctorPort {
     if (s.doctor.workDir) await ensurePrivateDir(workDir);
     await inc.update({ transcriptPath, doctor: record });
 
-    // Our own probe, fast while the doctor runs: the only judge of success.
+    // Our own probe, fast while the doctor runs: the only judge of success (health-watch.ts).
     const waker = new Waker();
-    const probeStop = new AbortController();
-    let streak = 0;
-    let lastDetail = 'not probed yet';
-    const probeLoop = (async () => {
-      while (!probeStop.signal.aborted) {
-        try {
-          const c = await req.check();
-          // Degraded = alive with a failing channel: the outage the doctor was called for is over.
-          const up = c.condition === 'healthy' || c.condition === 'degraded';
-          streak = up ? streak + 1 : 0;
-          lastDetail = `${c.condition}: ${c.health.detail}`;
-        } catch (err) {
-          streak = 0;
-          lastDetail = `probe error: ${(err as Error).message}`;
-        }
-        waker.wake();
-        await sleep(this.clock, this.timing.probeMs, probeStop.signal);
-      }
-    })();
+    const watch = new HealthWatch({
+      clock: this.clock,
+      check: req.check,
+      timing: {
+        probeMs: this.timing.probeMs,
+        confirmMs: this.timing.confirmMs,
+        healthyStreak: this.timing.healthyStreak,
+      },
+      onResult: () => waker.wake(),
+    });
+    watch.start();
 
     const fallbacks: string[] = [];
     let end: AttemptEnd | null = null;
@@ -399,7 +392,11 @@ export class Doctor implements DoctorPort {
         if (!profile) {
           result = { kind: 'fallback', detail: `no profile named "${name}" in doctor.profiles` };
         } else {
-          const r = await this.runAttempt(run, { name, profile, attemptNo: i + 1, brief, workDir, transcriptPath, deadlineMs, record, waker, configPath, contextReady: p.contextReady, probe: { healthyStreak: () => streak, lastDetail: () => lastDetail } });
+          const r = await this.runAttempt(run, {
+            name, profile, attemptNo: i + 1, brief, workDir, transcriptPath, deadlineMs, record, waker, configPath,
+            contextReady: p.contextReady,
+            probe: watch,
+          });
           result = r.end;
           lastAttempt = r.attempt ?? lastAttempt;
         }
@@ -415,8 +412,7 @@ export class Doctor implements DoctorPort {
         this.say(run, 'fallback', next ? `${result.detail}; trying the next agent, "${next}"` : `${result.detail}; no other agent is configured (doctor.agents)`);
       }
     } finally {
-      probeStop.abort();
-      await probeLoop;
+      await watch.stop();
     }
 
     if (!end) end = { kind: 'failed', detail: fallbacks.length ? `no agent could work on it: ${fallbacks.join(' · ')}` : 'no agent is configured (doctor.agents is empty)' };
@@ -472,7 +468,7 @@ export class Doctor implements DoctorPort {
       waker: Waker;
       configPath: string;
       contextReady: () => boolean;
-      probe: { healthyStreak(): number; lastDetail(): string };
+      probe: HealthWatch;
     },
   ): Promise<{ end: AttemptEnd; attempt: Attempt | null }> {
     const inc = run.req.incident;
