@@ -5,12 +5,10 @@ import { PrivatePathError } from '../engine/fsutil.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
-import { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runStatus } from './commands.js';
-import { runDemo } from './demo.js';
-import { runDoctorCommand } from './doctor-command.js';
-import { runNotifyTest } from './notify-command.js';
-import { runServiceInstall, runServiceStatus, runServiceUninstall } from './service-command.js';
-import { runWatch } from './watch.js';
+// Each command's module is imported when that command runs (lazy import()): `watch` starts without
+// loading the demo (and its test fixtures), the service installer, the notification test or the doctor
+// command, and `check` without the watcher. Start-up time is what a user waits for at every launch.
+const commands = () => import('./commands.js');
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
@@ -63,25 +61,25 @@ export function buildProgram(): Command {
     .option('--allow-input', 'let the dashboard change things (take over the terminal, save settings, restart)')
     .addOption(new Option('--metrics-port <n>', 'serve Prometheus metrics on 127.0.0.1:<n>/metrics').argParser(positiveInt('--metrics-port')))
     .option('-v, --verbose', 'also print every health check')
-    .action(async (o) => runWatch(cfg(), o));
+    .action(async (o) => (await import('./watch.js')).runWatch(cfg(), o));
 
   program
     .command('check')
     .description('probe the gateway once: exit 0 when healthy, 1 when not')
     .option('--json', 'print the check as JSON')
-    .action(async (o) => runCheck(cfg(), o));
+    .action(async (o) => (await commands()).runCheck(cfg(), o));
 
   program
     .command('status')
     .description('what the watcher is doing, the gateway right now, and the latest incident')
     .option('--json', 'print as JSON')
-    .action(async (o) => runStatus(cfg(), o));
+    .action(async (o) => (await commands()).runStatus(cfg(), o));
 
   program
     .command('restart')
     .description('run the restart steps now and wait for healthy: exit 0 when healthy, 1 when not')
     .option('--json', 'print the incident as JSON')
-    .action(async (o) => runRestart(cfg(), o));
+    .action(async (o) => (await commands()).runRestart(cfg(), o));
 
 
   program
@@ -93,14 +91,14 @@ export function buildProgram(): Command {
       // The same check the watcher applies (the operation table), before anything is sent.
       const v = OPERATIONS.pause.args([minutes === undefined ? null : Number(minutes)]);
       if (!v.ok) throw new CliExit(EXIT_USAGE, `clawmedic pause: ${v.reason}.`);
-      await runPause(cfg(), v.args[0], o);
+      await (await commands()).runPause(cfg(), v.args[0], o);
     });
 
   program
     .command('resume')
     .description('resume a paused watcher')
     .option('--json', 'print the watcher status as JSON')
-    .action(async (o) => runPause(cfg(), null, { ...o, resume: true }));
+    .action(async (o) => (await commands()).runPause(cfg(), null, { ...o, resume: true }));
 
   program
     .command('doctor')
@@ -108,7 +106,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the timeline as JSON lines instead of showing the live session')
     .option('--no-live', 'print the timeline instead of the live session')
     .option('--force', 'run a check-up even when the gateway answers healthy (otherwise: nothing to do, exit 0)')
-    .action(async (o) => runDoctorCommand(cfg(), o));
+    .action(async (o) => (await import('./doctor-command.js')).runDoctorCommand(cfg(), o));
 
   program
     .command('incidents')
@@ -116,14 +114,14 @@ export function buildProgram(): Command {
     .description('incident history, newest first')
     .option('--json', 'print as JSON (an array, newest first)')
     .addOption(new Option('-n, --limit <n>', 'show at most n incidents').argParser(positiveInt('--limit')))
-    .action(async (id: string | undefined, o) => runIncidents(cfg(), id, o));
+    .action(async (id: string | undefined, o) => (await commands()).runIncidents(cfg(), id, o));
 
   const config = program.command('config').description('settings file tools');
   config
     .command('validate')
     .description('check the settings file: exit 0 when valid, 2 with every problem listed')
     .option('--json', 'print the problems as JSON')
-    .action(async (o) => runConfigValidate(cfg(), o));
+    .action(async (o) => (await commands()).runConfigValidate(cfg(), o));
   config
     .command('path')
     .description('print which settings file is used')
@@ -150,7 +148,7 @@ export function buildProgram(): Command {
       if (cfg() !== undefined) {
         throw new CliExit(EXIT_USAGE, 'clawmedic demo runs with its own stand-in settings; --config does not apply to it.');
       }
-      await runDemo(o);
+      await (await import('./demo.js')).runDemo(o);
     });
 
   const notify = program.command('notify').description('notification channels');
@@ -159,7 +157,9 @@ export function buildProgram(): Command {
     .argument('[channel]', 'channel name (default: every channel)')
     .description('send a test message: exit 0 when every channel accepted it')
     .option('--json', 'print the results as JSON')
-    .action(async (channel: string | undefined, o) => runNotifyTest(cfg(), channel, o));
+    .action(async (channel: string | undefined, o) =>
+      (await import('./notify-command.js')).runNotifyTest(cfg(), channel, o),
+    );
 
   const service = program
     .command('service')
@@ -175,19 +175,19 @@ export function buildProgram(): Command {
     .option('--print', 'print the unit (or plist) it would install, and install nothing')
     .option('--json', 'print the result as JSON')
     .addOption(manager())
-    .action(async (o) => runServiceInstall(cfg(), o));
+    .action(async (o) => (await import('./service-command.js')).runServiceInstall(cfg(), o));
   service
     .command('uninstall')
     .description('stop, disable and remove the watcher service')
     .option('--json', 'print the result as JSON')
     .addOption(manager())
-    .action(async (o) => runServiceUninstall(o));
+    .action(async (o) => (await import('./service-command.js')).runServiceUninstall(o));
   service
     .command('status')
     .description('installed, enabled, running, and its last log lines: exit 0 when running, 1 when not')
     .option('--json', 'print as JSON')
     .addOption(manager())
-    .action(async (o) => runServiceStatus(o));
+    .action(async (o) => (await import('./service-command.js')).runServiceStatus(o));
 
   return program;
 }

@@ -20,7 +20,6 @@ import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
 import { TEMPLATE_VARIABLES } from '../../common/template.js';
 import type { EngineApi, LiveTerminal } from './engine-api.js';
 import { EventBus } from './events.js';
-import { createTwoFilesPatch } from 'diff';
 import { ChildLedger } from './children.js';
 import { StorageHealth } from './storage-health.js';
 import { ensurePrivateDir } from './fsutil.js';
@@ -566,6 +565,8 @@ export class Engine implements EngineApi {
       const snap = path.join(this.incidents.root, inc.id, 'snapshot', path.basename(configPath));
       const [before, after] = await Promise.all([readText(snap), readText(configPath)]);
       if (before === null || before === after) return;
+      // `diff` is loaded only when a config really changed: most runs never need it (start-up cost).
+      const { createTwoFilesPatch } = await import('diff');
       const diff = createTwoFilesPatch(`${configPath} (snapshot)`, `${configPath} (now)`, before, after ?? '', undefined, undefined, {
         context: 2,
       });

@@ -4,7 +4,6 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../common/contract.js';
 import { HookInbox } from '../agents/hooks.js';
 import { parsePermissionPrompt, type PermissionPrompt } from '../agents/screens.js';
@@ -421,6 +420,8 @@ export class Doctor implements DoctorPort {
     const afterConfig = await fsp.readFile(configPath, 'utf8').catch(() => null);
     if (beforeConfig !== afterConfig) {
       const secrets = [...run.secrets, ...(await gatewaySecrets(configPath))];
+      // `diff` is loaded only when the config really changed (start-up cost of every other run).
+      const { createTwoFilesPatch } = await import('diff');
       let diff = createTwoFilesPatch(`${configPath} (before)`, `${configPath} (after)`, beforeConfig ?? '', afterConfig ?? '', undefined, undefined, { context: 2 });
       diff = redact(diff, { secrets });
       record.configDiff = diff.length > CONFIG_DIFF_MAX_CHARS ? `${diff.slice(0, CONFIG_DIFF_MAX_CHARS)}\n[… diff cut …]` : diff;
