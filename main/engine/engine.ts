@@ -254,11 +254,15 @@ export class Engine implements EngineApi {
       }
     }
     this.started = true;
-    // What a crashed watcher left running is ended before anything new starts (no two restart steps at once).
-    const cleaned = [...(await this.children.endLeftovers()), ...((await this.doctor?.cleanupOrphans()) ?? [])];
-    const interrupted = await this.incidents.closeOrphans('ClawMedic stopped (crash, kill or reboot) before this incident ended');
-    for (const inc of interrupted) await this.recordAfterCrash(inc, cleaned);
-    if (this.opts.watchSettings) this.watchSettingsFile();
+    // The first probe goes out now; what a crashed watcher left running is ended meanwhile, and the
+    // supervisor starts no restart or doctor before that is done (no two restart steps at once).
+    const cleanup = (async () => {
+      const cleaned = [...(await this.children.endLeftovers()), ...((await this.doctor?.cleanupOrphans()) ?? [])];
+      const why = 'ClawMedic stopped (crash, kill or reboot) before this incident ended';
+      const interrupted = await this.incidents.closeOrphans(why);
+      for (const inc of interrupted) await this.recordAfterCrash(inc, cleaned);
+      return { interrupted, cleaned };
+    })();
     if (this.opts.writeStatus) {
       const sf = StatusFile.in(this.resolved.dataDir, () => this.status(), this.storage);
       this.statusFile = sf;
@@ -271,9 +275,19 @@ export class Engine implements EngineApi {
         }
         sf.touch();
       });
-      await sf.writeNow();
     }
-    this.supervisor.start();
+    this.supervisor.start({ ready: cleanup });
+    let done: Awaited<typeof cleanup>;
+    try {
+      done = await cleanup;
+    } catch (err) {
+      // Start-up failed as before this ran concurrently: nothing keeps watching half-started.
+      await this.supervisor.stop('start-up failed');
+      throw err;
+    }
+    const { interrupted, cleaned } = done;
+    if (this.opts.watchSettings) this.watchSettingsFile();
+    await this.statusFile?.writeNow();
     // Watchers read the interactive channels' button presses (one poller per bot, like the watch lock).
     if (this.opts.exclusive) await this.desk.start();
     return { interrupted, cleaned };
