@@ -26,7 +26,7 @@ import { ensurePrivateDir } from './fsutil.js';
 import { runtimeDir } from './runtime-dir.js';
 import { IncidentStore } from './incidents/store.js';
 import { readIncidentDetail } from './incidents/detail.js';
-import { checkGateway } from './probe.js';
+import { GatewayProbe } from './probe.js';
 import { RateHistory } from './rate-history.js';
 import { serveControl, type ControlServer } from './control.js';
 import { acquireLock } from './lock.js';
@@ -131,6 +131,8 @@ export class Engine implements EngineApi {
   private answering = false;
   private children!: ChildLedger;
   private storage!: StorageHealth;
+  /** One kept-alive connection to the gateway, /readyz on changes (probe.ts). */
+  private readonly prober = new GatewayProbe();
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -304,7 +306,7 @@ export class Engine implements EngineApi {
 
   probeOnce(): Promise<GatewayCheck> {
     const g = this.resolved.gateway;
-    return checkGateway(g.url, g.timeoutSec * 1000, () => this.clock.now());
+    return this.prober.check(g.url, g.timeoutSec * 1000, () => this.clock.now());
   }
 
   status(): StatusSnapshot {
@@ -548,6 +550,7 @@ export class Engine implements EngineApi {
     this.watcher = null;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     await this.supervisor.stop(reason);
+    this.prober.close();
     await this.desk.settle();
     killAllSteps();
     // 5 s: enough for a message already in flight; a dead channel must not hold up quitting.
