@@ -15,10 +15,12 @@ import type {
 export interface LiveTerminal {
   /**
    * Replays what the current (or last) doctor session printed so far, then streams live output.
-   * Flow control: the subscriber must ack() characters it has rendered; above a high watermark of
-   * unacked characters the stream pauses the PTY, below a low watermark it resumes.
+   * Flow control: the subscriber must ack() characters it has rendered; while every subscriber is above
+   * a high watermark of unacked characters the PTY pauses, and it resumes once one is below a low one
+   * (the fastest viewer sets the pace). A subscriber that falls far behind the others is dropped and
+   * told through `onLag` (it can subscribe again and get the replay).
    */
-  subscribe(listener: (chunk: TerminalChunk) => void): TerminalSubscription;
+  subscribe(listener: (chunk: TerminalChunk) => void, opts?: { onLag?: () => void }): TerminalSubscription;
 }
 
 export interface TerminalSubscription {
