@@ -279,8 +279,9 @@ export class Doctor implements DoctorPort {
     const contextPath = inc.file('context.md');
     const reportPath = inc.file('report.md');
     const transcriptPath = inc.file('transcript.log');
-    // The incident folder itself by default: the report and context file are then inside the agent's
-    // workspace, and Claude Code asks about one folder fewer (each --add-dir folder is a trust dialog).
+    // The incident folder itself when no work folder is set (the settings' defaults always set one): the
+    // folders outside it reach Claude Code as permissions.additionalDirectories (agents/profiles.ts),
+    // which it takes without a dialog.
     const workDir = s.doctor.workDir ? path.resolve(expandHome(s.doctor.workDir, this.env.HOME)) : inc.dir;
 
     this.say(run, 'started', `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; agents: ${s.doctor.agents.join(', ') || '(none)'}`);
