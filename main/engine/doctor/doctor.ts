@@ -19,7 +19,7 @@ import { newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
 import { ToolPaths, type ToolName } from '../tools.js';
 import { Attempt, DEFAULT_TIMING, donePatternProblem, Waker, type AttemptEnd, type DoctorTiming } from './attempt.js';
 import { briefValues, DEFAULT_TEMPLATE, gatewayPort, parseResultLine, previewBrief, renderBrief } from './brief.js';
-import { buildContext, gatewaySecrets, snapshotConfig } from './context.js';
+import { buildContext, gatewaySecrets, snapshotConfig, validateConfig } from './context.js';
 import { appendLearning, readLearnings } from './learnings.js';
 import type { DoctorOutcome, DoctorPort, DoctorRequest } from './port.js';
 import { templateProblems } from '../../../common/template.js';
@@ -297,12 +297,13 @@ export class Doctor implements DoctorPort {
     run.secrets = await gatewaySecrets(configPath);
     const snapshot = await snapshotConfig(configPath, snapshotDir);
     const beforeConfig = await fsp.readFile(configPath, 'utf8').catch(() => null);
-    // The context file is built while the agent starts (its dialogs take seconds, and so can
-    // `openclaw config validate`); the brief that points at it is pasted only once it is written.
+    // The context file is built while the agent starts; the brief that points at it is pasted only once
+    // it is written. `openclaw config validate` (seconds with the real CLI, 4.4 s measured under load)
+    // does not hold the brief back: the file is written without its output first, and again with it.
     let contextReady = false;
     const contextDone = (async () => {
       try {
-        const ctx = await buildContext({
+        const input = {
           incidentId: inc.id,
           generatedAt: iso(this.clock.now()),
           gatewayUrl: s.gateway.url,
@@ -313,12 +314,16 @@ export class Doctor implements DoctorPort {
           snapshot,
           env: this.env,
           openclaw: this.opts.openclaw ?? this.tools.path('openclaw'),
-        });
-        await writeFileAtomic(contextPath, ctx.text);
+        };
+        const validating = validateConfig(input);
+        await writeFileAtomic(contextPath, (await buildContext(input, 'pending')).text);
+        contextReady = true;
+        await writeFileAtomic(contextPath, (await buildContext(input, await validating)).text);
       } catch (err) {
         // The agent can gather evidence itself; a missing context file is worth a note, not a failure.
         this.note(run, 'note', `could not write the full context file: ${(err as Error).message}`);
-        await writeFileAtomic(contextPath, `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`).catch(() => undefined);
+        // A first version already written stays: it is more than this fallback says.
+        if (!contextReady) await writeFileAtomic(contextPath, `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`).catch(() => undefined);
       } finally {
         contextReady = true;
       }
