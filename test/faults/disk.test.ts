@@ -55,7 +55,8 @@ async function watching(): Promise<WatchProcess> {
   return w;
 }
 
-describe.runIf(MOUNTS)('disk faults', () => {
+// Two outages, a remount and retries each: minutes on a loaded machine, not the fast project's 30 s.
+describe.runIf(MOUNTS)('disk faults', { timeout: 180_000 }, () => {
   it('a read-only data dir: keeps watching and restarting, says so once, writes everything once it can', async () => {
     gw = await startFakeGateway();
     box = new CliSandbox(fastSettings(gw.url), gw.env);
@@ -121,7 +122,7 @@ describe.runIf(MOUNTS)('disk faults', () => {
   });
 });
 
-describe('two watchers racing for one data dir', () => {
+describe('two watchers racing for one data dir', { timeout: 60_000 }, () => {
   it('exactly one watches; the other refuses at once and says why', async () => {
     gw = await startFakeGateway();
     box = new CliSandbox(fastSettings(gw.url), gw.env);
