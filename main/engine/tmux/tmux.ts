@@ -190,6 +190,8 @@ export class Tmux {
     try {
       const out = await this.run(['display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status} #{pane_pid} #{window_width} #{window_height}']);
       const [dead, status, pid, cols, rows] = out.trim().split(' ');
+      // An empty answer: the server was exiting with its last session (the session is gone).
+      if (!dead || !cols || !rows) return null;
       return {
         dead: dead === '1',
         exitStatus: status ? Number(status) : null,
