@@ -228,7 +228,9 @@ export class Tmux {
       await this.run(['kill-session', '-t', session]);
       return true;
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found/i.test(err.stderr))) return false;
+      // "no current target": the server is exiting with its last session gone (a race seen under load).
+      const gone = /can't find|session not found|no current target/i;
+      if (err instanceof TmuxError && (err.code === 'no-server' || gone.test(err.stderr))) return false;
       throw err;
     }
   }
