@@ -31,6 +31,7 @@ import { Notifier } from './notify/notifier.js';
 import type { Message } from './notify/policy.js';
 import { killAllSteps, runStep } from './restart.js';
 import {
+  defaultSettings,
   loadSettings,
   resolvePaths,
   saveSettings as writeSettings,
@@ -110,7 +111,7 @@ export class Engine implements EngineApi {
       this.raw = (await loadSettings(this.settingsFile)).settings;
     } catch (err) {
       if (!(err instanceof SettingsError) || this.opts.onInvalidSettings !== 'defaults') throw err;
-      this.raw = validateSettings({}).settings;
+      this.raw = defaultSettings();
       this.problems = err.problems;
     }
     this.resolved = resolvePaths(this.raw);

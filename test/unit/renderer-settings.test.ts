@@ -65,7 +65,7 @@ describe('checkSettings agrees with the engine', () => {
 
   it('withDefaults fills exactly what the engine fills', () => {
     expect(withDefaults({})).toEqual(defaultSettings());
-    const partial = { doctor: { profiles: { x: { kind: 'generic', command: 'x', donePattern: 'done' } } } };
+    const partial = { doctor: { agents: ['x'], profiles: { x: { kind: 'generic', command: 'x', donePattern: 'done' } } } };
     expect(withDefaults(partial)).toEqual(validateSettings(partial).settings);
   });
 });

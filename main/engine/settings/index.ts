@@ -41,7 +41,7 @@ export function settingsFilePath(explicit?: string, env: NodeJS.ProcessEnv = pro
 
 const ajv = new Ajv.default({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
 addFormats.default(ajv);
-const validateShape = ajv.compile(settingsSchema);
+const validateShape = ajv.compile<Settings>(settingsSchema);
 
 function pointerToPath(pointer: string): string {
   return pointer
@@ -90,40 +90,56 @@ function describe(err: ErrorObject): SettingsProblem {
 
 export interface ValidationResult {
   ok: boolean;
-  /** The input with every default filled in (only meaningful when ok). */
+  /** When ok: the input with every default filled in. Otherwise the defaults (what the app runs on meanwhile). */
   settings: Settings;
   problems: SettingsProblem[];
+}
+
+function shapeProblems(errors: readonly ErrorObject[] | null | undefined): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const seen = new Set<string>();
+  for (const err of errors ?? []) {
+    const p = describe(err);
+    const key = `${p.path}\u0000${p.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(p);
+    }
+  }
+  return problems;
 }
 
 /** Validates a parsed settings object. Never mutates the input. */
 export function validateSettings(input: unknown): ValidationResult {
   const copy: unknown = input === undefined ? {} : structuredClone(input);
-  const problems: SettingsProblem[] = [];
   if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) {
     return { ok: false, settings: defaultSettings(), problems: [{ path: '(root)', message: 'must be a JSON object' }] };
   }
-  if (!validateShape(copy)) {
-    const seen = new Set<string>();
-    for (const err of validateShape.errors ?? []) {
-      const p = describe(err);
-      const key = `${p.path}\u0000${p.message}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        problems.push(p);
-      }
-    }
+  if (validateShape(copy)) {
+    const problems = withSemantics([], copy);
+    return problems.length === 0 ? { ok: true, settings: copy, problems } : { ok: false, settings: defaultSettings(), problems };
   }
+  // Read the errors before anything else runs the validator (defaultSettings() does, and resets them).
+  const problems = shapeProblems(validateShape.errors);
   // Cross-field checks run even when the shape is wrong, so one run lists every problem.
-  for (const p of semanticProblems(copy as unknown as Settings)) {
-    if (!problems.some((q) => q.path === p.path)) problems.push(p);
-  }
-  return { ok: problems.length === 0, settings: copy as unknown as Settings, problems };
+  return { ok: false, settings: defaultSettings(), problems: withSemantics(problems, copy) };
 }
 
+/** Adds the cross-field problems, each only where nothing was found at its key path yet. */
+function withSemantics(problems: SettingsProblem[], doc: unknown): SettingsProblem[] {
+  for (const p of semanticProblems(doc)) {
+    if (!problems.some((q) => q.path === p.path)) problems.push(p);
+  }
+  return problems;
+}
+
+/** Every default: the settings of an empty (or missing) file. */
 export function defaultSettings(): Settings {
-  const r = validateSettings({});
-  if (!r.ok) throw new Error(`internal: default settings are invalid: ${JSON.stringify(r.problems)}`);
-  return r.settings;
+  const empty: unknown = {};
+  if (!validateShape(empty)) {
+    throw new Error(`internal: the schema's own defaults are invalid: ${JSON.stringify(validateShape.errors)}`);
+  }
+  return empty;
 }
 
 export interface LoadResult {
