@@ -1,6 +1,7 @@
 // The one settings schema, written with TypeBox: each builder below is plain JSON Schema (draft-07, what ajv
 // and electron-store's conf take) and the TypeScript types are derived from it, so the two cannot drift.
-// The validator the engine and the renderer run is compiled from it at build time (scripts/build-validators.mjs).
+// The validator the engine and the renderer run is compiled from it at build time (scripts/build-validators.mjs,
+// used through common/settings-validation.ts).
 // Keep every key documented here; README "Settings" mirrors it.
 import {
   KindGuard,
@@ -33,10 +34,17 @@ function StringEnum<const T extends readonly string[]>(values: T, options: Schem
 
 /** Free-form keys with values of one schema, as `additionalProperties` (typed as a Record). */
 function MapOf<V extends TSchema>(value: V, options: SchemaOptions = {}) {
-  return Type.Unsafe<Record<string, Static<V>>>({ type: 'object', additionalProperties: value, required: [], ...options });
+  const schema = { type: 'object', additionalProperties: value, required: [], ...options };
+  return Type.Unsafe<Record<string, Static<V>>>(schema);
 }
 
 const StringList = (options: SchemaOptions = {}) => Type.Array(Type.String(), options);
+
+/** The patterns the schema uses, each with the words for a value that does not match it. */
+export const PATTERNS = {
+  nonBlank: { pattern: '\\S', words: 'must not be empty' },
+  httpUrl: { pattern: '^https?://', words: 'must start with http:// or https://' },
+} as const;
 
 export const AGENT_KINDS = ['claude', 'codex', 'generic'] as const;
 export const PERMISSION_MODES = ['dontAsk', 'acceptEdits', 'default', 'plan', 'bypassPermissions'] as const;
@@ -66,7 +74,7 @@ export const DEFAULT_CLAUDE_ALLOWED_TOOLS = [
 
 const profileSchema = Section({
   kind: StringEnum(AGENT_KINDS),
-  command: Type.String({ pattern: '\\S' }),
+  command: Type.String({ pattern: PATTERNS.nonBlank.pattern }),
   args: StringList({ default: [] }),
   env: MapOf(Type.String(), { default: {} }),
   /** Claude Code `--permission-mode`. bypassPermissions needs `allowBypass: true` too. */
@@ -82,7 +90,7 @@ const profileSchema = Section({
 });
 
 const stepSchema = Section({
-  command: Type.String({ pattern: '\\S' }),
+  command: Type.String({ pattern: PATTERNS.nonBlank.pattern }),
   timeoutSec: Type.Integer({ minimum: 1, maximum: 3600, default: 120 }),
 });
 
@@ -140,7 +148,7 @@ export const settingsSchema = Section({
   dataDir: Type.String({ minLength: 1, default: '~/.clawmedic' }),
   gateway: Section(
     {
-      url: Type.String({ format: 'uri', pattern: '^https?://', default: 'http://127.0.0.1:18789' }),
+      url: Type.String({ format: 'uri', pattern: PATTERNS.httpUrl.pattern, default: 'http://127.0.0.1:18789' }),
       // 30 s: the seed's cadence; a probe costs ~1 ms of CPU, so idle cost stays near zero.
       checkIntervalSec: Type.Number({ minimum: 1, maximum: 3600, default: 30 }),
       // 5 s: once one probe failed, confirm quickly instead of waiting whole intervals.

@@ -2,8 +2,10 @@
 // what xterm shows equals what the session printed, taking over types into the session, an invalid
 // setting is shown at its field and never saved, incidents appear as they happen, and foreign pages
 // and requests without the token are refused.
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateSettings } from '../../main/engine/settings/index.js';
@@ -170,6 +172,38 @@ describe('settings', () => {
     await until(() => engine.saved.length === 1, 'saved');
     expect(engine.saved[0].gateway.checkIntervalSec).toBe(45);
     expect(validateSettings(engine.saved[0]).ok).toBe(true);
+  });
+
+  it('validates with precompiled code: the CSP allows no eval, and the page never needs it', async () => {
+    const engine = createFakeEngine({ validate: validateSettings, settings: validateSettings({}).settings });
+    const s = await open(engine, { allowInput: true });
+    const response = await s.page.goto(`${s.dash.url}#/settings`);
+    const meta = await s.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    for (const policy of [response?.headers()['content-security-policy'], meta]) {
+      expect(policy).toMatch(/script-src 'self'(;|$)/);
+      expect(policy).not.toContain('unsafe-eval');
+    }
+    const assets = path.join(rendererDir, 'assets');
+    for (const file of readdirSync(assets).filter((f) => f.endsWith('.js'))) {
+      expect(readFileSync(path.join(assets, file), 'utf8'), file).not.toMatch(/new Function\s*\(|\beval\s*\(/);
+    }
+    await s.page.evaluate(() => {
+      const w = window as unknown as { violations: string[] };
+      w.violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        w.violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    // Every kind of check the compiled validator makes, while typing.
+    await s.page.getByLabel('Gateway URL').fill('ftp://x');
+    await s.page.getByLabel('Check every').fill('often');
+    await s.page.getByLabel('Data folder').fill('');
+    const error = (path: string) => s.page.locator(`[data-field="${path}"] .field-error`).textContent();
+    await expect.poll(() => error('gateway.url')).toBe('must start with http:// or https://');
+    expect(await error('gateway.checkIntervalSec')).toBe('must be number');
+    expect(await error('dataDir')).toBe('must not be empty');
+    expect(await s.page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+    expect(s.errors).toEqual([]);
   });
 
   it('shows the engine’s own problems (rules the form cannot know) at their fields', async () => {

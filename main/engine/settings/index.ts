@@ -1,21 +1,18 @@
 // Loading, validating and saving the settings file shared by the app and the CLI.
 // A missing file means defaults; a broken file is reported key by key and never overwritten.
-import Ajv, { type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expandHome, ensurePrivateDir, writeFileAtomic } from '../fsutil.js';
-import { settingsSchema, type Settings } from '../../../common/settings-schema.js';
+import type { Problem } from '../../../common/contract.js';
+import type { Settings } from '../../../common/settings-schema.js';
+import { checkSettingsShape } from '../../../common/settings-validation.js';
 import { semanticProblems } from './semantics.js';
 
 export * from '../../../common/settings-schema.js';
 
-export interface SettingsProblem {
-  /** Dotted key path, e.g. `gateway.checkIntervalSec`; `(file)` for problems with the file as a whole. */
-  path: string;
-  message: string;
-}
+/** `path`: the dotted key path, e.g. `gateway.checkIntervalSec`; `(file)` for the file as a whole. */
+export type SettingsProblem = Problem;
 
 export class SettingsError extends Error {
   constructor(
@@ -39,55 +36,6 @@ export function settingsFilePath(explicit?: string, env: NodeJS.ProcessEnv = pro
   return path.resolve(expandHome(chosen));
 }
 
-const ajv = new Ajv.default({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
-addFormats.default(ajv);
-const validateShape = ajv.compile<Settings>(settingsSchema);
-
-function pointerToPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .join('.');
-}
-
-function describe(err: ErrorObject): SettingsProblem {
-  const base = pointerToPath(err.instancePath);
-  const join = (key: string) => (base ? `${base}.${key}` : key);
-  switch (err.keyword) {
-    case 'additionalProperties': {
-      const key = (err.params as { additionalProperty: string }).additionalProperty;
-      return { path: join(key), message: 'unknown key (check the spelling; see README "Settings")' };
-    }
-    case 'required': {
-      const key = (err.params as { missingProperty: string }).missingProperty;
-      return { path: join(key), message: 'is required' };
-    }
-    case 'type':
-      return { path: base || '(root)', message: `must be ${(err.params as { type: string }).type}` };
-    case 'enum':
-      return {
-        path: base,
-        message: `must be one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
-      };
-    case 'pattern':
-      if (err.instancePath.endsWith('/url')) return { path: base, message: 'must start with http:// or https://' };
-      return { path: base, message: 'must not be empty' };
-    case 'minLength':
-    case 'minItems':
-      return { path: base, message: 'must not be empty' };
-    case 'minimum':
-    case 'maximum': {
-      const p = err.params as { comparison: string; limit: number };
-      return { path: base, message: `must be ${p.comparison} ${p.limit}` };
-    }
-    case 'format':
-      return { path: base, message: `must be a valid ${(err.params as { format: string }).format}` };
-    default:
-      return { path: base || '(root)', message: err.message ?? err.keyword };
-  }
-}
-
 export interface ValidationResult {
   ok: boolean;
   /** When ok: the input with every default filled in. Otherwise the defaults (what the app runs on meanwhile). */
@@ -95,51 +43,30 @@ export interface ValidationResult {
   problems: SettingsProblem[];
 }
 
-function shapeProblems(errors: readonly ErrorObject[] | null | undefined): SettingsProblem[] {
-  const problems: SettingsProblem[] = [];
-  const seen = new Set<string>();
-  for (const err of errors ?? []) {
-    const p = describe(err);
-    const key = `${p.path}\u0000${p.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      problems.push(p);
-    }
-  }
-  return problems;
-}
-
-/** Validates a parsed settings object. Never mutates the input. */
+/**
+ * Validates a parsed settings object: the schema (the validator compiled at build time), then the cross-field
+ * rules. Every problem is listed, with its key path. Never mutates the input.
+ */
 export function validateSettings(input: unknown): ValidationResult {
   const copy: unknown = input === undefined ? {} : structuredClone(input);
-  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) {
-    return { ok: false, settings: defaultSettings(), problems: [{ path: '(root)', message: 'must be a JSON object' }] };
+  const shape = checkSettingsShape(copy);
+  if (shape.ok) {
+    const problems = semanticProblems(shape.settings);
+    if (problems.length === 0) return { ok: true, settings: shape.settings, problems };
+    return { ok: false, settings: defaultSettings(), problems };
   }
-  if (validateShape(copy)) {
-    const problems = withSemantics([], copy);
-    return problems.length === 0 ? { ok: true, settings: copy, problems } : { ok: false, settings: defaultSettings(), problems };
-  }
-  // Read the errors before anything else runs the validator (defaultSettings() does, and resets them).
-  const problems = shapeProblems(validateShape.errors);
-  // Cross-field checks run even when the shape is wrong, so one run lists every problem.
-  return { ok: false, settings: defaultSettings(), problems: withSemantics(problems, copy) };
-}
-
-/** Adds the cross-field problems, each only where nothing was found at its key path yet. */
-function withSemantics(problems: SettingsProblem[], doc: unknown): SettingsProblem[] {
-  for (const p of semanticProblems(doc)) {
-    if (!problems.some((q) => q.path === p.path)) problems.push(p);
-  }
-  return problems;
+  // Cross-field checks run even when the shape is wrong, so one run lists every problem; a key the schema
+  // already refused is not reported twice.
+  const refused = new Set(shape.problems.map((p) => p.path));
+  const problems = [...shape.problems, ...semanticProblems(copy).filter((p) => !refused.has(p.path))];
+  return { ok: false, settings: defaultSettings(), problems };
 }
 
 /** Every default: the settings of an empty (or missing) file. */
 export function defaultSettings(): Settings {
-  const empty: unknown = {};
-  if (!validateShape(empty)) {
-    throw new Error(`internal: the schema's own defaults are invalid: ${JSON.stringify(validateShape.errors)}`);
-  }
-  return empty;
+  const r = checkSettingsShape({});
+  if (!r.ok) throw new Error(`internal: the schema's own defaults are invalid: ${JSON.stringify(r.problems)}`);
+  return r.settings;
 }
 
 export interface LoadResult {

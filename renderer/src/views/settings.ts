@@ -1,11 +1,11 @@
 // Settings: a form over the engine's settings schema. Errors show next to their field, from the
-// client-side schema check while typing and from the engine when saving (it validates everything and
+// compiled schema validator while typing and from the engine when saving (it validates everything and
 // saves nothing invalid). Unset keys keep their defaults, so the file stays as small as the user made it.
 import type { Problem, SettingsView } from '../../../common/contract.js';
 import { READ_ONLY_HINT, type Ctx, type View } from '../context.js';
-import { getAt, placeProblems, setAt, unsetAt, type Doc } from '../settings/paths.js';
+import { checkDraft } from '../settings/check.js';
+import { getAt, placeProblems, schemaAt, setAt, unsetAt, type Doc } from '../settings/paths.js';
 import { parseHeaders, parseLines, parseNumber } from '../settings/parse.js';
-import { checkSettings, schemaAt, withDefaults } from '../settings/schema-check.js';
 import { button, h, icon, nextId, replaceChildren, type Child } from '../ui/dom.js';
 import { toast } from '../ui/toast.js';
 
@@ -64,7 +64,7 @@ export function createSettingsView(ctx: Ctx): View {
   el.append(h('div', { class: 'settings-scroll' }, h('div', { class: 'page-head' }, h('h1', null, 'Settings'), h('span', { class: 'muted small settings-file' })), roBanner, summary, formHost), saveBar);
   const fileLabel = el.querySelector('.settings-file') as HTMLElement;
 
-  const effective = (): Doc => withDefaults(working);
+  const effective = (): Doc => checkDraft(working).filled;
   const valueAt = (path: string): unknown => getAt(effective(), path);
   const isDirty = () => JSON.stringify(working) !== JSON.stringify(saved);
 
@@ -116,7 +116,7 @@ export function createSettingsView(ctx: Ctx): View {
 
   function validate(): void {
     validateTimer = null;
-    clientProblems = checkSettings(working);
+    clientProblems = checkDraft(working).problems;
     showProblems();
     updateSaveBar();
   }
@@ -624,7 +624,7 @@ export function createSettingsView(ctx: Ctx): View {
     const body = h('fieldset', { class: 'settings-fieldset', disabled: ro }, gatewaySection(), restartSection(), doctorSection(), promptSection(), channelsSection(), appSection());
     replaceChildren(formHost, body);
     roBanner.hidden = !ro;
-    clientProblems = checkSettings(working);
+    clientProblems = checkDraft(working).problems;
     showProblems();
     updateSaveBar();
   }
