@@ -24,7 +24,7 @@ import path from 'node:path';
 import type { Incident, Result, StatusSnapshot } from '../../common/contract.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import type { Message } from '../engine/notify/policy.js';
-import { settingsFilePath } from '../engine/settings/index.js';
+import { settingsFilePath, type SettingsSource } from '../engine/settings/index.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.js';
 import { AppWindow, hardenContents, hardenSession } from './app-window.js';
 import { registerIpc, type IpcRouter as IpcRegistration } from './ipc-router.js';
@@ -73,13 +73,14 @@ export interface ShellDeps {
   loginEnv: () => Promise<NodeJS.ProcessEnv>;
   /**
    * Builds the engine. `onNativeMessage` must receive every message the engine's notifier lets
-   * through (NotifierOptions.onMessage: deduplicated, not while paused, redacted).
+   * through (NotifierOptions.onMessage: deduplicated, not while paused, redacted). `settings` is the
+   * app's electron-store over `settingsFile`: the engine must read and save its settings through it.
    */
   createEngine: (
     settingsFile: string,
-    hooks: { env: NodeJS.ProcessEnv; onNativeMessage: (message: Message) => void },
+    hooks: { env: NodeJS.ProcessEnv; onNativeMessage: (message: Message) => void; settings: SettingsSource },
   ) => Promise<StartedEngine>;
-  /** `new ElectronStore(options)` for the settings file. */
+  /** `new ElectronStore(options)` for the settings file: the app's one reader and writer of it. */
   openSettingsStore: (options: SettingsStoreOptions) => StoreLike;
   /** Remembered window bounds (a separate store in the app's userData folder: not a setting). */
   windowState: { get(): unknown; set(bounds: Bounds): void };
@@ -311,7 +312,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
   const onNativeMessage = (m: Message) => (showNative ? showNative(m) : void early.push(m));
   let started: StartedEngine;
   try {
-    started = await deps.createEngine(settingsFile, { env, onNativeMessage });
+    started = await deps.createEngine(settingsFile, { env, onNativeMessage, settings });
   } catch (err) {
     const message = (err as Error).message;
     log.error(`the engine did not start: ${message}`);

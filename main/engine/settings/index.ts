@@ -1,6 +1,6 @@
 // Loading, validating and saving the settings file shared by the app and the CLI.
 // A missing file means defaults; a broken file is reported key by key and never overwritten.
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expandHome, ensurePrivateDir, writeFileAtomic } from '../fsutil.js';
@@ -75,6 +75,20 @@ export interface LoadResult {
   settings: Settings;
 }
 
+/** The document in a settings file's text (empty text: `{}`); throws SettingsError when it is not JSON. */
+export function parseSettingsText(file: string, text: string): unknown {
+  try {
+    return text.trim() === '' ? {} : JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError(file, [{ path: '(file)', message: `is not valid JSON: ${(err as Error).message}` }]);
+  }
+}
+
+/** The layout every writer uses (2 spaces, final newline), so the file does not churn between tools. */
+export function formatSettings(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
 /** Reads and validates; throws SettingsError (with every problem) when the file is unusable. */
 export async function loadSettings(file: string): Promise<LoadResult> {
   let text: string;
@@ -84,15 +98,16 @@ export async function loadSettings(file: string): Promise<LoadResult> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, exists: false, settings: defaultSettings() };
     throw new SettingsError(file, [{ path: '(file)', message: `cannot be read: ${(err as Error).message}` }]);
   }
-  let parsed: unknown;
-  try {
-    parsed = text.trim() === '' ? {} : JSON.parse(text);
-  } catch (err) {
-    throw new SettingsError(file, [{ path: '(file)', message: `is not valid JSON: ${(err as Error).message}` }]);
-  }
-  const r = validateSettings(parsed);
+  const r = validateSettings(parseSettingsText(file, text));
   if (!r.ok) throw new SettingsError(file, r.problems);
   return { file, exists: true, settings: r.settings };
+}
+
+/** Renames a broken settings file to `<file>.broken-<time>`, so that saving never overwrites it. */
+export function moveAside(file: string, now: Date): string {
+  const aside = `${file}.broken-${now.toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(file, aside);
+  return aside;
 }
 
 /**
@@ -106,13 +121,31 @@ export async function saveSettings(file: string, next: unknown, now: Date = new 
   try {
     await loadSettings(file);
   } catch (err) {
-    if (err instanceof SettingsError) {
-      const aside = `${file}.broken-${now.toISOString().replace(/[:.]/g, '-')}`;
-      await fsp.rename(file, aside);
-    } else throw err;
+    if (err instanceof SettingsError) moveAside(file, now);
+    else throw err;
   }
-  await writeFileAtomic(file, JSON.stringify(next, null, 2) + '\n');
+  await writeFileAtomic(file, formatSettings(next));
   return r.settings;
+}
+
+/**
+ * Where the engine reads and writes its settings: the file itself (the CLI's `clawmedic watch`, the tests),
+ * or, in the menu-bar app, electron-store over the same file (main/shell/settings-store.ts). Either way the
+ * settings are validated here, a broken file is moved aside before anything is written over it, and problems
+ * come as a SettingsError naming each key.
+ */
+export interface SettingsSource {
+  /** The settings file (absolute). */
+  readonly file: string;
+  /** Reads and validates; throws SettingsError (with every problem) when the file is unusable. */
+  load(): Promise<LoadResult>;
+  /** Validates `next` and writes it as given (defaults stay out of the file); throws SettingsError if invalid. */
+  save(next: unknown, now?: Date): Promise<Settings>;
+}
+
+/** The settings file read and written directly (the engine's own code, as `clawmedic` uses it). */
+export function fileSettingsSource(file: string): SettingsSource {
+  return { file, load: () => loadSettings(file), save: (next, now) => saveSettings(file, next, now) };
 }
 
 /** A copy with `~` expanded in every path-valued key; the engine works on this, files keep `~`. */
