@@ -206,6 +206,51 @@ describe('settings', () => {
     expect(s.errors).toEqual([]);
   });
 
+  it('an edit rebuilds only what depends on it, and the preview waits for a pause in typing', async () => {
+    const engine = createFakeEngine({ validate: validateSettings, settings: validateSettings({}).settings });
+    const s = await open(engine, { allowInput: true, hash: '#/settings' });
+    const previews = () => engine.calls.filter((c: string) => c === 'previewBrief').length;
+    await expect.poll(() => s.page.locator('.preview').textContent()).not.toBe('');
+    expect(previews()).toBe(1);
+    // Nodes that no edit below depends on: they must survive every one of them.
+    const kept = [
+      '[data-field="gateway.url"] input',
+      '.prompt-editor',
+      '.preview',
+      '[data-field="notify.native"] input',
+    ];
+    await s.page.evaluate((sels) => {
+      for (const sel of sels) (document.querySelector(sel) as HTMLElement).dataset.kept = '1';
+    }, kept);
+    const survivors = () =>
+      s.page.evaluate((sels) => sels.filter((sel) => document.querySelector(sel)?.getAttribute('data-kept')), kept);
+
+    await s.page.getByRole('button', { name: 'Add step' }).click();
+    const focused = () => s.page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await expect.poll(focused).toBe('Step 1 command');
+    await s.page.getByLabel('Use codex').check();
+    await expect.poll(() => s.page.locator('.agent-order .agent-rank').allTextContents()).toEqual(['1.', '2.']);
+    await s.page.getByLabel('Type of the new channel').selectOption('ntfy');
+    await s.page.getByRole('button', { name: 'Add', exact: true }).last().click();
+    await expect.poll(() => s.page.getByLabel('Topic URL').count()).toBe(1);
+    // A profile's kind decides its fields: its card is rebuilt, the choice keeps the focus.
+    await s.page.locator('summary[data-focus-key="profile-codex"]').click();
+    const kind = s.page.locator('[data-field="doctor.profiles.codex.kind"] select');
+    await kind.selectOption('generic');
+    await expect.poll(() => s.page.locator('[data-field="doctor.profiles.codex.donePattern"]').count()).toBe(1);
+    expect(await kind.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await survivors()).toEqual(kept);
+    expect(previews()).toBe(1);
+
+    // Typing a prompt sends one preview request once typing pauses, not one per keystroke.
+    await s.page.locator('.prompt-editor').pressSequentially('Check {{gatewayUrl}} now', { delay: 20 });
+    await expect.poll(() => s.page.locator('.preview').textContent()).toBe('Check http://127.0.0.1:18789 now');
+    await s.page.waitForTimeout(600);
+    expect(previews()).toBe(2);
+    expect(await survivors()).toEqual(kept);
+    expect(s.errors).toEqual([]);
+  });
+
   it('shows the engine’s own problems (rules the form cannot know) at their fields', async () => {
     const engine = createFakeEngine({ validate: validateSettings, settings: validateSettings({}).settings });
     const s = await open(engine, { allowInput: true, hash: '#/settings' });
