@@ -245,9 +245,27 @@ describe('settings', () => {
     // Typing a prompt sends one preview request once typing pauses, not one per keystroke.
     await s.page.locator('.prompt-editor').pressSequentially('Check {{gatewayUrl}} now', { delay: 20 });
     await expect.poll(() => s.page.locator('.preview').textContent()).toBe('Check http://127.0.0.1:18789 now');
+    // 600 ms: longer than the preview's 400 ms pause, so a second (needless) request would have been sent by now.
     await s.page.waitForTimeout(600);
     expect(previews()).toBe(2);
     expect(await survivors()).toEqual(kept);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('edits the tools’ paths, where empty means the one on the login shell’s PATH', async () => {
+    const settings = { tools: { openclaw: '/opt/oc/bin/openclaw' } };
+    const engine = createFakeEngine({ validate: validateSettings, settings });
+    const s = await open(engine, { allowInput: true, hash: '#/settings' });
+    const tmux = s.page.getByLabel('tmux', { exact: true });
+    const openclaw = s.page.getByLabel('openclaw', { exact: true });
+    await expect.poll(() => openclaw.inputValue()).toBe('/opt/oc/bin/openclaw');
+    expect(await tmux.getAttribute('placeholder')).toBe('(found on your login shell’s PATH)');
+    await tmux.fill('/opt/homebrew/bin/tmux');
+    await openclaw.fill('');
+    await s.page.getByRole('button', { name: 'Save' }).click();
+    await until(() => engine.saved.length === 1, 'saved');
+    expect(engine.saved[0].tools).toEqual({ tmux: '/opt/homebrew/bin/tmux', openclaw: '' });
+    expect(validateSettings(engine.saved[0]).settings.tools).toEqual({ tmux: '/opt/homebrew/bin/tmux', openclaw: '' });
     expect(s.errors).toEqual([]);
   });
 

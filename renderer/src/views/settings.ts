@@ -7,7 +7,7 @@ import { SettingsFormStore, type FormChange } from '../settings/form-store.js';
 import { placeProblems } from '../settings/paths.js';
 import { button, h, replaceChildren } from '../ui/dom.js';
 import { toast } from '../ui/toast.js';
-import { appSection } from './settings/app.js';
+import { appAndToolsSections } from './settings/app.js';
 import { doctorSection } from './settings/doctor.js';
 import { FormRoot } from './settings/form.js';
 import { gatewaySection } from './settings/gateway.js';
@@ -157,7 +157,7 @@ export function createSettingsView(ctx: Ctx): View {
       doctorSection(f),
       promptSection(f),
       notificationsSection(f),
-      appSection(f),
+      appAndToolsSections(f),
     );
     replaceChildren(formHost, body);
     roBanner.hidden = !ro;
