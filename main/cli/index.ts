@@ -4,7 +4,7 @@ import { OPERATIONS } from '../../common/operations.js';
 import { PrivatePathError } from '../engine/fsutil.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
+import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '../engine/settings/index.js';
 import { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runStatus } from './commands.js';
 import { runDemo } from './demo.js';
 import { runDoctorCommand } from './doctor-command.js';
@@ -134,7 +134,7 @@ export function buildProgram(): Command {
     .command('defaults')
     .description('print the default settings as JSON')
     .action(() => {
-      console.log(JSON.stringify(validateSettings({}).settings, null, 2));
+      console.log(JSON.stringify(defaultSettings(), null, 2));
     });
 
 

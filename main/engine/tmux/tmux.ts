@@ -225,7 +225,10 @@ export class Tmux {
       await this.run(['kill-session', '-t', session]);
       return true;
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target|server exited unexpectedly/i.test(err.stderr))) return false;
+      // "no current target" / "server exited unexpectedly": the server is exiting with its last session gone
+      // (races seen under load).
+      const gone = /can't find|session not found|no current target|server exited unexpectedly/i;
+      if (err instanceof TmuxError && (err.code === 'no-server' || gone.test(err.stderr))) return false;
       throw err;
     }
   }
