@@ -36,6 +36,8 @@ describe('electron-builder.yml', () => {
       { target: 'zip', arch: ['arm64', 'x64'] },
     ]);
     expect(cfg.mac.extendInfo.LSUIElement).toBe(true);
+    // Electron 45 needs macOS 13; a lower LSMinimumSystemVersion lets macOS 12 start an app that then fails.
+    expect(cfg.mac.minimumSystemVersion).toBe('13.0');
     expect(cfg.mac.hardenedRuntime).toBe(true);
     expect(cfg.mac.entitlements).toBe('build/entitlements.mac.plist');
     expect(cfg.linux.target).toEqual(['AppImage', 'deb']);
