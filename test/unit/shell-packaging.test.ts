@@ -50,6 +50,9 @@ describe('electron-builder.yml', () => {
     // Native modules are not rebuilt in place (see the comment in the file).
     expect(cfg.npmRebuild).toBe(false);
     expect(cfg.buildDependenciesFromSource).toBe(false);
+    // The hook that makes node-pty's spawn-helper executable in the package (see scripts/after-pack.mjs).
+    expect(cfg.afterPack).toBe('./scripts/after-pack.mjs');
+    expect(existsSync(path.join(ROOT, cfg.afterPack as string))).toBe(true);
 
     for (const p of [cfg.mac.icon, cfg.linux.icon, cfg.mac.entitlements, cfg.mac.entitlementsInherit]) {
       expect(existsSync(path.join(ROOT, p as string)), String(p)).toBe(true);

@@ -1,0 +1,12 @@
+// Types for scripts/after-pack.mjs, so its tests are type-checked like the rest.
+export declare function checkPackagedNodePty(o: {
+  resourcesDir: string;
+  platform: string;
+  arch: string;
+}): Promise<string[]>;
+export default function afterPack(context: {
+  arch: number;
+  appOutDir: string;
+  electronPlatformName: string;
+  packager: { getResourcesDir(appOutDir: string): string };
+}): Promise<void>;

@@ -1,0 +1,83 @@
+// electron-builder `afterPack` hook (electron-builder.yml): runs once per platform and arch after the app
+// folder and app.asar are written and before the bundle is signed. It checks the node-pty that went into
+// app.asar.unpacked and makes its spawn-helper executable: node-pty 1.1.0 publishes the macOS helpers with
+// mode 0644, electron-builder copies them as they are, and macOS then fails every PTY spawn with
+// "posix_spawnp failed.". Anything wrong with what was packed fails the build here, before it is signed.
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PTY_CHECK = path.join(ROOT, 'dist/main/engine/pty-check.js');
+
+async function ptyCheck() {
+  if (!existsSync(PTY_CHECK)) {
+    const fix = 'run `npm run build` before electron-builder (`npm run dist` does both)';
+    throw new Error(`${PTY_CHECK} is missing: ${fix}`);
+  }
+  return import(pathToFileURL(PTY_CHECK).href);
+}
+
+/**
+ * Checks and repairs node-pty inside a packaged app's resources folder. Returns the lines it logs.
+ * platform: 'darwin' | 'mas' | 'linux' (electron-builder's electronPlatformName); arch: 'x64', 'arm64', ….
+ */
+export async function checkPackagedNodePty({ resourcesDir, platform, arch }) {
+  const { inspectSpawnHelpers, repairSpawnHelpers, nativeDirFor, modeString } = await ptyCheck();
+  const ptyDir = path.join(resourcesDir, 'app.asar.unpacked', 'node_modules', 'node-pty');
+  const problems = [];
+  if (!existsSync(path.join(ptyDir, 'package.json'))) {
+    throw new Error(
+      `node-pty is not in ${path.dirname(ptyDir)}: node-pty loads pty.node and runs spawn-helper from disk, so ` +
+        'electron-builder.yml must keep `node_modules/node-pty/**` in asarUnpack',
+    );
+  }
+  const prebuilds = existsSync(path.join(ptyDir, 'prebuilds')) ? readdirSync(path.join(ptyDir, 'prebuilds')) : [];
+  const isMac = platform === 'darwin' || platform === 'mas';
+  if (isMac) {
+    const own = `darwin-${arch}`;
+    const strays = prebuilds.filter((d) => d !== own);
+    if (strays.length) problems.push(`prebuilds for other systems or arches were packed: ${strays.join(', ')}`);
+    if (existsSync(path.join(ptyDir, 'build'))) {
+      problems.push('build/ was packed (a host build that node-pty would load before the prebuild)');
+    }
+    if (nativeDirFor(ptyDir, 'darwin', arch) !== `prebuilds/${own}`) {
+      problems.push(`prebuilds/${own}/pty.node is missing`);
+    }
+    if (!existsSync(path.join(ptyDir, 'prebuilds', own, 'spawn-helper'))) {
+      problems.push(`prebuilds/${own}/spawn-helper is missing`);
+    }
+  } else {
+    if (prebuilds.length) problems.push(`prebuilds were packed (${prebuilds.join(', ')}); Linux loads build/Release`);
+    if (nativeDirFor(ptyDir, 'linux', arch) !== 'build/Release') {
+      problems.push('build/Release/pty.node is missing: run `npm install` on this machine so node-pty compiles');
+    }
+  }
+  for (const d of ['src', 'deps', 'third_party']) {
+    if (existsSync(path.join(ptyDir, d))) problems.push(`${d}/ was packed`);
+  }
+  if (problems.length) {
+    throw new Error(
+      `node-pty in ${ptyDir} is not what a ${platform}-${arch} package needs:\n  ${problems.join('\n  ')}\n` +
+        'Fix the node-pty patterns in electron-builder.yml (files, mac.files, linux.files).',
+    );
+  }
+  const lines = repairSpawnHelpers(ptyDir).map(
+    (r) => `${path.relative(ptyDir, r.file)}: mode ${modeString(r.from)} -> ${modeString(r.to)}`,
+  );
+  for (const h of inspectSpawnHelpers(ptyDir)) lines.push(`${h.dir}/spawn-helper is mode ${modeString(h.mode)}`);
+  return lines;
+}
+
+/** The hook electron-builder calls (context: AfterPackContext). */
+export default async function afterPack(context) {
+  const { Arch } = createRequire(import.meta.url)('builder-util');
+  const arch = Arch[context.arch];
+  if (arch === 'universal') {
+    throw new Error('universal mac builds are not supported: each arch package carries its own node-pty prebuild');
+  }
+  const resourcesDir = context.packager.getResourcesDir(context.appOutDir);
+  const lines = await checkPackagedNodePty({ resourcesDir, platform: context.electronPlatformName, arch });
+  for (const line of lines) console.log(`  • afterPack node-pty  ${line}`);
+}
