@@ -4,9 +4,18 @@ export declare function checkPackagedNodePty(o: {
   platform: string;
   arch: string;
 }): Promise<string[]>;
+export interface MacSigningOptions {
+  identity?: string | null;
+  forceCodeSigning?: boolean;
+  hardenedRuntime?: boolean;
+  entitlements?: string | null;
+  entitlementsInherit?: string | null;
+  notarize?: boolean;
+}
+export declare function describeMacSigning(mac: MacSigningOptions): string;
 export default function afterPack(context: {
   arch: number;
   appOutDir: string;
   electronPlatformName: string;
-  packager: { getResourcesDir(appOutDir: string): string };
+  packager: { getResourcesDir(appOutDir: string): string; platformSpecificBuildOptions: MacSigningOptions };
 }): Promise<void>;

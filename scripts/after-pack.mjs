@@ -70,6 +70,25 @@ export async function checkPackagedNodePty({ resourcesDir, platform, arch }) {
   return lines;
 }
 
+/**
+ * One line on how electron-builder will sign this mac bundle next (from the merged mac options), so a
+ * build log - and the packaging tests - show which identity and entitlements a build uses.
+ */
+export function describeMacSigning(mac) {
+  let identity = 'Developer ID from the keychain or CSC_LINK';
+  if (mac.identity === '-') identity = 'ad-hoc ("-")';
+  else if (mac.identity === null) identity = 'none (signing skipped)';
+  else if (mac.identity) identity = `"${mac.identity}"`;
+  return [
+    `identity ${identity}`,
+    `required ${mac.forceCodeSigning === true ? 'yes' : 'no'}`,
+    `hardened runtime ${mac.hardenedRuntime === false ? 'off' : 'on'}`,
+    `entitlements ${mac.entitlements ?? 'default'}`,
+    `inherit ${mac.entitlementsInherit ?? 'default'}`,
+    `notarize ${mac.notarize === false ? 'off' : 'when APPLE_* credentials are set'}`,
+  ].join(', ');
+}
+
 /** The hook electron-builder calls (context: AfterPackContext). */
 export default async function afterPack(context) {
   const { Arch } = createRequire(import.meta.url)('builder-util');
@@ -80,4 +99,7 @@ export default async function afterPack(context) {
   const resourcesDir = context.packager.getResourcesDir(context.appOutDir);
   const lines = await checkPackagedNodePty({ resourcesDir, platform: context.electronPlatformName, arch });
   for (const line of lines) console.log(`  • afterPack node-pty  ${line}`);
+  if (context.electronPlatformName === 'darwin') {
+    console.log(`  • afterPack signing  ${describeMacSigning(context.packager.platformSpecificBuildOptions)}`);
+  }
 }

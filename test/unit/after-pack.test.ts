@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import afterPack, { checkPackagedNodePty } from '../../scripts/after-pack.mjs';
+import afterPack, { checkPackagedNodePty, describeMacSigning } from '../../scripts/after-pack.mjs';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -86,13 +86,33 @@ describe('afterPack: node-pty in the package', () => {
       arch: 3,
       appOutDir: '/out/mac-arm64',
       electronPlatformName: 'darwin',
-      packager: { getResourcesDir: (d) => (seen.push(d), resourcesDir) },
+      packager: { getResourcesDir: (d) => (seen.push(d), resourcesDir), platformSpecificBuildOptions: {} },
     });
     expect(seen).toEqual(['/out/mac-arm64']);
     expect(statSync(path.join(pty, 'prebuilds/darwin-arm64/spawn-helper')).mode & 0o777).toBe(0o755);
-    const packager = { getResourcesDir: () => resourcesDir };
+    const packager = { getResourcesDir: () => resourcesDir, platformSpecificBuildOptions: {} };
     await expect(afterPack({ arch: 4, appOutDir: '/x', electronPlatformName: 'darwin', packager })).rejects.toThrow(
       /universal/,
     );
+  });
+});
+
+describe('afterPack: the signing line in the build log', () => {
+  it('tells a release build from an ad-hoc one', () => {
+    const release = describeMacSigning({
+      forceCodeSigning: true,
+      hardenedRuntime: true,
+      entitlements: 'build/entitlements.mac.plist',
+      entitlementsInherit: 'build/entitlements.mac.plist',
+    });
+    expect(release).toBe(
+      'identity Developer ID from the keychain or CSC_LINK, required yes, hardened runtime on, ' +
+        'entitlements build/entitlements.mac.plist, inherit build/entitlements.mac.plist, ' +
+        'notarize when APPLE_* credentials are set',
+    );
+    const local = describeMacSigning({ identity: '-', notarize: false, entitlements: 'x.plist' });
+    expect(local).toMatch(/^identity ad-hoc \("-"\), required no, hardened runtime on, entitlements x\.plist/);
+    expect(local).toMatch(/notarize off$/);
+    expect(describeMacSigning({ identity: null })).toMatch(/^identity none \(signing skipped\)/);
   });
 });
