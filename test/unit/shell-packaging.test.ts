@@ -45,7 +45,12 @@ describe('electron-builder.yml', () => {
     expect(cfg.mac.minimumSystemVersion).toBe('13.0');
     expect(cfg.mac.hardenedRuntime).toBe(true);
     expect(cfg.mac.entitlements).toBe('build/entitlements.mac.plist');
-    expect(cfg.linux.target).toEqual(['AppImage', 'deb']);
+    // No AppImage: it cannot keep Chromium's sandbox on Ubuntu 24.04+ (see the comment in the file).
+    expect(cfg.linux.target).toEqual(['deb']);
+    // The deb's after-install script and AppArmor profile are electron-builder's own (they keep the sandbox).
+    expect(cfg.deb).not.toHaveProperty('afterInstall');
+    expect(cfg.linux).not.toHaveProperty('appArmorProfile');
+    expect(cfg.linux).not.toHaveProperty('executableArgs');
     expect(cfg.asarUnpack).toContain('node_modules/node-pty/**');
     // Native modules are not rebuilt in place (see the comment in the file).
     expect(cfg.npmRebuild).toBe(false);
