@@ -9,6 +9,9 @@
 // unsigned app that Apple silicon reports as "damaged". Notarization runs when the APPLE_* variables of one
 // of electron-builder's three methods are set (docs/releasing.md).
 //
+// Needs Node.js 22.12 or later: Electron 45 and electron-builder's @electron/rebuild declare it (package.json
+// devEngines). The CLI itself runs on 20.19 (engines), which is why npm only warns in a checkout.
+//
 // --local: signs with the ad-hoc identity "-": no certificate needed, runs on the Mac that built it (and
 // shows notifications, which need a signed bundle), but Gatekeeper blocks it elsewhere. Not notarized.
 // Hardened runtime stays on, with build/entitlements.mac.local.plist adding disable-library-validation:
@@ -29,6 +32,16 @@ export const LOCAL_ARGS = Object.freeze([
   '-c.mac.notarize=false',
 ]);
 
+/** The oldest Node.js the packaging toolchain supports. */
+export const MIN_NODE = '22.12.0';
+
+/** True when a Node.js version ("v20.20.2" or "20.20.2") is at least MIN_NODE. */
+export function nodeSupported(version) {
+  const [a, b, c] = version.replace(/^v/, '').split('.').map(Number);
+  const [x, y, z] = MIN_NODE.split('.').map(Number);
+  return a !== x ? a > x : b !== y ? b > y : c >= z;
+}
+
 /** The three credential sets electron-builder notarizes with (any one, complete, is enough). */
 export const NOTARIZE_ENV_SETS = Object.freeze([
   ['APPLE_API_KEY', 'APPLE_API_KEY_ID', 'APPLE_API_ISSUER'],
@@ -48,6 +61,16 @@ export function builderArgs(argv) {
 }
 
 function main(argv) {
+  if (!nodeSupported(process.version)) {
+    console.error(
+      `dist: Node.js ${MIN_NODE} or later is needed to package the app; this is ${process.version}. Electron 45 ` +
+        'and electron-builder\'s @electron/rebuild require it. Install Node 22.12+ (24 LTS recommended) and ' +
+        'run `npm run dist` again; `node scripts/e2e-toolchain.mjs --print-env` installs a Node 24 and prints ' +
+        'where it is. The `clawmedic` CLI itself still runs on Node 20.19+.',
+    );
+    process.exitCode = 1;
+    return;
+  }
   const local = argv.includes('--local');
   const args = builderArgs(argv);
   if (process.platform === 'darwin' && !local && !notarizationConfigured(process.env)) {

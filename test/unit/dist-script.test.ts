@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builderArgs, LOCAL_ARGS, notarizationConfigured } from '../../scripts/dist.mjs';
+import { spawnSync } from 'node:child_process';
+import { builderArgs, LOCAL_ARGS, nodeSupported, notarizationConfigured } from '../../scripts/dist.mjs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const require = createRequire(import.meta.url);
@@ -72,5 +73,36 @@ describe('dist.mjs', () => {
     expect(notarizationConfigured({ APPLE_ID: 'a', APPLE_APP_SPECIFIC_PASSWORD: 'p', APPLE_TEAM_ID: 't' })).toBe(true);
     expect(notarizationConfigured({ APPLE_API_KEY: 'k', APPLE_API_KEY_ID: 'i', APPLE_API_ISSUER: 's' })).toBe(true);
     expect(notarizationConfigured({ APPLE_KEYCHAIN_PROFILE: 'p' })).toBe(true);
+  });
+});
+
+describe('dist.mjs and the Node.js version', () => {
+  it('accepts 22.12 and later, refuses older ones', () => {
+    for (const v of ['v22.12.0', '22.13.1', 'v23.0.0', 'v24.21.0', 'v30.1.2']) expect(nodeSupported(v), v).toBe(true);
+    for (const v of ['v20.20.2', 'v22.11.9', '21.99.0', 'v18.0.0']) expect(nodeSupported(v), v).toBe(false);
+  });
+
+  const old = !nodeSupported(process.version);
+  it.runIf(old)('on this Node (older than 22.12) it stops before electron-builder, saying why', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/dist.mjs'), '--linux', 'dir'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`Node.js 22.12.0 or later is needed to package the app; this is ${process.version}`);
+    expect(r.stderr).toContain('CLI itself still runs on Node 20.19+');
+    expect(r.stdout).not.toContain('electron-builder');
+  });
+});
+
+describe('package.json engines', () => {
+  it('the CLI needs 20.19 (engines); developing and packaging need 22.12 (devEngines, a warning in npm)', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+      devEngines: { runtime: { name: string; version: string; onFail: string } };
+    };
+    expect(pkg.engines.node).toBe('>=20.19');
+    // onFail "error" would make every `npm run` (the test suite too) fail on Node 20, CI's default Node.
+    expect(pkg.devEngines.runtime).toEqual({ name: 'node', version: `>=22.12`, onFail: 'warn' });
   });
 });
