@@ -63,9 +63,10 @@ export async function checkPackagedNodePty({ resourcesDir, platform, arch }) {
         'Fix the node-pty patterns in electron-builder.yml (files, mac.files, linux.files).',
     );
   }
-  const lines = repairSpawnHelpers(ptyDir).map(
-    (r) => `${path.relative(ptyDir, r.file)}: mode ${modeString(r.from)} -> ${modeString(r.to)}`,
-  );
+  const lines = [`loads ${nativeDirFor(ptyDir, isMac ? 'darwin' : 'linux', arch)}/pty.node`];
+  for (const r of repairSpawnHelpers(ptyDir)) {
+    lines.push(`${path.relative(ptyDir, r.file)}: mode ${modeString(r.from)} -> ${modeString(r.to)}`);
+  }
   for (const h of inspectSpawnHelpers(ptyDir)) lines.push(`${h.dir}/spawn-helper is mode ${modeString(h.mode)}`);
   return lines;
 }

@@ -74,7 +74,7 @@ describe('electron-builder.yml', () => {
 
   it('every platform `files` list has an include pattern (exclusions alone make electron-builder pack everything)', () => {
     // electron-builder prepends `**/*` to a platform file list holding only `!` patterns: the whole
-    // checkout (sources, tests, .git) then lands in app.asar. tests/packaging looks inside the real asar.
+    // checkout (sources, tests, .git) then lands in app.asar. test/packaging/ looks inside the real asar.
     const raw = yaml.load(readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, { files?: unknown }>;
     for (const p of ['mac', 'linux']) {
       const files = raw[p]?.files;
