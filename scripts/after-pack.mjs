@@ -92,7 +92,8 @@ export function describeMacSigning(mac) {
 
 /** The hook electron-builder calls (context: AfterPackContext). */
 export default async function afterPack(context) {
-  const { Arch } = createRequire(import.meta.url)('builder-util');
+  // electron-builder passes the arch as its Arch enum (a number); the enum maps it back to a name.
+  const { Arch } = createRequire(import.meta.url)('electron-builder');
   const arch = Arch[context.arch];
   if (arch === 'universal') {
     throw new Error('universal mac builds are not supported: each arch package carries its own node-pty prebuild');

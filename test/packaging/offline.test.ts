@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeElectronDist } from './electron-dist.js';
 import { build, ELECTRON_VERSION, expectOffline, ROOT } from './harness.js';
 
+/** The run stops within seconds; 10 min covers installing the Node that runs it, when that is missing. */
+const RUN_TIMEOUT_MS = 600_000;
+
 let work: string;
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'cm-pack-offline-'));
@@ -40,6 +43,7 @@ describe('network trap', () => {
     const r = spawnSync(process.execPath, ['-e', script], {
       env: { ...process.env, NODE_OPTIONS: `--require ${trap}`, CLAWMEDIC_NO_NETWORK_LOG: log },
       encoding: 'utf8',
+      // Every attempt fails at once (no real network is touched); 30 s only guards against a hang.
       timeout: 30_000,
     });
     expect(r.status, r.stderr).toBe(0);
@@ -67,5 +71,5 @@ describe('network trap', () => {
     expect(() => expectOffline(r)).toThrow(
       /electron-builder tried to download during a packaging test[\s\S]*github\.com:443/,
     );
-  }, 600_000);
+  }, RUN_TIMEOUT_MS);
 });

@@ -86,6 +86,7 @@ describe('dist.mjs and the Node.js version', () => {
   it.runIf(old)('on this Node (older than 22.12) it stops before electron-builder, saying why', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/dist.mjs'), '--linux', 'dir'], {
       encoding: 'utf8',
+      // It refuses before loading electron-builder (well under a second); 20 s only guards against a hang.
       timeout: 20_000,
     });
     expect(r.status).toBe(1);

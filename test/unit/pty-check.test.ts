@@ -102,6 +102,7 @@ describe('postinstall', () => {
     const run = (arg: string) =>
       spawnSync(process.execPath, [path.join(ROOT, 'scripts/postinstall.mjs'), arg], {
         encoding: 'utf8',
+        // It runs in well under a second; 20 s only guards against a hang on a loaded machine.
         timeout: 20_000,
       });
     const ok = run(dir);
