@@ -6,25 +6,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PTY_CHECK = path.join(ROOT, 'dist/main/engine/pty-check.js');
-
-async function ptyCheck() {
-  if (!existsSync(PTY_CHECK)) {
-    const fix = 'run `npm run build` before electron-builder (`npm run dist` does both)';
-    throw new Error(`${PTY_CHECK} is missing: ${fix}`);
-  }
-  return import(pathToFileURL(PTY_CHECK).href);
-}
+import { inspectSpawnHelpers, modeString, nativeDirFor, repairSpawnHelpers } from './spawn-helper.mjs';
 
 /**
  * Checks and repairs node-pty inside a packaged app's resources folder. Returns the lines it logs.
  * platform: 'darwin' | 'mas' | 'linux' (electron-builder's electronPlatformName); arch: 'x64', 'arm64', ….
  */
 export async function checkPackagedNodePty({ resourcesDir, platform, arch }) {
-  const { inspectSpawnHelpers, repairSpawnHelpers, nativeDirFor, modeString } = await ptyCheck();
   const ptyDir = path.join(resourcesDir, 'app.asar.unpacked', 'node_modules', 'node-pty');
   const problems = [];
   if (!existsSync(path.join(ptyDir, 'package.json'))) {

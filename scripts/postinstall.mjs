@@ -4,13 +4,14 @@
 //
 // node-pty 1.1.0 publishes prebuilds/darwin-*/spawn-helper with mode 0644 (microsoft/node-pty#850). macOS
 // starts every PTY through that helper, so without execute bits every spawn fails ("posix_spawnp
-// failed."). This adds them. It runs before TypeScript is compiled in a fresh checkout, so it cannot use
-// main/engine/pty-check.ts; test/unit/pty-check.test.ts runs both on the same tree and compares.
+// failed."). This adds them (scripts/spawn-helper.mjs).
 //
 //   node scripts/postinstall.mjs [NODE_PTY_DIR]     (default: the node-pty this package resolves)
-import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { modeString, repairSpawnHelpers } from './spawn-helper.mjs';
 
 function findNodePty() {
   try {
@@ -21,21 +22,11 @@ function findNodePty() {
   }
 }
 
-/** Makes every prebuilds/<os-arch>/spawn-helper executable; returns the lines to print. */
+/** Makes every spawn-helper in ptyDir executable; returns the lines to print. */
 export function fixSpawnHelpers(ptyDir) {
-  const lines = [];
-  const prebuilds = path.join(ptyDir, 'prebuilds');
-  if (!existsSync(prebuilds)) return lines;
-  for (const d of readdirSync(prebuilds, { withFileTypes: true })) {
-    const file = path.join(prebuilds, d.name, 'spawn-helper');
-    if (!d.isDirectory() || !existsSync(file)) continue;
-    const mode = statSync(file).mode & 0o7777;
-    if ((mode & 0o111) === 0o111) continue;
-    const to = mode | 0o111;
-    chmodSync(file, to);
-    lines.push(`made ${path.relative(ptyDir, file)} executable (${mode.toString(8)} -> ${to.toString(8)})`);
-  }
-  return lines;
+  return repairSpawnHelpers(ptyDir).map(
+    (r) => `made ${path.relative(ptyDir, r.file)} executable (${modeString(r.from)} -> ${modeString(r.to)})`,
+  );
 }
 
 function main(argv) {
@@ -51,15 +42,11 @@ function main(argv) {
     for (const line of fixSpawnHelpers(ptyDir)) console.log(`clawmedic postinstall: node-pty: ${line}`);
   } catch (err) {
     // Not fatal for the install (the CLI's health checks and restarts work without a PTY), but loud.
-    const fix = `chmod 755 '${ptyDir}'/prebuilds/darwin-*/spawn-helper`;
-    console.warn(
-      `clawmedic postinstall: could not make node-pty's spawn-helper executable (${err.message}). On macOS ` +
-        `every doctor terminal will fail with "posix_spawnp failed." until you run: ${fix}`,
-    );
+    console.warn(`clawmedic postinstall: ${err.message}`);
   }
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.exitCode = main(process.argv.slice(2));
 }

@@ -1,16 +1,11 @@
-// node-pty's spawn-helper modes: the engine's checker (main/engine/pty-check.ts) and the install-time fix
+// node-pty's spawn-helper modes: scripts/spawn-helper.mjs and the install-time fix that uses it
 // (scripts/postinstall.mjs), on node-pty trees made here and on the installed node_modules/node-pty.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  inspectSpawnHelpers,
-  modeString,
-  nativeDirFor,
-  repairSpawnHelpers,
-} from '../../main/engine/pty-check.js';
+import { inspectSpawnHelpers, modeString, nativeDirFor, repairSpawnHelpers } from '../../scripts/spawn-helper.mjs';
 import { fixSpawnHelpers } from '../../scripts/postinstall.mjs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -41,7 +36,7 @@ function fakeNodePty(opts: { release?: boolean } = {}): string {
 
 const modeOf = (f: string) => statSync(f).mode & 0o777;
 
-describe('pty-check (engine)', () => {
+describe('spawn-helper.mjs', () => {
   it('finds the mac helpers of a published node-pty as not executable, and repairs them to 755', () => {
     const dir = fakeNodePty();
     const before = inspectSpawnHelpers(dir);
@@ -84,7 +79,7 @@ describe('pty-check (engine)', () => {
 });
 
 describe('postinstall', () => {
-  it('makes the same helpers executable as the engine check, and reports each one', () => {
+  it('makes every helper executable and reports each one', () => {
     const dir = fakeNodePty();
     const lines = fixSpawnHelpers(dir);
     expect(lines).toEqual([
