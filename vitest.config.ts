@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'fast',
           sequence: { groupOrder: 0 },
-          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/faults/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
           pool: 'forks',

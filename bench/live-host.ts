@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DoctorLive } from '../preload/contract.js';
+import type { DoctorLive } from '../common/contract.js';
 import { startDashboard, type Dashboard } from '../main/dashboard/index.js';
 import type { DoctorPort } from '../main/engine/doctor/port.js';
 import { DoctorTerminal } from '../main/engine/doctor/terminal.js';

@@ -1,7 +1,7 @@
 // Runs ClawMedic's real doctor (production timing) on one scripted session of the stand-in agent:
 // its own data dir, tmux server and stand-in gateway, so several can run side by side.
 import { existsSync, statSync } from 'node:fs';
-import type { DoctorPhase } from '../preload/contract.js';
+import type { DoctorPhase } from '../common/contract.js';
 import { Doctor } from '../main/engine/doctor/doctor.js';
 import type { DoctorOutcome, DoctorRequest } from '../main/engine/doctor/port.js';
 import { createHarness, readAgentLog } from '../test/fixtures/fake-agent-harness.js';

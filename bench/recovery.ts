@@ -4,7 +4,7 @@
 // the restart steps' run times, the agent's own log) and what is left: ours.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EngineEvent, Incident, IncidentEvent } from '../preload/contract.js';
+import type { EngineEvent, Incident, IncidentEvent } from '../common/contract.js';
 import { Engine } from '../main/engine/engine.js';
 import { FAKE_AGENT_JS, readAgentLog } from '../test/fixtures/fake-agent-harness.js';
 import { isLiveHealth, startFakeGateway, type FakeGateway } from '../test/fixtures/gateway-harness.js';
@@ -295,7 +295,7 @@ export function recoveryRows(r: RecoveryResults): Row[] {
     ours: '10 s (the first failed check comes 0–30 s after the crash)',
     other: 'seed: 3 checks 30 s apart → 60 s',
     ratio: '×6',
-    verified: 'from the settings defaults (main/engine/settings/schema.ts) and the seed\'s retry loop',
+    verified: 'from the settings defaults (common/settings-schema.ts) and the seed\'s retry loop',
   });
   if (r.errors.length) rows.push({ id: '2!', what: 'Repetitions that failed', ours: '', other: '', ratio: '', verified: r.errors.join('; ') });
   return rows;

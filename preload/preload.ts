@@ -3,8 +3,9 @@
 // Built as one CommonJS file (scripts/build-preload.mjs): a sandboxed preload cannot load ES modules
 // or anything but `electron`.
 import { contextBridge, ipcRenderer } from 'electron';
-import { INVOKE, PUSH, SEND } from '../main/shell/ipc-channels.js';
-import type { ClawMedicApi, EngineEvent, TerminalChunk } from './contract.js';
+import { channelOf, ipcOperations, streamChannels } from '../common/channels.js';
+import type { EngineEvent, TerminalChunk } from '../common/contract.js';
+import type { ClawMedicApi } from '../common/operations.js';
 
 /** The parts of ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -52,32 +53,25 @@ function pushChannel<T>(ipc: IpcRendererLike, channel: string, subscribe: string
   };
 }
 
-function createBridge(ipc: IpcRendererLike): ClawMedicApi {
-  const call = <T>(channel: string, ...args: unknown[]) => ipc.invoke(channel, ...args) as Promise<T>;
-  const terminal = pushChannel<TerminalChunk>(ipc, PUSH.terminalChunk, SEND.terminalSubscribe, SEND.terminalUnsubscribe);
-  const events = pushChannel<EngineEvent>(ipc, PUSH.event, SEND.eventsSubscribe, SEND.eventsUnsubscribe);
-  return {
-    getStatus: () => call(INVOKE.getStatus),
-    checkNow: () => call(INVOKE.checkNow),
-    restartNow: () => call(INVOKE.restartNow),
-    startDoctor: () => call(INVOKE.startDoctor),
-    stopDoctor: () => call(INVOKE.stopDoctor),
-    pause: (minutes) => call(INVOKE.pause, minutes),
-    resume: () => call(INVOKE.resume),
-    listIncidents: () => call(INVOKE.listIncidents),
-    getIncident: (id) => call(INVOKE.getIncident, id),
-    getSettings: () => call(INVOKE.getSettings),
-    saveSettings: (settings) => call(INVOKE.saveSettings, settings),
-    previewBrief: (template) => call(INVOKE.previewBrief, template),
-    testNotification: (channel) => call(INVOKE.testNotification, channel),
-    terminalSubscribe: (listener) => terminal(listener),
-    terminalAck: (chars) => ipc.send(SEND.terminalAck, chars),
-    takeOver: () => call(INVOKE.takeOver),
-    handBack: () => call(INVOKE.handBack),
-    terminalInput: (data) => ipc.send(SEND.terminalInput, data),
-    terminalResize: (cols, rows) => ipc.send(SEND.terminalResize, cols, rows),
-    onEvent: (listener) => events(listener),
-  };
+/**
+ * The bridge, built from the operation table: one method per operation, each on its own channel (a call
+ * answers through invoke, a one-way operation uses send), plus the two live streams. The page never gets
+ * a generic invoke or send, nor the IPC event objects.
+ */
+export function createBridge(ipc: IpcRendererLike): ClawMedicApi {
+  const api: Record<string, unknown> = {};
+  for (const { name, channel, kind } of ipcOperations()) {
+    api[name] =
+      kind === 'call'
+        ? (...args: unknown[]) => ipc.invoke(channel, ...args)
+        : (...args: unknown[]) => void ipc.send(channel, ...args);
+  }
+  const terminal = streamChannels('terminal');
+  const events = streamChannels('events');
+  api.terminalSubscribe = pushChannel<TerminalChunk>(ipc, terminal.push, terminal.subscribe, terminal.unsubscribe);
+  api.onEvent = pushChannel<EngineEvent>(ipc, events.push, events.subscribe, events.unsubscribe);
+  // Every operation and stream above is in ClawMedicApi (the table's type) and nothing else is.
+  return Object.freeze(api) as unknown as ClawMedicApi;
 }
 
 contextBridge.exposeInMainWorld('clawmedic', createBridge(ipcRenderer));

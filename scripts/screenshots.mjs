@@ -43,7 +43,7 @@ const dashboardJs = path.join(ROOT, 'dist/main/dashboard/index.js');
 if (!existsSync(dashboardJs)) fail(`${dashboardJs} is missing: run without --no-build.`);
 const { startDashboard } = await import(pathToFileURL(dashboardJs).href);
 const { validateSettings } = await import(pathToFileURL(path.join(ROOT, 'dist/main/engine/settings/index.js')).href);
-const { TEMPLATE_VARIABLES } = await import(pathToFileURL(path.join(ROOT, 'dist/main/engine/doctor/template.js')).href);
+const { TEMPLATE_VARIABLES } = await import(pathToFileURL(path.join(ROOT, 'dist/common/template.js')).href);
 const { createFakeEngine } = await import(pathToFileURL(path.join(ROOT, 'test/browser/fake-engine.mjs')).href);
 const { doctorSessionChunks, incidentHistory, sampleSettings } = await import(pathToFileURL(path.join(ROOT, 'test/browser/scenario.mjs')).href);
 const { chromium } = await import('playwright-core');

@@ -1,11 +1,11 @@
 // The one-shot commands: check, status, restart, incidents, config validate.
-import type { Incident, StatusSnapshot } from '../../preload/contract.js';
+import type { Incident, StatusSnapshot } from '../../common/contract.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentStore } from '../engine/incidents/store.js';
 import { checkGateway } from '../engine/probe.js';
 import { callControl } from '../engine/control.js';
 import { readStatusFile } from '../engine/status-file.js';
-import { systemClock } from '../engine/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { fileExists } from '../engine/fsutil.js';
 import { SettingsError, loadSettings, resolvePaths, settingsFilePath } from '../engine/settings/index.js';
 import { bold, clockTime, describeCheck, dim, eventLine, incidentTable, incidentTimeline, red, stateLabel } from './format.js';
@@ -71,7 +71,7 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
 export async function runRestart(config: string | undefined, o: JsonOpt): Promise<void> {
   const s = resolvePaths((await loadOrExit(config)).settings);
   // A running watcher does it (one incident, its own restart budget); otherwise we act alone.
-  const delegated = await callControl(s.dataDir, { op: 'restart' }, (e) => {
+  const delegated = await callControl(s.dataDir, 'restartNow', [], (e) => {
     const line = o.json ? null : eventLine(e);
     if (line) console.log(line);
   });
@@ -130,7 +130,7 @@ export async function runConfigValidate(config: string | undefined, o: JsonOpt):
 /** `clawmedic pause [minutes]` / `clawmedic resume`: tell the running watcher (there is nothing to pause otherwise). */
 export async function runPause(config: string | undefined, minutes: number | null, o: JsonOpt & { resume?: boolean }): Promise<void> {
   const s = resolvePaths((await loadOrExit(config)).settings);
-  const r = await callControl(s.dataDir, o.resume ? { op: 'resume' } : { op: 'pause', minutes });
+  const r = o.resume ? await callControl(s.dataDir, 'resume', []) : await callControl(s.dataDir, 'pause', [minutes]);
   if (!r) {
     throw new CliExit(
       EXIT_FAIL,
@@ -138,7 +138,7 @@ export async function runPause(config: string | undefined, minutes: number | nul
     );
   }
   if (!r.ok) throw new CliExit(EXIT_FAIL, r.message);
-  const snap = r.value as StatusSnapshot;
+  const snap = r.value;
   if (o.json) console.log(JSON.stringify(snap, null, 2));
   else console.log(`${snap.state}: ${snap.reason}`);
 }

@@ -4,7 +4,7 @@
 // a stand-in agent in tmux that really repairs it). Everything it starts is cleaned up on every path.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EngineEvent, Incident } from '../../preload/contract.js';
+import type { EngineEvent, Incident } from '../../common/contract.js';
 import { startFakeGateway, type FakeGateway } from '../../test/fixtures/gateway-harness.js';
 import { FAKE_AGENT_JS } from '../../test/fixtures/fake-agent-harness.js';
 import { Engine } from '../engine/engine.js';

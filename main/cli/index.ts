@@ -1,5 +1,7 @@
 // `clawmedic`: the CLI adapter over the engine. Exit codes: 0 ok/healthy, 1 not healthy or failed,
 // 2 bad usage or bad config (everywhere).
+import { OPERATIONS } from '../../common/operations.js';
+import { PrivatePathError } from '../engine/fsutil.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
@@ -87,9 +89,10 @@ export function buildProgram(): Command {
     .description('pause the running watcher for maintenance: no checks, no restarts, no doctor, no alerts')
     .option('--json', 'print the watcher status as JSON')
     .action(async (minutes: string | undefined, o) => {
-      const n = minutes === undefined ? null : Number(minutes);
-      if (n !== null && !(Number.isFinite(n) && n > 0 && n <= 7 * 24 * 60)) throw new CliExit(EXIT_USAGE, 'clawmedic pause: minutes must be a number from 1 to 10080 (a week).');
-      await runPause(cfg(), n, o);
+      // The same check the watcher applies (the operation table), before anything is sent.
+      const v = OPERATIONS.pause.args([minutes === undefined ? null : Number(minutes)]);
+      if (!v.ok) throw new CliExit(EXIT_USAGE, `clawmedic pause: ${v.reason}.`);
+      await runPause(cfg(), v.args[0], o);
     });
 
   program
@@ -103,6 +106,7 @@ export function buildProgram(): Command {
     .description('run one doctor session now: exit 0 when the gateway is healthy at the end, 1 when not')
     .option('--json', 'print the timeline as JSON lines instead of showing the live session')
     .option('--no-live', 'print the timeline instead of the live session')
+    .option('--force', 'run a check-up even when the gateway answers healthy (otherwise: nothing to do, exit 0)')
     .action(async (o) => runDoctorCommand(cfg(), o));
 
   program
@@ -176,6 +180,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CliExit) {
       if (err.message) console.error(err.message);
       return err.code;
+    }
+    // A data dir that is not ours or not private is a configuration problem: exit 2, with the fix.
+    if (err instanceof PrivatePathError) {
+      console.error(`clawmedic: ${err.message}`);
+      return EXIT_USAGE;
     }
     console.error(`clawmedic: ${(err as Error).message}`);
     if (process.env.CLAWMEDIC_DEBUG) console.error((err as Error).stack);

@@ -1,3 +1,3 @@
 // The loopback web dashboard adapter: the renderer UI over HTTP + WebSocket for headless machines.
-export { startDashboard, INPUT_METHODS, type Dashboard, type DashboardOptions } from './server.js';
-export { PROTOCOL_VERSION, WS_PATH, type ClientFrame, type ServerFrame } from './protocol.js';
+export { startDashboard, type Dashboard, type DashboardOptions } from './server.js';
+export { PROTOCOL_VERSION, WS_PATH, type ClientFrame, type ServerFrame } from '../../common/ws-protocol.js';

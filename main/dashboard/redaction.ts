@@ -1,7 +1,7 @@
 // What the dashboard sends is redacted: text through the engine's redact() (with the secrets found in
 // our own settings and in the gateway's config as literals), and settings field by field, so a token never reaches the browser.
 // Saving from the browser puts the real values back where the placeholder came back unchanged.
-import type { Problem, SettingsView } from '../../preload/contract.js';
+import type { Problem, SettingsView } from '../../common/contract.js';
 import { collectSecrets, isSecretKey, redact, redactDeep, REDACTED } from '../engine/redact.js';
 
 const MASK = `${REDACTED}]`;
@@ -11,6 +11,11 @@ export class Redactor {
 
   /** `extra`: more literal secrets, read at each use (the gateway config's, which change with it). */
   constructor(private readonly extra: () => string[] = () => []) {}
+
+  /** The literal secrets in use now (our settings' and the gateway config's). */
+  literals(): string[] {
+    return this.all();
+  }
 
   private all(): string[] {
     const more = this.extra();

@@ -2,52 +2,35 @@
 // terminal ask the watcher (app or `clawmedic watch`) to act, instead of starting a second engine
 // that would record its own incident for the same outage. A Unix socket in the private data dir:
 // file permissions (0600 in a 0700 folder) are the authentication. Newline-delimited JSON.
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
-import type { EngineEvent, Result, StatusSnapshot } from '../../preload/contract.js';
-import type { DoctorOutcome } from './doctor/port.js';
+import type { EngineEvent, Result } from '../../common/contract.js';
+import { answersWithResult, OPERATIONS, type ArgsOf, type CallName, type ResultOf } from '../../common/operations.js';
+import type { EngineApi } from './engine-api.js';
 import { PRIVATE_FILE_MODE } from './fsutil.js';
+import { fitsSocket, runtimeDir } from './runtime-dir.js';
+import { dispatch, engineHandlers } from './operations.js';
 
-/** macOS limits a socket path to 104 bytes; keep a margin. */
-const MAX_SOCKET_PATH = 100;
 /** 10 s to answer a quick request (status, pause): the watcher answers in milliseconds when alive. */
 const QUICK_REPLY_MS = 10_000;
 /** A request line larger than this is not ours. */
 const MAX_REQUEST_BYTES = 64 * 1024;
 
-export type ControlRequest =
-  | { op: 'status' }
-  | { op: 'pause'; minutes: number | null }
-  | { op: 'resume' }
-  | { op: 'restart' }
-  | { op: 'doctor' }
-  | { op: 'stop-doctor' };
+/** One line from the client: an operation of the table that the control transport offers, and its arguments. */
+export interface ControlRequest {
+  op: string;
+  args: unknown[];
+}
 
 export type ControlReply =
   | { type: 'event'; event: EngineEvent }
   | { type: 'result'; result: Result<unknown> };
 
-/** What the control server needs from the engine (kept small so it can be tested with a fake). */
-export interface ControlTarget {
-  on(listener: (e: EngineEvent) => void): () => void;
-  status(): StatusSnapshot;
-  pause(minutes: number | null): void;
-  resume(): void;
-  restartNow(): Promise<Result>;
-  runDoctor(): Promise<Result<DoctorOutcome>>;
-  stopDoctor(): Promise<Result>;
-}
-
 export function controlSocketPath(dataDir: string): string {
-  const p = path.join(dataDir, 'control.sock');
-  if (p.length <= MAX_SOCKET_PATH) return p;
-  // A deep data dir: a short, per-dir name in the temp folder (still private: created 0600).
-  const h = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), `clawmedic-${h}.sock`);
+  // A deep data dir: the socket goes to this data dir's private runtime folder (runtime-dir.ts).
+  return fitsSocket(dataDir) ? path.join(dataDir, 'control.sock') : path.join(runtimeDir(dataDir), 'control.sock');
 }
 
 function parseRequest(line: string): ControlRequest | null {
@@ -55,24 +38,13 @@ function parseRequest(line: string): ControlRequest | null {
   try {
     v = JSON.parse(line);
   } catch {
-    // Not JSON: refused below with a message.
+    // Not JSON: refused by the caller with a message.
     return null;
   }
   if (!v || typeof v !== 'object') return null;
   const r = v as Record<string, unknown>;
-  switch (r.op) {
-    case 'status':
-    case 'resume':
-    case 'restart':
-    case 'doctor':
-    case 'stop-doctor':
-      return { op: r.op };
-    case 'pause':
-      if (r.minutes === null || (typeof r.minutes === 'number' && r.minutes > 0 && r.minutes <= 7 * 24 * 60)) return { op: 'pause', minutes: r.minutes as number | null };
-      return null;
-    default:
-      return null;
-  }
+  if (typeof r.op !== 'string') return null;
+  return { op: r.op, args: Array.isArray(r.args) ? r.args : [] };
 }
 
 export interface ControlServer {
@@ -80,7 +52,7 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-export async function serveControl(target: ControlTarget, dataDir: string): Promise<ControlServer> {
+export async function serveControl(engine: EngineApi, dataDir: string): Promise<ControlServer> {
   const file = controlSocketPath(dataDir);
   if (existsSync(file)) {
     if (await answers(file)) throw new Error(`Another ClawMedic already listens on ${file}.`);
@@ -102,7 +74,7 @@ export async function serveControl(target: ControlTarget, dataDir: string): Prom
       if (nl < 0) return;
       const req = parseRequest(buf.slice(0, nl));
       sock.removeAllListeners('data');
-      void handle(target, req, sock);
+      void handle(engine, req, sock);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -120,37 +92,29 @@ export async function serveControl(target: ControlTarget, dataDir: string): Prom
   };
 }
 
-async function handle(target: ControlTarget, req: ControlRequest | null, sock: net.Socket): Promise<void> {
+async function handle(engine: EngineApi, req: ControlRequest | null, sock: net.Socket): Promise<void> {
   const send = (r: ControlReply) => {
     if (!sock.destroyed) sock.write(JSON.stringify(r) + '\n');
   };
-  const finish = (result: Result<unknown>) => {
-    send({ type: 'result', result });
-    sock.end();
-  };
-  if (!req) return finish({ ok: false, message: 'ClawMedic did not understand that request (a newer or older clawmedic?).' });
-  switch (req.op) {
-    case 'status':
-      return finish({ ok: true, value: target.status() });
-    case 'pause':
-      target.pause(req.minutes);
-      return finish({ ok: true, value: target.status() });
-    case 'resume':
-      target.resume();
-      return finish({ ok: true, value: target.status() });
-    case 'stop-doctor':
-      return finish(await target.stopDoctor());
+  if (!req) {
+    send({ type: 'result', result: { ok: false, message: 'ClawMedic did not understand that request (a newer or older clawmedic?).' } });
+    return void sock.end();
   }
   // Long operations stream the engine's events until they end.
-  const off = target.on((event) => {
+  const op = (OPERATIONS as Record<string, { kind: string; streamsEvents?: boolean }>)[req.op];
+  const off = op?.kind === 'call' && op.streamsEvents ? engine.on((event) => {
     if (event.type !== 'check') send({ type: 'event', event });
-  });
+  }) : null;
   try {
-    finish(req.op === 'restart' ? await target.restartNow() : await target.runDoctor());
-  } catch (err) {
-    finish({ ok: false, message: `The watcher failed to carry it out: ${(err as Error).message}` });
+    const a = await dispatch(engineHandlers(engine), req.op, req.args, { transport: 'control' });
+    // Every answer is a Result on this transport: plain values are wrapped, refusals become values.
+    let result: Result<unknown>;
+    if (!a.ok) result = { ok: false, message: a.message };
+    else result = answersWithResult(req.op) ? (a.value as Result<unknown>) : { ok: true, value: a.value };
+    send({ type: 'result', result });
   } finally {
-    off();
+    off?.();
+    sock.end();
   }
 }
 
@@ -165,23 +129,50 @@ function answers(file: string): Promise<boolean> {
   });
 }
 
+/** Why a socket at `file` must not be trusted (another user's, not a socket), or null. */
+export function socketProblem(file: string): string | null {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  let st;
+  try {
+    st = lstatSync(file);
+  } catch (err) {
+    return `cannot check the control socket ${file}: ${(err as Error).message}`;
+  }
+  if (!st.isSocket()) return `${file} is not a socket; ClawMedic will not talk to it. Remove it and start the watcher again.`;
+  if (uid !== null && st.uid !== uid) {
+    return (
+      `${file} belongs to another user (uid ${st.uid}), not to you: ClawMedic will not send it commands. ` +
+      'Remove it (or ask an administrator to), then start your watcher again.'
+    );
+  }
+  return null;
+}
+
+/** What the watcher answers: the operation's own Result, or its value wrapped in one. */
+export type ControlAnswer<K extends CallName> = ResultOf<K> extends Result<unknown> ? ResultOf<K> : Result<ResultOf<K>>;
+
 /**
  * Sends one request to the running watcher. Resolves null when no watcher listens (the caller then
  * acts on its own); otherwise the final result, after passing every streamed event to onEvent.
  */
-export function callControl(
+export function callControl<K extends CallName>(
   dataDir: string,
-  req: ControlRequest,
+  name: K,
+  args: ArgsOf<K>,
   onEvent: (e: EngineEvent) => void = () => {},
-): Promise<Result<unknown> | null> {
+): Promise<ControlAnswer<K> | null> {
   const file = controlSocketPath(dataDir);
+  const req: ControlRequest = { op: name, args };
   return new Promise((resolve, reject) => {
     if (!existsSync(file)) return resolve(null);
+    const untrusted = socketProblem(file);
+    if (untrusted) return reject(new Error(untrusted));
     const sock = net.connect(file);
     let buf = '';
     let result: Result<unknown> | null = null;
     let connected = false;
-    const quick = req.op !== 'restart' && req.op !== 'doctor';
+    // Operations that stream events run as long as they take (a doctor session: up to its time limit).
+    const quick = !(OPERATIONS[name] as { streamsEvents?: boolean }).streamsEvents;
     const timer = quick
       ? setTimeout(() => {
           sock.destroy();
@@ -212,7 +203,7 @@ export function callControl(
     sock.on('close', () => {
       if (timer) clearTimeout(timer);
       if (!connected) return;
-      if (result) resolve(result);
+      if (result) resolve(result as ControlAnswer<K>);
       else reject(new Error('The running ClawMedic closed the connection without an answer (did it stop?).'));
     });
   });

@@ -1,6 +1,7 @@
 // The engine's public surface, as the adapters (CLI, Electron shell, dashboard) see it.
 // Adapters depend on this interface, not on the Engine class, so they can be tested with fakes.
 import type {
+  DoctorOutcome,
   EngineEvent,
   GatewayCheck,
   Incident,
@@ -9,7 +10,7 @@ import type {
   SettingsView,
   StatusSnapshot,
   TerminalChunk,
-} from '../../preload/contract.js';
+} from '../../common/contract.js';
 
 export interface LiveTerminal {
   /**
@@ -32,6 +33,11 @@ export interface EngineApi {
   checkNow(): Promise<GatewayCheck>;
   restartNow(): Promise<Result>;
   startDoctor(): Promise<Result>;
+  /**
+   * Runs a doctor session now and answers when it has ended (the CLI's `clawmedic doctor`). The gateway is
+   * probed first: healthy means no agent ('not-needed'), unless `force` asks for a check-up.
+   */
+  runDoctor(opts?: { force: boolean }): Promise<Result<DoctorOutcome>>;
   stopDoctor(): Promise<Result>;
   /** null = until resumed. */
   pause(minutes: number | null): void;
@@ -52,6 +58,11 @@ export interface EngineApi {
   terminalInput(data: string): boolean;
   terminalResize(cols: number, rows: number): void;
   stop(reason: string): Promise<void>;
+  /**
+   * For quits that cannot wait (the system logs out or shuts down, a fatal error): synchronously kill the
+   * doctor's session and restart steps, record the open incident as interrupted, release the locks.
+   */
+  interruptSync?(reason: string): void;
   /**
    * Secrets found in the gateway's config (its auth token, channel credentials). Adapters that show
    * text — a live terminal where the agent may `cat` the config — scrub these as literals.

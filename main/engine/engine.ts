@@ -11,12 +11,12 @@ import type {
   Result,
   SettingsView,
   StatusSnapshot,
-} from '../../preload/contract.js';
-import { systemClock, type Clock } from './clock.js';
+} from '../../common/contract.js';
+import { systemClock, type Clock } from '../../common/clock.js';
 import { gatewaySecrets } from './doctor/context.js';
 import { Doctor } from './doctor/doctor.js';
 import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
-import { TEMPLATE_VARIABLES } from './doctor/template.js';
+import { TEMPLATE_VARIABLES } from '../../common/template.js';
 import type { EngineApi, LiveTerminal } from './engine-api.js';
 import { EventBus } from './events.js';
 import { ensurePrivateDir } from './fsutil.js';
@@ -38,7 +38,7 @@ import {
   validateSettings,
   type SettingsProblem,
 } from './settings/index.js';
-import type { Settings } from './settings/schema.js';
+import type { Settings } from '../../common/settings-schema.js';
 import { StatusFile } from './status-file.js';
 import { Supervisor } from './supervisor.js';
 
@@ -129,7 +129,8 @@ export class Engine implements EngineApi {
     const env = this.opts.env ?? process.env;
     const factory =
       this.opts.doctorFactory === undefined
-        ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) => new Doctor({ dataDir, clock, env })
+        ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) =>
+            new Doctor({ dataDir, clock, env, toolSettings: () => this.resolved.tools })
         : this.opts.doctorFactory;
     this.doctor = factory ? factory({ dataDir: this.resolved.dataDir, clock: this.clock, env }) : null;
     this.notifier = new Notifier({
@@ -237,8 +238,8 @@ export class Engine implements EngineApi {
   }
 
   /** Runs a doctor session now and resolves when it ends (the CLI waits; UIs need not). */
-  async runDoctor(): Promise<Result<DoctorOutcome>> {
-    return this.supervisor.startDoctor();
+  async runDoctor(opts: { force: boolean } = { force: false }): Promise<Result<DoctorOutcome>> {
+    return this.supervisor.startDoctor(opts);
   }
 
   async startDoctor(): Promise<Result> {
@@ -246,8 +247,16 @@ export class Engine implements EngineApi {
     if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
     const busy = this.supervisor.busyWith;
     if (busy) return { ok: false, message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.` };
+    // Probe first: a healthy gateway needs no agent (and no agent should be told it is down).
+    const check = await this.supervisor.checkNow();
+    if (check.condition === 'healthy' || check.condition === 'degraded') {
+      return {
+        ok: false,
+        message: `The gateway answers ${check.condition} (${check.health.detail}), so no doctor session was started.`,
+      };
+    }
     // UIs get an answer at once; progress arrives as events.
-    void this.supervisor.startDoctor().catch((err: unknown) => {
+    void this.supervisor.startDoctor({ force: false }).catch((err: unknown) => {
       process.emitWarning(`ClawMedic: doctor session failed: ${(err as Error).message}`);
     });
     return { ok: true, value: undefined };
@@ -362,9 +371,11 @@ export class Engine implements EngineApi {
 
   /** For fatal exits where nothing can be awaited. */
   interruptSync(reason: string): void {
+    this.doctor?.interruptSync?.();
     this.supervisor.interruptSync(reason);
     killAllSteps();
     this.releaseWatchLock?.();
+    this.releaseWatchLock = null;
   }
 
   /** Secrets found in the gateway's config: scrubbed from notifications, context files, the dashboard. */

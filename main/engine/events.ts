@@ -1,6 +1,6 @@
 // A tiny typed event bus. A listener that throws is reported and skipped: one broken UI must never
 // stop the engine or the other listeners.
-import type { EngineEvent } from '../../preload/contract.js';
+import type { EngineEvent } from '../../common/contract.js';
 
 export class EventBus {
   private readonly listeners = new Set<(e: EngineEvent) => void>();

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EngineEvent, IncidentOutcome, SupervisorState } from '../../preload/contract.js';
+import type { EngineEvent, IncidentOutcome, SupervisorState } from '../../common/contract.js';
 
 const STATES: SupervisorState[] = ['starting', 'healthy', 'degraded', 'failing', 'restarting', 'recovering', 'needs-attention', 'paused', 'stopped'];
 const OUTCOMES: Exclude<IncidentOutcome, 'open'>[] = ['recovered', 'failed', 'timeout', 'cancelled', 'interrupted'];

@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { StatusSnapshot } from '../../preload/contract.js';
+import type { StatusSnapshot } from '../../common/contract.js';
 import { writeFileAtomic } from './fsutil.js';
 import { isProcessAlive } from './process-util.js';
 

@@ -8,14 +8,14 @@ import type {
   IncidentEvent,
   Result,
   SupervisorState,
-} from '../../preload/contract.js';
-import { iso, sleep, type Clock } from './clock.js';
+} from '../../common/contract.js';
+import { iso, sleep, type Clock } from '../../common/clock.js';
 import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
 import type { IncidentHandle, IncidentStore } from './incidents/store.js';
 import type { RateHistory } from './rate-history.js';
 import { describeStep, stepSucceeded, type StepResult } from './restart.js';
 import { restartSteps } from './settings/index.js';
-import type { Settings } from './settings/schema.js';
+import type { Settings } from '../../common/settings-schema.js';
 
 /** While waiting for a restarted gateway, probe every second: recovery is noticed within ~1 s. */
 export const WAIT_HEALTHY_POLL_MS = 1000;
@@ -148,13 +148,33 @@ export class Supervisor {
     return ok ? { ok: true, value: undefined } : { ok: false, message: `The gateway is not healthy after the restart: ${incident.record.events.at(-1)?.detail ?? ''}` };
   }
 
-  /** A human asked for the doctor now (CLI `clawmedic doctor`, tray "Start doctor now"). */
-  async startDoctor(): Promise<Result<DoctorOutcome>> {
+  /**
+   * A human asked for the doctor now (CLI `clawmedic doctor`, tray "Start doctor now"). The gateway is
+   * probed first: healthy means no agent and no incident. `force` runs one anyway, as a check-up: its
+   * end is not a recovery and teaches no learning.
+   */
+  async startDoctor(opts: { force: boolean } = { force: false }): Promise<Result<DoctorOutcome>> {
     if (!this.d.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
     if (this.busy) return { ok: false, message: `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already running.` };
-    const incident = await this.d.incidents.open({ trigger: 'manual', summary: 'doctor requested by the user' });
+    const check = await this.d.check();
+    this.lastCheck = check;
+    const up = check.condition === 'healthy' || check.condition === 'degraded';
+    if (up && !opts.force) {
+      return {
+        ok: true,
+        value: {
+          outcome: 'not-needed',
+          resolvedBy: null,
+          agent: null,
+          detail: `the gateway answers ${check.condition} (${check.health.detail}): no doctor session was needed`,
+        },
+      };
+    }
+    const summary = up ? 'doctor check-up requested while the gateway was healthy' : 'doctor requested by the user';
+    const incident = await this.d.incidents.open({ trigger: 'manual', summary });
     this.incident = incident;
-    const outcome = await this.runExclusive('doctor', () => this.runDoctor(incident, 'requested by the user'));
+    const why = up ? 'a check-up requested by the user' : 'requested by the user';
+    const outcome = await this.runExclusive('doctor', () => this.runDoctor(incident, why, { checkup: up }));
     return { ok: true, value: outcome };
   }
 
@@ -479,7 +499,7 @@ export class Supervisor {
     await this.runDoctor(incident, 'restarts did not help');
   }
 
-  private async runDoctor(incident: IncidentHandle, why: string): Promise<DoctorOutcome> {
+  private async runDoctor(incident: IncidentHandle, why: string, o: { checkup?: boolean } = {}): Promise<DoctorOutcome> {
     const doctor = this.d.doctor!;
     const ctl = new AbortController();
     this.doctorCtl = ctl;
@@ -498,6 +518,7 @@ export class Supervisor {
           return c;
         },
         recentFailures: [...this.failures],
+        checkup: o.checkup ?? false,
         signal: ctl.signal,
         emit: (phase: DoctorPhase, detail: string) =>
           this.d.emit({ type: 'doctor', phase, incidentId: incident.id, detail, at: iso(this.d.clock.now()) }),
@@ -510,10 +531,15 @@ export class Supervisor {
     }
     if (this.stopCtl.signal.aborted) return outcome;
     if (outcome.agent) await incident.update({ agent: outcome.agent });
-    if (outcome.outcome === 'recovered') {
+    if (o.checkup && outcome.outcome === 'recovered') {
+      // Healthy before and after: nothing was recovered, and the gateway never needed the agent.
+      await incident.event('checkup', 'the gateway was healthy before the session and is healthy after it');
+      await incident.close('recovered', 'self', `check-up finished: ${outcome.detail}`);
+      this.afterRecovery(this.lastCheck, 'doctor check-up finished');
+    } else if (outcome.outcome === 'recovered') {
       await incident.close('recovered', outcome.resolvedBy ?? 'doctor', outcome.detail);
       this.afterRecovery(this.lastCheck, `recovered by the doctor${outcome.agent ? ` (${outcome.agent})` : ''}`);
-    } else {
+    } else if (outcome.outcome !== 'not-needed') {
       await this.giveUp(incident, outcome.outcome, outcome.detail);
     }
     return outcome;

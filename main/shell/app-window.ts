@@ -147,6 +147,12 @@ export class AppWindow {
     this.load(win, url);
   }
 
+  /** The window when it is on screen (a parent for dialogs), else null. */
+  visibleWindow(): BrowserWindow | null {
+    const w = this.win;
+    return w && !w.isDestroyed() && w.isVisible() ? w : null;
+  }
+
   close(): void {
     if (this.win && !this.win.isDestroyed()) this.win.close();
   }

@@ -1,6 +1,9 @@
 // The menu-bar app: hosts the engine and wires it to the tray, the window, IPC, native notifications,
 // power events, login items and quitting. Every Electron module comes in through `deps` (as `menubar`
 // takes `app`), so this file imports nothing from electron at run time and type-checks against it.
+//
+// Start-up order (what a person sees): the tray icon first, in its "checking" shape, so a click gets an
+// answer at once; then the login shell's environment (bounded, see login-shell.ts); then the engine.
 import type {
   App,
   BrowserWindow as BrowserWindowClass,
@@ -8,36 +11,40 @@ import type {
   IpcMain,
   Menu as MenuClass,
   MessageBoxOptions,
+  MessageBoxReturnValue,
   Notification as NotificationClass,
   PowerMonitor,
+  Protocol,
   Screen,
   Session,
   Shell,
   Tray as TrayClass,
 } from 'electron';
-import type { Incident, Result } from '../../preload/contract.js';
+import path from 'node:path';
+import type { Incident, Result, StatusSnapshot } from '../../common/contract.js';
 import type { EngineApi } from '../engine/engine-api.js';
+import type { Message } from '../engine/notify/policy.js';
 import { settingsFilePath } from '../engine/settings/index.js';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.js';
 import { AppWindow, hardenContents, hardenSession } from './app-window.js';
-import { registerIpc } from './ipc-router.js';
+import { registerIpc, type IpcRouter as IpcRegistration } from './ipc-router.js';
 import type { TrustedOrigins } from './ipc-validate.js';
 import {
   defaultView,
   ENGINE_STOP_TIMEOUT_MS,
+  LOGIN_ITEMS_SETTINGS_URL,
+  loginItemState,
   powerAction,
   quitChoice,
   quitPlan,
   type PowerEvent,
 } from './lifecycle.js';
 import type { Logger } from './log.js';
-import type { Message } from '../engine/notify/policy.js';
 import { NativeNotifier } from './notifications.js';
 import { SettingsStore, type SettingsStoreOptions, type StoreLike } from './settings-store.js';
 import { TrayController } from './tray-controller.js';
-import type { TrayAction } from './tray-model.js';
-import { trayIconFile, trayModel } from './tray-model.js';
-import { devServerOrigin, type Bounds, type View } from './window-options.js';
-import path from 'node:path';
+import { trayIconFile, trayModel, type TrayAction, type TrayInput } from './tray-model.js';
+import { contentSecurityPolicy, devServerOrigin, type Bounds, type View } from './window-options.js';
 
 export interface ElectronModules {
   app: App;
@@ -47,6 +54,7 @@ export interface ElectronModules {
   Notification: typeof NotificationClass;
   ipcMain: IpcMain;
   powerMonitor: PowerMonitor;
+  protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
   screen: Screen;
   shell: Shell;
   dialog: Dialog;
@@ -61,18 +69,23 @@ export interface StartedEngine {
 
 export interface ShellDeps {
   electron: ElectronModules;
+  /** The environment for the engine: the login shell's (bounded in time; never throws). */
+  loginEnv: () => Promise<NodeJS.ProcessEnv>;
   /**
    * Builds the engine. `onNativeMessage` must receive every message the engine's notifier lets
    * through (NotifierOptions.onMessage: deduplicated, not while paused, redacted).
    */
-  createEngine: (settingsFile: string, hooks: { onNativeMessage: (message: Message) => void }) => Promise<StartedEngine>;
+  createEngine: (
+    settingsFile: string,
+    hooks: { env: NodeJS.ProcessEnv; onNativeMessage: (message: Message) => void },
+  ) => Promise<StartedEngine>;
   /** `new ElectronStore(options)` for the settings file. */
   openSettingsStore: (options: SettingsStoreOptions) => StoreLike;
   /** Remembered window bounds (a separate store in the app's userData folder: not a setting). */
   windowState: { get(): unknown; set(bounds: Bounds): void };
   paths: {
-    /** dist/renderer/index.html */
-    rendererFile: string;
+    /** dist/renderer: served as clawmedic://app/ */
+    rendererDir: string;
     /** dist/preload/preload.cjs */
     preloadFile: string;
     /** The folder holding tray/ and icon.png */
@@ -96,6 +109,22 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/** The status the tray shows before the engine exists. */
+function startingStatus(): StatusSnapshot {
+  return {
+    state: 'starting',
+    since: new Date().toISOString(),
+    reason: 'ClawMedic is starting',
+    lastCheck: null,
+    consecutiveFailures: 0,
+    pausedUntil: null,
+    openIncidentId: null,
+    doctor: null,
+    gatewayUrl: '',
+    settingsProblems: [],
+  };
+}
+
 export async function startShell(deps: ShellDeps): Promise<RunningShell | null> {
   const { electron: E, log } = deps;
   const { app } = E;
@@ -106,9 +135,19 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
     app.quit();
     return null;
   }
-  // A second launch may come while we start up: it is answered once the window can be shown.
-  let onSecondInstance: () => void = () => log.info('a second launch arrived during start-up; ignored');
-  app.on('second-instance', () => onSecondInstance());
+  // Must happen before 'ready': the page's scheme gets a real origin (app-protocol.ts).
+  E.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+  // Until the window can be shown, a second launch or a re-open from Finder is remembered, not lost.
+  let showDefault: (() => void) | null = null;
+  let pendingShow = false;
+  const reopen = () => {
+    if (showDefault) showDefault();
+    else pendingShow = true;
+  };
+  app.on('second-instance', reopen);
+  // macOS: opening the app again from Finder, Spotlight or Launchpad (no Dock icon, maybe no window).
+  app.on('activate', reopen);
   // A menu-bar app stays alive with no window open.
   app.on('window-all-closed', () => undefined);
 
@@ -117,48 +156,180 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
 
   const dev = devServerOrigin(deps.env.CLAWMEDIC_DEV_SERVER, app.isPackaged);
   if (dev.ignored) log.warn(dev.ignored);
-  const trustedOrigins: TrustedOrigins = { rendererFile: deps.paths.rendererFile, devServerOrigin: dev.origin };
+  const trustedOrigins: TrustedOrigins = { devServerOrigin: dev.origin };
   const trusted = () => trustedOrigins;
-
+  E.protocol.handle(APP_SCHEME, appProtocolHandler(deps.paths.rendererDir, contentSecurityPolicy(null)));
   app.on('web-contents-created', (_e, contents) => hardenContents(contents, trusted, E.shell, log));
   hardenSession(E.defaultSession(), trusted, log);
 
   const settingsFile = settingsFilePath(undefined, deps.env);
+  const settings = new SettingsStore(settingsFile, deps.openSettingsStore);
+  let shellSettings = settings.shellSettings();
+  if (shellSettings.problem) log.warn(shellSettings.problem);
+
+  // ---- the tray, first ------------------------------------------------------------------------------
+  let engine: EngineApi | null = null;
+  let lastIncident: Incident | null = null;
+  let startingUp: string | null = 'Starting ClawMedic…';
+  const loginSupported = deps.platform === 'darwin' || deps.platform === 'win32';
+  const trayInput = (): TrayInput => ({
+    status: engine?.status() ?? startingStatus(),
+    lastIncident,
+    now: Date.now(),
+    loginItem: loginItemState({
+      supported: loginSupported,
+      packaged: app.isPackaged,
+      wanted: shellSettings.launchAtLogin,
+      os: loginSupported && app.isPackaged ? app.getLoginItemSettings() : null,
+    }),
+    startingUp,
+  });
+  // Set once the engine exists; until then a dialog has no parent window to attach to.
+  let window: AppWindow | null = null;
+  let ipc: IpcRegistration | null = null;
+  const showMessage = async (options: MessageBoxOptions): Promise<MessageBoxReturnValue> => {
+    // No Dock icon: without this the dialog can open behind the active app ("Quit does nothing").
+    app.focus({ steal: true });
+    const parent = window?.visibleWindow() ?? null;
+    return parent ? E.dialog.showMessageBox(parent, options) : E.dialog.showMessageBox(options);
+  };
+  const tell = (what: string, r: Result) => {
+    if (r.ok) return;
+    const detail = r.problems?.length
+      ? `${r.message}\n\n${r.problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`
+      : r.message;
+    void showMessage({ type: 'warning', message: what, detail, buttons: ['OK'] });
+  };
+  const failed = (what: string) => (err: unknown) => tell(what, { ok: false, message: (err as Error).message });
+
+  let quitState: 'running' | 'asking' | 'stopping' | 'done' = 'running';
+  let shutdown = false;
+  let requestQuit: (cause: 'user' | 'shutdown') => Promise<void> = async () => {
+    // Before the engine exists there is nothing to stop or ask about.
+    quitState = 'done';
+    app.quit();
+  };
+  const showView = (view: View) => window?.show(view);
+  const syncLoginItem = () => {
+    if (!loginSupported || !app.isPackaged) return;
+    if (app.getLoginItemSettings().openAtLogin !== shellSettings.launchAtLogin) {
+      app.setLoginItemSettings({ openAtLogin: shellSettings.launchAtLogin });
+    }
+  };
+
+  const dispatch = (action: TrayAction): void => {
+    if (action.type === 'quit') return void requestQuit('user');
+    if (action.type === 'open-login-items') {
+      E.shell.openExternal(LOGIN_ITEMS_SETTINGS_URL).catch(failed('System Settings did not open'));
+      return;
+    }
+    if (action.type === 'set-launch-at-login') {
+      const r = settings.setLaunchAtLogin(action.enabled);
+      if (r.ok) {
+        shellSettings = { ...shellSettings, launchAtLogin: action.enabled };
+        syncLoginItem();
+      } else tell('"Launch at login" was not changed', r);
+      tray.refresh();
+      return;
+    }
+    if (!engine) return;
+    const e = engine;
+    switch (action.type) {
+      case 'open-terminal':
+        return showView({ name: 'terminal' });
+      case 'check-now':
+        e.checkNow().catch(failed('The health check failed'));
+        return;
+      case 'restart':
+        e.restartNow().then((r) => tell('The gateway was not restarted', r), failed('The restart failed'));
+        return;
+      case 'start-doctor':
+        e.startDoctor().then((r) => {
+          if (r.ok) showView({ name: 'terminal' });
+          else tell('The doctor did not start', r);
+        }, failed('The doctor did not start'));
+        return;
+      case 'stop-doctor':
+        e.stopDoctor().then((r) => tell('The doctor was not stopped', r), failed('The doctor was not stopped'));
+        return;
+      case 'pause':
+        e.pause(action.minutes);
+        tray.refresh();
+        return;
+      case 'resume':
+        e.resume();
+        tray.refresh();
+        return;
+      case 'open-incidents':
+        return showView(action.id ? { name: 'incidents', id: action.id } : { name: 'incidents' });
+      case 'open-settings':
+        return showView({ name: 'settings' });
+    }
+  };
+
+  const first = trayModel(trayInput());
+  const tray = new TrayController({
+    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(first.icon, 0))),
+    buildMenu: (template) => E.Menu.buildFromTemplate(template),
+    assetsDir: deps.paths.assetsDir,
+    platform: deps.platform,
+    input: trayInput,
+    dispatch,
+  });
+
+  // ---- quitting -------------------------------------------------------------------------------------
+  // Our own Quit (tray menu) asks while a doctor runs, stops the engine, then quits for real. A quit the
+  // OS starts (log out, restart, shut down) is never held up: cancelling it would cancel the logout; the
+  // engine is then stopped synchronously in will-quit (see lifecycle.ts).
+  app.on('before-quit', () => {
+    if (quitState !== 'done') log.info('quit requested by the system: stopping at once');
+  });
+  app.on('will-quit', () => {
+    if (quitState === 'done' || !engine) return;
+    quitState = 'done';
+    engine.interruptSync?.('ClawMedic quit with the system (log out, restart or shut down)');
+    ipc?.dispose();
+  });
+  // electron.d.ts types this listener without arguments, but Electron passes an event whose
+  // preventDefault delays the shutdown (Linux; documented for macOS too) until we quit.
+  E.powerMonitor.on('shutdown', (...args: unknown[]) => {
+    (args[0] as { preventDefault?: () => void } | undefined)?.preventDefault?.();
+    shutdown = true;
+    void requestQuit('shutdown');
+  });
+
+  // ---- the engine -----------------------------------------------------------------------------------
+  tray.refresh();
+  startingUp = 'Reading your login shell…';
+  tray.refresh();
+  const env = await deps.loginEnv();
+  startingUp = 'Starting the engine…';
+  tray.refresh();
   // Messages can arrive while the engine starts, before the notifier exists: they are shown late, not lost.
   let showNative: ((m: Message) => void) | null = null;
   const early: Message[] = [];
   const onNativeMessage = (m: Message) => (showNative ? showNative(m) : void early.push(m));
   let started: StartedEngine;
   try {
-    started = await deps.createEngine(settingsFile, { onNativeMessage });
+    started = await deps.createEngine(settingsFile, { env, onNativeMessage });
   } catch (err) {
     const message = (err as Error).message;
     log.error(`the engine did not start: ${message}`);
-    await E.dialog.showMessageBox({
+    await showMessage({
       type: 'error',
       message: 'ClawMedic could not start',
       detail: `${message}\n\nSettings: ${settingsFile}. Run \`clawmedic config validate\` in a terminal for details.`,
       buttons: ['Quit'],
     });
+    tray.dispose();
     app.exit(1);
     return null;
   }
-  const { engine } = started;
-
-  const settings = new SettingsStore(settingsFile, deps.openSettingsStore);
-  let shellSettings = settings.shellSettings();
-  if (shellSettings.problem) log.warn(shellSettings.problem);
-  // setLoginItemSettings exists on macOS and Windows; Linux desktops use autostart files instead.
-  const loginItemSupported = deps.platform === 'darwin' || deps.platform === 'win32';
-  const syncLoginItem = () => {
-    if (!loginItemSupported) return;
-    if (app.getLoginItemSettings().openAtLogin !== shellSettings.launchAtLogin) {
-      app.setLoginItemSettings({ openAtLogin: shellSettings.launchAtLogin });
-    }
-  };
+  engine = started.engine;
+  const eng = engine;
   syncLoginItem();
 
-  const window = new AppWindow({
+  window = new AppWindow({
     createWindow: (o) => new E.BrowserWindow(o),
     workAreas: () => E.screen.getAllDisplays().map((d) => d.workArea),
     trusted,
@@ -168,95 +339,21 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
     loadBounds: () => deps.windowState.get(),
     saveBounds: (b) => deps.windowState.set(b),
     focusApp: () => app.focus({ steal: true }),
-    showError: (title, message) => E.dialog.showErrorBox(title, message),
+    showError: (title, message) => {
+      app.focus({ steal: true });
+      E.dialog.showErrorBox(title, message);
+    },
     log,
   });
-  const showView = (view: View) => window.show(view);
+  const registered = registerIpc({ ipcMain: E.ipcMain, engine: eng, trusted, log });
+  ipc = registered;
 
-  const ipc = registerIpc({ ipcMain: E.ipcMain, engine, trusted, log });
-
-  const tell = (what: string, r: Result) => {
-    if (r.ok) return;
-    const detail = r.problems?.length ? `${r.message}\n\n${r.problems.map((p) => `${p.path}: ${p.message}`).join('\n')}` : r.message;
-    void E.dialog.showMessageBox({ type: 'warning', message: what, detail, buttons: ['OK'] } satisfies MessageBoxOptions);
-  };
-  const failed = (what: string) => (err: unknown) => tell(what, { ok: false, message: (err as Error).message });
-
-  let lastIncident: Incident | null = null;
   try {
-    lastIncident = (await engine.listIncidents())[0] ?? null;
+    lastIncident = (await eng.listIncidents())[0] ?? null;
   } catch (err) {
     // The menu just lacks the "last incident" line until the next incident event.
     log.warn(`could not read the incident history: ${(err as Error).message}`);
   }
-
-  const dispatch = (action: TrayAction): void => {
-    switch (action.type) {
-      case 'open-terminal':
-        return showView({ name: 'terminal' });
-      case 'check-now':
-        engine.checkNow().catch(failed('The health check failed'));
-        return;
-      case 'restart':
-        engine.restartNow().then((r) => tell('The gateway was not restarted', r), failed('The restart failed'));
-        return;
-      case 'start-doctor':
-        engine.startDoctor().then((r) => {
-          if (r.ok) showView({ name: 'terminal' });
-          else tell('The doctor did not start', r);
-        }, failed('The doctor did not start'));
-        return;
-      case 'stop-doctor':
-        engine.stopDoctor().then((r) => tell('The doctor was not stopped', r), failed('The doctor was not stopped'));
-        return;
-      case 'pause':
-        engine.pause(action.minutes);
-        tray.refresh();
-        return;
-      case 'resume':
-        engine.resume();
-        tray.refresh();
-        return;
-      case 'open-incidents':
-        return showView(action.id ? { name: 'incidents', id: action.id } : { name: 'incidents' });
-      case 'open-settings':
-        return showView({ name: 'settings' });
-      case 'set-launch-at-login': {
-        const r = settings.setLaunchAtLogin(action.enabled);
-        if (r.ok) {
-          shellSettings = { ...shellSettings, launchAtLogin: action.enabled };
-          syncLoginItem();
-        } else tell('"Launch at login" was not changed', r);
-        tray.refresh();
-        return;
-      }
-      case 'quit':
-        app.quit();
-        return;
-    }
-  };
-
-  const initial = trayModel({
-    status: engine.status(),
-    lastIncident,
-    now: Date.now(),
-    launchAtLogin: shellSettings.launchAtLogin,
-    loginItemSupported,
-  });
-  const tray = new TrayController({
-    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(initial.icon, 0))),
-    buildMenu: (template) => E.Menu.buildFromTemplate(template),
-    assetsDir: deps.paths.assetsDir,
-    platform: deps.platform,
-    input: () => ({
-      status: engine.status(),
-      lastIncident,
-      now: Date.now(),
-      launchAtLogin: shellSettings.launchAtLogin,
-      loginItemSupported,
-    }),
-    dispatch,
-  });
 
   const notifier = new NativeNotifier({
     create: (o) => new E.Notification(o),
@@ -268,7 +365,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
   showNative = (m) => void notifier.show(m);
   for (const m of early.splice(0)) showNative(m);
 
-  engine.on((event) => {
+  eng.on((event) => {
     if (event.type === 'incident-opened' || event.type === 'incident-closed') lastIncident = event.incident;
     if (event.type === 'settings-changed' || event.type === 'settings-invalid') {
       shellSettings = settings.shellSettings();
@@ -277,28 +374,22 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
     tray.refresh();
   });
 
-  onSecondInstance = () => showView(defaultView(engine.status()));
-
-  let shutdown = false;
   const onPower = (event: PowerEvent) => () => {
     const action = powerAction(event);
-    if (action === 'suspend') engine.notifySuspend();
-    else if (action === 'resume') engine.notifyResume();
-    else if (action === 'shutdown') shutdown = true;
+    if (action === 'suspend') eng.notifySuspend();
+    else if (action === 'resume') eng.notifyResume();
   };
   E.powerMonitor.on('suspend', onPower('suspend'));
   E.powerMonitor.on('resume', onPower('resume'));
   E.powerMonitor.on('lock-screen', onPower('lock-screen'));
   E.powerMonitor.on('unlock-screen', onPower('unlock-screen'));
-  E.powerMonitor.on('shutdown', onPower('shutdown'));
 
-  // Quitting: ask first if a doctor runs (see lifecycle.ts), then stop the engine, then really quit.
-  let quitState: 'running' | 'asking' | 'stopping' | 'done' = 'running';
-  const finishQuit = async () => {
-    const plan = quitPlan(engine.status(), shutdown ? 'shutdown' : 'user', Date.now());
+  requestQuit = async (cause) => {
+    if (quitState !== 'running') return;
+    const plan = quitPlan(eng.status(), shutdown ? 'shutdown' : cause, Date.now());
     if (plan.ask) {
       quitState = 'asking';
-      const { response } = await E.dialog.showMessageBox(plan.dialog);
+      const { response } = await showMessage(plan.dialog);
       if (quitChoice(response) === 'cancel') {
         quitState = 'running';
         return;
@@ -306,21 +397,24 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
     }
     quitState = 'stopping';
     const r = await withTimeout(
-      engine.stop('quit').catch((err: unknown) => log.error(`stopping the engine failed: ${(err as Error).message}`)),
+      eng.stop('quit').catch((err: unknown) => log.error(`stopping the engine failed: ${(err as Error).message}`)),
       ENGINE_STOP_TIMEOUT_MS,
     );
-    if (r === 'timeout') log.warn(`the engine did not stop within ${ENGINE_STOP_TIMEOUT_MS / 1000} s; quitting anyway`);
-    ipc.dispose();
+    if (r === 'timeout') {
+      log.warn(`the engine did not stop within ${ENGINE_STOP_TIMEOUT_MS / 1000} s; quitting anyway`);
+      eng.interruptSync?.('ClawMedic quit while stopping was stuck');
+    }
+    registered.dispose();
     tray.dispose();
     quitState = 'done';
     app.quit();
   };
-  app.on('before-quit', (e) => {
-    if (quitState === 'done') return;
-    e.preventDefault();
-    if (quitState === 'running') void finishQuit();
-  });
 
+  showDefault = () => showView(defaultView(eng.status()));
+  if (pendingShow) showDefault();
+
+  startingUp = null;
+  tray.refresh();
   try {
     const { interrupted, cleaned } = await started.start();
     for (const inc of interrupted) log.info(`incident ${inc.id} was left open by an earlier run: marked interrupted`);
@@ -331,5 +425,5 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
   }
   tray.refresh();
 
-  return { showView, quit: () => app.quit() };
+  return { showView, quit: () => void requestQuit('user') };
 }

@@ -1,13 +1,16 @@
-// Connects the preload bridge's channels to the engine. Every message passes validateCall first; a
-// rejection is logged with its reason and answered as a value where the operation returns a Result.
-// Per-window state (terminal stream, event subscription) is dropped when the window's contents go away,
-// so a closed or hidden window never holds the engine's terminal back.
+// Connects the preload bridge's channels to the engine through the operation table: every message has
+// its sender checked here, then goes through the one dispatch (main/engine/operations.ts) that checks
+// the arguments and runs the handler. A refusal is logged with its reason and, where the operation
+// returns a Result, answered as a value. Per-window state (terminal stream, event subscription) is
+// dropped when the window's contents go away, so a closed window never holds the engine's terminal back.
+import type { Clock } from '../../common/clock.js';
+import { ipcOperations, streamChannels } from '../../common/channels.js';
+import { answersWithResult } from '../../common/operations.js';
 import type { EngineApi } from '../engine/engine-api.js';
-import { INVOKE, PUSH, RESULT_OPS, SEND, type InvokeOp, type SendOp } from './ipc-channels.js';
-import { validateCall, type SenderInfo, type TrustedOrigins } from './ipc-validate.js';
+import { dispatch, engineHandlers } from '../engine/operations.js';
+import { ViewerStream } from '../engine/viewer-stream.js';
+import { checkSender, type SenderInfo, type TrustedOrigins } from './ipc-validate.js';
 import type { Logger } from './log.js';
-import { TerminalForwarder } from './terminal-stream.js';
-import type { Timers } from './timers.js';
 
 /** The parts of Electron's WebContents the router uses (structural, so tests can pass fakes). */
 export interface SenderContents {
@@ -36,7 +39,8 @@ export interface IpcRouterOptions {
   /** A function: the dev server origin is only known once the window is created. */
   trusted: () => TrustedOrigins;
   log: Logger;
-  timers?: Timers;
+  /** Drives the terminal stream's batching (tests pass a manual clock). */
+  clock?: Clock;
 }
 
 export interface IpcRouter {
@@ -50,46 +54,10 @@ function senderInfo(event: IpcEventLike): SenderInfo {
   return { url: frame ? frame.url : null, isMainFrame: frame !== null && frame.parent === null };
 }
 
-async function dispatchInvoke(engine: EngineApi, op: InvokeOp, args: unknown[]): Promise<unknown> {
-  switch (op) {
-    case 'getStatus':
-      return engine.status();
-    case 'checkNow':
-      return engine.checkNow();
-    case 'restartNow':
-      return engine.restartNow();
-    case 'startDoctor':
-      return engine.startDoctor();
-    case 'stopDoctor':
-      return engine.stopDoctor();
-    case 'pause':
-      engine.pause(args[0] as number | null);
-      return undefined;
-    case 'resume':
-      engine.resume();
-      return undefined;
-    case 'listIncidents':
-      return engine.listIncidents();
-    case 'getIncident':
-      return engine.getIncident(args[0] as string);
-    case 'getSettings':
-      return engine.getSettings();
-    case 'saveSettings':
-      return engine.saveSettings(args[0]);
-    case 'previewBrief':
-      return engine.previewBrief(args[0] as string);
-    case 'testNotification':
-      return engine.testNotification(args[0] as string);
-    case 'takeOver':
-      return engine.takeOver();
-    case 'handBack':
-      return engine.handBack();
-  }
-}
-
 export function registerIpc(opts: IpcRouterOptions): IpcRouter {
   const { ipcMain, engine, log } = opts;
-  const windows = new Map<number, { terminal: TerminalForwarder | null; events: (() => void) | null }>();
+  const handlers = engineHandlers(engine);
+  const windows = new Map<number, { terminal: ViewerStream | null; events: (() => void) | null }>();
 
   function forget(id: number): void {
     const w = windows.get(id);
@@ -118,76 +86,82 @@ export function registerIpc(opts: IpcRouterOptions): IpcRouter {
     contents.send(channel, payload);
   }
 
-  for (const channel of Object.values(INVOKE)) {
-    ipcMain.handle(channel, async (event, ...args) => {
-      const v = validateCall('invoke', channel, senderInfo(event), args, opts.trusted());
-      if (!v.ok) {
-        log.warn(`IPC ${channel} refused: ${v.reason}`);
-        if (v.op && RESULT_OPS.has(v.op as InvokeOp)) {
-          return v.problems ? { ok: false, message: v.reason, problems: v.problems } : { ok: false, message: v.reason };
-        }
-        throw new Error(`ClawMedic refused ${channel}: ${v.reason}`);
-      }
-      try {
-        return await dispatchInvoke(engine, v.op as InvokeOp, v.args);
-      } catch (err) {
-        const message = `${channel} failed: ${(err as Error).message}`;
-        log.error(message);
-        // Result operations report failures as values, so the renderer shows them like any other.
-        if (RESULT_OPS.has(v.op as InvokeOp)) return { ok: false, message };
-        throw err;
-      }
-    });
+  /** Null when the sender is our page; otherwise the refusal, logged. */
+  function refuseSender(channel: string, event: IpcEventLike): string | null {
+    const who = checkSender(senderInfo(event), opts.trusted());
+    if (!who) return null;
+    const reason = `untrusted sender: ${who}`;
+    log.warn(`IPC ${channel} refused: ${reason}`);
+    return reason;
   }
 
-  const sendHandlers: Record<SendOp, (contents: SenderContents, args: unknown[]) => void> = {
-    terminalSubscribe(contents) {
+  const operations = ipcOperations();
+  for (const { name, channel, kind } of operations) {
+    if (kind === 'call') {
+      ipcMain.handle(channel, async (event, ...args) => {
+        const who = refuseSender(channel, event);
+        if (who) {
+          const message = `ClawMedic refused ${channel}: ${who}`;
+          // Nothing ran. Result operations answer as values, so the page shows it like any refusal.
+          if (answersWithResult(name)) return { ok: false, message };
+          throw new Error(message);
+        }
+        const answer = await dispatch(handlers, name, args, { transport: 'ipc' });
+        if (answer.refused) log.warn(`IPC ${channel} refused: ${answer.refused}`);
+        if (answer.failed) log.error(`${channel} failed: ${answer.failed}`);
+        if (!answer.ok) throw new Error(answer.refused ? `ClawMedic refused ${channel}: ${answer.message}` : answer.message);
+        return answer.value;
+      });
+    } else {
+      ipcMain.on(channel, (event, ...args) => {
+        if (refuseSender(channel, event)) return;
+        const viewer = windows.get(event.sender.id)?.terminal ?? null;
+        void dispatch(handlers, name, args, {
+          transport: 'ipc',
+          overrides: { terminalAck: (chars) => viewer?.ack(chars) },
+        }).then((answer) => {
+          if (!answer.ok) log.warn(`IPC ${channel} refused: ${answer.message}`);
+        });
+      });
+    }
+  }
+
+  const terminal = streamChannels('terminal');
+  const events = streamChannels('events');
+  const streamHandlers: Record<string, (contents: SenderContents) => void> = {
+    [terminal.subscribe](contents) {
       const w = stateFor(contents);
       // A reloaded page subscribes again: the old stream (and its unacked count) is dropped first.
       w.terminal?.close();
-      w.terminal = new TerminalForwarder({
+      w.terminal = new ViewerStream({
         terminal: engine.terminal,
-        send: (chunk) => push(contents, PUSH.terminalChunk, chunk),
-        ...(opts.timers ? { timers: opts.timers } : {}),
+        send: (chunk) => push(contents, terminal.push, chunk),
+        ...(opts.clock ? { clock: opts.clock } : {}),
+        onError: (err) => log.warn(`terminal output not delivered; the window's stream is closed: ${err.message}`),
       });
     },
-    terminalUnsubscribe(contents) {
+    [terminal.unsubscribe](contents) {
       const w = windows.get(contents.id);
       w?.terminal?.close();
       if (w) w.terminal = null;
     },
-    terminalAck(contents, args) {
-      windows.get(contents.id)?.terminal?.ack(args[0] as number);
-    },
-    terminalInput(_contents, args) {
-      // Refused (false) unless a human has taken over; the renderer only sends input after takeOver()
-      // succeeded, so a refusal here is a race with hand-back, not an error worth reporting.
-      engine.terminalInput(args[0] as string);
-    },
-    terminalResize(_contents, args) {
-      engine.terminalResize(args[0] as number, args[1] as number);
-    },
-    eventsSubscribe(contents) {
+    [events.subscribe](contents) {
       const w = stateFor(contents);
       w.events?.();
-      w.events = engine.on((event) => push(contents, PUSH.event, event));
+      w.events = engine.on((event) => push(contents, events.push, event));
     },
-    eventsUnsubscribe(contents) {
+    [events.unsubscribe](contents) {
       const w = windows.get(contents.id);
       w?.events?.();
       if (w) w.events = null;
     },
   };
-
-  for (const channel of Object.values(SEND)) {
+  for (const [channel, handle] of Object.entries(streamHandlers)) {
     ipcMain.on(channel, (event, ...args) => {
-      const v = validateCall('send', channel, senderInfo(event), args, opts.trusted());
-      if (!v.ok) {
-        log.warn(`IPC ${channel} refused: ${v.reason}`);
-        return;
-      }
+      if (refuseSender(channel, event)) return;
+      if (args.length !== 0) return void log.warn(`IPC ${channel} refused: expected no arguments`);
       try {
-        sendHandlers[v.op as SendOp](event.sender, v.args);
+        handle(event.sender);
       } catch (err) {
         // Nothing to answer on a one-way message: log it so the failure is not silent.
         log.error(`${channel} failed: ${(err as Error).message}`);
@@ -202,8 +176,11 @@ export function registerIpc(opts: IpcRouterOptions): IpcRouter {
     },
     dispose() {
       for (const id of [...windows.keys()]) forget(id);
-      for (const channel of Object.values(INVOKE)) ipcMain.removeHandler(channel);
-      for (const channel of Object.values(SEND)) ipcMain.removeAllListeners(channel);
+      for (const { channel, kind } of operations) {
+        if (kind === 'call') ipcMain.removeHandler(channel);
+        else ipcMain.removeAllListeners(channel);
+      }
+      for (const channel of Object.keys(streamHandlers)) ipcMain.removeAllListeners(channel);
     },
   };
 }

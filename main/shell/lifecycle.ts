@@ -4,14 +4,39 @@
 // Quitting while a doctor runs (a deliberate choice): ClawMedic asks, and the only ways out are "stop
 // the doctor and quit" or "keep running". It never leaves the agent running unsupervised in tmux: the
 // hard time limit, the permission watch and the "is the gateway really back?" verdict all live in this
-// process, so an agent left behind would run with no deadline and nobody to check its work. On system
-// shutdown or logout nothing can be asked; the doctor is stopped and its incident recorded as interrupted.
+// process, so an agent left behind would run with no deadline and nobody to check its work.
+//
+// A quit the system starts (log out, restart, shut down) is never delayed or cancelled: on macOS,
+// preventing `before-quit` there cancels the whole logout. Nothing is asked; the engine stops
+// synchronously in `will-quit` (the doctor's tmux session killed, locks released, the incident recorded
+// as interrupted), and the powerMonitor 'shutdown' event, which may be delayed, gets the orderly stop.
 import type { MessageBoxOptions } from 'electron';
-import type { DoctorLive, StatusSnapshot } from '../../preload/contract.js';
-import { formatSpan } from './tray-model.js';
+import type { DoctorLive, StatusSnapshot } from '../../common/contract.js';
+import { formatSpan, type LoginItemState } from './tray-model.js';
 import type { View } from './window-options.js';
 
 export type PowerEvent = 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' | 'shutdown';
+
+/** System Settings › General › Login Items (macOS 13+), where a login item waiting for approval is allowed. */
+export const LOGIN_ITEMS_SETTINGS_URL = 'x-apple.systempreferences:com.apple.LoginItems-Settings.extension';
+
+/**
+ * What the menu shows for launch at login. Only an installed (packaged) app registers itself: from a
+ * checkout, the login item would be node_modules' Electron.app, which opens an empty Electron at login.
+ */
+export function loginItemState(input: {
+  supported: boolean;
+  packaged: boolean;
+  wanted: boolean;
+  os: { status?: string } | null;
+}): LoginItemState {
+  if (!input.supported) return { kind: 'unsupported' };
+  if (!input.packaged) return { kind: 'unpackaged' };
+  const status = input.os?.status;
+  const known = ['not-registered', 'enabled', 'requires-approval', 'not-found'] as const;
+  const s = known.find((k) => k === status);
+  return s ? { kind: 'ready', wanted: input.wanted, status: s } : { kind: 'ready', wanted: input.wanted };
+}
 
 /**
  * Sleep is not downtime: suspend/resume go to the engine, which stops counting while asleep and

@@ -8,6 +8,7 @@ import {
   Menu,
   Notification,
   powerMonitor,
+  protocol,
   screen,
   session,
   shell,
@@ -17,9 +18,9 @@ import ElectronStore from 'electron-store';
 import path from 'node:path';
 import { Engine } from '../engine/engine.js';
 import { PRIVATE_FILE_MODE } from '../engine/fsutil.js';
+import { loginEnv } from '../engine/login-shell.js';
 import { startShell } from './app.js';
 import { consoleLogger } from './log.js';
-import { loginEnv } from './login-env.js';
 import type { Bounds } from './window-options.js';
 
 // The app's root: the checkout (`electron .`) or app.asar when packaged; both hold dist/ and assets/.
@@ -41,16 +42,18 @@ startShell({
     Notification,
     ipcMain,
     powerMonitor,
+    protocol,
     screen,
     shell,
     dialog,
     defaultSession: () => session.defaultSession,
   },
+  // Restart steps, tools and the doctor need the user's real PATH (claude, openclaw, tmux), not launchd's.
+  loginEnv: () => loginEnv(process.env, (m) => consoleLogger.warn(m)),
   async createEngine(settingsFile, hooks) {
     const engine = await Engine.create({
       settingsFile,
-      // Restart steps and the doctor need the user's real PATH (claude, openclaw, tmux), not launchd's.
-      env: await loginEnv(),
+      env: hooks.env,
       // One watcher per data dir: a running `clawmedic watch` makes start() refuse, and the app says so.
       exclusive: true,
       onNotification: hooks.onNativeMessage,
@@ -67,7 +70,7 @@ startShell({
     set: (bounds) => windowState.set('bounds', bounds),
   },
   paths: {
-    rendererFile: path.join(root, 'dist', 'renderer', 'index.html'),
+    rendererDir: path.join(root, 'dist', 'renderer'),
     preloadFile: path.join(root, 'dist', 'preload', 'preload.cjs'),
     assetsDir: path.join(root, 'assets'),
   },
@@ -76,6 +79,7 @@ startShell({
   log: consoleLogger,
 }).catch((err: unknown) => {
   consoleLogger.error(`ClawMedic failed to start: ${(err as Error).stack ?? String(err)}`);
+  app.focus({ steal: true });
   dialog.showErrorBox('ClawMedic failed to start', (err as Error).message);
   app.exit(1);
 });

@@ -6,7 +6,7 @@
 // the tray's "Launch at login" checkbox writes its one key here, after the engine's full validation.
 import type { Options as ElectronStoreOptions } from 'electron-store';
 import path from 'node:path';
-import type { Result } from '../../preload/contract.js';
+import type { Result } from '../../common/contract.js';
 import { ensurePrivateDirSync, PRIVATE_FILE_MODE } from '../engine/fsutil.js';
 import { settingsSchema, validateSettings } from '../engine/settings/index.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { menuTemplate } from './tray-menu.js';
 import { trayIconFile, trayModel, type TrayAction, type TrayInput, type TrayModel } from './tray-model.js';
-import { realTimers, type Timers } from './timers.js';
+import { systemClock, type Clock, type TimerHandle } from '../../common/clock.js';
 
 /** 300 ms per frame: one turn of the 4-frame arrow every 1.2 s reads as "working" without flicker. */
 export const ANIMATION_FRAME_MS = 300;
@@ -30,18 +30,18 @@ export interface TrayControllerOptions<M> {
   /** Current input (status, last incident, now, …), read at every refresh. */
   input: () => TrayInput;
   dispatch: (action: TrayAction) => void;
-  timers?: Timers;
+  clock?: Clock;
 }
 
 export class TrayController<M> {
   private model: TrayModel | null = null;
   private menu: M | null = null;
   private frame = 0;
-  private animation: unknown = null;
-  private readonly timers: Timers;
+  private animation: TimerHandle | null = null;
+  private readonly clock: Clock;
 
   constructor(private readonly opts: TrayControllerOptions<M>) {
-    this.timers = opts.timers ?? realTimers;
+    this.clock = opts.clock ?? systemClock;
     const { tray } = opts;
     if (opts.platform === 'linux') {
       // App indicators send 'click' only on some desktops; the menu (set in refresh) is the way in.
@@ -91,12 +91,13 @@ export class TrayController<M> {
 
   private setFrame(): void {
     if (!this.model) return;
-    this.opts.tray.setImage(path.join(this.opts.assetsDir, trayIconFile(this.model.icon, this.frame, this.opts.platform)));
+    const file = trayIconFile(this.model.icon, this.frame, this.opts.platform);
+    this.opts.tray.setImage(path.join(this.opts.assetsDir, file));
   }
 
   private animate(on: boolean): void {
     if (!on) {
-      if (this.animation !== null) this.timers.clear(this.animation);
+      this.animation?.cancel();
       this.animation = null;
       return;
     }
@@ -104,8 +105,8 @@ export class TrayController<M> {
     const tick = () => {
       this.frame += 1;
       this.setFrame();
-      this.animation = this.timers.set(tick, ANIMATION_FRAME_MS);
+      this.animation = this.clock.schedule(ANIMATION_FRAME_MS, tick);
     };
-    this.animation = this.timers.set(tick, ANIMATION_FRAME_MS);
+    this.animation = this.clock.schedule(ANIMATION_FRAME_MS, tick);
   }
 }

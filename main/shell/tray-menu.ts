@@ -18,7 +18,13 @@ export function menuTemplate(items: MenuItemModel[], dispatch: (action: TrayActi
           ...(item.action.type === 'quit' ? { accelerator: 'CommandOrControl+Q' } : {}),
         };
       case 'checkbox':
-        return { type: 'checkbox', label: item.label, checked: item.checked, click: () => dispatch(item.action) };
+        return {
+          type: 'checkbox',
+          label: item.label,
+          checked: item.checked,
+          enabled: item.enabled,
+          click: () => dispatch(item.action),
+        };
       case 'submenu':
         return { label: item.label, enabled: item.enabled, submenu: menuTemplate(item.items, dispatch) };
     }

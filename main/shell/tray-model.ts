@@ -1,6 +1,6 @@
 // The tray as a pure function of state: (status, last incident, now) → icon, tooltip, menu as plain data,
 // and what a click on the icon does. tray-controller.ts turns this into Electron calls.
-import type { Incident, StatusSnapshot, SupervisorState } from '../../preload/contract.js';
+import type { Incident, StatusSnapshot, SupervisorState } from '../../common/contract.js';
 
 export type TrayAction =
   | { type: 'open-terminal' }
@@ -13,13 +13,14 @@ export type TrayAction =
   | { type: 'open-incidents'; id?: string }
   | { type: 'open-settings' }
   | { type: 'set-launch-at-login'; enabled: boolean }
+  | { type: 'open-login-items' }
   | { type: 'quit' };
 
 export type MenuItemModel =
   /** Information only (shown greyed out). */
   | { kind: 'label'; label: string }
   | { kind: 'action'; label: string; action: TrayAction; enabled: boolean }
-  | { kind: 'checkbox'; label: string; checked: boolean; action: TrayAction }
+  | { kind: 'checkbox'; label: string; checked: boolean; action: TrayAction; enabled: boolean }
   | { kind: 'submenu'; label: string; enabled: boolean; items: MenuItemModel[] }
   | { kind: 'separator' };
 
@@ -40,14 +41,31 @@ export interface TrayModel {
   click: TrayAction | 'menu';
 }
 
+/**
+ * Launch at login as the menu shows it. macOS 13+ registers the app through SMAppService, which may
+ * need the user's approval in System Settings › General › Login Items ('requires-approval').
+ */
+export type LoginItemState =
+  /** Linux desktops use autostart files instead; no menu item. */
+  | { kind: 'unsupported' }
+  /** Running from a checkout: registering would add node_modules' Electron.app as a login item. */
+  | { kind: 'unpackaged' }
+  | {
+      kind: 'ready';
+      /** What the settings ask for. */
+      wanted: boolean;
+      /** What the OS reports (Electron's LoginItemSettings.status on macOS 13+), when it says. */
+      status?: 'not-registered' | 'enabled' | 'requires-approval' | 'not-found';
+    };
+
 export interface TrayInput {
   status: StatusSnapshot;
   /** The newest incident (open or closed), or null when there is none. */
   lastIncident: Incident | null;
   now: number;
-  launchAtLogin: boolean;
-  /** setLoginItemSettings works on macOS and Windows only. */
-  loginItemSupported: boolean;
+  loginItem: LoginItemState;
+  /** Set while the engine is still starting (the tray exists before it): what is going on, in words. */
+  startingUp?: string | null;
 }
 
 /** The animation's frame count: must match the frames make-icons renders (data-frames in the SVG). */
@@ -170,7 +188,60 @@ export function incidentLine(status: StatusSnapshot, last: Incident | null, now:
   return { id: last.id, label: clip(`Last incident: ${what}${ago === null ? '' : ` · ${formatSpan(ago)} ago`}`) };
 }
 
+/** The "Launch at login" lines: a checkbox, and the way to System Settings when macOS waits for approval. */
+export function loginItemMenu(state: LoginItemState): MenuItemModel[] {
+  switch (state.kind) {
+    case 'unsupported':
+      return [];
+    case 'unpackaged':
+      return [
+        {
+          kind: 'checkbox',
+          label: 'Launch at login (installed app only)',
+          checked: false,
+          enabled: false,
+          action: { type: 'set-launch-at-login', enabled: true },
+        },
+      ];
+    case 'ready': {
+      const items: MenuItemModel[] = [
+        {
+          kind: 'checkbox',
+          label: 'Launch at login',
+          checked: state.wanted,
+          enabled: true,
+          action: { type: 'set-launch-at-login', enabled: !state.wanted },
+        },
+      ];
+      if (state.wanted && state.status === 'requires-approval') {
+        items.push({
+          kind: 'action',
+          label: 'Allow in System Settings › Login Items…',
+          action: { type: 'open-login-items' },
+          enabled: true,
+        });
+      }
+      return items;
+    }
+  }
+}
+
+/** The tray before the engine runs: the checking icon, what is happening, and a way out. */
+function startingModel(message: string): TrayModel {
+  return {
+    icon: { name: 'checking', frames: 1 },
+    tooltip: `ClawMedic · ${message}`,
+    menu: [
+      { kind: 'label', label: message },
+      { kind: 'separator' },
+      { kind: 'action', label: 'Quit ClawMedic', action: { type: 'quit' }, enabled: true },
+    ],
+    click: 'menu',
+  };
+}
+
 export function trayModel(input: TrayInput): TrayModel {
+  if (input.startingUp) return startingModel(input.startingUp);
   const { status, lastIncident, now } = input;
   const state = status.state;
   const doctor = status.doctor;
@@ -219,14 +290,7 @@ export function trayModel(input: TrayInput): TrayModel {
   menu.push({ kind: 'separator' });
   menu.push({ kind: 'action', label: 'Incidents…', action: { type: 'open-incidents' }, enabled: true });
   menu.push({ kind: 'action', label: 'Settings…', action: { type: 'open-settings' }, enabled: true });
-  if (input.loginItemSupported) {
-    menu.push({
-      kind: 'checkbox',
-      label: 'Launch at login',
-      checked: input.launchAtLogin,
-      action: { type: 'set-launch-at-login', enabled: !input.launchAtLogin },
-    });
-  }
+  menu.push(...loginItemMenu(input.loginItem));
   menu.push({ kind: 'separator' });
   menu.push({ kind: 'action', label: 'Quit ClawMedic', action: { type: 'quit' }, enabled: true });
 

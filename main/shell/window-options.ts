@@ -2,8 +2,7 @@
 // sizes), where it may open, the Content-Security-Policy, and the answers to navigation, new-window,
 // permission and external-link requests. app-window.ts only applies these.
 import type { BrowserWindowConstructorOptions, Rectangle } from 'electron';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { APP_INDEX, isAppUrl } from './app-protocol.js';
 import type { TrustedOrigins } from './ipc-validate.js';
 
 /** The views the renderer routes to by URL hash (renderer/src/app.ts parseRoute: `#/live`, `#/incidents/<id>`, `#/settings`). */
@@ -130,7 +129,7 @@ export function contentSecurityPolicy(devServerOrigin: string | null): string {
 
 /** The URL the window loads for a view. */
 export function pageUrl(trusted: TrustedOrigins, view: View): string {
-  const base = trusted.devServerOrigin ? new URL('/', trusted.devServerOrigin) : pathToFileURL(trusted.rendererFile);
+  const base = new URL(trusted.devServerOrigin ? new URL('/', trusted.devServerOrigin).href : APP_INDEX);
   base.hash = viewHash(view);
   return base.href;
 }
@@ -144,14 +143,7 @@ export function isOwnPage(url: string, trusted: TrustedOrigins): boolean {
     // Not a URL at all: certainly not our page.
     return false;
   }
-  if (u.protocol === 'file:') {
-    try {
-      return path.resolve(fileURLToPath(u)) === path.resolve(trusted.rendererFile);
-    } catch {
-      // file://host/… is a remote share, never our page.
-      return false;
-    }
-  }
+  if (isAppUrl(u)) return u.pathname === '/index.html';
   return trusted.devServerOrigin !== null && u.origin === trusted.devServerOrigin;
 }
 

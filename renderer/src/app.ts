@@ -1,6 +1,7 @@
 // The window: a toolbar (views, gateway state), banners for what needs the user, and the three views.
 // Views are built once and kept, so the live terminal and an unsaved settings form survive tab switches.
-import type { ClawMedicApi, EngineEvent, StatusSnapshot } from '../../preload/contract.js';
+import type { EngineEvent, StatusSnapshot } from '../../common/contract.js';
+import type { ClawMedicApi } from '../../common/operations.js';
 import type { Ctx, View } from './context.js';
 import { parseRoute, type Route } from './route.js';
 import type { DashboardClient } from './transport/ws-client.js';

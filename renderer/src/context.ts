@@ -1,6 +1,7 @@
 // What every view gets: the API (IPC or WebSocket, the views cannot tell), the latest status, engine
 // events fanned out from one subscription, and whether this window may change anything.
-import type { ClawMedicApi, EngineEvent, StatusSnapshot } from '../../preload/contract.js';
+import type { EngineEvent, StatusSnapshot } from '../../common/contract.js';
+import type { ClawMedicApi } from '../../common/operations.js';
 
 export interface View {
   el: HTMLElement;

@@ -2,7 +2,7 @@
 // WebSocket) and starts the app. Nothing else in the renderer knows which one it got.
 import '@xterm/xterm/css/xterm.css';
 import './styles/app.css';
-import type { ClawMedicApi } from '../../preload/contract.js';
+import type { ClawMedicApi } from '../../common/operations.js';
 import { createWsClient, dashboardSocketUrl, type DashboardClient } from './transport/ws-client.js';
 import { startApp } from './app.js';
 

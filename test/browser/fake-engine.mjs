@@ -6,12 +6,12 @@
 // flow control as the engine: per subscriber, it stops delivering above HIGH unacked characters and
 // resumes below LOW, so a test can see acks travel end to end.
 
-/** @typedef {import('../../preload/contract.js').TerminalChunk} TerminalChunk */
-/** @typedef {import('../../preload/contract.js').EngineEvent} EngineEvent */
-/** @typedef {import('../../preload/contract.js').Incident} Incident */
-/** @typedef {import('../../preload/contract.js').IncidentDetail} IncidentDetail */
-/** @typedef {import('../../preload/contract.js').StatusSnapshot} StatusSnapshot */
-/** @typedef {import('../../preload/contract.js').Result} Result */
+/** @typedef {import('../../common/contract.js').TerminalChunk} TerminalChunk */
+/** @typedef {import('../../common/contract.js').EngineEvent} EngineEvent */
+/** @typedef {import('../../common/contract.js').Incident} Incident */
+/** @typedef {import('../../common/contract.js').IncidentDetail} IncidentDetail */
+/** @typedef {import('../../common/contract.js').StatusSnapshot} StatusSnapshot */
+/** @typedef {import('../../common/contract.js').Result} Result */
 /** @typedef {import('../../main/engine/engine-api.js').EngineApi} EngineApi */
 
 export const FAKE_HIGH = 100_000;

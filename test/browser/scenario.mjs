@@ -2,7 +2,7 @@
 // A realistic engine state for screenshots and browser tests: a doctor session in progress, two weeks
 // of incidents, and settings with a channel or two. Times are relative to `now`.
 
-/** @typedef {import('../../preload/contract.js').Incident} Incident */
+/** @typedef {import('../../common/contract.js').Incident} Incident */
 
 const ESC = '\x1b[';
 const dim = (/** @type {string} */ s) => `${ESC}2m${s}${ESC}22m`;

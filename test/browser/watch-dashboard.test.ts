@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import stripAnsi from 'strip-ansi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
-import type { EngineEvent, Incident } from '../../preload/contract.js';
+import type { EngineEvent, Incident } from '../../common/contract.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { CliSandbox, repoRoot, type WatchProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
@@ -291,51 +291,73 @@ describe('a doctor session', () => {
     });
   }
 
-  it('a prompt template saved in the UI is the brief the agent gets for the next outage', async () => {
+  /** What the shared outage below observed, for the tests to check (each test depends on it, not on another test). */
+  let seen: {
+    saved: { doctor: { promptTemplate: string; profiles: { standin: { env: Record<string, string> } } } };
+    settingsErrors: string[];
+    prompt: string;
+    brief: string;
+    hookPrompt: string;
+  };
+
+  // One outage for the whole group (a real doctor session takes seconds to start): the prompt template is
+  // saved in the UI, a viewer opens the live terminal, then the gateway breaks and the doctor starts.
+  beforeAll(async () => {
     const { page, errors } = await openPage(dash.url, '#/settings');
     const editor = page.getByLabel('Prompt template');
     await page.getByRole('button', { name: 'Start from the built-in prompt' }).click();
     await editor.press('Control+End');
     await editor.pressSequentially(`\n${marker}`);
     const previewLine = marker.replace('{{incidentId}}', '<incident-id>');
-    await expect.poll(() => page.locator('.preview').textContent()).toContain(previewLine);
+    // (expect.poll only works inside a test: here the same wait by hand.)
+    await until(async () => ((await page.locator('.preview').textContent()) ?? '').includes(previewLine), 'the preview');
     const changes = countOf(dash.watcher, 'settings-changed');
     await page.getByRole('button', { name: 'Save' }).click();
     await nth(dash.watcher, 'settings-changed', () => true, changes, 10_000);
-    const saved = JSON.parse(readFileSync(box.settingsFile, 'utf8')) as { doctor: { promptTemplate: string; profiles: { standin: { env: Record<string, string> } } } };
-    expect(saved.doctor.promptTemplate.trimEnd().endsWith(marker)).toBe(true);
-    // The masked agent environment came back intact (the agent below logs through it).
-    expect(saved.doctor.profiles.standin.env.FAKE_AGENT_LOG).toBe(agentLog);
-    expect(errors).toEqual([]);
+    const saved = JSON.parse(readFileSync(box.settingsFile, 'utf8')) as typeof seen.saved;
     await page.context().close();
 
     // A viewer on the live terminal before anything happens.
     early = (await openPage(dash.url, '#/live')).page;
     await early.waitForSelector('.view-live .xterm-rows');
-    await expect.poll(() => early.locator('.session-title').textContent()).toBe('No doctor running');
+    await until(async () => (await early.locator('.session-title').textContent()) === 'No doctor running', 'the idle title');
 
     const opens = countOf(dash.watcher, 'incident-opened');
     await gw.fault('break-config');
     await gw.fault('crash');
     incident = (await nth(dash.watcher, 'incident-opened', () => true, opens)).incident;
-    const started = await dash.watcher.waitEvent('agent started', (e) => e.incidentId === incident.id && e.phase === 'agent-started', 'doctor', 30_000);
+    const started = await dash.watcher.waitEvent(
+      'agent started',
+      (e) => e.incidentId === incident.id && e.phase === 'agent-started',
+      'doctor',
+      30_000,
+    );
     target = parseAttach(started.detail.split('watch it with: ')[1] ?? '');
     sockets.add(target.socket);
     await dash.watcher.waitEvent('brief sent', (e) => e.incidentId === incident.id && e.phase === 'prompt-sent', 'doctor', 30_000);
-
     const [prompt] = agentEvents('prompt') as unknown as { prompt: string }[];
     const brief = readFileSync(path.join(incidentDir(box, incident.id), 'brief.md'), 'utf8');
-    expect(prompt!.prompt.trimEnd()).toBe(brief.trimEnd());
-    expect(brief.trimEnd().split('\n').at(-1)).toBe(marker.replace('{{incidentId}}', incident.id));
-    expect(brief.startsWith('You are on call for the OpenClaw gateway')).toBe(true);
     // What Claude Code's UserPromptSubmit hook would have carried, too.
     // (Logged once the hook has returned, so possibly just after ClawMedic saw the hook fire.)
-    const hook = (await until(() => agentEvents('hook').find((e) => e.event === 'UserPromptSubmit'), 'the UserPromptSubmit hook in the agent log')) as unknown as { extra: { prompt: string } };
-    expect(hook.extra.prompt).toBe(prompt!.prompt);
+    const hook = (await until(
+      () => agentEvents('hook').find((e) => e.event === 'UserPromptSubmit'),
+      'the UserPromptSubmit hook in the agent log',
+    )) as unknown as { extra: { prompt: string } };
+    seen = { saved, settingsErrors: errors, prompt: prompt!.prompt, brief, hookPrompt: hook.extra.prompt };
+  }, 120_000);
+
+  it('a prompt template saved in the UI is the brief the agent gets for the next outage', () => {
+    expect(seen.saved.doctor.promptTemplate.trimEnd().endsWith(marker)).toBe(true);
+    // The masked agent environment came back intact (the agent logs through it).
+    expect(seen.saved.doctor.profiles.standin.env.FAKE_AGENT_LOG).toBe(agentLog);
+    expect(seen.settingsErrors).toEqual([]);
+    expect(seen.prompt.trimEnd()).toBe(seen.brief.trimEnd());
+    expect(seen.brief.trimEnd().split('\n').at(-1)).toBe(marker.replace('{{incidentId}}', incident.id));
+    expect(seen.brief.startsWith('You are on call for the OpenClaw gateway')).toBe(true);
+    expect(seen.hookPrompt).toBe(seen.prompt);
   });
 
   it('the session’s transcript holds the brief and every line the agent printed', async () => {
-    expect(incident, 'the outage of the previous test').toBeTruthy();
     // The agent's turn is over: the screen holds still from here on.
     await until(() => agentEvents('stop').length === 1, 'the agent to finish its turn', 20_000);
     // What ClawMedic recorded (tmux pipe-pane, so it may trail the screen by a moment).
@@ -354,14 +376,12 @@ describe('a doctor session', () => {
   it('a viewer open before the session starts sees it at its own size', async () => {
     // The session and its tmux client start at the size the open viewer last asked for
     // (DoctorTerminal.sizeForNewSession), so the pane is neither wrapped nor clipped.
-    expect(incident, 'the outage of the previous test').toBeTruthy();
     await sameScreen(early, 3_000);
   });
 
   it('a viewer whose WebSocket opens after xterm has fitted still tells the session its size', async () => {
     // ws-client remembers the last terminalResize and sends it when the socket opens. 400 ms of network
     // latency makes the socket open after the 100 ms resize debounce, every time.
-    expect(incident, 'the outage of the previous test').toBeTruthy();
     const context = await browser.newContext({ viewport: { width: 1000, height: 680 }, reducedMotion: 'reduce' });
     contexts.push(context);
     const page = await context.newPage();
@@ -378,7 +398,6 @@ describe('a doctor session', () => {
   });
 
   it('a viewer who opens mid-session sees the replay at its own size: xterm shows exactly the tmux pane', async () => {
-    expect(incident, 'the outage of the previous test').toBeTruthy();
     const { page, errors } = await openPage(dash.url, '#/live');
     // Connected once the header shows the session; the size xterm fitted to reaches the session.
     await expect.poll(() => page.locator('.session-title').textContent()).toBe('Doctor at work');
@@ -392,7 +411,6 @@ describe('a doctor session', () => {
   });
 
   it('take over types into the session; hand back stops it; the person then fixes it and gets the credit', async () => {
-    expect(target, 'the session of the previous tests').toBeTruthy();
     const { page, errors } = await openPage(dash.url, '#/live');
     await page.waitForSelector('.view-live .xterm-rows');
     const take = page.getByRole('button', { name: 'Take over' });
@@ -484,7 +502,7 @@ describe('a read-only dashboard (no --allow-input)', () => {
           let notice: string | null = null;
           ws.onopen = () => {
             ws.send(JSON.stringify({ t: 'call', id: 1, method: 'takeOver', args: [] }));
-            ws.send(JSON.stringify({ t: 'input', data: 'echo sneaked in\r' }));
+            ws.send(JSON.stringify({ t: 'send', op: 'terminalInput', args: ['echo sneaked in\r'] }));
           };
           ws.onmessage = (m) => {
             const f = JSON.parse(String(m.data)) as { t: string; id?: number; value?: unknown; message?: string };

@@ -1,6 +1,6 @@
 // A Clock whose time moves only when a test says so. Timers fire in order, synchronously, inside
 // advance(); settle() waits (in real time, briefly) until the code under test is blocked on the clock.
-import type { Clock, TimerHandle } from '../../main/engine/clock.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
 
 interface Timer {
   at: number;

@@ -1,6 +1,6 @@
 // The architecture's dependency rule, checked from the sources' import statements:
 // the engine runs in plain Node (no electron, no adapters), the renderer is DOM-only.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
@@ -68,16 +68,6 @@ function resolvesInto(file: string, spec: string, root: string, target: string):
   return !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-/**
- * Engine modules that are pure data and logic (no Node, no Electron), shared with the renderer so
- * the settings form validates with the very schema the engine uses. Checked below to stay pure.
- */
-export const SHARED_PURE = ['preload/contract.ts', 'main/engine/settings/schema.ts', 'main/engine/doctor/template.ts', 'main/dashboard/protocol.ts'];
-
-function resolveTs(file: string, spec: string): string {
-  return path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts');
-}
-
 export function findViolations(root: string): Violation[] {
   const v: Violation[] = [];
   const seen = new Set<string>();
@@ -94,11 +84,15 @@ export function findViolations(root: string): Violation[] {
     }
   };
   const isElectron = (s: string) => s === 'electron' || s.startsWith('electron/') || s.startsWith('@electron/');
+  check('common', (file, { specifier: s }) => {
+    if (NODE_BUILTINS.has(s) || isElectron(s)) return 'common/ runs everywhere: no Node built-ins, no electron';
+    if (s.startsWith('.') && !resolvesInto(file, s, root, 'common')) return 'common/ imports nothing of ours outside it';
+    return null;
+  });
   check('main/engine', (file, { specifier: s }) => {
     if (isElectron(s) || s === 'electron-store') return 'the engine must run in plain Node: no electron';
-    for (const adapter of ['main/shell', 'main/cli', 'main/dashboard', 'renderer', 'test'])
-      if (resolvesInto(file, s, root, adapter)) return `the engine must not import ${adapter}`;
-    if (resolvesInto(file, s, root, 'preload') && !/contract(\.js)?$/.test(s)) return 'the engine may import only preload/contract';
+    for (const other of ['main/shell', 'main/cli', 'main/dashboard', 'renderer', 'test', 'preload'])
+      if (resolvesInto(file, s, root, other)) return `the engine must not import ${other}`;
     return null;
   });
   for (const adapter of ['main/cli', 'main/dashboard']) {
@@ -108,28 +102,18 @@ export function findViolations(root: string): Violation[] {
       return null;
     });
   }
-  const shared = new Set(SHARED_PURE.map((p) => path.join(root, p)));
   check('renderer/src', (file, { specifier: s }) => {
     if (NODE_BUILTINS.has(s)) return 'the renderer is DOM-only: no Node built-ins';
     if (isElectron(s)) return 'the renderer must not import electron (use the preload API)';
-    if (s.startsWith('.') && !resolvesInto(file, s, root, 'renderer')) {
-      if (shared.has(resolveTs(file, s))) return null;
-      return 'the renderer may import only its own files and the shared pure modules (contract, schema, template, protocol)';
+    if (s.startsWith('.') && !resolvesInto(file, s, root, 'renderer') && !resolvesInto(file, s, root, 'common')) {
+      return 'the renderer may import only its own files and common/';
     }
     return null;
   });
-  for (const file of shared) {
-    if (!existsSync(file)) continue;
-    for (const imp of importsOf(file)) {
-      const s = imp.specifier;
-      const ok = imp.typeOnly || (s.startsWith('.') && (shared.has(resolveTs(file, s)) || /contract(\.js)?$/.test(s)));
-      if (!ok) v.push({ file: path.relative(root, file), specifier: s, rule: 'a shared pure module may import only other shared pure modules (the renderer loads it)' });
-    }
-  }
   check('preload', (file, { specifier: s }) => {
     if (NODE_BUILTINS.has(s)) return 'a sandboxed preload cannot load Node built-ins';
-    if (s.startsWith('.') && !resolvesInto(file, s, root, 'preload') && !/main\/shell\/ipc-channels(\.js)?$/.test(s)) {
-      return 'preload may import only its own files and the IPC channel names (it is bundled into one sandboxed script)';
+    if (s.startsWith('.') && !resolvesInto(file, s, root, 'preload') && !resolvesInto(file, s, root, 'common')) {
+      return 'preload may import only its own files and common/ (it is bundled into one sandboxed script)';
     }
     return null;
   });

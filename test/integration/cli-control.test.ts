@@ -2,7 +2,7 @@
 // maintenance from a script, and a clear answer when no watcher runs.
 import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Incident } from '../../preload/contract.js';
+import type { Incident } from '../../common/contract.js';
 import { controlSocketPath } from '../../main/engine/control.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { CliSandbox, fastSettings, type WatchProcess } from '../helpers/cli.js';

@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent, Incident } from '../../preload/contract.js';
+import type { EngineEvent, Incident } from '../../common/contract.js';
 import { cliPath } from '../helpers/cli.js';
 
 function demoDirs(): string[] {

@@ -1,10 +1,12 @@
 // Levels 1-2 end to end: the real CLI watching the stand-in gateway as a real process, restarting it
 // through the stand-in `openclaw` CLI, recording incidents on disk.
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Incident } from '../../preload/contract.js';
+import type { Incident } from '../../common/contract.js';
+import { isProcessAlive } from '../../main/engine/process-util.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { CliSandbox, cliPath, fastSettings, type WatchProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
@@ -167,20 +169,31 @@ describe('clawmedic watch', () => {
   });
 
   it('SIGTERM mid-incident: exits 0, no orphaned restart step, incident marked interrupted', async () => {
-    const { gw, box } = await setup({ restart: { command: 'sleep 30', attempts: 1 } });
-    watcher = box.watch();
-    await watcher.waitState('healthy');
-    await gw.fault('crash');
-    const step = await watcher.waitState('restarting');
-    expect(step).toBeTruthy();
-    const stopped = await watcher.stop('SIGTERM');
-    expect(stopped.code).toBe(0);
-    const [inc] = await incidents(box);
-    expect(inc!.outcome).toBe('interrupted');
-    expect(inc!.events.at(-1)!.detail).toMatch(/SIGTERM/);
-    // The `sleep 30` restart step died with the watcher.
-    const sleeping = execFileSync('ps', ['-eo', 'stat=,args=']).toString().split('\n').filter((l) => /\bsleep 30$/.test(l.trim()) && !l.trim().startsWith('Z'));
-    expect(sleeping).toEqual([]);
+    // The step records its own pid, so the test checks that very process (never others' `sleep 30`).
+    const pidDir = mkdtempSync(path.join(os.tmpdir(), 'cm-step-'));
+    const pidFile = path.join(pidDir, 'step.pid');
+    const { gw, box } = await setup({ restart: { command: `echo $$ > '${pidFile}'; exec sleep 30`, attempts: 1 } });
+    try {
+      watcher = box.watch();
+      await watcher.waitState('healthy');
+      await gw.fault('crash');
+      const step = await watcher.waitState('restarting');
+      expect(step).toBeTruthy();
+      const pid = await waitFor('the restart step to start', () => {
+        const text = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : '';
+        return text ? Number(text) : null;
+      });
+      expect(isProcessAlive(pid)).toBe(true);
+      const stopped = await watcher.stop('SIGTERM');
+      expect(stopped.code).toBe(0);
+      const [inc] = await incidents(box);
+      expect(inc!.outcome).toBe('interrupted');
+      expect(inc!.events.at(-1)!.detail).toMatch(/SIGTERM/);
+      // The restart step died with the watcher.
+      await waitFor('the restart step to be gone', () => !isProcessAlive(pid));
+    } finally {
+      rmSync(pidDir, { recursive: true, force: true });
+    }
   });
 
   it('a killed watcher leaves a readable open incident that the next start marks interrupted', async () => {

@@ -1,7 +1,7 @@
 // Level 4 through the real CLI: `notify test` against a local receiver, and a watcher that tells the
 // channels about an outage, records a failing channel on the incident, and leaks no secret.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Incident } from '../../preload/contract.js';
+import type { Incident } from '../../common/contract.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver.js';
 import { CliSandbox, fastSettings, type WatchProcess } from '../helpers/cli.js';

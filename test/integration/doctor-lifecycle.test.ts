@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Doctor } from '../../main/engine/doctor/doctor.js';
 import { IncidentStore } from '../../main/engine/incidents/store.js';
 import { readLock } from '../../main/engine/lock.js';
-import { systemClock } from '../../main/engine/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { createHarness, readAgentLog, TEST_TIMING, until, type Harness } from '../fixtures/fake-agent-harness.js';
 
 let h: Harness;
@@ -52,10 +52,14 @@ describe('one doctor at a time', () => {
 });
 
 const DIST_DOCTOR = path.resolve('dist/main/engine/doctor/doctor.js');
-const DIST_STORE = path.resolve('dist/main/engine/incidents/store.js');
-const DIST_CLOCK = path.resolve('dist/main/engine/clock.js');
 
-describe.skipIf(!existsSync(DIST_DOCTOR))('crash mid-session', () => {
+// These tests start separate processes running the compiled engine: without a build they cannot run at all,
+// which must be a failure (npm test builds first), never a silent skip.
+if (!existsSync(DIST_DOCTOR)) throw new Error(`${DIST_DOCTOR} is missing: run \`npm run build\` first (npm test does).`);
+const DIST_STORE = path.resolve('dist/main/engine/incidents/store.js');
+const DIST_CLOCK = path.resolve('dist/common/clock.js');
+
+describe('crash mid-session', () => {
   it('the next start kills the orphan session, clears the stale lock, and the incident is marked interrupted', async () => {
     const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
     // A separate ClawMedic process runs the doctor; we kill it with SIGKILL (nothing can clean up).
@@ -100,7 +104,7 @@ describe.skipIf(!existsSync(DIST_DOCTOR))('crash mid-session', () => {
   });
 });
 
-describe.skipIf(!existsSync(DIST_DOCTOR))('SIGTERM mid-session', () => {
+describe('SIGTERM mid-session', () => {
   it('aborting on SIGTERM (as the engine does) kills the session and frees the lock before the process exits', async () => {
     const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
     const child = `

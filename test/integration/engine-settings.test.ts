@@ -1,8 +1,10 @@
 // The engine's settings lifecycle and single-watcher guarantee, with real files and processes.
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../preload/contract.js';
+import type { EngineEvent } from '../../common/contract.js';
 import { Engine, EngineBusyError } from '../../main/engine/engine.js';
+import { readLock } from '../../main/engine/lock.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { CliSandbox, fastSettings, type WatchProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
@@ -86,18 +88,32 @@ describe('one watcher per data dir', () => {
     const cli = await box.run(['watch']);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/Another ClawMedic is already watching/);
+    const lockFile = path.join(box.dataDir, 'watch.lock');
+    expect(readLock(lockFile)).toMatchObject({ pid: process.pid, meta: { purpose: 'watch' } });
     await a.stop('done');
+    // Stopping frees the lock: the file is gone, and the next watcher takes it as its own.
+    expect(readLock(lockFile)).toBeNull();
     const c = await engine(box, { exclusive: true });
-    await expect(c.start()).resolves.toBeTruthy();
+    await c.start();
+    expect(readLock(lockFile)).toMatchObject({ pid: process.pid, meta: { purpose: 'watch' } });
+    await c.stop('done');
   });
 
   it('a killed watcher does not block the next one (its lock is stale)', async () => {
     const { box } = await setup();
     watcher = box.watch();
     await watcher.waitState('healthy');
+    const lockFile = path.join(box.dataDir, 'watch.lock');
+    const dead = readLock(lockFile);
+    expect(dead).toMatchObject({ pid: watcher.proc.pid, meta: { purpose: 'watch' } });
     await watcher.stop('SIGKILL');
+    // The killed watcher's lock is still on disk…
+    expect(readLock(lockFile)).toMatchObject({ pid: watcher.proc.pid });
     const e = await engine(box, { exclusive: true });
-    await expect(e.start()).resolves.toBeTruthy();
+    await e.start();
+    // …and the next one takes it over: the file now names this process.
+    expect(readLock(lockFile)).toMatchObject({ pid: process.pid, meta: { purpose: 'watch' } });
+    await e.stop('done');
   });
 });
 

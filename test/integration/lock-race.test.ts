@@ -8,6 +8,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const LOCK_JS = path.resolve('dist/main/engine/lock.js');
+
+// These tests start separate processes running the compiled engine: without a build they cannot run at all,
+// which must be a failure (npm test builds first), never a silent skip.
+if (!existsSync(LOCK_JS)) throw new Error(`${LOCK_JS} is missing: run \`npm run build\` first (npm test does).`);
 const CONTENDERS = 8;
 
 let dir: string;
@@ -53,7 +57,7 @@ async function race(lock: string, round: number): Promise<string[]> {
   return results;
 }
 
-describe.skipIf(!existsSync(LOCK_JS))('lock race between processes', () => {
+describe('lock race between processes', () => {
   it('exactly one of many simultaneous contenders wins a fresh lock', async () => {
     for (let round = 0; round < 3; round++) {
       const lock = path.join(dir, `fresh-${round}.lock`);

@@ -1,7 +1,7 @@
 // The metrics endpoint over real HTTP, its output parsed as the Prometheus text format (0.0.4), strictly.
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent, GatewayCheck, Incident, ProbeKind } from '../../preload/contract.js';
+import type { EngineEvent, GatewayCheck, Incident, ProbeKind } from '../../common/contract.js';
 import { createMetrics, type MetricsServer } from '../../main/engine/metrics.js';
 
 // ---- a strict parser for the text exposition format ----------------------------------------------

@@ -1,11 +1,11 @@
 // Every channel against a local stand-in of its service (real HTTP on 127.0.0.1, real fetch, real time).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../preload/contract.js';
-import { systemClock } from '../../main/engine/clock.js';
+import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../common/contract.js';
+import { systemClock } from '../../common/clock.js';
 import { collectSecrets } from '../../main/engine/redact.js';
 import { Notifier, type NotificationFailure } from '../../main/engine/notify/notifier.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
-import type { NotifyChannel, Settings } from '../../main/engine/settings/schema.js';
+import type { NotifyChannel, Settings } from '../../common/settings-schema.js';
 import { decodeHeaderWord, startWebhookReceiver, type Service, type WebhookReceiver } from '../fixtures/webhook-receiver.js';
 
 const SERVICES: Service[] = ['discord', 'slack', 'telegram', 'ntfy', 'webhook'];

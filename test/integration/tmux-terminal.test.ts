@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FLOW_HIGH_WATERMARK, DoctorTerminal } from '../../main/engine/doctor/terminal.js';
 import { newSessionName, Tmux, TmuxError } from '../../main/engine/tmux/tmux.js';
 import { until } from '../fixtures/fake-agent-harness.js';
-import type { TerminalChunk } from '../../preload/contract.js';
+import type { TerminalChunk } from '../../common/contract.js';
 
 let dir: string;
 let tmux: Tmux;

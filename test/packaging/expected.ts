@@ -2,7 +2,7 @@
 // packaging tests compare the archive with an exact list instead of looking for a few names.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SupervisorState, StatusSnapshot } from '../../preload/contract.js';
+import type { SupervisorState, StatusSnapshot } from '../../common/contract.js';
 import { trayIcon, trayIconFile } from '../../main/shell/tray-model.js';
 import { ROOT } from './harness.js';
 
@@ -14,7 +14,9 @@ function walk(dir: string): string[] {
 
 /** The app's own files (everything but node_modules/) a package for this platform must carry. */
 export function expectedAppFiles(platform: 'darwin' | 'linux'): string[] {
-  const compiled = [...walk('dist/main'), ...walk('dist/preload')].filter((f) => /\.(js|cjs)$/.test(f));
+  const compiled = [...walk('dist/main'), ...walk('dist/common'), ...walk('dist/preload')].filter((f) =>
+    /\.(js|cjs)$/.test(f),
+  );
   const page = walk('dist/renderer').filter((f) => !f.endsWith('.map'));
   const tray = walk(platform === 'darwin' ? 'assets/tray' : 'assets/tray-linux');
   return ['package.json', 'assets/icon.png', ...compiled, ...page, ...tray].sort();

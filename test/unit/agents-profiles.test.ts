@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecorder, HookInbox, type HookEvent } from '../../main/engine/agents/hooks.js';
 import { LaunchError, prepareLaunch, signalFromHook, type LaunchContext } from '../../main/engine/agents/profiles.js';
-import type { AgentProfile } from '../../main/engine/settings/schema.js';
+import type { AgentProfile } from '../../common/settings-schema.js';
 import { until } from '../fixtures/fake-agent-harness.js';
 
 let dir: string;

@@ -1,7 +1,7 @@
 // The benchmark's pure parts: summaries, /proc parsing, the table, and how incidents and seed sessions
 // are judged. No timing assertions: only how measured values are turned into the table.
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../preload/contract.js';
+import type { Incident } from '../../common/contract.js';
 import { seedOutcome } from '../../bench/completion.js';
 import { cpuSecondsPerHour, parseStat, parseStatus } from '../../bench/procstat.js';
 import { splitIncident, stepDurationMs } from '../../bench/recovery.js';

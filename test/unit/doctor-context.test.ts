@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildContext, fence, readableLogLine, resolveLogPaths, snapshotConfig, tailFile } from '../../main/engine/doctor/context.js';
 import { appendLearning, LEARNINGS_MAX_ENTRIES, readLearnings } from '../../main/engine/doctor/learnings.js';
 import { usageFromTranscript } from '../../main/engine/doctor/usage.js';
-import type { GatewayCheck } from '../../preload/contract.js';
+import type { GatewayCheck } from '../../common/contract.js';
 
 let dir: string;
 beforeEach(() => {

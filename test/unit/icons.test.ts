@@ -18,7 +18,7 @@ import {
   ICNS_ENTRIES,
   ICNS_FILE,
 } from '../../scripts/make-icons.mjs';
-import type { SupervisorState, StatusSnapshot } from '../../preload/contract.js';
+import type { SupervisorState, StatusSnapshot } from '../../common/contract.js';
 import { trayIcon, trayIconFile, ANIMATION_FRAMES, type TrayIcon } from '../../main/shell/tray-model.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -19,17 +19,18 @@ describe('dependency rule', () => {
         mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
         writeFileSync(path.join(root, p), text);
       };
-      put('main/engine/a.ts', "import { app } from 'electron';\nimport { x } from '../shell/tray.js';\nimport type { T } from '../../preload/contract.js';\n");
+      put('main/engine/a.ts', "import { app } from 'electron';\nimport { x } from '../shell/tray.js';\nimport { T } from '../../preload/preload.js';\n");
       put('main/engine/b.ts', "const s = await import('../cli/index.js');\n");
       put('main/shell/tray.ts', "import { app } from 'electron';\n");
       put('main/cli/index.ts', "import '../shell/tray.js';\n");
       put('renderer/src/a.ts', "import fs from 'node:fs';\nimport { readFile } from 'fs';\nimport { ipcRenderer } from 'electron';\n");
-      put('renderer/src/b.ts', "import { x } from '../../preload/preload.js';\nimport type { Y } from '../../preload/contract.js';\nimport { e } from '../../main/engine/probe.js';\n");
+      put('renderer/src/b.ts', "import { x } from '../../preload/preload.js';\nimport type { Y } from '../../common/contract.js';\nimport { e } from '../../main/engine/probe.js';\n");
       const v = findViolations(root).map((x) => `${x.file} ${x.specifier}`);
       expect(v).toEqual(
         expect.arrayContaining([
           'main/engine/a.ts electron',
           'main/engine/a.ts ../shell/tray.js',
+          'main/engine/a.ts ../../preload/preload.js',
           'main/engine/b.ts ../cli/index.js',
           'main/cli/index.ts ../shell/tray.js',
           'renderer/src/a.ts node:fs',
@@ -40,13 +41,13 @@ describe('dependency rule', () => {
         ]),
       );
       expect(v).not.toContain('main/shell/tray.ts electron');
-      expect(v).toHaveLength(9);
-      // The shared pure modules the renderer loads must stay free of Node.
-      put('main/engine/settings/schema.ts', "import os from 'node:os';\n");
-      put('renderer/src/c.ts', "import { settingsSchema } from '../../main/engine/settings/schema.js';\n");
+      expect(v).toHaveLength(10);
+      // common/ runs in every runtime and imports nothing outside itself.
+      put('common/contract.ts', "import os from 'node:os';\nimport { x } from '../main/engine/probe.js';\n");
       const v2 = findViolations(root).map((x) => `${x.file} ${x.specifier}`);
-      expect(v2).toContain('main/engine/settings/schema.ts node:os');
-      expect(v2).not.toContain('renderer/src/c.ts ../../main/engine/settings/schema.js');
+      expect(v2).toContain('common/contract.ts node:os');
+      expect(v2).toContain('common/contract.ts ../main/engine/probe.js');
+      expect(v2).not.toContain('renderer/src/b.ts ../../common/contract.js');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

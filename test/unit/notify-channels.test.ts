@@ -6,7 +6,7 @@ import { slackPayload } from '../../main/engine/notify/channels/slack.js';
 import { telegramText } from '../../main/engine/notify/channels/telegram.js';
 import { webhookPayload } from '../../main/engine/notify/channels/webhook.js';
 import type { Message } from '../../main/engine/notify/policy.js';
-import type { NotifyChannel } from '../../main/engine/settings/schema.js';
+import type { NotifyChannel } from '../../common/settings-schema.js';
 import { checkTelegramHtml, decodeHeaderWord } from '../fixtures/webhook-receiver.js';
 
 const ATTACH = 'tmux -L clawmedic attach -r -t clawmedic-20260301-1001-x1';

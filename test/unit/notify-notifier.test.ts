@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent, Incident } from '../../preload/contract.js';
-import type { Clock, TimerHandle } from '../../main/engine/clock.js';
+import type { EngineEvent, Incident } from '../../common/contract.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
 import { Notifier, type NotificationFailure } from '../../main/engine/notify/notifier.js';
 import type { Message } from '../../main/engine/notify/policy.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
-import type { NotifyChannel, Settings } from '../../main/engine/settings/schema.js';
+import type { NotifyChannel, Settings } from '../../common/settings-schema.js';
 
 class FakeClock implements Clock {
   t = Date.parse('2026-03-01T10:00:00.000Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../preload/contract.js';
-import type { Clock, TimerHandle } from '../../main/engine/clock.js';
+import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../common/contract.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
 import { messageFor, NotificationGate, testMessage, type Message } from '../../main/engine/notify/policy.js';
 import { formatDuration, unlinkLocalUrls } from '../../main/engine/notify/format.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock, TimerHandle } from '../../main/engine/clock.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
 import { DEFAULT_RETRY, retryAfterMs, sendWithRetry, type HttpRequest } from '../../main/engine/notify/send.js';
 
 /** Timers fire only when the test advances time. */

@@ -1,6 +1,6 @@
 // Incident history numbers, diff colouring, and the report's Markdown rendering (untrusted input).
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../preload/contract.js';
+import type { Incident } from '../../common/contract.js';
 import { diffLines, diffStats } from '../../renderer/src/incidents/diff.js';
 import { percent, summarize } from '../../renderer/src/incidents/history.js';
 import { renderMarkdown } from '../../renderer/src/ui/markdown.js';

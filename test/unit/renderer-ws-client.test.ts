@@ -1,5 +1,6 @@
 // The browser's ClawMedicApi over a scripted socket: ids, failures as values, waiting for the
 // connection, reconnect with backoff, and the terminal subscription surviving a reconnect.
+import { PROTOCOL_VERSION } from '../../common/ws-protocol.js';
 import { describe, expect, it } from 'vitest';
 import { createWsClient, dashboardSocketUrl, type SocketLike, type Timers } from '../../renderer/src/transport/ws-client.js';
 
@@ -20,7 +21,7 @@ class FakeSocket implements SocketLike {
   open(readOnly = true) {
     this.readyState = 1;
     this.onopen?.({});
-    this.server({ t: 'hello', protocol: 1, readOnly });
+    this.server({ t: 'hello', protocol: PROTOCOL_VERSION, readOnly });
   }
   server(frame: unknown) {
     this.onmessage?.({ data: JSON.stringify(frame) });
@@ -151,7 +152,13 @@ describe('ws-client', () => {
     h.client.terminalAck(42);
     h.client.terminalInput('ls\r');
     h.client.terminalResize(80, 24);
-    expect(h.last().sent).toEqual([{ t: 'term-sub' }, { t: 'term-unsub' }, { t: 'ack', chars: 42 }, { t: 'input', data: 'ls\r' }, { t: 'resize', cols: 80, rows: 24 }]);
+    expect(h.last().sent).toEqual([
+      { t: 'term-sub' },
+      { t: 'term-unsub' },
+      { t: 'send', op: 'terminalAck', args: [42] },
+      { t: 'send', op: 'terminalInput', args: ['ls\r'] },
+      { t: 'send', op: 'terminalResize', args: [80, 24] },
+    ]);
     expect(h.client.connection().readOnly).toBe(false);
   });
 

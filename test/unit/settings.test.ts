@@ -154,3 +154,32 @@ describe('settings file', () => {
     expect(readFileSync(path.join(d, aside!), 'utf8')).toBe('{ half-edited');
   });
 });
+
+describe('hostile settings documents', () => {
+  it('a deeply nested document is refused with a key path, not a stack overflow', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = { a: deep };
+    const r = validateSettings({ gateway: deep });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([{ path: '(root)', message: expect.stringMatching(/nested more than 32 levels/) }]);
+  });
+
+  it('inherited names are not template variables or profiles', () => {
+    const r = validateSettings({ doctor: { agents: ['constructor'], promptTemplate: 'Fix {{constructor}} and {{toString}}' } });
+    expect(r.ok).toBe(false);
+    const paths = r.problems.map((p) => p.path);
+    expect(paths).toContain('doctor.agents.0');
+    expect(paths).toContain('doctor.promptTemplate');
+  });
+
+  it('a file over the size cap is refused before it is read', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cm-big-'));
+    try {
+      const file = path.join(dir, 'settings.json');
+      writeFileSync(file, JSON.stringify({ doctor: { promptTemplate: 'x'.repeat(2 * 1024 * 1024) } }));
+      await expect(loadSettings(file)).rejects.toThrow(/settings files are at most 1024 KiB/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { DoctorLive, Incident, Result, StatusSnapshot } from '../../preload/contract.js';
+import type { DoctorLive, Incident, Result, StatusSnapshot } from '../../common/contract.js';
 import type { Message } from '../../main/engine/notify/policy.js';
 import { startShell, type ElectronModules, type ShellDeps, type StartedEngine } from '../../main/shell/app.js';
 import { memoryLogger } from '../../main/shell/log.js';
@@ -42,30 +42,44 @@ const doctor: DoctorLive = {
 };
 
 /** Every Electron module startShell touches, recording what it was asked to do. */
-function fakeElectron(opts: { lock?: boolean; dialogResponse?: number } = {}) {
+function fakeElectron(opts: { lock?: boolean; dialogResponse?: number; packaged?: boolean; loginStatus?: string } = {}) {
   const rec = {
     quit: 0,
     exit: [] as number[],
     dockHidden: 0,
     loginItem: [] as { openAtLogin: boolean }[],
     windows: [] as { options: unknown; urls: string[] }[],
-    dialogs: [] as { message?: string; detail?: string; buttons?: string[] }[],
+    dialogs: [] as { message?: string; detail?: string; buttons?: string[]; parent: unknown; focusedFirst: boolean }[],
+    focus: 0,
+    beforeQuit: [] as boolean[],
+    willQuit: 0,
+    schemes: [] as unknown[],
+    handlers: [] as string[],
     notifications: [] as { title: string; body: string }[],
     trays: [] as FakeTray[],
     menus: [] as MenuItemConstructorOptions[][],
   };
   const app = Object.assign(new EventEmitter(), {
-    isPackaged: false,
+    isPackaged: opts.packaged ?? true,
     dock: { hide: () => void rec.dockHidden++ },
     requestSingleInstanceLock: () => opts.lock ?? true,
     whenReady: () => Promise.resolve(),
-    focus: () => undefined,
-    getLoginItemSettings: () => ({ openAtLogin: rec.loginItem.at(-1)?.openAtLogin ?? false }),
+    focus: () => void rec.focus++,
+    getLoginItemSettings: () => ({
+      openAtLogin: rec.loginItem.at(-1)?.openAtLogin ?? false,
+      ...(opts.loginStatus ? { status: opts.loginStatus } : {}),
+    }),
     setLoginItemSettings: (s: { openAtLogin: boolean }) => void rec.loginItem.push(s),
+    // Electron's sequence: before-quit, then will-quit, each may be prevented.
     quit() {
       rec.quit++;
       const e = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
       app.emit('before-quit', e);
+      rec.beforeQuit.push(e.defaultPrevented);
+      if (e.defaultPrevented) return;
+      const w = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+      app.emit('will-quit', w);
+      if (!w.defaultPrevented) rec.willQuit++;
     },
     exit: (code: number) => void rec.exit.push(code),
   });
@@ -101,6 +115,7 @@ function fakeElectron(opts: { lock?: boolean; dialogResponse?: number } = {}) {
     }
     isDestroyed = () => false;
     isMinimized = () => false;
+    isVisible = () => true;
     show() {}
     focus() {}
     close() {}
@@ -132,13 +147,18 @@ function fakeElectron(opts: { lock?: boolean; dialogResponse?: number } = {}) {
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1440, height: 900 } }] },
     shell: { openExternal: async () => undefined },
     dialog: {
-      showMessageBox: async (o: { message?: string; detail?: string; buttons?: string[] }) => {
-        rec.dialogs.push(o);
+      showMessageBox: async (...args: unknown[]) => {
+        const o = args.at(-1) as { message?: string; detail?: string; buttons?: string[] };
+        rec.dialogs.push({ ...o, parent: args.length > 1 ? args[0] : null, focusedFirst: rec.focus > 0 });
         return { response: opts.dialogResponse ?? 0, checkboxChecked: false };
       },
       showErrorBox: () => undefined,
     },
     defaultSession: () => session,
+    protocol: {
+      registerSchemesAsPrivileged: (s: unknown[]) => void rec.schemes.push(...s),
+      handle: (scheme: string) => void rec.handlers.push(scheme),
+    },
   };
   return { E: E as unknown as ElectronModules, rec, app, powerMonitor };
 }
@@ -160,6 +180,7 @@ function fakeEngine(initial: StatusSnapshot) {
     notifyResume: vi.fn(),
     listIncidents: vi.fn(async (): Promise<Incident[]> => []),
     stop: vi.fn(async () => undefined),
+    interruptSync: vi.fn(),
     terminal: { subscribe: () => ({ ack() {}, close() {} }) },
   };
   return {
@@ -200,26 +221,44 @@ function jsonStore(options: SettingsStoreOptions): StoreLike {
   };
 }
 
-async function start(opts: { status?: StatusSnapshot; lock?: boolean; dialogResponse?: number; platform?: NodeJS.Platform } = {}) {
+interface StartOptions {
+  status?: StatusSnapshot;
+  lock?: boolean;
+  dialogResponse?: number;
+  platform?: NodeJS.Platform;
+  packaged?: boolean;
+  loginStatus?: string;
+  /** Resolves the login shell's environment; by default at once. */
+  loginEnv?: () => Promise<NodeJS.ProcessEnv>;
+}
+
+function begin(opts: StartOptions = {}) {
   const fe = fakeElectron(opts);
   const en = fakeEngine(opts.status ?? statusOf());
   const log = memoryLogger();
-  let hooks: { onNativeMessage: (m: Message) => void } | null = null;
+  let hooks: { onNativeMessage: (m: Message) => void; env: NodeJS.ProcessEnv } | null = null;
   const started = { engine: en.engine, start: vi.fn(async () => ({ interrupted: [], cleaned: [] })) };
   const deps: ShellDeps = {
     electron: fe.E,
+    loginEnv: opts.loginEnv ?? (async () => ({ PATH: '/opt/homebrew/bin:/usr/bin' })),
     createEngine: async (_file, h) => {
       hooks = h;
       return started as unknown as StartedEngine;
     },
     openSettingsStore: jsonStore,
     windowState: { get: () => undefined, set: () => undefined },
-    paths: { rendererFile: path.join(dir, 'index.html'), preloadFile: path.join(dir, 'preload.cjs'), assetsDir: '/assets' },
+    paths: { rendererDir: dir, preloadFile: path.join(dir, 'preload.cjs'), assetsDir: '/assets' },
     env: { CLAWMEDIC_CONFIG: path.join(dir, 'settings.json') },
     platform: opts.platform ?? 'darwin',
     log,
   };
-  const shell = await startShell(deps);
+  const running = startShell(deps);
+  return { fe, en, log, started, deps, running, hooks: () => hooks! };
+}
+
+async function start(opts: StartOptions = {}) {
+  const { fe, en, log, started, running, hooks } = begin(opts);
+  const shell = await running;
   const menuItem = (label: string) => {
     const find = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions | undefined => {
       for (const i of items) {
@@ -234,7 +273,7 @@ async function start(opts: { status?: StatusSnapshot; lock?: boolean; dialogResp
     return item;
   };
   const click = (label: string) => (menuItem(label).click as () => void)();
-  return { ...fe, ...en, started, shell, log, hooks: () => hooks!, click, menuItem };
+  return { ...fe, ...en, started, shell, log, hooks, click, menuItem };
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
@@ -252,7 +291,7 @@ describe('startShell', () => {
     const s = await start();
     expect(s.rec.dockHidden).toBe(1);
     expect(s.rec.trays).toHaveLength(1);
-    expect(s.rec.trays[0]!.images[0]).toBe(path.join('/assets', 'tray', 'healthyTemplate.png'));
+    expect(s.rec.trays[0]!.images.at(-1)).toBe(path.join('/assets', 'tray', 'healthyTemplate.png'));
     expect(s.rec.trays[0]!.tooltip).toMatch(/^ClawMedic · Healthy/);
     expect(s.started.start).toHaveBeenCalledTimes(1);
     // Closing the last window must not quit a menu-bar app.
@@ -294,6 +333,23 @@ describe('startShell', () => {
     expect(s.menuItem('Launch at login').checked).toBe(true);
   });
 
+  it('Launch at login is never registered from a checkout (it would be node_modules\' Electron.app)', async () => {
+    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ app: { launchAtLogin: true } }));
+    const s = await start({ packaged: false });
+    expect(s.rec.loginItem).toEqual([]);
+    expect(s.menuItem('Launch at login (installed app only)').enabled).toBe(false);
+  });
+
+  it('Launch at login waiting for approval in System Settings says so and opens the right pane', async () => {
+    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ app: { launchAtLogin: true } }));
+    const opened: string[] = [];
+    const s = await start({ loginStatus: 'requires-approval' });
+    (s.E.shell as unknown as { openExternal: (u: string) => Promise<void> }).openExternal = async (u) =>
+      void opened.push(u);
+    s.click('Allow in System Settings › Login Items…');
+    expect(opened).toEqual(['x-apple.systempreferences:com.apple.LoginItems-Settings.extension']);
+  });
+
   it('sleep and wake reach the engine; locking the screen does not', async () => {
     const s = await start();
     s.powerMonitor.emit('lock-screen');
@@ -326,7 +382,9 @@ describe('startShell', () => {
     await settle();
     expect(s.rec.dialogs).toHaveLength(0);
     expect(s.engine.stop).toHaveBeenCalledWith('quit');
-    expect(s.rec.quit).toBe(2);
+    expect(s.rec.quit).toBe(1);
+    expect(s.rec.beforeQuit).toEqual([false]);
+    expect(s.engine.interruptSync).not.toHaveBeenCalled();
   });
 
   it('quitting while a doctor runs: asks; "Keep Running" cancels, "Stop the Doctor and Quit" stops and quits', async () => {
@@ -334,23 +392,80 @@ describe('startShell', () => {
     keep.click('Quit ClawMedic');
     await settle();
     expect(keep.rec.dialogs.at(-1)?.buttons).toEqual([...QUIT_BUTTONS]);
+    // No Dock icon: the app comes to the front before asking, or the question hides behind other apps.
+    expect(keep.rec.dialogs.at(-1)?.focusedFirst).toBe(true);
     expect(keep.engine.stop).not.toHaveBeenCalled();
-    expect(keep.rec.quit).toBe(1);
+    expect(keep.rec.quit).toBe(0);
 
     const stop = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 0 });
     stop.click('Quit ClawMedic');
     await settle();
     expect(stop.engine.stop).toHaveBeenCalledWith('quit');
-    expect(stop.rec.quit).toBe(2);
+    expect(stop.rec.quit).toBe(1);
   });
 
-  it('on system shutdown: no question, the engine is stopped', async () => {
+  it('a quit the system starts (log out) is never prevented: the engine stops synchronously', async () => {
     const s = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 1 });
-    s.powerMonitor.emit('shutdown');
     s.app.quit();
-    await settle();
+    expect(s.rec.beforeQuit).toEqual([false]);
+    expect(s.rec.willQuit).toBe(1);
     expect(s.rec.dialogs).toHaveLength(0);
-    expect(s.engine.stop).toHaveBeenCalled();
+    expect(s.engine.interruptSync).toHaveBeenCalledWith(expect.stringMatching(/quit with the system/));
+  });
+
+  it('on system shutdown: delays it (preventDefault), no question, stops the engine, quits', async () => {
+    const s = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 1 });
+    const e = { prevented: false, preventDefault() { this.prevented = true; } };
+    s.powerMonitor.emit('shutdown', e);
+    await settle();
+    expect(e.prevented).toBe(true);
+    expect(s.rec.dialogs).toHaveLength(0);
+    expect(s.engine.stop).toHaveBeenCalledWith('quit');
+    expect(s.rec.quit).toBe(1);
+    expect(s.rec.beforeQuit).toEqual([false]);
+  });
+
+  it('re-opening the app (Finder, Spotlight: activate) or a second launch shows the window', async () => {
+    const s = await start();
+    s.app.emit('activate');
+    expect(s.rec.windows).toHaveLength(1);
+    expect(s.rec.windows[0]!.urls.at(-1)).toBe('clawmedic://app/index.html#/incidents');
+    s.app.emit('second-instance');
+    expect(s.rec.windows).toHaveLength(1);
+  });
+
+  it('a re-open during start-up is answered once the window can be shown', async () => {
+    let release!: (env: NodeJS.ProcessEnv) => void;
+    const b = begin({ loginEnv: () => new Promise((r) => (release = r)) });
+    await settle();
+    b.fe.app.emit('activate');
+    expect(b.fe.rec.windows).toHaveLength(0);
+    release({ PATH: '/usr/bin' });
+    await b.running;
+    expect(b.fe.rec.windows).toHaveLength(1);
+  });
+
+  it('the tray comes first, in the checking shape, before the login shell answers', async () => {
+    let release!: (env: NodeJS.ProcessEnv) => void;
+    const b = begin({ loginEnv: () => new Promise((r) => (release = r)) });
+    await settle();
+    expect(b.fe.rec.trays).toHaveLength(1);
+    expect(b.fe.rec.trays[0]!.images[0]).toBe(path.join('/assets', 'tray', 'checkingTemplate.png'));
+    expect(b.fe.rec.trays[0]!.tooltip).toBe('ClawMedic · Reading your login shell…');
+    expect(b.hooks()).toBeNull();
+    release({ PATH: '/opt/homebrew/bin:/usr/bin', CUSTOM: '1' });
+    await b.running;
+    // The engine gets the login shell's environment.
+    expect(b.hooks().env).toEqual({ PATH: '/opt/homebrew/bin:/usr/bin', CUSTOM: '1' });
+    expect(b.fe.rec.trays[0]!.images.at(-1)).toBe(path.join('/assets', 'tray', 'healthyTemplate.png'));
+  });
+
+  it('serves the page from its own scheme, registered before the app is ready', async () => {
+    const s = await start();
+    expect(s.rec.schemes).toEqual([
+      { scheme: 'clawmedic', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+    expect(s.rec.handlers).toEqual(['clawmedic']);
   });
 
   it('the tray follows engine events', async () => {

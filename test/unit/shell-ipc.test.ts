@@ -1,26 +1,25 @@
 // IPC: the validation gate (sender, channel, payload), the router that applies it in front of the
 // engine, and the preload bridge end to end (window.clawmedic → channels → router → engine) with an
 // in-memory stand-in for Electron's IPC.
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClawMedicApi, EngineEvent, Result, StatusSnapshot, TerminalChunk } from '../../preload/contract.js';
+import type { EngineEvent, Result, StatusSnapshot, TerminalChunk } from '../../common/contract.js';
+import { answersWithResult, LIMITS, operation, OPERATIONS, type ClawMedicApi, type OperationName } from '../../common/operations.js';
 import type { EngineApi, LiveTerminal } from '../../main/engine/engine-api.js';
-import { INVOKE, PUSH, RESULT_OPS, SEND } from '../../main/shell/ipc-channels.js';
-import { checkSender, LIMITS, validateCall, type TrustedOrigins } from '../../main/shell/ipc-validate.js';
+import { channelOf, streamChannels } from '../../common/channels.js';
+import { checkSender, type TrustedOrigins } from '../../main/shell/ipc-validate.js';
 import { registerIpc, type IpcEventLike, type IpcMainLike, type SenderContents } from '../../main/shell/ipc-router.js';
 import { memoryLogger } from '../../main/shell/log.js';
-import type { Timers } from '../../main/shell/timers.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
-const PAGE = path.resolve('/opt/clawmedic/dist/renderer/index.html');
-const PAGE_URL = `${pathToFileURL(PAGE).href}#/live`;
-const trusted: TrustedOrigins = { rendererFile: PAGE, devServerOrigin: null };
+const PAGE_URL = 'clawmedic://app/index.html#/live';
+const trusted: TrustedOrigins = { devServerOrigin: null };
 const main = (url: string | null = PAGE_URL) => ({ url, isMainFrame: true });
 
 describe('sender check', () => {
   it('accepts our page (any hash or query) and the dev server when one is configured', () => {
     expect(checkSender(main(), trusted)).toBeNull();
-    expect(checkSender(main(`${pathToFileURL(PAGE).href}?x=1#/settings`), trusted)).toBeNull();
+    expect(checkSender(main('clawmedic://app/index.html?x=1#/settings'), trusted)).toBeNull();
     expect(checkSender(main('http://localhost:5173/#/live'), { ...trusted, devServerOrigin: 'http://localhost:5173' })).toBeNull();
   });
 
@@ -28,9 +27,11 @@ describe('sender check', () => {
     const cases: [ReturnType<typeof main>, RegExp][] = [
       [main('https://evil.example/'), /origin https:\/\/evil.example is not trusted/],
       [main('http://localhost:5173/'), /not trusted/],
-      [main(pathToFileURL('/opt/clawmedic/dist/renderer/other.html').href), /not the app's page/],
-      [main(pathToFileURL('/tmp/index.html').href), /not the app's page/],
-      [main('file://fileserver/share/index.html'), /not a local file/],
+      [main('clawmedic://app/other.html'), /not the app's page/],
+      [main('clawmedic://evil/index.html'), /not trusted/],
+      [main('clawmedic://user@app/index.html'), /not trusted/],
+      [main(pathToFileURL('/opt/clawmedic/dist/renderer/index.html').href), /not trusted/],
+      [main('file://fileserver/share/index.html'), /not trusted/],
       [main('data:text/html,<script>1</script>'), /not trusted/],
       [main('about:blank'), /not trusted/],
       [main('::not a url'), /unparsable/],
@@ -41,73 +42,48 @@ describe('sender check', () => {
   });
 });
 
-describe('call validation', () => {
-  const ok = (kind: 'invoke' | 'send', channel: string, args: unknown[]) => validateCall(kind, channel, main(), args, trusted);
+describe('the operation table\'s argument checks (every transport uses them)', () => {
+  const check = (name: OperationName, args: unknown[]) => operation(name)!.args(args);
 
-  it('refuses an untrusted sender before looking at anything else', () => {
-    const v = validateCall('invoke', INVOKE.getStatus, main('https://evil.example/'), [], trusted);
-    expect(v).toMatchObject({ ok: false, op: 'getStatus', reason: expect.stringMatching(/^untrusted sender/) });
-  });
-
-  it('refuses channels outside the allow-list, and invoke/send channels used the wrong way', () => {
-    expect(ok('invoke', 'clawmedic:eval', [])).toMatchObject({ ok: false, op: null, reason: expect.stringContaining('unknown invoke channel') });
-    expect(ok('invoke', SEND.terminalInput, ['x'])).toMatchObject({ ok: false, op: null });
-    expect(ok('send', INVOKE.restartNow, [])).toMatchObject({ ok: false, op: null, reason: expect.stringContaining('unknown send channel') });
-    expect(ok('invoke', 'ELECTRON_BROWSER_REQUIRE', ['fs'])).toMatchObject({ ok: false });
-  });
-
-  it('refuses bad payloads, operation by operation', () => {
-    const bad: [string, 'invoke' | 'send', unknown[]][] = [
-      [INVOKE.getStatus, 'invoke', ['extra']],
-      [INVOKE.pause, 'invoke', []],
-      [INVOKE.pause, 'invoke', [0]],
-      [INVOKE.pause, 'invoke', [1.5]],
-      [INVOKE.pause, 'invoke', [LIMITS.maxPauseMinutes + 1]],
-      [INVOKE.pause, 'invoke', ['60']],
-      [INVOKE.getIncident, 'invoke', ['../../etc/passwd']],
-      [INVOKE.getIncident, 'invoke', [42]],
-      [INVOKE.getIncident, 'invoke', ['a'.repeat(101)]],
-      [INVOKE.previewBrief, 'invoke', [{ template: 'x' }]],
-      [INVOKE.previewBrief, 'invoke', ['x'.repeat(LIMITS.maxTemplateChars + 1)]],
-      [INVOKE.testNotification, 'invoke', ['  ']],
-      [INVOKE.saveSettings, 'invoke', [null]],
-      [INVOKE.saveSettings, 'invoke', [[1, 2]]],
-      [INVOKE.saveSettings, 'invoke', [{}, {}]],
-      [SEND.terminalAck, 'send', [-1]],
-      [SEND.terminalAck, 'send', [1.5]],
-      [SEND.terminalAck, 'send', ['10']],
-      [SEND.terminalInput, 'send', [{ data: 'ls' }]],
-      [SEND.terminalInput, 'send', ['x'.repeat(LIMITS.maxInputChars + 1)]],
-      [SEND.terminalResize, 'send', [80]],
-      [SEND.terminalResize, 'send', [0, 24]],
-      [SEND.terminalResize, 'send', [80, 100_000]],
-      [SEND.terminalSubscribe, 'send', [{}]],
+  it('refuses bad payloads, operation by operation, each with a reason', () => {
+    const bad: [OperationName, unknown[]][] = [
+      ['getStatus', ['extra']],
+      ['pause', []],
+      ['pause', [0]],
+      ['pause', [1.5]],
+      ['pause', [LIMITS.maxPauseMinutes + 1]],
+      ['pause', ['60']],
+      ['getIncident', ['../../etc/passwd']],
+      ['getIncident', [42]],
+      ['getIncident', ['a'.repeat(101)]],
+      ['previewBrief', [{ template: 'x' }]],
+      ['previewBrief', ['x'.repeat(LIMITS.maxTemplateChars + 1)]],
+      ['testNotification', ['  ']],
+      ['saveSettings', [null]],
+      ['saveSettings', [[1, 2]]],
+      ['saveSettings', [{}, {}]],
+      ['terminalAck', [-1]],
+      ['terminalAck', [1.5]],
+      ['terminalAck', ['10']],
+      ['terminalInput', [{ data: 'ls' }]],
+      ['terminalInput', ['x'.repeat(LIMITS.maxInputChars + 1)]],
+      ['terminalResize', [80]],
+      ['terminalResize', [0, 24]],
+      ['terminalResize', [80, 100_000]],
     ];
-    for (const [channel, kind, args] of bad) {
-      const v = validateCall(kind, channel, main(), args, trusted);
-      expect(v.ok, `${channel} ${JSON.stringify(args).slice(0, 60)}`).toBe(false);
+    for (const [name, args] of bad) {
+      const v = check(name, args);
+      expect(v.ok, `${name} ${JSON.stringify(args).slice(0, 60)}`).toBe(false);
       if (!v.ok) expect(v.reason.length).toBeGreaterThan(5);
     }
   });
 
-  it('validates settings with the engine validator, key by key, before anything is saved', () => {
-    const v = ok('invoke', INVOKE.saveSettings, [{ gateway: { url: 'ftp://x', checkIntervalSec: 'often' }, bogus: 1 }]);
-    expect(v.ok).toBe(false);
-    if (v.ok) return;
-    const paths = (v.problems ?? []).map((p) => p.path).sort();
-    expect(paths).toEqual(expect.arrayContaining(['bogus', 'gateway.checkIntervalSec']));
-    // Semantic rules too (schema-valid, but the agent list names a missing profile).
-    const sem = ok('invoke', INVOKE.saveSettings, [{ doctor: { agents: ['nope'] } }]);
-    expect(sem).toMatchObject({ ok: false, problems: [expect.objectContaining({ path: 'doctor.agents.0' })] });
-  });
-
-  it('lets good calls through with their arguments', () => {
-    expect(ok('invoke', INVOKE.pause, [60])).toEqual({ ok: true, kind: 'invoke', op: 'pause', args: [60] });
-    expect(ok('invoke', INVOKE.pause, [null])).toMatchObject({ ok: true, args: [null] });
-    expect(ok('invoke', INVOKE.getIncident, ['20250601T115500000Z-abc123'])).toMatchObject({ ok: true });
-    expect(ok('invoke', INVOKE.saveSettings, [{ gateway: { url: 'http://127.0.0.1:18789' } }])).toMatchObject({ ok: true });
-    expect(ok('send', SEND.terminalResize, [120, 40])).toEqual({ ok: true, kind: 'send', op: 'terminalResize', args: [120, 40] });
-    expect(ok('send', SEND.terminalInput, ['\u0003'])).toMatchObject({ ok: true });
+  it('passes good payloads through unchanged', () => {
+    expect(check('pause', [null])).toEqual({ ok: true, args: [null] });
+    expect(check('pause', [60])).toEqual({ ok: true, args: [60] });
+    expect(check('getIncident', ['20261201T1200-abc123'])).toEqual({ ok: true, args: ['20261201T1200-abc123'] });
+    expect(check('terminalResize', [120, 40])).toEqual({ ok: true, args: [120, 40] });
+    expect(check('saveSettings', [{ gateway: {} }])).toEqual({ ok: true, args: [{ gateway: {} }] });
   });
 });
 
@@ -228,19 +204,10 @@ function fakeEngine() {
   return { engine: engine as unknown as EngineApi & typeof engine, term, events, emit };
 }
 
-/** Timers that fire only when asked. */
-function manualTimers(): Timers & { fire(): void } {
-  const due = new Map<number, () => void>();
-  let seq = 0;
-  return {
-    set: (fn) => (due.set(++seq, fn), seq),
-    clear: (h) => void due.delete(h as number),
-    fire() {
-      const fns = [...due.values()];
-      due.clear();
-      fns.forEach((f) => f());
-    },
-  };
+/** A clock that moves only when asked; fire() runs every pending timer. */
+function manualTimers() {
+  const clock = new FakeClock();
+  return Object.assign(clock, { fire: () => clock.advance(60_000) });
 }
 
 function routerSetup() {
@@ -248,87 +215,105 @@ function routerSetup() {
   const e = fakeEngine();
   const log = memoryLogger();
   const timers = manualTimers();
-  const router = registerIpc({ ipcMain: ipc, engine: e.engine, trusted: () => trusted, log, timers });
+  const router = registerIpc({ ipcMain: ipc, engine: e.engine, trusted: () => trusted, log, clock: timers });
   return { ipc, ...e, log, timers, router };
 }
 
+const settle = () => new Promise((r) => setImmediate(r));
+
 describe('ipc router', () => {
-  it('registers exactly one handler per operation, and nothing generic', () => {
+  it('registers exactly one handler per operation of the table, and nothing generic', () => {
     const { ipc } = routerSetup();
-    expect([...ipc.handlers.keys()].sort()).toEqual(Object.values(INVOKE).sort());
-    expect([...ipc.listeners.keys()].sort()).toEqual(Object.values(SEND).sort());
+    const ui = (Object.keys(OPERATIONS) as OperationName[]).filter((n) => OPERATIONS[n].transports.includes('ipc' as never));
+    const calls = ui.filter((n) => OPERATIONS[n].kind === 'call').map(channelOf);
+    const sends = ui.filter((n) => OPERATIONS[n].kind === 'send').map(channelOf);
+    const streams = (['terminal', 'events'] as const).flatMap((x) => [streamChannels(x).subscribe, streamChannels(x).unsubscribe]);
+    expect([...ipc.handlers.keys()].sort()).toEqual(calls.sort());
+    expect([...ipc.listeners.keys()].sort()).toEqual([...sends, ...streams].sort());
+    // Operations only the control socket offers are not reachable from the window.
+    expect(ipc.handlers.has(channelOf('runDoctor'))).toBe(false);
   });
 
   it('a bad sender never reaches the engine; the rejection is logged with its reason', async () => {
     const { ipc, engine, log } = routerSetup();
     const c = new FakeContents();
-    await expect(ipc.invoke(c.event('https://evil.example/'), INVOKE.getStatus)).rejects.toThrow(/refused .*untrusted sender/);
-    const r = await ipc.invoke(c.event('https://evil.example/'), INVOKE.restartNow);
+    await expect(ipc.invoke(c.event('https://evil.example/'), channelOf('getStatus'))).rejects.toThrow(/refused .*untrusted sender/);
+    const r = await ipc.invoke(c.event('https://evil.example/'), channelOf('restartNow'));
     expect(r).toMatchObject({ ok: false, message: expect.stringContaining('untrusted sender') });
-    ipc.emit(c.event(PAGE_URL, { url: 'parent' }), SEND.terminalInput, 'rm -rf ~\r');
+    ipc.emit(c.event(PAGE_URL, { url: 'parent' }), channelOf('terminalInput'), 'rm -rf ~\r');
     expect(engine.status).not.toHaveBeenCalled();
     expect(engine.restartNow).not.toHaveBeenCalled();
     expect(engine.terminalInput).not.toHaveBeenCalled();
     expect(log.lines).toEqual([
-      expect.stringMatching(/^warn: IPC clawmedic:get-status refused: untrusted sender: sender origin https:\/\/evil.example/),
-      expect.stringMatching(/^warn: IPC clawmedic:restart-now refused: untrusted sender/),
-      expect.stringMatching(/^warn: IPC clawmedic:terminal-input refused: untrusted sender: sent from a sub-frame/),
+      expect.stringMatching(/^warn: IPC clawmedic:getStatus refused: untrusted sender: sender origin https:\/\/evil.example/),
+      expect.stringMatching(/^warn: IPC clawmedic:restartNow refused: untrusted sender/),
+      expect.stringMatching(/^warn: IPC clawmedic:terminalInput refused: untrusted sender: sent from a sub-frame/),
     ]);
   });
 
   it('a bad payload never reaches the engine: Result operations answer with the problems, others reject', async () => {
     const { ipc, engine, log } = routerSetup();
     const c = new FakeContents();
-    const saved = await ipc.invoke(c.event(), INVOKE.saveSettings, { gateway: { url: 'ftp://x' } });
-    expect(saved).toMatchObject({ ok: false, problems: [expect.objectContaining({ path: 'gateway.url' })] });
+    const saved = await ipc.invoke(c.event(), channelOf('saveSettings'), [1, 2]);
+    expect(saved).toMatchObject({ ok: false, problems: [expect.objectContaining({ path: '(root)' })] });
     expect(engine.saveSettings).not.toHaveBeenCalled();
-    await expect(ipc.invoke(c.event(), INVOKE.pause, -5)).rejects.toThrow(/pause minutes/);
+    await expect(ipc.invoke(c.event(), channelOf('getIncident'), '../../etc/passwd')).rejects.toThrow(/incident id/);
+    expect(engine.getIncident).not.toHaveBeenCalled();
+    const paused = await ipc.invoke(c.event(), channelOf('pause'), -5);
+    expect(paused).toMatchObject({ ok: false, message: expect.stringMatching(/pause minutes/) });
     expect(engine.pause).not.toHaveBeenCalled();
-    ipc.emit(c.event(), SEND.terminalResize, 80, 'tall');
+    ipc.emit(c.event(), channelOf('terminalResize'), 80, 'tall');
+    await settle();
     expect(engine.terminalResize).not.toHaveBeenCalled();
-    expect(log.lines).toHaveLength(3);
+    expect(log.lines).toHaveLength(4);
     expect(log.lines.every((l) => l.startsWith('warn: IPC '))).toBe(true);
   });
 
   it('good calls reach the engine with their arguments and return its answer', async () => {
     const { ipc, engine } = routerSetup();
     const c = new FakeContents();
-    expect(await ipc.invoke(c.event(), INVOKE.getStatus)).toEqual(status);
-    await ipc.invoke(c.event(), INVOKE.pause, 60);
+    expect(await ipc.invoke(c.event(), channelOf('getStatus'))).toEqual(status);
+    expect(await ipc.invoke(c.event(), channelOf('pause'), 60)).toEqual({ ok: true, value: status });
     expect(engine.pause).toHaveBeenCalledWith(60);
-    expect(await ipc.invoke(c.event(), INVOKE.previewBrief, 'Fix {{gatewayUrl}}')).toEqual({ ok: true, value: 'brief: Fix {{gatewayUrl}}' });
-    expect(await ipc.invoke(c.event(), INVOKE.stopDoctor)).toEqual({ ok: false, message: 'No doctor session is running.' });
-    await ipc.invoke(c.event(), INVOKE.saveSettings, { gateway: { url: 'http://127.0.0.1:1' } });
+    expect(await ipc.invoke(c.event(), channelOf('previewBrief'), 'Fix {{gatewayUrl}}')).toEqual({
+      ok: true,
+      value: 'brief: Fix {{gatewayUrl}}',
+    });
+    expect(await ipc.invoke(c.event(), channelOf('stopDoctor'))).toEqual({ ok: false, message: 'No doctor session is running.' });
+    await ipc.invoke(c.event(), channelOf('saveSettings'), { gateway: { url: 'http://127.0.0.1:1' } });
     expect(engine.saveSettings).toHaveBeenCalledWith({ gateway: { url: 'http://127.0.0.1:1' } });
-    ipc.emit(c.event(), SEND.terminalResize, 100, 30);
+    ipc.emit(c.event(), channelOf('terminalResize'), 100, 30);
+    await settle();
     expect(engine.terminalResize).toHaveBeenCalledWith(100, 30);
   });
 
   it('an engine failure in a Result operation comes back as a value and is logged', async () => {
     const { ipc, engine, log } = routerSetup();
     engine.restartNow.mockRejectedValueOnce(new Error('spawn openclaw ENOENT'));
-    const r = await ipc.invoke(new FakeContents().event(), INVOKE.restartNow);
-    expect(r).toEqual({ ok: false, message: 'clawmedic:restart-now failed: spawn openclaw ENOENT' });
-    expect(log.lines).toEqual(['error: clawmedic:restart-now failed: spawn openclaw ENOENT']);
+    const r = await ipc.invoke(new FakeContents().event(), channelOf('restartNow'));
+    expect(r).toEqual({ ok: false, message: 'ClawMedic could not restart the gateway: spawn openclaw ENOENT' });
+    expect(log.lines).toEqual(['error: clawmedic:restartNow failed: ClawMedic could not restart the gateway: spawn openclaw ENOENT']);
   });
 
-  it('every Result operation is one whose contract returns a Result', () => {
-    expect([...RESULT_OPS].sort()).toEqual(
-      ['handBack', 'previewBrief', 'restartNow', 'saveSettings', 'startDoctor', 'stopDoctor', 'takeOver', 'testNotification'],
+  it('Result operations are exactly the table entries whose answer is a Result', () => {
+    const results = (Object.keys(OPERATIONS) as OperationName[]).filter(answersWithResult).sort();
+    expect(results).toEqual(
+      ['handBack', 'pause', 'previewBrief', 'restartNow', 'resume', 'runDoctor', 'saveSettings', 'startDoctor', 'stopDoctor', 'takeOver',
+        'testNotification'].sort(),
     );
   });
 
   it('streams the terminal to the subscribed window and forgets it when the window goes away', () => {
     const { ipc, term, timers, router } = routerSetup();
     const c = new FakeContents();
-    ipc.emit(c.event(), SEND.terminalSubscribe);
+    ipc.emit(c.event(), streamChannels('terminal').subscribe);
     timers.fire();
-    expect(c.sent).toEqual([[PUSH.terminalChunk, { kind: 'replay', data: 'earlier output\r\n', sessionName: 'clawmedic-1' }]]);
+    expect(c.sent).toEqual([[streamChannels('terminal').push, { kind: 'replay', data: 'earlier output\r\n', sessionName: 'clawmedic-1' }]]);
     term.listener!({ kind: 'live', data: 'a', sessionName: 'clawmedic-1' });
     term.listener!({ kind: 'live', data: 'b', sessionName: 'clawmedic-1' });
     timers.fire();
-    expect(c.sent.at(-1)).toEqual([PUSH.terminalChunk, { kind: 'live', data: 'ab', sessionName: 'clawmedic-1' }]);
-    ipc.emit(c.event(), SEND.terminalAck, 18);
+    expect(c.sent.at(-1)).toEqual([streamChannels('terminal').push, { kind: 'live', data: 'ab', sessionName: 'clawmedic-1' }]);
+    ipc.emit(c.event(), channelOf('terminalAck'), 18);
     expect(term.acked).toBe(18);
     expect(router.subscriptions(c.id)).toEqual({ terminal: true, events: false });
     c.destroy();
@@ -339,11 +324,11 @@ describe('ipc router', () => {
   it('a reload re-subscribes: the old stream is closed first', () => {
     const { ipc, term } = routerSetup();
     const c = new FakeContents();
-    ipc.emit(c.event(), SEND.terminalSubscribe);
-    ipc.emit(c.event(), SEND.terminalSubscribe);
+    ipc.emit(c.event(), streamChannels('terminal').subscribe);
+    ipc.emit(c.event(), streamChannels('terminal').subscribe);
     expect(term.subs).toBe(2);
     expect(term.closed).toBe(1);
-    ipc.emit(c.event(), SEND.terminalUnsubscribe);
+    ipc.emit(c.event(), streamChannels('terminal').unsubscribe);
     expect(term.closed).toBe(2);
   });
 
@@ -351,15 +336,15 @@ describe('ipc router', () => {
     const { ipc, emit, events, router } = routerSetup();
     const a = new FakeContents();
     const b = new FakeContents();
-    ipc.emit(a.event(), SEND.eventsSubscribe);
+    ipc.emit(a.event(), streamChannels('events').subscribe);
     const ev: EngineEvent = { type: 'settings-changed' };
     emit(ev);
-    expect(a.sent).toEqual([[PUSH.event, ev]]);
+    expect(a.sent).toEqual([[streamChannels('events').push, ev]]);
     expect(b.sent).toEqual([]);
-    ipc.emit(a.event(), SEND.eventsUnsubscribe);
+    ipc.emit(a.event(), streamChannels('events').unsubscribe);
     emit(ev);
     expect(a.sent).toHaveLength(1);
-    ipc.emit(b.event(), SEND.eventsSubscribe);
+    ipc.emit(b.event(), streamChannels('events').subscribe);
     b.destroy();
     expect(events.size).toBe(0);
     router.dispose();
@@ -367,7 +352,7 @@ describe('ipc router', () => {
 
   it('dispose removes every handler and subscription', () => {
     const { ipc, term, router } = routerSetup();
-    ipc.emit(new FakeContents().event(), SEND.terminalSubscribe);
+    ipc.emit(new FakeContents().event(), streamChannels('terminal').subscribe);
     router.dispose();
     expect(ipc.handlers.size).toBe(0);
     expect(ipc.listeners.size).toBe(0);
@@ -443,12 +428,13 @@ describe('preload bridge', () => {
     expect(await api.getStatus()).toEqual(status);
     await api.pause(null);
     expect(setup.engine.pause).toHaveBeenCalledWith(null);
-    expect(await api.saveSettings({ gateway: { url: 'nope' } })).toMatchObject({
+    expect(await api.saveSettings([1])).toMatchObject({
       ok: false,
-      problems: expect.arrayContaining([expect.objectContaining({ path: 'gateway.url' })]),
+      problems: [expect.objectContaining({ path: '(root)' })],
     });
     expect(setup.engine.saveSettings).not.toHaveBeenCalled();
     api.terminalInput('q');
+    await new Promise((r) => setImmediate(r));
     expect(setup.engine.terminalInput).toHaveBeenCalledWith('q');
   });
 
@@ -464,7 +450,7 @@ describe('preload bridge', () => {
     off();
     off();
     expect(setup.term.closed).toBe(1);
-    expect(bridge.state.listeners.get(PUSH.terminalChunk)?.size ?? 0).toBe(0);
+    expect(bridge.state.listeners.get(streamChannels('terminal').push)?.size ?? 0).toBe(0);
   });
 
   it('events reach every listener with the payload only (never the IPC event)', () => {

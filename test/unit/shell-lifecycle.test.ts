@@ -1,7 +1,7 @@
 // App lifecycle decisions (power events, quitting with a running doctor, second launch) and the native
 // notification display (the notifier's message shown, click opens the right view, off when disabled).
 import { describe, expect, it } from 'vitest';
-import type { DoctorLive, StatusSnapshot } from '../../preload/contract.js';
+import type { DoctorLive, StatusSnapshot } from '../../common/contract.js';
 import type { Message } from '../../main/engine/notify/policy.js';
 import { defaultView, powerAction, QUIT_BUTTONS, quitChoice, quitPlan } from '../../main/shell/lifecycle.js';
 import { NativeNotifier, viewForMessage, type NotificationLike } from '../../main/shell/notifications.js';

@@ -2,7 +2,7 @@
 // controller that applies it (icon animation, click behaviour) driven with fakes.
 import { describe, expect, it } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { DoctorLive, Incident, StatusSnapshot, SupervisorState } from '../../preload/contract.js';
+import type { DoctorLive, Incident, StatusSnapshot, SupervisorState } from '../../common/contract.js';
 import {
   formatSpan,
   incidentLine,
@@ -14,7 +14,7 @@ import {
 } from '../../main/shell/tray-model.js';
 import { menuTemplate } from '../../main/shell/tray-menu.js';
 import { ANIMATION_FRAME_MS, TrayController, type TrayLike } from '../../main/shell/tray-controller.js';
-import type { Timers } from '../../main/shell/timers.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
@@ -73,7 +73,7 @@ function incident(over: Partial<Incident> = {}): Incident {
 }
 
 function input(s: StatusSnapshot, over: Partial<TrayInput> = {}): TrayInput {
-  return { status: s, lastIncident: null, now: NOW, launchAtLogin: false, loginItemSupported: true, ...over };
+  return { status: s, lastIncident: null, now: NOW, loginItem: { kind: 'ready', wanted: false }, ...over };
 }
 
 /** Labels of the items, with markers for disabled items, checkboxes and submenus, for readable asserts. */
@@ -222,15 +222,38 @@ describe('tray model, state by state', () => {
   });
 
   it('Launch at login: checkbox reflects the setting, toggles it, and is hidden where unsupported', () => {
-    const on = trayModel(input(status('healthy'), { launchAtLogin: true }));
+    const on = trayModel(input(status('healthy'), { loginItem: { kind: 'ready', wanted: true, status: 'enabled' } }));
     expect(find(on.menu, 'Launch at login')).toEqual({
       kind: 'checkbox',
       label: 'Launch at login',
       checked: true,
+      enabled: true,
       action: { type: 'set-launch-at-login', enabled: false },
     });
-    const linux = trayModel(input(status('healthy'), { loginItemSupported: false }));
-    expect(find(linux.menu, 'Launch at login')).toBeUndefined();
+    expect(find(on.menu, 'Allow in System Settings › Login Items…')).toBeUndefined();
+    const linux = trayModel(input(status('healthy'), { loginItem: { kind: 'unsupported' } }));
+    expect(outline(linux.menu).some((l) => l.includes('Launch at login'))).toBe(false);
+  });
+
+  it('Launch at login waiting for approval (macOS 13+) offers the way to System Settings', () => {
+    const m = trayModel(input(status('healthy'), { loginItem: { kind: 'ready', wanted: true, status: 'requires-approval' } }));
+    expect(find(m.menu, 'Allow in System Settings › Login Items…')).toMatchObject({
+      kind: 'action',
+      action: { type: 'open-login-items' },
+      enabled: true,
+    });
+  });
+
+  it('Launch at login from a checkout is shown but cannot be switched on (it would register Electron.app)', () => {
+    const m = trayModel(input(status('healthy'), { loginItem: { kind: 'unpackaged' } }));
+    expect(find(m.menu, 'Launch at login (installed app only)')).toMatchObject({ kind: 'checkbox', enabled: false });
+  });
+
+  it('before the engine runs: the checking icon, what is happening, and Quit', () => {
+    const m = trayModel(input(status('healthy'), { startingUp: 'Reading your login shell…' }));
+    expect(m.icon).toEqual({ name: 'checking', frames: 1 });
+    expect(outline(m.menu)).toEqual(['(Reading your login shell…)', '---', 'Quit ClawMedic']);
+    expect(m.tooltip).toBe('ClawMedic · Reading your login shell…');
   });
 
   it('the incident line: open incident with its age, else the last outcome, clickable to that incident', () => {
@@ -304,34 +327,6 @@ describe('menu template', () => {
   });
 });
 
-/** Manual timers: tick() runs what is due, in order. */
-function fakeTimers(): Timers & { tick(ms: number): void } {
-  let now = 0;
-  let seq = 0;
-  const due = new Map<number, { at: number; fn: () => void }>();
-  return {
-    set(fn, ms) {
-      const id = ++seq;
-      due.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clear(h) {
-      due.delete(h as number);
-    },
-    tick(ms) {
-      const end = now + ms;
-      for (;;) {
-        const next = [...due.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!next) break;
-        due.delete(next[0]);
-        now = next[1].at;
-        next[1].fn();
-      }
-      now = end;
-    },
-  };
-}
-
 function fakeTray() {
   const listeners = new Map<string, () => void>();
   const tray = {
@@ -356,7 +351,7 @@ describe('tray controller', () => {
   function setup(platform: NodeJS.Platform, initial: StatusSnapshot) {
     let current = initial;
     const tray = fakeTray();
-    const timers = fakeTimers();
+    const timers = new FakeClock();
     const dispatched: TrayAction[] = [];
     const built: MenuItemConstructorOptions[][] = [];
     const c = new TrayController<{ id: number }>({
@@ -369,7 +364,7 @@ describe('tray controller', () => {
       platform,
       input: () => input(current),
       dispatch: (a) => dispatched.push(a),
-      timers,
+      clock: timers,
     });
     return { c, tray, timers, dispatched, built, set: (s: StatusSnapshot) => (current = s) };
   }
@@ -379,12 +374,12 @@ describe('tray controller', () => {
     expect(t.tray.images).toEqual(['/app/assets/tray/healthyTemplate.png']);
     t.set(status('restarting'));
     t.c.refresh();
-    t.timers.tick(ANIMATION_FRAME_MS * 5);
+    t.timers.advance(ANIMATION_FRAME_MS * 5);
     expect(t.tray.images.slice(1)).toEqual([0, 1, 2, 3, 0, 1].map((i) => `/app/assets/tray/restarting-${i}Template.png`));
     t.set(status('healthy'));
     t.c.refresh();
     const count = t.tray.images.length;
-    t.timers.tick(ANIMATION_FRAME_MS * 10);
+    t.timers.advance(ANIMATION_FRAME_MS * 10);
     expect(t.tray.images.length).toBe(count);
     expect(t.tray.images.at(-1)).toBe('/app/assets/tray/healthyTemplate.png');
   });
@@ -428,7 +423,7 @@ describe('tray controller', () => {
     expect(t.tray.images).toEqual(['/app/assets/tray-linux/healthy.png']);
     t.set(status('recovering', { doctor: doctor() }));
     t.c.refresh();
-    t.timers.tick(ANIMATION_FRAME_MS * 2);
+    t.timers.advance(ANIMATION_FRAME_MS * 2);
     expect(t.tray.images.slice(1)).toEqual([0, 1, 2].map((i) => `/app/assets/tray-linux/recovering-${i}.png`));
   });
 
@@ -436,7 +431,7 @@ describe('tray controller', () => {
     const t = setup('darwin', status('restarting'));
     t.c.dispose();
     const n = t.tray.images.length;
-    t.timers.tick(ANIMATION_FRAME_MS * 4);
+    t.timers.advance(ANIMATION_FRAME_MS * 4);
     expect(t.tray.images.length).toBe(n);
     expect(t.tray.destroyed).toBe(true);
   });

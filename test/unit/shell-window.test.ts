@@ -19,10 +19,9 @@ import {
 } from '../../main/shell/window-options.js';
 import type { TrustedOrigins } from '../../main/shell/ipc-validate.js';
 
-const PAGE = path.resolve('/Applications/ClawMedic.app/Contents/Resources/app.asar/dist/renderer/index.html');
-const packaged: TrustedOrigins = { rendererFile: PAGE, devServerOrigin: null };
-const dev: TrustedOrigins = { rendererFile: PAGE, devServerOrigin: 'http://localhost:5173' };
-const pageHref = pathToFileURL(PAGE).href;
+const packaged: TrustedOrigins = { devServerOrigin: null };
+const dev: TrustedOrigins = { devServerOrigin: 'http://localhost:5173' };
+const pageHref = 'clawmedic://app/index.html';
 
 describe('window options', () => {
   it('turn on every isolation flag and name the preload', () => {
@@ -128,6 +127,8 @@ describe('page URL and navigation', () => {
     expect(decideNavigation('https://example.com/', packaged)).toBe('deny');
     expect(decideNavigation('file:///etc/passwd', packaged)).toBe('deny');
     expect(decideNavigation(pathToFileURL('/tmp/index.html').href, packaged)).toBe('deny');
+    expect(decideNavigation('clawmedic://app/other.html', packaged)).toBe('deny');
+    expect(decideNavigation('clawmedic://elsewhere/index.html', packaged)).toBe('deny');
     expect(decideNavigation('http://localhost:5173/', packaged)).toBe('deny');
     expect(decideNavigation('http://localhost:5173/#/live', dev)).toBe('allow');
     expect(decideNavigation('http://localhost:5174/', dev)).toBe('deny');

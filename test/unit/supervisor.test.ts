@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineEvent, GatewayCheck, GatewayCondition, ProbeKind, SupervisorState } from '../../preload/contract.js';
+import type { EngineEvent, GatewayCheck, GatewayCondition, ProbeKind, SupervisorState } from '../../common/contract.js';
 import type { DoctorOutcome, DoctorPort, DoctorRequest } from '../../main/engine/doctor/port.js';
 import { IncidentStore } from '../../main/engine/incidents/store.js';
 import { RateHistory } from '../../main/engine/rate-history.js';
 import type { StepResult } from '../../main/engine/restart.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
-import type { Settings } from '../../main/engine/settings/schema.js';
+import type { Settings } from '../../common/settings-schema.js';
 import { Supervisor } from '../../main/engine/supervisor.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 

@@ -1,10 +1,10 @@
 // How each agent kind is started: argv, environment, and the signals it can give us.
 // Never touches the user's own agent settings: Claude Code gets its hooks through `--settings`
 // pointing at a file in the incident folder.
-import { accessSync, constants as fsc } from 'node:fs';
+import { resolveCommand } from '../tools.js';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { AgentProfile } from '../settings/schema.js';
+import type { AgentProfile } from '../../../common/settings-schema.js';
 import { PRIVATE_FILE_MODE } from '../fsutil.js';
 import { claudeHookSettings, createRecorder, type HookRecorder } from './hooks.js';
 
@@ -40,26 +40,6 @@ export class LaunchError extends Error {
     super(message);
     this.name = 'LaunchError';
   }
-}
-
-/** Finds a command on PATH (or checks an explicit path); null when it is not there. */
-export function resolveCommand(command: string, envPath: string | undefined): string | null {
-  const executable = (p: string) => {
-    try {
-      accessSync(p, fsc.X_OK);
-      return true;
-    } catch {
-      // Not there or not executable: keep looking.
-      return false;
-    }
-  };
-  if (command.includes('/')) return executable(command) ? path.resolve(command) : null;
-  for (const dir of (envPath ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const p = path.join(dir, command);
-    if (executable(p)) return p;
-  }
-  return null;
 }
 
 function baseEnv(ctx: LaunchContext): Record<string, string> {

@@ -1,11 +1,11 @@
 // One agent's turn at the repair: start-up screens, sending the brief, then waiting for a verdict
 // from deterministic signals (our probe, the agent's hooks, the pane's state). Driven by what the
 // screen says and by events, never by fixed sleeps: every wait is "until X, at most T".
-import type { DoctorPhase } from '../../../preload/contract.js';
+import type { DoctorPhase } from '../../../common/contract.js';
 import type { AgentLaunch, AgentSignal } from '../agents/profiles.js';
 import { classifyScreen, pasteVisible } from '../agents/screens.js';
-import type { Clock } from '../clock.js';
-import type { AgentProfile } from '../settings/schema.js';
+import type { Clock } from '../../../common/clock.js';
+import type { AgentProfile } from '../../../common/settings-schema.js';
 import type { Tmux } from '../tmux/tmux.js';
 import { parseResultLine, type ResultLine } from './brief.js';
 

@@ -4,8 +4,8 @@
 // decided by ClawMedic's probe; the result line is only accepted when it parses as a real result,
 // and the brief shows its shape in words, not as a valid example.
 import path from 'node:path';
-import type { Settings } from '../settings/schema.js';
-import { renderTemplate, type TemplateValues } from './template.js';
+import type { Settings } from '../../../common/settings-schema.js';
+import { renderTemplate, type TemplateValues } from '../../../common/template.js';
 
 export const RESULT_MARKER = 'CLAWMEDIC_RESULT';
 export const RESULT_STATUSES = ['fixed', 'partial', 'not-fixed'] as const;

@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import JSON5 from 'json5';
-import type { GatewayCheck } from '../../../preload/contract.js';
+import type { GatewayCheck } from '../../../common/contract.js';
 import { collectSecrets, redact } from '../redact.js';
 import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 

@@ -5,23 +5,25 @@ import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../preload/contract.js';
+import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../common/contract.js';
 import { HookInbox } from '../agents/hooks.js';
 import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '../agents/profiles.js';
-import { iso, systemClock, sleep, type Clock } from '../clock.js';
-import { expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
+import { iso, systemClock, sleep, type Clock } from '../../../common/clock.js';
+import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
 import { isProcessAlive, killGroup } from '../process-util.js';
 import { redact } from '../redact.js';
-import type { Settings } from '../settings/schema.js';
-import { defaultRuntimeDir, newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
+import type { Settings } from '../../../common/settings-schema.js';
+import { runtimeDir } from '../runtime-dir.js';
+import { newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
+import { ToolPaths, type ToolName } from '../tools.js';
 import { Attempt, DEFAULT_TIMING, donePatternProblem, Waker, type AttemptEnd, type DoctorTiming } from './attempt.js';
 import { briefValues, DEFAULT_TEMPLATE, gatewayPort, parseResultLine, previewBrief, renderBrief } from './brief.js';
 import { buildContext, gatewaySecrets, snapshotConfig } from './context.js';
 import { appendLearning, readLearnings } from './learnings.js';
 import type { DoctorOutcome, DoctorPort, DoctorRequest } from './port.js';
-import { templateProblems } from './template.js';
-import { DoctorTerminal } from './terminal.js';
+import { templateProblems } from '../../../common/template.js';
+import { DoctorTerminal, type PtyModule } from './terminal.js';
 import { usageFromTranscript } from './usage.js';
 
 export interface DoctorOptions {
@@ -30,7 +32,12 @@ export interface DoctorOptions {
   /** Where our tmux socket lives (default <dataDir>/run, or a short /tmp path when that is too long). */
   runtimeDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** The tmux executable; default: tools.tmux from the settings, else found on env.PATH (tools.ts). */
   tmuxBinary?: string;
+  /** node-pty, or a stand-in (tests, the app harness): the live view's only way to start a terminal. */
+  loadPty?: () => Promise<PtyModule>;
+  /** The settings' explicit tool paths (`tools.*`), read at each lookup. */
+  toolSettings?: () => Partial<Record<ToolName, string>>;
   /** Tests shrink the graces and timeouts. */
   timing?: Partial<DoctorTiming>;
   /** The `openclaw` executable for `config validate` (PATH lookup by default). */
@@ -62,6 +69,7 @@ export class Doctor implements DoctorPort {
   readonly terminal: DoctorTerminal;
   readonly tmux: Tmux;
   readonly lockFile: string;
+  readonly tools: ToolPaths;
   private readonly clock: Clock;
   private readonly env: NodeJS.ProcessEnv;
   private readonly timing: DoctorTiming;
@@ -72,8 +80,21 @@ export class Doctor implements DoctorPort {
     this.clock = opts.clock ?? systemClock;
     this.env = opts.env ?? process.env;
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
-    this.tmux = new Tmux(opts.runtimeDir ?? defaultRuntimeDir(opts.dataDir), opts.tmuxBinary, this.env);
-    this.terminal = new DoctorTerminal(this.env);
+    this.tools = new ToolPaths(this.env, opts.toolSettings);
+    const tmuxLookup = () => (opts.tmuxBinary ? { ok: true as const, path: opts.tmuxBinary } : this.tools.lookup('tmux'));
+    this.tmux = new Tmux(
+      opts.runtimeDir ?? runtimeDir(opts.dataDir, this.env),
+      () => {
+        const r = tmuxLookup();
+        return r.ok ? r.path : 'tmux';
+      },
+      this.env,
+      () => {
+        const r = tmuxLookup();
+        return r.ok ? `tmux at ${r.path} could not be run.` : r.problem;
+      },
+    );
+    this.terminal = new DoctorTerminal(this.env, opts.loadPty);
     this.lockFile = path.join(opts.dataDir, 'doctor.lock');
   }
 
@@ -187,6 +208,10 @@ export class Doctor implements DoctorPort {
     }
   }
 
+  interruptSync(): void {
+    if (this.active) this.emergencyCleanup(this.active);
+  }
+
   private emergencyCleanup(run: ActiveRun): void {
     if (run.session) {
       try {
@@ -273,7 +298,7 @@ export class Doctor implements DoctorPort {
           recentFailures: req.recentFailures,
           snapshot,
           env: this.env,
-          ...(this.opts.openclaw ? { openclaw: this.opts.openclaw } : {}),
+          openclaw: this.opts.openclaw ?? this.tools.path('openclaw'),
         });
         await writeFileAtomic(contextPath, ctx.text);
       } catch (err) {
@@ -312,7 +337,7 @@ export class Doctor implements DoctorPort {
     const { record, configPath, snapshotDir, contextPath, reportPath, transcriptPath, workDir, deadlineMs, beforeConfig } = p;
     let brief: string;
     try {
-      const learnings = await readLearnings(s.dataDir);
+      const learnings = await readLearnings(s.dataDir, (why) => this.note(run, 'note', `learnings.md ignored: ${why}`));
       brief = renderBrief(s.doctor.promptTemplate, briefValues(s, { incidentId: inc.id, reportPath, contextPath, snapshotDir }, learnings));
     } catch (err) {
       const detail = `${(err as Error).message}. Fix doctor.promptTemplate in the settings (or clear it to use the built-in brief).`;
@@ -320,7 +345,7 @@ export class Doctor implements DoctorPort {
       return { outcome: 'failed', resolvedBy: null, agent: null, detail };
     }
     await writeFileAtomic(inc.file('brief.md'), brief);
-    if (s.doctor.workDir) await fsp.mkdir(workDir, { recursive: true });
+    if (s.doctor.workDir) await ensurePrivateDir(workDir);
     await inc.update({ transcriptPath, doctor: record });
 
     // Our own probe, fast while the doctor runs: the only judge of success.
@@ -410,7 +435,7 @@ export class Doctor implements DoctorPort {
       agent: agentUsed,
       detail: redact(end.detail, { secrets: run.secrets }),
     };
-    if (outcome.outcome === 'recovered') {
+    if (outcome.outcome === 'recovered' && !req.checkup) {
       const summary = result?.summary || (report ? report.split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 3).join(' ') : '') || lastAttempt?.lastMessage || end.detail;
       await appendLearning(s.dataDir, { at: iso(this.clock.now()), incidentId: inc.id, agent: agentUsed ?? '?', summary: `${summary}${record.configDiff ? ' (config changed)' : ''}` }, run.secrets).catch((err: unknown) =>
         this.note(run, 'note', `could not update the learnings file: ${(err as Error).message}`),

@@ -1,10 +1,10 @@
 // What the supervisor needs from the doctor (Level 3), and what the doctor needs from the engine.
 // The supervisor owns the incident's lifecycle; the doctor adds events and fields to it and returns
 // an outcome; the supervisor closes the incident with that outcome.
-import type { DoctorLive, DoctorPhase, GatewayCheck, Result } from '../../../preload/contract.js';
+import type { DoctorLive, DoctorOutcome, DoctorPhase, GatewayCheck, Result } from '../../../common/contract.js';
 import type { LiveTerminal } from '../engine-api.js';
 import type { IncidentHandle } from '../incidents/store.js';
-import type { Settings } from '../settings/schema.js';
+import type { Settings } from '../../../common/settings-schema.js';
 
 export interface DoctorRequest {
   incident: IncidentHandle;
@@ -14,22 +14,15 @@ export interface DoctorRequest {
   check: () => Promise<GatewayCheck>;
   /** The failed checks that led here, oldest first (for the context file). */
   recentFailures: GatewayCheck[];
+  /** A check-up on a healthy gateway: its end is not a recovery, and no learning is written. */
+  checkup?: boolean;
   /** Aborted when the user stops the doctor or ClawMedic shuts down. */
   signal: AbortSignal;
   /** Progress for UIs and notifications; the engine turns it into a `doctor` EngineEvent. */
   emit: (phase: DoctorPhase, detail: string) => void;
 }
 
-export interface DoctorOutcome {
-  outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled';
-  /** 'human' when a person took over the keyboard before the gateway came back. */
-  resolvedBy: 'doctor' | 'human' | null;
-  agent: string | null;
-  /** One line for the incident timeline and notifications. */
-  detail: string;
-  /** True when the doctor did not run at all because another session holds the lock. */
-  busy?: boolean;
-}
+export type { DoctorOutcome };
 
 export interface DoctorPort {
   run(req: DoctorRequest): Promise<DoctorOutcome>;
@@ -39,6 +32,8 @@ export interface DoctorPort {
   handBack(): Promise<Result>;
   input(data: string): boolean;
   resize(cols: number, rows: number): void;
+  /** Synchronous last resort (the app quits with the system): kill the live session, free the lock. */
+  interruptSync?(): void;
   /** At start-up: kill sessions a crashed run left on our tmux socket, clear a stale lock. Returns what it did. */
   cleanupOrphans(): Promise<string[]>;
   /** The built-in recovery brief template (used when doctor.promptTemplate is empty). */

@@ -5,8 +5,9 @@
 // no second client, no redraw flicker, and keystrokes go through a real terminal (arrow keys,
 // bracketed paste, Ctrl-C) rather than being translated into `send-keys` calls. Our tmux server has
 // no prefix key, so every key reaches the agent.
-import type { TerminalChunk } from '../../../preload/contract.js';
+import type { TerminalChunk } from '../../../common/contract.js';
 import type { LiveTerminal, TerminalSubscription } from '../engine-api.js';
+import { checkPtyHelper, findPtyDir } from '../pty-check.js';
 import type { Tmux } from '../tmux/tmux.js';
 
 /**
@@ -33,10 +34,29 @@ interface Pty {
   kill(signal?: string): void;
 }
 
-type PtyModule = { spawn(file: string, args: string[], opts: Record<string, unknown>): Pty };
+/** The port to node-pty: the one function the live view needs. Tests and the app harness pass their own. */
+export type PtyModule = { spawn(file: string, args: string[], opts: Record<string, unknown>): Pty };
 let ptyModule: Promise<PtyModule> | null = null;
-function loadPty(): Promise<PtyModule> {
-  ptyModule ??= import('node-pty').then((m) => ((m as { default?: PtyModule }).default ?? (m as unknown as PtyModule)));
+
+/**
+ * Loads node-pty once, after the spawn-helper self-check (pty-check.ts): on macOS a helper without its
+ * executable bit makes every spawn fail, so the check repairs it first where that is safe.
+ */
+export function loadNodePty(): Promise<PtyModule> {
+  ptyModule ??= (async () => {
+    const dir = findPtyDir();
+    if (dir) {
+      const check = checkPtyHelper({ ptyDir: dir, repair: true });
+      if (check.status === 'repaired') console.warn(`ClawMedic: ${check.message}`);
+      if (check.status === 'broken' || check.status === 'missing') throw new Error(check.message);
+    }
+    const m = await import('node-pty');
+    return (m as { default?: PtyModule }).default ?? (m as unknown as PtyModule);
+  })();
+  // A failed load is retried at the next session (the user may have fixed the cause meanwhile).
+  ptyModule.catch(() => {
+    ptyModule = null;
+  });
   return ptyModule;
 }
 
@@ -63,7 +83,10 @@ export class DoctorTerminal implements LiveTerminal {
   /** Why the live view is unavailable (node-pty failed to load), shown to subscribers. */
   private unavailable: string | null = null;
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly loadPty: () => Promise<PtyModule> = loadNodePty,
+  ) {}
 
   get attachedSession(): string | null {
     return this.session;
@@ -73,7 +96,11 @@ export class DoctorTerminal implements LiveTerminal {
     return this.writable;
   }
 
-  /** Attaches a read-only client to the session. Failure to load node-pty is reported, not thrown: the doctor works without a viewer. */
+  /**
+   * Attaches a read-only client to the session. Never throws: when node-pty cannot be loaded or cannot
+   * start the client, the reason (with the attach command) goes to every viewer and is returned, and the
+   * doctor carries on without a live view — the agent runs in tmux either way.
+   */
   async attach(tmux: Tmux, session: string, cols: number, rows: number): Promise<string | null> {
     await this.detach(false);
     this.tmux = tmux;
@@ -85,25 +112,36 @@ export class DoctorTerminal implements LiveTerminal {
     this.replayTruncated = false;
     this.writable = false;
     this.ended = false;
-    let mod: PtyModule;
-    try {
-      mod = await loadPty();
-    } catch (err) {
-      this.unavailable = `The live view needs node-pty, which failed to load (${(err as Error).message}). Rebuild it (\`npm rebuild node-pty\`) or watch with: ${tmux.attachCommand(session)}`;
+    const unavailable = (why: string) => {
+      this.unavailable =
+        `The live view is unavailable: ${why}. The doctor keeps working in tmux; watch it in a terminal with: ` +
+        tmux.attachCommand(session);
       this.broadcast({ kind: 'live', data: `\r\n${this.unavailable}\r\n`, sessionName: session });
       return this.unavailable;
+    };
+    let mod: PtyModule;
+    try {
+      mod = await this.loadPty();
+    } catch (err) {
+      return unavailable(`node-pty failed to load (${(err as Error).message})`);
     }
     this.unavailable = null;
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.env)) if (v !== undefined && k !== 'TMUX' && k !== 'TMUX_PANE') env[k] = v;
     env.TERM = 'xterm-256color';
-    const pty = mod.spawn(tmux.binary, ['-S', tmux.socket, '-f', '/dev/null', 'attach-session', '-r', '-t', session], {
-      name: 'xterm-256color',
-      cols,
-      rows,
-      cwd: tmux.runtimeDir,
-      env,
-    });
+    let pty: Pty;
+    try {
+      pty = mod.spawn(tmux.binary, ['-S', tmux.socket, '-f', '/dev/null', 'attach-session', '-r', '-t', session], {
+        name: 'xterm-256color',
+        cols,
+        rows,
+        cwd: tmux.runtimeDir,
+        env,
+      });
+    } catch (err) {
+      // macOS: "posix_spawnp failed." when node-pty's spawn-helper cannot be executed (pty-check.ts).
+      return unavailable(`the terminal could not be started (${(err as Error).message})`);
+    }
     this.pty = pty;
     pty.onData((d) => {
       if (this.pty !== pty) return;

@@ -1,6 +1,6 @@
 // An incident with the texts a UI shows beside it: the agent's report and the session transcript.
 import { promises as fsp } from 'node:fs';
-import type { IncidentDetail } from '../../../preload/contract.js';
+import type { IncidentDetail } from '../../../common/contract.js';
 import type { IncidentStore } from './store.js';
 
 /** The UI shows at most the last 2 MB of a transcript; more would stall a renderer and rarely matters. */

@@ -12,8 +12,8 @@ import type {
   IncidentOutcome,
   IncidentTrigger,
   ResolvedBy,
-} from '../../../preload/contract.js';
-import { iso, type Clock } from '../clock.js';
+} from '../../../common/contract.js';
+import { iso, type Clock } from '../../../common/clock.js';
 import { ensurePrivateDir, writeFileAtomic, writeFileAtomicSync } from '../fsutil.js';
 import { isProcessAlive } from '../process-util.js';
 

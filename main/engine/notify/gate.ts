@@ -1,7 +1,7 @@
 // The flood guard between "this is news" (policy) and "send it" (channels, native notifications):
 // the same news goes out once, nothing goes out while ClawMedic is paused, and each channel keeps a
 // minimum interval between two messages. Pure state plus an injected clock.
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../../common/clock.js';
 import type { Message } from './policy.js';
 
 /**

@@ -3,10 +3,10 @@
 // failing service delays nobody else, and its failures come back through onFailure (the engine
 // records them on the incident as `notification-failed`).
 import os from 'node:os';
-import type { EngineEvent, StatusSnapshot } from '../../../preload/contract.js';
-import { iso, sleep, type Clock } from '../clock.js';
+import type { EngineEvent, StatusSnapshot } from '../../../common/contract.js';
+import { iso, sleep, type Clock } from '../../../common/clock.js';
 import { collectSecrets, MIN_SECRET_LENGTH, redact } from '../redact.js';
-import type { NotifyChannel, Settings } from '../settings/schema.js';
+import type { NotifyChannel, Settings } from '../../../common/settings-schema.js';
 import { FORMATTERS, type ChannelContext } from './channels/index.js';
 import { TELEGRAM_API } from './channels/telegram.js';
 import { NotificationGate } from './gate.js';

@@ -6,7 +6,7 @@
 //   needs-approval  the doctor waits for a person to answer a permission prompt
 //   recovered       back, by the doctor, a person, or on its own; with the duration and what fixed it
 //   failed          ClawMedic gave up (circuit open, doctor failed or timed out): what was tried, where the report is
-import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../../preload/contract.js';
+import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../../common/contract.js';
 import { redact, redactDeep } from '../redact.js';
 import { between, formatDuration, oneLine, truncate } from './format.js';
 

@@ -1,7 +1,7 @@
 // One HTTP delivery with a timeout and bounded retries. Retries only what can get better by waiting:
 // 429 (honouring Retry-After), 5xx, timeouts and network errors. Never other 4xx: a bad URL or token
 // stays bad, and hammering a service with it risks getting the webhook revoked.
-import { sleep, type Clock } from '../clock.js';
+import { sleep, type Clock } from '../../../common/clock.js';
 import { oneLine, truncate } from './format.js';
 
 export interface HttpRequest {

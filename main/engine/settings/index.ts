@@ -6,10 +6,10 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expandHome, ensurePrivateDir, writeFileAtomic } from '../fsutil.js';
-import { settingsSchema, type Settings } from './schema.js';
+import { settingsSchema, type Settings } from '../../../common/settings-schema.js';
 import { semanticProblems } from './semantics.js';
 
-export * from './schema.js';
+export * from '../../../common/settings-schema.js';
 
 export interface SettingsProblem {
   /** Dotted key path, e.g. `gateway.checkIntervalSec`; `(file)` for problems with the file as a whole. */
@@ -97,6 +97,15 @@ export interface ValidationResult {
 
 /** Validates a parsed settings object. Never mutates the input. */
 export function validateSettings(input: unknown): ValidationResult {
+  // Checked before anything recurses into it: a 5000-deep document would overflow the validator's stack.
+  const depth = nestingDepth(input, MAX_SETTINGS_DEPTH);
+  if (depth > MAX_SETTINGS_DEPTH) {
+    return {
+      ok: false,
+      settings: defaultSettings(),
+      problems: [{ path: '(root)', message: `is nested more than ${MAX_SETTINGS_DEPTH} levels deep; real settings need 5` }],
+    };
+  }
   const copy: unknown = input === undefined ? {} : structuredClone(input);
   const problems: SettingsProblem[] = [];
   if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) {
@@ -132,12 +141,38 @@ export interface LoadResult {
   settings: Settings;
 }
 
+/** Settings nest 5 levels (doctor.profiles.<name>.env.<key>); 32 leaves room and stops a hostile document. */
+export const MAX_SETTINGS_DEPTH = 32;
+/** 1 MiB: a settings file with a long prompt template is a few KiB; a 50 MB file took ~325 MB to validate. */
+export const MAX_SETTINGS_BYTES = 1024 * 1024;
+
+/** Depth of nested objects/arrays, counted without recursion and given up on past `limit`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    max = Math.max(max, d);
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 /** Reads and validates; throws SettingsError (with every problem) when the file is unusable. */
 export async function loadSettings(file: string): Promise<LoadResult> {
   let text: string;
   try {
+    const size = (await fsp.stat(file)).size;
+    if (size > MAX_SETTINGS_BYTES) {
+      throw new SettingsError(file, [
+        { path: '(file)', message: `is ${Math.round(size / 1024)} KiB; settings files are at most ${MAX_SETTINGS_BYTES / 1024} KiB` },
+      ]);
+    }
     text = await fsp.readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof SettingsError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, exists: false, settings: defaultSettings() };
     throw new SettingsError(file, [{ path: '(file)', message: `cannot be read: ${(err as Error).message}` }]);
   }
@@ -179,6 +214,8 @@ export function resolvePaths(s: Settings, home: string = os.homedir()): Settings
   x.gateway.configPath = x.gateway.configPath && path.resolve(expandHome(x.gateway.configPath, home));
   x.gateway.logPaths = x.gateway.logPaths.map((p) => expandHome(p, home));
   x.doctor.workDir = x.doctor.workDir ? path.resolve(expandHome(x.doctor.workDir, home)) : path.join(x.dataDir, 'doctor');
+  x.tools.tmux = x.tools.tmux && expandHome(x.tools.tmux, home);
+  x.tools.openclaw = x.tools.openclaw && expandHome(x.tools.openclaw, home);
   return x;
 }
 

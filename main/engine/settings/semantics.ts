@@ -1,7 +1,7 @@
 // Checks JSON Schema cannot express: cross-references, regexes, template variables, channel needs.
 // They also run on a file whose shape is wrong (so one run lists every problem), hence the guards.
 import type { Settings, SettingsProblem } from './index.js';
-import { templateProblems } from '../doctor/template.js';
+import { templateProblems } from '../../../common/template.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -12,7 +12,8 @@ export function semanticProblems(s: Settings): SettingsProblem[] {
   const profiles = doctor && isObj(doctor.profiles) ? (doctor.profiles as Record<string, unknown>) : {};
   const agents = doctor && Array.isArray(doctor.agents) ? (doctor.agents as unknown[]) : [];
   agents.forEach((name, i) => {
-    if (typeof name === 'string' && !profiles[name]) {
+    // Own keys only: profiles["constructor"] is Object's, not a profile of the user's.
+    if (typeof name === 'string' && !Object.prototype.hasOwnProperty.call(profiles, name)) {
       const known = Object.keys(profiles);
       out.push({
         path: `doctor.agents.${i}`,

@@ -9,8 +9,6 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../fsutil.js';
 
 /** 10 s: tmux answers in milliseconds; only a wedged server takes longer, and then we must not hang. */
 const TMUX_TIMEOUT_MS = 10_000;
-/** sun_path is 104 bytes on macOS, 108 on Linux; keep a margin. */
-const MAX_SOCKET_PATH = 100;
 
 export class TmuxError extends Error {
   constructor(
@@ -53,25 +51,41 @@ export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Where our socket lives: <dataDir>/run, or a per-user dir in /tmp when that path is too long for a socket. */
-export function defaultRuntimeDir(dataDir: string): string {
-  const dir = path.join(dataDir, 'run');
-  if (path.join(dir, 'tmux.sock').length <= MAX_SOCKET_PATH) return dir;
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  const tag = Buffer.from(dataDir).toString('base64url').slice(-12);
-  return path.join('/tmp', `clawmedic-${uid}-${tag}`);
-}
+/** What to say when the tmux executable cannot be run. */
+const TMUX_MISSING =
+  'tmux is not installed (or not on PATH): the AI doctor runs the agent inside tmux. ' +
+  'Install it (macOS: `brew install tmux`; Debian/Ubuntu: `apt install tmux`), or set tools.tmux to its full path.';
 
 export class Tmux {
   readonly socket: string;
+  private readonly binaryOf: () => string;
 
   constructor(
     readonly runtimeDir: string,
-    /** A full path when the app's PATH lacks it (an app started from Finder gets a minimal PATH). */
-    readonly binary = 'tmux',
+    /**
+     * The executable: a full path (resolved through the login shell's PATH, see tools.ts), or a function
+     * giving it at each call so a changed setting or a newly installed tmux is picked up.
+     */
+    binary: string | (() => string) = 'tmux',
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Why tmux could not be found, when the resolver knows (names the folders searched and the setting). */
+    private readonly missing: () => string = () => TMUX_MISSING,
   ) {
     this.socket = path.join(runtimeDir, 'tmux.sock');
+    this.binaryOf = typeof binary === 'function' ? binary : () => binary;
+  }
+
+  get binary(): string {
+    return this.binaryOf();
+  }
+
+  /** The environment tmux runs with: ours, minus the variables that would point it at another server. */
+  private childEnv(): NodeJS.ProcessEnv {
+    const env = { ...this.env };
+    // A ClawMedic started from inside tmux must not talk to that server.
+    delete env.TMUX;
+    delete env.TMUX_PANE;
+    return env;
   }
 
   /** The command a human can paste to watch the session (same socket). */
@@ -81,10 +95,7 @@ export class Tmux {
 
   /** Runs `tmux -S <socket> -f /dev/null <args>`; resolves stdout. */
   run(args: string[], timeoutMs = TMUX_TIMEOUT_MS): Promise<string> {
-    const env = { ...this.env };
-    // A ClawMedic started from inside tmux must not talk to that server.
-    delete env.TMUX;
-    delete env.TMUX_PANE;
+    const env = this.childEnv();
     return new Promise((resolve, reject) => {
       execFile(
         this.binary,
@@ -93,14 +104,7 @@ export class Tmux {
         (err, stdout, stderr) => {
           if (!err) return resolve(stdout);
           const e = err as NodeJS.ErrnoException & { killed?: boolean };
-          if (e.code === 'ENOENT') {
-            return reject(
-              new TmuxError(
-                `tmux is not installed (or not on PATH): the AI doctor runs the agent inside tmux. Install it (macOS: \`brew install tmux\`; Debian/Ubuntu: \`apt install tmux\`) and try again.`,
-                'missing',
-              ),
-            );
-          }
+          if (e.code === 'ENOENT' || e.code === 'EACCES') return reject(new TmuxError(this.missing(), 'missing'));
           if (e.killed) return reject(new TmuxError(`tmux ${args[0]} did not answer within ${timeoutMs / 1000} s`, 'timeout'));
           const msg = (stderr || e.message).trim();
           if (/no server running|error connecting to|No such file or directory/i.test(msg)) {
@@ -114,11 +118,11 @@ export class Tmux {
 
   async version(): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(this.binary, ['-V'], { timeout: TMUX_TIMEOUT_MS, encoding: 'utf8' }, (err, stdout) => {
+      const opts = { timeout: TMUX_TIMEOUT_MS, encoding: 'utf8' as const, env: this.childEnv() };
+      execFile(this.binary, ['-V'], opts, (err, stdout) => {
         if (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-            return reject(new TmuxError('tmux is not installed (or not on PATH): install it (macOS: `brew install tmux`; Debian/Ubuntu: `apt install tmux`).', 'missing'));
-          }
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' || code === 'EACCES') return reject(new TmuxError(this.missing(), 'missing'));
           return reject(new TmuxError(`tmux -V failed: ${err.message}`, 'failed'));
         }
         resolve(stdout.trim());
@@ -148,6 +152,12 @@ export class Tmux {
       ';', 'set-option', '-g', 'prefix2', 'None',
       ';', 'set-option', '-g', 'status', 'off',
       ';', 'set-option', '-g', 'history-limit', '5000',
+      // The agent's output is not trusted: it may not write the viewer's clipboard (OSC 52), set the
+      // outer terminal's title, or pass raw sequences through tmux to the terminal around it.
+      ';', 'set-option', '-g', 'set-clipboard', 'off',
+      ';', 'set-option', '-g', 'set-titles', 'off',
+      // -q: tmux before 3.3 has no such option (and then passes nothing through anyway).
+      ';', 'set-option', '-gq', 'allow-passthrough', 'off',
     ]);
   }
 
@@ -188,7 +198,7 @@ export class Tmux {
         rows: Number(rows),
       };
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found/i.test(err.stderr))) return null;
+      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target/i.test(err.stderr))) return null;
       throw err;
     }
   }
@@ -213,7 +223,7 @@ export class Tmux {
       await this.run(['kill-session', '-t', session]);
       return true;
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found/i.test(err.stderr))) return false;
+      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target/i.test(err.stderr))) return false;
       throw err;
     }
   }

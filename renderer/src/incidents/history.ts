@@ -1,6 +1,6 @@
 // Numbers behind the incidents chart: incidents per day by outcome, and an uptime estimate from the
 // time incidents were open. Pure; times in epoch milliseconds, days in local time.
-import type { Incident, IncidentOutcome } from '../../../preload/contract.js';
+import type { Incident, IncidentOutcome } from '../../../common/contract.js';
 
 export interface DayBin {
   /** Local midnight of the day. */

@@ -1,11 +1,11 @@
-// Client-side checks against the engine's own settings schema (main/engine/settings/schema.ts, the
+// Client-side checks against the engine's own settings schema (common/settings-schema.ts, the
 // single source), so the form can show errors while typing. It interprets the handful of JSON Schema
 // keywords that schema uses and words problems like the engine does (key path + reason), without ajv:
 // ajv compiles validators with `new Function`, which the renderer's CSP forbids. The engine still
 // validates everything on save (including the cross-field rules this file does not know).
-import { settingsSchema } from '../../../main/engine/settings/schema.js';
-import { templateProblems } from '../../../main/engine/doctor/template.js';
-import type { Problem } from '../../../preload/contract.js';
+import { settingsSchema } from '../../../common/settings-schema.js';
+import { templateProblems } from '../../../common/template.js';
+import type { Problem } from '../../../common/contract.js';
 
 export interface SchemaNode {
   type?: string;

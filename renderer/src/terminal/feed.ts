@@ -1,6 +1,6 @@
 // Turns the TerminalChunk stream into writes on a terminal: resets it when a new subscription or a new
 // session starts over, and acks every chunk once the terminal has parsed it (flow control).
-import type { TerminalChunk } from '../../../preload/contract.js';
+import type { TerminalChunk } from '../../../common/contract.js';
 
 export interface TerminalSink {
   write(data: string, parsed?: () => void): void;

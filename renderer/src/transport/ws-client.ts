@@ -1,19 +1,16 @@
 // ClawMedicApi over the dashboard's WebSocket (main/dashboard/server.ts), so the renderer runs
 // unchanged in a browser. Calls carry ids and are answered by id; failures come back as values for the
 // methods that return a Result; the connection comes back by itself after a drop.
-import type {
-  ClawMedicApi,
-  EngineEvent,
-  GatewayCheck,
-  Incident,
-  IncidentDetail,
-  Result,
-  SettingsView,
-  StatusSnapshot,
-  TerminalChunk,
-} from '../../../preload/contract.js';
-import { RESULT_METHODS as CONTRACT_RESULT_METHODS } from '../../../preload/contract.js';
-import { PROTOCOL_VERSION, type CallMethod, type ClientFrame, type ServerFrame } from '../../../main/dashboard/protocol.js';
+import type { EngineEvent, Result, TerminalChunk } from '../../../common/contract.js';
+import {
+  answersWithResult,
+  operationsFor,
+  OPERATIONS,
+  type CallName,
+  type ClawMedicApi,
+  type SendName,
+} from '../../../common/operations.js';
+import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../../common/ws-protocol.js';
 
 /** The protocol version this client speaks (the server's, from the shared module). */
 export const CLIENT_PROTOCOL = PROTOCOL_VERSION;
@@ -66,10 +63,8 @@ const UNSENT_CALL_TIMEOUT_MS = 10_000;
 
 const OPEN = 1;
 
-const RESULT_METHODS = new Set<CallMethod>(CONTRACT_RESULT_METHODS);
-
 interface Pending {
-  method: CallMethod;
+  method: CallName;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   frame: ClientFrame;
@@ -119,7 +114,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
   };
 
   const settle = (p: Pending, message: string) => {
-    if (RESULT_METHODS.has(p.method)) p.resolve({ ok: false, message } satisfies Result);
+    if (answersWithResult(p.method)) p.resolve({ ok: false, message } satisfies Result);
     else p.reject(new Error(message));
   };
 
@@ -140,7 +135,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       // Status flips to 'open' on the server's hello, which also says whether input is allowed.
       if (terminalListeners.size > 0) rawSend({ t: 'term-sub' });
       // A size chosen while connecting (or before a reconnect) would otherwise be lost.
-      if (lastSize) rawSend({ t: 'resize', cols: lastSize.cols, rows: lastSize.rows });
+      if (lastSize) rawSend({ t: 'send', op: 'terminalResize', args: [lastSize.cols, lastSize.rows] });
       for (const p of pending.values()) {
         if (!p.sent && rawSend(p.frame)) {
           p.sent = true;
@@ -226,7 +221,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
     }
   };
 
-  function call<T>(method: CallMethod, ...args: unknown[]): Promise<T> {
+  function call<T>(method: CallName, ...args: unknown[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const id = nextId++;
       const frame: ClientFrame = { t: 'call', id, method, args };
@@ -243,6 +238,34 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
         settle(p, status.message ?? 'Not connected to ClawMedic; try again in a moment.');
       }, UNSENT_CALL_TIMEOUT_MS);
     });
+  }
+
+  /** One method per operation the dashboard offers, from the operation table. */
+  function operationMethods(): ClawMedicApi {
+    const api: Record<string, unknown> = {};
+    for (const name of operationsFor('ws')) {
+      api[name] = OPERATIONS[name].kind === 'call' ? (...args: unknown[]) => call(name as CallName, ...args) : sendOp(name as SendName);
+    }
+    return api as unknown as ClawMedicApi;
+  }
+
+  function sendOp(op: SendName): (...args: unknown[]) => void {
+    switch (op) {
+      case 'terminalAck':
+        // Acks for a connection that dropped mean nothing to the next one; the server clamps any excess.
+        return (chars) => void ((chars as number) > 0 && rawSend({ t: 'send', op, args: [chars] }));
+      case 'terminalInput':
+        return (data) => {
+          if (!rawSend({ t: 'send', op, args: [data] })) {
+            for (const l of [...noticeListeners]) l('Not connected: the keystrokes were not sent.');
+          }
+        };
+      case 'terminalResize':
+        return (cols, rows) => {
+          lastSize = { cols: cols as number, rows: rows as number };
+          rawSend({ t: 'send', op, args: [cols, rows] });
+        };
+    }
   }
 
   connect();
@@ -269,22 +292,8 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       socket?.close(1000, 'closed by the page');
       setStatus({ state: 'closed', message: null });
     },
-    getStatus: () => call<StatusSnapshot>('getStatus'),
-    checkNow: () => call<GatewayCheck>('checkNow'),
-    restartNow: () => call<Result>('restartNow'),
-    startDoctor: () => call<Result>('startDoctor'),
-    stopDoctor: () => call<Result>('stopDoctor'),
-    pause: (minutes) => call<void>('pause', minutes),
-    resume: () => call<void>('resume'),
-    listIncidents: () => call<Incident[]>('listIncidents'),
-    getIncident: (id) => call<IncidentDetail | null>('getIncident', id),
-    getSettings: () => call<SettingsView>('getSettings'),
-    saveSettings: (settings) => call<Result>('saveSettings', settings),
-    previewBrief: (template) => call<Result<string>>('previewBrief', template),
-    testNotification: (channel) => call<Result>('testNotification', channel),
-    takeOver: () => call<Result>('takeOver'),
-    handBack: () => call<Result>('handBack'),
-    terminalSubscribe(listener) {
+    ...operationMethods(),
+    terminalSubscribe(listener: (chunk: TerminalChunk) => void) {
       terminalListeners.add(listener);
       if (terminalListeners.size === 1) rawSend({ t: 'term-sub' });
       return () => {
@@ -292,20 +301,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
         if (terminalListeners.size === 0) rawSend({ t: 'term-unsub' });
       };
     },
-    terminalAck(chars) {
-      // Acks for a connection that dropped mean nothing to the next one; the server clamps any excess.
-      if (chars > 0) rawSend({ t: 'ack', chars });
-    },
-    terminalInput(data) {
-      if (!rawSend({ t: 'input', data })) {
-        for (const l of [...noticeListeners]) l('Not connected: the keystrokes were not sent.');
-      }
-    },
-    terminalResize(cols, rows) {
-      lastSize = { cols, rows };
-      rawSend({ t: 'resize', cols, rows });
-    },
-    onEvent(listener) {
+    onEvent(listener: (event: EngineEvent) => void) {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
     },

@@ -1,5 +1,5 @@
 // Words and numbers for people: durations, relative times, state and outcome labels. Pure.
-import type { IncidentOutcome, ResolvedBy, SupervisorState } from '../../../preload/contract.js';
+import type { IncidentOutcome, ResolvedBy, SupervisorState } from '../../../common/contract.js';
 
 /** 75 → "1:15", 3700 → "1:01:40". */
 export function clock(totalSec: number): string {

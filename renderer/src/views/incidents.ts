@@ -1,7 +1,7 @@
 // Incidents: a chart of the last two weeks, the list (newest first), and one incident in detail:
 // timeline, the agent's report (Markdown, rendered safely), the transcript in a read-only terminal,
 // and what the doctor changed in the gateway config.
-import type { Incident, IncidentDetail } from '../../../preload/contract.js';
+import type { Incident, IncidentDetail } from '../../../common/contract.js';
 import type { Ctx, View } from '../context.js';
 import { diffLines, diffStats } from '../incidents/diff.js';
 import { percent, summarize, type HistorySummary } from '../incidents/history.js';

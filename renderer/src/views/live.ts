@@ -1,6 +1,6 @@
 // Live terminal: the running doctor session from its first byte (replay, then live), read-only until
 // the user takes over; with no doctor running, the last session's transcript and "Start doctor now".
-import type { DoctorLive, Result } from '../../../preload/contract.js';
+import type { DoctorLive, Result } from '../../../common/contract.js';
 import { READ_ONLY_HINT, type Ctx, type View } from '../context.js';
 import { AckBatcher } from '../terminal/ack-batcher.js';
 import { TerminalFeed, type FeedState } from '../terminal/feed.js';

@@ -1,7 +1,7 @@
 // Settings: a form over the engine's settings schema. Errors show next to their field, from the
 // client-side schema check while typing and from the engine when saving (it validates everything and
 // saves nothing invalid). Unset keys keep their defaults, so the file stays as small as the user made it.
-import type { Problem, SettingsView } from '../../../preload/contract.js';
+import type { Problem, SettingsView } from '../../../common/contract.js';
 import { READ_ONLY_HINT, type Ctx, type View } from '../context.js';
 import { getAt, placeProblems, setAt, unsetAt, type Doc } from '../settings/paths.js';
 import { parseHeaders, parseLines, parseNumber } from '../settings/parse.js';

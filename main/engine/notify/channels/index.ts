@@ -1,5 +1,5 @@
 // The channel formatters by settings type.
-import type { ChannelType } from '../../settings/schema.js';
+import type { ChannelType } from '../../../../common/settings-schema.js';
 import { discord } from './discord.js';
 import { ntfy } from './ntfy.js';
 import { slack } from './slack.js';

@@ -1,5 +1,5 @@
 // What every channel formatter provides: turning a (redacted) Message into the service's HTTP request.
-import type { NotifyChannel } from '../../settings/schema.js';
+import type { NotifyChannel } from '../../../../common/settings-schema.js';
 import type { Message } from '../policy.js';
 import type { HttpRequest } from '../send.js';
 

@@ -1,29 +1,21 @@
-// Live-terminal forwarding: batching by time and size, surrogate pairs never split, acks clamped and
-// passed to the engine, and a closed window forgetting its unacked count.
+// One viewer's live-terminal stream (the same for the app's IPC and the dashboard's WebSocket): batching by
+// time and size, surrogate pairs never split, acks clamped and passed to the engine in its own characters
+// (also through a redacting transform), and a closed viewer forgetting its unacked count.
 import { describe, expect, it } from 'vitest';
-import type { TerminalChunk } from '../../preload/contract.js';
+import type { TerminalChunk } from '../../common/contract.js';
 import type { LiveTerminal } from '../../main/engine/engine-api.js';
-import { safeCut, TerminalForwarder } from '../../main/shell/terminal-stream.js';
-import type { Timers } from '../../main/shell/timers.js';
+import { safeCut, ViewerStream, type StreamTransform } from '../../main/engine/viewer-stream.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
-function fakeTimers(): Timers & { fire(): void; pending(): number } {
-  const due = new Map<number, () => void>();
-  let seq = 0;
-  return {
-    set(fn) {
-      due.set(++seq, fn);
-      return seq;
-    },
-    clear(h) {
-      due.delete(h as number);
-    },
-    fire() {
-      const fns = [...due.values()];
-      due.clear();
-      for (const f of fns) f();
-    },
-    pending: () => due.size,
-  };
+/** A fake clock that also says how many timers wait and fires them all. */
+function fakeTimers() {
+  const clock = new FakeClock();
+  return Object.assign(clock, { fire: () => clock.advance(60_000), waiting: () => clock.pending });
+}
+
+/** A per-message transform that holds nothing back. */
+function wordTransform(fn: (s: string) => string): StreamTransform {
+  return { push: fn, releaseIdle: () => '', releaseAll: () => '', holding: 0 };
 }
 
 /** A LiveTerminal that records acks and closes and lets the test push chunks. */
@@ -48,16 +40,16 @@ function setup(opts: { replay?: TerminalChunk[]; maxChars?: number } = {}) {
   const t = fakeTerminal(opts.replay);
   const timers = fakeTimers();
   const sent: TerminalChunk[] = [];
-  const f = new TerminalForwarder({ terminal: t.terminal, send: (c) => sent.push(c), timers, maxChars: opts.maxChars ?? 64 * 1024 });
+  const f = new ViewerStream({ terminal: t.terminal, send: (c) => sent.push(c), clock: timers, maxChars: opts.maxChars ?? 64 * 1024 });
   return { ...t, timers, sent, f };
 }
 
-describe('terminal forwarder', () => {
+describe('viewer stream', () => {
   it('batches small chunks into one message per timer tick', () => {
     const s = setup();
     for (let i = 0; i < 100; i++) s.push(`line ${i}\r\n`);
     expect(s.sent).toEqual([]);
-    expect(s.timers.pending()).toBe(1);
+    expect(s.timers.waiting()).toBe(1);
     s.timers.fire();
     expect(s.sent).toHaveLength(1);
     expect(s.sent[0]!.data.split('\r\n').length).toBe(101);
@@ -101,7 +93,7 @@ describe('terminal forwarder', () => {
       { kind: 'live', data: 'new', sessionName: 's1' },
       { kind: 'end', data: '', sessionName: 's1' },
     ]);
-    expect(s.timers.pending()).toBe(0);
+    expect(s.timers.waiting()).toBe(0);
   });
 
   it('passes acks to the engine, clamped to what the renderer was actually sent', () => {
@@ -123,7 +115,7 @@ describe('terminal forwarder', () => {
     s.f.close();
     s.f.close();
     expect(s.state.closed).toBe(1);
-    expect(s.timers.pending()).toBe(0);
+    expect(s.timers.waiting()).toBe(0);
     s.push('late');
     s.timers.fire();
     s.f.ack(7);
@@ -134,16 +126,73 @@ describe('terminal forwarder', () => {
   it('a failing send closes the stream instead of throwing into the engine', () => {
     const t = fakeTerminal();
     const timers = fakeTimers();
-    const f = new TerminalForwarder({
+    const errors: string[] = [];
+    const f = new ViewerStream({
       terminal: t.terminal,
       send: () => {
         throw new Error('Object has been destroyed');
       },
-      timers,
+      clock: timers,
+      onError: (e) => errors.push(e.message),
     });
     t.push('x', 'end');
     expect(f.isClosed).toBe(true);
     expect(t.state.closed).toBe(1);
+    expect(errors).toEqual(['Object has been destroyed']);
+  });
+
+  it('translates acks of redacted text back to the engine\'s characters', () => {
+    const t = fakeTerminal();
+    const timers = fakeTimers();
+    const sent: string[] = [];
+    const f = new ViewerStream({
+      terminal: t.terminal,
+      send: (c) => sent.push(c.data),
+      transform: wordTransform((s) => s.replace(/SECRET-[0-9]+/g, '***')),
+      clock: timers,
+    });
+    t.push('key SECRET-123456789 end'); // 24 chars → 11 sent
+    timers.fire();
+    t.push('SECRET-1'); // 8 → 3
+    timers.fire();
+    expect(sent).toEqual(['key *** end', '***']);
+    f.ack(5); // part of the first message: proportional
+    expect(t.state.acked).toBe(Math.floor((5 * 24) / 11));
+    f.ack(9); // the rest of both: exact totals
+    expect(t.state.acked).toBe(24 + 8);
+    // Text that the transform emptied is settled at once: the viewer can never ack it.
+    const empty = fakeTerminal();
+    const e = new ViewerStream({ terminal: empty.terminal, send: () => undefined, transform: wordTransform(() => ''), clock: timers });
+    empty.push('gone');
+    timers.fire();
+    expect(empty.state.acked).toBe(4);
+    e.close();
+  });
+
+  it('acks a replay that arrives before subscribe() returns once the subscription exists', () => {
+    const s = setup({ replay: [{ kind: 'replay', data: 'earlier', sessionName: 's1' }] });
+    s.timers.fire();
+    expect(s.sent).toEqual([{ kind: 'replay', data: 'earlier', sessionName: 's1' }]);
+    s.f.ack(7);
+    expect(s.state.acked).toBe(7);
+  });
+
+  it('loses nothing in a flood of odd-sized chunks (checksum), whatever the batch size', () => {
+    for (const maxChars of [7, 1000, 64 * 1024]) {
+      const s = setup({ maxChars });
+      let input = '';
+      for (let i = 0; i < 2000; i++) {
+        const piece = `${i}:${'é😀x'.repeat(i % 13)}\r\n`;
+        input += piece;
+        s.push(piece);
+        if (i % 97 === 0) s.timers.fire();
+      }
+      s.timers.fire();
+      expect(s.sent.map((c) => c.data).join('')).toBe(input);
+      expect(Math.max(...s.sent.map((c) => c.data.length))).toBeLessThanOrEqual(maxChars);
+      s.f.ack(input.length);
+      expect(s.state.acked).toBe(input.length);
+    }
   });
 
   it('safeCut', () => {

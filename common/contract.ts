@@ -142,47 +142,17 @@ export type DoctorPhase =
   | 'handed-back'
   | 'finished';
 
-/**
- * Operations whose answer is a Result: every transport (IPC, WebSocket) turns a refusal or a failure of
- * these into `{ ok: false, message }` instead of an exception.
- */
-export const RESULT_METHODS = [
-  'restartNow',
-  'startDoctor',
-  'stopDoctor',
-  'saveSettings',
-  'previewBrief',
-  'testNotification',
-  'takeOver',
-  'handBack',
-] as const satisfies readonly (keyof ClawMedicApi)[];
-
-/** What the renderer may call. One method per operation; errors come back as values. */
-export interface ClawMedicApi {
-  getStatus(): Promise<StatusSnapshot>;
-  checkNow(): Promise<GatewayCheck>;
-  restartNow(): Promise<Result>;
-  startDoctor(): Promise<Result>;
-  stopDoctor(): Promise<Result>;
-  pause(minutes: number | null): Promise<void>;
-  resume(): Promise<void>;
-  listIncidents(): Promise<Incident[]>;
-  getIncident(id: string): Promise<IncidentDetail | null>;
-  getSettings(): Promise<SettingsView>;
-  /** Validates with the engine's schema; nothing invalid is saved. */
-  saveSettings(settings: unknown): Promise<Result>;
-  previewBrief(template: string): Promise<Result<string>>;
-  testNotification(channel: string): Promise<Result>;
-  /** Live terminal of the running doctor session. */
-  terminalSubscribe(listener: (chunk: TerminalChunk) => void): () => void;
-  /** Acknowledge characters xterm has parsed (flow control). */
-  terminalAck(chars: number): void;
-  takeOver(): Promise<Result>;
-  handBack(): Promise<Result>;
-  /** Keystrokes; refused unless taken over (and, in the dashboard, input is enabled). */
-  terminalInput(data: string): void;
-  terminalResize(cols: number, rows: number): void;
-  onEvent(listener: (event: EngineEvent) => void): () => void;
+/** How a doctor session ended (the supervisor closes the incident with it; `clawmedic doctor` prints it). */
+export interface DoctorOutcome {
+  /** 'not-needed': the gateway answered healthy before any agent started (no incident was opened). */
+  outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled' | 'not-needed';
+  /** 'human' when a person took over the keyboard before the gateway came back. */
+  resolvedBy: 'doctor' | 'human' | null;
+  agent: string | null;
+  /** One line for the incident timeline and notifications. */
+  detail: string;
+  /** True when the doctor did not run at all because another session holds the lock. */
+  busy?: boolean;
 }
 
 export interface TerminalChunk {

@@ -78,6 +78,11 @@ export interface Settings {
   app: {
     launchAtLogin: boolean;
   };
+  /** Full paths of the programs ClawMedic runs itself; empty = found on the login shell's PATH. */
+  tools: {
+    tmux: string;
+    openclaw: string;
+  };
 }
 
 const str = { type: 'string' } as const;
@@ -260,6 +265,15 @@ export const settingsSchema = {
       default: {},
       properties: {
         launchAtLogin: { type: 'boolean', default: false },
+      },
+    },
+    tools: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        tmux: { type: 'string', default: '' },
+        openclaw: { type: 'string', default: '' },
       },
     },
   },

@@ -1,22 +1,15 @@
 // The dashboard's WebSocket wire format, shared (types only) by the server and the browser client
 // (renderer/src/transport/ws-client.ts). Every frame is one JSON object with a `t` tag.
-import type { ClawMedicApi, EngineEvent, TerminalChunk } from '../../preload/contract.js';
+import type { EngineEvent, TerminalChunk } from './contract.js';
+import type { CallName, SendName } from './operations.js';
 
 /** Bumped when a frame changes incompatibly; the client shows a "reload" message on mismatch. */
-export const PROTOCOL_VERSION = 1;
-
-/** The request/response methods of ClawMedicApi (the streaming ones have their own frames). */
-export type CallMethod = Exclude<
-  keyof ClawMedicApi,
-  'terminalSubscribe' | 'terminalAck' | 'terminalInput' | 'terminalResize' | 'onEvent'
->;
+export const PROTOCOL_VERSION = 2;
 
 export type ClientFrame =
-  | { t: 'call'; id: number; method: CallMethod; args: unknown[] }
-  /** Characters of terminal data xterm has parsed (JS string length units, as sent). */
-  | { t: 'ack'; chars: number }
-  | { t: 'input'; data: string }
-  | { t: 'resize'; cols: number; rows: number }
+  | { t: 'call'; id: number; method: CallName; args: unknown[] }
+  /** A one-way operation of the table (terminalAck, terminalInput, terminalResize). */
+  | { t: 'send'; op: SendName; args: unknown[] }
   | { t: 'term-sub' }
   | { t: 'term-unsub' };
 
