@@ -288,7 +288,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
 
   const first = trayModel(trayInput());
   const tray = new TrayController({
-    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(first.icon, 0))),
+    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(first.icon, 0, deps.platform))),
     buildMenu: (template) => E.Menu.buildFromTemplate(template),
     assetsDir: deps.paths.assetsDir,
     platform: deps.platform,
