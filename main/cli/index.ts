@@ -4,7 +4,7 @@ import { OPERATIONS } from '../../common/operations.js';
 import { PrivatePathError } from '../engine/fsutil.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
+import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '../engine/settings/index.js';
 // Each command's module is imported when that command runs (lazy import()): `watch` starts without
 // loading the demo (and its test fixtures), the service installer, the notification test or the doctor
 // command, and `check` without the watcher. Start-up time is what a user waits for at every launch.
@@ -132,7 +132,7 @@ export function buildProgram(): Command {
     .command('defaults')
     .description('print the default settings as JSON')
     .action(() => {
-      console.log(JSON.stringify(validateSettings({}).settings, null, 2));
+      console.log(JSON.stringify(defaultSettings(), null, 2));
     });
 
 

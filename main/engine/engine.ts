@@ -39,12 +39,13 @@ import { dispatch, engineHandlers } from './operations.js';
 import type { Message } from './notify/policy.js';
 import { killAllSteps, runStep } from './restart.js';
 import {
-  loadSettings,
+  defaultSettings,
+  fileSettingsSource,
   resolvePaths,
-  saveSettings as writeSettings,
   SettingsError,
   validateSettings,
   type SettingsProblem,
+  type SettingsSource,
 } from './settings/index.js';
 import type { Settings } from '../../common/settings-schema.js';
 import { StatusFile } from './status-file.js';
@@ -55,6 +56,8 @@ const SETTINGS_RELOAD_DEBOUNCE_MS = 200;
 
 export interface EngineOptions {
   settingsFile: string;
+  /** Reads and writes `settingsFile` (the app passes its electron-store); default: the file directly. */
+  settingsSource?: SettingsSource;
   clock?: Clock;
   /** Builds the doctor once settings are known. Default: the tmux doctor; null: no Level 3. */
   doctorFactory?: ((ctx: { dataDir: string; clock: Clock; env: NodeJS.ProcessEnv }) => DoctorPort | null) | null;
@@ -111,6 +114,7 @@ export class Engine implements EngineApi {
   readonly bus = new EventBus();
   readonly clock: Clock;
   readonly settingsFile: string;
+  private readonly source: SettingsSource;
   private raw!: Settings;
   private resolved!: Settings;
   private problems: SettingsProblem[] = [];
@@ -137,6 +141,10 @@ export class Engine implements EngineApi {
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
     this.settingsFile = opts.settingsFile;
+    this.source = opts.settingsSource ?? fileSettingsSource(opts.settingsFile);
+    if (this.source.file !== this.settingsFile) {
+      throw new Error(`internal: the settings source reads ${this.source.file}, not ${this.settingsFile}`);
+    }
   }
 
   static async create(opts: EngineOptions): Promise<Engine> {
@@ -147,10 +155,10 @@ export class Engine implements EngineApi {
 
   private async init(): Promise<void> {
     try {
-      this.raw = (await loadSettings(this.settingsFile)).settings;
+      this.raw = (await this.source.load()).settings;
     } catch (err) {
       if (!(err instanceof SettingsError) || this.opts.onInvalidSettings !== 'defaults') throw err;
-      this.raw = validateSettings({}).settings;
+      this.raw = defaultSettings();
       this.problems = err.problems;
     }
     this.resolved = resolvePaths(this.raw);
@@ -466,11 +474,17 @@ export class Engine implements EngineApi {
   }
 
   async saveSettings(next: unknown): Promise<Result> {
+    const invalid = (problems: SettingsProblem[]): Result => ({
+      ok: false,
+      message: 'Some settings are invalid; nothing was saved.',
+      problems,
+    });
     const r = validateSettings(next);
-    if (!r.ok) return { ok: false, message: 'Some settings are invalid; nothing was saved.', problems: r.problems };
+    if (!r.ok) return invalid(r.problems);
     try {
-      await writeSettings(this.settingsFile, next);
+      await this.source.save(next);
     } catch (err) {
+      if (err instanceof SettingsError) return invalid(err.problems);
       return { ok: false, message: `Could not save ${this.settingsFile}: ${(err as Error).message}` };
     }
     this.apply(r.settings);
@@ -643,7 +657,7 @@ export class Engine implements EngineApi {
 
   private async reload(): Promise<void> {
     try {
-      const { settings } = await loadSettings(this.settingsFile);
+      const { settings } = await this.source.load();
       this.apply(settings);
     } catch (err) {
       if (err instanceof SettingsError) {

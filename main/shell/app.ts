@@ -25,7 +25,7 @@ import type { Incident, Result, StatusSnapshot } from '../../common/contract.js'
 import type { EngineApi } from '../engine/engine-api.js';
 import type { Message } from '../engine/notify/policy.js';
 import { checkPtyHelper, findPtyDir } from '../engine/pty-check.js';
-import { settingsFilePath } from '../engine/settings/index.js';
+import { settingsFilePath, type SettingsSource } from '../engine/settings/index.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.js';
 import { AppWindow, hardenContents, hardenSession } from './app-window.js';
 import { registerIpc, type IpcRouter as IpcRegistration } from './ipc-router.js';
@@ -74,13 +74,19 @@ export interface ShellDeps {
   loginEnv: () => Promise<NodeJS.ProcessEnv>;
   /**
    * Builds the engine. `onNativeMessage` must receive every message the engine's notifier lets
-   * through (NotifierOptions.onMessage: deduplicated, not while paused, redacted).
+   * through (NotifierOptions.onMessage: deduplicated, not while paused, redacted). `settings` is the
+   * app's electron-store over `settingsFile`: the engine must read and save its settings through it.
    */
   createEngine: (
     settingsFile: string,
-    hooks: { env: NodeJS.ProcessEnv; onNativeMessage: (message: Message) => void; packaged: boolean },
+    hooks: {
+      env: NodeJS.ProcessEnv;
+      onNativeMessage: (message: Message) => void;
+      settings: SettingsSource;
+      packaged: boolean;
+    },
   ) => Promise<StartedEngine>;
-  /** `new ElectronStore(options)` for the settings file. */
+  /** `new ElectronStore(options)` for the settings file: the app's one reader and writer of it. */
   openSettingsStore: (options: SettingsStoreOptions) => StoreLike;
   /** Remembered window bounds (a separate store in the app's userData folder: not a setting). */
   windowState: { get(): unknown; set(bounds: Bounds): void };
@@ -282,7 +288,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
 
   const first = trayModel(trayInput());
   const tray = new TrayController({
-    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(first.icon, 0))),
+    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(first.icon, 0, deps.platform))),
     buildMenu: (template) => E.Menu.buildFromTemplate(template),
     assetsDir: deps.paths.assetsDir,
     platform: deps.platform,
@@ -324,7 +330,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
   const onNativeMessage = (m: Message) => (showNative ? showNative(m) : void early.push(m));
   let started: StartedEngine;
   try {
-    started = await deps.createEngine(settingsFile, { env, onNativeMessage, packaged: app.isPackaged });
+    started = await deps.createEngine(settingsFile, { env, onNativeMessage, settings, packaged: app.isPackaged });
   } catch (err) {
     const message = (err as Error).message;
     log.error(`the engine did not start: ${message}`);

@@ -25,7 +25,8 @@ async function incidents(b: CliSandbox): Promise<Incident[]> {
   return JSON.parse((await b.run(['incidents', '--json'])).stdout) as Incident[];
 }
 
-describe('SIGKILL of the watcher', () => {
+// Two watcher starts, a gateway and an agent each: longer than the fast project's 30 s on a loaded machine.
+describe('SIGKILL of the watcher', { timeout: 120_000 }, () => {
   it('during a restart step: the next start ends that step before anything else, and records it', async () => {
     gw = await startFakeGateway();
     const pidFile = path.join(gw.stateDir, 'step.pid');

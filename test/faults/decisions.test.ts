@@ -22,7 +22,7 @@ afterEach(async () => {
   gw = box = w = null;
 });
 
-describe('decisions', () => {
+describe('decisions', { timeout: 60_000 }, () => {
   it('a report or transcript that is a link out of the incident folder is not served', async () => {
     box = new CliSandbox({});
     mkdirSync(box.dataDir, { mode: 0o700 });

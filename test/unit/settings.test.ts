@@ -34,6 +34,13 @@ describe('settings schema', () => {
     expect(s.notify.channels).toEqual([]);
   });
 
+  it('accepts its own defaults, and hands out the defaults (not a half-checked copy) when refusing', () => {
+    expect(validateSettings({})).toEqual({ ok: true, settings: defaultSettings(), problems: [] });
+    const refused = validateSettings({ gateway: { checkIntervalSec: 'often', timeoutSec: 2 } });
+    expect(refused.ok).toBe(false);
+    expect(refused.settings).toEqual(defaultSettings());
+  });
+
   it('fills defaults inside a partially given profile', () => {
     const r = validateSettings({ doctor: { profiles: { claude: { kind: 'claude', command: '/opt/claude' } } } });
     expect(r.ok).toBe(true);

@@ -1,16 +1,17 @@
 // Checks JSON Schema cannot express: cross-references, regexes, template variables, channel needs.
 // They also run on a file whose shape is wrong (so one run lists every problem), hence the guards.
-import type { Settings, SettingsProblem } from './index.js';
+import type { SettingsProblem } from './index.js';
 import { templateProblems } from '../../../common/template.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export function semanticProblems(s: Settings): SettingsProblem[] {
+export function semanticProblems(s: unknown): SettingsProblem[] {
   const out: SettingsProblem[] = [];
+  if (!isObj(s)) return out;
   const doctor = isObj(s.doctor) ? s.doctor : null;
-  const profiles = doctor && isObj(doctor.profiles) ? (doctor.profiles as Record<string, unknown>) : {};
-  const agents = doctor && Array.isArray(doctor.agents) ? (doctor.agents as unknown[]) : [];
+  const profiles = doctor && isObj(doctor.profiles) ? doctor.profiles : {};
+  const agents: unknown[] = doctor && Array.isArray(doctor.agents) ? doctor.agents : [];
   agents.forEach((name, i) => {
     // Own keys only: profiles["constructor"] is Object's, not a profile of the user's.
     if (typeof name === 'string' && !Object.prototype.hasOwnProperty.call(profiles, name)) {
@@ -49,7 +50,7 @@ export function semanticProblems(s: Settings): SettingsProblem[] {
   if (doctor && typeof doctor.promptTemplate === 'string') {
     out.push(...templateProblems(doctor.promptTemplate).map((message) => ({ path: 'doctor.promptTemplate', message })));
   }
-  const channels = isObj(s.notify) && Array.isArray(s.notify.channels) ? (s.notify.channels as unknown[]) : [];
+  const channels: unknown[] = isObj(s.notify) && Array.isArray(s.notify.channels) ? s.notify.channels : [];
   const names = new Set<string>();
   channels.forEach((c, i) => {
     if (!isObj(c)) return;

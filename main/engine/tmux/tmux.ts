@@ -190,6 +190,8 @@ export class Tmux {
     try {
       const out = await this.run(['display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status} #{pane_pid} #{window_width} #{window_height}']);
       const [dead, status, pid, cols, rows] = out.trim().split(' ');
+      // An empty answer: the server was exiting with its last session (the session is gone).
+      if (!dead || !cols || !rows) return null;
       return {
         dead: dead === '1',
         exitStatus: status ? Number(status) : null,
@@ -223,7 +225,10 @@ export class Tmux {
       await this.run(['kill-session', '-t', session]);
       return true;
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target|server exited unexpectedly/i.test(err.stderr))) return false;
+      // "no current target" / "server exited unexpectedly": the server is exiting with its last session gone
+      // (races seen under load).
+      const gone = /can't find|session not found|no current target|server exited unexpectedly/i;
+      if (err instanceof TmuxError && (err.code === 'no-server' || gone.test(err.stderr))) return false;
       throw err;
     }
   }
