@@ -41,8 +41,18 @@ export function escapeLength(raw: string, i: number): number {
   return (c >= 0x40 && c <= 0x5a) || (c >= 0x5c && c <= 0x5f) ? 2 : 0;
 }
 
-/** `raw` with its escape sequences left out (slices between them, joined once). */
+/** CSI sequences (colours, cursor moves): nearly all of a TUI's escapes, removed by one native replace. */
+const CSI_G = /\u001b\[[0-?]*[ -/]*[@-~]/g;
+
+/** `raw` with its escape sequences left out: CSIs by a native replace, the rest (rare) by escapeLength. */
 export function stripEscapes(raw: string): string {
+  if (!raw.includes('\u001b')) return raw;
+  const noCsi = raw.replace(CSI_G, '');
+  return noCsi.includes('\u001b') ? stripOther(noCsi) : noCsi;
+}
+
+/** The escapes that are not CSIs (OSC, charset, two-byte), and lone ESCs, which stay. */
+function stripOther(raw: string): string {
   let i = raw.indexOf('\u001b');
   if (i < 0) return raw;
   const parts: string[] = [];
@@ -175,10 +185,14 @@ export class StreamRedactor {
   private redacted(segment: string): string {
     if (!segment) return '';
     const secrets = { secrets: this.opts.secrets() };
-    const out = redact(segment, secrets);
-    if (!segment.includes('\u001b')) return out;
+    if (!segment.includes('\u001b')) return redact(segment, secrets);
     const visible = stripEscapes(segment);
     const fromVisible = redact(visible, secrets);
+    // Nothing secret on screen, and no OSC string (the one escape that carries free text: titles, link
+    // targets) that could hide one: the bytes go as they are, with one pass instead of two. The other
+    // escapes are a few digits and a letter, which no secret pattern can be made of.
+    if (fromVisible === visible && !segment.includes('\u001b]')) return segment;
+    const out = redact(segment, secrets);
     // Nothing secret on screen, or the bytes were redacted exactly as the screen would be: keep the bytes.
     if (fromVisible === visible || stripEscapes(out) === fromVisible) return out;
     return fromVisible;

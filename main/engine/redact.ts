@@ -297,11 +297,18 @@ function hasLongRun(text: string): boolean {
   return false;
 }
 
+/**
+ * Every key isSecretKey() accepts contains one of these (its last word, or "hook"/"key" for the two-word
+ * forms): a key without any is not split into words at all.
+ */
+const SECRET_KEY_HINT = /token|secret|pass|pwd|key|credential|auth|cookie|sig|hook|dsn/i;
+
 /** True when a `:` or `=` in `text` follows a key that isSecretKey() accepts (KEY_VALUE could redact). */
 function hasSecretKeySeparator(text: string): boolean {
   for (const sep of [':', '=']) {
     for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) {
-      if (isSecretKey(keyBefore(text, i))) return true;
+      const key = keyBefore(text, i);
+      if (SECRET_KEY_HINT.test(key) && isSecretKey(key)) return true;
     }
   }
   return false;
