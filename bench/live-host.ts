@@ -140,7 +140,9 @@ async function start(m: 'tmux' | 'raw', cols: number, rows: number): Promise<{ u
     mkdirSync(tmux.runtimeDir, { mode: 0o700 });
     env = { ...process.env, FLOOD_NODE: process.execPath, FLOOD_JS, FLOOD_STATS: statsFile, FLOOD_CONTROL: controlFile };
   }
-  terminal = new DoctorTerminal(env);
+  // BENCH_FLOW="high:low" (the window sweep, live-terminal.ts): another flow-control window than the default.
+  const flow = /^(\d+):(\d+)$/.exec(process.env.BENCH_FLOW ?? '');
+  terminal = new DoctorTerminal(env, undefined, flow ? { high: Number(flow[1]), low: Number(flow[2]) } : undefined);
   const problem = await terminal.attach(tmux, session, cols, rows);
   if (problem) throw new Error(problem);
   startTap();

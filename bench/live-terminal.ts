@@ -37,6 +37,8 @@ export interface LiveOptions {
   rounds: number;
   roundBytes: number;
   memoryBytes: number;
+  /** Throughput only (the window sweep): no memory floods afterwards. */
+  throughputOnly?: boolean;
 }
 
 interface Host {
@@ -273,6 +275,32 @@ export async function runLiveMode(mode: LiveMode, o: LiveOptions): Promise<ModeR
       screen = { ok, detail: ok ? `xterm's last rows show line ${lastSeq} and "${last?.lastLine}"` : `xterm's last rows are "${shown.slice(-2).join(' / ')}", expected line ${lastSeq} and "${last?.lastLine}"` };
     }
 
+    if (o.throughputOnly) {
+      const none = { samples: 0, jsBefore: 0, jsPeak: 0, jsAfter: 0, rssBefore: 0, rssPeak: 0, rssAfter: 0 };
+      return {
+        mode,
+        xtermAlone: alone,
+        runs,
+        produced,
+        program: mode === 'raw' && last ? { bytes: last.totalBytes, sha256: last.sha256 } : null,
+        received,
+        acked,
+        screen,
+        pausedShare: flow.pausedShare,
+        noViewer: { ...none, pausedShare: 0, bytes: 0, ms: 0, pausedAtEnd: false },
+        stalled: {
+          ...none,
+          pausedShare: 0,
+          bytes: 0,
+          receivedChars: 0,
+          pausedWhileStalled: false,
+          producerHeld: false,
+          resumedAfterClose: true,
+        },
+        errors,
+      };
+    }
+
     // Window closed: no viewer at all (the tap goes too), then flood.
     progress(`live terminal (${mode}): ${fmtBytes(o.memoryBytes)} with no viewer`);
     await context.close();
@@ -441,4 +469,55 @@ export function liveRows(r: LiveResults): Row[] {
   }
   if (r.errors.length) rows.push({ id: '4!', what: 'Live-terminal runs that failed', ours: '', other: '', ratio: '', verified: r.errors.join('; ') });
   return rows;
+}
+
+/** Flow-control windows tried by the sweep: VS Code's stop-and-wait 100k/5k, and larger ones. */
+export const SWEEP_WINDOWS: [number, number][] = [
+  [100_000, 5_000],
+  [256 * 1024, 128 * 1024],
+  [1024 * 1024, 512 * 1024],
+];
+
+export interface SweepPoint {
+  high: number;
+  low: number;
+  m: ModeResults | null;
+  error: string | null;
+}
+
+/** The bare-PTY throughput for each window (live-host.ts reads BENCH_FLOW), same page, alone after each round. */
+export async function runFlowSweep(o: { rounds: number; roundBytes: number }): Promise<SweepPoint[]> {
+  const out: SweepPoint[] = [];
+  for (const [high, low] of SWEEP_WINDOWS) {
+    process.env.BENCH_FLOW = `${high}:${low}`;
+    progress(`live terminal window sweep: ${high}/${low}`);
+    try {
+      out.push({ high, low, m: await runLiveMode('raw', { ...o, memoryBytes: 0, throughputOnly: true }), error: null });
+    } catch (err) {
+      out.push({ high, low, m: null, error: (err as Error).message });
+    } finally {
+      delete process.env.BENCH_FLOW;
+    }
+  }
+  return out;
+}
+
+export function sweepRows(points: SweepPoint[]): Row[] {
+  return points.map((p) => {
+    const ours = p.m ? p.m.runs.map((x) => mib(x.streamChars, x.deliveredMs)) : [];
+    const shares = ours.map((x, i) => (p.m?.xtermAlone[i] ? (x / p.m.xtermAlone[i]!) * 100 : Number.NaN));
+    const size = `${p.m?.runs.length ?? 0} × ${fmtBytes(p.m?.runs[0]?.sourceBytes ?? 0)}`;
+    const pct = (x: number) => `${Math.round(x)}%`;
+    return {
+      id: '4w',
+      what:
+        `Live terminal window sweep (bare PTY, ${size}): pause above ${p.high.toLocaleString('en')}, ` +
+        `resume below ${p.low.toLocaleString('en')} unacked`,
+      ours: p.m ? `${fmtSpread(spread(ours), fmtRate)} parsed by xterm` : `failed: ${p.error}`,
+      other: p.m ? `xterm alone, same page: ${fmtSpread(spread(p.m.xtermAlone), fmtRate)}` : '–',
+      ratio: p.m ? `${fmtSpread(spread(shares.filter((x) => Number.isFinite(x))), pct)} of xterm alone` : '–',
+      verified: p.m ? `PTY paused in ${Math.round(p.m.pausedShare * 100)}% of 20 ms samples; lost ${lost(p.m).value}`
+        : '–',
+    };
+  });
 }

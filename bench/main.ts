@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeGateway } from '../test/fixtures/gateway-harness.js';
 import { completionRows, startCompletion, type CompletionResults } from './completion.js';
 import { finishIdle, idleRows, startIdle } from './idle.js';
-import { CHROMIUM, liveRows, runLive } from './live-terminal.js';
+import { CHROMIUM, liveRows, runFlowSweep, runLive, sweepRows } from './live-terminal.js';
 import { describeMachine, machineMarkdown } from './machine.js';
 import { defaultScheduleRows, LADDER, recoveryRows, runDefaultSchedule, runRecovery } from './recovery.js';
 import { doctorStartupRows, runDoctorStartup } from './doctor-startup.js';
@@ -188,6 +188,9 @@ export async function runBench(o: BenchOptions): Promise<number> {
           ),
         )
       : null;
+    // The flow-control window is sized by this: the same flood through each window (full runs only).
+    const sweepOpts = { rounds: 3, roundBytes: 8 * 1024 * 1024 };
+    const sweep = need(4) && !o.quick ? await section('4w live terminal window sweep', () => runFlowSweep(sweepOpts)) : null;
     const redactor = need(6) ? await section('6 redactor alone', async () => runRedactor(o.quick ? 2 : o.reps)) : null;
     if (comp) {
       progress('completion: waiting for the seed model to finish its sessions');
@@ -209,6 +212,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
       sections.push({ name: '3 idle (the whole run)', from: idleFrom, to: loadNow() });
     }
     if (live) rows.push(...liveRows(live));
+    if (sweep) rows.push(...sweepRows(sweep));
     if (startup) rows.push(...startupRows(startup));
     if (redactor) rows.push(...redactorRows(redactor));
     if (doctorStart) rows.push(...doctorStartupRows(doctorStart));

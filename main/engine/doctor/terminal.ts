@@ -96,6 +96,8 @@ export class DoctorTerminal implements LiveTerminal {
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly loadPty: () => Promise<PtyModule> = loadNodePty,
+    /** The flow-control window; the defaults above (the bench's window sweep passes others). */
+    private readonly flow: { high: number; low: number } = { high: FLOW_HIGH_WATERMARK, low: FLOW_LOW_WATERMARK },
   ) {}
 
   get attachedSession(): string | null {
@@ -303,10 +305,10 @@ export class DoctorTerminal implements LiveTerminal {
         }
       }
     }
-    if (!this.paused && min > FLOW_HIGH_WATERMARK) {
+    if (!this.paused && min > this.flow.high) {
       this.paused = true;
       this.pty?.pause();
-    } else if (this.paused && min < FLOW_LOW_WATERMARK) {
+    } else if (this.paused && min < this.flow.low) {
       this.paused = false;
       this.pty?.resume();
     }
