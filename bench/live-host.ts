@@ -95,14 +95,15 @@ function startTap(): void {
   const t = { sub: null as TerminalSubscription | null, hash: createHash('sha256'), chars: 0, lastAt: 0 };
   let owed = 0;
   tap = t;
-  // Acks at once: the tap observes what the PTY produced without ever holding the stream back.
+  // Acks at once, as an observer (paced: false): it sees what the PTY produced without holding the stream
+  // back, and without setting the pace either (the fastest viewer does; the tap would always be it).
   t.sub = terminal.subscribe((chunk) => {
     t.hash.update(chunk.data);
     t.chars += chunk.data.length;
     t.lastAt = Date.now();
     if (t.sub) t.sub.ack(chunk.data.length);
     else owed += chunk.data.length; // the replay arrives before subscribe() returns
-  });
+  }, { paced: false });
   if (owed) t.sub.ack(owed);
 }
 

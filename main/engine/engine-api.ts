@@ -20,7 +20,17 @@ export interface LiveTerminal {
    * (the fastest viewer sets the pace). A subscriber that falls far behind the others is dropped and
    * told through `onLag` (it can subscribe again and get the replay).
    */
-  subscribe(listener: (chunk: TerminalChunk) => void, opts?: { onLag?: () => void }): TerminalSubscription;
+  subscribe(listener: (chunk: TerminalChunk) => void, opts?: SubscribeOptions): TerminalSubscription;
+}
+
+export interface SubscribeOptions {
+  /** Told when this subscriber was dropped for falling far behind the others. */
+  onLag?: () => void;
+  /**
+   * false: an observer that acks everything at once (a recorder, the bench's tap). It never sets the
+   * pace: left out of flow control, so it cannot keep the PTY running past a viewer that is behind.
+   */
+  paced?: boolean;
 }
 
 export interface TerminalSubscription {

@@ -149,6 +149,27 @@ describe('live terminal flow control with several viewers', () => {
     expect(fast.text()).toBe(s.produced());
   });
 
+  it('an observer (paced: false) that acks at once neither sets the pace nor is dropped', async () => {
+    const s = await setup();
+    let seen = 0;
+    const observer = s.term.subscribe(
+      (c) => {
+        seen += c.data.length;
+        observer.ack(c.data.length);
+      },
+      { paced: false },
+    );
+    const a = viewer(s.term, s.clock);
+    s.produce(1000);
+    // The viewer is behind: paused, although the observer is all caught up.
+    expect(s.pty.state.paused).toBe(true);
+    a.ackAll();
+    expect(s.pty.state.paused).toBe(false);
+    s.produce(1000);
+    expect(s.pty.state.paused).toBe(true);
+    expect(seen).toBe(s.produced().length);
+  });
+
   it('with two slow viewers the PTY waits for the faster of them', async () => {
     const s = await setup();
     const a = viewer(s.term, s.clock);

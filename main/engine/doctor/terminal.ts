@@ -6,7 +6,7 @@
 // bracketed paste, Ctrl-C) rather than being translated into `send-keys` calls. Our tmux server has
 // no prefix key, so every key reaches the agent.
 import type { TerminalChunk } from '../../../common/contract.js';
-import type { LiveTerminal, TerminalSubscription } from '../engine-api.js';
+import type { LiveTerminal, SubscribeOptions, TerminalSubscription } from '../engine-api.js';
 import { checkPtyHelper, findPtyDir } from '../pty-check.js';
 import type { Tmux } from '../tmux/tmux.js';
 
@@ -73,6 +73,7 @@ interface Sub {
   listener: (c: TerminalChunk) => void;
   unacked: number;
   onLag?: () => void;
+  paced: boolean;
 }
 
 export class DoctorTerminal implements LiveTerminal {
@@ -187,8 +188,8 @@ export class DoctorTerminal implements LiveTerminal {
     this.paused = false;
   }
 
-  subscribe(listener: (chunk: TerminalChunk) => void, opts: { onLag?: () => void } = {}): TerminalSubscription {
-    const sub: Sub = { listener, unacked: 0, onLag: opts.onLag };
+  subscribe(listener: (chunk: TerminalChunk) => void, opts: SubscribeOptions = {}): TerminalSubscription {
+    const sub: Sub = { listener, unacked: 0, onLag: opts.onLag, paced: opts.paced ?? true };
     this.subs.add(sub);
     if (this.replayTruncated && this.pty && this.tmux && this.session) {
       // The start of the session is gone from memory: clear the viewer and let tmux redraw the
@@ -292,11 +293,12 @@ export class DoctorTerminal implements LiveTerminal {
   private updateFlow(): void {
     // The fastest viewer sets the pace: a slow one never holds the others back (it is dropped instead,
     // once it is FLOW_LAG_LIMIT behind). No viewer: nothing to wait for.
+    // Observers (paced: false) are left out: they take everything at once and must not set the pace.
     let min = Infinity;
-    for (const s of this.subs) min = Math.min(min, s.unacked);
+    for (const s of this.subs) if (s.paced) min = Math.min(min, s.unacked);
     if (min === Infinity) min = 0;
     for (const s of [...this.subs]) {
-      if (s.unacked - min > FLOW_LAG_LIMIT) {
+      if (s.paced && s.unacked - min > FLOW_LAG_LIMIT) {
         this.subs.delete(s);
         try {
           s.onLag?.();
