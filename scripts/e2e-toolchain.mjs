@@ -346,4 +346,4 @@ export async function main(argv = process.argv.slice(2)) {
 }
 
 const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
-if (invokedDirectly) main().then((code) => (process.exitCode = code));
+if (invokedDirectly) process.exitCode = await main();

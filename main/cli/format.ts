@@ -22,7 +22,8 @@ export function stateLabel(state: SupervisorState): string {
     case 'restarting':
     case 'recovering':
       return bold(yellow(label));
-    default:
+    case 'needs-attention':
+    case 'stopped':
       return red(label);
   }
 }
@@ -93,7 +94,10 @@ export function outcomeLabel(inc: Incident): string {
       return green(`recovered${by}`);
     case 'open':
       return yellow('open');
-    default:
+    case 'failed':
+    case 'timeout':
+    case 'cancelled':
+    case 'interrupted':
       return red(inc.outcome);
   }
 }

@@ -138,7 +138,9 @@ export function createMetrics(): Metrics {
       case 'notification-failed':
         notifyFailures.inc({ channel: event.channel });
         break;
-      default:
+      case 'settings-changed':
+      case 'settings-invalid':
+        // Not a gateway metric.
         break;
     }
   }

@@ -22,6 +22,7 @@ function describeNetError(err: NodeJS.ErrnoException, url: URL): { kind: ProbeKi
       return { kind: 'dns', detail: `cannot resolve ${url.hostname} (${err.code})` };
     case 'ECONNRESET':
       return { kind: 'error', detail: `connection reset by ${where}` };
+    case undefined:
     default:
       return { kind: 'error', detail: `${err.code ?? 'error'}: ${err.message}` };
   }

@@ -16,7 +16,10 @@ export function viewForMessage(m: Pick<Message, 'kind' | 'incidentId'>): View {
       return { name: 'terminal' };
     case 'test':
       return { name: 'settings' };
-    default:
+    case 'down':
+    case 'restarted':
+    case 'recovered':
+    case 'failed':
       return m.incidentId ? { name: 'incidents', id: m.incidentId } : { name: 'incidents' };
   }
 }

@@ -94,7 +94,13 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
       if (event.phase === 'agent-started') return doctorStartedMessage(event, ctx);
       if (event.phase === 'needs-approval') return needsApprovalMessage(event, ctx);
       return null;
-    default:
+    case 'check':
+    case 'state':
+    case 'settings-changed':
+    case 'settings-invalid':
+    case 'notification-failed':
+      // Routine checks and state changes are told by the incident messages above; a message about a failed
+      // message would most likely fail the same way.
       return null;
   }
 }
