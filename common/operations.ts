@@ -239,7 +239,7 @@ export function answersWithResult(name: string): boolean {
 }
 
 export function operation(name: string): Operation | null {
-  return Object.prototype.hasOwnProperty.call(OPERATIONS, name) ? (OPERATIONS[name as OperationName] as Operation) : null;
+  return Object.prototype.hasOwnProperty.call(OPERATIONS, name) ? OPERATIONS[name as OperationName] : null;
 }
 
 /** The live streams a client subscribes to (each with its own push channel / frames). */

@@ -85,7 +85,6 @@ export interface Settings {
   };
 }
 
-const str = { type: 'string' } as const;
 const strArray = { type: 'array', items: { type: 'string' } } as const;
 const strMap = { type: 'object', additionalProperties: { type: 'string' }, required: [] } as const;
 

@@ -1,5 +1,5 @@
 // The one-shot commands: check, status, restart, incidents, config validate.
-import type { Incident, StatusSnapshot } from '../../common/contract.js';
+import type { Incident } from '../../common/contract.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentStore } from '../engine/incidents/store.js';
 import { checkGateway } from '../engine/probe.js';
@@ -8,7 +8,7 @@ import { readStatusFile } from '../engine/status-file.js';
 import { systemClock } from '../../common/clock.js';
 import { fileExists } from '../engine/fsutil.js';
 import { SettingsError, loadSettings, resolvePaths, settingsFilePath } from '../engine/settings/index.js';
-import { bold, clockTime, describeCheck, dim, eventLine, incidentTable, incidentTimeline, red, stateLabel } from './format.js';
+import { bold, clockTime, describeCheck, dim, eventLine, incidentTable, incidentTimeline, red } from './format.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, EXIT_USAGE, loadOrExit } from './index.js';
 
 interface JsonOpt {

@@ -101,7 +101,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     });
     await engine.start();
     say(`${bold('2.')} ClawMedic watches it: a check every second, two failures confirm an outage.`);
-    await waitFor(engine, (e) => e.type === 'state' && e.state === 'healthy', 'the first healthy check', 15_000).catch(async (err) => {
+    await waitFor(engine, (e) => e.type === 'state' && e.state === 'healthy', 'the first healthy check', 15_000).catch((err: unknown) => {
       if (engine!.status().state === 'healthy') return;
       throw err;
     });

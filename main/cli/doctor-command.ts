@@ -53,7 +53,7 @@ export async function runDoctorCommand(config: string | undefined, o: { json?: b
     if (live && unsubscribeTerminal) {
       if (e.type !== 'incident-closed') return;
       // The session is over: stop mirroring it and start our own lines on a clean one.
-      (unsubscribeTerminal as () => void)();
+      unsubscribeTerminal();
       unsubscribeTerminal = null;
       out('\x1b[0m\r\n\n');
     }

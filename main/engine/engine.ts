@@ -242,20 +242,24 @@ export class Engine implements EngineApi {
     return this.supervisor.startDoctor();
   }
 
-  async startDoctor(): Promise<Result> {
+  startDoctor(): Promise<Result> {
+    return Promise.resolve(this.beginDoctor());
+  }
+
+  /** Starts a doctor session without waiting for it: UIs get an answer at once; progress arrives as events. */
+  private beginDoctor(): Result {
     if (!this.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
     if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
     const busy = this.supervisor.busyWith;
     if (busy) return { ok: false, message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.` };
-    // UIs get an answer at once; progress arrives as events.
     void this.supervisor.startDoctor().catch((err: unknown) => {
       process.emitWarning(`ClawMedic: doctor session failed: ${(err as Error).message}`);
     });
     return { ok: true, value: undefined };
   }
 
-  async stopDoctor(): Promise<Result> {
-    return this.supervisor.stopDoctor();
+  stopDoctor(): Promise<Result> {
+    return Promise.resolve(this.supervisor.stopDoctor());
   }
 
   pause(minutes: number | null): void {
@@ -286,14 +290,14 @@ export class Engine implements EngineApi {
     return { incident: d.incident, report: d.report && redact(d.report, opts), transcript: d.transcript && redact(d.transcript, opts) };
   }
 
-  async getSettings(): Promise<SettingsView> {
-    return {
+  getSettings(): Promise<SettingsView> {
+    return Promise.resolve({
       file: this.settingsFile,
       settings: structuredClone(this.raw),
       problems: this.problems,
       templateVariables: { ...TEMPLATE_VARIABLES },
       defaultPromptTemplate: this.doctor?.defaultTemplate() ?? '',
-    };
+    });
   }
 
   async saveSettings(next: unknown): Promise<Result> {

@@ -20,7 +20,7 @@ export function settingsStoreOptions(file: string): SettingsStoreOptions {
     cwd: path.dirname(file),
     name: path.basename(file, ext),
     fileExtension: ext.replace(/^\./, ''),
-    schema: settingsSchema.properties as unknown as SettingsStoreOptions['schema'],
+    schema: settingsSchema.properties,
     // Unknown top-level keys are refused, as the CLI refuses them.
     rootSchema: { additionalProperties: false },
     ajvOptions: {

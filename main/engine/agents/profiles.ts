@@ -116,9 +116,12 @@ async function launchCodex(ctx: LaunchContext): Promise<AgentLaunch> {
   return { argv, env: baseEnv(ctx), recorder, hooks: true, warnings, settingsFile: null };
 }
 
-async function launchGeneric(ctx: LaunchContext): Promise<AgentLaunch> {
-  const cmd = resolveOrThrow(ctx);
-  return { argv: [cmd, ...ctx.profile.args], env: baseEnv(ctx), recorder: null, hooks: false, warnings: [], settingsFile: null };
+function launchGeneric(ctx: LaunchContext): Promise<AgentLaunch> {
+  // As from the other launchers, a command that cannot be found is a rejection (a throw in the executor), not a throw.
+  return new Promise((resolve) => {
+    const cmd = resolveOrThrow(ctx);
+    resolve({ argv: [cmd, ...ctx.profile.args], env: baseEnv(ctx), recorder: null, hooks: false, warnings: [], settingsFile: null });
+  });
 }
 
 export function prepareLaunch(ctx: LaunchContext): Promise<AgentLaunch> {

@@ -133,7 +133,7 @@ export class Notifier {
       }
     } catch (err) {
       // A bug here must never reach the engine's event loop; it is reported, not swallowed.
-      process.emitWarning(`ClawMedic: notifying about "${event.type}" failed: ${(err as Error).stack ?? err}`);
+      process.emitWarning(`ClawMedic: notifying about "${event.type}" failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
 

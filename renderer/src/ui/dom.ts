@@ -1,8 +1,11 @@
 // A tiny element builder (no framework): text goes in as text nodes, never as HTML.
 export type Child = Node | string | number | null | undefined | false | Child[];
 
+/** An attribute's value: text, a number, a boolean toggle, a class list, or (for `on*`) a listener. */
+export type AttrValue = string | number | boolean | null | undefined | (string | null | false | undefined)[] | ((ev: never) => void);
+
 export interface Attrs {
-  [name: string]: unknown;
+  [name: string]: AttrValue;
 }
 
 function append(el: Node, child: Child): void {
@@ -83,7 +86,7 @@ const ICONS: Record<string, string> = {
   arrowDown: 'M8 3v10 M4 9l4 4 4-4',
 };
 
-export function icon(name: keyof typeof ICONS | string, label?: string): SVGSVGElement {
+export function icon(name: string, label?: string): SVGSVGElement {
   const el = svg('svg', { viewBox: '0 0 16 16', width: 16, height: 16, class: 'icon' }, svg('path', { d: ICONS[name] ?? '' }));
   if (label) {
     el.setAttribute('role', 'img');

@@ -165,7 +165,6 @@ export function createIncidentsView(ctx: Ctx): View {
     try {
       detail = await api.getIncident(id);
     } catch (err) {
-      detail = null;
       replaceChildren(el, backLink(), h('div', { class: 'empty-state' }, h('div', { class: 'empty-title' }, 'Could not load the incident'), h('div', { class: 'muted' }, (err as Error).message)));
       return;
     }

@@ -5,7 +5,7 @@ import { READ_ONLY_HINT, type Ctx, type View } from '../context.js';
 import { AckBatcher } from '../terminal/ack-batcher.js';
 import { TerminalFeed, type FeedState } from '../terminal/feed.js';
 import { createTermView } from '../terminal/xterm-view.js';
-import { button, h, icon } from '../ui/dom.js';
+import { button, h } from '../ui/dom.js';
 import { clock, doctorProgress, stateLabel } from '../ui/format.js';
 import { toast } from '../ui/toast.js';
 

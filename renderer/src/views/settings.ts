@@ -6,7 +6,7 @@ import { READ_ONLY_HINT, type Ctx, type View } from '../context.js';
 import { getAt, placeProblems, setAt, unsetAt, type Doc } from '../settings/paths.js';
 import { parseHeaders, parseLines, parseNumber } from '../settings/parse.js';
 import { checkSettings, schemaAt, withDefaults } from '../settings/schema-check.js';
-import { button, h, icon, nextId, replaceChildren, type Child } from '../ui/dom.js';
+import { button, h, nextId, replaceChildren, type Child } from '../ui/dom.js';
 import { toast } from '../ui/toast.js';
 
 // 150 ms: validation feels immediate but does not run on every keystroke of a fast typist.
@@ -111,7 +111,7 @@ export function createSettingsView(ctx: Ctx): View {
     mutate();
     render();
     validate();
-    if (focusKey) (formHost.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
+    if (focusKey) formHost.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
   }
 
   function validate(): void {
@@ -191,7 +191,7 @@ export function createSettingsView(ctx: Ctx): View {
   }
 
   function focusFirstProblem(): void {
-    const row = formHost.querySelector('.row.invalid') as HTMLElement | null;
+    const row = formHost.querySelector<HTMLElement>('.row.invalid');
     const target = (row?.querySelector('input, select, textarea, [tabindex]') as HTMLElement | null) ?? summary;
     target.scrollIntoView({ block: 'center' });
     target.focus();
@@ -315,7 +315,7 @@ export function createSettingsView(ctx: Ctx): View {
           h('span', { class: 'step-n muted' }, `${i + 1}.`),
           cmd,
           timeout.container,
-          button(`Remove step ${i + 1}`, () => restructure(() => (effectiveArray('restart.steps') as unknown[]).splice(i, 1), 'add-step'), { icon: 'trash', iconOnly: true, kind: 'ghost' }),
+          button(`Remove step ${i + 1}`, () => restructure(() => effectiveArray('restart.steps').splice(i, 1), 'add-step'), { icon: 'trash', iconOnly: true, kind: 'ghost' }),
           cmdErr,
           timeoutErr,
         );
@@ -323,7 +323,7 @@ export function createSettingsView(ctx: Ctx): View {
         fields.set(`${base}.timeoutSec`, { input: timeout.input, error: timeoutErr, row: r });
         return r;
       }),
-      button('Add step', () => restructure(() => (effectiveArray('restart.steps') as unknown[]).push({ command: '', timeoutSec: 120 }), `step-${steps.length}`), {
+      button('Add step', () => restructure(() => effectiveArray('restart.steps').push({ command: '', timeoutSec: 120 }), `step-${steps.length}`), {
         icon: 'plus',
         kind: 'ghost',
         attrs: { 'data-focus-key': 'add-step' },
@@ -562,7 +562,7 @@ export function createSettingsView(ctx: Ctx): View {
       return h(
         'div',
         { class: 'channel card-inner' },
-        h('div', { class: 'channel-head' }, h('strong', null, label), h('span', { class: 'spacer' }), testBtn, button(`Remove channel ${label}`, () => restructure(() => (effectiveArray('notify.channels') as unknown[]).splice(i, 1), 'add-channel'), { icon: 'trash', iconOnly: true, kind: 'ghost' })),
+        h('div', { class: 'channel-head' }, h('strong', null, label), h('span', { class: 'spacer' }), testBtn, button(`Remove channel ${label}`, () => restructure(() => effectiveArray('notify.channels').splice(i, 1), 'add-channel'), { icon: 'trash', iconOnly: true, kind: 'ghost' })),
         row('Name', `${base}.name`, text(`${base}.name`, { placeholder: type })),
         row('Type', `${base}.type`, select(`${base}.type`, CHANNEL_TYPES)),
         row('Enabled', `${base}.enabled`, toggle(`${base}.enabled`)),
