@@ -98,21 +98,21 @@ const PAGE_TAP = `(() => {
 
 type PageTap = { acked: number; lastAckAt: number };
 
-const pageCounters = (page: Page) => page.evaluate('({ acked: window.__bench.acked, lastAckAt: window.__bench.lastAckAt })') as Promise<PageTap>;
+const pageCounters = (page: Page) => page.evaluate<PageTap>('({ acked: window.__bench.acked, lastAckAt: window.__bench.lastAckAt })');
 
 /** What the page received as terminal data, hashed like the host hashes what the PTY produced. */
 const pageDigest = (page: Page) =>
-  page.evaluate(`(async () => {
+  page.evaluate<{ chars: number; sha256: string }>(`(async () => {
     const parts = [];
     for (const f of window.__bench.frames) if (f.startsWith('{"t":"term"')) parts.push(JSON.parse(f).data);
     const s = parts.join('');
     const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s));
     return { chars: s.length, sha256: [...new Uint8Array(d)].map((x) => x.toString(16).padStart(2, '0')).join('') };
-  })()`) as Promise<{ chars: number; sha256: string }>;
+  })()`);
 
 /** The rows xterm renders (DOM renderer), trailing blanks trimmed. */
 const xtermRows = (page: Page) =>
-  page.evaluate(`[...document.querySelectorAll('.view-live .xterm-rows > div')].map((r) => (r.textContent || '').replace(/\u00a0/g, ' ').trimEnd())`) as Promise<string[]>;
+  page.evaluate<string[]>(`[...document.querySelectorAll('.view-live .xterm-rows > div')].map((r) => (r.textContent || '').replace(/\u00a0/g, ' ').trimEnd())`);
 
 /**
  * xterm.js's own parse rate in the same Chromium: the flood program's lines written straight into a
@@ -124,7 +124,7 @@ async function xtermAlone(browser: Browser, bytes: number): Promise<number> {
     await page.setContent('<!doctype html><html><body style="margin:0"><div id="t" style="width:1180px;height:760px"></div></body></html>');
     await page.addStyleTag({ path: path.join(XTERM_DIR, 'css/xterm.css') });
     await page.addScriptTag({ path: path.join(XTERM_DIR, 'lib/xterm.js') });
-    const r = (await page.evaluate(`(async () => {
+    const r = await page.evaluate<{ ms: number; sent: number }>(`(async () => {
       const term = new window.Terminal({ scrollback: 20000, cols: 160, rows: 40 });
       term.open(document.getElementById('t'));
       const words = 'the quick brown fox jumps over the lazy dog while the gateway log scrolls past at full speed';
@@ -136,7 +136,7 @@ async function xtermAlone(browser: Browser, bytes: number): Promise<number> {
       while (sent < ${bytes}) { const b = block(); sent += b.length; last = new Promise((r) => term.write(b, r)); }
       await last;
       return { ms: performance.now() - t0, sent };
-    })()`)) as { ms: number; sent: number };
+    })()`);
     return r.sent / 1024 / 1024 / (r.ms / 1000);
   } finally {
     await page.close();
@@ -274,7 +274,8 @@ export async function runLiveMode(mode: LiveMode, o: LiveOptions): Promise<ModeR
     const closeWs = onCleanup(() => ws.close());
     let receivedChars = 0;
     ws.on('message', (raw) => {
-      const f = JSON.parse(String(raw)) as { t: string; data?: string };
+      const text = Array.isArray(raw) ? Buffer.concat(raw).toString() : raw instanceof ArrayBuffer ? Buffer.from(raw).toString() : raw.toString();
+      const f = JSON.parse(text) as { t: string; data?: string };
       if (f.t === 'term') receivedChars += f.data?.length ?? 0;
     });
     await new Promise<void>((resolve, reject) => {

@@ -35,7 +35,7 @@ async function setup(steps: Step[], extraEnv: Record<string, string> = {}): Prom
   h = await createHarness();
   cleanups.push(() => h.close());
   api = await startFakeAnthropic(steps);
-  home = prepareClaudeHome({ toolchain: tc, apiUrl: api.url, env: { ...process.env, ...extraEnv } as NodeJS.ProcessEnv });
+  home = prepareClaudeHome({ toolchain: tc, apiUrl: api.url, env: { ...process.env, ...extraEnv } });
   const d = new Doctor({ dataDir: h.dataDir, env: home.env, timing: E2E_TIMING });
   cleanups.push(() => d.cleanupOrphans());
   return d;

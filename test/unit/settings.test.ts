@@ -125,7 +125,7 @@ describe('settings file', () => {
     const f = path.join(tmp(), 's.json');
     writeFileSync(f, '{ "gateway": { ');
     await expect(loadSettings(f)).rejects.toThrow(SettingsError);
-    await expect(loadSettings(f)).rejects.toMatchObject({ problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) }] });
+    await expect(loadSettings(f)).rejects.toMatchObject({ problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) as unknown }] });
   });
 
   it('saves atomically as 0600 in a 0700 folder, keeping only what the user wrote', async () => {
