@@ -143,7 +143,7 @@ const size: ArgsCheck<[number, number]> = (raw) => {
   if (e) return bad(e);
   const [c, r] = raw;
   if (isInt(c, LIMITS.minCols, LIMITS.maxCols) && isInt(r, LIMITS.minRows, LIMITS.maxRows)) return good([c, r]);
-  return bad(`a terminal size is whole numbers: cols ${LIMITS.minCols}-${LIMITS.maxCols}, rows ${LIMITS.minRows}-${LIMITS.maxRows}`);
+  return bad(`a terminal size is whole numbers: cols ` + `${LIMITS.minCols}-${LIMITS.maxCols}, rows ` + `${LIMITS.minRows}-${LIMITS.maxRows}`);
 };
 
 // ---- the table ------------------------------------------------------------------------------------------

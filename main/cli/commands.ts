@@ -60,7 +60,7 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
   }
   if (last) {
     const ev = last.events.at(-1);
-    console.log(`${bold('Last incident')} ${last.id} (${last.outcome}${last.resolvedBy ? ` by ${last.resolvedBy}` : ''}): ${last.summary}`);
+    console.log(`${bold('Last incident')} ${last.id} ` + `(${last.outcome}${last.resolvedBy ? ` by ${last.resolvedBy}` : ''}): ` + `${last.summary}`);
     if (ev) console.log(dim(`          ${clockTime(ev.at)} ${ev.type}: ${ev.detail}`));
   } else {
     console.log(`${bold('Incidents')} none recorded`);
@@ -134,7 +134,7 @@ export async function runPause(config: string | undefined, minutes: number | nul
   if (!r) {
     throw new CliExit(
       EXIT_FAIL,
-      `No ClawMedic watcher is running with data dir ${s.dataDir}, so there is nothing to ${o.resume ? 'resume' : 'pause'}. Start one with \`clawmedic watch\` or the menu-bar app.`,
+      `No ClawMedic watcher is running with data dir ${s.dataDir}, so there ` + `is nothing to ${o.resume ? 'resume' : 'pause'}. Start one with ` + `\`clawmedic watch\` or the menu-bar app.`,
     );
   }
   if (!r.ok) throw new CliExit(EXIT_FAIL, r.message);

@@ -61,7 +61,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
       { busy: Math.round(pace * 1000) },
       { run: 'openclaw doctor --fix --non-interactive --yes' },
       { run: 'openclaw gateway restart' },
-      { report: '# Recovery report\n\nThe config had a syntax error; restored the last good copy with `openclaw doctor --fix`, then restarted the gateway.\n' },
+      { report: '# Recovery report\n\nThe config had a syntax error; restored the last ' + 'good copy with `openclaw doctor --fix`, then restarted the gateway.\n' },
       { result: { status: 'fixed', summary: 'restored the last good config and restarted the gateway' } },
     ];
     const settings = {
@@ -115,7 +115,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     let second: Incident | null = null;
     if (o.doctor !== false) {
       say('');
-      say(`${bold('4.')} Level 3: its config gets a syntax error and it crashes again. Restarts now exit 78 (bad config),`);
+      say(`${bold('4.')} Level 3: its config gets a syntax error and it crashes ` + `again. Restarts now exit 78 (bad config),`);
       say(`   so ClawMedic calls the doctor: an agent in its own tmux session, driven by what the screen says.`);
       const closed2 = waitFor(engine, (e) => e.type === 'incident-closed', 'the doctor', 180_000);
       await gw.fault('break-config');

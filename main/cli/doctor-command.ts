@@ -80,7 +80,7 @@ export async function runDoctorCommand(config: string | undefined, o: { json?: b
     else out(`${bold('Doctor')}: ${r.value.outcome}: ${r.value.detail}\n`);
     out(`${bold('Gateway')}: ${describeCheck(check)}\n`);
     const [inc] = await engine.listIncidents();
-    if (inc) out(dim(`Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the timeline${inc.reportPath ? `; report: ${inc.reportPath}` : ''}\n`));
+    if (inc) out(dim(`Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the ` + `timeline${inc.reportPath ? `; report: ${inc.reportPath}` : ''}\n`));
   }
   process.exitCode = healthy ? EXIT_OK : EXIT_FAIL;
 }

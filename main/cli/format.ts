@@ -31,7 +31,7 @@ export function stateLabel(state: SupervisorState): string {
 export function clockTime(isoString: string): string {
   const d = new Date(isoString);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 export function duration(ms: number): string {
@@ -67,17 +67,17 @@ export function eventLine(e: EngineEvent): string | null {
     case 'state':
       return `${dim(clockTime(e.at))}  ${stateLabel(e.state)} ${e.reason}`;
     case 'incident-opened':
-      return `${dim(clockTime(e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} opened: ${e.incident.summary}`;
+      return `${dim(clockTime(e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ` + `${e.incident.id} opened: ${e.incident.summary}`;
     case 'incident-event':
       if (e.event.type === 'probe-failed' || e.event.type === 'recovered') return null;
       return `${dim(clockTime(e.event.at))}  ${dim(('  ' + e.event.type).padEnd(24))} ${e.event.detail}`;
     case 'incident-closed':
-      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}`;
+      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ` + `${e.incident.id} ${outcomeLabel(e.incident)} after ` + `${incidentDuration(e.incident)}`;
     case 'doctor':
       // The same steps arrive as incident events (doctor-*), with more detail: print those.
       return null;
     case 'settings-invalid':
-      return `${red('settings')}        ${e.file} is invalid, still using the last valid settings:\n${e.problems.map((p) => `    ${p.path}: ${p.message}`).join('\n')}`;
+      return `${red('settings')}        ${e.file} is invalid, still using the last ` + `valid settings:\n${e.problems.map((p) => `    ${p.path}: ${p.message}`).join('\n')}`;
     case 'settings-changed':
       return `${dim(clockTime(new Date().toISOString()))}  settings        reloaded`;
     case 'notification-failed':

@@ -42,7 +42,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     if (line) out(line);
   });
   if (!o.json) {
-    out(`${bold('ClawMedic')} watching ${s.gateway.url} every ${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · data ${s.dataDir}`);
+    out(`${bold('ClawMedic')} watching ${s.gateway.url} every ` + `${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · ` + `data ${s.dataDir}`);
   }
   let started: Awaited<ReturnType<Engine['start']>>;
   try {
@@ -63,7 +63,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     dashboard = await startDashboard({ engine, port: o.port ?? 0, allowInput: !!o.allowInput });
     const mode = o.allowInput ? 'input allowed' : 'read-only';
     if (o.json) out(JSON.stringify({ type: 'dashboard', url: dashboard.url, allowInput: !!o.allowInput }));
-    else out(`${bold('Dashboard')} (${mode}): ${dashboard.url}\n${dim('  The token in this URL is the key: share it with no one.')}`);
+    else out(`${bold('Dashboard')} (${mode}): ` + `${dashboard.url}\n${dim('  The token in this URL is the key: share it with no one.')}`);
   }
   for (const inc of interrupted) {
     if (o.json) out(JSON.stringify({ type: 'incident-closed', incident: inc }));

@@ -171,7 +171,7 @@ export class Engine implements EngineApi {
         const who = lock.holder ? `pid ${lock.holder.pid} on ${lock.holder.hostname}, since ${lock.holder.acquiredAt}` : 'another process';
         throw new EngineBusyError(
           `Another ClawMedic is already watching with data dir ${this.resolved.dataDir} (${who}). ` +
-            'Two watchers would both restart the gateway: quit the other one (menu-bar app or `clawmedic watch`), or give this one its own dataDir.',
+            'Two watchers would both restart the gateway: quit the other one ' + '(menu-bar app or `clawmedic watch`), or give this one its own dataDir.',
         );
       }
       this.releaseWatchLock = lock.release;
@@ -251,7 +251,7 @@ export class Engine implements EngineApi {
     if (!this.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
     if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
     const busy = this.supervisor.busyWith;
-    if (busy) return { ok: false, message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.` };
+    if (busy) return { ok: false, message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already ` + `running; wait for it to finish or stop it first.` };
     void this.supervisor.startDoctor().catch((err: unknown) => {
       process.emitWarning(`ClawMedic: doctor session failed: ${(err as Error).message}`);
     });

@@ -102,7 +102,7 @@ export async function probeHealth(baseUrl: string, timeoutMs: number, now: () =>
       return done(
         'stranger',
         200,
-        `answered 200 but not with the gateway's health JSON (${looksHtml ? 'an HTML page' : 'unexpected body'}): another program may hold the port`,
+        `answered 200 but not with the gateway's health JSON ` + `(${looksHtml ? 'an HTML page' : 'unexpected body'}): another program ` + `may hold the port`,
       );
     }
     const j = parseJson(ans.body);

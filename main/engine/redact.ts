@@ -39,7 +39,10 @@ const SECRET_LAST_WORDS = new Set([
   'webhook',
   'dsn',
 ]);
-/** `<word> key` pairs that are secret (`privateKey`, `AWS_SECRET_ACCESS_KEY`); a bare `key`, `sortKey` or `dedupeKey` is not. */
+/**
+ * `<word> key` pairs that are secret (`privateKey`, `AWS_SECRET_ACCESS_KEY`); a bare `key`, `sortKey` or `dedupeKey` is
+ * not.
+ */
 const SECRET_KEY_PREFIXES = new Set([
   'api',
   'access',

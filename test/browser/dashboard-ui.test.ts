@@ -291,7 +291,7 @@ describe('access', () => {
 });
 
 describe('keyboard and layout', () => {
-  it('is usable at the minimum window size in dark mode, and Tab never gets stuck in a read-only terminal', async () => {
+  it('is usable at the minimum window size in dark mode, and Tab never gets ' + 'stuck in a read-only terminal', async () => {
     const engine = doctorEngine({ incidents: incidentHistory(Date.now()).incidents });
     const s = await open(engine, { viewport: { width: 720, height: 480 }, colorScheme: 'dark' });
     await s.page.waitForSelector('.view-live .xterm-rows');

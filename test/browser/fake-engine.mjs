@@ -28,7 +28,10 @@ export const FAKE_LOW = 5_000;
  */
 
 export class FakeTerminal {
-  /** @param {{ respectAcks?: boolean }} [opts] respectAcks=false: keep pushing regardless of acks (a misbehaving engine). */
+  /**
+   * @param {{ respectAcks?: boolean }} [opts] respectAcks=false: keep pushing regardless of acks (a misbehaving
+   * engine).
+   */
   constructor(opts = {}) {
     this.respectAcks = opts.respectAcks ?? true;
     /** @type {string[]} */

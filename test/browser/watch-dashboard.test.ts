@@ -209,7 +209,7 @@ describe('access to the real dashboard', () => {
 });
 
 describe('settings through the real engine', () => {
-  it('shows an invalid value at its field and the engine’s own problems at theirs; the file is never written', async () => {
+  it('shows an invalid value at its field and the engine’s own problems at ' + 'theirs; the file is never written', async () => {
     const before = settingsOnDisk();
     const changesBefore = countOf(dash.watcher, 'settings-changed');
     const { page, errors } = await openPage(dash.url, '#/settings');

@@ -116,7 +116,7 @@ describe.skipIf(skip !== null)(`e2e toolchain${skip ? ` (skipped: ${skip})` : ''
     await pane.waitForText(INPUT_READY_RE, 20_000);
 
     const marker = `e2e-smoke-${Date.now()}`;
-    const prompt = `${marker}: the gateway is down.\nCheck it with the allowed commands only.\nEnd with a REPAIR_RESULT line.`;
+    const prompt = `${marker}: the gateway is down.\nCheck it with the allowed commands ` + `only.\nEnd with a REPAIR_RESULT line.`;
     const since = Date.now();
     await submitPrompt(pane, prompt, () =>
       Promise.resolve(hooks.calls().some((c) => c.event === 'UserPromptSubmit' && c.at >= since)),

@@ -136,7 +136,7 @@ describe('dashboard HTTP access', () => {
 });
 
 describe('dashboard WebSocket', () => {
-  it('refuses a handshake without the token (401), with a wrong one (403), or from a foreign Origin (403)', async () => {
+  it('refuses a handshake without the token (401), with a wrong one (403), ' + 'or from a foreign Origin (403)', async () => {
     const d = await start(createFakeEngine());
     expect((await connect(d.port, {})).refused).toBe(401);
     expect((await connect(d.port, { token: 'wrong' })).refused).toBe(403);
@@ -191,7 +191,7 @@ describe('dashboard WebSocket', () => {
     expect(engine.resizes).toEqual([{ cols: 100, rows: 30 }]);
   });
 
-  it('flow control: a viewer that does not ack pauses the engine, acks resume it, a disconnect forgets it', async () => {
+  it('flow control: a viewer that does not ack pauses the engine, acks ' + 'resume it, a disconnect forgets it', async () => {
     // The engine owns the one flow-control window (doctor/terminal.ts pauses the PTY); the dashboard only
     // passes acks on, so a silent viewer holds the engine at its watermark and no queue builds here.
     const terminal = new FakeTerminal();
@@ -243,7 +243,7 @@ describe('dashboard WebSocket', () => {
     await until(() => engine.terminal.stats().unacked === 0, 'engine fully acked');
   });
 
-  it('redacts secrets from the terminal and settings, and restores them when settings come back unchanged', async () => {
+  it('redacts secrets from the terminal and settings, and restores them when ' + 'settings come back unchanged', async () => {
     const engine = Object.assign(createFakeEngine({ settings: sampleSettings(), validate: validateSettings }), {
       gatewaySecrets: () => ['plainwordsecret42'],
     });

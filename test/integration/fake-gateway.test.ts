@@ -57,7 +57,7 @@ function tcpAccepts(port: number): Promise<boolean> {
 
 describe.concurrent('fake gateway', { timeout: 30_000 }, () => {
 describe('fake gateway: health surface', () => {
-  test('goes from starting (503) to live (200) with the real bodies, and serves the UI page for everything else', async ({ expect, onTestFinished }) => {
+  test('goes from starting (503) to live (200) with the real bodies, and ' + 'serves the UI page for everything else', async ({ expect, onTestFinished }) => {
     const g = await gateway(onTestFinished, { startupMs: 2000, waitHealthy: false });
 
     const healthz = await g.probe('/healthz');
@@ -296,7 +296,7 @@ describe('fake gateway: faults, observed from outside', () => {
     expect(isGone(stranger)).toBe(true);
   });
 
-  test('steal-port: serving goes on until the gateway exits, then the stray holds the port and restarts fail', async ({ expect, onTestFinished }) => {
+  test('steal-port: serving goes on until the gateway exits, then the stray ' + 'holds the port and restarts fail', async ({ expect, onTestFinished }) => {
     const g = await gateway(onTestFinished);
     await g.fault('steal-port');
     const holder = readPidFileForTest(path.join(g.stateDir, 'port-holder.pid')) as number;

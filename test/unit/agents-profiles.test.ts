@@ -31,7 +31,7 @@ function ctx(p: AgentProfile, extra: Partial<LaunchContext> = {}): LaunchContext
 }
 
 describe('claude profile', () => {
-  it('always passes --permission-mode, hooks through --settings in the incident folder, and the allowlist last', async () => {
+  it('always passes --permission-mode, hooks through --settings in the ' + 'incident folder, and the allowlist last', async () => {
     const l = await prepareLaunch(ctx(profile({ args: ['--model', 'sonnet'] })));
     expect(l.argv[0]).toBe(path.join(bin, 'claude'));
     expect(l.argv.slice(1)).toEqual(['--model', 'sonnet', '--permission-mode', 'dontAsk', '--add-dir', '/inc', '/cfg', '--settings', l.settingsFile, '--allowedTools', 'Read', 'Bash(lsof:*)']);

@@ -35,7 +35,7 @@ describe('snapshotConfig', () => {
 });
 
 describe('buildContext', () => {
-  it('redacts config secrets, fences untrusted text, makes JSON logs readable, degrades when tools are missing', async () => {
+  it('redacts config secrets, fences untrusted text, makes JSON logs ' + 'readable, degrades when tools are missing', async () => {
     const cfg = path.join(dir, 'openclaw.json');
     // A broken config (the very fault): its secrets must still be found.
     writeFileSync(cfg, `{ gateway: { port: 18789, auth: { mode: "token", token: "${TOKEN}" } }, oops }`);

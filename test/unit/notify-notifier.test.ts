@@ -342,7 +342,7 @@ describe('Notifier.test', () => {
     const [r] = await t.notifier.test('disc');
     expect(r!.ok).toBe(false);
     expect(r!.detail).toBe(
-      'Discord (disc) answered HTTP 404 ({"message": "Unknown Webhook", "code": 10015}): the webhook, bot or topic does not exist (deleted or mistyped): check notify.channels',
+      'Discord (disc) answered HTTP 404 ({"message": "Unknown Webhook", ' + '"code": 10015}): the webhook, bot or topic does not exist (deleted or ' + 'mistyped): check notify.channels',
     );
   });
 });

@@ -63,7 +63,7 @@ describe('settings schema', () => {
     expect(byPath['notify.channels.1.url']).toMatch(/http/);
   });
 
-  it('refuses a profile that cannot work: empty command, bypass without opt-in, generic without a done pattern, bad regex', () => {
+  it('refuses a profile that cannot work: empty command, bypass without ' + 'opt-in, generic without a done pattern, bad regex', () => {
     const r = validateSettings({
       doctor: {
         agents: ['a'],

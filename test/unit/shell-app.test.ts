@@ -389,7 +389,7 @@ describe('startShell', () => {
     expect(s.engine.interruptSync).not.toHaveBeenCalled();
   });
 
-  it('quitting while a doctor runs: asks; "Keep Running" cancels, "Stop the Doctor and Quit" stops and quits', async () => {
+  it('quitting while a doctor runs: asks; "Keep Running" cancels, "Stop the ' + 'Doctor and Quit" stops and quits', async () => {
     const keep = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 1 });
     keep.click('Quit ClawMedic');
     await settle();

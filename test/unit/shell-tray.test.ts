@@ -155,7 +155,7 @@ describe('tray model, state by state', () => {
     expect(outline(m.menu)).not.toContain('Stop doctor');
   });
 
-  it('recovering: doctor line with agent and time, terminal enabled, Stop doctor shown, click opens the terminal', () => {
+  it('recovering: doctor line with agent and time, terminal enabled, Stop ' + 'doctor shown, click opens the terminal', () => {
     const m = trayModel(input(status('recovering', { doctor: doctor() })));
     expect(m.icon).toEqual({ name: 'recovering', frames: 4 });
     expect(m.tooltip).toBe('ClawMedic · Doctor at work · last checked 12 s ago');

@@ -249,7 +249,7 @@ export async function buildContext(input: ContextInput): Promise<{ text: string;
 
   const out: string[] = [];
   out.push(`# ClawMedic context for incident ${input.incidentId}`);
-  out.push(`Generated ${input.generatedAt}. Secrets (tokens, API keys, values from the gateway config) are shown as [REDACTED …].`);
+  out.push(`Generated ${input.generatedAt}. Secrets (tokens, API keys, values from ` + `the gateway config) are shown as [REDACTED …].`);
   out.push('', '## Recent health checks (oldest first)');
   if (!input.recentFailures.length) out.push('- none recorded (the doctor was started by hand)');
   for (const c of input.recentFailures.slice(-20)) {

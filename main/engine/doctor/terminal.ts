@@ -12,7 +12,8 @@ import type { Tmux } from '../tmux/tmux.js';
 
 /**
  * Watermarks in characters (VS Code's values): above HIGH unacked characters for any subscriber the
- * PTY is paused (tmux stops drawing for this client and redraws the screen once it reads again); below LOW for all it resumes. HIGH is
+ * PTY is paused (tmux stops drawing for this client and redraws the screen once it reads again); below LOW for all it
+ * resumes. HIGH is
  * a few screens of a busy TUI; LOW leaves the renderer a little backlog so it never starves.
  */
 export const FLOW_HIGH_WATERMARK = 100_000;

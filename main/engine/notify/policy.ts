@@ -112,7 +112,7 @@ export function testMessage(channel: string, ctx: PolicyContext, atIso: string):
     incidentId: null,
     severity: 'info',
     title: `ClawMedic test message (${channel})`,
-    body: `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, the "${channel}" channel works; nothing is wrong with the gateway.`,
+    body: `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, ` + `the "${channel}" channel works; nothing is wrong with the gateway.`,
     dedupeKey: `test:${channel}:${atIso}`,
     at: atIso,
     host: ctx.hostname,
@@ -192,7 +192,7 @@ function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, c
     severity: 'warning',
     title: `AI doctor is working on the gateway on ${ctx.hostname}`,
     body: [
-      `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux session${deadline !== null ? ` (time limit ${formatDuration(deadline)})` : ''}.`,
+      `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux ` + `session${deadline !== null ? ` (time limit ${formatDuration(deadline)})` : ''}.`,
       attach ? `Watch or take over on ${ctx.hostname}: ${attach}` : 'Open the ClawMedic window to watch it live.',
     ].join('\n'),
     at: event.at,

@@ -15,7 +15,9 @@ export interface RunResult {
   timedOut: boolean;
 }
 
-/** Runs a command to completion (own process group, killed as a group on timeout). Never rejects for a non-zero exit. */
+/**
+ * Runs a command to completion (own process group, killed as a group on timeout). Never rejects for a non-zero exit.
+ */
 export function runCommand(
   file: string,
   args: string[],
