@@ -147,10 +147,10 @@ export function completionRows(r: CompletionResults): Row[] {
       rows.push({
         id: `1c${withPhrase ? '' : "'"}`,
         what: `Agent ${SESSION_TITLES.permission}; ${variantLabel(withPhrase)}`,
-        ours: `needs-approval raised ${fmtSpread(na)} after the prompt showed; still waiting after ${fmtMs(r.opts.holdMs)}: ${waiting}/${o.length}`,
-        other: `declared "done" ${fmtSpread(after)} after the prompt showed, gateway down: ${down}/${runs.length}${scaledNote(runs)}`,
+        ours: `needs-approval raised ${fmtSpread(na)} after the prompt showed; still ` + `waiting after ${fmtMs(r.opts.holdMs)}: ${waiting}/${o.length}`,
+        other: `declared "done" ${fmtSpread(after)} after the prompt showed, gateway ` + `down: ${down}/${runs.length}${scaledNote(runs)}`,
         ratio: 'n/a (seed wrong)',
-        verified: `seed ended by: ${endedBy(runs) || '–'}; ours cancelled at the end of the hold, ${left} tmux sessions left`,
+        verified: `seed ended by: ${endedBy(runs) || '–'}; ours cancelled at the end of ` + `the hold, ${left} tmux sessions left`,
       });
     }
   }
@@ -164,7 +164,7 @@ export function completionRows(r: CompletionResults): Row[] {
       id: '1d',
       what: `Agent ${SESSION_TITLES.slowfix}; seed brief as published (echo holds "HTTP 200")`,
       ours: `fix → closed ${fmtSpread(o)}`,
-      other: `declared "done" ${fmtSpread(before)} after sending the brief, killed the agent before its fix, gateway down: ${down}/${runs.length}`,
+      other: `declared "done" ${fmtSpread(before)} after sending the brief, killed ` + `the agent before its fix, gateway down: ${down}/${runs.length}`,
       ratio: 'n/a (seed wrong)',
       verified: `${oursVerified(ours('slowfix'))}; seed ended by: ${endedBy(runs) || '–'}`,
     });

@@ -46,7 +46,7 @@ async function runOnce(tc: Toolchain, folder: FolderCase): Promise<DoctorStartRu
     apiUrl: api.url,
     trustedDirs: folder === 'trusted' ? [workDir] : [],
   });
-  const closeHome = onCleanup(async () => home.dispose());
+  const closeHome = onCleanup(() => Promise.resolve(home.dispose()));
   try {
     api.setScenario([
       { bash: `touch ${h.marker}`, description: 'Mark the gateway as repaired' },

@@ -8,7 +8,10 @@ import { fmtBytes, fmtSpread, spread } from './stats.js';
 import { progress, sleep } from './util.js';
 import { spawnWatch, watchSettings, type WatchProc } from './watch-proc.js';
 
-/** Start-up work (module loading, first probe, first status file) is not idle cost: skip this much after the first probe. */
+/**
+ * Start-up work (module loading, first probe, first status file) is not idle cost: skip this much after the first
+ * probe.
+ */
 const SETTLE_MS = 10_000;
 /**
  * Length of the windows whose rates give the min/median/max: 2 min, four probes at the default interval.
@@ -72,7 +75,7 @@ export async function startIdle(gatewayUrl: string, intervals: number[]): Promis
   await Promise.all(watchers.map((x) => x.w.firstProbe));
   await sleep(SETTLE_MS);
   for (const x of watchers) sample(x);
-  progress(`idle: watching ${intervals.map((i) => `${i} s`).join(' and ')} interval watchers (pids ${watchers.map((x) => x.w.pid).join(', ')})`);
+  progress(`idle: watching ${intervals.map((i) => `${i} s`).join(' and ')} ` + `interval watchers (pids ${watchers.map((x) => x.w.pid).join(', ')})`);
   const timer = setInterval(() => watchers.forEach(sample), WINDOW_MS);
   return { watchers, timer };
 }

@@ -136,7 +136,7 @@ function agentScript(): Record<string, unknown>[] {
     { run: 'openclaw config validate' },
     { run: 'openclaw doctor --fix --non-interactive --yes' },
     { run: 'openclaw gateway restart' },
-    { report: '# Recovery report\n\nThe config had a syntax error; restored the last good copy with `openclaw doctor --fix`, then restarted the gateway.' },
+    { report: '# Recovery report\n\nThe config had a syntax error; restored the last ' + 'good copy with `openclaw doctor --fix`, then restarted the gateway.' },
     { result: { status: 'fixed', summary: 'restored the last good config and restarted the gateway' } },
   ];
 }
@@ -332,7 +332,7 @@ function phaseCell(splits: PhaseSplit[]): { other: string; share: string } {
 
 export function recoveryRows(r: RecoveryResults): Row[] {
   const rows: Row[] = [];
-  const sched = `check every ${LADDER.checkIntervalSec} s, ${LADDER.failureThreshold} failures ${LADDER.retryIntervalSec} s apart`;
+  const sched = `check every ${LADDER.checkIntervalSec} s, ${LADDER.failureThreshold} ` + `failures ${LADDER.retryIntervalSec} s apart`;
   for (const scenario of ['crash', 'broken-config'] as const) {
     const runs = r.runs.filter((x) => x.scenario === scenario);
     if (!runs.length) continue;
@@ -350,7 +350,7 @@ export function recoveryRows(r: RecoveryResults): Row[] {
       const c = phaseCell(splits);
       const isDoctor = label.startsWith('doctor');
       let verified = '';
-      if (i === 0) verified = `schedule-bound (${sched}): ${fmtMs((LADDER.failureThreshold - 1) * LADDER.retryIntervalSec * 1000)}–${fmtMs((LADDER.checkIntervalSec + (LADDER.failureThreshold - 1) * LADDER.retryIntervalSec) * 1000)} by design`;
+      if (i === 0) verified = `schedule-bound (${sched}): ` + `${fmtMs((LADDER.failureThreshold - 1) * LADDER.retryIntervalSec * 1000)}–${fmtMs((LADDER.checkIntervalSec + (LADDER.failureThreshold - 1) * LADDER.retryIntervalSec) * 1000)} by design`;
       else if (isDoctor && parts.length) {
         const p = (k: keyof DoctorParts) => fmtMs(median(parts.map((x) => x[k])));
         verified =

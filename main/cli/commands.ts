@@ -1,5 +1,5 @@
 // The one-shot commands: check, status, restart, incidents, config validate.
-import type { Incident, StatusSnapshot } from '../../common/contract.js';
+import type { Incident } from '../../common/contract.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentStore } from '../engine/incidents/store.js';
 import { checkGateway } from '../engine/probe.js';
@@ -60,7 +60,7 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
   }
   if (last) {
     const ev = last.events.at(-1);
-    console.log(`${bold('Last incident')} ${last.id} (${last.outcome}${last.resolvedBy ? ` by ${last.resolvedBy}` : ''}): ${last.summary}`);
+    console.log(`${bold('Last incident')} ${last.id} ` + `(${last.outcome}${last.resolvedBy ? ` by ${last.resolvedBy}` : ''}): ` + `${last.summary}`);
     if (ev) console.log(dim(`          ${clockTime(ev.at)} ${ev.type}: ${ev.detail}`));
   } else {
     console.log(`${bold('Incidents')} none recorded`);
@@ -134,7 +134,7 @@ export async function runPause(config: string | undefined, minutes: number | nul
   if (!r) {
     throw new CliExit(
       EXIT_FAIL,
-      `No ClawMedic watcher is running with data dir ${s.dataDir}, so there is nothing to ${o.resume ? 'resume' : 'pause'}. Start one with \`clawmedic watch\` or the menu-bar app.`,
+      `No ClawMedic watcher is running with data dir ${s.dataDir}, so there ` + `is nothing to ${o.resume ? 'resume' : 'pause'}. Start one with ` + `\`clawmedic watch\` or the menu-bar app.`,
     );
   }
   if (!r.ok) throw new CliExit(EXIT_FAIL, r.message);

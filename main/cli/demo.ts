@@ -63,7 +63,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
       { busy: Math.round(pace * 1000) },
       { run: 'openclaw doctor --fix --non-interactive --yes' },
       { run: 'openclaw gateway restart' },
-      { report: '# Recovery report\n\nThe config had a syntax error; restored the last good copy with `openclaw doctor --fix`, then restarted the gateway.\n' },
+      { report: '# Recovery report\n\nThe config had a syntax error; restored the last ' + 'good copy with `openclaw doctor --fix`, then restarted the gateway.\n' },
       { result: { status: 'fixed', summary: 'restored the last good config and restarted the gateway' } },
     ];
     const settings = {
@@ -103,7 +103,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     });
     await engine.start();
     say(`${bold('2.')} ClawMedic watches it: a check every second, two failures confirm an outage.`);
-    await waitFor(engine, (e) => e.type === 'state' && e.state === 'healthy', 'the first healthy check', 15_000).catch(async (err) => {
+    await waitFor(engine, (e) => e.type === 'state' && e.state === 'healthy', 'the first healthy check', 15_000).catch((err: unknown) => {
       if (engine!.status().state === 'healthy') return;
       throw err;
     });
@@ -117,7 +117,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     let second: Incident | null = null;
     if (o.doctor !== false) {
       say('');
-      say(`${bold('4.')} Level 3: its config gets a syntax error and it crashes again. Restarts now exit 78 (bad config),`);
+      say(`${bold('4.')} Level 3: its config gets a syntax error and it crashes ` + `again. Restarts now exit 78 (bad config),`);
       say(`   so ClawMedic calls the doctor: an agent in its own tmux session, driven by what the screen says.`);
       const closed2 = waitFor(engine, (e) => e.type === 'incident-closed', 'the doctor', 180_000);
       await gw.fault('break-config');

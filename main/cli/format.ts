@@ -68,7 +68,8 @@ export function stateLabel(state: SupervisorState): string {
     case 'restarting':
     case 'recovering':
       return bold(yellow(label));
-    default:
+    case 'needs-attention':
+    case 'stopped':
       return red(label);
   }
 }
@@ -76,7 +77,7 @@ export function stateLabel(state: SupervisorState): string {
 export function clockTime(isoString: string): string {
   const d = new Date(isoString);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 export function duration(ms: number): string {
@@ -117,7 +118,7 @@ export function eventLine(e: EngineEvent): string | null {
       if (e.event.type === 'probe-failed' || e.event.type === 'recovered') return null;
       return `${dim(clockTime(e.event.at))}  ${dim(('  ' + clean(e.event.type)).padEnd(24))} ${clean(e.event.detail)}`;
     case 'incident-closed':
-      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}`;
+      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ` + `${e.incident.id} ${outcomeLabel(e.incident)} after ` + `${incidentDuration(e.incident)}`;
     case 'doctor':
       // The same steps arrive as incident events (doctor-*), with more detail: print those.
       return null;
@@ -141,7 +142,10 @@ export function outcomeLabel(inc: Incident): string {
       return green(`recovered${by}`);
     case 'open':
       return yellow('open');
-    default:
+    case 'failed':
+    case 'timeout':
+    case 'cancelled':
+    case 'interrupted':
       return red(inc.outcome);
   }
 }

@@ -166,9 +166,16 @@ function toBytes(raw: RawData): Uint8Array {
   return raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
 }
 
+/** A text frame's text: ws delivers it as a Buffer, a list of Buffers (fragments) or an ArrayBuffer. */
+function rawText(raw: RawData): string {
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  if (raw instanceof ArrayBuffer) return Buffer.from(raw).toString('utf8');
+  return raw.toString('utf8');
+}
+
 function parseFrame(raw: RawData): ClientFrame | null {
   try {
-    const frame = JSON.parse(raw.toString()) as unknown;
+    const frame = JSON.parse(rawText(raw)) as unknown;
     if (!frame || typeof frame !== 'object' || typeof (frame as { t?: unknown }).t !== 'string') return null;
     return frame as ClientFrame;
   } catch {

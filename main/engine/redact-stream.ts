@@ -42,7 +42,8 @@ export function escapeLength(raw: string, i: number): number {
 }
 
 /** CSI sequences (colours, cursor moves): nearly all of a TUI's escapes, removed by one native replace. */
-const CSI_G = /\u001b\[[0-?]*[ -/]*[@-~]/g;
+const ESC = String.fromCharCode(0x1b);
+const CSI_G = new RegExp(`${ESC}\\[[0-?]*[ -/]*[@-~]`, 'g');
 
 /** `raw` with its escape sequences left out: CSIs by a native replace, the rest (rare) by escapeLength. */
 export function stripEscapes(raw: string): string {

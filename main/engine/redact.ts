@@ -39,7 +39,10 @@ const SECRET_LAST_WORDS = new Set([
   'webhook',
   'dsn',
 ]);
-/** `<word> key` pairs that are secret (`privateKey`, `AWS_SECRET_ACCESS_KEY`); a bare `key`, `sortKey` or `dedupeKey` is not. */
+/**
+ * `<word> key` pairs that are secret (`privateKey`, `AWS_SECRET_ACCESS_KEY`); a bare `key`, `sortKey` or `dedupeKey` is
+ * not.
+ */
 const SECRET_KEY_PREFIXES = new Set([
   'api',
   'access',
@@ -138,7 +141,7 @@ const RULES: Rule[] = [
   {
     re: /\b(Bearer|Basic|Digest|Token|Bot)(\s+)([A-Za-z0-9._~+/=-]{8,})/g,
     replace: (whole, scheme, space, value) =>
-      scheme === 'Bearer' || looksLikeToken(value!) ? `${scheme}${space}${mark('token')}` : whole,
+      scheme === 'Bearer' || looksLikeToken(value) ? `${scheme}${space}${mark('token')}` : whole,
   },
 ];
 
@@ -335,7 +338,7 @@ const AUTH_RULE = RULES[5 + TOKEN_SHAPES.length]!;
 
 function applyRule(text: string, rule: Rule): string {
   rule.re.lastIndex = 0;
-  return text.replace(rule.re, rule.replace as (m: string, ...g: string[]) => string);
+  return text.replace(rule.re, rule.replace);
 }
 
 /** Removes credentials from text. Idempotent: redact(redact(x)) === redact(x). */
@@ -374,7 +377,7 @@ export function redactUngated(text: string, opts: RedactOptions = {}): string {
 /** Redacts every string inside a JSON-like value (objects, arrays); returns a copy. */
 export function redactDeep<T>(value: T, opts: RedactOptions = {}): T {
   if (typeof value === 'string') return redact(value, opts) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, opts)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => redactDeep(v, opts)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v, opts);

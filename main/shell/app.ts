@@ -223,10 +223,11 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
 
   let quitState: 'running' | 'asking' | 'stopping' | 'done' = 'running';
   let shutdown = false;
-  let requestQuit: (cause: 'user' | 'shutdown') => Promise<void> = async () => {
+  let requestQuit: (cause: 'user' | 'shutdown') => Promise<void> = () => {
     // Before the engine exists there is nothing to stop or ask about.
     quitState = 'done';
     app.quit();
+    return Promise.resolve();
   };
   const showView = (view: View) => window?.show(view);
   const syncLoginItem = () => {

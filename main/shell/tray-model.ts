@@ -144,7 +144,7 @@ export function statusLine(status: StatusSnapshot, now: number): string {
       return failing.length ? clip(`Gateway degraded: ${failing.join(', ')} failing`) : 'Gateway degraded';
     }
     case 'failing':
-      return `Gateway not answering (${status.consecutiveFailures} failed check${status.consecutiveFailures === 1 ? '' : 's'})`;
+      return `Gateway not answering (${status.consecutiveFailures} failed ` + `check${status.consecutiveFailures === 1 ? '' : 's'})`;
     case 'restarting':
       return 'Restarting the gateway…';
     case 'recovering': {

@@ -31,8 +31,8 @@ describe('clawmedic demo', () => {
     });
     let out = '';
     let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b));
-    child.stderr.on('data', (b: Buffer) => (err += b));
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     const code = await new Promise<number | null>((r) => child.on('close', r));
     expect(code, err).toBe(0);
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as EngineEvent | { type: 'demo-result'; ok: boolean; incidents: Incident[] });

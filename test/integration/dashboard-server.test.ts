@@ -15,10 +15,9 @@ type ServerFrame = WireFrame | ({ t: 'term' } & TerminalChunk);
 import { createWsClient, type SocketLike } from '../../renderer/src/transport/ws-client.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
 import { IDLE_RELEASE_MS } from '../../main/engine/viewer-stream.js';
-// @ts-expect-error plain JS test helper without a declaration file
 import { createFakeEngine, FAKE_HIGH, FakeTerminal } from '../browser/fake-engine.mjs';
-// @ts-expect-error plain JS test helper without a declaration file
 import { sampleSettings } from '../browser/scenario.mjs';
+import { rawText } from '../helpers/ws.js';
 
 let rendererDir: string;
 const open: Dashboard[] = [];
@@ -65,8 +64,9 @@ function connect(port: number, opts: { token?: string | null; origin?: string; c
   sockets.push(ws);
   const frames: ServerFrame[] = [];
   ws.on('message', (d, isBinary) => {
-    if (!isBinary) return void frames.push(JSON.parse(String(d)) as ServerFrame);
-    const chunk = decodeTermFrame(new Uint8Array(d as Buffer));
+    if (!isBinary) return void frames.push(JSON.parse(rawText(d)) as ServerFrame);
+    const bytes = Array.isArray(d) ? Buffer.concat(d) : d instanceof ArrayBuffer ? new Uint8Array(d) : d;
+    const chunk = decodeTermFrame(bytes);
     if (!chunk) throw new Error('a binary frame that is not a terminal frame');
     frames.push({ t: 'term', ...chunk });
   });
@@ -147,7 +147,7 @@ describe('dashboard HTTP access', () => {
 });
 
 describe('dashboard WebSocket', () => {
-  it('refuses a handshake without the token (401), with a wrong one (403), or from a foreign Origin (403)', async () => {
+  it('refuses a handshake without the token (401), with a wrong one (403), ' + 'or from a foreign Origin (403)', async () => {
     const d = await start(createFakeEngine());
     expect((await connect(d.port, {})).refused).toBe(401);
     expect((await connect(d.port, { token: 'wrong' })).refused).toBe(403);
@@ -180,7 +180,7 @@ describe('dashboard WebSocket', () => {
     // Reading stays allowed.
     const status = await call(ws, frames, id++, 'getStatus');
     expect((status as { value: { state: string } }).value.state).toBe('recovering');
-    const preview = await call(ws, frames, id++, 'previewBrief', 'at {{gatewayUrl}}');
+    const preview = await call(ws, frames, id, 'previewBrief', 'at {{gatewayUrl}}');
     expect((preview as { value: unknown }).value).toEqual({ ok: true, value: 'at http://127.0.0.1:18789' });
   });
 
@@ -202,7 +202,7 @@ describe('dashboard WebSocket', () => {
     expect(engine.resizes).toEqual([{ cols: 100, rows: 30 }]);
   });
 
-  it('flow control: a viewer that does not ack pauses the engine, acks resume it, a disconnect forgets it', async () => {
+  it('flow control: a viewer that does not ack pauses the engine, acks ' + 'resume it, a disconnect forgets it', async () => {
     // The engine owns the one flow-control window (doctor/terminal.ts pauses the PTY); the dashboard only
     // passes acks on, so a silent viewer holds the engine at its watermark and no queue builds here.
     const terminal = new FakeTerminal();
@@ -306,19 +306,21 @@ describe('dashboard WebSocket', () => {
     const channels = view.value.settings.notify.channels;
     expect(JSON.stringify(view.value)).not.toContain('AbCdEfGhIjKlMnOpQrStUvWxYz0123456789');
     expect(JSON.stringify(view.value)).not.toContain('AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c');
-    expect(channels[1].token).toMatch(/^\[REDACTED/);
+    expect(channels[1]?.token).toMatch(/^\[REDACTED/);
     // Save with an unrelated change: the real secrets are put back before the engine sees the settings.
     const edited = structuredClone(view.value.settings);
     edited.gateway.checkIntervalSec = 45;
     const saved = (await call(ws, frames, 2, 'saveSettings', edited)) as { value: { ok: boolean } };
     expect(saved.value.ok).toBe(true);
-    expect(engine.saved[0].notify.channels[1].token).toBe('7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c');
-    expect(engine.saved[0].notify.channels[0].url).toBe(sampleSettings().notify.channels[0].url);
-    expect(engine.saved[0].gateway.checkIntervalSec).toBe(45);
+    const [stored] = engine.saved;
+    expect(stored?.notify.channels[1]).toMatchObject({ token: '7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c' });
+    expect(stored?.notify.channels[0]).toMatchObject({ url: sampleSettings().notify.channels[0]?.url });
+    expect(stored?.gateway.checkIntervalSec).toBe(45);
     // A placeholder moved somewhere it cannot come from is refused, naming the field.
     const moved = structuredClone(view.value.settings);
-    moved.notify.channels[0].name = 'renamed';
-    moved.notify.channels[0].url = moved.notify.channels[0].url + 'x';
+    const first = moved.notify.channels[0]!;
+    first.name = 'renamed';
+    first.url = first.url + 'x';
     const refused = (await call(ws, frames, 3, 'saveSettings', moved)) as { value: { ok: boolean; problems: { path: string }[] } };
     expect(refused.value.ok).toBe(false);
     expect(refused.value.problems.map((p) => p.path)).toEqual(['notify.channels.0.url']);
@@ -366,7 +368,7 @@ describe('ws-client against the real server', () => {
       expect(client.connection()).toMatchObject({ state: 'open', readOnly: true });
       const refused = await client.takeOver();
       expect(refused.ok).toBe(false);
-      expect(await client.pause(5)).toMatchObject({ ok: false, message: expect.stringMatching(/read-only/) });
+      expect(await client.pause(5)).toMatchObject({ ok: false, message: expect.stringMatching(/read-only/) as unknown });
       const events: string[] = [];
       client.onEvent((e) => events.push(e.type));
       const chunks: { kind: string; data: string }[] = [];

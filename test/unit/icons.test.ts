@@ -181,7 +181,7 @@ describe('app icon', () => {
   it('is 1024x1024 for macOS, with the Linux size set beside it', () => {
     const icon = read('icon.png');
     expect([icon.width, icon.height]).toEqual([APP_ICON_PX, APP_ICON_PX]);
-    for (const size of LINUX_ICON_SIZES as number[]) {
+    for (const size of LINUX_ICON_SIZES) {
       const png = read(`icons/${size}x${size}.png`);
       expect([png.width, png.height]).toEqual([size, size]);
     }

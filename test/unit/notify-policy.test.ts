@@ -9,7 +9,7 @@ class FakeClock implements Clock {
   now(): number {
     return this.t;
   }
-  schedule(_ms: number, _fn: () => void): TimerHandle {
+  schedule(): TimerHandle {
     throw new Error('the gate must not schedule timers');
   }
 }
@@ -140,7 +140,7 @@ describe('messageFor', () => {
         type: 'doctor',
         phase: 'needs-approval',
         incidentId: live.incidentId,
-        detail: 'claude is waiting for a person to approve an action (permission prompt); open the live terminal to answer it',
+        detail: 'claude is waiting for a person to approve an action (permission ' + 'prompt); open the live terminal to answer it',
         at: T0,
       },
       { ...ctx, status },

@@ -99,7 +99,7 @@ describe('electron-builder.yml', () => {
 
 describe('preload bundle', () => {
   it('is one CommonJS file that requires nothing but electron (what a sandboxed preload can load)', async () => {
-    const { buildPreload } = (await import(path.join(ROOT, 'scripts/build-preload.mjs'))) as { buildPreload(o: { quiet: boolean }): Promise<string> };
+    const { buildPreload } = (await import(path.join(ROOT, 'scripts/build-preload.mjs'))) as { buildPreload: (o: { quiet: boolean }) => Promise<string> };
     const out = await buildPreload({ quiet: true });
     expect(out).toBe(path.join(ROOT, 'dist/preload/preload.cjs'));
     const code = readFileSync(out, 'utf8');

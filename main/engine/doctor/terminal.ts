@@ -60,7 +60,7 @@ export function loadNodePty(opts: { repair?: boolean } = {}): Promise<PtyModule>
       if (check.status === 'broken' || check.status === 'missing') throw new Error(check.message);
     }
     const m = await import('node-pty');
-    return (m as { default?: PtyModule }).default ?? (m as unknown as PtyModule);
+    return (m as { default?: PtyModule }).default ?? m;
   })();
   // A failed load is retried at the next session (the user may have fixed the cause meanwhile).
   ptyModule.catch(() => {
@@ -170,7 +170,7 @@ export class DoctorTerminal implements LiveTerminal {
   }
 
   /** Ends the live stream of this session (subscribers get an 'end' chunk when `announce`). */
-  async detach(announce = true): Promise<void> {
+  detach(announce = true): Promise<void> {
     const pty = this.pty;
     this.pty = null;
     this.writable = false;
@@ -186,6 +186,7 @@ export class DoctorTerminal implements LiveTerminal {
       this.broadcast({ kind: 'end', data: '', sessionName: this.session });
     }
     this.paused = false;
+    return Promise.resolve();
   }
 
   subscribe(listener: (chunk: TerminalChunk) => void, opts: SubscribeOptions = {}): TerminalSubscription {

@@ -128,7 +128,13 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
       if (event.phase === 'agent-started') return doctorStartedMessage(event, ctx);
       if (event.phase === 'needs-approval') return needsApprovalMessage(event, ctx);
       return null;
-    default:
+    case 'check':
+    case 'state':
+    case 'settings-changed':
+    case 'settings-invalid':
+    case 'notification-failed':
+      // Routine checks and state changes are told by the incident messages above; a message about a failed
+      // message would most likely fail the same way.
       return null;
   }
 }
@@ -140,7 +146,7 @@ export function testMessage(channel: string, ctx: PolicyContext, atIso: string):
     incidentId: null,
     severity: 'info',
     title: `ClawMedic test message (${channel})`,
-    body: `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, the "${channel}" channel works; nothing is wrong with the gateway.`,
+    body: `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, ` + `the "${channel}" channel works; nothing is wrong with the gateway.`,
     dedupeKey: `test:${channel}:${atIso}`,
     at: atIso,
     host: ctx.hostname,
@@ -220,7 +226,7 @@ function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, c
     severity: 'warning',
     title: `AI doctor is working on the gateway on ${ctx.hostname}`,
     body: [
-      `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux session${deadline !== null ? ` (time limit ${formatDuration(deadline)})` : ''}.`,
+      `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux ` + `session${deadline !== null ? ` (time limit ${formatDuration(deadline)})` : ''}.`,
       attach ? `Watch or take over on ${ctx.hostname}: ${attach}` : 'Open the ClawMedic window to watch it live.',
     ].join('\n'),
     at: event.at,

@@ -122,7 +122,7 @@ export function resolvedByLabel(r: ResolvedBy): string {
       return 'Doctor';
     case 'human':
       return 'You';
-    default:
+    case null:
       return '—';
   }
 }
