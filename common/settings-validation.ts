@@ -4,7 +4,8 @@
 // this as it is, while typing. Runs unchanged in Node and in the browser: no `new Function` anywhere.
 import type { Problem } from './contract.js';
 import { validateSettingsDocument } from './generated/settings-validator.js';
-import { PATTERNS, type Settings } from './settings-schema.js';
+import { PATTERNS } from './settings-constants.js';
+import type { Settings } from './settings-schema.js';
 
 /** The part of one of ajv's errors the wording needs. */
 export interface SchemaError {

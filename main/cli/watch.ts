@@ -1,8 +1,10 @@
 // `clawmedic watch`: the headless daemon. Runs the engine until SIGINT/SIGTERM/SIGHUP, prints one line per
 // state change (or JSON lines), and shuts down cleanly: no orphaned children, incidents flushed.
-import { startDashboard, type Dashboard } from '../dashboard/index.js';
+// The dashboard (ws) and metrics (prom-client) are imported only when asked for (--dashboard,
+// --metrics-port): most watchers run without them and should not pay for loading them.
+import type { Dashboard } from '../dashboard/index.js';
 import { Engine, EngineBusyError } from '../engine/engine.js';
-import { createMetrics, type MetricsServer } from '../engine/metrics.js';
+import type { MetricsServer } from '../engine/metrics.js';
 import { settingsFilePath } from '../engine/settings/index.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../engine/fsutil.js';
@@ -28,7 +30,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     exclusive: true,
   });
   const s = engine.settings;
-  const metrics = o.metricsPort !== undefined ? createMetrics() : null;
+  const metrics = o.metricsPort !== undefined ? (await import('../engine/metrics.js')).createMetrics() : null;
   if (metrics) engine.on((e) => metrics.observe(e));
   const out = (line: string) => process.stdout.write(line + '\n');
   engine.on((e) => {
@@ -69,6 +71,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   }
   let dashboard: Dashboard | null = null;
   if (o.dashboard) {
+    const { startDashboard } = await import('../dashboard/index.js');
     dashboard = await startDashboard({ engine, port: o.port ?? 0, allowInput: !!o.allowInput });
     const mode = o.allowInput ? 'input allowed' : 'read-only';
     // JSON lines go to log shippers: the token (the key to the dashboard) stays out of them; the full URL is
