@@ -2,6 +2,7 @@
 // the API the renderer calls, and the event map it subscribes to. Electron's preload implements
 // ClawMedicApi over IPC; the dashboard's WebSocket client implements it over the network.
 // main/ imports these types; renderer/ imports them with `import type` only.
+import type { Fingerprint, PendingFix, RungRecord } from './knownfix.js';
 
 export type SupervisorState =
   | 'starting' // first probe not answered yet, or the gateway reports it is still starting
@@ -42,11 +43,17 @@ export interface GatewayCheck {
   /** /readyz: failing channels or sidecars, when the gateway is alive but not ready. */
   failing: string[];
   at: string;
+  /** /readyz `uptimeMs` when the gateway answered it: how long this gateway has been serving. */
+  uptimeMs?: number;
 }
 
 export type IncidentTrigger = 'health' | 'manual';
 export type IncidentOutcome = 'recovered' | 'failed' | 'timeout' | 'cancelled' | 'interrupted' | 'open';
-export type ResolvedBy = 'self' | 'restart' | 'doctor' | 'human' | null;
+/**
+ * Who fixed it. Open set: one value per known-fix rung (`known-fix:config-restore`, …) and per playbook
+ * (`playbook:<id>`); consumers show values they do not know as text.
+ */
+export type ResolvedBy = 'self' | 'restart' | 'doctor' | 'human' | `known-fix:${string}` | `playbook:${string}` | null;
 
 /**
  * Timeline entry types (open set: adapters must show unknown types as plain text).
@@ -92,6 +99,10 @@ export interface Incident {
   doctor: DoctorRecord | null;
   /** The process that owned the incident; a dead owner with outcome "open" means it was interrupted. */
   owner: { pid: number; hostname: string };
+  /** What kind of outage it was (set once the restarts failed; null before, and in records older than it). */
+  fingerprint?: Fingerprint | null;
+  /** The known-fix rungs and playbooks tried, in order. */
+  rungs?: RungRecord[];
 }
 
 export interface StatusSnapshot {
@@ -105,6 +116,8 @@ export interface StatusSnapshot {
   doctor: DoctorLive | null;
   gatewayUrl: string;
   settingsProblems: { path: string; message: string }[];
+  /** A known fix waiting for a person's yes or no (absent in status files of older watchers). */
+  pendingFix?: PendingFix | null;
 }
 
 export interface DoctorLive {
@@ -128,7 +141,11 @@ export type EngineEvent =
   | { type: 'doctor'; phase: DoctorPhase; incidentId: string; detail: string; at: string }
   | { type: 'settings-invalid'; file: string; problems: { path: string; message: string }[] }
   | { type: 'settings-changed' }
-  | { type: 'notification-failed'; channel: string; incidentId: string | null; detail: string; at: string };
+  | { type: 'notification-failed'; channel: string; incidentId: string | null; detail: string; at: string }
+  | { type: 'known-fix'; phase: KnownFixPhase; incidentId: string; rung: string; detail: string; at: string; pending?: PendingFix };
+
+/** A known-fix rung's progress (the same steps also land on the incident as `known-fix-*` events). */
+export type KnownFixPhase = 'fingerprint' | 'proposed' | 'started' | 'recovered' | 'failed' | 'declined' | 'expired' | 'notified' | 'undone';
 
 export type DoctorPhase =
   | 'started'

@@ -122,6 +122,25 @@ const settingsDocument: ArgsCheck<[unknown]> = (raw) => {
   }
   return good([v]);
 };
+const recordId = (v: unknown): v is string => boundedString(v, 20) && /^(?:r\d{1,6})?$/.test(v);
+const fixAnswer: ArgsCheck<[string, string, boolean]> = (raw) => {
+  const e = arity(raw, 3);
+  if (e) return bad(e);
+  const [id, rec, approve] = raw;
+  const okId = boundedString(id, LIMITS.maxIncidentIdLength) && /^[0-9A-Za-z-]+$/.test(id);
+  if (!okId || !recordId(rec) || typeof approve !== 'boolean') {
+    return bad('an answer is an incident id, a known-fix record id ("r1"…, or "" for the one waiting) and true (yes) or false (no)');
+  }
+  return good([id, rec, approve]);
+};
+const fixRecord: ArgsCheck<[string, string]> = (raw) => {
+  const e = arity(raw, 2);
+  if (e) return bad(e);
+  const [id, rec] = raw;
+  const okId = boundedString(id, LIMITS.maxIncidentIdLength) && /^[0-9A-Za-z-]+$/.test(id);
+  if (!okId || !recordId(rec) || rec === '') return bad('an undo names an incident id and a known-fix record id ("r1", "r2", …)');
+  return good([id, rec]);
+};
 const template = one(
   (v): v is string => boundedString(v, LIMITS.maxTemplateChars),
   `the template must be text of at most ${LIMITS.maxTemplateChars} characters`,
@@ -207,6 +226,8 @@ export const OPERATIONS = {
     what: 'send a test notification',
     transports: UI,
   }),
+  answerFix: call<Result>()({ args: fixAnswer, result: true, readOnly: false, what: 'answer a known fix', transports: EVERYWHERE }),
+  undoFix: call<Result<string>>()({ args: fixRecord, result: true, readOnly: false, what: 'undo a known fix', transports: EVERYWHERE }),
   takeOver: call<Result>()({ args: none, result: true, readOnly: false, what: 'take over the session', transports: UI }),
   handBack: call<Result>()({ args: none, result: true, readOnly: false, what: 'hand the session back', transports: UI }),
   terminalAck: send({ args: ackChars, readOnly: true, what: 'acknowledge terminal output', transports: UI }),

@@ -83,7 +83,14 @@ export interface Settings {
     tmux: string;
     openclaw: string;
   };
+  /** Known fixes: deterministic repair rungs between the restart and the doctor (README "Known fixes"). */
+  knownFixes: {
+    enabled: boolean;
+    askTimeoutSec: number;
+  };
 }
+
+export type RungMode = 'auto' | 'ask' | 'off';
 
 const str = { type: 'string' } as const;
 const strArray = { type: 'array', items: { type: 'string' } } as const;
@@ -274,6 +281,17 @@ export const settingsSchema = {
       properties: {
         tmux: { type: 'string', default: '' },
         openclaw: { type: 'string', default: '' },
+      },
+    },
+    knownFixes: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        // 300 s: long enough to read a notification and answer from a phone, shorter than the
+        // doctor's typical 5-10 minutes, which is what waiting longer would cost.
+        askTimeoutSec: { type: 'integer', minimum: 10, maximum: 86400, default: 300 },
       },
     },
   },

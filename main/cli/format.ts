@@ -81,6 +81,9 @@ export function eventLine(e: EngineEvent): string | null {
       return `${dim(clockTime(new Date().toISOString()))}  settings        reloaded`;
     case 'notification-failed':
       return `${dim(clockTime(e.at))}  ${yellow('notify')}          ${e.channel} failed: ${e.detail}`;
+    case 'known-fix':
+      // The same steps arrive as incident events (known-fix-*), with more detail: print those.
+      return null;
     case 'check':
       return null;
   }

@@ -47,6 +47,10 @@ export interface EngineApi {
   getSettings(): Promise<SettingsView>;
   saveSettings(settings: unknown): Promise<Result>;
   previewBrief(template: string): Promise<Result<string>>;
+  /** A person's yes or no to the known fix waiting for an answer (recordId '' = whichever waits on that incident). */
+  answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result>;
+  /** Undoes a known fix's change; the answer says what was put back. */
+  undoFix(incidentId: string, recordId: string): Promise<Result<string>>;
   testNotification(channel: string): Promise<Result>;
   terminal: LiveTerminal;
   takeOver(): Promise<Result>;

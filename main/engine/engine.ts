@@ -29,7 +29,7 @@ import { acquireLock } from './lock.js';
 import { redact } from './redact.js';
 import { Notifier } from './notify/notifier.js';
 import type { Message } from './notify/policy.js';
-import { killAllSteps, runStep } from './restart.js';
+import { describeStep, killAllSteps, runStep, stepSucceeded } from './restart.js';
 import {
   loadSettings,
   resolvePaths,
@@ -41,6 +41,10 @@ import {
 import type { Settings } from '../../common/settings-schema.js';
 import { StatusFile } from './status-file.js';
 import { Supervisor } from './supervisor.js';
+import { HealthyObserver } from './knownfix/observer.js';
+import { KnownFixes } from './knownfix/runner.js';
+import { KnownFixState } from './knownfix/state.js';
+import { ToolPaths } from './tools.js';
 
 /** Editors save in bursts (truncate, write, rename): wait 200 ms for the file to settle before reloading. */
 const SETTINGS_RELOAD_DEBOUNCE_MS = 200;
@@ -93,6 +97,9 @@ export class Engine implements EngineApi {
   private control: ControlServer | null = null;
   private notifier!: Notifier;
   private secrets: string[] = [];
+  private knownFixes!: KnownFixes;
+  private observer!: HealthyObserver;
+  private tools!: ToolPaths;
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -150,6 +157,31 @@ export class Engine implements EngineApi {
       this.notifier.handle(e);
     });
     const history = await RateHistory.load(this.resolved.dataDir);
+    this.tools = new ToolPaths(env, () => this.resolved.tools);
+    const knownFixState = await KnownFixState.load(this.resolved.dataDir);
+    this.knownFixes = new KnownFixes({
+      clock: this.clock,
+      env,
+      openclaw: () => this.tools.path('openclaw'),
+      incidents: this.incidents,
+      state: knownFixState,
+      emit: (e) => this.bus.emit(e),
+      runCommand: async (command, timeoutSec, signal) => {
+        const r = await runStep(command, timeoutSec, { env: this.opts.env, signal });
+        return { ...r, ok: stepSucceeded(r), detail: describeStep(r) };
+      },
+    });
+    this.observer = new HealthyObserver({
+      clock: this.clock,
+      env,
+      settings: () => this.resolved,
+      openclaw: () => this.tools.path('openclaw'),
+      state: knownFixState,
+    });
+    this.bus.on((e) => {
+      // Only a running watcher learns (a one-shot CLI command must not leave `openclaw` calls behind).
+      if (e.type === 'check' && this.started) void this.observer.onCheck(e.check);
+    });
     this.supervisor = new Supervisor({
       clock: this.clock,
       settings: () => this.resolved,
@@ -158,6 +190,7 @@ export class Engine implements EngineApi {
       incidents: this.incidents,
       history,
       doctor: this.doctor,
+      knownFixes: this.knownFixes,
       emit: (e) => this.bus.emit(e),
     });
   }
@@ -226,7 +259,18 @@ export class Engine implements EngineApi {
       doctor: this.doctor?.current() ?? null,
       gatewayUrl: this.resolved.gateway.url,
       settingsProblems: this.problems,
+      pendingFix: this.knownFixes.pending(),
     };
+  }
+
+  /** A person's answer to the known fix waiting for one. */
+  async answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result> {
+    return this.knownFixes.answer(incidentId, recordId, approve);
+  }
+
+  /** Undoes a known fix's change (the config as it was, the version before a rollback). */
+  undoFix(incidentId: string, recordId: string): Promise<Result<string>> {
+    return this.knownFixes.undo(incidentId, recordId);
   }
 
   checkNow(): Promise<GatewayCheck> {

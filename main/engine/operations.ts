@@ -47,6 +47,8 @@ export function engineHandlers(engine: EngineApi): Handlers {
     getSettings: () => engine.getSettings(),
     saveSettings: (settings) => engine.saveSettings(settings),
     previewBrief: (template) => engine.previewBrief(template),
+    answerFix: (incidentId, recordId, approve) => engine.answerFix(incidentId, recordId, approve),
+    undoFix: (incidentId, recordId) => engine.undoFix(incidentId, recordId),
     testNotification: (channel) => engine.testNotification(channel),
     takeOver: () => engine.takeOver(),
     handBack: () => engine.handBack(),

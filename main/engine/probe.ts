@@ -135,11 +135,13 @@ export async function checkGateway(baseUrl: string, timeoutMs: number, now: () =
   const at = health.at;
   if (health.ok) {
     const ready = await getJson(baseUrl, '/readyz', timeoutMs);
+    const uptime = ready?.json?.uptimeMs;
+    const extra = typeof uptime === 'number' && Number.isFinite(uptime) && uptime >= 0 ? { uptimeMs: uptime } : {};
     if (ready && (ready.status === 503 || ready.json?.ready === false)) {
       const failing = Array.isArray(ready.json?.failing) ? (ready.json.failing as unknown[]).map(String) : [];
-      return { condition: 'degraded', health, failing, at };
+      return { condition: 'degraded', health, failing, at, ...extra };
     }
-    return { condition: 'healthy', health, failing: [], at };
+    return { condition: 'healthy', health, failing: [], at, ...extra };
   }
   if (health.kind === 'http-error') {
     const st = await getJson(baseUrl, '/startupz', timeoutMs);
@@ -148,4 +150,11 @@ export async function checkGateway(baseUrl: string, timeoutMs: number, now: () =
     }
   }
   return { condition: 'down', health, failing: [], at };
+}
+
+/** The running gateway's version from /startupz (`{"status":"started","version":…}`), or null. */
+export async function gatewayVersion(baseUrl: string, timeoutMs: number): Promise<string | null> {
+  const st = await getJson(baseUrl, '/startupz', timeoutMs);
+  const v = st?.json?.version;
+  return typeof v === 'string' && v.trim() ? v.trim() : null;
 }
