@@ -86,7 +86,13 @@ export interface Settings {
   /** Known fixes: deterministic repair rungs between the restart and the doctor (README "Known fixes"). */
   knownFixes: {
     enabled: boolean;
+    /** `openclaw doctor --fix --non-interactive --yes` for a config that no longer validates. */
+    configDoctorFix: RungMode;
+    /** Restore ClawMedic's last-known-good config copy (the broken file is kept beside it). */
+    configRestore: RungMode;
     askTimeoutSec: number;
+    lastGoodAfterSec: number;
+    lastGoodKeep: number;
   };
 }
 
@@ -289,9 +295,18 @@ export const settingsSchema = {
       default: {},
       properties: {
         enabled: { type: 'boolean', default: true },
+        // auto: it only runs when OpenClaw's own .last-good exists, changes nothing when it cannot repair,
+        // and keeps the broken file as .clobbered.*; ClawMedic snapshots the config first for the undo.
+        configDoctorFix: { type: 'string', enum: ['auto', 'ask', 'off'], default: 'auto' },
+        // ask: restoring discards the user's edit (kept beside the config, and one click undoes it).
+        configRestore: { type: 'string', enum: ['auto', 'ask', 'off'], default: 'ask' },
         // 300 s: long enough to read a notification and answer from a phone, shorter than the
         // doctor's typical 5-10 minutes, which is what waiting longer would cost.
         askTimeoutSec: { type: 'integer', minimum: 10, maximum: 86400, default: 300 },
+        // 300 s healthy on a config before it counts as good: an edit that breaks a hot reload or a
+        // channel shows up within minutes.
+        lastGoodAfterSec: { type: 'integer', minimum: 0, maximum: 86400, default: 300 },
+        lastGoodKeep: { type: 'integer', minimum: 1, maximum: 100, default: 5 },
       },
     },
   },

@@ -41,6 +41,7 @@ import {
 import type { Settings } from '../../common/settings-schema.js';
 import { StatusFile } from './status-file.js';
 import { Supervisor } from './supervisor.js';
+import { LastGoodStore } from './knownfix/lastgood.js';
 import { HealthyObserver } from './knownfix/observer.js';
 import { KnownFixes } from './knownfix/runner.js';
 import { KnownFixState } from './knownfix/state.js';
@@ -98,6 +99,7 @@ export class Engine implements EngineApi {
   private notifier!: Notifier;
   private secrets: string[] = [];
   private knownFixes!: KnownFixes;
+  private lastGood!: LastGoodStore;
   private observer!: HealthyObserver;
   private tools!: ToolPaths;
 
@@ -159,11 +161,13 @@ export class Engine implements EngineApi {
     const history = await RateHistory.load(this.resolved.dataDir);
     this.tools = new ToolPaths(env, () => this.resolved.tools);
     const knownFixState = await KnownFixState.load(this.resolved.dataDir);
+    this.lastGood = new LastGoodStore(this.resolved.dataDir, () => this.resolved.knownFixes.lastGoodKeep);
     this.knownFixes = new KnownFixes({
       clock: this.clock,
       env,
       openclaw: () => this.tools.path('openclaw'),
       incidents: this.incidents,
+      lastGood: this.lastGood,
       state: knownFixState,
       emit: (e) => this.bus.emit(e),
       runCommand: async (command, timeoutSec, signal) => {
@@ -176,6 +180,7 @@ export class Engine implements EngineApi {
       env,
       settings: () => this.resolved,
       openclaw: () => this.tools.path('openclaw'),
+      lastGood: this.lastGood,
       state: knownFixState,
     });
     this.bus.on((e) => {
@@ -397,6 +402,8 @@ export class Engine implements EngineApi {
     this.watcher = null;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     await this.supervisor.stop(reason);
+    // A last-known-good copy being written must finish before the data dir may go away.
+    await this.observer.stop();
     killAllSteps();
     // 5 s: enough for a message already in flight; a dead channel must not hold up quitting.
     await this.notifier.drain({ timeoutMs: 5000 });

@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, Incident } from '../../common/contract.js';
 import { cliPath } from '../helpers/cli.js';
@@ -20,7 +21,7 @@ function processesUnder(dirs: string[]): string[] {
 }
 
 describe('clawmedic demo', () => {
-  it('detects, restarts, calls the doctor, recovers, and cleans up', async () => {
+  it('detects, restarts, fixes a known fault without an agent, calls the doctor, recovers, and cleans up', async () => {
     const before = new Set(demoDirs());
     const child = spawn(process.execPath, [cliPath, 'demo', '--json', '--agent-pace', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
@@ -34,18 +35,26 @@ describe('clawmedic demo', () => {
     expect(result.ok).toBe(true);
     expect(result.incidents.map((i) => [i.outcome, i.resolvedBy])).toEqual([
       ['recovered', 'restart'],
+      ['recovered', 'known-fix:config-doctor-fix'],
       ['recovered', 'doctor'],
     ]);
-    const doctorTypes = result.incidents[1]!.events.map((e) => e.type);
+    const known = result.incidents[1]!;
+    expect(known.fingerprint).toMatchObject({ kind: 'config-syntax', key: 'config-syntax' });
+    expect(known.rungs?.map((r) => [r.rung, r.status])).toEqual([['config-doctor-fix', 'recovered']]);
+    expect(known.agent).toBeNull();
+    expect(known.events.map((e) => e.type)).not.toContain('doctor-started');
+    const doctorTypes = result.incidents[2]!.events.map((e) => e.type);
     expect(doctorTypes).toEqual(expect.arrayContaining(['restart-step', 'doctor-started', 'doctor-agent-started', 'doctor-prompt-sent', 'doctor-finished']));
-    expect(result.incidents[1]!.agent).toBe('standin');
+    expect(result.incidents[2]!.agent).toBe('standin');
     const states = lines.flatMap((l) => (l.type === 'state' ? [l.state] : []));
     expect(states).toEqual(expect.arrayContaining(['healthy', 'failing', 'restarting', 'recovering']));
     // Nothing left behind: no temp dir, nothing under it (tmux server, agent), nothing on the gateway's port.
-    expect(demoDirs().filter((d) => !before.has(d))).toEqual([]);
-    const attach = result.incidents[1]!.doctor?.attachCommand ?? '';
+    // Its own dir only: other checkouts on a shared machine may be running a demo right now.
+    const attach = result.incidents[2]!.doctor?.attachCommand ?? '';
     const demoDir = /\/tmp\/clawmedic-demo-[^/]+/.exec(attach)?.[0];
     expect(demoDir, attach).toBeTruthy();
+    expect(before.has(path.basename(demoDir!))).toBe(false);
+    expect(demoDirs()).not.toContain(path.basename(demoDir!));
     expect(processesUnder([demoDir!])).toEqual([]);
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(result.incidents[0]!.summary)?.[1]);
     expect(port).toBeGreaterThan(0);

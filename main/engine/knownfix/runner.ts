@@ -15,6 +15,7 @@ import type { IncidentHandle, IncidentStore } from '../incidents/store.js';
 import { redact } from '../redact.js';
 import { collectFacts } from './facts.js';
 import { fingerprintOf } from './fingerprint.js';
+import type { LastGoodStore } from './lastgood.js';
 import type { KnownFixOutcome, KnownFixPort, KnownFixRequest } from './port.js';
 import { restoreBackup, type FileBackup } from './config-files.js';
 import { RUNGS, type Candidate, type RungEnv } from './rungs.js';
@@ -32,6 +33,7 @@ export interface KnownFixesDeps {
   /** The `openclaw` executable (resolved on the login shell's PATH or from tools.openclaw). */
   openclaw: () => string;
   incidents: IncidentStore;
+  lastGood: LastGoodStore;
   state: KnownFixState;
   emit: (e: EngineEvent) => void;
   /** Runs a shell command like a restart step (same user, same environment). */
@@ -226,6 +228,7 @@ export class KnownFixes implements KnownFixPort {
       env: this.d.env,
       openclaw: this.d.openclaw(),
       secrets,
+      lastGood: this.d.lastGood,
       state: this.d.state,
       runCommand: this.d.runCommand,
     };

@@ -1,0 +1,113 @@
+// Known fixes in the whole engine, against the stand-in gateway and its `openclaw` CLI, real processes
+// and real files: the facts come from `openclaw config validate --json`, lsof/ss and /proc, the rungs
+// act for real, our probe verifies, and the undo puts back what was there.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineEvent, Incident } from '../../common/contract.js';
+import { Engine } from '../../main/engine/engine.js';
+import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
+
+let gw: FakeGateway | null = null;
+let engine: Engine | null = null;
+let dir: string | null = null;
+
+afterEach(async () => {
+  await engine?.stop('test over');
+  engine = null;
+  await gw?.stop();
+  gw = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+});
+
+async function startEngine(knownFixes: Record<string, unknown> = {}, restart: Record<string, unknown> = {}): Promise<Engine> {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'cm-kf-int-'));
+  const settingsFile = path.join(dir, 'settings.json');
+  const settings = {
+    dataDir: path.join(dir, 'data'),
+    gateway: {
+      url: gw!.url,
+      checkIntervalSec: 1,
+      retryIntervalSec: 1,
+      timeoutSec: 1,
+      failureThreshold: 2,
+      configPath: gw!.configPath,
+      logPaths: [gw!.logFile],
+    },
+    restart: { command: 'openclaw gateway restart', attempts: 1, waitHealthySec: 8, backoffSec: 0, ...restart },
+    doctor: { enabled: false },
+    knownFixes: { askTimeoutSec: 10, lastGoodAfterSec: 0, ...knownFixes },
+  };
+  writeFileSync(settingsFile, JSON.stringify(settings), { mode: 0o600 });
+  engine = await Engine.create({ settingsFile, env: gw!.env, doctorFactory: null, onInvalidSettings: 'throw' });
+  await engine.start();
+  return engine;
+}
+
+function next(e: Engine, pred: (ev: EngineEvent) => boolean, timeoutMs = 60_000): Promise<EngineEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error('timed out waiting for an engine event'));
+    }, timeoutMs);
+    const off = e.on((ev) => {
+      if (pred(ev)) {
+        clearTimeout(timer);
+        off();
+        resolve(ev);
+      }
+    });
+  });
+}
+
+const closed = (e: Engine) => next(e, (ev) => ev.type === 'incident-closed').then((ev) => (ev as { incident: Incident }).incident);
+
+describe('known fixes with the stand-in gateway', () => {
+  it('a config syntax error: fingerprint from the real CLI, fixed by `openclaw doctor --fix`, undone on request', async () => {
+    gw = await startFakeGateway();
+    const e = await startEngine();
+    await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
+    const good = readFileSync(gw.configPath, 'utf8');
+    const done = closed(e);
+    await gw.fault('break-config');
+    const broken = readFileSync(gw.configPath, 'utf8');
+    await gw.fault('crash');
+    const inc = await done;
+    expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'known-fix:config-doctor-fix' });
+    expect(inc.fingerprint).toMatchObject({ kind: 'config-syntax', facts: { restartExit: 78, config: { valid: false } } });
+    expect(inc.fingerprint!.detail).toMatch(/syntax error/);
+    expect(inc.rungs).toEqual([expect.objectContaining({ rung: 'config-doctor-fix', mode: 'auto', status: 'recovered' })]);
+    expect(inc.rungs![0]!.diff).toContain('half-finished edit');
+    expect(JSON.stringify(inc)).not.toContain(/"token":\s*"([^"]+)"/.exec(good)![1]);
+    const r = await e.undoFix(inc.id, 'r1');
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(readFileSync(gw.configPath, 'utf8')).toBe(broken);
+  });
+
+  it('takes a last-known-good copy (0600) of a config the healthy gateway started with, and not of a later edit', async () => {
+    gw = await startFakeGateway();
+    const e = await startEngine();
+    const store = path.join(dir!, 'data', 'last-good');
+    const copies = () => {
+      try {
+        return readdirSync(store).filter((f) => f.startsWith('openclaw.json.'));
+      } catch {
+        return []; // the store folder appears with the first copy
+      }
+    };
+    // Each healthy check may take the copy; 30 checks (one a second) is far more than it needs.
+    for (let i = 0; i < 30 && copies().length === 0; i++) await next(e, (ev) => ev.type === 'check');
+    const files = copies();
+    expect(files).toHaveLength(1);
+    expect(readFileSync(path.join(store, files[0]!), 'utf8')).toBe(readFileSync(gw.configPath, 'utf8'));
+    expect(statSync(path.join(store, files[0]!)).mode & 0o777).toBe(0o600);
+    expect(statSync(store).mode & 0o777).toBe(0o700);
+    // A valid edit after the gateway started: only a candidate until the gateway restarts with it.
+    const cfg = JSON.parse(readFileSync(gw.configPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(gw.configPath, JSON.stringify({ ...cfg, agents: {} }, null, 2));
+    for (let i = 0; i < 3; i++) await next(e, (ev) => ev.type === 'check');
+    expect(copies()).toEqual(files);
+  });
+});
