@@ -86,11 +86,16 @@ export interface Settings {
   /** Known fixes: deterministic repair rungs between the restart and the doctor (README "Known fixes"). */
   knownFixes: {
     enabled: boolean;
+    /** Stop an OpenClaw gateway that holds the port but does not answer, then start the gateway. */
+    staleGateway: RungMode;
+    /** Another program holds the port: never stopped without asking. */
+    portForeign: 'ask' | 'off';
     /** `openclaw doctor --fix --non-interactive --yes` for a config that no longer validates. */
     configDoctorFix: RungMode;
     /** Restore ClawMedic's last-known-good config copy (the broken file is kept beside it). */
     configRestore: RungMode;
     askTimeoutSec: number;
+    stopGraceSec: number;
     lastGoodAfterSec: number;
     lastGoodKeep: number;
   };
@@ -295,6 +300,9 @@ export const settingsSchema = {
       default: {},
       properties: {
         enabled: { type: 'boolean', default: true },
+        // auto: the holder is an OpenClaw gateway that does not answer its health check; nothing else is stopped.
+        staleGateway: { type: 'string', enum: ['auto', 'ask', 'off'], default: 'auto' },
+        portForeign: { type: 'string', enum: ['ask', 'off'], default: 'ask' },
         // auto: it only runs when OpenClaw's own .last-good exists, changes nothing when it cannot repair,
         // and keeps the broken file as .clobbered.*; ClawMedic snapshots the config first for the undo.
         configDoctorFix: { type: 'string', enum: ['auto', 'ask', 'off'], default: 'auto' },
@@ -303,6 +311,8 @@ export const settingsSchema = {
         // 300 s: long enough to read a notification and answer from a phone, shorter than the
         // doctor's typical 5-10 minutes, which is what waiting longer would cost.
         askTimeoutSec: { type: 'integer', minimum: 10, maximum: 86400, default: 300 },
+        // 10 s: the real gateway exits on SIGTERM in 0.3-3 s; a stuck one gets SIGKILL after this.
+        stopGraceSec: { type: 'number', minimum: 1, maximum: 300, default: 10 },
         // 300 s healthy on a config before it counts as good: an edit that breaks a hot reload or a
         // channel shows up within minutes.
         lastGoodAfterSec: { type: 'integer', minimum: 0, maximum: 86400, default: 300 },

@@ -1,21 +1,31 @@
 // Known fixes in the whole engine, against the stand-in gateway and its `openclaw` CLI, real processes
 // and real files: the facts come from `openclaw config validate --json`, lsof/ss and /proc, the rungs
 // act for real, our probe verifies, and the undo puts back what was there.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent, Incident } from '../../common/contract.js';
 import { Engine } from '../../main/engine/engine.js';
-import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
+import { isProcessAlive } from '../../main/engine/process-util.js';
+import { fixturePaths, startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 
 let gw: FakeGateway | null = null;
 let engine: Engine | null = null;
 let dir: string | null = null;
+const strays: number[] = [];
 
 afterEach(async () => {
   await engine?.stop('test over');
   engine = null;
+  for (const pid of strays.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone (the rung stopped it).
+    }
+  }
   await gw?.stop();
   gw = null;
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -33,12 +43,14 @@ async function startEngine(knownFixes: Record<string, unknown> = {}, restart: Re
       retryIntervalSec: 1,
       timeoutSec: 1,
       failureThreshold: 2,
+      // The stray gateway in these tests is seconds old; a real stale one has been up for a while.
+      startupGraceSec: 1,
       configPath: gw!.configPath,
       logPaths: [gw!.logFile],
     },
     restart: { command: 'openclaw gateway restart', attempts: 1, waitHealthySec: 8, backoffSec: 0, ...restart },
     doctor: { enabled: false },
-    knownFixes: { askTimeoutSec: 10, lastGoodAfterSec: 0, ...knownFixes },
+    knownFixes: { askTimeoutSec: 10, stopGraceSec: 2, lastGoodAfterSec: 0, ...knownFixes },
   };
   writeFileSync(settingsFile, JSON.stringify(settings), { mode: 0o600 });
   engine = await Engine.create({ settingsFile, env: gw!.env, doctorFactory: null, onInvalidSettings: 'throw' });
@@ -84,6 +96,66 @@ describe('known fixes with the stand-in gateway', () => {
     const r = await e.undoFix(inc.id, 'r1');
     expect(r.ok, JSON.stringify(r)).toBe(true);
     expect(readFileSync(gw.configPath, 'utf8')).toBe(broken);
+  });
+
+  it('a stale gateway left on the port (hung, SIGSTOP): stopped and the gateway started; no question asked', async () => {
+    gw = await startFakeGateway();
+    const e = await startEngine();
+    await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
+    // A second gateway, left behind by an earlier launch with its own state, takes the port once the
+    // managed one is gone, then hangs.
+    await gw.run(['gateway', 'stop']);
+    const strayState = mkdtempSync(path.join(os.tmpdir(), 'cm-kf-stray-'));
+    const stray = spawn(process.execPath, [fixturePaths.fakeGateway, '--port', String(gw.port), '--bind', 'loopback'], {
+      env: { ...gw.env, OPENCLAW_STATE_DIR: strayState, OPENCLAW_CONFIG_PATH: gw.configPath, FAKE_GATEWAY_STARTUP_MS: '0' },
+      stdio: 'ignore',
+      detached: true,
+    });
+    strays.push(stray.pid!);
+    const done = closed(e);
+    await gw.waitHealthy();
+    process.kill(stray.pid!, 'SIGSTOP');
+    const inc = await done;
+    rmSync(strayState, { recursive: true, force: true });
+    expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'known-fix:stale-gateway' });
+    expect(inc.fingerprint).toMatchObject({ kind: 'stale-gateway', facts: { portHolder: { pid: stray.pid, openclaw: true } } });
+    expect(inc.rungs).toEqual([expect.objectContaining({ rung: 'stale-gateway', status: 'recovered', undo: expect.objectContaining({ available: false }) })]);
+    expect(isProcessAlive(stray.pid!)).toBe(false);
+    expect((await e.undoFix(inc.id, 'r1')).ok).toBe(false);
+  });
+
+  it('a stranger on the port is never stopped without a yes; with one, it is stopped and the gateway comes back', async () => {
+    gw = await startFakeGateway();
+    const e = await startEngine();
+    await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
+    const proposed = next(e, (ev) => ev.type === 'known-fix' && ev.phase === 'proposed');
+    const done = closed(e);
+    await gw.fault('stranger');
+    const strangerPid = Number(readFileSync(gw.paths.strangerPidFile, 'utf8'));
+    const ask = (await proposed) as Extract<EngineEvent, { type: 'known-fix' }>;
+    expect(ask.pending).toMatchObject({ rung: 'port-foreign' });
+    expect(ask.pending!.action).toContain(`pid ${strangerPid}`);
+    expect(ask.pending!.action).toContain('stranger.js');
+    expect(e.status().pendingFix).toMatchObject({ rung: 'port-foreign' });
+    expect(isProcessAlive(strangerPid)).toBe(true);
+    expect((await e.answerFix(ask.incidentId, ask.pending!.recordId, true)).ok).toBe(true);
+    const inc = await done;
+    expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'known-fix:port-foreign' });
+    expect(inc.fingerprint).toMatchObject({ kind: 'port-foreign', key: 'port-foreign:node' });
+    expect(isProcessAlive(strangerPid)).toBe(false);
+  });
+
+  it('a stranger and nobody answers: nothing is stopped, the question expires, ClawMedic asks for attention', async () => {
+    gw = await startFakeGateway();
+    const e = await startEngine();
+    await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
+    const done = closed(e);
+    await gw.fault('stranger');
+    const strangerPid = Number(readFileSync(gw.paths.strangerPidFile, 'utf8'));
+    const inc = await done;
+    expect(inc.outcome).toBe('failed');
+    expect(inc.rungs?.map((r) => [r.rung, r.status])).toEqual([['port-foreign', 'expired']]);
+    expect(isProcessAlive(strangerPid)).toBe(true);
   });
 
   it('takes a last-known-good copy (0600) of a config the healthy gateway started with, and not of a later edit', async () => {

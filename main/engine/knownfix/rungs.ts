@@ -3,19 +3,26 @@
 // itself, and how to undo it. Verification is the runner's: the restart steps, then our own probe.
 import type { GatewayCheck, ResolvedBy } from '../../../common/contract.js';
 import type { Fingerprint, FingerprintFacts, RungMode, RungUndo } from '../../../common/knownfix.js';
-import type { Clock } from '../../../common/clock.js';
+import { sleep, type Clock } from '../../../common/clock.js';
 import type { Settings } from '../../../common/settings-schema.js';
+import { gatewayPort } from '../doctor/brief.js';
 import { runCapture } from '../doctor/context.js';
+import { isProcessAlive } from '../process-util.js';
 import type { StepResult } from '../restart.js';
 import { backupFile, configDiff, readOrNull, replaceKeeping } from './config-files.js';
 import type { LastGoodStore } from './lastgood.js';
 import { cliEnv, describeIssue, validateConfig } from './openclaw-cli.js';
+import { commandLine, isLocalUrl } from './port-owner.js';
 import type { KnownFixRequest } from './port.js';
 import type { UndoPlan } from './runner.js';
 import type { KnownFixState } from './state.js';
 
 /** `openclaw doctor --fix` took 13-29 s here under load (it loads the whole CLI and checks state); 180 s bounds a wedged one. */
 const DOCTOR_FIX_TIMEOUT_SEC = 180;
+/** While waiting for a stopped process to exit: 100 ms polls notice it within a tenth of a second. */
+const EXIT_POLL_MS = 100;
+/** After SIGKILL the kernel needs milliseconds; 3 s bounds a process stuck in uninterruptible sleep. */
+const KILL_WAIT_MS = 3000;
 
 export interface RungEnv {
   req: KnownFixRequest;
@@ -71,6 +78,45 @@ const fileUndo = (what: string): RungUndo => ({
   result: null,
 });
 
+const noUndo = (why: string): RungUndo => ({ description: 'nothing to undo', available: false, why, doneAt: null, result: null });
+
+/** SIGTERM (plus SIGCONT, so a stopped process can act on it), SIGKILL after the grace; true once it is gone. */
+export async function stopProcess(pid: number, graceMs: number, clock: Clock, signal: AbortSignal): Promise<boolean> {
+  const send = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // ESRCH: it exited on its own meanwhile, which is what we want.
+    }
+  };
+  send('SIGTERM');
+  send('SIGCONT');
+  const until = async (ms: number) => {
+    const deadline = clock.now() + ms;
+    while (isProcessAlive(pid) && clock.now() < deadline && !signal.aborted) await sleep(clock, EXIT_POLL_MS, signal);
+    return !isProcessAlive(pid);
+  };
+  if (await until(graceMs)) return true;
+  send('SIGKILL');
+  return until(KILL_WAIT_MS);
+}
+
+/** Stops the port's holder if it is still the same process (same pid and command line), then reports. */
+async function stopHolder(e: RungEnv, what: string): Promise<ActResult> {
+  const h = e.facts.portHolder!;
+  const now = await commandLine(h.pid, e.env);
+  if (!isProcessAlive(h.pid)) return { acted: true, detail: `${what} (pid ${h.pid}) had already exited`, undo: null };
+  // Pid reuse: never signal a process that is not the one the facts describe (same program).
+  const program = (c: string) => c.trim().split(/\s+/)[0] ?? '';
+  if (now !== null && program(now) !== program(h.command)) {
+    return { acted: false, detail: `pid ${h.pid} is now a different process (${now.slice(0, 80)}); nothing was stopped`, undo: null };
+  }
+  const gone = await stopProcess(h.pid, e.settings.knownFixes.stopGraceSec * 1000, e.clock, e.req.signal);
+  return gone
+    ? { acted: true, detail: `stopped ${what} (pid ${h.pid}: ${h.command})`, undo: { kind: 'none', why: 'a stopped process cannot be put back' } }
+    : { acted: false, detail: `${what} (pid ${h.pid}) did not exit after SIGTERM and SIGKILL`, undo: null };
+}
+
 const runtimeMismatch = (e: RungEnv): Candidate => ({
   rung: 'runtime-mismatch',
   label: 'the runtime check',
@@ -87,6 +133,45 @@ const runtimeMismatch = (e: RungEnv): Candidate => ({
           notifyOnly: true,
           act: async () => ({ acted: false, detail: 'only a person can change the Node version', undo: null }),
         },
+});
+
+const staleGateway = (e: RungEnv): Candidate => ({
+  rung: 'stale-gateway',
+  label: 'the stale-gateway fix',
+  mode: e.settings.knownFixes.staleGateway,
+  setting: 'knownFixes.staleGateway',
+  resolvedBy: 'known-fix:stale-gateway',
+  plan: async () => {
+    const h = e.facts.portHolder;
+    if (!h?.openclaw || !isLocalUrl(e.settings.gateway.url)) return null;
+    // A gateway still inside its start-up grace is starting, not stale.
+    if (h.ageSec !== null && h.ageSec < e.settings.gateway.startupGraceSec) return null;
+    return {
+      action: `stop the OpenClaw gateway process ${h.pid} (${h.command}) that holds port ${gatewayPort(e.settings.gateway.url)} but does not answer its health check (SIGTERM, SIGKILL after ${e.settings.knownFixes.stopGraceSec} s), then start the gateway`,
+      diff: null,
+      undo: noUndo('a process that did not answer is stopped; nothing on disk changes'),
+      act: () => stopHolder(e, 'the stale OpenClaw gateway'),
+    };
+  },
+});
+
+const portForeign = (e: RungEnv): Candidate => ({
+  rung: 'port-foreign',
+  label: 'stopping the program on the port',
+  // Never automatic: a program that is not OpenClaw is stopped only when a person says so.
+  mode: e.settings.knownFixes.portForeign,
+  setting: 'knownFixes.portForeign',
+  resolvedBy: 'known-fix:port-foreign',
+  plan: async () => {
+    const h = e.facts.portHolder;
+    if (!h || h.openclaw || !isLocalUrl(e.settings.gateway.url)) return null;
+    return {
+      action: `stop pid ${h.pid} (${h.command}), which is not OpenClaw but holds the gateway's port ${gatewayPort(e.settings.gateway.url)}, then start the gateway`,
+      diff: null,
+      undo: noUndo('a stopped process cannot be put back; start it again yourself if you need it'),
+      act: () => stopHolder(e, 'the program on the gateway port'),
+    };
+  },
 });
 
 const configDoctorFix = (e: RungEnv): Candidate => ({
@@ -157,4 +242,4 @@ const configRestore = (e: RungEnv): Candidate => ({
 });
 
 /** In the order they are tried. */
-export const RUNGS: ((e: RungEnv) => Candidate)[] = [runtimeMismatch, configDoctorFix, configRestore];
+export const RUNGS: ((e: RungEnv) => Candidate)[] = [runtimeMismatch, staleGateway, portForeign, configDoctorFix, configRestore];
