@@ -142,6 +142,8 @@ export type EngineEvent =
   | { type: 'settings-invalid'; file: string; problems: { path: string; message: string }[] }
   | { type: 'settings-changed' }
   | { type: 'notification-failed'; channel: string; incidentId: string | null; detail: string; at: string }
+  /** ClawMedic's own records cannot be written (ok: false) or can again (ok: true); watching goes on either way. */
+  | { type: 'storage'; ok: boolean; detail: string; at: string }
   | { type: 'known-fix'; phase: KnownFixPhase; incidentId: string; rung: string; detail: string; at: string; pending?: PendingFix };
 
 /** A known-fix rung's progress (the same steps also land on the incident as `known-fix-*` events). */
@@ -161,7 +163,8 @@ export type DoctorPhase =
 
 /** How a doctor session ended (the supervisor closes the incident with it; `clawmedic doctor` prints it). */
 export interface DoctorOutcome {
-  outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled';
+  /** 'not-needed': the gateway answered healthy before any agent started (no incident was opened). */
+  outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled' | 'not-needed';
   /** 'human' when a person took over the keyboard before the gateway came back. */
   resolvedBy: 'doctor' | 'human' | null;
   agent: string | null;
@@ -188,6 +191,8 @@ export interface SettingsView {
   file: string;
   settings: unknown;
   problems: { path: string; message: string }[];
+  /** Valid but unwise settings, by key path (e.g. a Telegram bot token that OpenClaw uses too). */
+  warnings?: { path: string; message: string }[];
   templateVariables: Record<string, string>;
   defaultPromptTemplate: string;
 }

@@ -43,7 +43,8 @@ export type ArgsVerdict<A extends unknown[]> =
 /** Checks raw arguments from outside (IPC, WebSocket, socket) and returns them typed, or why not. */
 export type ArgsCheck<A extends unknown[]> = (raw: readonly unknown[]) => ArgsVerdict<A>;
 
-export type Transport = 'ipc' | 'ws' | 'control';
+/** 'chat': the buttons of an interactive notification channel (Telegram), read by the engine itself. */
+export type Transport = 'ipc' | 'ws' | 'control' | 'chat';
 
 interface OperationBase<A extends unknown[], T extends readonly Transport[] = readonly Transport[]> {
   args: ArgsCheck<A>;
@@ -141,6 +142,22 @@ const fixRecord: ArgsCheck<[string, string]> = (raw) => {
   if (!okId || !recordId(rec) || rec === '') return bad('an undo names an incident id and a known-fix record id ("r1", "r2", …)');
   return good([id, rec]);
 };
+/** The engine's id of a pending permission prompt: an episode number and a hash of what the prompt shows. */
+const promptId = one(
+  (v): v is string => boundedString(v, LIMITS.maxIncidentIdLength) && /^[0-9A-Za-z-]+$/.test(v),
+  'a prompt id is letters, digits and dashes',
+);
+/** `[]`, or `[{ force: true }]`: run even when the gateway answers healthy (a check-up, not a recovery). */
+const doctorOptions: ArgsCheck<[] | [{ force: boolean }]> = (raw) => {
+  if (raw.length === 0) return good([]);
+  const e = arity(raw, 1);
+  if (e) return bad(e);
+  const o = raw[0];
+  if (o && typeof o === 'object' && !Array.isArray(o) && typeof (o as { force?: unknown }).force === 'boolean') {
+    return good([{ force: (o as { force: boolean }).force }]);
+  }
+  return bad('doctor options are { force: true | false }');
+};
 const template = one(
   (v): v is string => boundedString(v, LIMITS.maxTemplateChars),
   `the template must be text of at most ${LIMITS.maxTemplateChars} characters`,
@@ -191,26 +208,54 @@ export const OPERATIONS = {
     result: true,
     readOnly: false,
     what: 'restart the gateway',
-    transports: EVERYWHERE,
+    transports: [...EVERYWHERE, 'chat'],
     streamsEvents: true,
   }),
-  startDoctor: call<Result>()({ args: none, result: true, readOnly: false, what: 'start the doctor', transports: UI }),
+  startDoctor: call<Result>()({
+    args: none,
+    result: true,
+    readOnly: false,
+    what: 'start the doctor',
+    transports: [...UI, 'chat'],
+  }),
   /** Runs a doctor session and answers when it has ended, with its outcome (the CLI's `clawmedic doctor`). */
   runDoctor: call<Result<DoctorOutcome>>()({
-    args: none,
+    args: doctorOptions,
     result: true,
     readOnly: false,
     what: 'run the doctor',
     transports: ['control'],
     streamsEvents: true,
   }),
-  stopDoctor: call<Result>()({ args: none, result: true, readOnly: false, what: 'stop the doctor', transports: EVERYWHERE }),
+  stopDoctor: call<Result>()({
+    args: none,
+    result: true,
+    readOnly: false,
+    what: 'stop the doctor',
+    transports: [...EVERYWHERE, 'chat'],
+  }),
   pause: call<Result<StatusSnapshot>>()({
     args: pauseMinutes,
     result: true,
     readOnly: false,
     what: 'pause monitoring',
-    transports: EVERYWHERE,
+    transports: [...EVERYWHERE, 'chat'],
+  }),
+  /** Answers the doctor's pending permission prompt "Yes" once, if it is still the prompt with this id. */
+  approvePrompt: call<Result>()({
+    args: promptId,
+    result: true,
+    readOnly: false,
+    what: 'approve the agent\'s request',
+    transports: ['chat'],
+  }),
+  /** Refuses the doctor's pending permission prompt, if it is still the prompt with this id. */
+  denyPrompt: call<Result>()({
+    args: promptId,
+    result: true,
+    readOnly: false,
+    what: 'deny the agent\'s request',
+    transports: ['chat'],
   }),
   resume: call<Result<StatusSnapshot>>()({ args: none, result: true, readOnly: false, what: 'resume monitoring', transports: EVERYWHERE }),
   listIncidents: call<Incident[]>()({ args: none, result: false, readOnly: true, what: 'list incidents', transports: UI }),

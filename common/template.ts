@@ -24,7 +24,8 @@ export function templateProblems(template: string): string[] {
   const out: string[] = [];
   for (const m of template.matchAll(PLACEHOLDER)) {
     const name = m[1] ?? '';
-    if (!(name in TEMPLATE_VARIABLES)) {
+    // Own keys only: `in` would accept inherited names ({{constructor}}, {{toString}}).
+    if (!Object.prototype.hasOwnProperty.call(TEMPLATE_VARIABLES, name)) {
       out.push(`uses {{${name}}}, which is not a known variable (known: ${Object.keys(TEMPLATE_VARIABLES).join(', ')})`);
     }
   }

@@ -31,6 +31,9 @@ function fail(message) {
 if (!existsSync(CHROMIUM)) fail(`no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
 
 if (!flag('--no-build')) {
+  console.log('compiling the settings validator…');
+  const { buildValidators } = await import('./build-validators.mjs');
+  await buildValidators();
   console.log('building main (tsc -b)…');
   const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: ROOT, stdio: 'inherit' });
   if (tsc.status !== 0) fail('tsc -b failed; fix the type errors above first.');

@@ -60,6 +60,7 @@ function run(cmd, args, label) {
 
 function build() {
   const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
+  run(process.execPath, [path.join(ROOT, 'scripts', 'build-validators.mjs')], 'Compiling the settings validator');
   run(bin('tsc'), ['-b'], 'Type-checking and compiling (tsc -b)');
   const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
   if (scripts['build:renderer']) run('npm', ['run', '--silent', 'build:renderer'], 'Building the renderer');

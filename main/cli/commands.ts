@@ -8,7 +8,7 @@ import { readStatusFile } from '../engine/status-file.js';
 import { systemClock } from '../../common/clock.js';
 import { fileExists } from '../engine/fsutil.js';
 import { SettingsError, loadSettings, resolvePaths, settingsFilePath } from '../engine/settings/index.js';
-import { bold, clockTime, describeCheck, dim, eventLine, incidentTable, incidentTimeline, red, stateLabel } from './format.js';
+import { bold, clockTime, describeCheck, dim, displayUrl, eventLine, incidentTable, incidentTimeline, red, stateLabel } from './format.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, EXIT_USAGE, loadOrExit } from './index.js';
 
 interface JsonOpt {
@@ -20,7 +20,7 @@ export async function runCheck(config: string | undefined, o: JsonOpt): Promise<
   const check = await checkGateway(s.gateway.url, s.gateway.timeoutSec * 1000);
   const alive = check.condition === 'healthy' || check.condition === 'degraded';
   if (o.json) console.log(JSON.stringify(check, null, 2));
-  else console.log(`${s.gateway.url}: ${describeCheck(check)}`);
+  else console.log(`${displayUrl(s.gateway.url)}: ${describeCheck(check)}`);
   process.exitCode = alive ? EXIT_OK : EXIT_FAIL;
 }
 
@@ -50,7 +50,7 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
     );
     return;
   }
-  console.log(`${bold('Gateway')}   ${s.gateway.url}: ${describeCheck(check)}`);
+  console.log(`${bold('Gateway')}   ${displayUrl(s.gateway.url)}: ${describeCheck(check)}`);
   if (watcher?.live) {
     const w = watcher.snapshot;
     console.log(`${bold('Watcher')}   pid ${watcher.pid}: ${w.state} since ${clockTime(w.since)} (${w.reason})`);

@@ -5,6 +5,7 @@
 // switched off (Level 3: the doctor runs a stand-in agent in tmux that really repairs it). Everything
 // it starts is cleaned up on every path.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { EngineEvent, Incident } from '../../common/contract.js';
 import { startFakeGateway, type FakeGateway } from '../../test/fixtures/gateway-harness.js';
@@ -41,7 +42,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const say = (s: string) => {
     if (!json) process.stdout.write(s + '\n');
   };
-  const dir = await mkdtemp(path.join('/tmp', 'clawmedic-demo-'));
+  // The system's temp folder (TMPDIR is honoured); a deep one is fine: sockets go to a short private folder.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'clawmedic-demo-'));
   let gw: FakeGateway | null = null;
   let engine: Engine | null = null;
   const onSignal = () => {

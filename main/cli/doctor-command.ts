@@ -8,11 +8,15 @@ import { resolvePaths, settingsFilePath } from '../engine/settings/index.js';
 import { bold, describeCheck, dim, eventLine } from './format.js';
 import { EXIT_FAIL, EXIT_OK, loadOrExit } from './index.js';
 
-export async function runDoctorCommand(config: string | undefined, o: { json?: boolean; live?: boolean }): Promise<void> {
+export async function runDoctorCommand(
+  config: string | undefined,
+  o: { json?: boolean; live?: boolean; force?: boolean },
+): Promise<void> {
+  const force = { force: o.force === true };
   const { settings } = await loadOrExit(config);
   const s = resolvePaths(settings);
   // A running watcher runs it (one session, one incident); we follow its progress here.
-  const delegated = await callControl(s.dataDir, 'runDoctor', [], (e) => {
+  const delegated = await callControl(s.dataDir, 'runDoctor', [force], (e) => {
     if (o.json) process.stdout.write(JSON.stringify(e) + '\n');
     else {
       const line = eventLine(e);
@@ -65,7 +69,7 @@ export async function runDoctorCommand(config: string | undefined, o: { json?: b
   process.once('SIGTERM', onSignal);
   // A closed terminal must not leave the agent working unsupervised in tmux.
   process.once('SIGHUP', onSignal);
-  const r = await engine.runDoctor();
+  const r = await engine.runDoctor(force);
   (unsubscribeTerminal as (() => void) | null)?.();
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
@@ -77,9 +81,11 @@ export async function runDoctorCommand(config: string | undefined, o: { json?: b
     out(JSON.stringify({ type: 'result', ok: r.ok, outcome: r.ok ? r.value : null, message: r.ok ? null : r.message, check }) + '\n');
   } else {
     if (!r.ok) out(`${r.message}\n`);
-    else out(`${bold('Doctor')}: ${r.value.outcome}: ${r.value.detail}\n`);
+    else if (r.value.outcome === 'not-needed') {
+      out(`${bold('Doctor')}: not needed: ${r.value.detail}. (\`clawmedic doctor --force\` runs a check-up anyway.)\n`);
+    } else out(`${bold('Doctor')}: ${r.value.outcome}: ${r.value.detail}\n`);
     out(`${bold('Gateway')}: ${describeCheck(check)}\n`);
-    const [inc] = await engine.listIncidents();
+    const [inc] = r.ok && r.value.outcome === 'not-needed' ? [] : await engine.listIncidents();
     if (inc) out(dim(`Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the timeline${inc.reportPath ? `; report: ${inc.reportPath}` : ''}\n`));
   }
   process.exitCode = healthy ? EXIT_OK : EXIT_FAIL;

@@ -1,5 +1,51 @@
 // How the CLI shows engine data to a person. JSON output never goes through here.
+import stripAnsi from 'strip-ansi';
 import type { EngineEvent, GatewayCheck, Incident, SupervisorState } from '../../common/contract.js';
+
+/**
+ * C0 controls but tab and newline, DEL, and C1 controls: none has a place in a line of text. (Built from a
+ * string so the source holds no raw control characters.)
+ */
+const CONTROL = new RegExp('[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]', 'g');
+
+/**
+ * Text that came from outside (restart output, the agent's result line, log tails, a stranger's answer) may
+ * carry terminal control sequences: OSC 0 retitles the window, OSC 52 writes the clipboard, CSI moves the
+ * cursor. They are removed before anything reaches the terminal; whatever escape survives loses its ESC.
+ */
+export function clean(text: string): string {
+  return stripAnsi(text).replace(CONTROL, '');
+}
+
+/** A URL as printed: a password in it is masked (`user:***@host`), so it never lands in a terminal log. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    // Not a URL: printed as it is (settings validation already refuses it).
+    return url;
+  }
+}
+
+/** The dashboard URL without its token (for log lines). */
+export function withoutToken(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete('token');
+  return u.toString();
+}
+
+/** True for http(s)://localhost, 127.0.0.0/8 and [::1]. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const h = new URL(url).hostname;
+    return h === 'localhost' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
+  } catch {
+    return false;
+  }
+}
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -56,7 +102,7 @@ export function describeCheck(c: GatewayCheck): string {
     case 'starting':
       return 'starting';
     case 'down':
-      return `DOWN: ${c.health.detail}`;
+      return `DOWN: ${clean(c.health.detail)}`;
   }
 }
 
@@ -64,23 +110,25 @@ export function describeCheck(c: GatewayCheck): string {
 export function eventLine(e: EngineEvent): string | null {
   switch (e.type) {
     case 'state':
-      return `${dim(clockTime(e.at))}  ${stateLabel(e.state)} ${e.reason}`;
+      return `${dim(clockTime(e.at))}  ${stateLabel(e.state)} ${clean(e.reason)}`;
     case 'incident-opened':
-      return `${dim(clockTime(e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} opened: ${e.incident.summary}`;
+      return `${dim(clockTime(e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} opened: ${clean(e.incident.summary)}`;
     case 'incident-event':
       if (e.event.type === 'probe-failed' || e.event.type === 'recovered') return null;
-      return `${dim(clockTime(e.event.at))}  ${dim(('  ' + e.event.type).padEnd(24))} ${e.event.detail}`;
+      return `${dim(clockTime(e.event.at))}  ${dim(('  ' + clean(e.event.type)).padEnd(24))} ${clean(e.event.detail)}`;
     case 'incident-closed':
       return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}`;
     case 'doctor':
       // The same steps arrive as incident events (doctor-*), with more detail: print those.
       return null;
     case 'settings-invalid':
-      return `${red('settings')}        ${e.file} is invalid, still using the last valid settings:\n${e.problems.map((p) => `    ${p.path}: ${p.message}`).join('\n')}`;
+      return `${red('settings')}        ${e.file} is invalid, still using the last valid settings:\n${e.problems.map((p) => `    ${clean(p.path)}: ${clean(p.message)}`).join('\n')}`;
     case 'settings-changed':
       return `${dim(clockTime(new Date().toISOString()))}  settings        reloaded`;
     case 'notification-failed':
-      return `${dim(clockTime(e.at))}  ${yellow('notify')}          ${e.channel} failed: ${e.detail}`;
+      return `${dim(clockTime(e.at))}  ${yellow('notify')}          ${clean(e.channel)} failed: ${clean(e.detail)}`;
+    case 'storage':
+      return `${dim(clockTime(e.at))}  ${e.ok ? green('records') : red('records')}         ${clean(e.detail)}`;
     case 'known-fix':
       // The same steps arrive as incident events (known-fix-*), with more detail: print those.
       return null;
@@ -109,8 +157,8 @@ export function incidentTable(list: Incident[]): string {
     i.trigger,
     i.outcome + (i.resolvedBy ? ` (${i.resolvedBy})` : ''),
     incidentDuration(i),
-    i.agent ?? '-',
-    i.summary,
+    clean(i.agent ?? '-'),
+    clean(i.summary),
   ]);
   const head = ['ID', 'STARTED', 'TRIGGER', 'OUTCOME', 'DURATION', 'AGENT', 'SUMMARY'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -122,8 +170,8 @@ export function incidentTable(list: Incident[]): string {
 export function incidentTimeline(inc: Incident): string {
   const lines = [
     `${bold(inc.id)}  ${inc.trigger}  ${outcomeLabel(inc)}  ${incidentDuration(inc)}`,
-    `  ${inc.summary}`,
-    ...inc.events.map((e) => `  ${dim(clockTime(e.at))}  ${e.type.padEnd(22)} ${e.detail}`),
+    `  ${clean(inc.summary)}`,
+    ...inc.events.map((e) => `  ${dim(clockTime(e.at))}  ${clean(e.type).padEnd(22)} ${clean(e.detail)}`),
   ];
   if (inc.reportPath) lines.push(`  report:     ${inc.reportPath}`);
   if (inc.transcriptPath) lines.push(`  transcript: ${inc.transcriptPath}`);

@@ -1,13 +1,15 @@
 // `clawmedic`: the CLI adapter over the engine. Exit codes: 0 ok/healthy, 1 not healthy or failed,
 // 2 bad usage or bad config (everywhere).
 import { OPERATIONS } from '../../common/operations.js';
+import { PrivatePathError } from '../engine/fsutil.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { SettingsError, loadSettings, settingsFilePath, validateSettings } from '../engine/settings/index.js';
+import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '../engine/settings/index.js';
 import { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runStatus } from './commands.js';
 import { runDemo } from './demo.js';
 import { runDoctorCommand } from './doctor-command.js';
 import { runNotifyTest } from './notify-command.js';
+import { runServiceInstall, runServiceStatus, runServiceUninstall } from './service-command.js';
 import { runWatch } from './watch.js';
 
 export const EXIT_OK = 0;
@@ -105,6 +107,7 @@ export function buildProgram(): Command {
     .description('run one doctor session now: exit 0 when the gateway is healthy at the end, 1 when not')
     .option('--json', 'print the timeline as JSON lines instead of showing the live session')
     .option('--no-live', 'print the timeline instead of the live session')
+    .option('--force', 'run a check-up even when the gateway answers healthy (otherwise: nothing to do, exit 0)')
     .action(async (o) => runDoctorCommand(cfg(), o));
 
   program
@@ -131,7 +134,7 @@ export function buildProgram(): Command {
     .command('defaults')
     .description('print the default settings as JSON')
     .action(() => {
-      console.log(JSON.stringify(validateSettings({}).settings, null, 2));
+      console.log(JSON.stringify(defaultSettings(), null, 2));
     });
 
 
@@ -141,7 +144,14 @@ export function buildProgram(): Command {
     .option('--json', 'print events as JSON lines')
     .option('--no-doctor', 'stop after the restart step')
     .addOption(new Option('--agent-pace <seconds>', 'how long the stand-in agent pauses between steps (time to attach)').argParser(parseFloat))
-    .action(async (o) => runDemo(o));
+    .action(async (o) => {
+      // The demo is self-contained on purpose (its own gateway, agent and settings in a temp folder): a
+      // --config that would silently be ignored is refused instead.
+      if (cfg() !== undefined) {
+        throw new CliExit(EXIT_USAGE, 'clawmedic demo runs with its own stand-in settings; --config does not apply to it.');
+      }
+      await runDemo(o);
+    });
 
   const notify = program.command('notify').description('notification channels');
   notify
@@ -150,6 +160,34 @@ export function buildProgram(): Command {
     .description('send a test message: exit 0 when every channel accepted it')
     .option('--json', 'print the results as JSON')
     .action(async (channel: string | undefined, o) => runNotifyTest(cfg(), channel, o));
+
+  const service = program
+    .command('service')
+    .description('run `clawmedic watch` as a background service: a systemd user unit (Linux) or a launchd agent (macOS)');
+  const manager = () =>
+    new Option('--manager <manager>', 'service manager (default: systemd on Linux, launchd on macOS)').choices([
+      'systemd',
+      'launchd',
+    ]);
+  service
+    .command('install')
+    .description('install, enable and start the watcher service with this settings file and data dir baked in')
+    .option('--print', 'print the unit (or plist) it would install, and install nothing')
+    .option('--json', 'print the result as JSON')
+    .addOption(manager())
+    .action(async (o) => runServiceInstall(cfg(), o));
+  service
+    .command('uninstall')
+    .description('stop, disable and remove the watcher service')
+    .option('--json', 'print the result as JSON')
+    .addOption(manager())
+    .action(async (o) => runServiceUninstall(o));
+  service
+    .command('status')
+    .description('installed, enabled, running, and its last log lines: exit 0 when running, 1 when not')
+    .option('--json', 'print as JSON')
+    .addOption(manager())
+    .action(async (o) => runServiceStatus(o));
 
   return program;
 }
@@ -178,6 +216,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CliExit) {
       if (err.message) console.error(err.message);
       return err.code;
+    }
+    // A data dir that is not ours or not private is a configuration problem: exit 2, with the fix.
+    if (err instanceof PrivatePathError) {
+      console.error(`clawmedic: ${err.message}`);
+      return EXIT_USAGE;
     }
     console.error(`clawmedic: ${(err as Error).message}`);
     if (process.env.CLAWMEDIC_DEBUG) console.error((err as Error).stack);

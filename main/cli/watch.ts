@@ -4,7 +4,9 @@ import { startDashboard, type Dashboard } from '../dashboard/index.js';
 import { Engine, EngineBusyError } from '../engine/engine.js';
 import { createMetrics, type MetricsServer } from '../engine/metrics.js';
 import { settingsFilePath } from '../engine/settings/index.js';
-import { bold, dim, eventLine, yellow } from './format.js';
+import path from 'node:path';
+import { writeFileAtomic } from '../engine/fsutil.js';
+import { bold, dim, displayUrl, eventLine, isLoopbackUrl, withoutToken, yellow } from './format.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, loadOrExit } from './index.js';
 
 export interface WatchOptions {
@@ -42,7 +44,14 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     if (line) out(line);
   });
   if (!o.json) {
-    out(`${bold('ClawMedic')} watching ${s.gateway.url} every ${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · data ${s.dataDir}`);
+    out(`${bold('ClawMedic')} watching ${displayUrl(s.gateway.url)} every ${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · data ${s.dataDir}`);
+  }
+  if (!isLoopbackUrl(s.gateway.url)) {
+    // Accepted (a gateway on another host is legitimate), but never silently: restarts still run here.
+    const warning =
+      `gateway.url ${displayUrl(s.gateway.url)} is not on this machine: probes cross the network, while restart ` +
+      'steps and the doctor run here. Make sure restart.command restarts that gateway.';
+    out(o.json ? JSON.stringify({ type: 'warning', message: warning }) : yellow(`warning: ${warning}`));
   }
   let started: Awaited<ReturnType<Engine['start']>>;
   try {
@@ -62,7 +71,13 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   if (o.dashboard) {
     dashboard = await startDashboard({ engine, port: o.port ?? 0, allowInput: !!o.allowInput });
     const mode = o.allowInput ? 'input allowed' : 'read-only';
-    if (o.json) out(JSON.stringify({ type: 'dashboard', url: dashboard.url, allowInput: !!o.allowInput }));
+    // JSON lines go to log shippers: the token (the key to the dashboard) stays out of them; the full URL is
+    // in a 0600 file of the data dir for whoever may read it.
+    if (o.json) {
+      const file = path.join(s.dataDir, 'dashboard.url');
+      await writeFileAtomic(file, `${dashboard.url}\n`);
+      out(JSON.stringify({ type: 'dashboard', url: withoutToken(dashboard.url), urlFile: file, allowInput: !!o.allowInput }));
+    }
     else out(`${bold('Dashboard')} (${mode}): ${dashboard.url}\n${dim('  The token in this URL is the key: share it with no one.')}`);
   }
   for (const inc of interrupted) {

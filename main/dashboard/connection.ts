@@ -7,6 +7,7 @@ import type { Result } from '../../common/contract.js';
 import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../common/ws-protocol.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { dispatch, type Handlers } from '../engine/operations.js';
+import { StreamRedactor } from '../engine/redact-stream.js';
 import { ViewerStream } from '../engine/viewer-stream.js';
 import { restoreMasked, type Redactor } from './redaction.js';
 
@@ -94,7 +95,8 @@ export function serveConnection(ws: WebSocket, o: ConnectionOptions): () => void
     viewer = new ViewerStream({
       terminal: engine.terminal,
       send: (chunk) => send({ t: 'term', ...chunk }),
-      transform: (s) => redactor.text(s),
+      // Streaming: a secret the agent prints in two writes is caught whole (redact-stream.ts).
+      transform: new StreamRedactor({ secrets: () => redactor.literals() }),
     });
   };
 

@@ -12,6 +12,11 @@ export class Redactor {
   /** `extra`: more literal secrets, read at each use (the gateway config's, which change with it). */
   constructor(private readonly extra: () => string[] = () => []) {}
 
+  /** The literal secrets in use now (our settings' and the gateway config's). */
+  literals(): string[] {
+    return this.all();
+  }
+
   private all(): string[] {
     const more = this.extra();
     return more.length ? [...this.secrets, ...more] : this.secrets;

@@ -2,20 +2,17 @@
 // terminal ask the watcher (app or `clawmedic watch`) to act, instead of starting a second engine
 // that would record its own incident for the same outage. A Unix socket in the private data dir:
 // file permissions (0600 in a 0700 folder) are the authentication. Newline-delimited JSON.
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { EngineEvent, Result } from '../../common/contract.js';
 import { answersWithResult, OPERATIONS, type ArgsOf, type CallName, type ResultOf } from '../../common/operations.js';
 import type { EngineApi } from './engine-api.js';
 import { PRIVATE_FILE_MODE } from './fsutil.js';
+import { fitsSocket, runtimeDir } from './runtime-dir.js';
 import { dispatch, engineHandlers } from './operations.js';
 
-/** macOS limits a socket path to 104 bytes; keep a margin. */
-const MAX_SOCKET_PATH = 100;
 /** 10 s to answer a quick request (status, pause): the watcher answers in milliseconds when alive. */
 const QUICK_REPLY_MS = 10_000;
 /** A request line larger than this is not ours. */
@@ -32,11 +29,8 @@ export type ControlReply =
   | { type: 'result'; result: Result<unknown> };
 
 export function controlSocketPath(dataDir: string): string {
-  const p = path.join(dataDir, 'control.sock');
-  if (p.length <= MAX_SOCKET_PATH) return p;
-  // A deep data dir: a short, per-dir name in the temp folder (still private: created 0600).
-  const h = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), `clawmedic-${h}.sock`);
+  // A deep data dir: the socket goes to this data dir's private runtime folder (runtime-dir.ts).
+  return fitsSocket(dataDir) ? path.join(dataDir, 'control.sock') : path.join(runtimeDir(dataDir), 'control.sock');
 }
 
 function parseRequest(line: string): ControlRequest | null {
@@ -135,6 +129,25 @@ function answers(file: string): Promise<boolean> {
   });
 }
 
+/** Why a socket at `file` must not be trusted (another user's, not a socket), or null. */
+export function socketProblem(file: string): string | null {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  let st;
+  try {
+    st = lstatSync(file);
+  } catch (err) {
+    return `cannot check the control socket ${file}: ${(err as Error).message}`;
+  }
+  if (!st.isSocket()) return `${file} is not a socket; ClawMedic will not talk to it. Remove it and start the watcher again.`;
+  if (uid !== null && st.uid !== uid) {
+    return (
+      `${file} belongs to another user (uid ${st.uid}), not to you: ClawMedic will not send it commands. ` +
+      'Remove it (or ask an administrator to), then start your watcher again.'
+    );
+  }
+  return null;
+}
+
 /** What the watcher answers: the operation's own Result, or its value wrapped in one. */
 export type ControlAnswer<K extends CallName> = ResultOf<K> extends Result<unknown> ? ResultOf<K> : Result<ResultOf<K>>;
 
@@ -152,6 +165,8 @@ export function callControl<K extends CallName>(
   const req: ControlRequest = { op: name, args };
   return new Promise((resolve, reject) => {
     if (!existsSync(file)) return resolve(null);
+    const untrusted = socketProblem(file);
+    if (untrusted) return reject(new Error(untrusted));
     const sock = net.connect(file);
     let buf = '';
     let result: Result<unknown> | null = null;

@@ -33,9 +33,18 @@ export interface EngineApi {
   checkNow(): Promise<GatewayCheck>;
   restartNow(): Promise<Result>;
   startDoctor(): Promise<Result>;
-  /** Runs a doctor session now and answers when it has ended (the CLI's `clawmedic doctor`). */
-  runDoctor(): Promise<Result<DoctorOutcome>>;
+  /**
+   * Runs a doctor session now and answers when it has ended (the CLI's `clawmedic doctor`). The gateway is
+   * probed first: healthy means no agent ('not-needed'), unless `force` asks for a check-up.
+   */
+  runDoctor(opts?: { force: boolean }): Promise<Result<DoctorOutcome>>;
   stopDoctor(): Promise<Result>;
+  /**
+   * Answers the doctor's pending permission prompt (approve = its "Yes" once; deny = its "No" or Esc)
+   * through take-over and input, as a person at the keyboard would, if `promptId` is still the prompt
+   * showing. Refused (as a value) when the prompt changed, was answered, or the session ended.
+   */
+  answerPrompt(promptId: string, answer: 'approve' | 'deny'): Promise<Result>;
   /** null = until resumed. */
   pause(minutes: number | null): void;
   resume(): void;

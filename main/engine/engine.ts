@@ -1,7 +1,8 @@
 // The engine: settings, incident history, the supervisor (Levels 1-2), the doctor (Level 3) and the
 // notifiers (Level 4) wired together behind EngineApi. Plain Node: the CLI, the Electron shell and
 // the dashboard are adapters over this.
-import { watch, type FSWatcher } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { promises as fsp, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type {
   EngineEvent,
@@ -13,13 +14,17 @@ import type {
   StatusSnapshot,
 } from '../../common/contract.js';
 import { systemClock, type Clock } from '../../common/clock.js';
-import { gatewaySecrets } from './doctor/context.js';
+import { gatewaySecrets, readableLogLine, resolveLogPaths, tailFile } from './doctor/context.js';
 import { Doctor } from './doctor/doctor.js';
 import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
 import { TEMPLATE_VARIABLES } from '../../common/template.js';
 import type { EngineApi, LiveTerminal } from './engine-api.js';
 import { EventBus } from './events.js';
+import { createTwoFilesPatch } from 'diff';
+import { ChildLedger } from './children.js';
+import { StorageHealth } from './storage-health.js';
 import { ensurePrivateDir } from './fsutil.js';
+import { runtimeDir } from './runtime-dir.js';
 import { IncidentStore } from './incidents/store.js';
 import { readIncidentDetail } from './incidents/detail.js';
 import { checkGateway } from './probe.js';
@@ -27,16 +32,21 @@ import { RateHistory } from './rate-history.js';
 import { serveControl, type ControlServer } from './control.js';
 import { acquireLock } from './lock.js';
 import { redact } from './redact.js';
-import { Notifier } from './notify/notifier.js';
+import { channelLabel, Notifier } from './notify/notifier.js';
+import { TELEGRAM_API } from './notify/channels/telegram.js';
+import { TelegramDesk, type PendingPrompt } from './notify/telegram/desk.js';
+import { gatewayTelegramTokens, sharedTokenProblem } from './notify/telegram/gateway-token.js';
+import { dispatch, engineHandlers } from './operations.js';
 import type { Message } from './notify/policy.js';
 import { describeStep, killAllSteps, runStep, stepSucceeded } from './restart.js';
 import {
-  loadSettings,
+  defaultSettings,
+  fileSettingsSource,
   resolvePaths,
-  saveSettings as writeSettings,
   SettingsError,
   validateSettings,
   type SettingsProblem,
+  type SettingsSource,
 } from './settings/index.js';
 import type { Settings } from '../../common/settings-schema.js';
 import { StatusFile } from './status-file.js';
@@ -52,9 +62,13 @@ const SETTINGS_RELOAD_DEBOUNCE_MS = 200;
 
 export interface EngineOptions {
   settingsFile: string;
+  /** Reads and writes `settingsFile` (the app passes its electron-store); default: the file directly. */
+  settingsSource?: SettingsSource;
   clock?: Clock;
   /** Builds the doctor once settings are known. Default: the tmux doctor; null: no Level 3. */
   doctorFactory?: ((ctx: { dataDir: string; clock: Clock; env: NodeJS.ProcessEnv }) => DoctorPort | null) | null;
+  /** May node-pty's spawn-helper be repaired in place (false in an installed, signed app)? Default true. */
+  ptyRepair?: boolean;
   /** Take <dataDir>/watch.lock in start(): one watcher per data dir (app or `clawmedic watch`). */
   exclusive?: boolean;
   /** Every message that passed the notification gate (the shell shows these natively). */
@@ -67,6 +81,28 @@ export interface EngineOptions {
   watchSettings?: boolean;
   /** Publish <dataDir>/status.json for other processes (watchers only). */
   writeStatus?: boolean;
+  /** Telegram Bot API base; defaults to env CLAWMEDIC_TELEGRAM_API, then https://api.telegram.org. */
+  telegramApiBase?: string;
+  /** Lines for the watcher's log (stderr by default): ignored button presses, polling trouble. */
+  log?: (line: string) => void;
+  /** Timings of the interactive Telegram channel (tests shorten them). */
+  deskTiming?: ConstructorParameters<typeof TelegramDesk>[0]['timing'];
+}
+
+/**
+ * How long an answer to a permission prompt may take to clear it: Claude Code takes the key in well under
+ * a second (its Stop hook fired 0.4 s after the key, measured); 5 s covers a loaded machine.
+ */
+const PROMPT_ANSWER_WAIT_MS = 5000;
+/** Screen reads while waiting for an answered prompt to go: a capture costs a few ms. */
+const PROMPT_ANSWER_POLL_MS = 100;
+async function readText(file: string): Promise<string | null> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch {
+    // Missing (or unreadable): compared as "no file".
+    return null;
+  }
 }
 
 export class EngineBusyError extends Error {
@@ -84,6 +120,7 @@ export class Engine implements EngineApi {
   readonly bus = new EventBus();
   readonly clock: Clock;
   readonly settingsFile: string;
+  private readonly source: SettingsSource;
   private raw!: Settings;
   private resolved!: Settings;
   private problems: SettingsProblem[] = [];
@@ -97,7 +134,13 @@ export class Engine implements EngineApi {
   private releaseWatchLock: (() => boolean) | null = null;
   private control: ControlServer | null = null;
   private notifier!: Notifier;
+  private desk!: TelegramDesk;
   private secrets: string[] = [];
+  /** The doctor's "needs approval" episodes: part of a prompt's id, so an old button never answers a new prompt. */
+  private approvalEpisode = 0;
+  private answering = false;
+  private children!: ChildLedger;
+  private storage!: StorageHealth;
   private knownFixes!: KnownFixes;
   private lastGood!: LastGoodStore;
   private observer!: HealthyObserver;
@@ -106,6 +149,10 @@ export class Engine implements EngineApi {
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
     this.settingsFile = opts.settingsFile;
+    this.source = opts.settingsSource ?? fileSettingsSource(opts.settingsFile);
+    if (this.source.file !== this.settingsFile) {
+      throw new Error(`internal: the settings source reads ${this.source.file}, not ${this.settingsFile}`);
+    }
   }
 
   static async create(opts: EngineOptions): Promise<Engine> {
@@ -116,15 +163,19 @@ export class Engine implements EngineApi {
 
   private async init(): Promise<void> {
     try {
-      this.raw = (await loadSettings(this.settingsFile)).settings;
+      this.raw = (await this.source.load()).settings;
     } catch (err) {
       if (!(err instanceof SettingsError) || this.opts.onInvalidSettings !== 'defaults') throw err;
-      this.raw = validateSettings({}).settings;
+      this.raw = defaultSettings();
       this.problems = err.problems;
     }
     this.resolved = resolvePaths(this.raw);
     await ensurePrivateDir(this.resolved.dataDir);
+    this.children = new ChildLedger(runtimeDir(this.resolved.dataDir, this.opts.env ?? process.env));
     await this.refreshSecrets();
+    this.storage = new StorageHealth((e) =>
+      this.bus.emit({ type: 'storage', ok: e.ok, detail: e.detail, at: new Date(this.clock.now()).toISOString() }),
+    );
     this.incidents = new IncidentStore(
       this.resolved.dataDir,
       this.clock,
@@ -134,31 +185,57 @@ export class Engine implements EngineApi {
         else if (event) this.bus.emit({ type: 'incident-event', incidentId: incident.id, event });
       },
       (text) => redact(text, { secrets: this.secrets }),
+      this.storage,
     );
     const env = this.opts.env ?? process.env;
     const factory =
       this.opts.doctorFactory === undefined
         ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) =>
-            new Doctor({ dataDir, clock, env, toolSettings: () => this.resolved.tools })
+            new Doctor({ dataDir, clock, env, toolSettings: () => this.resolved.tools, ptyRepair: this.opts.ptyRepair ?? true })
         : this.opts.doctorFactory;
     this.doctor = factory ? factory({ dataDir: this.resolved.dataDir, clock: this.clock, env }) : null;
+    const telegramApiBase = this.opts.telegramApiBase ?? process.env.CLAWMEDIC_TELEGRAM_API ?? TELEGRAM_API;
+    const log = this.opts.log ?? ((line: string) => process.emitWarning(`ClawMedic: ${line}`));
+    const reportFailure = (channel: string, incidentId: string | null, detail: string) => {
+      const at = new Date(this.clock.now()).toISOString();
+      this.bus.emit({ type: 'notification-failed', channel, incidentId, detail, at });
+      if (incidentId) void this.supervisor.noteOnIncident(incidentId, 'notification-failed', `${channel}: ${detail}`);
+    };
+    this.desk = new TelegramDesk({
+      getSettings: () => this.resolved,
+      stateDir: path.join(this.resolved.dataDir, 'telegram'),
+      apiBase: telegramApiBase,
+      log,
+      onFailure: (channel, detail) => reportFailure(channel, null, redact(detail, { secrets: this.secrets })),
+      timing: this.opts.deskTiming,
+      host: {
+        dispatch: (name, args) => dispatch(engineHandlers(this), name, args, { transport: 'chat' }),
+        status: () => this.status(),
+        pendingPrompt: () => this.pendingPrompt(),
+        note: (id, type, detail) => this.supervisor.noteOnIncident(id, type, detail),
+        logTail: (lines) => this.gatewayLogTail(lines),
+        secrets: () => this.secrets,
+        gatewayTokens: () => this.gatewayTokens(),
+      },
+    });
     this.notifier = new Notifier({
       getSettings: () => this.resolved,
       clock: this.clock,
       getSecrets: () => this.secrets,
       getStatus: () => this.status(),
       onMessage: this.opts.onNotification,
-      onFailure: (f) => {
-        const at = new Date(this.clock.now()).toISOString();
-        this.bus.emit({ type: 'notification-failed', channel: f.channel, incidentId: f.incidentId, detail: f.detail, at });
-        if (f.incidentId) void this.supervisor.noteOnIncident(f.incidentId, 'notification-failed', `${f.channel}: ${f.detail}`);
-      },
+      telegramApiBase,
+      interactive: this.desk,
+      onFailure: (f) => reportFailure(f.channel, f.incidentId, f.detail),
     });
     this.bus.on((e) => {
       if (e.type === 'state') this.notifier.setPaused(e.state === 'paused');
+      // Records that could not be written are tried again at every check while the disk refuses them.
+      if (e.type === 'check' && this.incidents.hasPending) void this.incidents.retryPending();
+      if (e.type === 'doctor' && e.phase === 'needs-approval') this.approvalEpisode++;
       this.notifier.handle(e);
     });
-    const history = await RateHistory.load(this.resolved.dataDir);
+    const history = await RateHistory.load(this.resolved.dataDir, this.storage);
     this.tools = new ToolPaths(env, () => this.resolved.tools);
     const knownFixState = await KnownFixState.load(this.resolved.dataDir);
     this.lastGood = new LastGoodStore(this.resolved.dataDir, () => this.resolved.knownFixes.lastGoodKeep);
@@ -171,7 +248,7 @@ export class Engine implements EngineApi {
       state: knownFixState,
       emit: (e) => this.bus.emit(e),
       runCommand: async (command, timeoutSec, signal) => {
-        const r = await runStep(command, timeoutSec, { env: this.opts.env, signal });
+        const r = await runStep(command, timeoutSec, { env: this.opts.env, signal, ledger: this.children });
         return { ...r, ok: stepSucceeded(r), detail: describeStep(r) };
       },
     });
@@ -191,7 +268,8 @@ export class Engine implements EngineApi {
       clock: this.clock,
       settings: () => this.resolved,
       check: () => this.probeOnce(),
-      runStep: (command, timeoutSec, signal) => runStep(command, timeoutSec, { env: this.opts.env, signal }),
+      runStep: (command, timeoutSec, signal) =>
+        runStep(command, timeoutSec, { env: this.opts.env, signal, ledger: this.children }),
       incidents: this.incidents,
       history,
       doctor: this.doctor,
@@ -223,11 +301,13 @@ export class Engine implements EngineApi {
       }
     }
     this.started = true;
-    const cleaned = (await this.doctor?.cleanupOrphans()) ?? [];
+    // What a crashed watcher left running is ended before anything new starts (no two restart steps at once).
+    const cleaned = [...(await this.children.endLeftovers()), ...((await this.doctor?.cleanupOrphans()) ?? [])];
     const interrupted = await this.incidents.closeOrphans('ClawMedic stopped (crash, kill or reboot) before this incident ended');
+    for (const inc of interrupted) await this.recordAfterCrash(inc, cleaned);
     if (this.opts.watchSettings) this.watchSettingsFile();
     if (this.opts.writeStatus) {
-      const sf = StatusFile.in(this.resolved.dataDir, () => this.status());
+      const sf = StatusFile.in(this.resolved.dataDir, () => this.status(), this.storage);
       this.statusFile = sf;
       // Every event but routine checks: a check only matters to other processes when the condition changes.
       let lastCondition: string | null = null;
@@ -241,6 +321,8 @@ export class Engine implements EngineApi {
       await sf.writeNow();
     }
     this.supervisor.start();
+    // Watchers read the interactive channels' button presses (one poller per bot, like the watch lock).
+    if (this.opts.exclusive) await this.desk.start();
     return { interrupted, cleaned };
   }
 
@@ -287,8 +369,8 @@ export class Engine implements EngineApi {
   }
 
   /** Runs a doctor session now and resolves when it ends (the CLI waits; UIs need not). */
-  async runDoctor(): Promise<Result<DoctorOutcome>> {
-    return this.supervisor.startDoctor();
+  async runDoctor(opts: { force: boolean } = { force: false }): Promise<Result<DoctorOutcome>> {
+    return this.supervisor.startDoctor(opts);
   }
 
   async startDoctor(): Promise<Result> {
@@ -296,8 +378,16 @@ export class Engine implements EngineApi {
     if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
     const busy = this.supervisor.busyWith;
     if (busy) return { ok: false, message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.` };
+    // Probe first: a healthy gateway needs no agent (and no agent should be told it is down).
+    const check = await this.supervisor.checkNow();
+    if (check.condition === 'healthy' || check.condition === 'degraded') {
+      return {
+        ok: false,
+        message: `The gateway answers ${check.condition} (${check.health.detail}), so no doctor session was started.`,
+      };
+    }
     // UIs get an answer at once; progress arrives as events.
-    void this.supervisor.startDoctor().catch((err: unknown) => {
+    void this.supervisor.startDoctor({ force: false }).catch((err: unknown) => {
       process.emitWarning(`ClawMedic: doctor session failed: ${(err as Error).message}`);
     });
     return { ok: true, value: undefined };
@@ -305,6 +395,77 @@ export class Engine implements EngineApi {
 
   async stopDoctor(): Promise<Result> {
     return this.supervisor.stopDoctor();
+  }
+
+  /** The permission prompt the doctor's agent waits at, with an id that changes whenever the prompt does. */
+  async pendingPrompt(): Promise<PendingPrompt | null> {
+    const live = this.doctor?.current();
+    if (!live?.needsApproval || !this.doctor?.pendingPrompt) return null;
+    const p = await this.doctor.pendingPrompt();
+    if (!p) return null;
+    const shown = [live.sessionName, p.request, p.question, ...p.options.map((o) => `${o.key}.${o.label}`)].join('\n');
+    const hash = createHash('sha256').update(shown).digest('hex').slice(0, 12);
+    return { ...p, id: `${this.approvalEpisode}-${hash}`, incidentId: live.incidentId, deadline: live.deadline };
+  }
+
+  async answerPrompt(promptId: string, answer: 'approve' | 'deny'): Promise<Result> {
+    const doctor = this.doctor;
+    if (!doctor) return { ok: false, message: 'No doctor session is running.' };
+    if (this.answering) return { ok: false, message: 'An answer to this prompt is being given already.' };
+    this.answering = true;
+    try {
+      const p = await this.pendingPrompt();
+      const refuse = (message: string): Result => ({ ok: false, message });
+      if (!p) return refuse('No permission prompt is waiting any more: it was answered, or the session ended.');
+      if (p.id !== promptId) return refuse('Another prompt shows now, so nothing was pressed: see the newest message.');
+      const key = answer === 'approve' ? p.approveKey : p.denyKey;
+      if (!key) return refuse('This prompt has no plain "Yes" choice: answer it in the live terminal.');
+      // The same path as a person: take over the keyboard, press the key, hand back (unless a person
+      // at the keyboard had taken over already: then their session stays theirs).
+      const already = doctor.current()?.takenOver ?? false;
+      if (!already) {
+        const t = await doctor.takeOver();
+        if (!t.ok) return t;
+      }
+      try {
+        if (!doctor.input(key)) {
+          return refuse('The key could not be passed on: the session ended or was handed back meanwhile.');
+        }
+        const deadline = Date.now() + PROMPT_ANSWER_WAIT_MS;
+        for (;;) {
+          const now = await this.pendingPrompt();
+          if (!now || now.id !== promptId) return { ok: true, value: undefined };
+          if (Date.now() > deadline) {
+            const s = PROMPT_ANSWER_WAIT_MS / 1000;
+            return refuse(`The key was sent, but the prompt still shows after ${s} s: answer it in the live terminal.`);
+          }
+          await new Promise((r) => setTimeout(r, PROMPT_ANSWER_POLL_MS));
+        }
+      } finally {
+        if (!already) await doctor.handBack();
+      }
+    } finally {
+      this.answering = false;
+    }
+  }
+
+  /** The newest gateway log's last lines, readable and redacted (for "Last 30 lines"). */
+  async gatewayLogTail(lines: number): Promise<string> {
+    const files = await resolveLogPaths(this.resolved.gateway.logPaths);
+    const patterns = this.resolved.gateway.logPaths.join(', ') || 'none';
+    if (!files.length) return `No gateway log found (gateway.logPaths: ${patterns})`;
+    let newest = files[0]!;
+    let newestMs = -1;
+    for (const f of files) {
+      const ms = await fsp.stat(f).then((st) => st.mtimeMs, () => -1);
+      if (ms > newestMs) {
+        newest = f;
+        newestMs = ms;
+      }
+    }
+    // 24 KB from the end: 30 JSON log lines are a few KB; long stack traces still fit.
+    const text = await tailFile(newest, 24_000, lines).catch((err: unknown) => `Unreadable: ${(err as Error).message}`);
+    return redact(`${newest}:\n${text.split('\n').map(readableLogLine).join('\n')}`, { secrets: this.secrets });
   }
 
   pause(minutes: number | null): void {
@@ -340,17 +501,24 @@ export class Engine implements EngineApi {
       file: this.settingsFile,
       settings: structuredClone(this.raw),
       problems: this.problems,
+      warnings: await this.settingsWarnings(),
       templateVariables: { ...TEMPLATE_VARIABLES },
       defaultPromptTemplate: this.doctor?.defaultTemplate() ?? '',
     };
   }
 
   async saveSettings(next: unknown): Promise<Result> {
+    const invalid = (problems: SettingsProblem[]): Result => ({
+      ok: false,
+      message: 'Some settings are invalid; nothing was saved.',
+      problems,
+    });
     const r = validateSettings(next);
-    if (!r.ok) return { ok: false, message: 'Some settings are invalid; nothing was saved.', problems: r.problems };
+    if (!r.ok) return invalid(r.problems);
     try {
-      await writeSettings(this.settingsFile, next);
+      await this.source.save(next);
     } catch (err) {
+      if (err instanceof SettingsError) return invalid(err.problems);
       return { ok: false, message: `Could not save ${this.settingsFile}: ${(err as Error).message}` };
     }
     this.apply(r.settings);
@@ -363,16 +531,43 @@ export class Engine implements EngineApi {
   }
 
   async testNotification(channel: string): Promise<Result> {
-    const results = await this.notifier.test(channel || undefined);
+    const results = await this.testChannels(channel || undefined);
     if (results.length === 0) return { ok: false, message: channel ? `No notification channel named "${channel}".` : 'No notification channels are configured (notify.channels).' };
     const failed = results.filter((r) => !r.ok);
     if (failed.length) return { ok: false, message: failed.map((r) => `${r.channel}: ${r.detail}`).join('\n') };
     return { ok: true, value: undefined };
   }
 
-  /** Sends a test message to one channel or all; for `clawmedic notify test`. */
-  testChannels(channel?: string) {
-    return this.notifier.test(channel);
+  /**
+   * Sends a test message to one channel or all; for `clawmedic notify test`. A Telegram channel on
+   * OpenClaw's own bot fails the test even when the message arrived: ClawMedic needs a bot of its own.
+   */
+  async testChannels(channel?: string) {
+    const results = await this.notifier.test(channel);
+    const tokens = await this.gatewayTokens();
+    for (const r of results) {
+      const ch = this.resolved.notify.channels.find((c) => channelLabel(c) === r.channel && c.type === 'telegram');
+      const problem = ch ? sharedTokenProblem(ch.token, tokens) : null;
+      if (problem) Object.assign(r, { ok: false, detail: `${r.detail}, but ${problem}` });
+    }
+    return results;
+  }
+
+  /** Settings that are valid but will cause trouble (a Telegram bot shared with OpenClaw). */
+  private async settingsWarnings(): Promise<{ path: string; message: string }[]> {
+    const tokens = await this.gatewayTokens().catch(() => null);
+    if (!tokens) return [];
+    const out: { path: string; message: string }[] = [];
+    this.resolved.notify.channels.forEach((c, i) => {
+      const problem = c.type === 'telegram' ? sharedTokenProblem(c.token, tokens) : null;
+      const path = `notify.channels.${i}.token`;
+      if (problem) out.push({ path, message: problem[0]!.toUpperCase() + problem.slice(1) });
+    });
+    return out;
+  }
+
+  private gatewayTokens() {
+    return gatewayTelegramTokens(this.resolved.gateway.configPath, this.opts.env ?? process.env);
   }
 
   get terminal(): LiveTerminal {
@@ -398,12 +593,14 @@ export class Engine implements EngineApi {
   async stop(reason: string): Promise<void> {
     await this.control?.close();
     this.control = null;
+    await this.desk.close();
     this.watcher?.close();
     this.watcher = null;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     await this.supervisor.stop(reason);
     // A last-known-good copy being written must finish before the data dir may go away.
     await this.observer.stop();
+    await this.desk.settle();
     killAllSteps();
     // 5 s: enough for a message already in flight; a dead channel must not hold up quitting.
     await this.notifier.drain({ timeoutMs: 5000 });
@@ -419,6 +616,29 @@ export class Engine implements EngineApi {
     killAllSteps();
     this.releaseWatchLock?.();
     this.releaseWatchLock = null;
+  }
+
+  /**
+   * An incident a crashed watcher left open: what the next start found and did (orphans ended), and — when a
+   * doctor had taken a snapshot — whether the gateway config changed since, with the diff.
+   */
+  private async recordAfterCrash(inc: Incident, cleaned: string[]): Promise<void> {
+    const note = (type: string, detail: string) => this.incidents.appendEvent(inc.id, type, detail);
+    try {
+      for (const c of cleaned) await note('cleanup', c);
+      const configPath = this.resolved.gateway.configPath;
+      if (!inc.doctor || !configPath) return;
+      const snap = path.join(this.incidents.root, inc.id, 'snapshot', path.basename(configPath));
+      const [before, after] = await Promise.all([readText(snap), readText(configPath)]);
+      if (before === null || before === after) return;
+      const diff = createTwoFilesPatch(`${configPath} (snapshot)`, `${configPath} (now)`, before, after ?? '', undefined, undefined, {
+        context: 2,
+      });
+      await note('config-changed', `the gateway config changed after the snapshot, while no watcher supervised:\n${diff}`);
+    } catch (err) {
+      // A record we cannot add is not worth failing the start for; the incident is already closed.
+      process.emitWarning(`ClawMedic: could not complete the record of incident ${inc.id}: ${(err as Error).message}`);
+    }
   }
 
   /** Secrets found in the gateway's config: scrubbed from notifications, context files, the dashboard. */
@@ -441,6 +661,7 @@ export class Engine implements EngineApi {
     this.resolved = resolvePaths(settings);
     this.problems = [];
     void this.refreshSecrets();
+    void this.desk.reconcile();
     if (this.resolved.dataDir !== before) {
       process.emitWarning(`ClawMedic: dataDir changed to ${this.resolved.dataDir}; it takes effect at the next start.`);
       this.resolved.dataDir = before;
@@ -469,7 +690,7 @@ export class Engine implements EngineApi {
 
   private async reload(): Promise<void> {
     try {
-      const { settings } = await loadSettings(this.settingsFile);
+      const { settings } = await this.source.load();
       this.apply(settings);
     } catch (err) {
       if (err instanceof SettingsError) {

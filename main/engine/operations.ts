@@ -32,8 +32,10 @@ export function engineHandlers(engine: EngineApi): Handlers {
     checkNow: () => engine.checkNow(),
     restartNow: () => engine.restartNow(),
     startDoctor: () => engine.startDoctor(),
-    runDoctor: () => engine.runDoctor(),
+    runDoctor: (opts?: { force: boolean }) => engine.runDoctor(opts),
     stopDoctor: () => engine.stopDoctor(),
+    approvePrompt: (id) => engine.answerPrompt(id, 'approve'),
+    denyPrompt: (id) => engine.answerPrompt(id, 'deny'),
     pause: (minutes) => {
       engine.pause(minutes);
       return { ok: true, value: engine.status() };

@@ -105,6 +105,15 @@ export async function probeHealth(baseUrl: string, timeoutMs: number, now: () =>
       );
     }
     const j = parseJson(ans.body);
+    if (ans.status >= 400 && ans.status < 500) {
+      // OpenClaw answers /healthz itself, with 200 or a 5xx: a 404 (or any 4xx) comes from another program
+      // on the port (a plain web server, a proxy). Restarting the gateway cannot fix that.
+      return done(
+        'stranger',
+        ans.status,
+        `answered HTTP ${ans.status} to /healthz, which the OpenClaw gateway never does: another program holds the port`,
+      );
+    }
     const status = typeof j?.status === 'string' ? ` (${j.status})` : '';
     return done('http-error', ans.status, `HTTP ${ans.status}${status}`);
   } catch (err) {

@@ -1,6 +1,7 @@
 // Small process helpers shared by the lock, the incident store and the restart runner.
 
 import { readFileSync } from 'node:fs';
+import { sleep, type Clock } from '../../common/clock.js';
 
 /**
  * True when a process with this pid runs (EPERM means it exists but belongs to someone else).
@@ -36,4 +37,23 @@ export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
     // The group is already gone (ESRCH): nothing left to kill, which is what the caller wants.
     return false;
   }
+}
+
+/**
+ * Waits until the process is gone, checking every pollMs for at most graceMs, and waiting only
+ * through the clock. True when it is gone.
+ */
+export async function waitForExit(
+  pid: number,
+  clock: Clock,
+  o: { graceMs: number; pollMs: number; alive?: (pid: number) => boolean },
+): Promise<boolean> {
+  const alive = o.alive ?? isProcessAlive;
+  const deadline = clock.now() + o.graceMs;
+  while (alive(pid)) {
+    const left = deadline - clock.now();
+    if (left <= 0) return false;
+    await sleep(clock, Math.min(o.pollMs, left));
+  }
+  return true;
 }

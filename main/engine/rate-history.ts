@@ -3,6 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './fsutil.js';
+import type { StorageHealth } from './storage-health.js';
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -16,10 +17,13 @@ export class RateHistory {
   private data: Stored = { restarts: [], doctorRuns: [] };
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly file: string | null) {}
+  constructor(
+    private readonly file: string | null,
+    private readonly health: StorageHealth | null = null,
+  ) {}
 
-  static async load(dataDir: string | null): Promise<RateHistory> {
-    const h = new RateHistory(dataDir ? path.join(dataDir, 'rate-history.json') : null);
+  static async load(dataDir: string | null, health: StorageHealth | null = null): Promise<RateHistory> {
+    const h = new RateHistory(dataDir ? path.join(dataDir, 'rate-history.json') : null, health);
     if (h.file) {
       try {
         const raw = JSON.parse(await fsp.readFile(h.file, 'utf8')) as Partial<Stored>;
@@ -63,7 +67,10 @@ export class RateHistory {
     if (!this.file) return Promise.resolve();
     const text = JSON.stringify(this.data);
     const file = this.file;
-    this.chain = this.chain.then(() => writeFileAtomic(file, text));
+    // Never rejects: the caps hold in memory, and a read-only or full disk must not stop a restart.
+    this.chain = this.chain.then(
+      () => writeFileAtomic(file, text).then(() => this.health?.succeeded(), (err: unknown) => this.health?.failed(file, err)),
+    );
     return this.chain;
   }
 }

@@ -1,6 +1,7 @@
 // Level 2's hands: run one restart step (a shell command) with a timeout, capture its output, and
 // make sure nothing it started outlives it when it is cancelled or times out.
 import { spawn } from 'node:child_process';
+import type { ChildLedger } from './children.js';
 import { killGroup } from './process-util.js';
 
 /** Keep the last 8 KB of a step's output: enough for an error message, bounded for the incident file. */
@@ -50,7 +51,7 @@ export function killAllSteps(): void {
 export function runStep(
   command: string,
   timeoutSec: number,
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal } = {},
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal; ledger?: ChildLedger } = {},
 ): Promise<StepResult> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -68,6 +69,8 @@ export function runStep(
     });
     const pid = child.pid;
     if (pid) running.add(pid);
+    // On disk while it runs: a watcher killed now leaves a record the next start uses to end this step.
+    const forget = pid ? (opts.ledger?.record({ kind: 'restart-step', pid, what: `\`${command}\`` }) ?? null) : null;
     const append = (b: Buffer) => {
       out += b.toString('utf8');
       if (out.length > OUTPUT_TAIL_BYTES * 2) out = out.slice(-OUTPUT_TAIL_BYTES);
@@ -97,6 +100,7 @@ export function runStep(
       if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       if (pid) running.delete(pid);
+      forget?.();
       // A step may legitimately leave a background job running (e.g. `openclaw gateway run &`):
       // stop reading from it, but never kill what a successful step started.
       child.stdout?.destroy();

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StatusSnapshot } from '../../common/contract.js';
 import { writeFileAtomic } from './fsutil.js';
+import type { StorageHealth } from './storage-health.js';
 import { isProcessAlive } from './process-util.js';
 
 /** Coalesce writes for 250 ms: a state change usually arrives with an incident event or two. */
@@ -24,10 +25,11 @@ export class StatusFile {
   constructor(
     readonly file: string,
     private readonly snapshot: () => StatusSnapshot,
+    private readonly health: StorageHealth | null = null,
   ) {}
 
-  static in(dataDir: string, snapshot: () => StatusSnapshot): StatusFile {
-    return new StatusFile(path.join(dataDir, 'status.json'), snapshot);
+  static in(dataDir: string, snapshot: () => StatusSnapshot, health: StorageHealth | null = null): StatusFile {
+    return new StatusFile(path.join(dataDir, 'status.json'), snapshot, health);
   }
 
   touch(): void {
@@ -52,10 +54,14 @@ export class StatusFile {
     };
     this.chain = this.chain
       .then(() => writeFileAtomic(this.file, JSON.stringify(content, null, 2)))
-      .catch((err: Error) => {
-        // Status is advisory for other processes; a full disk must not stop the watcher.
-        process.emitWarning(`ClawMedic: could not write ${this.file}: ${err.message}`);
-      });
+      .then(
+        () => this.health?.succeeded(),
+        (err: unknown) => {
+          // Status is advisory for other processes; a full disk must not stop the watcher. Reported once.
+          if (this.health) this.health.failed(this.file, err);
+          else process.emitWarning(`ClawMedic: could not write ${this.file}: ${(err as Error).message}`);
+        },
+      );
     return this.chain;
   }
 }

@@ -26,6 +26,24 @@ export const RESUME_SETTLE_MS = 5000;
 export const CLOCK_JUMP_SLACK_MS = 15_000;
 /** The failed checks kept for the incident and the doctor's context: the streak's last 20 (the threshold is at most 100). */
 export const RECENT_FAILURES_KEPT = 20;
+/**
+ * 10 min: an outage confirmed this soon after the last one recovered is the same trouble coming back (a
+ * gateway that dies 20 s after each start): it continues that incident, one record and one notification,
+ * instead of a new incident per crash.
+ */
+export const FLAP_WINDOW_MS = 10 * 60_000;
+/**
+ * After ClawMedic gave up ("needs attention"), it tries the ladder again after 15 min, then 30, 60, 120,
+ * and every 4 h at most (systemd's start-limit window is the model): a person away for a weekend does not
+ * come back to a weekend-long outage, and a broken gateway is never hammered. The caps still apply.
+ */
+export const GIVE_UP_RETRY_FIRST_MS = 15 * 60_000;
+export const GIVE_UP_RETRY_MAX_MS = 4 * 60 * 60_000;
+
+/** "14:05" in the machine's time zone: what a person reads in a menu or a notification. */
+export function clockText(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+}
 
 export interface SupervisorDeps {
   clock: Clock;
@@ -57,6 +75,11 @@ export class Supervisor {
   private incident: IncidentHandle | null = null;
   /** The last incident ClawMedic gave up on; gets a `healthy-again` note when a human fixes things. */
   private gaveUpOn: IncidentHandle | null = null;
+  /** When ClawMedic tries again after giving up, and the back-off it used (doubled each time). */
+  private retryAt: number | null = null;
+  private retryBackoff = GIVE_UP_RETRY_FIRST_MS;
+  /** The last health incident that recovered, and when: a new outage soon after continues it (flapping). */
+  private lastRecovery: { incident: IncidentHandle; at: number; outages: number } | null = null;
   private pausedUntil: number | null = null;
   private pausedForever = false;
   private suspended = false;
@@ -153,13 +176,33 @@ export class Supervisor {
     return ok ? { ok: true, value: undefined } : { ok: false, message: `The gateway is not healthy after the restart: ${incident.record.events.at(-1)?.detail ?? ''}` };
   }
 
-  /** A human asked for the doctor now (CLI `clawmedic doctor`, tray "Start doctor now"). */
-  async startDoctor(): Promise<Result<DoctorOutcome>> {
+  /**
+   * A human asked for the doctor now (CLI `clawmedic doctor`, tray "Start doctor now"). The gateway is
+   * probed first: healthy means no agent and no incident. `force` runs one anyway, as a check-up: its
+   * end is not a recovery and teaches no learning.
+   */
+  async startDoctor(opts: { force: boolean } = { force: false }): Promise<Result<DoctorOutcome>> {
     if (!this.d.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
     if (this.busy) return { ok: false, message: `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already running.` };
-    const incident = await this.d.incidents.open({ trigger: 'manual', summary: 'doctor requested by the user' });
+    const check = await this.d.check();
+    this.lastCheck = check;
+    const up = check.condition === 'healthy' || check.condition === 'degraded';
+    if (up && !opts.force) {
+      return {
+        ok: true,
+        value: {
+          outcome: 'not-needed',
+          resolvedBy: null,
+          agent: null,
+          detail: `the gateway answers ${check.condition} (${check.health.detail}): no doctor session was needed`,
+        },
+      };
+    }
+    const summary = up ? 'doctor check-up requested while the gateway was healthy' : 'doctor requested by the user';
+    const incident = await this.d.incidents.open({ trigger: 'manual', summary });
     this.incident = incident;
-    const outcome = await this.runExclusive('doctor', () => this.runDoctor(incident, 'requested by the user'));
+    const why = up ? 'a check-up requested by the user' : 'requested by the user';
+    const outcome = await this.runExclusive('doctor', () => this.runDoctor(incident, why, { checkup: up }));
     return { ok: true, value: outcome };
   }
 
@@ -229,11 +272,18 @@ export class Supervisor {
         this.lastTickAt = null;
         continue;
       }
-      this.detectClockJump();
-      const check = await this.d.check();
-      if (stop.aborted) break;
-      if (this.suspended || this.isPaused() || this.busy) continue;
-      await this.handle(check);
+      try {
+        this.detectClockJump();
+        const check = await this.d.check();
+        if (stop.aborted) break;
+        if (this.suspended || this.isPaused() || this.busy) continue;
+        await this.handle(check);
+      } catch (err) {
+        // Nothing may end the watch: a step that throws (an unexpected disk or process error) is reported
+        // and the next check comes on schedule, so the gateway stays watched.
+        this.reason = `an internal error interrupted this check: ${(err as Error).message}`;
+        process.emitWarning(`ClawMedic: ${this.reason}`);
+      }
       this.lastTickAt = this.d.clock.now();
       this.plannedDelay = this.nextDelay();
       await this.waitForWake(this.plannedDelay);
@@ -334,7 +384,13 @@ export class Supervisor {
     this.emitCheck(check);
     const n = this.failureCount;
     if (this.state === 'needs-attention') {
-      this.reason = `still down: ${check.health.detail}`;
+      if (this.retryAt !== null && now >= this.retryAt && this.gaveUpOn) {
+        const incident = this.gaveUpOn;
+        await this.runExclusive('ladder', () => this.retryAfterGivingUp(incident));
+        return;
+      }
+      const next = this.retryAt !== null ? `; trying again at ${clockText(this.retryAt)}` : '';
+      this.reason = `still down: ${check.health.detail}${next}`;
       return;
     }
     if (n < s.gateway.failureThreshold) {
@@ -372,12 +428,24 @@ export class Supervisor {
       type: 'confirmed',
       detail: `${this.failureCount} consecutive failed checks (gateway.failureThreshold = ${s.gateway.failureThreshold})`,
     });
-    const incident = await this.d.incidents.open({
-      trigger: 'health',
-      summary: `${first.health.detail} (${kinds}, ${this.failureCount} checks)`,
-      startedAtMs: Date.parse(first.at),
-      events,
-    });
+    const summary = `${first.health.detail} (${kinds}, ${this.failureCount} checks)`;
+    const flap = this.lastRecovery;
+    let incident: IncidentHandle;
+    if (flap && flap.incident.isClosed && this.d.clock.now() - flap.at <= FLAP_WINDOW_MS) {
+      // The same trouble again soon after it recovered: one incident (and one notification) for the lot.
+      flap.outages++;
+      const minutes = Math.max(1, Math.round((this.d.clock.now() - Date.parse(flap.incident.record.startedAt)) / 60_000));
+      events.push({
+        at: iso(this.d.clock.now()),
+        type: 'relapse',
+        detail: `down again ${Math.round((this.d.clock.now() - flap.at) / 1000)} s after it recovered (outage ${flap.outages})`,
+      });
+      await flap.incident.reopen(events, `flapping: ${flap.outages} outages in ${minutes} min (latest: ${summary})`);
+      incident = flap.incident;
+    } else {
+      this.lastRecovery = null;
+      incident = await this.d.incidents.open({ trigger: 'health', summary, startedAtMs: Date.parse(first.at), events });
+    }
     this.incident = incident;
     this.setState('failing', `gateway down: ${first.health.detail}`);
     const ok = await this.restartLadder(incident, { attempts: s.restart.attempts, manual: false });
@@ -447,8 +515,9 @@ export class Supervisor {
       const now = this.d.clock.now();
       if (!opts.manual && this.d.history.restartsInLastHour(now) >= s.restart.maxPerHour) {
         const freeAt = this.d.history.restartBudgetFreesAt(now);
+        const flapping = this.lastRecovery?.incident === incident ? ` while the gateway keeps failing (${incident.record.summary})` : '';
         const detail =
-          `restart limit reached: ${s.restart.maxPerHour} restarts in the last hour (restart.maxPerHour)` +
+          `restart limit reached: ${s.restart.maxPerHour} restarts in the last hour (restart.maxPerHour)${flapping}` +
           (freeAt ? `; the budget frees up at ${iso(freeAt)}` : '');
         await incident.event('circuit-open', detail);
         await this.giveUp(incident, 'failed', detail);
@@ -532,7 +601,7 @@ export class Supervisor {
     await this.runDoctor(incident, 'restarts did not help');
   }
 
-  private async runDoctor(incident: IncidentHandle, why: string): Promise<DoctorOutcome> {
+  private async runDoctor(incident: IncidentHandle, why: string, o: { checkup?: boolean } = {}): Promise<DoctorOutcome> {
     const doctor = this.d.doctor!;
     const ctl = new AbortController();
     this.doctorCtl = ctl;
@@ -551,6 +620,7 @@ export class Supervisor {
           return c;
         },
         recentFailures: [...this.failures],
+        checkup: o.checkup ?? false,
         signal: ctl.signal,
         emit: (phase: DoctorPhase, detail: string) =>
           this.d.emit({ type: 'doctor', phase, incidentId: incident.id, detail, at: iso(this.d.clock.now()) }),
@@ -563,10 +633,15 @@ export class Supervisor {
     }
     if (this.stopCtl.signal.aborted) return outcome;
     if (outcome.agent) await incident.update({ agent: outcome.agent });
-    if (outcome.outcome === 'recovered') {
+    if (o.checkup && outcome.outcome === 'recovered') {
+      // Healthy before and after: nothing was recovered, and the gateway never needed the agent.
+      await incident.event('checkup', 'the gateway was healthy before the session and is healthy after it');
+      await incident.close('recovered', 'self', `check-up finished: ${outcome.detail}`);
+      this.afterRecovery(this.lastCheck, 'doctor check-up finished');
+    } else if (outcome.outcome === 'recovered') {
       await incident.close('recovered', outcome.resolvedBy ?? 'doctor', outcome.detail);
       this.afterRecovery(this.lastCheck, `recovered by the doctor${outcome.agent ? ` (${outcome.agent})` : ''}`);
-    } else {
+    } else if (outcome.outcome !== 'not-needed') {
       await this.giveUp(incident, outcome.outcome, outcome.detail);
     }
     return outcome;
@@ -575,11 +650,47 @@ export class Supervisor {
   private afterRecovery(check: GatewayCheck | null, reason: string): void {
     this.resetStreak();
     this.gaveUpOn = null;
+    this.retryAt = null;
+    this.retryBackoff = GIVE_UP_RETRY_FIRST_MS;
+    const inc = this.incident;
+    if (inc && inc.record.trigger === 'health') {
+      const outages = this.lastRecovery?.incident === inc ? this.lastRecovery.outages : 1;
+      this.lastRecovery = { incident: inc, at: this.d.clock.now(), outages };
+    }
     this.setState(check?.condition === 'degraded' ? 'degraded' : 'healthy', reason);
+  }
+
+  /** The back-off after giving up has passed and the gateway is still down: the ladder once more. */
+  private async retryAfterGivingUp(incident: IncidentHandle): Promise<void> {
+    this.retryAt = null;
+    this.incident = incident;
+    await incident.reopen(
+      [{ at: iso(this.d.clock.now()), type: 'retry', detail: 'still down after the back-off: trying the ladder again' }],
+      incident.record.summary,
+    );
+    const s = this.d.settings();
+    const ok = await this.restartLadder(incident, { attempts: s.restart.attempts, manual: false });
+    if (ok || incident.isClosed || this.stopCtl.signal.aborted) return;
+    await this.handOverToDoctor(incident);
   }
 
   private async giveUp(incident: IncidentHandle, outcome: 'failed' | 'timeout' | 'cancelled', detail: string): Promise<void> {
     await incident.event('needs-attention', detail);
+    // Health outages are tried again later (never sooner than the restart cap allows); a person's own
+    // request (restart, doctor) is not repeated behind their back.
+    if (incident.record.trigger === 'health' && outcome !== 'cancelled') {
+      const now = this.d.clock.now();
+      // Never sooner than the restart cap allows: when the budget is spent, wait until its oldest restart ages out.
+      const capped = this.d.history.restartsInLastHour(now) >= this.d.settings().restart.maxPerHour;
+      const budget = capped ? (this.d.history.restartBudgetFreesAt(now) ?? now) : now;
+      this.retryAt = Math.max(now + this.retryBackoff, budget);
+      await incident.event(
+        'retry-planned',
+        `ClawMedic will try again at ${clockText(this.retryAt)} unless the gateway is back before (back-off ` +
+          `${Math.round(this.retryBackoff / 60_000)} min, doubling up to ${GIVE_UP_RETRY_MAX_MS / 3_600_000} h)`,
+      );
+      this.retryBackoff = Math.min(this.retryBackoff * 2, GIVE_UP_RETRY_MAX_MS);
+    }
     await incident.close(outcome, null, detail);
     this.gaveUpOn = incident;
     this.setState('needs-attention', detail);

@@ -9,6 +9,25 @@ import type { TerminalChunk } from '../../common/contract.js';
 import type { LiveTerminal, TerminalSubscription } from './engine-api.js';
 
 /**
+ * A transform that may hold text back (the dashboard's StreamRedactor, redact-stream.ts): push() returns
+ * what may be shown now; releaseIdle() what may be shown after a pause; releaseAll() everything.
+ */
+export interface StreamTransform {
+  push(data: string): string;
+  releaseIdle(): string;
+  releaseAll(): string;
+  readonly holding: number;
+}
+
+/** 100 ms without new output: release an unfinished ordinary word (a prompt, a spinner) so the view stays live. */
+export const IDLE_RELEASE_MS = 100;
+/**
+ * 5 s: how long a tail that may be the start of a secret waits for the rest before it goes out redacted.
+ * A secret printed in two writes arrives within a second or two; a view stuck for 5 s would be noticed.
+ */
+export const SUSPECT_RELEASE_MS = 5000;
+
+/**
  * 5 ms: short enough that typing echoes without visible lag (a frame is 16 ms), long enough to turn a
  * flood of tiny PTY reads into about one message per frame.
  */
@@ -32,8 +51,8 @@ export interface ViewerStreamOptions {
   terminal: LiveTerminal;
   /** Delivers one message to the viewer; a throw closes the stream (the viewer is gone). */
   send: (chunk: TerminalChunk) => void;
-  /** Rewrites outgoing text (redaction); may change its length: acks are translated back. */
-  transform?: (data: string) => string;
+  /** Rewrites outgoing text (redaction); may change its length and hold text back: acks are translated. */
+  transform?: StreamTransform;
   clock?: Clock;
   batchMs?: number;
   maxChars?: number;
@@ -58,11 +77,15 @@ export class ViewerStream {
   /** Engine text not sent yet (untransformed: the transform runs once per message, in deliver). */
   private pending: TerminalChunk | null = null;
   private timer: TimerHandle | null = null;
+  private idleTimer: TimerHandle | null = null;
+  private suspectTimer: TimerHandle | null = null;
   private closed = false;
   private readonly sentLog: Sent[] = [];
   private unacked = 0;
   /** Engine acks owed before subscribe() returned (the replay arrives synchronously). */
   private owed = 0;
+  /** The session of the last message, for text the transform releases later. */
+  private lastSession: string | null = null;
 
   constructor(private readonly opts: ViewerStreamOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -111,6 +134,10 @@ export class ViewerStream {
     this.closed = true;
     this.timer?.cancel();
     this.timer = null;
+    this.idleTimer?.cancel();
+    this.idleTimer = null;
+    this.suspectTimer?.cancel();
+    this.suspectTimer = null;
     this.pending = null;
     this.sentLog.length = 0;
     this.unacked = 0;
@@ -165,8 +192,49 @@ export class ViewerStream {
   }
 
   private deliver(chunk: TerminalChunk): void {
-    const orig = chunk.data.length;
-    const data = this.opts.transform && chunk.data ? this.opts.transform(chunk.data) : chunk.data;
+    const t = this.opts.transform;
+    if (!t) return this.send(chunk, chunk.data.length);
+    const before = t.holding;
+    let data = chunk.data ? t.push(chunk.data) : '';
+    // The session ended: nothing more will come to complete a held tail.
+    if (chunk.kind === 'end') data += t.releaseAll();
+    this.send({ ...chunk, data }, chunk.data.length + before - t.holding);
+    this.armRelease();
+  }
+
+  /** While the transform holds text back, release it after a pause (see IDLE_RELEASE_MS, SUSPECT_RELEASE_MS). */
+  private armRelease(): void {
+    const t = this.opts.transform;
+    if (!t || this.closed) return;
+    this.idleTimer?.cancel();
+    this.idleTimer = null;
+    if (t.holding === 0) {
+      this.suspectTimer?.cancel();
+      this.suspectTimer = null;
+      return;
+    }
+    const release = (all: boolean) => {
+      const p = this.pending;
+      // A batch still waiting comes first: the held text precedes nothing that was already sent.
+      if (p) this.flush(true);
+      const before = t.holding;
+      const data = all ? t.releaseAll() : t.releaseIdle();
+      if (before !== t.holding) this.send({ kind: 'live', sessionName: p?.sessionName ?? this.lastSession, data }, before - t.holding);
+      this.armRelease();
+    };
+    this.idleTimer = this.clock.schedule(IDLE_RELEASE_MS, () => {
+      this.idleTimer = null;
+      release(false);
+    });
+    this.suspectTimer ??= this.clock.schedule(SUSPECT_RELEASE_MS, () => {
+      this.suspectTimer = null;
+      release(true);
+    });
+  }
+
+  private send(chunk: TerminalChunk, orig: number): void {
+    this.lastSession = chunk.sessionName;
+    const data = chunk.data;
     const sent = data.length;
     if (sent > 0) {
       this.sentLog.push({ sent, orig, ackedSent: 0, ackedOrig: 0 });
@@ -177,7 +245,7 @@ export class ViewerStream {
     }
     if (sent === 0 && chunk.kind !== 'end') return;
     try {
-      this.opts.send({ ...chunk, data });
+      this.opts.send(chunk);
     } catch (err) {
       // The viewer went away between our check and the send: forget it like a closed window.
       this.close();

@@ -24,7 +24,8 @@ import path from 'node:path';
 import type { Incident, Result, StatusSnapshot } from '../../common/contract.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import type { Message } from '../engine/notify/policy.js';
-import { settingsFilePath } from '../engine/settings/index.js';
+import { checkPtyHelper, findPtyDir } from '../engine/pty-check.js';
+import { settingsFilePath, type SettingsSource } from '../engine/settings/index.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.js';
 import { AppWindow, hardenContents, hardenSession } from './app-window.js';
 import { registerIpc, type IpcRouter as IpcRegistration } from './ipc-router.js';
@@ -73,13 +74,19 @@ export interface ShellDeps {
   loginEnv: () => Promise<NodeJS.ProcessEnv>;
   /**
    * Builds the engine. `onNativeMessage` must receive every message the engine's notifier lets
-   * through (NotifierOptions.onMessage: deduplicated, not while paused, redacted).
+   * through (NotifierOptions.onMessage: deduplicated, not while paused, redacted). `settings` is the
+   * app's electron-store over `settingsFile`: the engine must read and save its settings through it.
    */
   createEngine: (
     settingsFile: string,
-    hooks: { env: NodeJS.ProcessEnv; onNativeMessage: (message: Message) => void },
+    hooks: {
+      env: NodeJS.ProcessEnv;
+      onNativeMessage: (message: Message) => void;
+      settings: SettingsSource;
+      packaged: boolean;
+    },
   ) => Promise<StartedEngine>;
-  /** `new ElectronStore(options)` for the settings file. */
+  /** `new ElectronStore(options)` for the settings file: the app's one reader and writer of it. */
   openSettingsStore: (options: SettingsStoreOptions) => StoreLike;
   /** Remembered window bounds (a separate store in the app's userData folder: not a setting). */
   windowState: { get(): unknown; set(bounds: Bounds): void };
@@ -107,6 +114,18 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
     timer = setTimeout(() => resolve('timeout'), ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * node-pty's spawn-helper, checked at start-up (pty-check.ts): repaired in a checkout, reported in an
+ * installed app (whose files are sealed by its signature), so the cause is named before a doctor needs it.
+ */
+function ptySelfCheck(platform: NodeJS.Platform, packaged: boolean, log: Logger): void {
+  const dir = findPtyDir();
+  if (!dir) return log.warn('node-pty is not installed: the live terminal will be unavailable (the doctor still runs in tmux)');
+  const r = checkPtyHelper({ ptyDir: dir, platform, repair: !packaged });
+  if (r.status === 'repaired') log.info(r.message);
+  else if (r.status === 'broken' || r.status === 'missing') log.warn(r.message);
 }
 
 /** The status the tray shows before the engine exists. */
@@ -269,7 +288,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
 
   const first = trayModel(trayInput());
   const tray = new TrayController({
-    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(first.icon, 0))),
+    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(first.icon, 0, deps.platform))),
     buildMenu: (template) => E.Menu.buildFromTemplate(template),
     assetsDir: deps.paths.assetsDir,
     platform: deps.platform,
@@ -311,7 +330,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
   const onNativeMessage = (m: Message) => (showNative ? showNative(m) : void early.push(m));
   let started: StartedEngine;
   try {
-    started = await deps.createEngine(settingsFile, { env, onNativeMessage });
+    started = await deps.createEngine(settingsFile, { env, onNativeMessage, settings, packaged: app.isPackaged });
   } catch (err) {
     const message = (err as Error).message;
     log.error(`the engine did not start: ${message}`);
@@ -328,6 +347,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
   engine = started.engine;
   const eng = engine;
   syncLoginItem();
+  ptySelfCheck(deps.platform, app.isPackaged, log);
 
   window = new AppWindow({
     createWindow: (o) => new E.BrowserWindow(o),

@@ -53,6 +53,8 @@ startShell({
   async createEngine(settingsFile, hooks) {
     const engine = await Engine.create({
       settingsFile,
+      // electron-store: the app reads and writes the settings file only through it.
+      settingsSource: hooks.settings,
       env: hooks.env,
       // One watcher per data dir: a running `clawmedic watch` makes start() refuse, and the app says so.
       exclusive: true,
@@ -61,6 +63,8 @@ startShell({
       onInvalidSettings: 'defaults',
       watchSettings: true,
       writeStatus: true,
+      // An installed app's files are sealed by its signature: report a broken spawn-helper, never patch it.
+      ptyRepair: !hooks.packaged,
     });
     return { engine, start: () => engine.start() };
   },

@@ -2,8 +2,10 @@
 // what xterm shows equals what the session printed, taking over types into the session, an invalid
 // setting is shown at its field and never saved, incidents appear as they happen, and foreign pages
 // and requests without the token are refused.
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateSettings } from '../../main/engine/settings/index.js';
@@ -170,6 +172,101 @@ describe('settings', () => {
     await until(() => engine.saved.length === 1, 'saved');
     expect(engine.saved[0].gateway.checkIntervalSec).toBe(45);
     expect(validateSettings(engine.saved[0]).ok).toBe(true);
+  });
+
+  it('validates with precompiled code: the CSP allows no eval, and the page never needs it', async () => {
+    const engine = createFakeEngine({ validate: validateSettings, settings: validateSettings({}).settings });
+    const s = await open(engine, { allowInput: true });
+    const response = await s.page.goto(`${s.dash.url}#/settings`);
+    const meta = await s.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    for (const policy of [response?.headers()['content-security-policy'], meta]) {
+      expect(policy).toMatch(/script-src 'self'(;|$)/);
+      expect(policy).not.toContain('unsafe-eval');
+    }
+    const assets = path.join(rendererDir, 'assets');
+    for (const file of readdirSync(assets).filter((f) => f.endsWith('.js'))) {
+      expect(readFileSync(path.join(assets, file), 'utf8'), file).not.toMatch(/new Function\s*\(|\beval\s*\(/);
+    }
+    await s.page.evaluate(() => {
+      const w = window as unknown as { violations: string[] };
+      w.violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        w.violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    // Every kind of check the compiled validator makes, while typing.
+    await s.page.getByLabel('Gateway URL').fill('ftp://x');
+    await s.page.getByLabel('Check every').fill('often');
+    await s.page.getByLabel('Data folder').fill('');
+    const error = (path: string) => s.page.locator(`[data-field="${path}"] .field-error`).textContent();
+    await expect.poll(() => error('gateway.url')).toBe('must start with http:// or https://');
+    expect(await error('gateway.checkIntervalSec')).toBe('must be number');
+    expect(await error('dataDir')).toBe('must not be empty');
+    expect(await s.page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('an edit rebuilds only what depends on it, and the preview waits for a pause in typing', async () => {
+    const engine = createFakeEngine({ validate: validateSettings, settings: validateSettings({}).settings });
+    const s = await open(engine, { allowInput: true, hash: '#/settings' });
+    const previews = () => engine.calls.filter((c: string) => c === 'previewBrief').length;
+    await expect.poll(() => s.page.locator('.preview').textContent()).not.toBe('');
+    expect(previews()).toBe(1);
+    // Nodes that no edit below depends on: they must survive every one of them.
+    const kept = [
+      '[data-field="gateway.url"] input',
+      '.prompt-editor',
+      '.preview',
+      '[data-field="notify.native"] input',
+    ];
+    await s.page.evaluate((sels) => {
+      for (const sel of sels) (document.querySelector(sel) as HTMLElement).dataset.kept = '1';
+    }, kept);
+    const survivors = () =>
+      s.page.evaluate((sels) => sels.filter((sel) => document.querySelector(sel)?.getAttribute('data-kept')), kept);
+
+    await s.page.getByRole('button', { name: 'Add step' }).click();
+    const focused = () => s.page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await expect.poll(focused).toBe('Step 1 command');
+    await s.page.getByLabel('Use codex').check();
+    await expect.poll(() => s.page.locator('.agent-order .agent-rank').allTextContents()).toEqual(['1.', '2.']);
+    await s.page.getByLabel('Type of the new channel').selectOption('ntfy');
+    await s.page.getByRole('button', { name: 'Add', exact: true }).last().click();
+    await expect.poll(() => s.page.getByLabel('Topic URL').count()).toBe(1);
+    // A profile's kind decides its fields: its card is rebuilt, the choice keeps the focus.
+    await s.page.locator('summary[data-focus-key="profile-codex"]').click();
+    const kind = s.page.locator('[data-field="doctor.profiles.codex.kind"] select');
+    await kind.selectOption('generic');
+    await expect.poll(() => s.page.locator('[data-field="doctor.profiles.codex.donePattern"]').count()).toBe(1);
+    expect(await kind.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await survivors()).toEqual(kept);
+    expect(previews()).toBe(1);
+
+    // Typing a prompt sends one preview request once typing pauses, not one per keystroke.
+    await s.page.locator('.prompt-editor').pressSequentially('Check {{gatewayUrl}} now', { delay: 20 });
+    await expect.poll(() => s.page.locator('.preview').textContent()).toBe('Check http://127.0.0.1:18789 now');
+    // 600 ms: longer than the preview's 400 ms pause, so a second (needless) request would have been sent by now.
+    await s.page.waitForTimeout(600);
+    expect(previews()).toBe(2);
+    expect(await survivors()).toEqual(kept);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('edits the tools’ paths, where empty means the one on the login shell’s PATH', async () => {
+    const settings = { tools: { openclaw: '/opt/oc/bin/openclaw' } };
+    const engine = createFakeEngine({ validate: validateSettings, settings });
+    const s = await open(engine, { allowInput: true, hash: '#/settings' });
+    const tmux = s.page.getByLabel('tmux', { exact: true });
+    const openclaw = s.page.getByLabel('openclaw', { exact: true });
+    await expect.poll(() => openclaw.inputValue()).toBe('/opt/oc/bin/openclaw');
+    expect(await tmux.getAttribute('placeholder')).toBe('(found on your login shell’s PATH)');
+    await tmux.fill('/opt/homebrew/bin/tmux');
+    await openclaw.fill('');
+    await s.page.getByRole('button', { name: 'Save' }).click();
+    await until(() => engine.saved.length === 1, 'saved');
+    expect(engine.saved[0].tools).toEqual({ tmux: '/opt/homebrew/bin/tmux', openclaw: '' });
+    expect(validateSettings(engine.saved[0]).settings.tools).toEqual({ tmux: '/opt/homebrew/bin/tmux', openclaw: '' });
+    expect(s.errors).toEqual([]);
   });
 
   it('shows the engine’s own problems (rules the form cannot know) at their fields', async () => {

@@ -242,6 +242,7 @@ export function createFakeEngine(opts = {}) {
       return ok;
     },
     async previewBrief(template) {
+      calls.push('previewBrief');
       const values = { gatewayUrl: status.gatewayUrl, incidentId: 'inc-preview', port: '18789' };
       const bad = [...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1] ?? '').filter((n) => !(n in (opts.templateVariables ?? values)));
       if (bad.length) return { ok: false, message: `unknown variable {{${bad[0]}}}` };

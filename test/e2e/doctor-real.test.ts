@@ -28,8 +28,18 @@ afterEach(async () => {
   api = null;
 });
 
-/** Real timings: the real gateway needs 11-21 s to come up (46 s under load). */
-const E2E_TIMING = { ...TEST_TIMING, launchTimeoutMs: 60_000, stopGraceMs: 90_000, reportGraceMs: 5_000, submitConfirmMs: 3000 };
+/**
+ * Real timings: the real gateway needs 11-21 s to come up (46 s under load); the real CLI gets the
+ * production submit and dialog-repeat gates.
+ */
+const E2E_TIMING = {
+  ...TEST_TIMING,
+  launchTimeoutMs: 60_000,
+  stopGraceMs: 90_000,
+  reportGraceMs: 5_000,
+  submitConfirmMs: 3000,
+  dialogRepeatMs: 3000,
+};
 
 async function setup(steps: Step[], extraEnv: Record<string, string> = {}): Promise<Doctor> {
   h = await createHarness();

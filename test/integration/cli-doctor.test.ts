@@ -58,6 +58,26 @@ describe('clawmedic doctor', () => {
     expect(inc!.doctor?.configDiff).toBeTruthy();
   });
 
+  it('on a healthy gateway starts no agent, opens no incident, writes no learning (exit 0); --force is a check-up', async () => {
+    gw = await startFakeGateway();
+    box = new CliSandbox(withAgent(gw.url, gw, [{ result: { status: 'fixed', summary: 'nothing to do' } }]), gw.env);
+    const r = await box.run(['doctor'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/not needed: the gateway answers healthy/);
+    expect(r.stdout).toMatch(/--force/);
+    expect(JSON.parse((await box.run(['incidents', '--json'])).stdout)).toEqual([]);
+
+    const forced = await box.run(['doctor', '--json', '--force'], { timeoutMs: 90_000 });
+    expect(forced.code, forced.stderr).toBe(0);
+    const [inc] = JSON.parse((await box.run(['incidents', '--json'])).stdout) as Incident[];
+    // Healthy before and after: a check-up, not a recovery by the doctor.
+    expect(inc).toMatchObject({ trigger: 'manual', outcome: 'recovered', resolvedBy: 'self', agent: 'standin' });
+    expect(inc!.summary).toMatch(/check-up/);
+    expect(inc!.events.map((e) => e.type)).toContain('checkup');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(box.dataDir, 'learnings.md'))).toBe(false);
+  });
+
   it('exits 1 with a clear message when the agent cannot start, and the gateway stays down', async () => {
     gw = await startFakeGateway();
     await gw.fault('crash');

@@ -147,11 +147,14 @@ describe('clawmedic watch', () => {
     await gw.fault('crash');
     const st = await watcher.waitState('needs-attention');
     expect(st.reason).toMatch(/restart limit reached: 2 restarts in the last hour/);
+    expect(st.reason).toMatch(/keeps failing \(flapping: 3 outages/);
+    // One incident for the whole crash loop (one notification), not one per crash.
     const list = await incidents(box);
-    expect(list).toHaveLength(3);
-    expect(list[0]).toMatchObject({ outcome: 'failed', resolvedBy: null, restarts: 0 });
-    expect(list[0]!.events.map((e) => e.type)).toContain('circuit-open');
-    expect(list.slice(1).every((i) => i.outcome === 'recovered')).toBe(true);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ outcome: 'failed', resolvedBy: null, restarts: 2 });
+    const types = list[0]!.events.map((e) => e.type);
+    expect(types.filter((t) => t === 'relapse')).toHaveLength(2);
+    expect(types).toEqual(expect.arrayContaining(['circuit-open', 'retry-planned']));
   });
 
   it('gives up when the config is broken (restart exits 78) and records why', async () => {

@@ -1,5 +1,6 @@
 // Level 4 through the real CLI: `notify test` against a local receiver, and a watcher that tells the
 // channels about an outage, records a failing channel on the incident, and leaks no secret.
+import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../common/contract.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
@@ -50,6 +51,30 @@ describe('clawmedic notify test', () => {
     const unknown = await box.run(['notify', 'test', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No channel named "nope" \(configured: ops-discord, hook\)/);
+  });
+});
+
+describe('clawmedic notify test telegram', () => {
+  it('says so, and fails, when the bot token is also the one in the gateway config', async () => {
+    rx = await startWebhookReceiver();
+    box = new CliSandbox({}, { ...process.env, CLAWMEDIC_TELEGRAM_API: rx.url });
+    const token = '123456789:AASharedWithOpenClaw_abcdefghijk';
+    const config = `${box.dir}/openclaw.json`;
+    writeFileSync(config, `{ channels: { telegram: { enabled: true, botToken: "${token}" } } }`);
+    box.write({ gateway: { configPath: config }, notify: { channels: [{ type: 'telegram', token, chatId: '42' }] } });
+    const shared = await box.run(['notify', 'test', 'telegram']);
+    expect(shared.code, shared.stdout + shared.stderr).toBe(1);
+    // Delivered (the message still arrives), and the reason it is not good enough.
+    expect(shared.stdout).toMatch(/FAILED\s+telegram: delivered \(HTTP 200\), but this bot token is also OpenClaw's/);
+    expect(shared.stdout).toContain(`(channels.telegram.botToken in ${config})`);
+    expect(shared.stdout).toContain('@BotFather');
+    expect(shared.stdout).not.toContain(token);
+    expect(rx.requests.filter((r) => r.service === 'telegram')).toHaveLength(1);
+
+    const own = { type: 'telegram', token: '987654321:AAOwnBotForClawMedic_abcdefghij', chatId: '42' };
+    box.write({ gateway: { configPath: config }, notify: { channels: [own] } });
+    const ok = await box.run(['notify', 'test', 'telegram']);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
   });
 });
 

@@ -10,6 +10,7 @@ import { startDashboard, type Dashboard } from '../../main/dashboard/index.js';
 import { PROTOCOL_VERSION, type ServerFrame } from '../../common/ws-protocol.js';
 import { createWsClient, type SocketLike } from '../../renderer/src/transport/ws-client.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
+import { IDLE_RELEASE_MS } from '../../main/engine/viewer-stream.js';
 // @ts-expect-error plain JS test helper without a declaration file
 import { createFakeEngine, FAKE_HIGH, FakeTerminal } from '../browser/fake-engine.mjs';
 // @ts-expect-error plain JS test helper without a declaration file
@@ -242,6 +243,30 @@ describe('dashboard WebSocket', () => {
     expect(data()).toBe(sent.join(''));
     expect(frames.find((f) => f.t === 'term-start')).toBeTruthy();
     await until(() => engine.terminal.stats().unacked === 0, 'engine fully acked');
+  });
+
+  it('a secret the agent prints in two writes with a pause between never reaches the browser', async () => {
+    const engine = Object.assign(createFakeEngine({ settings: sampleSettings(), validate: validateSettings }), {
+      gatewaySecrets: () => ['gwTokenSECRET123456'],
+    });
+    engine.fakeStartDoctor('claude');
+    const d = await start(engine);
+    const { ws, frames } = await connect(d.port, { token: d.token });
+    ws.send(JSON.stringify({ t: 'term-sub' }));
+    await until(() => frames.find((f) => f.t === 'term-start'), 'term-start');
+    engine.terminal.emit('cat openclaw.json: "token": gwTokenSEC');
+    engine.terminal.emit('\x1b[?25h'); // a cursor escape in between, as a TUI writes
+    // The pause is the point (the reproduction used 1.5 s): longer than IDLE_RELEASE_MS, so the idle
+    // release runs between the two writes, and shorter than SUSPECT_RELEASE_MS.
+    await new Promise((r) => setTimeout(r, IDLE_RELEASE_MS * 3));
+    engine.terminal.emit('RET123456 sk-ant-');
+    engine.terminal.emit('api03-abcdefghijklmnopqrstuvwxyz\r\n$ ');
+    const text = () => frames.filter((f) => f.t === 'term').map((f) => (f as { data: string }).data).join('');
+    const shown = await until(() => (text().includes('$ ') ? text() : undefined), 'the rest of the output');
+    expect(shown).not.toContain('gwTokenSEC');
+    expect(shown).not.toContain('RET123456');
+    expect(shown).not.toContain('abcdefghijklmnop');
+    expect(shown).toContain('[REDACTED');
   });
 
   it('redacts secrets from the terminal and settings, and restores them when settings come back unchanged', async () => {

@@ -137,7 +137,8 @@ describe('doctor session with the fake agent', () => {
     expect(out.detail).toMatch(/"fixed": all good/);
     expect(phases.map((p) => p.phase)).toContain('agent-stopped');
     expect(h.sessions(d.tmux.socket)).toEqual([]);
-  });
+    // It waits out the report grace and a probe streak: seconds alone, more on a loaded machine.
+  }, 90_000);
 
   it('raises needs-approval on a permission prompt, never calls it done, and a human can take over', async () => {
     const d = doctor();

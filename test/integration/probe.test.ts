@@ -58,6 +58,15 @@ describe('probe classification', () => {
     expect(c.health.kind).toBe('stranger');
   });
 
+  it('stranger for a 404 (a plain web server on the port, as python3 -m http.server answers)', async () => {
+    const url = await serve((_req, res) =>
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<html><title>Error response</title>File not found</html>'),
+    );
+    const c = await checkGateway(url, 1000);
+    expect(c).toMatchObject({ condition: 'down', health: { kind: 'stranger', status: 404 } });
+    expect(c.health.detail).toMatch(/never does: another program holds the port/);
+  });
+
   it('http-error for a 5xx, with the status', async () => {
     const url = await serve((_req, res) => json(res, 500, { error: 'boom' }));
     const c = await checkGateway(url, 1000);

@@ -1,7 +1,12 @@
 // Screen recognisers against the real Claude Code texts (both trust layouts, permission prompt,
 // first-run screens, quota texts) and the paste check.
 import { describe, expect, it } from 'vitest';
-import { classifyScreen, parseTrustPrompt, pasteVisible } from '../../main/engine/agents/screens.js';
+import {
+  classifyScreen,
+  parsePermissionPrompt,
+  parseTrustPrompt,
+  pasteVisible,
+} from '../../main/engine/agents/screens.js';
 
 const NBSP = '\u00a0';
 const trust197 = `Accessing workspace:
@@ -90,5 +95,49 @@ describe('pasteVisible', () => {
   });
   it('an empty box is not a paste', () => {
     expect(pasteVisible(inputBox, brief)).toBe(false);
+  });
+});
+
+describe('parsePermissionPrompt', () => {
+  it('reads the request, the question and which key says "Yes" once or "No"', () => {
+    expect(parsePermissionPrompt(permission)).toEqual({
+      request: 'Bash command\n  kill -0 4242\n  Check the process',
+      question: 'Do you want to proceed?',
+      options: [
+        { key: '1', label: 'Yes', selected: true },
+        { key: '2', label: "Yes, and don't ask again for kill commands", selected: false },
+        { key: '3', label: 'No, and tell Claude what to do differently (esc)', selected: false },
+      ],
+      approveKey: '1',
+      denyKey: '3',
+    });
+  });
+  it('reads the 2.1.330 layout (a tip line, four choices, "No" last)', () => {
+    const screen = [
+      '────────────────',
+      ' Bash command',
+      '',
+      '   openclaw gateway restart',
+      '   Restart the gateway',
+      ' Tip: auto mode lets Claude run safe commands',
+      '',
+      ' Do you want to proceed?',
+      ' ❯ 1. Yes',
+      '   2. Yes, and always allow access to work/ from this project',
+      '   3. Yes, and switch to auto mode · shift+tab',
+      '   4. No',
+      '',
+      ' Esc to cancel · Tab to amend',
+    ].join('\n');
+    const p = parsePermissionPrompt(screen)!;
+    expect(p.request).toBe('Bash command\n  openclaw gateway restart\n  Restart the gateway');
+    expect(p).toMatchObject({ approveKey: '1', denyKey: '4' });
+  });
+  it('no plain "Yes": nothing to approve with; no "No": Esc denies; no prompt: null', () => {
+    const noPlainYes = permission
+      .replace('❯ 1. Yes\n', '❯ 1. Yes, allow once for kill\n')
+      .replace('3. No, and', '3. Nope, and');
+    expect(parsePermissionPrompt(noPlainYes)).toMatchObject({ approveKey: null, denyKey: '\x1b' });
+    expect(parsePermissionPrompt(inputBox)).toBeNull();
   });
 });

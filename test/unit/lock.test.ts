@@ -67,7 +67,7 @@ describe('acquireLock', () => {
 
   it('takes over a lock whose holder died (a stale lock never blocks forever)', () => {
     const pid = deadPid();
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(fakeHolder(pid)));
     const a = acquireLock(file);
     expect(a.ok).toBe(true);
@@ -84,7 +84,7 @@ describe('acquireLock', () => {
   });
 
   it('treats an unreadable lock as stale', () => {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, '{not json');
     const a = acquireLock(file);
     expect(a.ok).toBe(true);
@@ -100,7 +100,7 @@ describe('acquireLock', () => {
   });
 
   it('clears a stale lock at start-up and leaves a live one alone', () => {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(fakeHolder(deadPid())));
     expect(clearStaleLock(file)).toMatchObject({ meta: { incidentId: 'x' } });
     expect(readLock(file)).toBeNull();
@@ -111,7 +111,7 @@ describe('acquireLock', () => {
   });
 
   it('removes a takeover guard left by a dead process', () => {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(fakeHolder(deadPid())));
     writeFileSync(`${file}.takeover`, JSON.stringify({ pid: deadPid(), token: 'g' }));
     const a = acquireLock(file);

@@ -29,7 +29,20 @@ const msg: Message = {
 };
 
 function channel(over: Partial<NotifyChannel>): NotifyChannel {
-  return { name: '', type: 'webhook', enabled: true, url: '', token: '', chatId: '', headers: {}, minIntervalSec: 30, ...over };
+  return {
+    name: '',
+    type: 'webhook',
+    enabled: true,
+    url: '',
+    token: '',
+    chatId: '',
+    headers: {},
+    minIntervalSec: 30,
+    interactive: false,
+    allowActions: false,
+    allowChatIds: [],
+    ...over,
+  };
 }
 const ctx = { telegramApiBase: 'https://api.telegram.org' };
 

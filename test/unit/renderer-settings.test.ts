@@ -1,72 +1,48 @@
-// The settings form's client-side check must agree with the engine: same schema, same key paths, same
-// words; and editing by key path must keep the document valid and minimal.
+// The settings form's own check (the compiled schema validator plus the prompt's placeholders) says what the
+// engine says, in the same words at the same key paths; editing by key path keeps the document valid and minimal.
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, validateSettings, type Settings } from '../../main/engine/settings/index.js';
-import { semanticProblems } from '../../main/engine/settings/semantics.js';
-import { getAt, placeProblems, setAt, unsetAt } from '../../renderer/src/settings/paths.js';
-import { checkSettings, schemaAt, withDefaults } from '../../renderer/src/settings/schema-check.js';
+import { defaultSettings, validateSettings } from '../../main/engine/settings/index.js';
+import { checkDraft } from '../../renderer/src/settings/check.js';
+import { getAt, placeProblems, schemaAt, setAt, unsetAt } from '../../renderer/src/settings/paths.js';
 
-const sort = (ps: { path: string; message: string }[]) => [...ps].sort((a, b) => (a.path + a.message).localeCompare(b.path + b.message));
-
-const INVALID: unknown[] = [
-  { gateway: { checkIntervalSec: 0 } },
-  { gateway: { checkIntervalSec: 'often' } },
-  { gateway: { url: 'ftp://host' } },
-  { gateway: { url: 'not a url' } },
-  { gateway: { timeoutSec: 500, failureThreshold: 1.5 } },
-  { gateway: { logPaths: ['a', 3] } },
-  { restart: { steps: [{ command: '' }, { command: 'x', timeoutSec: 0 }, { timeoutSec: 5 }] } },
-  { doctor: { profiles: { mine: { kind: 'robot', command: 'x' } } } },
-  { doctor: { profiles: { mine: { kind: 'generic' } } } },
-  { doctor: { timeoutSec: 10, enabled: 'yes' } },
-  { notify: { channels: [{ type: 'pager' }] } },
-  { notify: { channels: [{ type: 'discord', minIntervalSec: -1, headers: { a: 1 } }] } },
-  { gatway: {} },
-  { gateway: { urll: 'x' } },
-  { app: { launchAtLogin: 1 } },
-  { dataDir: '' },
-];
-
-describe('checkSettings agrees with the engine', () => {
-  it.each(INVALID.map((x) => [JSON.stringify(x), x]))('%s', (_name, input) => {
-    const engine = validateSettings(input);
-    const client = checkSettings(input);
-    expect(engine.ok).toBe(false);
-    expect(client.length).toBeGreaterThan(0);
-    // Everything the form says, the engine says, in the same words at the same key path…
-    expect(engine.problems).toEqual(expect.arrayContaining(client));
-    // …and what only the engine says comes from its cross-field rules, which the form leaves to it.
-    const crossField = semanticProblems(withDefaults(input) as Settings);
-    for (const p of engine.problems.filter((e) => !client.some((c) => c.path === e.path && c.message === e.message))) {
-      expect(crossField).toContainEqual(p);
-    }
+describe('the form check', () => {
+  it('fills in defaults as the engine does and finds nothing wrong with them', () => {
+    expect(checkDraft({})).toEqual({ filled: defaultSettings(), problems: [] });
+    const profile = { kind: 'generic', command: 'x', donePattern: 'done' };
+    const partial = { doctor: { agents: ['x'], profiles: { x: profile } } };
+    expect(checkDraft(partial).filled).toEqual(validateSettings(partial).settings);
+    expect(partial.doctor).not.toHaveProperty('enabled');
   });
 
-  it('accepts what the engine accepts (defaults, and a realistic file)', () => {
-    expect(checkSettings({})).toEqual([]);
-    expect(checkSettings(defaultSettings())).toEqual([]);
-    const realistic = {
-      gateway: { url: 'http://127.0.0.1:18789', logPaths: ['/tmp/x.log'] },
-      restart: { steps: [{ command: 'openclaw gateway restart', timeoutSec: 60 }] },
-      doctor: { agents: ['claude'], promptTemplate: 'Fix {{gatewayUrl}} ({{incidentId}})' },
-      notify: { channels: [{ type: 'telegram', token: 't', chatId: '1' }] },
+  it('reports what the engine reports for the schema and the prompt, and leaves cross-field rules to it', () => {
+    const draft = {
+      gateway: { checkIntervalSec: 0, url: 'ftp://x', bogus: 1 },
+      doctor: { agents: ['ghost'], promptTemplate: 'Fix {{nope}} and {{' },
+      notify: { channels: [{ type: 'telegram' }] },
     };
-    expect(validateSettings(realistic).ok).toBe(true);
-    expect(checkSettings(realistic)).toEqual([]);
+    const form = checkDraft(draft).problems;
+    expect(form).toEqual([
+      { path: 'gateway.bogus', message: 'unknown key (check the spelling; see README "Settings")' },
+      { path: 'gateway.url', message: 'must start with http:// or https://' },
+      { path: 'gateway.checkIntervalSec', message: 'must be >= 1' },
+      { path: 'doctor.promptTemplate', message: expect.stringMatching(/^uses \{\{nope\}\}, which is not a known/) },
+      { path: 'doctor.promptTemplate', message: 'has an unmatched "{{" or "}}"' },
+    ]);
+    const engine = validateSettings(draft).problems;
+    expect(engine).toEqual(expect.arrayContaining(form));
+    // Only the engine knows: the agent names a missing profile; a telegram channel needs a token and chat id.
+    const engineOnly = engine.filter((p) => !form.some((f) => f.path === p.path && f.message === p.message));
+    expect(engineOnly.map((p) => p.path)).toEqual([
+      'doctor.agents.0',
+      'notify.channels.0.token',
+      'notify.channels.0.chatId',
+    ]);
   });
 
-  it('reports template placeholder problems at doctor.promptTemplate, exactly like the engine', () => {
-    for (const promptTemplate of ['Fix {{nope}} and {{', 'only {{ stray', 'fine {{gatewayUrl}}']) {
-      const input = { doctor: { promptTemplate } };
-      expect(sort(checkSettings(input))).toEqual(sort(validateSettings(input).problems));
-    }
-    expect(checkSettings({ doctor: { promptTemplate: 'only {{ stray' } })).toEqual([{ path: 'doctor.promptTemplate', message: 'has an unmatched "{{" or "}}"' }]);
-  });
-
-  it('withDefaults fills exactly what the engine fills', () => {
-    expect(withDefaults({})).toEqual(defaultSettings());
-    const partial = { doctor: { profiles: { x: { kind: 'generic', command: 'x', donePattern: 'done' } } } };
-    expect(withDefaults(partial)).toEqual(validateSettings(partial).settings);
+  it('never changes the draft it checks', () => {
+    const draft = { gateway: { checkIntervalSec: 10 } };
+    checkDraft(draft);
+    expect(draft).toEqual({ gateway: { checkIntervalSec: 10 } });
   });
 });
 
@@ -83,7 +59,7 @@ describe('editing by key path', () => {
   it('unset brings back the default; arrays get created for numeric segments', () => {
     const doc: Record<string, unknown> = { gateway: { checkIntervalSec: 10 } };
     unsetAt(doc, 'gateway.checkIntervalSec');
-    expect(withDefaults(doc)).toMatchObject({ gateway: { checkIntervalSec: 30 } });
+    expect(checkDraft(doc).filled).toMatchObject({ gateway: { checkIntervalSec: 30 } });
     setAt(doc, 'restart.steps.0.command', 'x');
     expect(doc.restart).toEqual({ steps: [{ command: 'x' }] });
   });

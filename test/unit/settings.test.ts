@@ -34,6 +34,13 @@ describe('settings schema', () => {
     expect(s.notify.channels).toEqual([]);
   });
 
+  it('accepts its own defaults, and hands out the defaults (not a half-checked copy) when refusing', () => {
+    expect(validateSettings({})).toEqual({ ok: true, settings: defaultSettings(), problems: [] });
+    const refused = validateSettings({ gateway: { checkIntervalSec: 'often', timeoutSec: 2 } });
+    expect(refused.ok).toBe(false);
+    expect(refused.settings).toEqual(defaultSettings());
+  });
+
   it('fills defaults inside a partially given profile', () => {
     const r = validateSettings({ doctor: { profiles: { claude: { kind: 'claude', command: '/opt/claude' } } } });
     expect(r.ok).toBe(true);
@@ -114,6 +121,29 @@ describe('settings schema', () => {
   });
 });
 
+describe('interactive Telegram settings', () => {
+  const tg = { type: 'telegram', token: '1:abc', chatId: '42' };
+  it('are off by default: no buttons, no actions, nobody allowed', () => {
+    const r = validateSettings({ notify: { channels: [tg] } });
+    expect(r.ok).toBe(true);
+    expect(r.settings.notify.channels[0]).toMatchObject({ interactive: false, allowActions: false, allowChatIds: [] });
+  });
+  it('need an allow-list, numeric ids, interactive before actions, and a telegram channel', () => {
+    const problems = (channel: Record<string, unknown>) => {
+      const r = validateSettings({ notify: { channels: [channel] } });
+      return Object.fromEntries(r.problems.map((p) => [p.path.replace('notify.channels.0.', ''), p.message]));
+    };
+    expect(problems({ ...tg, interactive: true }).allowChatIds).toMatch(/must list who may press/);
+    const byName = { ...tg, interactive: true, allowChatIds: ['@alice'] };
+    expect(problems(byName)['allowChatIds.0']).toMatch(/numeric Telegram id/);
+    expect(problems({ ...tg, allowActions: true, allowChatIds: ['42'] }).allowActions).toMatch(/interactive: true/);
+    const slack = { type: 'slack', url: 'https://hooks.slack.com/x', interactive: true };
+    expect(problems(slack).interactive).toMatch(/only for telegram/);
+    const good = { ...tg, interactive: true, allowActions: true, allowChatIds: ['42', '-1001234567890'] };
+    expect(validateSettings({ notify: { channels: [good] } }).ok).toBe(true);
+  });
+});
+
 describe('settings file', () => {
   it('a missing file means defaults', async () => {
     const r = await loadSettings(path.join(tmp(), 'none.json'));
@@ -152,5 +182,34 @@ describe('settings file', () => {
     const aside = readdirSync(d).find((n) => n.startsWith('settings.json.broken-'));
     expect(aside).toBe('settings.json.broken-2026-11-25T12-00-00-000Z');
     expect(readFileSync(path.join(d, aside!), 'utf8')).toBe('{ half-edited');
+  });
+});
+
+describe('hostile settings documents', () => {
+  it('a deeply nested document is refused with a key path, not a stack overflow', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = { a: deep };
+    const r = validateSettings({ gateway: deep });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([{ path: '(root)', message: expect.stringMatching(/nested more than 32 levels/) }]);
+  });
+
+  it('inherited names are not template variables or profiles', () => {
+    const r = validateSettings({ doctor: { agents: ['constructor'], promptTemplate: 'Fix {{constructor}} and {{toString}}' } });
+    expect(r.ok).toBe(false);
+    const paths = r.problems.map((p) => p.path);
+    expect(paths).toContain('doctor.agents.0');
+    expect(paths).toContain('doctor.promptTemplate');
+  });
+
+  it('a file over the size cap is refused before it is read', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cm-big-'));
+    try {
+      const file = path.join(dir, 'settings.json');
+      writeFileSync(file, JSON.stringify({ doctor: { promptTemplate: 'x'.repeat(2 * 1024 * 1024) } }));
+      await expect(loadSettings(file)).rejects.toThrow(/settings files are at most 1024 KiB/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

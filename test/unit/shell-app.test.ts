@@ -12,7 +12,7 @@ import type { Message } from '../../main/engine/notify/policy.js';
 import { startShell, type ElectronModules, type ShellDeps, type StartedEngine } from '../../main/shell/app.js';
 import { memoryLogger } from '../../main/shell/log.js';
 import { QUIT_BUTTONS } from '../../main/shell/lifecycle.js';
-import type { SettingsStoreOptions, StoreLike } from '../../main/shell/settings-store.js';
+import { SettingsStore, type SettingsStoreOptions, type StoreLike } from '../../main/shell/settings-store.js';
 
 function statusOf(over: Partial<StatusSnapshot> = {}): StatusSnapshot {
   return {
@@ -196,27 +196,29 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A settings store over a plain JSON file (electron-store's behaviour is tested in shell-settings-store). */
+/**
+ * A settings store over a plain JSON file, reading and writing through the options' (de)serializer as
+ * electron-store does (its behaviour itself is tested in shell-settings-store).
+ */
 function jsonStore(options: SettingsStoreOptions): StoreLike {
   const file = path.join(options.cwd!, `${options.name}.${options.fileExtension}`);
   const read = () => {
+    let text: string;
     try {
-      return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      text = readFileSync(file, 'utf8');
     } catch {
       // Missing file: empty settings, as electron-store reports it.
       return {};
     }
+    return options.deserialize!(text);
   };
   return {
     path: file,
     get store() {
       return read();
     },
-    set(key: string, value: unknown) {
-      const s = read();
-      const [a, b] = key.split('.') as [string, string];
-      s[a] = { ...(s[a] as object), [b]: value };
-      writeFileSync(file, JSON.stringify(s));
+    set store(value) {
+      writeFileSync(file, options.serialize!(value));
     },
   };
 }
@@ -236,7 +238,7 @@ function begin(opts: StartOptions = {}) {
   const fe = fakeElectron(opts);
   const en = fakeEngine(opts.status ?? statusOf());
   const log = memoryLogger();
-  let hooks: { onNativeMessage: (m: Message) => void; env: NodeJS.ProcessEnv } | null = null;
+  let hooks: Parameters<ShellDeps['createEngine']>[1] | null = null;
   const started = { engine: en.engine, start: vi.fn(async () => ({ interrupted: [], cleaned: [] })) };
   const deps: ShellDeps = {
     electron: fe.E,
@@ -331,6 +333,15 @@ describe('startShell', () => {
     expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8'))).toEqual({ app: { launchAtLogin: true } });
     expect(s.rec.loginItem.at(-1)).toEqual({ openAtLogin: true });
     expect(s.menuItem('Launch at login').checked).toBe(true);
+  });
+
+  it('hands the engine its electron-store over the settings file: the one reader and writer of it', async () => {
+    const s = await start();
+    const settings = s.hooks().settings;
+    expect(settings).toBeInstanceOf(SettingsStore);
+    expect(settings.file).toBe(path.join(dir, 'settings.json'));
+    await settings.save({ app: { launchAtLogin: true } });
+    expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8'))).toEqual({ app: { launchAtLogin: true } });
   });
 
   it('Launch at login is never registered from a checkout (it would be node_modules\' Electron.app)', async () => {

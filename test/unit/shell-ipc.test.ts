@@ -299,7 +299,7 @@ describe('ipc router', () => {
     const results = (Object.keys(OPERATIONS) as OperationName[]).filter(answersWithResult).sort();
     expect(results).toEqual(
       ['answerFix', 'handBack', 'pause', 'previewBrief', 'restartNow', 'resume', 'runDoctor', 'saveSettings', 'startDoctor', 'stopDoctor',
-        'takeOver', 'testNotification', 'undoFix'].sort(),
+        'takeOver', 'testNotification', 'undoFix', 'approvePrompt', 'denyPrompt'].sort(),
     );
   });
 

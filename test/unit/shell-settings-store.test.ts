@@ -1,13 +1,21 @@
-// electron-store with our options is the CLI's settings file: same path, same schema, same layout,
-// private permissions, and a broken file is never wiped. Tested with `conf`, the library electron-store
-// extends (electron-store itself cannot load outside Electron: it imports electron at load time).
+// electron-store with our options is the CLI's settings file (same path, schema and layout, private
+// permissions, a broken file never wiped), and the app's engine reads and saves only through it. Tested with
+// `conf`, the library electron-store extends (electron-store itself cannot load outside Electron: it imports
+// electron at load time).
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings, saveSettings, settingsFilePath } from '../../main/engine/settings/index.js';
+import { Engine } from '../../main/engine/engine.js';
+import {
+  defaultSettings,
+  loadSettings,
+  saveSettings,
+  SettingsError,
+  settingsFilePath,
+} from '../../main/engine/settings/index.js';
 import { SettingsStore, settingsStoreOptions, type SettingsStoreOptions, type StoreLike } from '../../main/shell/settings-store.js';
 
 // conf is electron-store's own dependency (not ours): resolve it from there, as electron-store does.
@@ -103,5 +111,113 @@ describe('settings store options', () => {
     writeFileSync(file, JSON.stringify({ notify: { native: false } }));
     expect(store.shellSettings()).toEqual({ launchAtLogin: false, nativeNotifications: false, problem: null });
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('the engine reading and saving through electron-store', () => {
+  /** Opens conf as electron-store does, counting the writes that go through it. */
+  function counting() {
+    const counter = { writes: 0 };
+    const openCounting = (options: SettingsStoreOptions): StoreLike => {
+      const inner = open(options);
+      return {
+        path: inner.path,
+        get store() {
+          return inner.store;
+        },
+        set store(value) {
+          counter.writes++;
+          inner.store = value;
+        },
+      };
+    };
+    return { counter, openCounting };
+  }
+
+  it('loads the defaults for a missing file, and the file with defaults filled in otherwise', async () => {
+    const file = path.join(dir, 'settings.json');
+    const store = new SettingsStore(file, open);
+    expect(await store.load()).toEqual({ file, exists: false, settings: defaultSettings() });
+    expect(existsSync(file)).toBe(false);
+    writeFileSync(file, JSON.stringify({ gateway: { checkIntervalSec: 15 } }));
+    const r = await store.load();
+    expect(r.exists).toBe(true);
+    expect(r.settings.gateway).toMatchObject({ checkIntervalSec: 15, url: 'http://127.0.0.1:18789' });
+    // Reading never writes: the file keeps exactly what the user wrote.
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ gateway: { checkIntervalSec: 15 } }));
+  });
+
+  it('names every problem of a broken file by key path (not conf\'s one-line schema violation)', async () => {
+    const file = path.join(dir, 'settings.json');
+    const broken = { gateway: { url: 5, checkIntervalSec: 0 }, bogus: true, doctor: { agents: ['x'] } };
+    writeFileSync(file, JSON.stringify(broken));
+    const store = new SettingsStore(file, open);
+    const err = await store.load().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SettingsError);
+    expect((err as SettingsError).problems).toEqual([
+      { path: 'bogus', message: expect.stringMatching(/^unknown key/) },
+      { path: 'gateway.url', message: 'must be string' },
+      { path: 'gateway.checkIntervalSec', message: 'must be >= 1' },
+      { path: 'doctor.agents.0', message: expect.stringMatching(/names profile "x"/) },
+    ]);
+    writeFileSync(file, '{ "gateway": ');
+    await expect(store.load()).rejects.toMatchObject({
+      problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) }],
+    });
+    // Valid shape, broken cross-field rule: the engine refuses it too (the shell still reads its two keys).
+    writeFileSync(file, JSON.stringify({ doctor: { agents: ['ghost'] }, app: { launchAtLogin: true } }));
+    await expect(store.load()).rejects.toMatchObject({ problems: [{ path: 'doctor.agents.0' }] });
+    expect(store.shellSettings()).toEqual({ launchAtLogin: true, nativeNotifications: true, problem: null });
+  });
+
+  it('saves only valid settings, as given, and moves a broken file aside before writing', async () => {
+    const file = path.join(dir, 'settings.json');
+    writeFileSync(file, '{ half-edited');
+    const store = new SettingsStore(file, open);
+    await expect(store.save({ gateway: { failureThreshold: 0 } })).rejects.toMatchObject({
+      problems: [{ path: 'gateway.failureThreshold', message: 'must be >= 1' }],
+    });
+    expect(readFileSync(file, 'utf8')).toBe('{ half-edited');
+    const saved = await store.save({ gateway: { failureThreshold: 4 } }, new Date('2026-11-25T12:00:00Z'));
+    expect(saved.gateway.failureThreshold).toBe(4);
+    expect(readFileSync(`${file}.broken-2026-11-25T12-00-00-000Z`, 'utf8')).toBe('{ half-edited');
+    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify({ gateway: { failureThreshold: 4 } }, null, 2)}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await loadSettings(file)).settings.gateway.failureThreshold).toBe(4);
+  });
+
+  it('is the only way the app\'s engine touches the file: loading, saving, reloading', async () => {
+    const file = path.join(dir, 'settings.json');
+    const dataDir = path.join(dir, 'data');
+    writeFileSync(file, JSON.stringify({ dataDir }));
+    const { counter, openCounting } = counting();
+    const store = new SettingsStore(file, openCounting);
+    const engine = await Engine.create({ settingsFile: file, settingsSource: store, doctorFactory: null });
+    try {
+      expect(engine.settings.dataDir).toBe(dataDir);
+      const r = await engine.saveSettings({ dataDir, gateway: { checkIntervalSec: 45 } });
+      expect(r).toEqual({ ok: true, value: undefined });
+      expect(counter.writes).toBe(1);
+      expect(engine.settings.gateway.checkIntervalSec).toBe(45);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ dataDir, gateway: { checkIntervalSec: 45 } });
+      const refused = await engine.saveSettings({ dataDir, gateway: { checkIntervalSec: 'often' } });
+      expect(refused).toMatchObject({
+        ok: false,
+        problems: [{ path: 'gateway.checkIntervalSec', message: 'must be number' }],
+      });
+      expect(counter.writes).toBe(1);
+      // "Launch at login" writes through the same store, and the engine reads it back through it.
+      expect(store.setLaunchAtLogin(true)).toEqual({ ok: true, value: undefined });
+      expect(counter.writes).toBe(2);
+      expect((await store.load()).settings.app.launchAtLogin).toBe(true);
+    } finally {
+      await engine.stop('test over');
+    }
+  });
+
+  it('refuses a source for another file than the engine\'s', async () => {
+    const store = new SettingsStore(path.join(dir, 'a.json'), open);
+    const create = Engine.create({ settingsFile: path.join(dir, 'b.json'), settingsSource: store, doctorFactory: null });
+    await expect(create).rejects.toThrow(/settings source reads .*a\.json, not .*b\.json/);
   });
 });

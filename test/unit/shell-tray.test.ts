@@ -418,6 +418,15 @@ describe('tray controller', () => {
     expect(t.tray.contextMenus).toHaveLength(2);
   });
 
+  it('Linux: shows the white icon set, animated like on macOS (template images are black there)', () => {
+    const t = setup('linux', status('healthy'));
+    expect(t.tray.images).toEqual(['/app/assets/tray-linux/healthy.png']);
+    t.set(status('recovering', { doctor: doctor() }));
+    t.c.refresh();
+    t.timers.advance(ANIMATION_FRAME_MS * 2);
+    expect(t.tray.images.slice(1)).toEqual([0, 1, 2].map((i) => `/app/assets/tray-linux/recovering-${i}.png`));
+  });
+
   it('dispose stops the animation and removes the icon', () => {
     const t = setup('darwin', status('restarting'));
     t.c.dispose();

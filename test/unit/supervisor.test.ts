@@ -9,7 +9,7 @@ import { RateHistory } from '../../main/engine/rate-history.js';
 import type { StepResult } from '../../main/engine/restart.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
 import type { Settings } from '../../common/settings-schema.js';
-import { Supervisor } from '../../main/engine/supervisor.js';
+import { FLAP_WINDOW_MS, Supervisor } from '../../main/engine/supervisor.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const SEC = 1000;
@@ -288,6 +288,63 @@ describe('restart ladder', () => {
     const [latest] = await h.incidents.list();
     expect(latest!.events.map((e) => e.type)).toContain('circuit-open');
     expect(latest!.events.find((e) => e.type === 'circuit-open')!.detail).toMatch(/2 restarts in the last hour/);
+  });
+
+  it('a flapping gateway is one incident with one "down" per outage folded in, not one incident per crash', async () => {
+    h = new Harness(settings({ restart: { attempts: 1, waitHealthySec: 2, maxPerHour: 10 } }));
+    await h.build(await RateHistory.load(h.dir));
+    await h.start();
+    for (let i = 0; i < 3; i++) {
+      h.condition = 'down';
+      h.afterRestart = 'healthy';
+      await h.run(30 * SEC + 10 * SEC);
+      expect(h.state).toBe('healthy');
+    }
+    const list = await h.incidents.list();
+    expect(list).toHaveLength(1);
+    expect(list[0]!.summary).toMatch(/^flapping: 3 outages in \d+ min/);
+    expect(list[0]!.events.filter((e) => e.type === 'relapse')).toHaveLength(2);
+    expect(list[0]).toMatchObject({ outcome: 'recovered', resolvedBy: 'restart', restarts: 3 });
+    // Long after the last recovery, a new outage is a new incident.
+    await h.run(FLAP_WINDOW_MS + 60 * SEC);
+    h.condition = 'down';
+    await h.run(30 * SEC + 10 * SEC);
+    expect(await h.incidents.list()).toHaveLength(2);
+  });
+
+  it('after giving up, tries again on a long back-off (15 min, then 30) and says when', async () => {
+    h = new Harness(settings({ restart: { attempts: 1, waitHealthySec: 2 } }));
+    await h.build(await RateHistory.load(h.dir));
+    await h.start();
+    h.condition = 'down';
+    await h.run(60 * SEC);
+    expect(h.state).toBe('needs-attention');
+    expect(h.steps).toHaveLength(1);
+    const gaveUpAt = h.clock.now();
+    let [inc] = await h.incidents.list();
+    expect(inc!.events.find((e) => e.type === 'retry-planned')!.detail).toMatch(/will try again at \d\d:\d\d.*back-off 15 min/);
+    expect(h.sup.snapshotFields().reason).toMatch(/trying again at \d\d:\d\d/);
+    await h.run(14 * 60 * SEC);
+    expect(h.steps).toHaveLength(1);
+    await h.run(2 * 60 * SEC);
+    expect(h.steps).toHaveLength(2);
+    [inc] = await h.incidents.list();
+    expect(inc!.events.map((e) => e.type)).toContain('retry');
+    expect(await h.incidents.list()).toHaveLength(1);
+    const second = inc!.events.filter((e) => e.type === 'retry-planned').at(-1)!;
+    expect(second.detail).toMatch(/back-off 30 min/);
+    // The next try waits 30 min, not 15.
+    await h.run(25 * 60 * SEC);
+    expect(h.steps).toHaveLength(2);
+    await h.run(10 * 60 * SEC);
+    expect(h.steps).toHaveLength(3);
+    expect(h.clock.now() - gaveUpAt).toBeGreaterThan(45 * 60 * SEC);
+    // Fixed meanwhile: the retry restarts it, the incident closes as recovered by restart.
+    h.afterRestart = 'healthy';
+    await h.run(70 * 60 * SEC);
+    [inc] = await h.incidents.list();
+    expect(inc).toMatchObject({ outcome: 'recovered', resolvedBy: 'restart' });
+    expect(h.state).toBe('healthy');
   });
 
   it('persists the restart budget so restarting ClawMedic does not reset it', async () => {

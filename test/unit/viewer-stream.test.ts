@@ -4,13 +4,18 @@
 import { describe, expect, it } from 'vitest';
 import type { TerminalChunk } from '../../common/contract.js';
 import type { LiveTerminal } from '../../main/engine/engine-api.js';
-import { safeCut, ViewerStream } from '../../main/engine/viewer-stream.js';
+import { safeCut, ViewerStream, type StreamTransform } from '../../main/engine/viewer-stream.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 /** A fake clock that also says how many timers wait and fires them all. */
 function fakeTimers() {
   const clock = new FakeClock();
   return Object.assign(clock, { fire: () => clock.advance(60_000), waiting: () => clock.pending });
+}
+
+/** A per-message transform that holds nothing back. */
+function wordTransform(fn: (s: string) => string): StreamTransform {
+  return { push: fn, releaseIdle: () => '', releaseAll: () => '', holding: 0 };
 }
 
 /** A LiveTerminal that records acks and closes and lets the test push chunks. */
@@ -143,7 +148,7 @@ describe('viewer stream', () => {
     const f = new ViewerStream({
       terminal: t.terminal,
       send: (c) => sent.push(c.data),
-      transform: (s) => s.replace(/SECRET-[0-9]+/g, '***'),
+      transform: wordTransform((s) => s.replace(/SECRET-[0-9]+/g, '***')),
       clock: timers,
     });
     t.push('key SECRET-123456789 end'); // 24 chars → 11 sent
@@ -157,7 +162,7 @@ describe('viewer stream', () => {
     expect(t.state.acked).toBe(24 + 8);
     // Text that the transform emptied is settled at once: the viewer can never ack it.
     const empty = fakeTerminal();
-    const e = new ViewerStream({ terminal: empty.terminal, send: () => undefined, transform: () => '', clock: timers });
+    const e = new ViewerStream({ terminal: empty.terminal, send: () => undefined, transform: wordTransform(() => ''), clock: timers });
     empty.push('gone');
     timers.fire();
     expect(empty.state.acked).toBe(4);

@@ -122,3 +122,63 @@ export function pasteVisible(screen: string, brief: string): boolean {
   const probe = first.slice(0, 40);
   return screen.replace(/\u00a0/g, ' ').includes(probe);
 }
+
+export interface PermissionPrompt {
+  /** What the agent asks to do, as the prompt shows it: "Bash command", the command, its description. */
+  request: string;
+  /** The question line, e.g. "Do you want to proceed?". */
+  question: string;
+  options: { key: string; label: string; selected: boolean }[];
+  /** The key that answers "Yes" once (not "Yes, and don't ask again"), or null when there is no such choice. */
+  approveKey: string | null;
+  /** The key that refuses: the "No…" choice's number, or Escape (every Claude Code prompt cancels on Esc). */
+  denyKey: string;
+}
+
+/** Lines of a prompt's request shown at most: a long heredoc is cut, the start says what it is. */
+const PROMPT_REQUEST_MAX_LINES = 15;
+
+/**
+ * Reads a tool-permission prompt off the screen: the request above the question, the numbered choices
+ * below it. Null when no permission question shows or it has no numbered choices.
+ */
+export function parsePermissionPrompt(screen: string): PermissionPrompt | null {
+  const lines = screenLines(screen);
+  const qi = lines.findLastIndex((l) => PERMISSION_TEXTS.some((re) => re.test(l)));
+  if (qi < 0) return null;
+  const options: PermissionPrompt['options'] = [];
+  for (const line of lines.slice(qi + 1)) {
+    const m = /^\s*(❯|>)?\s*(\d)\.\s+(.+?)\s*$/.exec(line);
+    if (m) options.push({ key: m[2]!, label: m[3]!, selected: Boolean(m[1]) });
+    else if (options.length && line.trim()) break;
+  }
+  if (!options.length) return null;
+  // The request: upwards from the question to the prompt's top border (or a run of blank lines).
+  const above: string[] = [];
+  let blanks = 0;
+  for (let i = qi - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (/^\s*[╭┌]/.test(l) || /^\s*[─━]{3,}/.test(l)) break;
+    if (!l.trim()) {
+      if (++blanks >= 3) break;
+      continue;
+    }
+    blanks = 0;
+    if (/^\s*Tip:/.test(l)) continue;
+    above.unshift(l);
+  }
+  const indent = Math.min(...above.map((l) => l.search(/\S/)));
+  const request = above
+    .map((l) => l.slice(Number.isFinite(indent) ? indent : 0))
+    .slice(0, PROMPT_REQUEST_MAX_LINES)
+    .join('\n');
+  const yes = options.find((o) => /^yes\.?$/i.test(o.label.trim()));
+  const no = options.find((o) => /^no\b/i.test(o.label.trim()));
+  return {
+    request: above.length > PROMPT_REQUEST_MAX_LINES ? `${request}\n…` : request,
+    question: lines[qi]!.trim(),
+    options,
+    approveKey: yes?.key ?? null,
+    denyKey: no?.key ?? '\x1b',
+  };
+}

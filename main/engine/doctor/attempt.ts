@@ -3,63 +3,52 @@
 // screen says and by events, never by fixed sleeps: every wait is "until X, at most T".
 import type { DoctorPhase } from '../../../common/contract.js';
 import type { AgentLaunch, AgentSignal } from '../agents/profiles.js';
-import { classifyScreen, pasteVisible } from '../agents/screens.js';
+import { classifyScreen } from '../agents/screens.js';
 import type { Clock } from '../../../common/clock.js';
 import type { AgentProfile } from '../../../common/settings-schema.js';
 import type { Tmux } from '../tmux/tmux.js';
 import { parseResultLine, type ResultLine } from './brief.js';
+import {
+  DEFAULT_STARTUP_TIMING,
+  startupState,
+  startupStep,
+  type StartupConfig,
+  type StartupScreen,
+  type StartupTiming,
+} from './startup.js';
 
-export interface DoctorTiming {
-  /** Probe cadence while a doctor runs: 1 s, so a fix is noticed within a second or two (the seed polled every 30 s). */
+/** Start-up timings (screenPollMs, launchTimeoutMs, dialog and submit timings) live in startup.ts. */
+export interface DoctorTiming extends StartupTiming {
+  /**
+   * Probe cadence while a doctor runs: 1 s, so a fix is noticed within a second or two (the seed
+   * polled every 30 s).
+   */
   probeMs: number;
-  /** Consecutive healthy probes that count as "healthy and stable": 2, so one lucky answer mid-restart is not success. */
+  /**
+   * Consecutive healthy probes that count as "healthy and stable": 2, so one lucky answer mid-restart
+   * is not success.
+   */
   healthyStreak: number;
-  /** Screen reads while driving start-up dialogs: 150 ms, well under the ~0.5 s a dialog takes to react. */
-  screenPollMs: number;
   /** Screen reads while the agent works: 1 s (permission prompts and quota texts; hooks wake us sooner). */
   workPollMs: number;
-  /** Launch until the brief is submitted: the real CLI needs 2-5 s; 60 s covers a cold, loaded Mac. */
-  launchTimeoutMs: number;
-  /** Paste until the box shows it: Claude Code shows it within ~0.1 s; 5 s is generous. */
-  pasteShowMs: number;
-  /** Enter until submission is confirmed, per try: the hook fires in well under 1 s. */
-  submitConfirmMs: number;
-  /** Enter presses before giving up (the first can be lost right after start-up). */
-  submitTries: number;
   /** Healthy but the agent still working: wait this long for its report before ending (20 s). */
   reportGraceMs: number;
-  /** Agent finished but the gateway still down: it may be restarting it (the real gateway needs 11-21 s, 46 s seen under load). */
-  stopGraceMs: number;
   /**
-   * A dialog must look the same for this long before we press a key on it: Claude Code 2.1.330
-   * redraws its trust dialog with the default selection ("No, exit") once the terminal has answered
-   * its capability queries, within ~100 ms of first drawing it; a key pressed before that is undone
-   * and the next Enter would quit. 400 ms is four times that, and costs under a second per dialog.
+   * Agent finished but the gateway still down: it may be restarting it (the real gateway needs 11-21 s,
+   * 46 s seen under load).
    */
-  dialogSettleMs: number;
-  /** Trust-dialog key presses before giving up (the dialog has two or three options). */
-  maxDialogKeys: number;
+  stopGraceMs: number;
   cols: number;
   rows: number;
 }
 
-/** Up to 10 × 50 ms for tmux to reap a dead agent and record its exit status (it takes a few ms). */
-const EXIT_STATUS_TRIES = 10;
-const EXIT_STATUS_POLL_MS = 50;
-
 export const DEFAULT_TIMING: DoctorTiming = {
+  ...DEFAULT_STARTUP_TIMING,
   probeMs: 1000,
   healthyStreak: 2,
-  screenPollMs: 150,
   workPollMs: 1000,
-  launchTimeoutMs: 60_000,
-  pasteShowMs: 5000,
-  submitConfirmMs: 3000,
-  submitTries: 3,
-  dialogSettleMs: 400,
   reportGraceMs: 20_000,
   stopGraceMs: 60_000,
-  maxDialogKeys: 8,
   cols: 160,
   rows: 48,
 };
@@ -108,8 +97,11 @@ export interface AttemptEnd {
   detail: string;
 }
 
+/** The tmux calls an attempt makes (tests pass a stand-in). */
+export type AttemptTmux = Pick<Tmux, 'pane' | 'capture' | 'sendKeys' | 'paste'>;
+
 export interface AttemptContext {
-  tmux: Tmux;
+  tmux: AttemptTmux;
   clock: Clock;
   signal: AbortSignal;
   /** Absolute time (clock ms) of the hard timeout, and the setting it came from (for messages). */
@@ -131,14 +123,6 @@ export interface AttemptContext {
   phase: (phase: DoctorPhase, detail: string) => void;
   setNeedsApproval: (v: boolean) => void;
 }
-
-const lastLines = (screen: string, n = 8) =>
-  screen
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter(Boolean)
-    .slice(-n)
-    .join(' | ');
 
 /** Does a generic agent's done pattern occur in the brief itself? Then it would "finish" on its own echo. */
 export function donePatternProblem(pattern: string, brief: string): string | null {
@@ -221,131 +205,55 @@ export class Attempt {
   // ---- start-up: dialogs, paste, Enter ---------------------------------------------------------
 
   /**
-   * One loop from launch to a confirmed submission. Each read of the screen decides one action:
-   * answer a dialog (one key, then re-read to see where the selection is), paste once the input
-   * box is ready, press Enter once the paste shows, press it again if no confirmation comes.
-   * Dialogs can appear at any point (2.1.330 asks about --add-dir folders after the first one).
+   * Drives startupStep (startup.ts) from launch to a confirmed submission: read the pane, let the
+   * step decide, perform its action through tmux, wait through the clock (a hook signal or a probe
+   * result ends the wait early). Returns null once the brief is submitted, else how the attempt ended.
    */
   private async startUp(): Promise<AttemptEnd | null> {
-    const t = this.c.timing;
-    const claude = this.c.profile.kind === 'claude';
-    const launchDeadline = this.now() + t.launchTimeoutMs;
-    let state: 'launch' | 'pasted' | 'entered' = 'launch';
-    let dialogKeys = 0;
-    let dialogEnterAt = 0;
-    let lastScreen = '';
-    let screenSince = this.now();
-    let stableReads = 0;
-    let pastes = 0;
-    let pastedAt = 0;
-    let enters = 0;
-    let enteredAt = 0;
+    const cfg: StartupConfig = {
+      agent: this.c.profileName,
+      command: this.c.profile.command,
+      claude: this.c.profile.kind === 'claude',
+      hooks: this.c.launch.hooks,
+      brief: this.c.brief,
+      timing: this.c.timing,
+    };
+    let state = startupState(this.now(), this.c.timing);
     for (;;) {
       const stop = this.stopReason();
       if (stop) return stop;
-      for (const s of this.takeSignals()) {
-        if (s.type === 'prompt-submitted' && state === 'entered') return this.confirmed("confirmed by the agent's UserPromptSubmit hook");
-        if (s.type === 'failure') return { kind: 'fallback', detail: `${this.c.profileName} failed to start: ${s.reason}` };
-      }
-      let pane = await this.c.tmux.pane(this.c.session);
-      let screen = await this.screen();
-      // tmux marks a pane dead when its terminal closes and learns the exit status only once it has
-      // reaped the process: give it a moment (bounded) so the message can say how the agent ended.
-      for (let i = 0; pane?.dead && pane.exitStatus == null && i < EXIT_STATUS_TRIES; i++) {
-        await new Promise((r) => setTimeout(r, EXIT_STATUS_POLL_MS));
-        pane = await this.c.tmux.pane(this.c.session);
-      }
-      if (!pane || pane.dead) {
-        // tmux scrolls a dead pane's last output into history when it prints "Pane is dead"; on a busy
-        // machine that output can land a moment after the pane is marked dead (bounded wait, as above).
-        for (let i = 0; i <= EXIT_STATUS_TRIES; i++) {
-          screen = await this.c.tmux.capture(this.c.session, { history: true }).catch(() => screen);
-          screen = screen.replace(/^Pane is dead.*$/m, '');
-          if (screen.trim() || !pane) break;
-          await new Promise((r) => setTimeout(r, EXIT_STATUS_POLL_MS));
-        }
-        const why = classifyScreen(screen).human;
-        return {
-          kind: 'fallback',
-          detail: `${this.c.profileName} exited during start-up${pane?.exitStatus != null ? ` (exit ${pane.exitStatus})` : ''}${why ? `: ${why}` : ''}; its last screen: ${lastLines(screen || lastScreen) || '(empty)'}`,
-        };
-      }
-      const f = classifyScreen(screen);
-      if (f.human) return { kind: 'fallback', detail: `${this.c.profileName} needs a person: ${f.human}` };
-      if (f.quota) return { kind: 'fallback', detail: `${this.c.profileName} cannot work: ${f.quota}` };
-      const stable = screen === lastScreen;
-      if (!stable) screenSince = this.now();
-      lastScreen = screen;
-
-      if (f.trust) {
-        stableReads = 0;
-        if (this.now() - screenSince < t.dialogSettleMs) {
-          // Still drawing (or just redrawn): act only on a settled dialog.
-        } else if (f.trust.selectedIndex === f.trust.yesIndex) {
-          // Enter again only if the dialog is still up well after the last Enter.
-          if (this.now() - dialogEnterAt > t.submitConfirmMs) {
-            await this.c.tmux.sendKeys(this.c.session, ['Enter']);
-            dialogEnterAt = this.now();
-            this.c.note('doctor-trust-answered', `answered a workspace-trust prompt (${f.trust.layout} layout) with "${f.trust.yesLabel}"`);
-          }
-        } else if (f.trust.selectedIndex < 0) {
-          // No ❯ drawn yet (the dialog is still rendering): wait for it rather than press blind.
-        } else {
-          if (++dialogKeys > t.maxDialogKeys) {
-            return { kind: 'fallback', detail: `could not move a trust prompt's selection to its "Yes" choice; last screen: ${lastLines(screen)}` };
-          }
-          // One key per read: the next read verifies where the ❯ is before anything else is pressed.
-          const key = f.trust.selectedIndex > f.trust.yesIndex ? 'Up' : 'Down';
-          await this.c.tmux.sendKeys(this.c.session, [key]);
-        }
-      } else if (state === 'launch') {
-        const ready = claude ? f.inputReady : screen.trim().length > 0 && stable && !f.permission;
-        stableReads = ready ? stableReads + 1 : 0;
-        // Claude Code: its input box is enough. Others: the screen must hold still for two reads.
-        if (stableReads >= (claude ? 1 : 2) && this.c.canPaste()) {
+      const hooks = this.takeSignals();
+      const screen = await this.observe();
+      const step = startupStep(cfg, state, screen, { hooks, briefReady: this.c.canPaste() }, this.now());
+      state = step.state;
+      const action = step.action;
+      switch (action.kind) {
+        case 'submitted':
+          return this.confirmed(action.how);
+        case 'give-up':
+          return { kind: 'fallback', detail: action.detail };
+        case 'press':
+          // One key per call: Enter sent together with the text is lost for long prompts.
+          await this.c.tmux.sendKeys(this.c.session, [action.key]);
+          if (action.note) this.c.note(action.note.type, action.note.detail);
+          break;
+        case 'paste':
           await this.c.tmux.paste(this.c.session, this.c.brief);
-          pastes++;
-          pastedAt = this.now();
-          state = 'pasted';
-        }
-      } else if (state === 'pasted') {
-        const shown = pasteVisible(screen, this.c.brief);
-        // Agents that do not echo a paste give us nothing to wait for: Enter after the wait.
-        if (shown || (!claude && this.now() - pastedAt > t.pasteShowMs)) {
-          // Enter in its own call: sent together with the text it is lost for long prompts.
-          await this.c.tmux.sendKeys(this.c.session, ['Enter']);
-          enters++;
-          enteredAt = this.now();
-          state = 'entered';
-        } else if (this.now() - pastedAt > t.pasteShowMs) {
-          if (pastes >= 2 || !f.inputReady) {
-            return { kind: 'fallback', detail: `the brief never appeared in ${this.c.profileName}'s input box; last screen: ${lastLines(screen)}` };
-          }
-          // The paste was lost (sent while the box was not ready yet): the box is empty, paste again.
-          await this.c.tmux.paste(this.c.session, this.c.brief);
-          pastes++;
-          pastedAt = this.now();
-        }
-      } else {
-        if (claude && f.busy) return this.confirmed("confirmed by the agent's busy indicator");
-        if (!claude && (!this.c.launch.hooks || !pasteVisible(screen, this.c.brief))) {
-          return this.confirmed(this.c.launch.hooks ? 'the input box cleared' : 'sent (this agent gives no confirmation)');
-        }
-        if (this.now() - enteredAt > t.submitConfirmMs) {
-          if (enters >= t.submitTries) {
-            return { kind: 'fallback', detail: `${this.c.profileName} did not accept the brief after ${t.submitTries} Enter presses; last screen: ${lastLines(screen)}` };
-          }
-          this.c.note('doctor-submit-retry', `Enter #${enters} was not confirmed within ${t.submitConfirmMs / 1000} s; pressing it again`);
-          await this.c.tmux.sendKeys(this.c.session, ['Enter']);
-          enters++;
-          enteredAt = this.now();
-        }
+          break;
+        case 'wait':
+          break;
       }
-      if (this.now() > launchDeadline) {
-        return { kind: 'fallback', detail: `${this.c.profileName} did not take the brief within ${t.launchTimeoutMs / 1000} s; last screen: ${lastLines(screen) || '(empty)'}` };
-      }
-      await this.wait(t.screenPollMs);
+      await this.wait(action.until - this.now());
     }
+  }
+
+  /** The pane and its text; for a dead or vanished pane, its last output from history as well. */
+  private async observe(): Promise<StartupScreen> {
+    const pane = await this.c.tmux.pane(this.c.session);
+    let text = await this.screen();
+    // tmux scrolls a dead pane's last output into history when it prints "Pane is dead".
+    if (!pane || pane.dead) text = await this.c.tmux.capture(this.c.session, { history: true }).catch(() => text);
+    return { pane, text };
   }
 
   private confirmed(how: string): null {

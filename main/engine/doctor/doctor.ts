@@ -7,14 +7,16 @@ import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../common/contract.js';
 import { HookInbox } from '../agents/hooks.js';
+import { parsePermissionPrompt, type PermissionPrompt } from '../agents/screens.js';
 import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '../agents/profiles.js';
 import { iso, systemClock, sleep, type Clock } from '../../../common/clock.js';
-import { expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
+import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
-import { isProcessAlive, killGroup } from '../process-util.js';
+import { killGroup, waitForExit } from '../process-util.js';
 import { redact } from '../redact.js';
 import type { Settings } from '../../../common/settings-schema.js';
-import { defaultRuntimeDir, newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
+import { runtimeDir } from '../runtime-dir.js';
+import { newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
 import { ToolPaths, type ToolName } from '../tools.js';
 import { Attempt, DEFAULT_TIMING, donePatternProblem, Waker, type AttemptEnd, type DoctorTiming } from './attempt.js';
 import { briefValues, DEFAULT_TEMPLATE, gatewayPort, parseResultLine, previewBrief, renderBrief } from './brief.js';
@@ -22,7 +24,8 @@ import { buildContext, gatewaySecrets, snapshotConfig } from './context.js';
 import { appendLearning, readLearnings } from './learnings.js';
 import type { DoctorOutcome, DoctorPort, DoctorRequest } from './port.js';
 import { templateProblems } from '../../../common/template.js';
-import { DoctorTerminal, type PtyModule } from './terminal.js';
+import { OWNER_DIED_FILE, startSessionGuard, type GuardHandle } from './session-guard.js';
+import { DoctorTerminal, loadNodePty, type PtyModule } from './terminal.js';
 import { usageFromTranscript } from './usage.js';
 
 export interface DoctorOptions {
@@ -35,6 +38,11 @@ export interface DoctorOptions {
   tmuxBinary?: string;
   /** node-pty, or a stand-in (tests, the app harness): the live view's only way to start a terminal. */
   loadPty?: () => Promise<PtyModule>;
+  /**
+   * Whether node-pty's spawn-helper may be made executable when it is not (pty-check.ts). False in an
+   * installed app: its files are sealed by the code signature, and a broken one is reported instead.
+   */
+  ptyRepair?: boolean;
   /** The settings' explicit tool paths (`tools.*`), read at each lookup. */
   toolSettings?: () => Partial<Record<ToolName, string>>;
   /** Tests shrink the graces and timeouts. */
@@ -82,7 +90,7 @@ export class Doctor implements DoctorPort {
     this.tools = new ToolPaths(this.env, opts.toolSettings);
     const tmuxLookup = () => (opts.tmuxBinary ? { ok: true as const, path: opts.tmuxBinary } : this.tools.lookup('tmux'));
     this.tmux = new Tmux(
-      opts.runtimeDir ?? defaultRuntimeDir(opts.dataDir),
+      opts.runtimeDir ?? runtimeDir(opts.dataDir, this.env),
       () => {
         const r = tmuxLookup();
         return r.ok ? r.path : 'tmux';
@@ -93,7 +101,7 @@ export class Doctor implements DoctorPort {
         return r.ok ? `tmux at ${r.path} could not be run.` : r.problem;
       },
     );
-    this.terminal = new DoctorTerminal(this.env, opts.loadPty);
+    this.terminal = new DoctorTerminal(this.env, opts.loadPty ?? (() => loadNodePty({ repair: opts.ptyRepair ?? true })));
     this.lockFile = path.join(opts.dataDir, 'doctor.lock');
   }
 
@@ -144,6 +152,13 @@ export class Doctor implements DoctorPort {
 
   resize(cols: number, rows: number): void {
     this.terminal.resize(cols, rows);
+  }
+
+  async pendingPrompt(): Promise<PermissionPrompt | null> {
+    const session = this.active?.session;
+    if (!session || !this.live?.needsApproval) return null;
+    const screen = await this.tmux.capture(session).catch(() => '');
+    return parsePermissionPrompt(screen);
   }
 
   async cleanupOrphans(): Promise<string[]> {
@@ -236,10 +251,9 @@ export class Doctor implements DoctorPort {
       // tmux failed to kill it: cleanupOrphans() at the next start (or kill-server below) gets it.
     }
     if (!pid) return;
-    const deadline = Date.now() + AGENT_EXIT_GRACE_MS;
-    while (isProcessAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, AGENT_EXIT_POLL_MS));
+    const gone = await waitForExit(pid, this.clock, { graceMs: AGENT_EXIT_GRACE_MS, pollMs: AGENT_EXIT_POLL_MS });
     // The pane's process leads its own process group: whatever it left running goes with it.
-    if (isProcessAlive(pid)) killGroup(pid, 'SIGKILL');
+    if (!gone) killGroup(pid, 'SIGKILL');
   }
 
   private note(run: ActiveRun, type: string, detail: string): void {
@@ -336,7 +350,7 @@ export class Doctor implements DoctorPort {
     const { record, configPath, snapshotDir, contextPath, reportPath, transcriptPath, workDir, deadlineMs, beforeConfig } = p;
     let brief: string;
     try {
-      const learnings = await readLearnings(s.dataDir);
+      const learnings = await readLearnings(s.dataDir, (why) => this.note(run, 'note', `learnings.md ignored: ${why}`));
       brief = renderBrief(s.doctor.promptTemplate, briefValues(s, { incidentId: inc.id, reportPath, contextPath, snapshotDir }, learnings));
     } catch (err) {
       const detail = `${(err as Error).message}. Fix doctor.promptTemplate in the settings (or clear it to use the built-in brief).`;
@@ -344,7 +358,7 @@ export class Doctor implements DoctorPort {
       return { outcome: 'failed', resolvedBy: null, agent: null, detail };
     }
     await writeFileAtomic(inc.file('brief.md'), brief);
-    if (s.doctor.workDir) await fsp.mkdir(workDir, { recursive: true });
+    if (s.doctor.workDir) await ensurePrivateDir(workDir);
     await inc.update({ transcriptPath, doctor: record });
 
     // Our own probe, fast while the doctor runs: the only judge of success.
@@ -434,7 +448,7 @@ export class Doctor implements DoctorPort {
       agent: agentUsed,
       detail: redact(end.detail, { secrets: run.secrets }),
     };
-    if (outcome.outcome === 'recovered') {
+    if (outcome.outcome === 'recovered' && !req.checkup) {
       const summary = result?.summary || (report ? report.split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 3).join(' ') : '') || lastAttempt?.lastMessage || end.detail;
       await appendLearning(s.dataDir, { at: iso(this.clock.now()), incidentId: inc.id, agent: agentUsed ?? '?', summary: `${summary}${record.configDiff ? ' (config changed)' : ''}` }, run.secrets).catch((err: unknown) =>
         this.note(run, 'note', `could not update the learnings file: ${(err as Error).message}`),
@@ -522,6 +536,7 @@ export class Doctor implements DoctorPort {
     });
     const inbox = launch.recorder ? new HookInbox(launch.recorder.dir, (e) => attempt.push(signalFromHook(e.event, e.payload))) : null;
     inbox?.start();
+    let guard: GuardHandle | null = null;
     try {
       await fsp.appendFile(a.transcriptPath, `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) in tmux session ${session}, ${iso(this.clock.now())} ====\r\n`, { mode: PRIVATE_FILE_MODE });
       const size = this.terminal.sizeForNewSession(this.timing.cols, this.timing.rows);
@@ -535,6 +550,12 @@ export class Doctor implements DoctorPort {
         transcriptPath: a.transcriptPath,
       });
       run.session = session;
+      guard = startSessionGuard({
+        tmuxBinary: this.tmux.binary,
+        socket: this.tmux.socket,
+        session,
+        markFile: inc.file(OWNER_DIED_FILE),
+      });
       this.say(run, 'agent-started', `started "${a.name}" in tmux session ${session}; watch it with: ${attach}`);
       const viewProblem = await this.terminal.attach(this.tmux, session, size.cols, size.rows);
       if (viewProblem) this.note(run, 'note', viewProblem);
@@ -542,6 +563,7 @@ export class Doctor implements DoctorPort {
       const end = await attempt.run();
       return { end, attempt };
     } finally {
+      guard?.stop();
       inbox?.close();
       await this.terminal.detach(true);
       if (run.session) await this.endSession(run.session);

@@ -2,7 +2,7 @@
 // ({{learnings}}): the seed's "learn from what worked", without letting the file grow forever.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../fsutil.js';
+import { privateFileProblem, writeFileAtomic } from '../fsutil.js';
 import { redact } from '../redact.js';
 
 /** 8 entries: enough to show recurring causes; each one costs the agent tokens on every run. */
@@ -29,8 +29,16 @@ function entries(text: string): string[] {
     .map((s) => s.trimEnd());
 }
 
-/** The entries as the brief shows them ('' when none). */
-export async function readLearnings(dataDir: string): Promise<string> {
+/**
+ * The entries as the brief shows them ('' when none). The file goes into the agent's prompt, so it is
+ * read only when it is ours and nobody else can write it; otherwise `refused` gets why and '' is used.
+ */
+export async function readLearnings(dataDir: string, refused: (why: string) => void = () => {}): Promise<string> {
+  const problem = privateFileProblem(learningsFile(dataDir));
+  if (problem) {
+    refused(`${problem}: its text was not given to the agent. Check it, then fix its owner and mode (chmod 600).`);
+    return '';
+  }
   try {
     return entries(await fsp.readFile(learningsFile(dataDir), 'utf8')).join('\n\n');
   } catch (err) {

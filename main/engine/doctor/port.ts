@@ -2,6 +2,7 @@
 // The supervisor owns the incident's lifecycle; the doctor adds events and fields to it and returns
 // an outcome; the supervisor closes the incident with that outcome.
 import type { DoctorLive, DoctorOutcome, DoctorPhase, GatewayCheck, Result } from '../../../common/contract.js';
+import type { PermissionPrompt } from '../agents/screens.js';
 import type { LiveTerminal } from '../engine-api.js';
 import type { IncidentHandle } from '../incidents/store.js';
 import type { Settings } from '../../../common/settings-schema.js';
@@ -14,6 +15,8 @@ export interface DoctorRequest {
   check: () => Promise<GatewayCheck>;
   /** The failed checks that led here, oldest first (for the context file). */
   recentFailures: GatewayCheck[];
+  /** A check-up on a healthy gateway: its end is not a recovery, and no learning is written. */
+  checkup?: boolean;
   /** Aborted when the user stops the doctor or ClawMedic shuts down. */
   signal: AbortSignal;
   /** Progress for UIs and notifications; the engine turns it into a `doctor` EngineEvent. */
@@ -30,6 +33,11 @@ export interface DoctorPort {
   handBack(): Promise<Result>;
   input(data: string): boolean;
   resize(cols: number, rows: number): void;
+  /**
+   * The permission prompt the agent waits at, read from its screen; null when it waits for none (or the
+   * prompt cannot be read). Answering goes through take-over and input, like a person at the keyboard.
+   */
+  pendingPrompt?(): Promise<PermissionPrompt | null>;
   /** Synchronous last resort (the app quits with the system): kill the live session, free the lock. */
   interruptSync?(): void;
   /** At start-up: kill sessions a crashed run left on our tmux socket, clear a stale lock. Returns what it did. */

@@ -42,11 +42,11 @@ let ptyModule: Promise<PtyModule> | null = null;
  * Loads node-pty once, after the spawn-helper self-check (pty-check.ts): on macOS a helper without its
  * executable bit makes every spawn fail, so the check repairs it first where that is safe.
  */
-export function loadNodePty(): Promise<PtyModule> {
+export function loadNodePty(opts: { repair?: boolean } = {}): Promise<PtyModule> {
   ptyModule ??= (async () => {
     const dir = findPtyDir();
     if (dir) {
-      const check = checkPtyHelper({ ptyDir: dir, repair: true });
+      const check = checkPtyHelper({ ptyDir: dir, repair: opts.repair ?? true });
       if (check.status === 'repaired') console.warn(`ClawMedic: ${check.message}`);
       if (check.status === 'broken' || check.status === 'missing') throw new Error(check.message);
     }

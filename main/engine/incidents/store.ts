@@ -14,8 +14,9 @@ import type {
   ResolvedBy,
 } from '../../../common/contract.js';
 import { iso, type Clock } from '../../../common/clock.js';
-import { ensurePrivateDir, writeFileAtomic, writeFileAtomicSync } from '../fsutil.js';
+import { ensurePrivateDir, privateFileProblem, writeFileAtomic, writeFileAtomicSync } from '../fsutil.js';
 import { isProcessAlive } from '../process-util.js';
+import { StorageHealth } from '../storage-health.js';
 
 const RECORD = 'incident.json';
 
@@ -28,6 +29,8 @@ export function newIncidentId(atMs: number): string {
 export class IncidentHandle {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The record on disk is behind the one in memory (a write failed); the next write or retry() catches up. */
+  private dirty = false;
 
   constructor(
     readonly dir: string,
@@ -35,7 +38,25 @@ export class IncidentHandle {
     private readonly clock: Clock,
     private readonly onChange: (kind: 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void,
     private readonly scrub: (text: string) => string = (t) => t,
+    private readonly health: StorageHealth = new StorageHealth(),
+    /** Told after every write whether this record is behind, so the store can retry it later. */
+    private readonly track: (h: IncidentHandle) => void = () => {},
   ) {}
+
+  /** True while the record could not be written (read-only or full disk); retry() tries again. */
+  get behind(): boolean {
+    return this.dirty;
+  }
+
+  /** Writes the record again if an earlier write failed. */
+  retry(): Promise<void> {
+    return this.dirty ? this.persist() : this.chain;
+  }
+
+  /** Writes the record now (the first write of a new incident). */
+  retryNow(): Promise<void> {
+    return this.persist();
+  }
 
   get id(): string {
     return this.record.id;
@@ -76,6 +97,29 @@ export class IncidentHandle {
     this.onChange('closed', this.record, ev);
   }
 
+  /**
+   * Opens a closed incident again: the same outage came back (a flapping gateway), or ClawMedic tries
+   * again after giving up. The record keeps its whole timeline; `events` are appended, `summary` replaces.
+   */
+  async reopen(events: IncidentEvent[], summary: string): Promise<void> {
+    if (!this.closed) return;
+    this.closed = false;
+    this.record.outcome = 'open';
+    this.record.resolvedBy = null;
+    this.record.endedAt = null;
+    this.record.summary = this.scrub(summary);
+    for (const e of events) {
+      const ev = { ...e, detail: this.scrub(e.detail) };
+      this.record.events.push(ev);
+      this.onChange('event', this.record, ev);
+    }
+    await this.persist();
+    this.onReopen?.(this.record);
+  }
+
+  /** Set by the store: a reopened incident is announced like a newly opened one (listeners refresh). */
+  onReopen: ((incident: Incident) => void) | null = null;
+
   /** For signal handlers: mark interrupted synchronously (no await possible there). */
   closeSync(outcome: 'interrupted' | 'cancelled', detail: string): void {
     if (this.closed) return;
@@ -93,10 +137,38 @@ export class IncidentHandle {
     return this.chain;
   }
 
+  /**
+   * Writes the whole record (so a retry after a failure catches up on everything). Never rejects: a
+   * read-only or full disk must not stop the ladder; the failure goes to StorageHealth, once.
+   */
   private persist(): Promise<void> {
-    const snapshot = JSON.stringify(this.record, null, 2);
-    this.chain = this.chain.then(() => writeFileAtomic(path.join(this.dir, RECORD), snapshot));
+    this.chain = this.chain.then(async () => {
+      const snapshot = JSON.stringify(this.record, null, 2);
+      try {
+        await ensurePrivateDir(this.dir);
+        await writeFileAtomic(path.join(this.dir, RECORD), snapshot);
+        this.dirty = false;
+        this.health.succeeded();
+      } catch (err) {
+        this.dirty = true;
+        this.health.failed(path.join(this.dir, RECORD), err);
+      }
+      this.track(this);
+    });
     return this.chain;
+  }
+}
+
+/** The time a session guard wrote into the incident folder, when it is a file of ours and a timestamp. */
+async function ownerDeath(dir: string): Promise<string | null> {
+  const file = path.join(dir, 'owner-died');
+  if (privateFileProblem(file)) return null;
+  try {
+    const t = (await fsp.readFile(file, 'utf8')).trim();
+    return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(t) ? new Date(t).toISOString() : null;
+  } catch {
+    // No guard ran (no doctor session) or it could not write: the interruption time is all we know.
+    return null;
   }
 }
 
@@ -120,16 +192,32 @@ export class IncidentStore {
     private readonly clock: Clock,
     private readonly onChange: (kind: 'opened' | 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void = () => {},
     private readonly scrub: (text: string) => string = (t) => t,
+    readonly health: StorageHealth = new StorageHealth(),
   ) {
     this.root = path.join(dataDir, 'incidents');
   }
 
+  /** Handles whose record is behind (a write failed): retried by retryPending(). */
+  private readonly pending = new Set<IncidentHandle>();
+
+  /** True while some incident record could not be written yet. */
+  get hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Writes again what could not be written; cheap when nothing is pending (called on every check). */
+  async retryPending(): Promise<void> {
+    for (const h of [...this.pending]) await h.retry();
+  }
+
+  /**
+   * Opens an incident. Never fails for want of disk: when the folder or the record cannot be written, the
+   * incident lives in memory and is written by retryPending() once the disk accepts it (the ladder goes on).
+   */
   async open(opts: OpenIncidentOptions): Promise<IncidentHandle> {
-    await ensurePrivateDir(this.root);
     const startedAt = opts.startedAtMs ?? this.clock.now();
     const id = newIncidentId(startedAt);
     const dir = path.join(this.root, id);
-    await ensurePrivateDir(dir);
     const record: Incident = {
       id,
       trigger: opts.trigger,
@@ -148,8 +236,22 @@ export class IncidentStore {
       fingerprint: null,
       rungs: [],
     };
-    const handle = new IncidentHandle(dir, record, this.clock, (kind, inc, ev) => this.onChange(kind, inc, ev), this.scrub);
-    await writeFileAtomic(path.join(dir, RECORD), JSON.stringify(record, null, 2));
+    const handle = new IncidentHandle(
+      dir,
+      record,
+      this.clock,
+      (kind, inc, ev) => this.onChange(kind, inc, ev),
+      this.scrub,
+      this.health,
+      (h) => (h.behind ? this.pending.add(h) : this.pending.delete(h)),
+    );
+    handle.onReopen = (inc) => this.onChange('opened', inc);
+    try {
+      await ensurePrivateDir(this.root);
+    } catch (err) {
+      this.health.failed(this.root, err);
+    }
+    await handle.retryNow();
     this.onChange('opened', record);
     return handle;
   }
@@ -184,7 +286,14 @@ export class IncidentStore {
     if (!inc) return;
     const ev: IncidentEvent = { at: iso(this.clock.now()), type, detail: this.scrub(detail) };
     inc.events.push(ev);
-    await writeFileAtomic(path.join(this.root, id, RECORD), JSON.stringify(inc, null, 2));
+    try {
+      await writeFileAtomic(path.join(this.root, id, RECORD), JSON.stringify(inc, null, 2));
+      this.health.succeeded();
+    } catch (err) {
+      // A note on a closed incident (a late notification failure) is not worth more than the report.
+      this.health.failed(path.join(this.root, id, RECORD), err);
+      return;
+    }
     this.onChange('event', inc, ev);
   }
 
@@ -212,11 +321,26 @@ export class IncidentStore {
       if (sameHost && inc.owner.pid !== process.pid && isProcessAlive(inc.owner.pid)) continue;
       if (sameHost && inc.owner.pid === process.pid) continue;
       const at = iso(this.clock.now());
+      // The doctor's session guard notes when it found the owner dead (doctor/session-guard.ts).
+      const died = await ownerDeath(path.join(this.root, inc.id));
+      if (died) {
+        inc.events.push({
+          at: died,
+          type: 'owner-died',
+          detail: `ClawMedic (pid ${inc.owner.pid}) stopped without ending the incident; the session guard ended the doctor session`,
+        });
+      }
       inc.events.push({ at, type: 'interrupted', detail: reason });
       inc.outcome = 'interrupted';
       inc.resolvedBy = null;
       inc.endedAt = at;
-      await writeFileAtomic(path.join(this.root, inc.id, RECORD), JSON.stringify(inc, null, 2));
+      try {
+        await writeFileAtomic(path.join(this.root, inc.id, RECORD), JSON.stringify(inc, null, 2));
+      } catch (err) {
+        // Read-only disk: it stays "open" on disk until a later start can write; the watcher starts anyway.
+        this.health.failed(path.join(this.root, inc.id, RECORD), err);
+        continue;
+      }
       closed.push(inc);
     }
     return closed;

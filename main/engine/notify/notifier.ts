@@ -41,7 +41,16 @@ export interface NotifierOptions {
   telegramApiBase?: string;
   /** Overrides for timeouts and retries (tests shorten them). */
   retry?: Partial<RetryPolicy>;
+  /** Interactive channels (Telegram with `interactive`): adds buttons and details when a message goes out. */
+  interactive?: InteractiveHook;
 }
+
+export interface InteractiveHook {
+  /** The message as an interactive channel shows it; null when it is stale (a prompt answered meanwhile). */
+  decorate(msg: Message, channel: NotifyChannel): Promise<Message | null>;
+}
+
+const isInteractive = (c: NotifyChannel) => c.type === 'telegram' && c.interactive;
 
 export interface ChannelTestResult {
   channel: string;
@@ -109,8 +118,9 @@ export class Notifier {
 
   /** Feeds one engine event; returns at once and never throws. */
   handle(event: EngineEvent): void {
-    // Failing to notify about a failed notification would loop.
-    if (event.type === 'notification-failed') return;
+    // Failing to notify about a failed notification would loop; a routine check is never news (and this
+    // runs on every check: nothing is built or redacted for it).
+    if (event.type === 'notification-failed' || event.type === 'check') return;
     // Follows the supervisor's pause by itself, so quiet-while-paused needs no extra wiring.
     if (event.type === 'state') {
       if (event.state === 'paused') this.gate.setPaused(true);
@@ -119,17 +129,22 @@ export class Notifier {
     try {
       const secrets = this.secrets();
       const clean = messageFor(event, { hostname: this.hostname, status: this.o.getStatus?.() ?? null, secrets });
-      if (!clean || !this.gate.admit(clean)) return;
-      if (this.o.onMessage) {
+      if (!clean) return;
+      const admitted = this.gate.admit(clean);
+      // Each permission prompt is news where it can be answered: the gate's once-per-session rule is for
+      // people watching the terminal, not for someone answering from a phone.
+      const perPrompt = !admitted && clean.kind === 'needs-approval' && !this.gate.paused && !!this.o.interactive;
+      if (!admitted && !perPrompt) return;
+      for (const ch of this.o.getSettings().notify.channels) {
+        if (ch.enabled && (admitted || isInteractive(ch))) this.enqueue(channelLabel(ch), clean);
+      }
+      if (admitted && this.o.onMessage) {
         try {
           this.o.onMessage(clean);
         } catch (err) {
           // The native-notification adapter failing must not stop the remote channels.
           process.emitWarning(`ClawMedic: the message listener failed: ${(err as Error).message}`);
         }
-      }
-      for (const ch of this.o.getSettings().notify.channels) {
-        if (ch.enabled) this.enqueue(channelLabel(ch), clean);
       }
     } catch (err) {
       // A bug here must never reach the engine's event loop; it is reported, not swallowed.
@@ -280,6 +295,17 @@ export class Notifier {
     const formatter = FORMATTERS[ch.type];
     const label = `${formatter?.service ?? ch.type} (${name})`;
     if (!formatter) return { ok: false, status: null, attempts: 0, detail: `${label}: unknown channel type "${ch.type}"` };
+    if (this.o.interactive && isInteractive(ch) && msg.kind !== 'test') {
+      try {
+        const shown = await this.o.interactive.decorate(msg, ch);
+        // Stale news (the prompt was answered while the message waited): nothing to send.
+        if (!shown) return { ok: true, status: 0, attempts: 0 };
+        msg = shown;
+      } catch (err) {
+        // Without its buttons the message still carries the news.
+        process.emitWarning(`ClawMedic: could not add buttons to "${msg.title}": ${(err as Error).message}`);
+      }
+    }
     let req;
     try {
       // Redacted again with the secrets known now: the list may have grown while the message waited.

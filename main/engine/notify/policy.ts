@@ -12,7 +12,15 @@ import { between, formatDuration, oneLine, truncate } from './format.js';
 
 export { NotificationGate } from './gate.js';
 
-export type MessageKind = 'down' | 'restarted' | 'doctor-started' | 'needs-approval' | 'recovered' | 'failed' | 'test';
+export type MessageKind =
+  | 'down'
+  | 'restarted'
+  | 'doctor-started'
+  | 'needs-approval'
+  | 'recovered'
+  | 'failed'
+  | 'test'
+  | 'storage';
 export type Severity = 'critical' | 'warning' | 'info' | 'success';
 
 export interface Message {
@@ -32,6 +40,16 @@ export interface Message {
   at: string;
   /** Which machine: people who watch several gateways need to tell them apart. */
   host: string;
+  /** Preformatted text shown as a code block (a pending command, log lines); interactive channels only. */
+  code?: string;
+  /** Buttons, in rows; interactive channels only (added when the message is sent, bound to one incident). */
+  buttons?: ChatButton[][];
+}
+
+export interface ChatButton {
+  text: string;
+  /** Opaque data the channel sends back when pressed (at most 64 bytes for Telegram). */
+  data: string;
 }
 
 export interface PolicyContext {
@@ -68,6 +86,7 @@ export function redactMessage(msg: Message, secrets: readonly string[] = []): Me
     body: r(msg.body),
     host: r(msg.host),
     ...(msg.attachCommand !== undefined ? { attachCommand: r(msg.attachCommand) } : {}),
+    ...(msg.code !== undefined ? { code: r(msg.code) } : {}),
   };
 }
 
@@ -90,6 +109,21 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
         });
       }
       return null;
+    case 'storage':
+      // One message when writing starts failing and one when it works again (StorageHealth reports transitions).
+      return redactMessage(
+        {
+          kind: 'storage',
+          incidentId: null,
+          severity: event.ok ? 'info' : 'warning',
+          title: event.ok ? `ClawMedic writes its records again on ${ctx.hostname}` : `ClawMedic cannot write its records on ${ctx.hostname}`,
+          body: event.detail,
+          dedupeKey: `storage:${event.ok ? 'ok' : 'failing'}:${event.at}`,
+          at: event.at,
+          host: ctx.hostname,
+        },
+        ctx.secrets ?? [],
+      );
     case 'doctor':
       if (event.phase === 'agent-started') return doctorStartedMessage(event, ctx);
       if (event.phase === 'needs-approval') return needsApprovalMessage(event, ctx);
@@ -267,6 +301,7 @@ function closedMessage(incident: Incident, ctx: PolicyContext): Message | null {
   if (incident.outcome === 'failed' || incident.outcome === 'timeout' || incident.outcome === 'cancelled') {
     const why = closing ? sentence(closing.detail) : '';
     const circuit = lastEvent(incident, 'circuit-open');
+    const retry = lastEvent(incident, 'retry-planned');
     const tried = triedText(incident);
     return make(ctx, {
       kind: 'failed',
@@ -282,7 +317,9 @@ function closedMessage(incident: Incident, ctx: PolicyContext): Message | null {
         tried ? `Tried: ${tried}.` : '',
         took ? `Down for ${took} so far (${oneLine(incident.summary)}).` : '',
         report || 'Details: run clawmedic incidents on that machine.',
-        'ClawMedic will not retry on its own; fix it and it notices within one check.',
+        retry
+          ? `${sentence(retry.detail)} Fix it sooner and ClawMedic notices within one check.`
+          : 'ClawMedic will not retry on its own; fix it and it notices within one check.',
       ]
         .filter(Boolean)
         .join('\n'),

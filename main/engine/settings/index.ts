@@ -1,21 +1,18 @@
 // Loading, validating and saving the settings file shared by the app and the CLI.
 // A missing file means defaults; a broken file is reported key by key and never overwritten.
-import Ajv, { type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expandHome, ensurePrivateDir, writeFileAtomic } from '../fsutil.js';
-import { settingsSchema, type Settings } from '../../../common/settings-schema.js';
+import type { Problem } from '../../../common/contract.js';
+import type { Settings } from '../../../common/settings-schema.js';
+import { checkSettingsShape } from '../../../common/settings-validation.js';
 import { semanticProblems } from './semantics.js';
 
 export * from '../../../common/settings-schema.js';
 
-export interface SettingsProblem {
-  /** Dotted key path, e.g. `gateway.checkIntervalSec`; `(file)` for problems with the file as a whole. */
-  path: string;
-  message: string;
-}
+/** `path`: the dotted key path, e.g. `gateway.checkIntervalSec`; `(file)` for the file as a whole. */
+export type SettingsProblem = Problem;
 
 export class SettingsError extends Error {
   constructor(
@@ -39,90 +36,64 @@ export function settingsFilePath(explicit?: string, env: NodeJS.ProcessEnv = pro
   return path.resolve(expandHome(chosen));
 }
 
-const ajv = new Ajv.default({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
-addFormats.default(ajv);
-const validateShape = ajv.compile(settingsSchema);
+/** Settings nest 5 levels (doctor.profiles.<name>.env.<key>); 32 leaves room and stops a hostile document. */
+export const MAX_SETTINGS_DEPTH = 32;
+/** 1 MiB: a settings file with a long prompt template is a few KiB; a 50 MB file took ~325 MB to validate. */
+export const MAX_SETTINGS_BYTES = 1024 * 1024;
 
-function pointerToPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .join('.');
-}
-
-function describe(err: ErrorObject): SettingsProblem {
-  const base = pointerToPath(err.instancePath);
-  const join = (key: string) => (base ? `${base}.${key}` : key);
-  switch (err.keyword) {
-    case 'additionalProperties': {
-      const key = (err.params as { additionalProperty: string }).additionalProperty;
-      return { path: join(key), message: 'unknown key (check the spelling; see README "Settings")' };
-    }
-    case 'required': {
-      const key = (err.params as { missingProperty: string }).missingProperty;
-      return { path: join(key), message: 'is required' };
-    }
-    case 'type':
-      return { path: base || '(root)', message: `must be ${(err.params as { type: string }).type}` };
-    case 'enum':
-      return {
-        path: base,
-        message: `must be one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
-      };
-    case 'pattern':
-      if (err.instancePath.endsWith('/url')) return { path: base, message: 'must start with http:// or https://' };
-      return { path: base, message: 'must not be empty' };
-    case 'minLength':
-    case 'minItems':
-      return { path: base, message: 'must not be empty' };
-    case 'minimum':
-    case 'maximum': {
-      const p = err.params as { comparison: string; limit: number };
-      return { path: base, message: `must be ${p.comparison} ${p.limit}` };
-    }
-    case 'format':
-      return { path: base, message: `must be a valid ${(err.params as { format: string }).format}` };
-    default:
-      return { path: base || '(root)', message: err.message ?? err.keyword };
+/** Depth of nested objects/arrays, counted without recursion and given up on past `limit`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    max = Math.max(max, d);
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
   }
+  return max;
 }
 
 export interface ValidationResult {
   ok: boolean;
-  /** The input with every default filled in (only meaningful when ok). */
+  /** When ok: the input with every default filled in. Otherwise the defaults (what the app runs on meanwhile). */
   settings: Settings;
   problems: SettingsProblem[];
 }
 
-/** Validates a parsed settings object. Never mutates the input. */
+/**
+ * Validates a parsed settings object: the schema (the validator compiled at build time), then the cross-field
+ * rules. Every problem is listed, with its key path. Never mutates the input.
+ */
 export function validateSettings(input: unknown): ValidationResult {
+  // Checked before anything recurses into it: a 5000-deep document would overflow the validator's stack.
+  const depth = nestingDepth(input, MAX_SETTINGS_DEPTH);
+  if (depth > MAX_SETTINGS_DEPTH) {
+    return {
+      ok: false,
+      settings: defaultSettings(),
+      problems: [{ path: '(root)', message: `is nested more than ${MAX_SETTINGS_DEPTH} levels deep; real settings need 5` }],
+    };
+  }
   const copy: unknown = input === undefined ? {} : structuredClone(input);
-  const problems: SettingsProblem[] = [];
-  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) {
-    return { ok: false, settings: defaultSettings(), problems: [{ path: '(root)', message: 'must be a JSON object' }] };
+  const shape = checkSettingsShape(copy);
+  if (shape.ok) {
+    const problems = semanticProblems(shape.settings);
+    if (problems.length === 0) return { ok: true, settings: shape.settings, problems };
+    return { ok: false, settings: defaultSettings(), problems };
   }
-  if (!validateShape(copy)) {
-    const seen = new Set<string>();
-    for (const err of validateShape.errors ?? []) {
-      const p = describe(err);
-      const key = `${p.path}\u0000${p.message}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        problems.push(p);
-      }
-    }
-  }
-  // Cross-field checks run even when the shape is wrong, so one run lists every problem.
-  for (const p of semanticProblems(copy as unknown as Settings)) {
-    if (!problems.some((q) => q.path === p.path)) problems.push(p);
-  }
-  return { ok: problems.length === 0, settings: copy as unknown as Settings, problems };
+  // Cross-field checks run even when the shape is wrong, so one run lists every problem; a key the schema
+  // already refused is not reported twice.
+  const refused = new Set(shape.problems.map((p) => p.path));
+  const problems = [...shape.problems, ...semanticProblems(copy).filter((p) => !refused.has(p.path))];
+  return { ok: false, settings: defaultSettings(), problems };
 }
 
+/** Every default: the settings of an empty (or missing) file. */
 export function defaultSettings(): Settings {
-  const r = validateSettings({});
-  if (!r.ok) throw new Error(`internal: default settings are invalid: ${JSON.stringify(r.problems)}`);
+  const r = checkSettingsShape({});
+  if (!r.ok) throw new Error(`internal: the schema's own defaults are invalid: ${JSON.stringify(r.problems)}`);
   return r.settings;
 }
 
@@ -132,24 +103,46 @@ export interface LoadResult {
   settings: Settings;
 }
 
+/** The document in a settings file's text (empty text: `{}`); throws SettingsError when it is not JSON. */
+export function parseSettingsText(file: string, text: string): unknown {
+  try {
+    return text.trim() === '' ? {} : JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError(file, [{ path: '(file)', message: `is not valid JSON: ${(err as Error).message}` }]);
+  }
+}
+
+/** The layout every writer uses (2 spaces, final newline), so the file does not churn between tools. */
+export function formatSettings(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
 /** Reads and validates; throws SettingsError (with every problem) when the file is unusable. */
 export async function loadSettings(file: string): Promise<LoadResult> {
   let text: string;
   try {
+    const size = (await fsp.stat(file)).size;
+    if (size > MAX_SETTINGS_BYTES) {
+      throw new SettingsError(file, [
+        { path: '(file)', message: `is ${Math.round(size / 1024)} KiB; settings files are at most ${MAX_SETTINGS_BYTES / 1024} KiB` },
+      ]);
+    }
     text = await fsp.readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof SettingsError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, exists: false, settings: defaultSettings() };
     throw new SettingsError(file, [{ path: '(file)', message: `cannot be read: ${(err as Error).message}` }]);
   }
-  let parsed: unknown;
-  try {
-    parsed = text.trim() === '' ? {} : JSON.parse(text);
-  } catch (err) {
-    throw new SettingsError(file, [{ path: '(file)', message: `is not valid JSON: ${(err as Error).message}` }]);
-  }
-  const r = validateSettings(parsed);
+  const r = validateSettings(parseSettingsText(file, text));
   if (!r.ok) throw new SettingsError(file, r.problems);
   return { file, exists: true, settings: r.settings };
+}
+
+/** Renames a broken settings file to `<file>.broken-<time>`, so that saving never overwrites it. */
+export function moveAside(file: string, now: Date): string {
+  const aside = `${file}.broken-${now.toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(file, aside);
+  return aside;
 }
 
 /**
@@ -163,13 +156,31 @@ export async function saveSettings(file: string, next: unknown, now: Date = new 
   try {
     await loadSettings(file);
   } catch (err) {
-    if (err instanceof SettingsError) {
-      const aside = `${file}.broken-${now.toISOString().replace(/[:.]/g, '-')}`;
-      await fsp.rename(file, aside);
-    } else throw err;
+    if (err instanceof SettingsError) moveAside(file, now);
+    else throw err;
   }
-  await writeFileAtomic(file, JSON.stringify(next, null, 2) + '\n');
+  await writeFileAtomic(file, formatSettings(next));
   return r.settings;
+}
+
+/**
+ * Where the engine reads and writes its settings: the file itself (the CLI's `clawmedic watch`, the tests),
+ * or, in the menu-bar app, electron-store over the same file (main/shell/settings-store.ts). Either way the
+ * settings are validated here, a broken file is moved aside before anything is written over it, and problems
+ * come as a SettingsError naming each key.
+ */
+export interface SettingsSource {
+  /** The settings file (absolute). */
+  readonly file: string;
+  /** Reads and validates; throws SettingsError (with every problem) when the file is unusable. */
+  load(): Promise<LoadResult>;
+  /** Validates `next` and writes it as given (defaults stay out of the file); throws SettingsError if invalid. */
+  save(next: unknown, now?: Date): Promise<Settings>;
+}
+
+/** The settings file read and written directly (the engine's own code, as `clawmedic` uses it). */
+export function fileSettingsSource(file: string): SettingsSource {
+  return { file, load: () => loadSettings(file), save: (next, now) => saveSettings(file, next, now) };
 }
 
 /** A copy with `~` expanded in every path-valued key; the engine works on this, files keep `~`. */

@@ -1,18 +1,20 @@
 // Checks JSON Schema cannot express: cross-references, regexes, template variables, channel needs.
 // They also run on a file whose shape is wrong (so one run lists every problem), hence the guards.
-import type { Settings, SettingsProblem } from './index.js';
+import type { SettingsProblem } from './index.js';
 import { templateProblems } from '../../../common/template.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export function semanticProblems(s: Settings): SettingsProblem[] {
+export function semanticProblems(s: unknown): SettingsProblem[] {
   const out: SettingsProblem[] = [];
+  if (!isObj(s)) return out;
   const doctor = isObj(s.doctor) ? s.doctor : null;
-  const profiles = doctor && isObj(doctor.profiles) ? (doctor.profiles as Record<string, unknown>) : {};
-  const agents = doctor && Array.isArray(doctor.agents) ? (doctor.agents as unknown[]) : [];
+  const profiles = doctor && isObj(doctor.profiles) ? doctor.profiles : {};
+  const agents: unknown[] = doctor && Array.isArray(doctor.agents) ? doctor.agents : [];
   agents.forEach((name, i) => {
-    if (typeof name === 'string' && !profiles[name]) {
+    // Own keys only: profiles["constructor"] is Object's, not a profile of the user's.
+    if (typeof name === 'string' && !Object.prototype.hasOwnProperty.call(profiles, name)) {
       const known = Object.keys(profiles);
       out.push({
         path: `doctor.agents.${i}`,
@@ -48,7 +50,7 @@ export function semanticProblems(s: Settings): SettingsProblem[] {
   if (doctor && typeof doctor.promptTemplate === 'string') {
     out.push(...templateProblems(doctor.promptTemplate).map((message) => ({ path: 'doctor.promptTemplate', message })));
   }
-  const channels = isObj(s.notify) && Array.isArray(s.notify.channels) ? (s.notify.channels as unknown[]) : [];
+  const channels: unknown[] = isObj(s.notify) && Array.isArray(s.notify.channels) ? s.notify.channels : [];
   const names = new Set<string>();
   channels.forEach((c, i) => {
     if (!isObj(c)) return;
@@ -60,8 +62,25 @@ export function semanticProblems(s: Settings): SettingsProblem[] {
     if (type === 'telegram') {
       if (!str(c.token)) out.push({ path: `${at}.token`, message: 'is required for telegram (the bot token from @BotFather)' });
       if (!str(c.chatId)) out.push({ path: `${at}.chatId`, message: 'is required for telegram' });
-    } else if (type && !/^https?:\/\/[^\s/]+/.test(str(c.url))) {
-      out.push({ path: `${at}.url`, message: `is required for ${type} and must be an http(s) URL` });
+      const allowed = Array.isArray(c.allowChatIds) ? c.allowChatIds : [];
+      if (c.interactive === true && allowed.length === 0) {
+        out.push({
+          path: `${at}.allowChatIds`,
+          message: 'must list who may press the buttons (Telegram user ids, or a group\'s chat id)',
+        });
+      }
+      if (c.allowActions === true && c.interactive !== true) {
+        const message = 'needs interactive: true (buttons are read by polling the bot)';
+        out.push({ path: `${at}.allowActions`, message });
+      }
+    } else {
+      if (type && !/^https?:\/\/[^\s/]+/.test(str(c.url))) {
+        out.push({ path: `${at}.url`, message: `is required for ${type} and must be an http(s) URL` });
+      }
+      if (c.interactive === true || c.allowActions === true) {
+        const key = c.interactive === true ? 'interactive' : 'allowActions';
+        out.push({ path: `${at}.${key}`, message: 'buttons exist only for telegram channels' });
+      }
     }
   });
   return out;

@@ -9,8 +9,6 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../fsutil.js';
 
 /** 10 s: tmux answers in milliseconds; only a wedged server takes longer, and then we must not hang. */
 const TMUX_TIMEOUT_MS = 10_000;
-/** sun_path is 104 bytes on macOS, 108 on Linux; keep a margin. */
-const MAX_SOCKET_PATH = 100;
 
 export class TmuxError extends Error {
   constructor(
@@ -51,15 +49,6 @@ export function newSessionName(prefix = 'clawmedic', atMs = Date.now()): string 
 /** Single-quotes a string for /bin/sh. */
 export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Where our socket lives: <dataDir>/run, or a per-user dir in /tmp when that path is too long for a socket. */
-export function defaultRuntimeDir(dataDir: string): string {
-  const dir = path.join(dataDir, 'run');
-  if (path.join(dir, 'tmux.sock').length <= MAX_SOCKET_PATH) return dir;
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  const tag = Buffer.from(dataDir).toString('base64url').slice(-12);
-  return path.join('/tmp', `clawmedic-${uid}-${tag}`);
 }
 
 /** What to say when the tmux executable cannot be run. */
@@ -163,6 +152,12 @@ export class Tmux {
       ';', 'set-option', '-g', 'prefix2', 'None',
       ';', 'set-option', '-g', 'status', 'off',
       ';', 'set-option', '-g', 'history-limit', '5000',
+      // The agent's output is not trusted: it may not write the viewer's clipboard (OSC 52), set the
+      // outer terminal's title, or pass raw sequences through tmux to the terminal around it.
+      ';', 'set-option', '-g', 'set-clipboard', 'off',
+      ';', 'set-option', '-g', 'set-titles', 'off',
+      // -q: tmux before 3.3 has no such option (and then passes nothing through anyway).
+      ';', 'set-option', '-gq', 'allow-passthrough', 'off',
     ]);
   }
 
@@ -195,6 +190,8 @@ export class Tmux {
     try {
       const out = await this.run(['display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status} #{pane_pid} #{window_width} #{window_height}']);
       const [dead, status, pid, cols, rows] = out.trim().split(' ');
+      // An empty answer: the server was exiting with its last session (the session is gone).
+      if (!dead || !cols || !rows) return null;
       return {
         dead: dead === '1',
         exitStatus: status ? Number(status) : null,
@@ -203,7 +200,7 @@ export class Tmux {
         rows: Number(rows),
       };
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target/i.test(err.stderr))) return null;
+      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target|server exited unexpectedly/i.test(err.stderr))) return null;
       throw err;
     }
   }
@@ -228,7 +225,10 @@ export class Tmux {
       await this.run(['kill-session', '-t', session]);
       return true;
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target/i.test(err.stderr))) return false;
+      // "no current target" / "server exited unexpectedly": the server is exiting with its last session gone
+      // (races seen under load).
+      const gone = /can't find|session not found|no current target|server exited unexpectedly/i;
+      if (err instanceof TmuxError && (err.code === 'no-server' || gone.test(err.stderr))) return false;
       throw err;
     }
   }

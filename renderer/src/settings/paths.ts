@@ -1,8 +1,34 @@
 // Reading and editing a settings document by dotted key path (`doctor.profiles.claude.args`), keeping
 // the file minimal: unset keys fall back to schema defaults, containers are created only when needed.
-import { schemaAt, type SchemaNode, SCHEMA } from './schema-check.js';
+import { settingsSchema } from '../../../common/settings-schema.js';
 
 export type Doc = Record<string, unknown>;
+
+/** What the form reads from a schema node: hints (range, default), never rules (the validator has those). */
+export interface SchemaNode {
+  type?: string;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean | SchemaNode;
+  items?: SchemaNode;
+  minimum?: number;
+  maximum?: number;
+  default?: unknown;
+}
+
+const SCHEMA: SchemaNode = settingsSchema;
+
+/** The schema node for a dotted path (array indexes and map keys walk into items / additionalProperties). */
+export function schemaAt(path: string, schema: SchemaNode = SCHEMA): SchemaNode | null {
+  let node: SchemaNode | undefined = schema;
+  for (const seg of path.split('.').filter(Boolean)) {
+    if (!node) return null;
+    if (node.properties?.[seg]) node = node.properties[seg];
+    else if (node.items && /^\d+$/.test(seg)) node = node.items;
+    else if (typeof node.additionalProperties === 'object') node = node.additionalProperties;
+    else return null;
+  }
+  return node ?? null;
+}
 
 function segs(path: string): string[] {
   return path.split('.').filter(Boolean);

@@ -14,6 +14,7 @@ const PRIORITY: Record<MessageKind, number> = {
   restarted: 3,
   recovered: 3,
   test: 3,
+  storage: 3,
 };
 
 /** Emoji shortcodes ntfy shows in front of the title. */
@@ -25,6 +26,7 @@ const TAGS: Record<MessageKind, string> = {
   restarted: 'arrows_counterclockwise',
   recovered: 'white_check_mark',
   test: 'test_tube',
+  storage: 'floppy_disk',
 };
 
 /** ntfy's default message size limit (bigger bodies become attachments). */

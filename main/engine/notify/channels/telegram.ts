@@ -13,13 +13,25 @@ const ICON: Record<Severity, string> = { critical: '🚨', warning: '⚠️', in
 /** Telegram's limit on a message's text (after entity parsing; we stay under it before). */
 const TEXT_MAX = 4096;
 
+/** A code block's share of a message: the rest (title, body, footer) stays readable. */
+const CODE_MAX = 2500;
+
 export function telegramText(msg: Message): string {
   const title = `<b>${escapeHtml(`${ICON[msg.severity]} ${unlinkLocalUrls(msg.title)}`)}</b>`;
   const body = renderWithCode(unlinkLocalUrls(msg.body), msg.attachCommand, escapeHtml, (s) => `<code>${escapeHtml(s)}</code>`);
+  const code = msg.code ? `\n<pre>${escapeHtml(truncate(msg.code, CODE_MAX))}</pre>` : '';
   const footer = `<i>${escapeHtml(`ClawMedic · ${msg.host}${msg.incidentId ? ` · incident ${msg.incidentId}` : ''}`)}</i>`;
-  const text = `${title}\n${body}\n${footer}`;
+  const text = `${title}\n${body}${code}\n${footer}`;
   // Cutting markup could leave a tag open, which Telegram rejects: fall back to the body as plain text.
   return text.length <= TEXT_MAX ? text : escapeHtml(truncate(`${msg.title}\n${msg.body}`, TEXT_MAX - 200));
+}
+
+export type InlineKeyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
+
+/** Telegram's inline keyboard for the message's buttons (callback buttons only: no URLs). */
+export function telegramKeyboard(msg: Message): InlineKeyboard | null {
+  if (!msg.buttons?.length) return null;
+  return { inline_keyboard: msg.buttons.map((row) => row.map((b) => ({ text: b.text, callback_data: b.data }))) };
 }
 
 export const telegram: ChannelFormatter = {
@@ -40,6 +52,7 @@ export const telegram: ChannelFormatter = {
         text: telegramText(msg),
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
+        ...(telegramKeyboard(msg) ? { reply_markup: telegramKeyboard(msg) } : {}),
       }),
     };
   },

@@ -1,0 +1,49 @@
+// Text from outside never reaches the terminal with control sequences in it: the window title (OSC 0),
+// the clipboard (OSC 52), cursor moves (CSI), raw C0/C1 controls.
+import { describe, expect, it } from 'vitest';
+import { clean, eventLine, incidentTimeline } from '../../main/cli/format.js';
+import type { Incident } from '../../common/contract.js';
+
+const HOSTILE = [
+  'restart said \x1b]0;pwned title\x07',
+  'copy \x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x07 this',
+  'move \x1b[2J\x1b[H cursor',
+  'bell \x07 backspace \x08 c1 \u009b31m',
+  'st-terminated \x1b]0;x\x1b\\ end',
+].join(' | ');
+
+const ESC_OR_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+describe('clean', () => {
+  it('removes every control sequence and control character, keeping the words', () => {
+    const out = clean(HOSTILE);
+    expect(out).not.toMatch(ESC_OR_CONTROL);
+    expect(out).toContain('restart said');
+    expect(out).toContain('this');
+    expect(clean('line one\n\tline two')).toBe('line one\n\tline two');
+  });
+
+  it('applies to what `watch` prints and to `incidents <id>`', () => {
+    const at = new Date().toISOString();
+    const line = eventLine({ type: 'incident-event', incidentId: 'i1', event: { at, type: 'restart-step', detail: HOSTILE } });
+    expect(line).not.toMatch(ESC_OR_CONTROL);
+    const inc = {
+      id: 'i1',
+      trigger: 'health',
+      startedAt: at,
+      endedAt: at,
+      outcome: 'failed',
+      resolvedBy: null,
+      agent: null,
+      reportPath: null,
+      transcriptPath: null,
+      summary: HOSTILE,
+      events: [{ at, type: 'restart-step', detail: HOSTILE }],
+      restarts: 1,
+      doctor: null,
+      owner: { pid: 1, hostname: 'h' },
+    } as unknown as Incident;
+    // No colours when stdout is not a terminal (as in the test run): the whole text must be clean.
+    expect(incidentTimeline(inc)).not.toMatch(ESC_OR_CONTROL);
+  });
+});
