@@ -451,7 +451,14 @@ describe('a doctor session', () => {
     // The person repairs the gateway from their own shell; ClawMedic's probe sees it and closes the incident.
     expect((await gw.run(['doctor', '--fix', '--non-interactive', '--yes'])).code).toBe(0);
     expect((await gw.run(['gateway', 'restart'])).code).toBe(0);
-    const closed = await dash.watcher.waitEvent('the incident closed', (e) => e.incident.id === incident.id, 'incident-closed', 30_000);
+    // The outage may continue an earlier incident of this file (a relapse within the flap window), which was
+    // closed once already: wait for this session's close, the one that carries the doctor's record.
+    const closed = await dash.watcher.waitEvent(
+      'the incident closed',
+      (e) => e.incident.id === incident.id && e.incident.events.some((ev) => ev.type === 'doctor-handed-back'),
+      'incident-closed',
+      30_000,
+    );
     expect(closed.incident).toMatchObject({ outcome: 'recovered', resolvedBy: 'human', agent: 'standin' });
     const timeline = closed.incident.events.map((e) => e.type);
     expect(timeline).toEqual(expect.arrayContaining(['doctor-taken-over', 'doctor-handed-back', 'recovered']));
