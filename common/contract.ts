@@ -2,7 +2,7 @@
 // the API the renderer calls, and the event map it subscribes to. Electron's preload implements
 // ClawMedicApi over IPC; the dashboard's WebSocket client implements it over the network.
 // main/ imports these types; renderer/ imports them with `import type` only.
-import type { Fingerprint, PendingFix, RungRecord } from './knownfix.js';
+import type { Fingerprint, GatewayWarning, PendingFix, RungRecord } from './knownfix.js';
 
 export type SupervisorState =
   | 'starting' // first probe not answered yet, or the gateway reports it is still starting
@@ -118,6 +118,8 @@ export interface StatusSnapshot {
   settingsProblems: { path: string; message: string }[];
   /** A known fix waiting for a person's yes or no (absent in status files of older watchers). */
   pendingFix?: PendingFix | null;
+  /** Warnings before an outage: a config edit that will not start, memory growth, low disk. */
+  warnings?: GatewayWarning[];
 }
 
 export interface DoctorLive {
@@ -144,7 +146,9 @@ export type EngineEvent =
   | { type: 'notification-failed'; channel: string; incidentId: string | null; detail: string; at: string }
   /** ClawMedic's own records cannot be written (ok: false) or can again (ok: true); watching goes on either way. */
   | { type: 'storage'; ok: boolean; detail: string; at: string }
-  | { type: 'known-fix'; phase: KnownFixPhase; incidentId: string; rung: string; detail: string; at: string; pending?: PendingFix };
+  | { type: 'known-fix'; phase: KnownFixPhase; incidentId: string; rung: string; detail: string; at: string; pending?: PendingFix }
+  /** The warnings changed; `added` are the new ones (what the notifier sends). */
+  | { type: 'warnings'; warnings: GatewayWarning[]; added: GatewayWarning[]; at: string };
 
 /** A known-fix rung's progress (the same steps also land on the incident as `known-fix-*` events). */
 export type KnownFixPhase = 'fingerprint' | 'proposed' | 'started' | 'recovered' | 'failed' | 'declined' | 'expired' | 'notified' | 'undone';

@@ -132,3 +132,21 @@ export interface PendingFix {
   /** When the ladder stops waiting and goes on without it. */
   expiresAt: string;
 }
+
+// ---- prevention -----------------------------------------------------------------------------------------
+
+export type WarningKind = 'config' | 'memory' | 'disk';
+
+/** A warning before an outage: a config edit that will not start, memory growth, low disk. */
+export interface GatewayWarning {
+  kind: WarningKind;
+  /** One line, e.g. "This edit will stop the gateway at its next restart: gateway.port expected number (line 4)". */
+  title: string;
+  /** More lines: the trend, the file, what to do. */
+  detail: string;
+  since: string;
+  /** Config warnings: the diff from the last-known-good copy (redacted). */
+  diff: string | null;
+  /** True when a "Revert" (restore the last-known-good copy, keeping the edit beside it) is possible. */
+  canRevert: boolean;
+}

@@ -273,6 +273,7 @@ export const OPERATIONS = {
   }),
   answerFix: call<Result>()({ args: fixAnswer, result: true, readOnly: false, what: 'answer a known fix', transports: EVERYWHERE }),
   undoFix: call<Result<string>>()({ args: fixRecord, result: true, readOnly: false, what: 'undo a known fix', transports: EVERYWHERE }),
+  revertConfig: call<Result<string>>()({ args: none, result: true, readOnly: false, what: 'revert the gateway config', transports: EVERYWHERE }),
   takeOver: call<Result>()({ args: none, result: true, readOnly: false, what: 'take over the session', transports: UI }),
   handBack: call<Result>()({ args: none, result: true, readOnly: false, what: 'hand the session back', transports: UI }),
   terminalAck: send({ args: ackChars, readOnly: true, what: 'acknowledge terminal output', transports: UI }),

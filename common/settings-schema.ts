@@ -247,6 +247,14 @@ export const settingsSchema = Section({
     },
     { default: {} },
   ),
+  /** Prevention: warnings before an outage (README "Known fixes"). */
+  guard: Section(
+    {
+      /** Validate every edit of the gateway config and warn when it would not start. */
+      config: Type.Boolean({ default: true }),
+    },
+    { default: {} },
+  ),
 });
 
 /** The settings after validation: every key present, defaults filled in. */

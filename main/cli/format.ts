@@ -132,6 +132,8 @@ export function eventLine(e: EngineEvent): string | null {
     case 'known-fix':
       // The same steps arrive as incident events (known-fix-*), with more detail: print those.
       return null;
+    case 'warnings':
+      return e.added.map((w) => `${dim(clockTime(e.at))}  ${yellow('warning'.padEnd(24))} ${clean(w.title)}`).join('\n') || null;
     case 'check':
       return null;
   }

@@ -8,6 +8,7 @@ import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '
 import { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runStatus } from './commands.js';
 import { runDemo } from './demo.js';
 import { runDoctorCommand } from './doctor-command.js';
+import { runFixAnswer, runFixUndo, runGuardRevert } from './fix-command.js';
 import { runNotifyTest } from './notify-command.js';
 import { runServiceInstall, runServiceStatus, runServiceUninstall } from './service-command.js';
 import { runWatch } from './watch.js';
@@ -152,6 +153,34 @@ export function buildProgram(): Command {
       }
       await runDemo(o);
     });
+
+  const fix = program.command('fix').description('known fixes: answer the one waiting for a yes, undo one that ran');
+  fix
+    .command('approve')
+    .argument('[incident]', 'the incident whose fix waits (default: the one waiting now)')
+    .description('say yes to the known fix waiting for an answer (the running watcher carries it out)')
+    .option('--json', 'print the answer as JSON')
+    .action(async (id: string | undefined, o) => runFixAnswer(cfg(), id, true, o));
+  fix
+    .command('decline')
+    .argument('[incident]', 'the incident whose fix waits (default: the one waiting now)')
+    .description('say no: ClawMedic goes on to the next rung (the doctor) without it')
+    .option('--json', 'print the answer as JSON')
+    .action(async (id: string | undefined, o) => runFixAnswer(cfg(), id, false, o));
+  fix
+    .command('undo')
+    .argument('<incident>', 'the incident')
+    .argument('<record>', 'the known-fix record on it (r1, r2, …: `clawmedic incidents ID`)')
+    .description('undo a known fix: put back the config as it was, or the version before a rollback')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, rec: string, o) => runFixUndo(cfg(), id, rec, o));
+
+  const guard = program.command('guard').description('the config guard');
+  guard
+    .command('revert')
+    .description("put back the gateway config's last-known-good copy (your edit is kept beside it); never touches the gateway")
+    .option('--json', 'print the result as JSON')
+    .action(async (o) => runGuardRevert(cfg(), o));
 
   const notify = program.command('notify').description('notification channels');
   notify

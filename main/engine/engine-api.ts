@@ -58,6 +58,8 @@ export interface EngineApi {
   previewBrief(template: string): Promise<Result<string>>;
   /** A person's yes or no to the known fix waiting for an answer (recordId '' = whichever waits on that incident). */
   answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result>;
+  /** The config guard's Revert: the last-known-good copy back, the edit kept beside it; never touches the gateway. */
+  revertConfig(): Promise<Result<string>>;
   /** Undoes a known fix's change; the answer says what was put back. */
   undoFix(incidentId: string, recordId: string): Promise<Result<string>>;
   testNotification(channel: string): Promise<Result>;

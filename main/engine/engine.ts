@@ -52,7 +52,9 @@ import type { Settings } from '../../common/settings-schema.js';
 import { StatusFile } from './status-file.js';
 import { Supervisor } from './supervisor.js';
 import { LastGoodStore } from './knownfix/lastgood.js';
+import { ConfigGuard } from './knownfix/guard.js';
 import { HealthyObserver } from './knownfix/observer.js';
+import { WarningBoard } from './knownfix/warnings.js';
 import { KnownFixes } from './knownfix/runner.js';
 import { KnownFixState } from './knownfix/state.js';
 import { ToolPaths } from './tools.js';
@@ -144,6 +146,8 @@ export class Engine implements EngineApi {
   private knownFixes!: KnownFixes;
   private lastGood!: LastGoodStore;
   private observer!: HealthyObserver;
+  private warnings!: WarningBoard;
+  private guard!: ConfigGuard;
   private tools!: ToolPaths;
 
   private constructor(private readonly opts: EngineOptions) {
@@ -260,9 +264,26 @@ export class Engine implements EngineApi {
       lastGood: this.lastGood,
       state: knownFixState,
     });
+    this.warnings = new WarningBoard(this.clock, (e) => this.bus.emit(e));
+    this.guard = new ConfigGuard({
+      clock: this.clock,
+      env,
+      settings: () => this.resolved,
+      openclaw: () => this.tools.path('openclaw'),
+      lastGood: this.lastGood,
+      secrets: () => this.secrets,
+      warnings: this.warnings,
+    });
     this.bus.on((e) => {
       // Only a running watcher learns (a one-shot CLI command must not leave `openclaw` calls behind).
       if (e.type === 'check' && this.started) void this.observer.onCheck(e.check);
+      // An outage that follows a warning: the warning is part of its story.
+      // Noted on the next turn, once the supervisor holds the new incident's handle (it writes through it).
+      if (e.type === 'incident-opened') {
+        const id = e.incident.id;
+        const ws = this.warnings.list();
+        if (ws.length) setImmediate(() => ws.forEach((w) => void this.supervisor.noteOnIncident(id, 'warning', `${w.title} (since ${w.since})`)));
+      }
     });
     this.supervisor = new Supervisor({
       clock: this.clock,
@@ -323,6 +344,8 @@ export class Engine implements EngineApi {
     this.supervisor.start();
     // Watchers read the interactive channels' button presses (one poller per bot, like the watch lock).
     if (this.opts.exclusive) await this.desk.start();
+    // Watchers guard the gateway's config; one-shot commands do not.
+    await this.guard.start();
     return { interrupted, cleaned };
   }
 
@@ -347,12 +370,18 @@ export class Engine implements EngineApi {
       gatewayUrl: this.resolved.gateway.url,
       settingsProblems: this.problems,
       pendingFix: this.knownFixes.pending(),
+      warnings: this.warnings.list(),
     };
   }
 
   /** A person's answer to the known fix waiting for one. */
   async answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result> {
     return this.knownFixes.answer(incidentId, recordId, approve);
+  }
+
+  /** The config guard's Revert: the last-known-good copy back, the edit kept beside it; the gateway untouched. */
+  revertConfig(): Promise<Result<string>> {
+    return this.guard.revert();
   }
 
   /** Undoes a known fix's change (the config as it was, the version before a rollback). */
@@ -600,6 +629,7 @@ export class Engine implements EngineApi {
     await this.supervisor.stop(reason);
     // A last-known-good copy being written must finish before the data dir may go away.
     await this.observer.stop();
+    await this.guard.stop();
     await this.desk.settle();
     killAllSteps();
     // 5 s: enough for a message already in flight; a dead channel must not hold up quitting.
@@ -667,6 +697,8 @@ export class Engine implements EngineApi {
       this.resolved.dataDir = before;
     }
     this.bus.emit({ type: 'settings-changed' });
+    // The guard follows gateway.configPath and guard.config.
+    if (this.started) void this.guard.start();
   }
 
   private watchSettingsFile(): void {

@@ -51,6 +51,7 @@ export function engineHandlers(engine: EngineApi): Handlers {
     previewBrief: (template) => engine.previewBrief(template),
     answerFix: (incidentId, recordId, approve) => engine.answerFix(incidentId, recordId, approve),
     undoFix: (incidentId, recordId) => engine.undoFix(incidentId, recordId),
+    revertConfig: () => engine.revertConfig(),
     testNotification: (channel) => engine.testNotification(channel),
     takeOver: () => engine.takeOver(),
     handBack: () => engine.handBack(),

@@ -182,4 +182,58 @@ describe('known fixes with the stand-in gateway', () => {
     for (let i = 0; i < 3; i++) await next(e, (ev) => ev.type === 'check');
     expect(copies()).toEqual(files);
   });
+
+  it('the config guard: an edit that would not start is flagged at once (what, which line, the diff), Revert puts back the good copy', async () => {
+    gw = await startFakeGateway();
+    const e = await startEngine();
+    const store = path.join(dir!, 'data', 'last-good');
+    // The guard needs a last-known-good copy to offer a Revert: wait for the first one.
+    for (let i = 0; i < 30; i++) {
+      const has = (() => {
+        try {
+          return readdirSync(store).some((f) => f.startsWith('openclaw.json.'));
+        } catch {
+          return false; // the folder appears with the first copy
+        }
+      })();
+      if (has) break;
+      await next(e, (ev) => ev.type === 'check');
+    }
+    const good = readFileSync(gw.configPath, 'utf8');
+    const cfg = JSON.parse(good) as { gateway: Record<string, unknown> };
+    const warned = next(e, (ev) => ev.type === 'warnings' && ev.added.length > 0);
+    const edited = JSON.stringify({ ...cfg, gateway: { ...cfg.gateway, port: String(gw.port) } }, null, 2);
+    writeFileSync(gw.configPath, edited);
+    const w = ((await warned) as Extract<EngineEvent, { type: 'warnings' }>).added[0]!;
+    expect(w.kind).toBe('config');
+    expect(w.title).toBe('This edit will stop the gateway at its next restart: gateway.port: expected number, received string (line 4)');
+    expect(w.diff).toContain(`-    "port": ${gw.port},`);
+    expect(w.diff).toContain(`+    "port": "${gw.port}",`);
+    expect(w.canRevert).toBe(true);
+    expect(e.status().warnings).toEqual([expect.objectContaining({ kind: 'config' })]);
+    // The running gateway is never touched: it keeps answering.
+    expect(await gw.probe('/healthz')).toMatchObject({ kind: 'response', status: 200 });
+    const cleared = next(e, (ev) => ev.type === 'warnings' && ev.warnings.length === 0);
+    const r = await e.revertConfig();
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    await cleared;
+    expect(readFileSync(gw.configPath, 'utf8')).toBe(good);
+    const cfgDir = path.dirname(gw.configPath);
+    const kept = readdirSync(cfgDir).filter((f) => f.startsWith('openclaw.json.clawmedic-reverted.'));
+    expect(kept.map((f) => readFileSync(path.join(cfgDir, f), 'utf8'))).toEqual([edited]);
+    expect(statSync(path.join(cfgDir, kept[0]!)).mode & 0o777).toBe(0o600);
+  });
+
+  it('an outage after a guard warning carries the warning on its incident', async () => {
+    gw = await startFakeGateway();
+    const e = await startEngine({ enabled: false });
+    await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
+    const warned = next(e, (ev) => ev.type === 'warnings' && ev.added.length > 0);
+    await gw.fault('break-config');
+    await warned;
+    const done = closed(e);
+    await gw.fault('crash');
+    const inc = await done;
+    expect(inc.events.find((ev) => ev.type === 'warning')?.detail).toMatch(/^This edit will stop the gateway at its next restart: syntax error|JSON5/);
+  });
 });
