@@ -80,6 +80,8 @@ export interface DoctorRecord {
   configDiff: string | null;
   costUsd: number | null;
   tokens: { input: number; output: number } | null;
+  /** The agent's own session file (Claude Code's JSONL transcript with its tool calls), when it wrote one. */
+  agentTranscript?: string | null;
 }
 
 export interface Incident {
@@ -151,7 +153,18 @@ export type EngineEvent =
   | { type: 'warnings'; warnings: GatewayWarning[]; added: GatewayWarning[]; at: string };
 
 /** A known-fix rung's progress (the same steps also land on the incident as `known-fix-*` events). */
-export type KnownFixPhase = 'fingerprint' | 'proposed' | 'started' | 'recovered' | 'failed' | 'declined' | 'expired' | 'notified' | 'undone';
+export type KnownFixPhase =
+  | 'fingerprint'
+  | 'proposed'
+  | 'started'
+  | 'recovered'
+  | 'failed'
+  | 'declined'
+  | 'expired'
+  | 'notified'
+  | 'undone'
+  | 'playbook-proposed'
+  | 'playbook-disabled';
 
 export type DoctorPhase =
   | 'started'

@@ -3,26 +3,12 @@
 // the doctor, and the prevention warnings (config guard, resources). Plain data shared by the engine,
 // the CLI and the UIs; documented in README "Known fixes".
 import type { ProbeKind } from './contract.js';
+import { FINGERPRINT_KINDS } from './knownfix-kinds.js';
+import type { Playbook } from './playbook-schema.js';
 import type { RungMode } from './settings-schema.js';
 
+export { FINGERPRINT_KINDS };
 export type { RungMode };
-
-/**
- * What kind of outage it is, most specific first. The set is open for consumers (show unknown kinds as
- * text); ClawMedic itself only ever writes these.
- */
-export const FINGERPRINT_KINDS = [
-  'runtime-mismatch', // OpenClaw needs a newer Node than the one found
-  'update-broke', // the version changed since the last healthy run and the new one does not start
-  'config-syntax', // the config file does not parse (JSON5)
-  'config-invalid', // it parses but does not validate (wrong type, unknown key)
-  'config-missing', // there is no config file
-  'stale-gateway', // an OpenClaw gateway process holds the port but does not answer /healthz
-  'port-foreign', // another program holds the port
-  'module-missing', // a module of OpenClaw cannot be found (a broken install)
-  'state-locked', // another OpenClaw process owns the state database
-  'unknown',
-] as const;
 export type FingerprintKind = (typeof FINGERPRINT_KINDS)[number];
 
 export interface ConfigIssue {
@@ -131,6 +117,20 @@ export interface PendingFix {
   diff: string | null;
   /** When the ladder stops waiting and goes on without it. */
   expiresAt: string;
+}
+
+// ---- playbooks ------------------------------------------------------------------------------------------
+// The file format lives in common/playbook-schema.ts (a JSON Schema, the types derived from it).
+
+export type { Playbook, PlaybookStats, PlaybookStep } from './playbook-schema.js';
+
+/** A playbook as the UIs see it: the file, where it lives, whether it is valid. */
+export interface PlaybookView {
+  id: string;
+  file: string;
+  /** null when the file does not validate (problems says why). */
+  playbook: Playbook | null;
+  problems: string[];
 }
 
 // ---- prevention -----------------------------------------------------------------------------------------

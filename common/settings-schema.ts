@@ -235,6 +235,8 @@ export const settingsSchema = Section({
       /** Restore ClawMedic's last-known-good config copy (the broken file is kept beside it). */
       // ask: restoring discards the user's edit (kept beside the config, and one click undoes it).
       configRestore: StringEnum(RUNG_MODE_VALUES, { default: 'ask' }),
+      /** Enabled playbooks run (auto) or never (off); each one is enabled by a person first. */
+      playbooks: StringEnum(['auto', 'off'] as const, { default: 'auto' }),
       // 300 s: long enough to read a notification and answer from a phone, shorter than the
       // doctor's typical 5-10 minutes, which is what waiting longer would cost.
       askTimeoutSec: Type.Integer({ minimum: 10, maximum: 86400, default: 300 }),

@@ -9,6 +9,7 @@ import { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runSta
 import { runDemo } from './demo.js';
 import { runDoctorCommand } from './doctor-command.js';
 import { runFixAnswer, runFixUndo, runGuardRevert } from './fix-command.js';
+import { runPlaybooksEnable, runPlaybooksList, runPlaybooksShow } from './playbooks-command.js';
 import { runNotifyTest } from './notify-command.js';
 import { runServiceInstall, runServiceStatus, runServiceUninstall } from './service-command.js';
 import { runWatch } from './watch.js';
@@ -174,6 +175,31 @@ export function buildProgram(): Command {
     .description('undo a known fix: put back the config as it was, or the version before a rollback')
     .option('--json', 'print the result as JSON')
     .action(async (id: string, rec: string, o) => runFixUndo(cfg(), id, rec, o));
+
+  const playbooks = program.command('playbooks').description('playbooks learned from the doctor (<dataDir>/playbooks/*.json)');
+  playbooks
+    .command('list')
+    .description('every playbook: enabled, proposed (waiting for you), disabled or invalid')
+    .option('--json', 'print as JSON')
+    .action(async (o) => runPlaybooksList(cfg(), o));
+  playbooks
+    .command('show')
+    .argument('<id>', 'the playbook')
+    .description('when it runs, its steps, where it came from, how it did')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, o) => runPlaybooksShow(cfg(), id, o));
+  playbooks
+    .command('enable')
+    .argument('<id>', 'the playbook')
+    .description('let it run before the doctor when its fingerprint matches')
+    .option('--json', 'print the playbook as JSON')
+    .action(async (id: string, o) => runPlaybooksEnable(cfg(), id, true, o));
+  playbooks
+    .command('disable')
+    .argument('<id>', 'the playbook')
+    .description('stop it from running')
+    .option('--json', 'print the playbook as JSON')
+    .action(async (id: string, o) => runPlaybooksEnable(cfg(), id, false, o));
 
   const guard = program.command('guard').description('the config guard');
   guard

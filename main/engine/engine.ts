@@ -31,7 +31,8 @@ import { checkGateway } from './probe.js';
 import { RateHistory } from './rate-history.js';
 import { serveControl, type ControlServer } from './control.js';
 import { acquireLock } from './lock.js';
-import { redact } from './redact.js';
+import { redact, redactDeep } from './redact.js';
+import type { PlaybookView } from '../../common/knownfix.js';
 import { channelLabel, Notifier } from './notify/notifier.js';
 import { TELEGRAM_API } from './notify/channels/telegram.js';
 import { TelegramDesk, type PendingPrompt } from './notify/telegram/desk.js';
@@ -55,6 +56,8 @@ import { LastGoodStore } from './knownfix/lastgood.js';
 import { ConfigGuard } from './knownfix/guard.js';
 import { HealthyObserver } from './knownfix/observer.js';
 import { WarningBoard } from './knownfix/warnings.js';
+import { playbookCandidates, recordPlaybookResult } from './knownfix/playbook-rung.js';
+import { describeSteps, PLAYBOOK_MAX_FAILURES, playbookContext, PlaybookStore } from './knownfix/playbooks.js';
 import { KnownFixes } from './knownfix/runner.js';
 import { KnownFixState } from './knownfix/state.js';
 import { ToolPaths } from './tools.js';
@@ -148,6 +151,7 @@ export class Engine implements EngineApi {
   private observer!: HealthyObserver;
   private warnings!: WarningBoard;
   private guard!: ConfigGuard;
+  private playbooks!: PlaybookStore;
   private tools!: ToolPaths;
 
   private constructor(private readonly opts: EngineOptions) {
@@ -243,6 +247,7 @@ export class Engine implements EngineApi {
     this.tools = new ToolPaths(env, () => this.resolved.tools);
     const knownFixState = await KnownFixState.load(this.resolved.dataDir);
     this.lastGood = new LastGoodStore(this.resolved.dataDir, () => this.resolved.knownFixes.lastGoodKeep);
+    this.playbooks = new PlaybookStore(this.resolved.dataDir);
     this.knownFixes = new KnownFixes({
       clock: this.clock,
       env,
@@ -254,6 +259,16 @@ export class Engine implements EngineApi {
       runCommand: async (command, timeoutSec, signal) => {
         const r = await runStep(command, timeoutSec, { env: this.opts.env, signal, ledger: this.children });
         return { ...r, ok: stepSucceeded(r), detail: describeStep(r) };
+      },
+      extraCandidates: (e) => playbookCandidates(this.playbooks, e),
+      onResult: async (rung, ok, detail, incidentId) => {
+        const at = new Date(this.clock.now()).toISOString();
+        const p = await recordPlaybookResult(this.playbooks, rung, ok, detail, at, PLAYBOOK_MAX_FAILURES);
+        if (p && !ok && !p.enabled && p.stats.disabledReason) {
+          const why = `playbook ${p.id} is now disabled: it ${p.stats.disabledReason}`;
+          await this.supervisor.noteOnIncident(incidentId, 'playbook-disabled', why);
+          this.bus.emit({ type: 'known-fix', phase: 'playbook-disabled', incidentId, rung, detail: why, at });
+        }
       },
     });
     this.observer = new HealthyObserver({
@@ -278,6 +293,8 @@ export class Engine implements EngineApi {
       // Only a running watcher learns (a one-shot CLI command must not leave `openclaw` calls behind).
       if (e.type === 'check' && this.started) void this.observer.onCheck(e.check);
       // An outage that follows a warning: the warning is part of its story.
+      // A doctor's recovery of a fingerprinted outage: propose what the agent did as a playbook.
+      if (e.type === 'incident-closed' && e.incident.resolvedBy === 'doctor') void this.learnPlaybook(e.incident);
       // Noted on the next turn, once the supervisor holds the new incident's handle (it writes through it).
       if (e.type === 'incident-opened') {
         const id = e.incident.id;
@@ -377,6 +394,49 @@ export class Engine implements EngineApi {
   /** A person's answer to the known fix waiting for one. */
   async answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result> {
     return this.knownFixes.answer(incidentId, recordId, approve);
+  }
+
+  /** Playbooks on disk, each with whether it validates; step texts redacted for display. */
+  async listPlaybooks(): Promise<PlaybookView[]> {
+    return redactDeep(await this.playbooks.list(), { secrets: this.secrets });
+  }
+
+  /** A person enables (or disables) a playbook; enabling clears ClawMedic's own disable and its failure count. */
+  async setPlaybookEnabled(id: string, enabled: boolean): Promise<Result<PlaybookView>> {
+    const v = await this.playbooks.read(id);
+    if (!v.playbook) {
+      return { ok: false, message: v.problems[0]?.startsWith('cannot be read') ? `No playbook "${id}" in ${this.playbooks.dir}.` : `Playbook ${id} does not validate: ${v.problems.join('; ')}` };
+    }
+    await this.playbooks.update(id, (p) => {
+      p.enabled = enabled;
+      if (enabled) {
+        p.stats.consecutiveFailures = 0;
+        p.stats.disabledReason = null;
+      }
+    });
+    return { ok: true, value: redactDeep(await this.playbooks.read(id), { secrets: this.secrets }) };
+  }
+
+  private async learnPlaybook(inc: Incident): Promise<void> {
+    const transcript = inc.doctor?.agentTranscript;
+    if (!inc.fingerprint || !transcript) return;
+    try {
+      const s = this.resolved;
+      const p = await this.playbooks.propose({
+        fp: inc.fingerprint,
+        transcript,
+        incidentId: inc.id,
+        agent: inc.agent,
+        at: new Date(this.clock.now()).toISOString(),
+        ctx: playbookContext(inc.fingerprint, s.gateway.url, s.gateway.configPath),
+      });
+      if (!p) return;
+      const detail = `proposed playbook ${p.id} (disabled until you enable it) for ${p.when.key}: ${describeSteps(p.steps, this.secrets).join('; ')}`;
+      await this.supervisor.noteOnIncident(inc.id, 'playbook-proposed', detail);
+      this.bus.emit({ type: 'known-fix', phase: 'playbook-proposed', incidentId: inc.id, rung: `playbook:${p.id}`, detail, at: new Date(this.clock.now()).toISOString() });
+    } catch (err) {
+      await this.supervisor.noteOnIncident(inc.id, 'note', `could not learn a playbook from the doctor's transcript: ${(err as Error).message}`);
+    }
   }
 
   /** The config guard's Revert: the last-known-good copy back, the edit kept beside it; the gateway untouched. */

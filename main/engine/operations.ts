@@ -52,6 +52,8 @@ export function engineHandlers(engine: EngineApi): Handlers {
     answerFix: (incidentId, recordId, approve) => engine.answerFix(incidentId, recordId, approve),
     undoFix: (incidentId, recordId) => engine.undoFix(incidentId, recordId),
     revertConfig: () => engine.revertConfig(),
+    listPlaybooks: () => engine.listPlaybooks(),
+    setPlaybookEnabled: (id, enabled) => engine.setPlaybookEnabled(id, enabled),
     testNotification: (channel) => engine.testNotification(channel),
     takeOver: () => engine.takeOver(),
     handBack: () => engine.handBack(),

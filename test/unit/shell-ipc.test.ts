@@ -299,7 +299,7 @@ describe('ipc router', () => {
     const results = (Object.keys(OPERATIONS) as OperationName[]).filter(answersWithResult).sort();
     expect(results).toEqual(
       ['answerFix', 'handBack', 'pause', 'previewBrief', 'restartNow', 'resume', 'runDoctor', 'saveSettings', 'startDoctor', 'stopDoctor',
-        'takeOver', 'testNotification', 'undoFix', 'revertConfig', 'approvePrompt', 'denyPrompt'].sort(),
+        'takeOver', 'testNotification', 'undoFix', 'revertConfig', 'setPlaybookEnabled', 'approvePrompt', 'denyPrompt'].sort(),
     );
   });
 
@@ -418,7 +418,8 @@ describe('preload bridge', () => {
       [
         'getStatus', 'checkNow', 'restartNow', 'startDoctor', 'stopDoctor', 'pause', 'resume', 'listIncidents', 'getIncident',
         'getSettings', 'saveSettings', 'previewBrief', 'testNotification', 'terminalSubscribe', 'terminalAck', 'takeOver',
-        'handBack', 'terminalInput', 'terminalResize', 'onEvent', 'answerFix', 'undoFix', 'revertConfig',
+        'handBack', 'terminalInput', 'terminalResize', 'onEvent', 'answerFix', 'undoFix', 'revertConfig', 'listPlaybooks',
+        'setPlaybookEnabled',
       ].sort(),
     );
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);

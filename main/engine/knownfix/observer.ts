@@ -12,6 +12,9 @@ import { sha256, type LastGoodStore } from './lastgood.js';
 import { openclawVersion, validateConfig } from './openclaw-cli.js';
 import type { KnownFixState } from './state.js';
 
+/** 60 s healthy before its version is "the last healthy one": start-up plus the first minute of work. */
+export const VERSION_HEALTHY_AFTER_MS = 60_000;
+
 export interface ObserverDeps {
   clock: Clock;
   env: NodeJS.ProcessEnv;
@@ -66,7 +69,9 @@ export class HealthyObserver {
 
   private async work(check: GatewayCheck, now: number): Promise<void> {
     const s = this.d.settings();
-    if (!this.versionSeen) {
+    // A version counts as healthy once it has stayed up a while: one that answers and then crashes on its
+    // first real work is not a version to roll back to.
+    if (!this.versionSeen && this.healthySince !== null && now - this.healthySince >= VERSION_HEALTHY_AFTER_MS) {
       this.versionSeen = true;
       const v = (await gatewayVersion(s.gateway.url, s.gateway.timeoutSec * 1000)) ?? (await openclawVersion(this.d.openclaw(), this.d.env));
       if (v && v !== this.d.state.get().lastHealthyVersion) await this.d.state.set({ lastHealthyVersion: v, lastHealthyAt: iso(now) });

@@ -45,7 +45,9 @@ export interface ActResult {
   undo: UndoPlan | null;
   undoInfo?: RungUndo;
   diff?: string | null;
-  /** Set when the rung verified itself (playbooks): the healthy check, or null for "still down". */
+  /** The fix started the gateway itself: only wait for healthy, do not run the restart steps. */
+  skipRestart?: boolean;
+  /** Set when the rung verified itself: the healthy check, or null for "still down". */
   healthy?: GatewayCheck | null;
   lastStep?: StepResult | null;
 }

@@ -39,11 +39,11 @@ export interface KnownFixesDeps {
   /** Runs a shell command like a restart step (same user, same environment). */
   runCommand: RungEnv['runCommand'];
   /** Extra candidates after the built-in rungs (enabled playbooks). */
-  extraCandidates?: (fp: Fingerprint, s: Settings) => Promise<Candidate[]>;
+  extraCandidates?: (env: RungEnv) => Promise<Candidate[]>;
   /** Tests replace the fact collection (it runs `openclaw`, lsof, ps); the default is collectFacts. */
   collect?: typeof collectFacts;
   /** Called when a candidate's verdict is in (playbooks keep their statistics). */
-  onResult?: (rung: string, ok: boolean, detail: string) => Promise<void>;
+  onResult?: (rung: string, ok: boolean, detail: string, incidentId: string) => Promise<void>;
 }
 
 interface Waiting {
@@ -89,7 +89,7 @@ export class KnownFixes implements KnownFixPort {
     const tried = new Set<string>();
     for (let n = 0; n < MAX_RUNGS_PER_OUTAGE && !req.signal.aborted; n++) {
       const env = this.rungEnv(req, fp, secrets);
-      const candidates = [...RUNGS.map((r) => r(env)), ...((await this.d.extraCandidates?.(fp, s)) ?? [])];
+      const candidates = [...RUNGS.map((r) => r(env)), ...((await this.d.extraCandidates?.(env)) ?? [])];
       let next: { c: Candidate; plan: NonNullable<Awaited<ReturnType<Candidate['plan']>>> } | null = null;
       for (const c of candidates) {
         if (tried.has(c.rung)) continue;
@@ -141,13 +141,13 @@ export class KnownFixes implements KnownFixPort {
       }
       let healthy: GatewayCheck | null = null;
       if (act.acted) {
-        healthy = act.healthy !== undefined ? act.healthy : await this.startAndVerify(req);
+        healthy = act.healthy !== undefined ? act.healthy : await this.startAndVerify(req, !act.skipRestart);
         if (healthy) lastCheck = healthy;
       }
       if (healthy) {
         const detail = `${act.detail}; the gateway is healthy again (ClawMedic's own probe)`;
         await this.finish(inc, rec, 'recovered', detail, 'recovered');
-        await this.d.onResult?.(c.rung, true, detail);
+        await this.d.onResult?.(c.rung, true, detail, inc.id);
         return { recovered: true, resolvedBy: c.resolvedBy, detail: `fixed by ${c.label}: ${act.detail}`, check: healthy };
       }
       if (act.acted) {
@@ -157,13 +157,13 @@ export class KnownFixes implements KnownFixPort {
         if (lastCheck.condition === 'healthy' || lastCheck.condition === 'degraded') {
           const detail = `${act.detail}; the gateway is healthy again (ClawMedic's own probe)`;
           await this.finish(inc, rec, 'recovered', detail, 'recovered');
-          await this.d.onResult?.(c.rung, true, detail);
+          await this.d.onResult?.(c.rung, true, detail, inc.id);
           return { recovered: true, resolvedBy: c.resolvedBy, detail: `fixed by ${c.label}: ${act.detail}`, check: lastCheck };
         }
       }
       const detail = act.acted ? `${act.detail}; the gateway is still down (${lastCheck?.health.detail ?? 'not healthy'})` : act.detail;
       await this.finish(inc, rec, 'failed', detail, 'failed');
-      await this.d.onResult?.(c.rung, false, detail);
+      await this.d.onResult?.(c.rung, false, detail, inc.id);
       if (act.acted) fp = await this.diagnose(req, lastCheck, lastStep, secrets);
     }
     return none(tried.size ? `no known fix brought it back (tried: ${[...tried].join(', ')})` : `no known fix applies to ${fp.kind}`);
@@ -258,7 +258,8 @@ export class KnownFixes implements KnownFixPort {
     return fp;
   }
 
-  private async startAndVerify(req: KnownFixRequest): Promise<GatewayCheck | null> {
+  private async startAndVerify(req: KnownFixRequest, restart = true): Promise<GatewayCheck | null> {
+    if (!restart) return req.waitHealthy(req.settings.restart.waitHealthySec * 1000);
     const r = await req.restart();
     this.lastRestartStep = r.last;
     // Like the restart ladder: a failed start step is not waited on.
