@@ -235,6 +235,11 @@ export const settingsSchema = Section({
       /** Restore ClawMedic's last-known-good config copy (the broken file is kept beside it). */
       // ask: restoring discards the user's edit (kept beside the config, and one click undoes it).
       configRestore: StringEnum(RUNG_MODE_VALUES, { default: 'ask' }),
+      /** Reinstall the version last seen healthy after an update that does not start. */
+      // ask: a reinstall changes the installation, which a person may have updated on purpose.
+      updateRollback: StringEnum(RUNG_MODE_VALUES, { default: 'ask' }),
+      /** The rollback command, `{{version}}` filled in; empty = from the detected install method. */
+      rollbackCommand: Type.String({ default: '' }),
       /** Enabled playbooks run (auto) or never (off); each one is enabled by a person first. */
       playbooks: StringEnum(['auto', 'off'] as const, { default: 'auto' }),
       // 300 s: long enough to read a notification and answer from a phone, shorter than the

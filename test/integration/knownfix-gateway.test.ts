@@ -2,7 +2,7 @@
 // and real files: the facts come from `openclaw config validate --json`, lsof/ss and /proc, the rungs
 // act for real, our probe verifies, and the undo puts back what was there.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,8 +32,9 @@ afterEach(async () => {
   dir = null;
 });
 
-async function startEngine(knownFixes: Record<string, unknown> = {}, restart: Record<string, unknown> = {}): Promise<Engine> {
+async function startEngine(knownFixes: Record<string, unknown> = {}, restart: Record<string, unknown> = {}, before?: (dataDir: string) => void): Promise<Engine> {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cm-kf-int-'));
+  before?.(path.join(dir, 'data'));
   const settingsFile = path.join(dir, 'settings.json');
   const settings = {
     dataDir: path.join(dir, 'data'),
@@ -235,5 +236,34 @@ describe('known fixes with the stand-in gateway', () => {
     await gw.fault('crash');
     const inc = await done;
     expect(inc.events.find((ev) => ev.type === 'warning')?.detail).toMatch(/^This edit will stop the gateway at its next restart: syntax error|JSON5/);
+  });
+
+  it('a broken update: rolled back to the version last seen healthy, and the undo installs the new one again', async () => {
+    const versionDir = mkdtempSync(path.join(os.tmpdir(), 'cm-kf-ver-'));
+    const versionFile = path.join(versionDir, 'installed-version');
+    try {
+      gw = await startFakeGateway({ env: { FAKE_OPENCLAW_VERSION_FILE: versionFile } });
+      const e = await startEngine({ updateRollback: 'auto', rollbackCommand: `printf %s {{version}} > ${versionFile}` }, {}, (dataDir) => {
+        // What an earlier healthy stretch recorded (the observer does it after 60 s healthy).
+        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        writeFileSync(path.join(dataDir, 'known-fixes.json'), JSON.stringify({ lastHealthyVersion: '2026.9.6-fake', lastHealthyAt: '2026-11-25T10:00:00.000Z' }));
+      });
+      await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
+      const done = closed(e);
+      // `npm install -g openclaw@next`, then the gateway restarts into a version that cannot start.
+      writeFileSync(versionFile, '2026.10.0-fake');
+      await gw.fault('crash');
+      const inc = await done;
+      expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'known-fix:update-rollback' });
+      expect(inc.fingerprint).toMatchObject({ kind: 'update-broke', facts: { version: { now: '2026.10.0-fake', lastHealthy: '2026.9.6-fake' } } });
+      expect(inc.fingerprint!.detail).toMatch(/from 2026\.9\.6-fake to 2026\.10\.0-fake .*Cannot find package/);
+      expect(inc.rungs).toEqual([expect.objectContaining({ rung: 'update-rollback', status: 'recovered', undo: expect.objectContaining({ available: true }) })]);
+      expect(readFileSync(versionFile, 'utf8')).toBe('2026.9.6-fake');
+      const r = await e.undoFix(inc.id, 'r1');
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      expect(readFileSync(versionFile, 'utf8')).toBe('2026.10.0-fake');
+    } finally {
+      rmSync(versionDir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,7 @@ import { fingerprintOf, runtimeDetail, scanSignals } from '../../main/engine/kno
 import { locateKeyLine } from '../../main/engine/knownfix/json5-locate.js';
 import { describeIssue, parseValidateOutput, parseVersion } from '../../main/engine/knownfix/openclaw-cli.js';
 import { isOpenClawGatewayCommand, parseElapsed } from '../../main/engine/knownfix/port-owner.js';
+import { installFromPath, rollbackCommand } from '../../main/engine/knownfix/rollback.js';
 
 const AT = '2026-11-25T12:00:00.000Z';
 
@@ -136,5 +137,26 @@ describe('fingerprintOf', () => {
     expect(mod.key).toBe('module-missing:@scope/pkg');
     expect(fingerprintOf(facts({ logSignals: [{ kind: 'state-locked', line: 'StateDatabaseCoordinatorContentionError: another OpenClaw process owns gateway-lifecycle' }] }), AT).kind).toBe('state-locked');
     expect(fingerprintOf(facts({ restartExit: 137 }), AT)).toMatchObject({ kind: 'unknown', key: 'unknown:refused:exit-137' });
+  });
+});
+
+describe('rollback', () => {
+  it('detects the install method from where the executable lives', () => {
+    expect(installFromPath('/usr/local/lib/node_modules/openclaw/openclaw.mjs')).toMatchObject({ method: 'npm-global', prefix: '/usr/local' });
+    expect(installFromPath('/home/me/.cache/x/openclaw/node_modules/openclaw/openclaw.mjs')).toMatchObject({ method: 'npm-local', prefix: '/home/me/.cache/x/openclaw' });
+    expect(installFromPath('/home/me/.local/share/pnpm/global/5/.pnpm/openclaw@1/node_modules/openclaw/openclaw.mjs').method).toBe('pnpm-global');
+    expect(installFromPath('/opt/homebrew/Cellar/openclaw/2026.9.6/libexec/openclaw.mjs').method).toBe('homebrew');
+    expect(installFromPath('/opt/weird/openclaw').method).toBe('unknown');
+  });
+
+  it('builds the command, honours the setting, and says why when it cannot', () => {
+    expect(rollbackCommand(installFromPath('/usr/local/lib/node_modules/openclaw/x.mjs'), '2026.9.6', '')).toMatchObject({
+      ok: true,
+      command: 'npm install -g --prefix /usr/local openclaw@2026.9.6',
+    });
+    expect(rollbackCommand(installFromPath('/opt/weird/openclaw'), '2026.9.6', 'my-install {{version}}')).toMatchObject({ ok: true, command: 'my-install 2026.9.6' });
+    const brew = rollbackCommand(installFromPath('/opt/homebrew/Cellar/openclaw/1/x'), '2026.9.6', '');
+    expect(brew.ok).toBe(false);
+    expect(rollbackCommand(installFromPath('/usr/local/lib/node_modules/openclaw/x.mjs'), '1; rm -rf /', '').ok).toBe(false);
   });
 });

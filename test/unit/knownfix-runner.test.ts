@@ -53,16 +53,21 @@ class Harness {
     return readFileSync(this.configPath, 'utf8') === GOOD;
   }
 
+  /** False: a restart step fails whatever the config (a Node too old for OpenClaw). */
+  startable = true;
+  /** Extra log signals the facts report (e.g. a Node version error). */
+  signals: FingerprintFacts['logSignals'] = [];
+
   facts(): FingerprintFacts {
     const valid = this.configValid();
     return {
+      logSignals: this.signals,
       probe: { kind: 'refused', detail: 'connection refused' },
       restartExit: valid ? 0 : 78,
       config: valid
         ? { valid: true, issues: [], error: null }
         : { valid: false, error: null, issues: [{ path: 'gateway.port', message: 'Invalid input: expected number, received string', line: 2 }] },
       portHolder: null,
-      logSignals: [],
       version: { now: '2026.9.6', lastHealthy: '2026.9.6' },
     };
   }
@@ -95,7 +100,7 @@ class Harness {
       check: async () => this.check(),
       runStep: async (command): Promise<StepResult> => {
         this.steps.push(command);
-        const ok = this.configValid();
+        const ok = this.configValid() && this.startable;
         if (ok) this.condition = 'healthy';
         return { command, exitCode: ok ? 0 : 78, signal: null, timedOut: false, cancelled: false, durationMs: 5, output: ok ? 'started' : 'Invalid config', spawnError: null };
       },
@@ -251,5 +256,19 @@ describe('config restore (ask by default)', () => {
     const inc = await h.lastIncident();
     expect(inc.fingerprint?.kind).toBe('config-invalid');
     expect(inc.rungs).toEqual([]);
+  });
+});
+
+describe('runtime mismatch', () => {
+  it('is only reported (a precise note, no action); the ladder goes on', async () => {
+    await started();
+    h.signals = [{ kind: 'engine-version', line: 'openclaw: Node 20.20.2: node:sqlite is unavailable; use 24.16+/26.1+ or a build with the fix.' }];
+    h.startable = false;
+    h.condition = 'down';
+    await h.until(() => h.doctorRuns === 1);
+    const inc = await h.lastIncident();
+    expect(inc.fingerprint).toMatchObject({ kind: 'runtime-mismatch', detail: 'OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2' });
+    expect(inc.rungs).toEqual([expect.objectContaining({ rung: 'runtime-mismatch', status: 'notified', undo: null })]);
+    expect(h.phases()).toContain('runtime-mismatch:notified');
   });
 });

@@ -11,14 +11,17 @@ import { isProcessAlive } from '../process-util.js';
 import type { StepResult } from '../restart.js';
 import { backupFile, configDiff, readOrNull, replaceKeeping } from './config-files.js';
 import type { LastGoodStore } from './lastgood.js';
-import { cliEnv, describeIssue, validateConfig } from './openclaw-cli.js';
+import { cliEnv, describeIssue, openclawVersion, validateConfig } from './openclaw-cli.js';
 import { commandLine, isLocalUrl } from './port-owner.js';
 import type { KnownFixRequest } from './port.js';
+import { detectInstall, rollbackCommand } from './rollback.js';
 import type { UndoPlan } from './runner.js';
 import type { KnownFixState } from './state.js';
 
 /** `openclaw doctor --fix` took 13-29 s here under load (it loads the whole CLI and checks state); 180 s bounds a wedged one. */
 const DOCTOR_FIX_TIMEOUT_SEC = 180;
+/** A global npm install of OpenClaw takes ~50 s on a good connection (330 packages); 600 s covers a slow one. */
+const ROLLBACK_TIMEOUT_SEC = 600;
 /** While waiting for a stopped process to exit: 100 ms polls notice it within a tenth of a second. */
 const EXIT_POLL_MS = 100;
 /** After SIGKILL the kernel needs milliseconds; 3 s bounds a process stuck in uninterruptible sleep. */
@@ -243,5 +246,44 @@ const configRestore = (e: RungEnv): Candidate => ({
   },
 });
 
+const updateRollback = (e: RungEnv): Candidate => ({
+  rung: 'update-rollback',
+  label: 'the rollback to the last healthy version',
+  mode: e.settings.knownFixes.updateRollback,
+  setting: 'knownFixes.updateRollback',
+  resolvedBy: 'known-fix:update-rollback',
+  plan: async () => {
+    const { now, lastHealthy } = e.facts.version;
+    if (e.fp.kind !== 'update-broke' || !now || !lastHealthy) return null;
+    const info = await detectInstall(e.openclaw);
+    const back = rollbackCommand(info, lastHealthy, e.settings.knownFixes.rollbackCommand);
+    if (!back.ok) {
+      return {
+        action: `roll OpenClaw back from ${now} to ${lastHealthy}: not possible automatically, because ${back.why}`,
+        diff: null,
+        undo: null,
+        notifyOnly: true,
+        act: async () => ({ acted: false, detail: back.why, undo: null }),
+      };
+    }
+    const forward = rollbackCommand(info, now, e.settings.knownFixes.rollbackCommand);
+    return {
+      action: `roll OpenClaw back from ${now} to ${lastHealthy}, the version last seen healthy (${back.how}: \`${back.command}\`), then start the gateway`,
+      diff: null,
+      undo: forward.ok
+        ? { description: `install ${now} again (\`${forward.command}\`)`, available: true, why: null, doneAt: null, result: null }
+        : noUndo(forward.why),
+      act: async () => {
+        const r = await e.runCommand(back.command, ROLLBACK_TIMEOUT_SEC, e.req.signal);
+        if (!r.ok) return { acted: false, detail: `the rollback command failed: ${r.detail}`, undo: null };
+        const installed = await openclawVersion(e.openclaw, e.env);
+        const undo: UndoPlan | null = forward.ok ? { kind: 'reinstall', command: forward.command, timeoutSec: ROLLBACK_TIMEOUT_SEC } : null;
+        if (installed !== lastHealthy) return { acted: true, detail: `ran the rollback, but \`openclaw --version\` now says ${installed ?? 'nothing'}, not ${lastHealthy}`, undo };
+        return { acted: true, detail: `rolled OpenClaw back from ${now} to ${lastHealthy}`, undo };
+      },
+    };
+  },
+});
+
 /** In the order they are tried. */
-export const RUNGS: ((e: RungEnv) => Candidate)[] = [runtimeMismatch, staleGateway, portForeign, configDoctorFix, configRestore];
+export const RUNGS: ((e: RungEnv) => Candidate)[] = [runtimeMismatch, staleGateway, portForeign, configDoctorFix, configRestore, updateRollback];
