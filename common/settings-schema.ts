@@ -259,6 +259,16 @@ export const settingsSchema = Section({
     {
       /** Validate every edit of the gateway config and warn when it would not start. */
       config: Type.Boolean({ default: true }),
+      /** Watch the gateway's memory and the free disk space where it writes. */
+      resources: Type.Boolean({ default: true }),
+      // 2048 MB: the real gateway runs at ~0.9-1.0 GB; twice that is a leak, not a workload.
+      memoryWarnMb: Type.Integer({ minimum: 64, maximum: 1048576, default: 2048 }),
+      // 100 MB/h sustained over at least an hour: a leak that reaches the limit within hours, not noise.
+      memoryGrowthMbPerHour: Type.Integer({ minimum: 1, maximum: 1048576, default: 100 }),
+      // 1024 MB: the state database and the logs need room to write; below this a full disk is near.
+      diskFreeWarnMb: Type.Integer({ minimum: 1, maximum: 1048576, default: 1024 }),
+      // 300 s: memory and disk change over hours; a sample costs one `ps` and one statfs.
+      sampleIntervalSec: Type.Integer({ minimum: 10, maximum: 86400, default: 300 }),
     },
     { default: {} },
   ),

@@ -56,6 +56,7 @@ import { LastGoodStore } from './knownfix/lastgood.js';
 import { ConfigGuard } from './knownfix/guard.js';
 import { HealthyObserver } from './knownfix/observer.js';
 import { WarningBoard } from './knownfix/warnings.js';
+import { ResourceWatch } from './knownfix/resources.js';
 import { playbookCandidates, recordPlaybookResult } from './knownfix/playbook-rung.js';
 import { describeSteps, PLAYBOOK_MAX_FAILURES, playbookContext, PlaybookStore } from './knownfix/playbooks.js';
 import { KnownFixes } from './knownfix/runner.js';
@@ -152,6 +153,7 @@ export class Engine implements EngineApi {
   private warnings!: WarningBoard;
   private guard!: ConfigGuard;
   private playbooks!: PlaybookStore;
+  private resources!: ResourceWatch;
   private tools!: ToolPaths;
 
   private constructor(private readonly opts: EngineOptions) {
@@ -289,6 +291,7 @@ export class Engine implements EngineApi {
       secrets: () => this.secrets,
       warnings: this.warnings,
     });
+    this.resources = new ResourceWatch({ clock: this.clock, env, settings: () => this.resolved, warnings: this.warnings });
     this.bus.on((e) => {
       // Only a running watcher learns (a one-shot CLI command must not leave `openclaw` calls behind).
       if (e.type === 'check' && this.started) void this.observer.onCheck(e.check);
@@ -361,8 +364,9 @@ export class Engine implements EngineApi {
     this.supervisor.start();
     // Watchers read the interactive channels' button presses (one poller per bot, like the watch lock).
     if (this.opts.exclusive) await this.desk.start();
-    // Watchers guard the gateway's config; one-shot commands do not.
+    // Watchers guard the gateway's config and resources; one-shot commands do not.
     await this.guard.start();
+    this.resources.start();
     return { interrupted, cleaned };
   }
 
@@ -690,6 +694,7 @@ export class Engine implements EngineApi {
     // A last-known-good copy being written must finish before the data dir may go away.
     await this.observer.stop();
     await this.guard.stop();
+    await this.resources.stop();
     await this.desk.settle();
     killAllSteps();
     // 5 s: enough for a message already in flight; a dead channel must not hold up quitting.

@@ -6,8 +6,11 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../common/clock.js';
 import type { EngineEvent, Incident } from '../../common/contract.js';
 import { Engine } from '../../main/engine/engine.js';
+import { freeMb, gatewayRss, ResourceWatch } from '../../main/engine/knownfix/resources.js';
+import { WarningBoard } from '../../main/engine/knownfix/warnings.js';
 import { isProcessAlive } from '../../main/engine/process-util.js';
 import { fixturePaths, startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 
@@ -265,5 +268,20 @@ describe('known fixes with the stand-in gateway', () => {
     } finally {
       rmSync(versionDir, { recursive: true, force: true });
     }
+  });
+
+  it('resources: the gateway\'s memory is read from the process on its port; low disk where it writes is a warning', async () => {
+    gw = await startFakeGateway();
+    const e = await startEngine();
+    const settings = e.settings;
+    const rss = await gatewayRss(settings, gw.env);
+    expect(rss?.pid).toBe(gw.pid());
+    expect(rss!.mb).toBeGreaterThan(1);
+    expect(await freeMb(path.dirname(gw.configPath))).toBeGreaterThan(1);
+    const board = new WarningBoard(systemClock, () => undefined);
+    const rw = new ResourceWatch({ clock: systemClock, env: gw.env, settings: () => ({ ...settings, guard: { ...settings.guard, diskFreeWarnMb: 1048576 } }), warnings: board });
+    await rw.sampleOnce();
+    expect(board.list().map((w) => w.kind)).toEqual(['disk']);
+    expect(board.list()[0]!.title).toMatch(/^Only .* free where the gateway writes its state and logs \(/);
   });
 });
