@@ -1,7 +1,9 @@
 // `clawmedic demo`: the whole ladder on this machine with stand-ins and nothing else installed.
 // A stand-in gateway (a real process on loopback, driven through a stand-in `openclaw` CLI) is
-// crashed (Level 2: restart fixes it), then broken so a restart cannot help (Level 3: the doctor runs
-// a stand-in agent in tmux that really repairs it). Everything it starts is cleaned up on every path.
+// crashed (Level 2: restart fixes it), then broken so a restart cannot help (Level 2½: a known fix,
+// OpenClaw's own doctor --fix, repairs it without an agent), then broken again with the known fixes
+// switched off (Level 3: the doctor runs a stand-in agent in tmux that really repairs it). Everything
+// it starts is cleaned up on every path.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,24 +116,35 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     await gw.fault('crash');
     const first = ((await closed1) as { incident: Incident }).incident;
 
-    let second: Incident | null = null;
+    say('');
+    say(`${bold('4.')} Level 2½: its config gets a syntax error and it crashes again. Restarts now exit 78 (bad config),`);
+    say(`   so ClawMedic takes the outage's fingerprint and tries the known fixes before any agent.`);
+    const closed2 = waitFor(engine, (e) => e.type === 'incident-closed', 'the known fix', 120_000);
+    await gw.fault('break-config');
+    await gw.fault('crash');
+    const second = ((await closed2) as { incident: Incident }).incident;
+
+    let third: Incident | null = null;
     if (o.doctor !== false) {
       say('');
-      say(`${bold('4.')} Level 3: its config gets a syntax error and it crashes ` + `again. Restarts now exit 78 (bad config),`);
-      say(`   so ClawMedic calls the doctor: an agent in its own tmux session, driven by what the screen says.`);
-      const closed2 = waitFor(engine, (e) => e.type === 'incident-closed', 'the doctor', 180_000);
+      say(`${bold('5.')} Level 3: the same fault with the known fixes switched off, so the doctor is called:`);
+      say(`   an agent in its own tmux session, driven by what the screen says.`);
+      const saved = await engine.saveSettings({ ...settings, knownFixes: { enabled: false } });
+      if (!saved.ok) throw new Error(`the demo could not switch the known fixes off: ${saved.message}`);
+      const closed3 = waitFor(engine, (e) => e.type === 'incident-closed', 'the doctor', 180_000);
       await gw.fault('break-config');
       await gw.fault('crash');
-      second = ((await closed2) as { incident: Incident }).incident;
+      third = ((await closed3) as { incident: Incident }).incident;
     }
 
     stopPrinting();
     say('');
     say(bold('Timeline'));
-    for (const inc of [first, second].filter((x): x is Incident => !!x)) say(incidentTimeline(inc) + '\n');
-    const ok = first.outcome === 'recovered' && (second === null || second.outcome === 'recovered');
+    const all = [first, second, third].filter((x): x is Incident => !!x);
+    for (const inc of all) say(incidentTimeline(inc) + '\n');
+    const ok = all.every((i) => i.outcome === 'recovered');
     say(ok ? green('The gateway is healthy again. The demo cleans up everything it started.') : red('The demo did not end healthy: see the timeline above.'));
-    if (json) process.stdout.write(JSON.stringify({ type: 'demo-result', ok, incidents: [first, second].filter(Boolean) }) + '\n');
+    if (json) process.stdout.write(JSON.stringify({ type: 'demo-result', ok, incidents: all }) + '\n');
     process.exitCode = ok ? EXIT_OK : EXIT_FAIL;
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -130,6 +130,11 @@ export function eventLine(e: EngineEvent): string | null {
       return `${dim(clockTime(e.at))}  ${yellow('notify')}          ${clean(e.channel)} failed: ${clean(e.detail)}`;
     case 'storage':
       return `${dim(clockTime(e.at))}  ${e.ok ? green('records') : red('records')}         ${clean(e.detail)}`;
+    case 'known-fix':
+      // The same steps arrive as incident events (known-fix-*), with more detail: print those.
+      return null;
+    case 'warnings':
+      return e.added.map((w) => `${dim(clockTime(e.at))}  ${yellow('warning'.padEnd(24))} ${clean(w.title)}`).join('\n') || null;
     case 'check':
       return null;
   }

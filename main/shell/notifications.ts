@@ -19,6 +19,10 @@ export function viewForMessage(m: Pick<Message, 'kind' | 'incidentId'>): View {
     case 'storage':
       // The data folder is set in Settings; the message itself says what to free or fix.
       return { name: 'settings' };
+    case 'fix-proposed':
+    case 'warning':
+      // A known fix waiting for a yes, and a warning (the config guard's, a resource trend), are answered
+      // on the incident, or on the list where the warnings sit.
     case 'down':
     case 'restarted':
     case 'recovered':

@@ -24,7 +24,7 @@ function processesUnder(dirs: string[]): string[] {
 }
 
 describe('clawmedic demo', () => {
-  it('detects, restarts, calls the doctor, recovers, and cleans up', async () => {
+  it('detects, restarts, fixes a known fault without an agent, calls the doctor, recovers, and cleans up', async () => {
     const child = spawn(process.execPath, [cliPath, 'demo', '--json', '--agent-pace', '0.2'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', TMPDIR: TMP },
@@ -40,16 +40,22 @@ describe('clawmedic demo', () => {
     expect(result.ok).toBe(true);
     expect(result.incidents.map((i) => [i.outcome, i.resolvedBy])).toEqual([
       ['recovered', 'restart'],
+      ['recovered', 'known-fix:config-doctor-fix'],
       ['recovered', 'doctor'],
     ]);
-    const doctorTypes = result.incidents[1]!.events.map((e) => e.type);
+    const known = result.incidents[1]!;
+    expect(known.fingerprint).toMatchObject({ kind: 'config-syntax', key: 'config-syntax' });
+    expect(known.rungs?.map((r) => [r.rung, r.status])).toEqual([['config-doctor-fix', 'recovered']]);
+    expect(known.agent).toBeNull();
+    expect(known.events.map((e) => e.type)).not.toContain('doctor-started');
+    const doctorTypes = result.incidents[2]!.events.map((e) => e.type);
     expect(doctorTypes).toEqual(expect.arrayContaining(['restart-step', 'doctor-started', 'doctor-agent-started', 'doctor-prompt-sent', 'doctor-finished']));
-    expect(result.incidents[1]!.agent).toBe('standin');
+    expect(result.incidents[2]!.agent).toBe('standin');
     const states = lines.flatMap((l) => (l.type === 'state' ? [l.state] : []));
     expect(states).toEqual(expect.arrayContaining(['healthy', 'failing', 'restarting', 'recovering']));
     // Nothing left behind: no temp dir, nothing under it (tmux server, agent), nothing on the gateway's port.
     expect(demoDirs()).toEqual([]);
-    const attach = result.incidents[1]!.doctor?.attachCommand ?? '';
+    const attach = result.incidents[2]!.doctor?.attachCommand ?? '';
     expect(attach).toContain(TMP);
     expect(processesUnder([TMP])).toEqual([]);
     rmSync(TMP, { recursive: true, force: true });

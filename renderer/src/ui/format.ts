@@ -124,6 +124,11 @@ export function resolvedByLabel(r: ResolvedBy): string {
       return 'You';
     case null:
       return '—';
+    default:
+      // Open set: one value per known-fix rung and per playbook; anything newer is shown as it is.
+      if (r.startsWith('known-fix:')) return `Known fix: ${r.slice('known-fix:'.length).replace(/-/g, ' ')}`;
+      if (r.startsWith('playbook:')) return `Playbook ${r.slice('playbook:'.length)}`;
+      return r;
   }
 }
 
