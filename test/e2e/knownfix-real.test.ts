@@ -3,7 +3,7 @@
 // holder, the rungs act on real processes and files, and ClawMedic's own probe decides. Only the model
 // is scripted (the playbook scenario's doctor is the real Claude Code against the scripted Messages API).
 // Each scenario prints the time from the fault to healthy, with the load average at that moment.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +56,9 @@ const ASK_TIMEOUT_SEC = 600;
 // One outage, from the fault to healthy: a failed restart (EADDRINUSE takes the real gateway ~24 s to give
 // up), a fix, and a start (15-50 s): 300 s covers all of it on a loaded machine.
 const OUTAGE_MS = 300_000;
+/** What the scripted model says when a scenario does not expect the doctor at all. */
+const GIVE_UP =
+  'Not expected to run.\nCLAWMEDIC_RESULT {"status":"not-fixed","summary":"the known fixes should have sufficed"}';
 
 interface Rig {
   gw: Gateway;
@@ -63,14 +66,16 @@ interface Rig {
   engine: Engine;
   dataDir: string;
   events: EngineEvent[];
+  /** The real Claude Code doctor (built once the engine reads its settings). */
   doctor: Doctor | null;
-  api: FakeAnthropic | null;
+  /** The scripted model behind it: a rung that suffices leaves it without a single request. */
+  api: FakeAnthropic;
 }
 
 interface RigOptions {
   knownFixes?: Record<string, unknown>;
-  /** A real Claude Code doctor answering to this scripted model (default: no doctor). */
-  doctorSteps?: Step[] | null;
+  /** What the scripted model behind the real Claude Code doctor answers (default: it gives up). */
+  doctorSteps?: Step[];
   /** Claude Code's Bash allowlist for the doctor. */
   allowedTools?: string[];
   /** How the gateway the engine watches is started: by the service (default) or by the test itself. */
@@ -91,14 +96,11 @@ async function rig(o: RigOptions = {}): Promise<Rig> {
   const dir = mkdtempSync(path.join('/tmp', 'cm-kfe2e-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const dataDir = path.join(dir, 'data');
-  let api: FakeAnthropic | null = null;
-  let home: ClaudeHome | null = null;
-  if (o.doctorSteps) {
-    api = await startFakeAnthropic(o.doctorSteps);
-    cleanups.push(() => api?.stop());
-    home = prepareClaudeHome({ toolchain: tc, apiUrl: api.url, env: { ...gw.env } });
-    cleanups.push(() => home?.dispose());
-  }
+  // The doctor is on in every scenario, so "no agent ran" means the ladder did not need it.
+  const api = await startFakeAnthropic(o.doctorSteps ?? [{ text: GIVE_UP }]);
+  cleanups.push(() => api.stop());
+  const home: ClaudeHome = prepareClaudeHome({ toolchain: tc, apiUrl: api.url, env: { ...gw.env } });
+  cleanups.push(() => home.dispose());
   const settings = {
     dataDir,
     gateway: {
@@ -120,26 +122,24 @@ async function rig(o: RigOptions = {}): Promise<Rig> {
       waitHealthySec: 30,
       backoffSec: 0,
     },
-    doctor: o.doctorSteps
-      ? {
-          enabled: true,
-          agents: ['claude'],
-          timeoutSec: 300,
-          profiles: {
-            claude: {
-              kind: 'claude',
-              command: tc.claude,
-              args: [],
-              env: {},
-              permissionMode: 'dontAsk',
-              allowedTools: o.allowedTools ?? [],
-              allowBypass: false,
-              donePattern: '',
-              idleSec: 120,
-            },
-          },
-        }
-      : { enabled: false },
+    doctor: {
+      enabled: true,
+      agents: ['claude'],
+      timeoutSec: 300,
+      profiles: {
+        claude: {
+          kind: 'claude',
+          command: tc.claude,
+          args: [],
+          env: {},
+          permissionMode: 'dontAsk',
+          allowedTools: o.allowedTools ?? [],
+          allowBypass: false,
+          donePattern: '',
+          idleSec: 120,
+        },
+      },
+    },
     notify: { native: false },
     tools: { openclaw: tc.openclaw },
     knownFixes: { askTimeoutSec: ASK_TIMEOUT_SEC, lastGoodAfterSec: 0, ...o.knownFixes },
@@ -151,9 +151,8 @@ async function rig(o: RigOptions = {}): Promise<Rig> {
     settingsFile,
     env: gw.env,
     onInvalidSettings: 'throw',
-    doctorFactory: o.doctorSteps
-      ? ({ dataDir: d, clock }) => (doctor = new Doctor({ dataDir: d, clock, env: home!.env, timing: E2E_TIMING }))
-      : null,
+    doctorFactory: ({ dataDir: d, clock }) =>
+      (doctor = new Doctor({ dataDir: d, clock, env: home.env, timing: E2E_TIMING })),
   });
   const events: EngineEvent[] = [];
   engine.on((e) => events.push(e));
@@ -237,9 +236,26 @@ async function expectFixedWithoutAgent(r: Rig, inc: Incident, resolvedBy: string
   expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy });
   expect(r.events.filter((e) => e.type === 'doctor')).toEqual([]);
   expect(inc.doctor ?? null).toBeNull();
+  expect(r.api.requests).toEqual([]);
+  expect(doctorSessions(r)).toEqual([]);
   const at = await healthyAgain(r);
   expect((await checkGateway(r.gw.url, 3000)).condition).toBe('healthy');
   return at;
+}
+
+/** Sessions on the doctor's private tmux server (none: no agent ever ran). */
+function doctorSessions(r: Rig): string[] {
+  if (!r.doctor) return [];
+  try {
+    return execFileSync('tmux', ['-S', r.doctor.tmux.socket, 'list-sessions', '-F', '#{session_name}'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return []; // no server on the socket: no sessions
+  }
 }
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim().split(' ').slice(0, 3).join(' ');
@@ -485,13 +501,14 @@ describe.skipIf(Boolean(skip))('known fixes with the real gateway', () => {
       let t0 = Date.now();
       await r.svc.crash();
       const first = await stranger(r.gw.port);
-      r.api!.setScenario([
+      r.api.setScenario([
         {
           bash: `kill ${first.pid}`,
           description: 'Stop the program holding the gateway port',
           text: 'A stranger holds the port; stopping it.',
         },
-        { bash: r.svc.startCommand, description: 'Start the gateway service' },
+        // The restart command ClawMedic is configured with (an agent finds it in the service's files).
+        { bash: r.svc.command, description: 'Restart the gateway service' },
         {
           text:
             'Done.\nCLAWMEDIC_RESULT ' +
@@ -512,8 +529,11 @@ describe.skipIf(Boolean(skip))('known fixes with the real gateway', () => {
       const view = (await r.engine.listPlaybooks()).find((v) => v.id === id)!;
       expect(view.playbook!.steps).toEqual([
         { run: 'kill {{holderPid}}', timeoutSec: 120 },
-        { run: r.svc.startCommand, timeoutSec: 120 },
+        { run: r.svc.command, timeoutSec: 120 },
       ]);
+      // Its second step is ClawMedic's own restart step: replaying it must not start the gateway twice.
+      expect(view.playbook!.restartAfter).toBe(false);
+      const requests = r.api.requests.length;
       expect((await r.engine.setPlaybookEnabled(id, true)).ok).toBe(true);
       report('stranger, fixed by the real doctor (learning run)', t0, closed1, healthy1, inc1);
 
@@ -530,7 +550,14 @@ describe.skipIf(Boolean(skip))('known fixes with the real gateway', () => {
       });
       expect(inc2.rungs?.at(-1)).toMatchObject({ rung: `playbook:${id}`, mode: 'auto', status: 'recovered' });
       expect(r.events.filter((e) => e.type === 'doctor' && e.phase === 'agent-started')).toHaveLength(doctorStarts);
-      expect(inc2.doctor ?? null).toBeNull();
+      // Down again within the flap window: the same incident, reopened; its one doctor run is the first one.
+      expect(inc2.id).toBe(inc1.id);
+      expect(inc2.events.map((e) => e.type)).toContain('relapse');
+      expect(inc2.doctor?.attempts).toHaveLength(1);
+      expect(r.api.requests).toHaveLength(requests);
+      expect(doctorSessions(r)).toEqual([]);
+      const stats = (await r.engine.listPlaybooks()).find((v) => v.id === id)!.playbook!.stats;
+      expect(stats).toMatchObject({ runs: 1, successes: 1, consecutiveFailures: 0 });
       expect(isAlive(second.pid)).toBe(false);
       const healthy2 = await healthyAgain(r);
       expect((await checkGateway(r.gw.url, 3000)).condition).toBe('healthy');
