@@ -265,6 +265,11 @@ function report(what: string, t0: number, closedAt: number, healthyAt: number, i
     `${what}: fault → recovered ${closedAt - t0} ms, → healthy ${healthyAt - t0} ms ` +
       `via ${inc.resolvedBy} (loadavg ${loadavg()})`,
   );
+  // Where the time went: the incident's own timeline, in seconds after the fault.
+  const timeline = inc.events
+    .filter((e) => Date.parse(e.at) >= t0)
+    .map((e) => `  +${((Date.parse(e.at) - t0) / 1000).toFixed(1)} s ${e.type}: ${e.detail.slice(0, 110)}`);
+  note(`${what}, timeline:\n${timeline.join('\n')}`);
 }
 
 /** A measurement on the console and, with CLAWMEDIC_KFE2E_LOG set, appended to that file. */
