@@ -199,6 +199,21 @@ const closed = (r: Rig) =>
     (e) => (e as Extract<EngineEvent, { type: 'incident-closed' }>).incident,
   );
 
+/**
+ * A config the way most people have one: written by OpenClaw's own CLI while the gateway ran. Only then does
+ * OpenClaw keep its own `.last-good` beside it (measured: a hand-written file never gets one, even after
+ * several healthy starts), and only with that does `openclaw doctor --fix` repair anything.
+ */
+async function openclawWritesConfig(r: Rig): Promise<void> {
+  const set = await r.gw.openclaw(['config', 'set', 'gateway.auth.token', `${r.gw.token}x`]);
+  expect(set.code, set.stdout + set.stderr).toBe(0);
+  // It appeared within a second of `config set` (measured); 30 s bounds a loaded machine.
+  await pollUntil(() => (existsSync(`${r.gw.configPath}.last-good`) ? true : undefined), {
+    timeoutMs: 30_000,
+    what: "OpenClaw's .last-good beside the config",
+  });
+}
+
 /** The newest ClawMedic last-known-good copy appears once a healthy check found the config valid. */
 async function lastGoodCopy(r: Rig): Promise<void> {
   const store = path.join(r.dataDir, 'last-good');
@@ -375,15 +390,7 @@ describe.skipIf(Boolean(skip))('known fixes with the real gateway', () => {
       async () => {
         const r = await rig();
         await lastGoodCopy(r);
-        if (variant !== 'hand-written') {
-          // OpenClaw keeps its own .last-good only for a config its CLI wrote while the gateway ran.
-          const set = await r.gw.openclaw(['config', 'set', 'gateway.auth.token', `${r.gw.token}x`]);
-          expect(set.code, set.stdout + set.stderr).toBe(0);
-          await pollUntil(() => (existsSync(`${r.gw.configPath}.last-good`) ? true : undefined), {
-            timeoutMs: 30_000,
-            what: "OpenClaw's .last-good",
-          });
-        }
+        if (variant !== 'hand-written') await openclawWritesConfig(r);
         const asked = next(r, (e) => e.type === 'known-fix' && e.phase === 'proposed', OUTAGE_MS, 'a question').then(
           async (e) => {
             const k = e as Extract<EngineEvent, { type: 'known-fix' }>;
@@ -420,35 +427,43 @@ describe.skipIf(Boolean(skip))('known fixes with the real gateway', () => {
     );
   }
 
-  it(
-    'a syntax error in the config: the last-known-good copy is restored on a yes; ' + 'undo puts the broken file back',
-    async () => {
-      const r = await rig();
-      await lastGoodCopy(r);
-      const asked = next(r, (e) => e.type === 'known-fix' && e.phase === 'proposed', OUTAGE_MS, 'the question').then(
-        async (e) => {
-          const k = e as Extract<EngineEvent, { type: 'known-fix' }>;
-          expect((await r.engine.answerFix(k.incidentId, k.pending!.recordId, true)).ok).toBe(true);
-          return k;
-        },
-      );
-      const done = closed(r);
-      const t0 = Date.now();
-      r.gw.breakConfig('syntax');
-      const broken = r.gw.readConfigText();
-      await r.svc.crash();
-      const inc = await done;
-      const closedAt = Date.now();
-      const healthyAt = await expectFixedWithoutAgent(r, inc, 'known-fix:config-restore');
-      expect((await asked).pending!.diff).toContain('port: oops');
-      expect(inc.fingerprint).toMatchObject({ kind: 'config-syntax', facts: { restartExit: 78 } });
-      expect(inc.fingerprint!.detail).toBe("syntax error: JSON5: invalid character 'o' at 3:11");
-      const undo = await r.engine.undoFix(inc.id, inc.rungs![0]!.id);
-      expect(undo.ok, JSON.stringify(undo)).toBe(true);
-      expect(r.gw.readConfigText()).toBe(broken);
-      report('config syntax error', t0, closedAt, healthyAt, inc);
-    },
-  );
+  for (const variant of ['hand-written', 'written by openclaw config set'] as const) {
+    it(
+      `a syntax error in the config, ${variant}: fixed by the rung the defaults choose; ` +
+        'undo puts the broken file back',
+      async () => {
+        const r = await rig();
+        await lastGoodCopy(r);
+        if (variant !== 'hand-written') await openclawWritesConfig(r);
+        const rung = variant === 'hand-written' ? 'config-restore' : 'config-doctor-fix';
+        const asked = next(r, (e) => e.type === 'known-fix' && e.phase === 'proposed', OUTAGE_MS, 'the question').then(
+          async (e) => {
+            const k = e as Extract<EngineEvent, { type: 'known-fix' }>;
+            expect((await r.engine.answerFix(k.incidentId, k.pending!.recordId, true)).ok).toBe(true);
+            return k;
+          },
+        );
+        const done = closed(r);
+        const t0 = Date.now();
+        r.gw.breakConfig('syntax');
+        const broken = r.gw.readConfigText();
+        await r.svc.crash();
+        const inc = await done;
+        const closedAt = Date.now();
+        const healthyAt = await expectFixedWithoutAgent(r, inc, `known-fix:${rung}`);
+        expect(inc.rungs?.map((x) => [x.rung, x.mode, x.status])).toEqual([
+          [rung, rung === 'config-restore' ? 'ask' : 'auto', 'recovered'],
+        ]);
+        if (rung === 'config-restore') expect((await asked).pending!.diff).toContain('port: oops');
+        expect(inc.fingerprint).toMatchObject({ kind: 'config-syntax', facts: { restartExit: 78 } });
+        expect(inc.fingerprint!.detail).toBe("syntax error: JSON5: invalid character 'o' at 3:11");
+        const undo = await r.engine.undoFix(inc.id, inc.rungs![0]!.id);
+        expect(undo.ok, JSON.stringify(undo)).toBe(true);
+        expect(r.gw.readConfigText()).toBe(broken);
+        report(`config syntax error, ${variant}`, t0, closedAt, healthyAt, inc);
+      },
+    );
+  }
 
   it(
     'the config guard: an edit that would stop the gateway is flagged with its line, ' +
