@@ -385,6 +385,9 @@ describe.skipIf(Boolean(skip))('known fixes with the real gateway', { timeout: S
       });
       expect(inc.rungs?.map((x) => [x.rung, x.mode, x.status])).toEqual([['port-foreign', 'ask', 'recovered']]);
       expect(isAlive(s.pid)).toBe(false);
+      // The incident keeps the question as it was asked: the program's pid and command line.
+      const askedOnIncident = inc.events.find((e) => e.type === 'known-fix-proposed')?.detail ?? '';
+      expect(askedOnIncident).toContain(`pid ${s.pid} (${process.execPath} ${s.script} ${r.gw.port})`);
       report(`stranger on the port (asked after ${waited} ms, answered at once)`, t0, closedAt, healthyAt, inc);
     },
   );
