@@ -170,6 +170,8 @@ describe.skipIf(Boolean(skip))('doctor with the real Codex CLI', () => {
       const main = api.mainRequests();
       expect(main[0]!.userText).toContain(brief.trim().split('\n')[0]);
       expect(main.map((r) => r.answer)).toEqual(['function_call:exec_command', 'function_call:exec_command', 'text']);
+      // The shell calls really ran in Codex's sandbox: the model got `openclaw config validate`'s JSON5 error.
+      expect(JSON.stringify(main[1]!.body?.input)).toMatch(/function_call_output[^]*JSON5/);
       expect(gw.readConfigText()).toBe(good);
       expect((await checkGateway(gw.url, 3000)).condition).not.toBe('down');
       expect(h.sessions(d.tmux.socket)).toEqual([]);
@@ -222,4 +224,25 @@ describe.skipIf(Boolean(skip))('doctor with the real Codex CLI', () => {
     },
     400_000,
   );
+  it('Codex hitting a rate limit itself (429, retries used up) makes the next profile take over', async () => {
+    h = await createHarness();
+    cleanups.push(() => h.close());
+    const api = await startApi([
+      { error: 'rate_limit', times: 1 },
+      { bash: `touch ${h.marker}`, text: 'Marking the gateway as repaired.' },
+      { text: 'CLAWMEDIC_RESULT {"status":"fixed","summary":"second codex"}' },
+    ]);
+    const home = prepareCodexHome({ toolchain: tc, apiUrl: api.url });
+    cleanups.push(() => home.dispose());
+    const d = new Doctor({ dataDir: h.dataDir, env: home.env, timing: E2E_TIMING });
+    cleanups.push(() => d.cleanupOrphans());
+    // The stand-in gateway is healthy once the marker exists; it lives in h.dir, writable in the sandbox.
+    const s = h.settings({ first: codexProfile(), second: codexProfile() }, { timeoutSec: 180 });
+    s.doctor.workDir = h.dir;
+    const { req, phases } = await h.request(s);
+    const out = await d.run(req);
+    expect(out, timeline(req.incident.record.events)).toMatchObject({ outcome: 'recovered', agent: 'second' });
+    expect(phases.find((p) => p.phase === 'fallback')?.detail).toMatch(/last status: 429/);
+    expect(api.mainRequests().map((r) => r.answer)).toEqual(['error:429', 'function_call:exec_command', 'text']);
+  }, 240_000);
 });
