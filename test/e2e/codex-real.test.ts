@@ -217,6 +217,7 @@ describe.skipIf(Boolean(skip))('doctor with the real Codex CLI', () => {
       expect(phases.find((p) => p.phase === 'fallback')?.detail).toMatch(/rate_limit|429/);
       expect(anthropic.mainRequests().map((r) => r.answer)).toContain('error:429');
       expect(openai.mainRequests().at(-1)?.answer).toBe('text');
+      expect(JSON.stringify(openai.mainRequests()[1]?.body?.input)).toMatch(/function_call_output[^]*JSON5/);
       expect(gw.readConfigText()).toBe(good);
       expect(h.sessions(d.tmux.socket)).toEqual([]);
       expect(codexProcesses(home)).toEqual([]);

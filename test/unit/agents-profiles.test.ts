@@ -138,6 +138,8 @@ describe('codex and generic profiles', () => {
       notify,
       '-c',
       'check_for_update_on_startup=false',
+      '-c',
+      'allow_login_shell=false',
       // The user's own arguments last, so their -c overrides win.
       '-c',
       'model="o9"',

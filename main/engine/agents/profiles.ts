@@ -170,6 +170,10 @@ async function launchCodex(ctx: LaunchContext): Promise<AgentLaunch> {
     notify,
     '-c',
     'check_for_update_on_startup=false',
+    // Codex runs commands in a login shell by default, whose profile resets PATH (measured: /etc/profile's
+    // PATH, so `openclaw` was "command not found"); ClawMedic passes the PATH its commands must see.
+    '-c',
+    'allow_login_shell=false',
     // Last, so a user's own `-c` overrides win.
     ...p.args,
   ];
