@@ -4,11 +4,10 @@
 // playbook.schema.json for editors.
 import { Type, type Static } from '@sinclair/typebox';
 import { FINGERPRINT_KINDS } from './knownfix-kinds.js';
+export { PLAYBOOK_KEYS, PLAYBOOK_VARIABLES } from './knownfix-kinds.js';
 
 const Strict = { additionalProperties: false } as const;
 
-/** `{{port}}`, `{{configPath}}`, `{{configDir}}`, `{{holderPid}}`, `{{gatewayUrl}}` are filled in when a step runs. */
-export const PLAYBOOK_VARIABLES = ['port', 'configPath', 'configDir', 'holderPid', 'gatewayUrl'] as const;
 
 export const playbookStepSchema = Type.Union([
   /** A shell command, run like a restart step (same user, same environment), with a time limit. */

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PLAYBOOK_KEYS } from '../../common/knownfix-kinds.js';
 import type { Fingerprint } from '../../common/knownfix.js';
+import { playbookSchema } from '../../common/playbook-schema.js';
 import { recordPlaybookResult } from '../../main/engine/knownfix/playbook-rung.js';
 import {
   PLAYBOOK_MAX_FAILURES,
@@ -94,6 +96,10 @@ describe('learning from a transcript', () => {
 });
 
 describe('the playbook files', () => {
+  it('accept exactly the keys the schema declares (the watcher checks them without loading TypeBox)', () => {
+    expect([...PLAYBOOK_KEYS].sort()).toEqual(Object.keys(playbookSchema.properties).sort());
+  });
+
   it('propose writes a disabled, valid playbook (0600 in 0700, the schema beside it); the same one is not proposed twice', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'cm-pb-'));
     const f = transcript([{ name: 'Bash', input: { command: 'kill 4242' } }]);

@@ -2,7 +2,6 @@
 // beside it (0600, a timestamped name), and every change can be undone from a private backup.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { redact } from '../redact.js';
 
@@ -22,9 +21,19 @@ export async function readOrNull(file: string): Promise<string | null> {
   }
 }
 
-/** A redacted, bounded unified diff; null when the texts are equal. */
-export function configDiff(file: string, before: string | null, after: string | null, labels: [string, string], secrets: string[]): string | null {
+/**
+ * A redacted, bounded unified diff; null when the texts are equal. `diff` is imported here, on first use: a
+ * watcher that never changes a config does not load it at start-up (test/integration/lazy-imports.test.ts).
+ */
+export async function configDiff(
+  file: string,
+  before: string | null,
+  after: string | null,
+  labels: [string, string],
+  secrets: string[],
+): Promise<string | null> {
   if (before === after) return null;
+  const { createTwoFilesPatch } = await import('diff');
   let d = createTwoFilesPatch(`${file} (${labels[0]})`, `${file} (${labels[1]})`, before ?? '', after ?? '', undefined, undefined, { context: 2 });
   d = redact(d, { secrets });
   return d.length > DIFF_MAX_CHARS ? `${d.slice(0, DIFF_MAX_CHARS)}\n[… diff cut …]` : d;

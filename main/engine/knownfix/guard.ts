@@ -134,7 +134,7 @@ export class ConfigGuard {
         `${file} does not validate (\`openclaw config validate\`); the running gateway skips the edit and keeps its config until it restarts.`,
         good ? `Revert puts back the last-known-good copy of ${good.takenAt} and keeps your edit beside the file.` : 'There is no last-known-good copy yet to revert to: fix the file by hand.',
       ].join('\n'),
-      diff: good ? configDiff(file, good.text, text, [`last known good, ${good.takenAt}`, 'now'], this.d.secrets()) : null,
+      diff: good ? await configDiff(file, good.text, text, [`last known good, ${good.takenAt}`, 'now'], this.d.secrets()) : null,
       canRevert: good !== null && good.text !== text,
     });
   }

@@ -56,7 +56,7 @@ async function runPlaybook(p: Playbook, e: RungEnv, dir: string): Promise<ActRes
   }
   const after = await readOrNull(configPath);
   const r = finish(done.join('; ') || 'nothing to do', false);
-  r.diff = configDiff(configPath, before, after, ['before the playbook', 'after'], e.secrets);
+  r.diff = await configDiff(configPath, before, after, ['before the playbook', 'after'], e.secrets);
   return r;
 }
 

@@ -203,7 +203,7 @@ const configDoctorFix = (e: RungEnv): Candidate => ({
         });
         const before = backup.backup === null ? null : await readOrNull(backup.backup);
         const after = await readOrNull(configPath);
-        const diff = configDiff(configPath, before, after, ['before', 'after doctor --fix'], e.secrets);
+        const diff = await configDiff(configPath, before, after, ['before', 'after doctor --fix'], e.secrets);
         const v = await validateConfig(e.openclaw, configPath, e.env, after);
         const tail = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.replace(/[│◇┌└├╮╯─]/g, '').trim()).filter(Boolean).slice(-2).join(' ');
         if (v.valid) return { acted: true, detail: `\`openclaw doctor --fix\` repaired the config (exit ${r.code ?? r.error})`, undo: backup, diff };
@@ -227,7 +227,7 @@ const configRestore = (e: RungEnv): Candidate => ({
     if (!good) return null;
     const current = await readOrNull(configPath);
     if (current === good.text) return null;
-    const diff = configDiff(configPath, current, good.text, ['now: broken', `last known good, ${good.takenAt}`], e.secrets);
+    const diff = await configDiff(configPath, current, good.text, ['now: broken', `last known good, ${good.takenAt}`], e.secrets);
     return {
       action: `restore ClawMedic's last-known-good copy of ${configPath} (taken ${good.takenAt}${good.version ? `, OpenClaw ${good.version}` : ''}); the broken file is kept beside it, then start the gateway`,
       diff,
