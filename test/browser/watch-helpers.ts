@@ -55,10 +55,12 @@ export async function startDashboardWatch(box: CliSandbox, extra: string[] = [])
     `the dashboard line (stderr: ${watcher.stderr})`,
     () => watcher.events.find((e) => (e as { type: string }).type === 'dashboard'),
     { timeoutMs: 20_000 },
-  )) as unknown as { url: string };
-  const u = new URL(line.url);
+  )) as unknown as { url: string; urlFile: string };
+  // `watch --json` keeps the token out of its lines (they go to log shippers); the full URL is in a 0600 file.
+  const url = readFileSync(line.urlFile, 'utf8').trim();
+  const u = new URL(url);
   await watcher.waitState('healthy');
-  return { watcher, url: line.url, port: Number(u.port), token: u.searchParams.get('token') ?? '' };
+  return { watcher, url, port: Number(u.port), token: u.searchParams.get('token') ?? '' };
 }
 
 export interface AgentLogEntry {
