@@ -3,6 +3,7 @@
 import { OPERATIONS } from '../../common/operations.js';
 import { PrivatePathError } from '../engine/fsutil.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '../engine/settings/index.js';
 import { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runStatus } from './commands.js';
@@ -53,6 +54,20 @@ export function buildProgram(): Command {
     .exitOverride();
 
   const cfg = () => program.opts<GlobalOpts>().config;
+  // Without --config a missing file means defaults (the first run has none). Named explicitly, a missing file
+  // is a typo: running on defaults would watch the wrong gateway and say nothing, so it is bad usage.
+  program.hook('preAction', (_program, action) => {
+    const explicit = cfg();
+    if (explicit === undefined || action.name() === 'path') return;
+    const file = settingsFilePath(explicit);
+    if (!existsSync(file)) {
+      throw new CliExit(
+        EXIT_USAGE,
+        `clawmedic: --config ${file}: no such file. Check the path; to start a new settings file, create it ` +
+          `with \`{}\` in it (every default applies). Without --config, ClawMedic uses ${settingsFilePath(undefined)}.`,
+      );
+    }
+  });
 
   program
     .command('watch')
