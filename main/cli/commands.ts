@@ -1,5 +1,5 @@
 // The one-shot commands: check, status, restart, incidents, config validate.
-import type { Incident, StatusSnapshot } from '../../common/contract.js';
+import type { EngineEvent, Incident, StatusSnapshot } from '../../common/contract.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentStore } from '../engine/incidents/store.js';
 import { checkGateway } from '../engine/probe.js';
@@ -8,7 +8,8 @@ import { readStatusFile } from '../engine/status-file.js';
 import { systemClock } from '../../common/clock.js';
 import { fileExists } from '../engine/fsutil.js';
 import { SettingsError, loadSettings, resolvePaths, settingsFilePath } from '../engine/settings/index.js';
-import { bold, clockTime, describeCheck, dim, displayUrl, eventLine, incidentTable, incidentTimeline, red, stateLabel } from './format.js';
+import { bold, clockTime, describeCheck, dim, displayUrl, eventLine, incidentTable, incidentTimeline, red, Said, stateLabel } from './format.js';
+import { RestartProgress } from './progress.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, EXIT_USAGE, loadOrExit } from './index.js';
 
 interface JsonOpt {
@@ -33,6 +34,8 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
     new IncidentStore(s.dataDir, systemClock).list(1),
   ]);
   const last: Incident | null = incidents[0] ?? null;
+  // Like `check`: scripts read the gateway's state from the exit code (0 healthy or degraded, 1 not).
+  process.exitCode = check.condition === 'healthy' || check.condition === 'degraded' ? EXIT_OK : EXIT_FAIL;
   if (o.json) {
     console.log(
       JSON.stringify(
@@ -70,29 +73,36 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
 
 export async function runRestart(config: string | undefined, o: JsonOpt): Promise<void> {
   const s = resolvePaths((await loadOrExit(config)).settings);
+  const said = new Said();
+  // On a terminal, one line rewritten in place says what the restart waits for; off one, only the event lines.
+  const progress = !o.json && process.stdout.isTTY
+    ? new RestartProgress({ waitHealthySec: s.restart.waitHealthySec, write: (t) => process.stdout.write(t) })
+    : null;
+  const show = (e: EngineEvent) => {
+    if (o.json) return;
+    const line = eventLine(e, said);
+    if (progress) {
+      progress.observe(e);
+      if (line) progress.line(line);
+    } else if (line) console.log(line);
+  };
   // A running watcher does it (one incident, its own restart budget); otherwise we act alone.
-  const delegated = await callControl(s.dataDir, 'restartNow', [], (e) => {
-    const line = o.json ? null : eventLine(e);
-    if (line) console.log(line);
-  });
+  const delegated = await callControl(s.dataDir, 'restartNow', [], show);
   if (delegated) {
+    progress?.done();
     const [incident] = await new IncidentStore(s.dataDir, systemClock).list(1);
     if (o.json) console.log(JSON.stringify(incident ?? null, null, 2));
-    else if (!delegated.ok) console.error(delegated.message);
+    else if (!delegated.ok) console.error(said.shorten(delegated.message));
     process.exitCode = delegated.ok ? EXIT_OK : EXIT_FAIL;
     return;
   }
   const engine = await Engine.create({ settingsFile: settingsFilePath(config), onInvalidSettings: 'throw' });
-  if (!o.json) {
-    engine.on((e) => {
-      const line = eventLine(e);
-      if (line) console.log(line);
-    });
-  }
+  engine.on(show);
   const r = await engine.restartNow();
+  progress?.done();
   const [incident] = await engine.listIncidents();
   if (o.json) console.log(JSON.stringify(incident ?? null, null, 2));
-  else if (!r.ok) console.error(r.message);
+  else if (!r.ok) console.error(said.shorten(r.message));
   await engine.stop('restart command finished');
   process.exitCode = r.ok ? EXIT_OK : EXIT_FAIL;
 }

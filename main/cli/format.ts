@@ -102,20 +102,53 @@ export function describeCheck(c: GatewayCheck): string {
     case 'starting':
       return 'starting';
     case 'down':
-      return `DOWN: ${clean(c.health.detail)}`;
+      return `${red('DOWN')}: ${clean(c.health.detail)}`;
   }
 }
 
-/** One line per event for `watch` (null: not worth a line). */
-export function eventLine(e: EngineEvent): string | null {
+/** Reasons shorter than this are cheaper to repeat than to point back to. */
+const SAID_MIN_CHARS = 40;
+
+/**
+ * What this run has printed already, so one problem is told once: the engine repeats a reason in every event it
+ * causes (an agent's launch error in the fallback, the doctor's end, needs-attention, the state change), and a
+ * person should read it once. A later line that holds a reason printed before points back to it instead.
+ */
+export class Said {
+  private readonly reasons: string[] = [];
+
+  /** Remembers a reason printed some other way (a preflight line at start), and each of its "; " parts. */
+  remember(text: string): void {
+    for (const part of [text, ...text.split(/;\s+/)]) {
+      const t = part.trim();
+      if (t.length >= SAID_MIN_CHARS && !this.reasons.includes(t)) this.reasons.push(t);
+    }
+  }
+
+  /** The text with each reason printed before replaced by "(see above)"; the text itself is remembered. */
+  shorten(text: string): string {
+    let out = text;
+    // Longest first: a reason that contains another must be matched whole.
+    for (const r of [...this.reasons].sort((a, b) => b.length - a.length)) {
+      if (out.trim() === r) return '(see above)';
+      if (out.includes(r)) out = out.split(r).join('(see above)');
+    }
+    this.remember(text);
+    return out;
+  }
+}
+
+/** One line per event for `watch` (null: not worth a line); with `said`, a reason already printed is not repeated. */
+export function eventLine(e: EngineEvent, said?: Said): string | null {
+  const why = (text: string) => (said ? said.shorten(clean(text)) : clean(text));
   switch (e.type) {
     case 'state':
-      return `${dim(clockTime(e.at))}  ${stateLabel(e.state)} ${clean(e.reason)}`;
+      return `${dim(clockTime(e.at))}  ${stateLabel(e.state)} ${why(e.reason)}`;
     case 'incident-opened':
       return `${dim(clockTime(e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} opened: ${clean(e.incident.summary)}`;
     case 'incident-event':
       if (e.event.type === 'probe-failed' || e.event.type === 'recovered') return null;
-      return `${dim(clockTime(e.event.at))}  ${dim(('  ' + clean(e.event.type)).padEnd(24))} ${clean(e.event.detail)}`;
+      return `${dim(clockTime(e.event.at))}  ${dim(('  ' + clean(e.event.type)).padEnd(24))} ${why(e.event.detail)}`;
     case 'incident-closed':
       return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}`;
     case 'doctor':
@@ -126,7 +159,7 @@ export function eventLine(e: EngineEvent): string | null {
     case 'settings-changed':
       return `${dim(clockTime(new Date().toISOString()))}  settings        reloaded`;
     case 'notification-failed':
-      return `${dim(clockTime(e.at))}  ${yellow('notify')}          ${clean(e.channel)} failed: ${clean(e.detail)}`;
+      return `${dim(clockTime(e.at))}  ${yellow('notify')}          ${clean(e.channel)} failed: ${why(e.detail)}`;
     case 'storage':
       return `${dim(clockTime(e.at))}  ${e.ok ? green('records') : red('records')}         ${clean(e.detail)}`;
     case 'check':

@@ -6,7 +6,7 @@ import { createMetrics, type MetricsServer } from '../engine/metrics.js';
 import { settingsFilePath } from '../engine/settings/index.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../engine/fsutil.js';
-import { bold, dim, displayUrl, eventLine, isLoopbackUrl, withoutToken, yellow } from './format.js';
+import { bold, dim, displayUrl, eventLine, isLoopbackUrl, Said, withoutToken, yellow } from './format.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, loadOrExit } from './index.js';
 
 export interface WatchOptions {
@@ -30,7 +30,13 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   const s = engine.settings;
   const metrics = o.metricsPort !== undefined ? createMetrics() : null;
   if (metrics) engine.on((e) => metrics.observe(e));
-  const out = (line: string) => process.stdout.write(line + '\n');
+  // Held back until the watch lock is ours: a second watcher refuses before it prints anything else.
+  let held: string[] | null = [];
+  const out = (line: string) => {
+    if (held) held.push(line);
+    else process.stdout.write(line + '\n');
+  };
+  const said = new Said();
   engine.on((e) => {
     if (o.json) {
       if (e.type !== 'check' || o.verbose) out(JSON.stringify(e));
@@ -40,9 +46,18 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
       if (o.verbose) out(dim(`${e.check.at}  check  ${e.check.condition}: ${e.check.health.detail}`));
       return;
     }
-    const line = eventLine(e);
+    const line = eventLine(e, said);
     if (line) out(line);
   });
+  let started: Awaited<ReturnType<Engine['start']>>;
+  try {
+    started = await engine.start();
+  } catch (err) {
+    if (err instanceof EngineBusyError) throw new CliExit(EXIT_FAIL, `clawmedic watch: ${err.message}`);
+    throw err;
+  }
+  const buffered = held;
+  held = null;
   if (!o.json) {
     out(`${bold('ClawMedic')} watching ${displayUrl(s.gateway.url)} every ${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · data ${s.dataDir}`);
   }
@@ -53,13 +68,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
       'steps and the doctor run here. Make sure restart.command restarts that gateway.';
     out(o.json ? JSON.stringify({ type: 'warning', message: warning }) : yellow(`warning: ${warning}`));
   }
-  let started: Awaited<ReturnType<Engine['start']>>;
-  try {
-    started = await engine.start();
-  } catch (err) {
-    if (err instanceof EngineBusyError) throw new CliExit(EXIT_FAIL, err.message);
-    throw err;
-  }
+  for (const line of buffered) out(line);
   const { interrupted, cleaned } = started;
   let metricsServer: MetricsServer | null = null;
   if (metrics) {

@@ -1,17 +1,28 @@
-// The CLI as a person meets it: settings mistakes named once with their line and column or the key they meant,
-// the README's commented example accepted, a mistyped --config refused.
+// The CLI as a person meets it: exit codes that hold everywhere (status), settings mistakes named once with
+// their line and column or the key they meant, the README's commented example accepted, a mistyped --config
+// refused, each reason printed once, a second watcher that refuses before saying anything else, a restart that
+// shows what it waits for on a terminal (and nothing extra off one), DOWN in red unless NO_COLOR.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliSandbox, cliPath, repoRoot, type CliResult } from '../helpers/cli.js';
+import { loadNodePty } from '../../main/engine/doctor/terminal.js';
+import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
+import { CliSandbox, cliPath, fastSettings, repoRoot, type CliResult, type WatchProcess } from '../helpers/cli.js';
 
+let gw: FakeGateway | null = null;
 let box: CliSandbox | null = null;
+let watcher: WatchProcess | null = null;
 
-afterEach(() => {
+afterEach(async () => {
+  await watcher?.stop('SIGKILL');
+  await gw?.stop();
   box?.cleanup();
-  box = null;
+  gw = box = watcher = null;
 });
+
+/** A loopback URL nothing listens on (port 9, "discard", is never served here). */
+const DEAD_URL = 'http://127.0.0.1:9';
 
 /** Runs the CLI with exactly these arguments (no --config added), without a terminal. */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
@@ -28,10 +39,38 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult>
   });
 }
 
+/** Runs the CLI on a real terminal (node-pty) and returns everything it wrote, escapes included. */
+async function runOnTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+  const pty = await loadNodePty();
+  const base: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...env };
+  if (env.NO_COLOR === undefined) delete base.NO_COLOR;
+  const p = pty.spawn(process.execPath, [cliPath, ...args], { cols: 120, rows: 30, env: base as Record<string, string> });
+  let output = '';
+  p.onData((d) => (output += d));
+  const code = await new Promise<number>((resolve) => p.onExit((e) => resolve(e.exitCode)));
+  return { code, output };
+}
+
 function sandbox(settings: Record<string, unknown>): CliSandbox {
   box = new CliSandbox(settings);
   return box;
 }
+
+describe('exit codes', () => {
+  it('status exits 1 when the gateway is down and 0 when it is healthy, as check does', async () => {
+    const down = sandbox(fastSettings(DEAD_URL));
+    const r = await down.run(['status']);
+    expect(r.stdout).toContain('DOWN');
+    expect(r.code).toBe(1);
+    expect((await down.run(['status', '--json'])).code).toBe(1);
+    down.cleanup();
+    gw = await startFakeGateway();
+    const up = sandbox(fastSettings(gw.url));
+    const ok = await up.run(['status']);
+    expect(ok.stdout).toContain('healthy');
+    expect(ok.code).toBe(0);
+  });
+});
 
 describe('settings mistakes', () => {
   it('names the line and column of a syntax error, in words', async () => {
@@ -84,5 +123,62 @@ describe('settings mistakes', () => {
     // Far from every known key: no guess.
     b.write({ gateway: { zzz: 1 } });
     expect((await b.run(['config', 'validate'])).stderr).not.toContain('did you mean');
+  });
+});
+
+describe('one message per problem', () => {
+  it("an agent that is not installed is reported once in a doctor run, not in every event it causes", async () => {
+    const b = sandbox(
+      fastSettings(DEAD_URL, {
+        doctor: {
+          enabled: true,
+          agents: ['ghost'],
+          profiles: { ghost: { kind: 'claude', command: 'clawmedic-test-no-such-agent' } },
+        },
+      }),
+    );
+    const r = await b.run(['doctor', '--no-live']);
+    expect(r.code).toBe(1);
+    const all = r.stdout + r.stderr;
+    expect(all.split('clawmedic-test-no-such-agent" was not found on PATH')).toHaveLength(2);
+    expect(all).toContain('(see above)');
+  });
+
+  it('a second watcher refuses before it prints anything else', async () => {
+    gw = await startFakeGateway();
+    const b = sandbox(fastSettings(gw.url));
+    watcher = b.watch();
+    await watcher.waitState('healthy');
+    const second = await b.run(['watch']);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toBe('');
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(second.stderr).toContain('Another ClawMedic is already watching');
+  });
+});
+
+describe('on a terminal', () => {
+  it('restart shows what it waits for, rewritten in place; nothing extra off a terminal', async () => {
+    // The steps succeed at once but nothing comes up: the whole wait for healthy is shown.
+    const b = sandbox(fastSettings(DEAD_URL, { restart: { command: 'true', attempts: 1, waitHealthySec: 2 } }));
+    const tty = await runOnTerminal(['--config', b.settingsFile, 'restart']);
+    expect(tty.code).toBe(1);
+    expect(tty.output).toContain('running `true`…');
+    expect(tty.output).toMatch(/waiting for the gateway to answer healthy… \d s left/);
+    expect(tty.output).toContain('\r\x1b[2K');
+    const piped = await b.run(['restart']);
+    expect(piped.code).toBe(1);
+    expect(piped.stdout).not.toContain('waiting for the gateway');
+    expect(piped.stdout + piped.stderr).not.toContain('\r');
+  });
+
+  it('DOWN is red on a terminal, and plain with NO_COLOR', async () => {
+    const b = sandbox(fastSettings(DEAD_URL));
+    const colour = await runOnTerminal(['--config', b.settingsFile, 'check']);
+    expect(colour.code).toBe(1);
+    expect(colour.output).toContain('\x1b[31mDOWN\x1b[0m');
+    const plain = await runOnTerminal(['--config', b.settingsFile, 'check'], { NO_COLOR: '1' });
+    expect(plain.output).toContain('DOWN:');
+    expect(plain.output).not.toContain('\x1b[31m');
   });
 });

@@ -412,7 +412,8 @@ export class Doctor implements DoctorPort {
         }
         fallbacks.push(`${name}: ${result.detail}`);
         const next = names[i + 1];
-        this.say(run, 'fallback', next ? `${result.detail}; trying the next agent, "${next}"` : `${result.detail}; no other agent is configured (doctor.agents)`);
+        const why = result.detail.replace(/\.$/, '');
+        this.say(run, 'fallback', next ? `${why}; trying the next agent, "${next}"` : `${why}; no other agent is configured (doctor.agents)`);
       }
     } finally {
       probeStop.abort();
