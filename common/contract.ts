@@ -130,7 +130,9 @@ export type EngineEvent =
   | { type: 'settings-changed' }
   | { type: 'notification-failed'; channel: string; incidentId: string | null; detail: string; at: string }
   /** ClawMedic's own records cannot be written (ok: false) or can again (ok: true); watching goes on either way. */
-  | { type: 'storage'; ok: boolean; detail: string; at: string };
+  | { type: 'storage'; ok: boolean; detail: string; at: string }
+  /** The setup was checked again (at start, after a settings change, or on request). */
+  | { type: 'preflight'; report: PreflightReport };
 
 export type DoctorPhase =
   | 'started'
@@ -178,6 +180,33 @@ export interface SettingsView {
   warnings?: { path: string; message: string }[];
   templateVariables: Record<string, string>;
   defaultPromptTemplate: string;
+}
+
+/**
+ * What a preflight check found. 'off': not checked because it does not apply (the doctor is disabled, so its
+ * agents and tmux do not matter). 'warn': works, but something will bite later; 'fail': a step of the ladder
+ * cannot work as configured.
+ */
+export type PreflightStatus = 'ok' | 'warn' | 'fail' | 'off';
+
+/** One line of the preflight: ✓/✗, what was checked, what was found, and the fix. */
+export interface PreflightItem {
+  /** Stable per check: settings · gateway-url · gateway-config · restart · doctor · agent:<profile> · tmux · pty · data-dir · notify */
+  id: string;
+  /** What was checked, for people: "Restart command", "Agent “claude”". */
+  label: string;
+  status: PreflightStatus;
+  /** What was found: "openclaw gateway restart → /usr/local/bin/openclaw", "not on PATH". */
+  detail: string;
+  /** What to do about it (null when nothing needs doing). */
+  fix: string | null;
+  /** The settings key that fixes it, for a link to that field (null when no setting does). */
+  setting: string | null;
+}
+
+export interface PreflightReport {
+  at: string;
+  items: PreflightItem[];
 }
 
 export interface Problem {

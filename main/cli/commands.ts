@@ -1,5 +1,6 @@
 // The one-shot commands: check, status, restart, incidents, config validate.
-import type { EngineEvent, Incident, StatusSnapshot } from '../../common/contract.js';
+import type { EngineEvent, Incident, PreflightReport, StatusSnapshot } from '../../common/contract.js';
+import { preflightLine, preflightProblems, runPreflight } from '../engine/preflight.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentStore } from '../engine/incidents/store.js';
 import { checkGateway } from '../engine/probe.js';
@@ -8,7 +9,7 @@ import { readStatusFile } from '../engine/status-file.js';
 import { systemClock } from '../../common/clock.js';
 import { fileExists } from '../engine/fsutil.js';
 import { SettingsError, loadSettings, resolvePaths, settingsFilePath } from '../engine/settings/index.js';
-import { bold, clockTime, describeCheck, dim, displayUrl, eventLine, incidentTable, incidentTimeline, red, Said, stateLabel } from './format.js';
+import { bold, clockTime, describeCheck, dim, displayUrl, eventLine, green, incidentTable, incidentTimeline, red, Said, stateLabel, yellow } from './format.js';
 import { RestartProgress } from './progress.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, EXIT_USAGE, loadOrExit } from './index.js';
 
@@ -28,10 +29,11 @@ export async function runCheck(config: string | undefined, o: JsonOpt): Promise<
 export async function runStatus(config: string | undefined, o: JsonOpt): Promise<void> {
   const { settings, file, exists } = await loadOrExit(config);
   const s = resolvePaths(settings);
-  const [watcher, check, incidents] = await Promise.all([
+  const [watcher, check, incidents, setup] = await Promise.all([
     readStatusFile(s.dataDir),
     checkGateway(s.gateway.url, s.gateway.timeoutSec * 1000),
     new IncidentStore(s.dataDir, systemClock).list(1),
+    preflightFor(file, s, false),
   ]);
   const last: Incident | null = incidents[0] ?? null;
   // Like `check`: scripts read the gateway's state from the exit code (0 healthy or degraded, 1 not).
@@ -46,6 +48,7 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
           gateway: check,
           watcher: watcher ? { pid: watcher.pid, running: watcher.live, updatedAt: watcher.updatedAt, ...watcher.snapshot } : null,
           lastIncident: last,
+          preflight: setup.report,
         },
         null,
         2,
@@ -68,7 +71,48 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
   } else {
     console.log(`${bold('Incidents')} none recorded`);
   }
+  const problems = preflightProblems(setup.report);
+  if (problems.length === 0) console.log(`${bold('Setup')}     ${green('✓')} all ${setup.report.items.length} checks passed`);
+  else for (const x of problems) console.log(`${bold('Setup')}     ${markLine(x)}`);
   console.log(dim(`Settings: ${file}${exists ? '' : ' (not created yet: defaults apply)'} · data: ${s.dataDir}`));
+}
+
+/** A preflight line with its mark coloured: ✗ red, ! yellow. */
+function markLine(x: PreflightReport['items'][number]): string {
+  const line = preflightLine(x);
+  const paint = x.status === 'fail' ? red : x.status === 'warn' ? yellow : (t: string) => t;
+  return paint(line.slice(0, 1)) + line.slice(1);
+}
+
+/**
+ * The setup as the running watcher sees it (its PATH, its notifications), when one runs; else checked here.
+ * `fresh`: check again now rather than take the watcher's last report.
+ */
+async function preflightFor(
+  file: string,
+  s: ReturnType<typeof resolvePaths>,
+  fresh: boolean,
+): Promise<{ report: PreflightReport; by: 'watcher' | 'here' }> {
+  const r = await callControl(s.dataDir, 'preflight', [{ fresh }]).catch(() => null);
+  if (r?.ok) return { report: r.value, by: 'watcher' };
+  const report = await runPreflight({ settings: s, settingsFile: file, settingsProblems: [], env: process.env, native: null });
+  return { report, by: 'here' };
+}
+
+/** `clawmedic preflight`: every check, ✓ or ✗ with its fix; exit 1 when something cannot work as configured. */
+export async function runPreflightCommand(config: string | undefined, o: JsonOpt): Promise<void> {
+  const { settings, file } = await loadOrExit(config);
+  const s = resolvePaths(settings);
+  const { report, by } = await preflightFor(file, s, true);
+  const failed = report.items.some((x) => x.status === 'fail');
+  process.exitCode = failed ? EXIT_FAIL : EXIT_OK;
+  if (o.json) {
+    console.log(JSON.stringify({ checkedBy: by, ...report }, null, 2));
+    return;
+  }
+  for (const x of report.items) console.log(x.status === 'ok' ? `${green('✓')}${preflightLine(x).slice(1)}` : markLine(x));
+  const where = by === 'watcher' ? 'as the running watcher sees it' : 'from this shell (no watcher is running)';
+  console.log(dim(`Checked ${where}.`));
 }
 
 export async function runRestart(config: string | undefined, o: JsonOpt): Promise<void> {

@@ -120,7 +120,8 @@ export class Said {
   /** Remembers a reason printed some other way (a preflight line at start), and each of its "; " parts. */
   remember(text: string): void {
     for (const part of [text, ...text.split(/;\s+/)]) {
-      const t = part.trim();
+      // Without its final stop: the same sentence often continues ("…full path; no other agent…").
+      const t = part.trim().replace(/[.;]$/, '');
       if (t.length >= SAID_MIN_CHARS && !this.reasons.includes(t)) this.reasons.push(t);
     }
   }
@@ -163,6 +164,8 @@ export function eventLine(e: EngineEvent, said?: Said): string | null {
     case 'storage':
       return `${dim(clockTime(e.at))}  ${e.ok ? green('records') : red('records')}         ${clean(e.detail)}`;
     case 'check':
+    case 'preflight':
+      // The start prints the preflight itself; a later one (settings changed) is seen in `clawmedic status`.
       return null;
   }
 }

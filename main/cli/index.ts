@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '../engine/settings/index.js';
-import { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runStatus } from './commands.js';
+import { runCheck, runConfigValidate, runIncidents, runPause, runPreflightCommand, runRestart, runStatus } from './commands.js';
 import { runDemo } from './demo.js';
 import { runDoctorCommand } from './doctor-command.js';
 import { runNotifyTest } from './notify-command.js';
@@ -91,6 +91,12 @@ export function buildProgram(): Command {
     .description('what the watcher is doing, the gateway right now, and the latest incident')
     .option('--json', 'print as JSON')
     .action(async (o) => runStatus(cfg(), o));
+
+  program
+    .command('preflight')
+    .description('check the setup: gateway, restart command, agents, tmux, data folder, notifications (exit 1 if one fails)')
+    .option('--json', 'print the checks as JSON')
+    .action(async (o) => runPreflightCommand(cfg(), o));
 
   program
     .command('restart')

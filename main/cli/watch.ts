@@ -6,7 +6,9 @@ import { createMetrics, type MetricsServer } from '../engine/metrics.js';
 import { settingsFilePath } from '../engine/settings/index.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../engine/fsutil.js';
-import { bold, dim, displayUrl, eventLine, isLoopbackUrl, Said, withoutToken, yellow } from './format.js';
+import { bold, dim, displayUrl, eventLine, isLoopbackUrl, red, Said, withoutToken, yellow } from './format.js';
+import type { PreflightReport } from '../../common/contract.js';
+import { preflightLine, preflightProblems } from '../engine/preflight.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, loadOrExit } from './index.js';
 
 export interface WatchOptions {
@@ -37,7 +39,25 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     else process.stdout.write(line + '\n');
   };
   const said = new Said();
+  // Each setup problem once: at start, and later only what a settings change newly broke.
+  const toldSetup = new Set<string>();
+  let setupChecked = false;
+  const onPreflight = (report: PreflightReport) => {
+    const problems = preflightProblems(report).filter((x) => !toldSetup.has(preflightLine(x)));
+    if (!setupChecked && problems.length === 0 && !o.json) out(dim(`✓ setup: all ${report.items.length} checks passed`));
+    setupChecked = true;
+    for (const x of problems) {
+      const line = preflightLine(x);
+      toldSetup.add(line);
+      // The same sentences come back in the events of an outage they cause: those point back here.
+      said.remember(x.fix ? `${x.detail}. ${x.fix}` : x.detail);
+      if (o.json) out(JSON.stringify({ type: 'setup-problem', ...x }));
+      else out((x.status === 'fail' ? red : yellow)(line));
+    }
+  };
   engine.on((e) => {
+    // The first report is printed in its place below; later ones (settings changed) as they come.
+    if (e.type === 'preflight') return setupChecked ? onPreflight(e.report) : undefined;
     if (o.json) {
       if (e.type !== 'check' || o.verbose) out(JSON.stringify(e));
       return;
@@ -68,7 +88,13 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
       'steps and the doctor run here. Make sure restart.command restarts that gateway.';
     out(o.json ? JSON.stringify({ type: 'warning', message: warning }) : yellow(`warning: ${warning}`));
   }
-  for (const line of buffered) out(line);
+  // The setup first: a problem it finds is told before the outage it may cause (events wait meanwhile).
+  held = [];
+  const report = await engine.preflight();
+  const events = held;
+  held = null;
+  onPreflight(report);
+  for (const line of [...buffered, ...events]) out(line);
   const { interrupted, cleaned } = started;
   let metricsServer: MetricsServer | null = null;
   if (metrics) {

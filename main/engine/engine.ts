@@ -9,10 +9,12 @@ import type {
   GatewayCheck,
   Incident,
   IncidentDetail,
+  PreflightReport,
   Result,
   SettingsView,
   StatusSnapshot,
 } from '../../common/contract.js';
+import { runPreflight } from './preflight.js';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { gatewaySecrets, readableLogLine, resolveLogPaths, tailFile } from './doctor/context.js';
 import { Doctor } from './doctor/doctor.js';
@@ -136,6 +138,9 @@ export class Engine implements EngineApi {
   private answering = false;
   private children!: ChildLedger;
   private storage!: StorageHealth;
+  /** The last preflight (or the one running); checked again at start, on settings changes and on request. */
+  private lastPreflight: Promise<PreflightReport> | null = null;
+  private preflightRuns = 0;
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -283,6 +288,8 @@ export class Engine implements EngineApi {
       await sf.writeNow();
     }
     this.supervisor.start();
+    // What cannot work as configured is told now, not in the first outage (the CLI prints it, the window shows it).
+    this.refreshPreflight();
     // Watchers read the interactive channels' button presses (one poller per bot, like the watch lock).
     if (this.opts.exclusive) await this.desk.start();
     return { interrupted, cleaned };
@@ -313,6 +320,31 @@ export class Engine implements EngineApi {
 
   checkNow(): Promise<GatewayCheck> {
     return this.supervisor.checkNow();
+  }
+
+  /** The setup as checked last (at start, after a settings change), or checked again now with `fresh`. */
+  preflight(opts: { fresh: boolean } = { fresh: false }): Promise<PreflightReport> {
+    if (!this.lastPreflight || opts.fresh) this.refreshPreflight();
+    return this.lastPreflight!;
+  }
+
+  private refreshPreflight(): void {
+    const n = ++this.preflightRuns;
+    this.lastPreflight = (async () => {
+      const report = await runPreflight({
+        settings: this.resolved,
+        settingsFile: this.settingsFile,
+        settingsProblems: this.problems,
+        env: this.opts.env ?? process.env,
+        // Native notifications exist where the shell shows them (the app), not in the CLI.
+        native: this.opts.onNotification ? this.resolved.notify.native : null,
+        warnings: await this.settingsWarnings().catch(() => []),
+        now: () => this.clock.now(),
+      });
+      // Only the newest run speaks: an older one may finish after it, with settings since replaced.
+      if (n === this.preflightRuns) this.bus.emit({ type: 'preflight', report });
+      return report;
+    })();
   }
 
   restartNow(): Promise<Result> {
@@ -616,6 +648,7 @@ export class Engine implements EngineApi {
       this.resolved.dataDir = before;
     }
     this.bus.emit({ type: 'settings-changed' });
+    if (this.started) this.refreshPreflight();
   }
 
   private watchSettingsFile(): void {
@@ -645,6 +678,7 @@ export class Engine implements EngineApi {
       if (err instanceof SettingsError) {
         this.problems = err.problems;
         this.bus.emit({ type: 'settings-invalid', file: this.settingsFile, problems: err.problems });
+        this.refreshPreflight();
       } else {
         process.emitWarning(`ClawMedic: could not reload settings: ${(err as Error).message}`);
       }

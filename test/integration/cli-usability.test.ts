@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadNodePty } from '../../main/engine/doctor/terminal.js';
 import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.js';
 import { CliSandbox, cliPath, fastSettings, repoRoot, type CliResult, type WatchProcess } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 let gw: FakeGateway | null = null;
 let box: CliSandbox | null = null;
@@ -154,6 +155,63 @@ describe('one message per problem', () => {
     expect(second.stdout).toBe('');
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
     expect(second.stderr).toContain('Another ClawMedic is already watching');
+  });
+});
+
+describe('preflight', () => {
+  const ghostDoctor = {
+    enabled: true,
+    agents: ['ghost'],
+    profiles: { ghost: { kind: 'claude', command: 'clawmedic-test-no-such-agent' } },
+  };
+
+  it('`clawmedic preflight` lists every check with its fix and exits 1 when one fails', async () => {
+    const b = sandbox(fastSettings(DEAD_URL, { restart: { command: 'true' }, doctor: ghostDoctor }));
+    const r = await b.run(['preflight']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✓ Restart command: true');
+    expect(r.stdout).toContain(
+      '✗ Agent “ghost”: command "clawmedic-test-no-such-agent" was not found on PATH. Install it, or set ' +
+        'doctor.profiles.ghost.command to its full path.',
+    );
+    expect(r.stdout).toContain('no watcher is running');
+    const json = JSON.parse((await b.run(['preflight', '--json'])).stdout) as { checkedBy: string; items: { id: string; status: string }[] };
+    expect(json.checkedBy).toBe('here');
+    expect(json.items.find((x) => x.id === 'agent:ghost')?.status).toBe('fail');
+    // With nothing failing (the doctor off, a restart command that exists): exit 0; warnings do not fail it.
+    b.write(fastSettings(DEAD_URL, { restart: { command: 'true' }, doctor: { enabled: false } }));
+    expect((await b.run(['preflight'])).code).toBe(0);
+  });
+
+  it('status shows what the preflight found; a running watcher answers it with its own PATH', async () => {
+    gw = await startFakeGateway();
+    const b = sandbox(fastSettings(gw.url, { doctor: ghostDoctor }));
+    const alone = await b.run(['status']);
+    expect(alone.stdout).toMatch(/Setup +✗ Agent “ghost”/);
+    watcher = b.watch();
+    await watcher.waitState('healthy');
+    const viaWatcher = JSON.parse((await b.run(['preflight', '--json'])).stdout) as { checkedBy: string };
+    expect(viaWatcher.checkedBy).toBe('watcher');
+  });
+
+  it('watch says a setup problem at start, once, and the outage it causes points back to it', async () => {
+    const b = sandbox(fastSettings(DEAD_URL, { restart: { command: 'true', attempts: 1, waitHealthySec: 1 }, doctor: ghostDoctor }));
+    const child = spawn(process.execPath, [cliPath, '--config', b.settingsFile, 'watch'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    const exited = new Promise((r) => child.on('close', r));
+    await waitFor('the incident to close', () => /incident +\S+ failed after/.test(out));
+    child.kill('SIGINT');
+    await exited;
+    const lines = out.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('✗ Agent “ghost”'));
+    expect(first, out).toBeGreaterThan(0);
+    expect(first).toBeLessThan(lines.findIndex((l) => l.includes('opened:')));
+    expect(out.split('clawmedic-test-no-such-agent" was not found on PATH'), out).toHaveLength(2);
+    expect(out).toContain('agent "ghost": (see above)');
   });
 });
 
