@@ -71,6 +71,12 @@ export interface DoctorRecord {
   /** The agent's machine-readable result line, if it printed one. */
   resultLine: string | null;
   configDiff: string | null;
+  /**
+   * Permission prompts a person answered (in the window, from a terminal, or from Telegram). With resolvedBy
+   * 'doctor' it means "the doctor's fix, approved by you"; 'human' is kept for a person who typed the fix.
+   * Absent in records from before it was kept.
+   */
+  promptsAnswered?: number;
   costUsd: number | null;
   tokens: { input: number; output: number } | null;
 }
@@ -150,7 +156,10 @@ export type DoctorPhase =
 export interface DoctorOutcome {
   /** 'not-needed': the gateway answered healthy before any agent started (no incident was opened). */
   outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled' | 'not-needed';
-  /** 'human' when a person took over the keyboard before the gateway came back. */
+  /**
+   * 'human' when a person typed at the keyboard (beyond answering the agent's permission prompts) before the
+   * gateway came back; 'doctor' otherwise, including when a person only answered prompts.
+   */
   resolvedBy: 'doctor' | 'human' | null;
   agent: string | null;
   /** One line for the incident timeline and notifications. */

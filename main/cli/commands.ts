@@ -1,6 +1,7 @@
 // The one-shot commands: check, status, restart, incidents, config validate.
 import type { EngineEvent, Incident, PreflightReport, StatusSnapshot } from '../../common/contract.js';
 import { preflightLine, preflightProblems, runPreflight } from '../engine/preflight.js';
+import { incidentTitle, resolvedByWords } from '../../common/incident-words.js';
 import { Engine } from '../engine/engine.js';
 import { IncidentStore } from '../engine/incidents/store.js';
 import { checkGateway } from '../engine/probe.js';
@@ -9,7 +10,7 @@ import { readStatusFile } from '../engine/status-file.js';
 import { systemClock } from '../../common/clock.js';
 import { fileExists } from '../engine/fsutil.js';
 import { SettingsError, loadSettings, resolvePaths, settingsFilePath } from '../engine/settings/index.js';
-import { bold, clockTime, describeCheck, dim, displayUrl, eventLine, green, incidentTable, incidentTimeline, red, Said, stateLabel, yellow } from './format.js';
+import { bold, clean, clockTime, describeCheck, dim, displayUrl, eventLine, green, incidentTable, incidentTimeline, red, Said, stateLabel, yellow } from './format.js';
 import { RestartProgress } from './progress.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, EXIT_USAGE, loadOrExit } from './index.js';
 
@@ -66,7 +67,9 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
   }
   if (last) {
     const ev = last.events.at(-1);
-    console.log(`${bold('Last incident')} ${last.id} (${last.outcome}${last.resolvedBy ? ` by ${last.resolvedBy}` : ''}): ${last.summary}`);
+    const by = last.resolvedBy ? ` by ${resolvedByWords(last).toLowerCase().replace(/^by itself$/, 'itself')}` : '';
+    console.log(`${bold('Last incident')} ${last.id} (${last.outcome}${by}): ${clean(incidentTitle(last))}`);
+    console.log(dim(`          ${clean(last.summary)}`));
     if (ev) console.log(dim(`          ${clockTime(ev.at)} ${ev.type}: ${ev.detail}`));
   } else {
     console.log(`${bold('Incidents')} none recorded`);
@@ -157,11 +160,16 @@ export async function runIncidents(config: string | undefined, id: string | unde
   if (id) {
     const inc = await store.get(id);
     if (!inc) throw new CliExit(EXIT_FAIL, `No incident "${id}" in ${store.root} (list them with \`clawmedic incidents\`).`);
-    console.log(o.json ? JSON.stringify(inc, null, 2) : incidentTimeline(inc));
+    console.log(o.json ? JSON.stringify(withTitle(inc), null, 2) : incidentTimeline(inc));
     return;
   }
   const list = await store.list(o.limit ?? Infinity);
-  console.log(o.json ? JSON.stringify(list, null, 2) : incidentTable(list));
+  console.log(o.json ? JSON.stringify(list.map(withTitle), null, 2) : incidentTable(list));
+}
+
+/** The record as stored, plus `title`: the finding in words, as the window and the tray show it. */
+function withTitle(inc: Incident): Incident & { title: string } {
+  return { ...inc, title: incidentTitle(inc) };
 }
 
 export async function runConfigValidate(config: string | undefined, o: JsonOpt): Promise<void> {

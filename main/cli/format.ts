@@ -1,6 +1,7 @@
 // How the CLI shows engine data to a person. JSON output never goes through here.
 import stripAnsi from 'strip-ansi';
 import type { EngineEvent, GatewayCheck, Incident, SupervisorState } from '../../common/contract.js';
+import { incidentTitle, resolvedByWords } from '../../common/incident-words.js';
 
 /**
  * C0 controls but tab and newline, DEL, and C1 controls: none has a place in a line of text. (Built from a
@@ -151,7 +152,7 @@ export function eventLine(e: EngineEvent, said?: Said): string | null {
       if (e.event.type === 'probe-failed' || e.event.type === 'recovered') return null;
       return `${dim(clockTime(e.event.at))}  ${dim(('  ' + clean(e.event.type)).padEnd(24))} ${why(e.event.detail)}`;
     case 'incident-closed':
-      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}`;
+      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}: ${clean(incidentTitle(e.incident))}`;
     case 'doctor':
       // The same steps arrive as incident events (doctor-*), with more detail: print those.
       return null;
@@ -171,7 +172,7 @@ export function eventLine(e: EngineEvent, said?: Said): string | null {
 }
 
 export function outcomeLabel(inc: Incident): string {
-  const by = inc.resolvedBy ? ` by ${inc.resolvedBy}` : '';
+  const by = inc.resolvedBy ? ` by ${resolvedByWords(inc).toLowerCase().replace(/^by itself$/, 'itself')}` : '';
   switch (inc.outcome) {
     case 'recovered':
       return green(`recovered${by}`);
@@ -188,12 +189,12 @@ export function incidentTable(list: Incident[]): string {
     i.id,
     clockTime(i.startedAt),
     i.trigger,
-    i.outcome + (i.resolvedBy ? ` (${i.resolvedBy})` : ''),
+    i.outcome + (i.resolvedBy ? ` (${resolvedByWords(i).toLowerCase()})` : ''),
     incidentDuration(i),
     clean(i.agent ?? '-'),
-    clean(i.summary),
+    clean(incidentTitle(i)),
   ]);
-  const head = ['ID', 'STARTED', 'TRIGGER', 'OUTCOME', 'DURATION', 'AGENT', 'SUMMARY'];
+  const head = ['ID', 'STARTED', 'TRIGGER', 'OUTCOME', 'DURATION', 'AGENT', 'WHAT HAPPENED'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const fmt = (r: string[]) =>
     r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
@@ -203,7 +204,8 @@ export function incidentTable(list: Incident[]): string {
 export function incidentTimeline(inc: Incident): string {
   const lines = [
     `${bold(inc.id)}  ${inc.trigger}  ${outcomeLabel(inc)}  ${incidentDuration(inc)}`,
-    `  ${clean(inc.summary)}`,
+    `  ${bold(clean(incidentTitle(inc)))}`,
+    `  ${dim(clean(inc.summary))}`,
     ...inc.events.map((e) => `  ${dim(clockTime(e.at))}  ${clean(e.type).padEnd(22)} ${clean(e.detail)}`),
   ];
   if (inc.reportPath) lines.push(`  report:     ${inc.reportPath}`);

@@ -1,6 +1,7 @@
 // The tray as a pure function of state: (status, last incident, now) → icon, tooltip, menu as plain data,
 // and what a click on the icon does. tray-controller.ts turns this into Electron calls.
 import type { Incident, StatusSnapshot, SupervisorState } from '../../common/contract.js';
+import { incidentTitle } from '../../common/incident-words.js';
 
 export type TrayAction =
   | { type: 'open-terminal' }
@@ -178,9 +179,12 @@ export function incidentLine(status: StatusSnapshot, last: Incident | null, now:
   if (!last) return null;
   if (last.outcome === 'open' || last.id === status.openIncidentId) {
     const ran = since(last.startedAt, now);
-    return { id: last.id, label: clip(`Incident: ${last.summary || 'in progress'}${ran === null ? '' : ` · ${formatSpan(ran)}`}`) };
+    return { id: last.id, label: clip(`Incident: ${incidentTitle(last)}${ran === null ? '' : ` · ${formatSpan(ran)}`}`) };
   }
-  const what = OUTCOME[`${last.outcome}:${last.resolvedBy ?? ''}`] ?? OUTCOME[last.outcome] ?? last.outcome;
+  const approved = last.resolvedBy === 'doctor' && (last.doctor?.promptsAnswered ?? 0) > 0;
+  const what = approved
+    ? 'fixed by the doctor, approved by you'
+    : (OUTCOME[`${last.outcome}:${last.resolvedBy ?? ''}`] ?? OUTCOME[last.outcome] ?? last.outcome);
   const ago = since(last.endedAt ?? last.startedAt, now);
   return { id: last.id, label: clip(`Last incident: ${what}${ago === null ? '' : ` · ${formatSpan(ago)} ago`}`) };
 }

@@ -314,7 +314,7 @@ describe('incidents', () => {
     // The report is the agent's text: raw HTML in it must show as text and never run.
     const detail = { ...details[inc.id], report: details[inc.id].report + "\n<script>alert('report html must not run')</script>\n" };
     engine.fakeAddIncident(inc, detail);
-    const row = s.page.locator(`a.incident-row[data-incident-id="${inc.id}"]`);
+    const row = s.page.locator(`.incident-row[data-incident-id="${inc.id}"]`);
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('Recovered');
     expect(await row.textContent()).toContain('connection refused: invalid gateway config');

@@ -64,7 +64,7 @@ function incident(over: Partial<Incident> = {}): Incident {
     reportPath: null,
     transcriptPath: null,
     events: [],
-    summary: 'connection refused (3 probes)',
+    summary: 'connection refused on 127.0.0.1:18789 (refused, 3 checks)',
     restarts: 1,
     doctor: null,
     owner: { pid: 1, hostname: 'mac' },
@@ -257,11 +257,13 @@ describe('tray model, state by state', () => {
   });
 
   it('the incident line: open incident with its age, else the last outcome, clickable to that incident', () => {
-    const open = incident({ outcome: 'open', endedAt: null, resolvedBy: null, startedAt: ago(90) });
+    const events = [{ at: ago(80), type: 'restart-attempt', detail: 'attempt 1 of 2' }];
+    const open = incident({ outcome: 'open', endedAt: null, resolvedBy: null, startedAt: ago(90), events });
     const s = status('restarting', { openIncidentId: open.id });
-    expect(incidentLine(s, open, NOW)).toEqual({ id: open.id, label: 'Incident: connection refused (3 probes) · 90 s' });
+    // Named like everywhere else: the cause, and what is being done about it.
+    expect(incidentLine(s, open, NOW)).toEqual({ id: open.id, label: 'Incident: Gateway down: restarting · 90 s' });
     const m = trayModel(input(s, { lastIncident: open }));
-    expect(find(m.menu, 'Incident: connection refused (3 probes) · 90 s')).toMatchObject({
+    expect(find(m.menu, 'Incident: Gateway down: restarting · 90 s')).toMatchObject({
       action: { type: 'open-incidents', id: open.id },
       enabled: true,
     });

@@ -51,6 +51,14 @@ export interface DoctorOptions {
   openclaw?: string;
 }
 
+/**
+ * A key that answers a permission prompt: a choice's number, y/n, Enter, Esc, or an arrow moving the selection.
+ * (xterm and tmux deliver one key per write; a paste or a typed sentence is longer.)
+ */
+export function isPromptAnswer(data: string): boolean {
+  return /^(?:[0-9yYnN\r]|\x1b(?:\[[ABCD]|O[ABCD])?)$/.test(data);
+}
+
 function isInside(dir: string, parent: string): boolean {
   const rel = path.relative(parent, dir);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
@@ -68,6 +76,10 @@ interface ActiveRun {
   req: DoctorRequest;
   session: string | null;
   everTakenOver: boolean;
+  /** Permission prompts a person answered (a key at a prompt: the agent does the fix, the person allows it). */
+  promptsAnswered: number;
+  /** A person typed something other than an answer to a prompt: the fix is (also) theirs. */
+  typed: boolean;
   secrets: string[];
   releaseLock: () => boolean;
 }
@@ -147,7 +159,16 @@ export class Doctor implements DoctorPort {
 
   input(data: string): boolean {
     if (!this.live?.takenOver) return false;
-    return this.terminal.write(data);
+    const ok = this.terminal.write(data);
+    const run = this.active;
+    if (ok && run) {
+      // Credit follows what the person did: answering the agent's permission prompt approves the agent's fix;
+      // anything else typed makes the fix (also) theirs.
+      if (this.live.needsApproval && isPromptAnswer(data)) {
+        if (/^[0-9yYnN\r]$/.test(data)) run.promptsAnswered++;
+      } else run.typed = true;
+    }
+    return ok;
   }
 
   resize(cols: number, rows: number): void {
@@ -199,7 +220,15 @@ export class Doctor implements DoctorPort {
       await req.incident.event('doctor-busy', detail).catch(() => undefined);
       return { outcome: 'failed', resolvedBy: null, agent: null, busy: true, detail };
     }
-    const run: ActiveRun = { req, session: null, everTakenOver: false, secrets: [], releaseLock: lock.release };
+    const run: ActiveRun = {
+      req,
+      session: null,
+      everTakenOver: false,
+      promptsAnswered: 0,
+      typed: false,
+      secrets: [],
+      releaseLock: lock.release,
+    };
     this.active = run;
     // process.exit() paths (a CLI signal handler) get no await: kill the session and free the lock synchronously.
     const onExit = () => this.emergencyCleanup(run);
@@ -441,11 +470,12 @@ export class Doctor implements DoctorPort {
       }
     }
     if (report !== null) await fsp.chmod(reportPath, PRIVATE_FILE_MODE).catch(() => undefined);
+    if (run.promptsAnswered > 0) record.promptsAnswered = run.promptsAnswered;
     await inc.update({ doctor: record, agent: agentUsed, reportPath: report !== null ? reportPath : null });
 
     const outcome: DoctorOutcome = {
       outcome: end.kind === 'fallback' ? 'failed' : end.kind,
-      resolvedBy: end.kind === 'recovered' ? (run.everTakenOver ? 'human' : 'doctor') : null,
+      resolvedBy: end.kind === 'recovered' ? (run.typed ? 'human' : 'doctor') : null,
       agent: agentUsed,
       detail: redact(end.detail, { secrets: run.secrets }),
     };

@@ -9,6 +9,7 @@
 import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../../common/contract.js';
 import { redact, redactDeep } from '../redact.js';
 import { between, formatDuration, oneLine, truncate } from './format.js';
+import { doctorResultSummary } from '../../../common/incident-words.js';
 
 export { NotificationGate } from './gate.js';
 
@@ -272,12 +273,15 @@ function closedMessage(incident: Incident, ctx: PolicyContext): Message | null {
         at,
       });
     }
+    const approved = (incident.doctor?.promptsAnswered ?? 0) > 0;
     const fixedBy =
       incident.resolvedBy === 'doctor'
-        ? `the AI doctor${incident.agent ? ` (${incident.agent})` : ''}`
+        ? `the AI doctor${incident.agent ? ` (${incident.agent})` : ''}${approved ? ', with your approval' : ''}`
         : incident.resolvedBy === 'human'
-          ? 'a person at the keyboard'
-          : 'itself, without a restart';
+          ? 'you, at the keyboard'
+          : incident.resolvedBy === 'self'
+            ? 'itself, without a restart'
+            : String(incident.resolvedBy);
     const what = doctorSummary(incident) ?? (closing ? oneLine(closing.detail) : '');
     const cost = incident.doctor?.costUsd != null ? `Doctor cost: $${incident.doctor.costUsd.toFixed(2)}.` : '';
     return make(ctx, {
@@ -348,18 +352,9 @@ function triedText(incident: Incident): string {
   return parts.join(', then ');
 }
 
-/** The doctor's own one-line result, when it printed one (e.g. a REPAIR_RESULT line). */
+/** The doctor's own one-line result, when it printed one (its summary; else the line as it is). */
 function doctorSummary(incident: Incident): string | null {
   const line = incident.doctor?.resultLine;
   if (!line) return null;
-  const json = /\{.*\}/.exec(line)?.[0];
-  if (json) {
-    try {
-      const parsed = JSON.parse(json) as { summary?: unknown };
-      if (typeof parsed.summary === 'string' && parsed.summary.trim()) return parsed.summary;
-    } catch {
-      // Not JSON after all: show the line as it is.
-    }
-  }
-  return line;
+  return doctorResultSummary(line) ?? line;
 }

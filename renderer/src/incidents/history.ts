@@ -1,6 +1,7 @@
 // Numbers behind the incidents chart: incidents per day by outcome, and an uptime estimate from the
 // time incidents were open. Pure; times in epoch milliseconds, days in local time.
 import type { Incident, IncidentOutcome } from '../../../common/contract.js';
+import { recoveredWithoutYou } from '../../../common/incident-words.js';
 
 export interface DayBin {
   /** Local midnight of the day. */
@@ -16,6 +17,8 @@ export interface HistorySummary {
   days: DayBin[];
   incidents: number;
   recovered: number;
+  /** Recovered with no one's help: no person typed the fix or answered the agent's prompts. */
+  withoutYou: number;
   /** 0..1 over the window: 1 - (time inside incidents) / window. */
   uptime: number;
   /** Median time to recovery of recovered incidents in the window, or null. */
@@ -71,6 +74,7 @@ export function summarize(incidents: Incident[], nowMs: number, dayCount = 14): 
   const recoveries: number[] = [];
   let count = 0;
   let recovered = 0;
+  let withoutYou = 0;
   for (const inc of incidents) {
     const start = Date.parse(inc.startedAt);
     if (!Number.isFinite(start)) continue;
@@ -83,6 +87,7 @@ export function summarize(incidents: Incident[], nowMs: number, dayCount = 14): 
     const bin = days[idx]!;
     bin.counts[inc.outcome] = (bin.counts[inc.outcome] ?? 0) + 1;
     bin.total++;
+    if (recoveredWithoutYou(inc)) withoutYou++;
     if (inc.outcome === 'recovered') {
       recovered++;
       if (Number.isFinite(end)) recoveries.push(end - start);
@@ -102,7 +107,7 @@ export function summarize(incidents: Incident[], nowMs: number, dayCount = 14): 
   const mid = Math.floor(recoveries.length / 2);
   const median =
     recoveries.length === 0 ? null : recoveries.length % 2 ? recoveries[mid]! : (recoveries[mid - 1]! + recoveries[mid]!) / 2;
-  return { days, incidents: count, recovered, uptime: Math.max(0, 1 - downMs / windowMs), medianRecoveryMs: median };
+  return { days, incidents: count, recovered, withoutYou, uptime: Math.max(0, 1 - downMs / windowMs), medianRecoveryMs: median };
 }
 
 /** "99.95 %", "100 %", "87.3 %": enough digits to tell a good week from a perfect one. */
