@@ -46,6 +46,24 @@ export function incidentCause(inc: Incident): string {
   return 'Gateway not answering';
 }
 
+/**
+ * Why ClawMedic gave up, in a few words for a title (the timeline and the notification carry the whole reason,
+ * so a title never repeats a long message).
+ */
+function whyNotFixed(inc: Incident): string {
+  const circuit = lastEvent(inc, 'circuit-open')?.detail ?? '';
+  const limit = /^(restart limit|doctor limit) reached/.exec(circuit)?.[0];
+  if (limit) return limit;
+  const why = lastEvent(inc, 'needs-attention')?.detail ?? '';
+  if (/^no agent could work on it/.test(why)) return 'no agent could start';
+  if (/doctor is disabled/.test(why)) return 'restarts did not help and the doctor is off';
+  if (/no restart steps are configured/.test(why)) return 'no restart steps are configured';
+  if (/after the requested restart/.test(why)) return 'still down after the restart';
+  if (inc.doctor || inc.agent) return 'the doctor could not fix it';
+  if (inc.restarts > 0) return 'restarts did not help';
+  return 'ClawMedic gave up';
+}
+
 /** The incident's title: the finding, cause first. */
 export function incidentTitle(inc: Incident): string {
   const cause = incidentCause(inc);
@@ -78,8 +96,7 @@ export function incidentTitle(inc: Incident): string {
       return `${cause}: interrupted (ClawMedic stopped)`;
     default: {
       if (found) return `Not fixed: ${sentence(found).replace(/^[A-Z]/, (c) => c.toLowerCase())}`;
-      const why = lastEvent(inc, 'needs-attention', 'circuit-open')?.detail;
-      return why ? `${cause}: not fixed, ${why.replace(/\s+/g, ' ').replace(/\.$/, '').slice(0, 120)}` : `${cause}: not fixed`;
+      return `${cause}: not fixed, ${whyNotFixed(inc)}`;
     }
   }
 }

@@ -93,8 +93,20 @@ function settingsItem(i: PreflightInput): PreflightItem {
   return item('settings', 'Settings file', 'ok', existsSync(file) ? file : `${file} does not exist yet: the defaults apply`);
 }
 
+/** A URL as shown: a password in it is masked (`user:***@host`), so it never reaches a screen or a log. */
+function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 function gatewayUrlItem(s: Settings): PreflightItem {
-  const url = s.gateway.url;
+  const url = shownUrl(s.gateway.url);
   let host = '';
   try {
     host = new URL(url).hostname;

@@ -54,9 +54,9 @@ describe('incident titles', () => {
     expect(incidentTitle(hung)).toBe('Gateway hung: back after a restart');
     const stranger = incident({ summary: 'HTTP 200 but not the health JSON (stranger, 3 checks)', outcome: 'failed', resolvedBy: null,
       events: [{ at: iso(NOW), type: 'needs-attention', detail: 'restarts did not bring the gateway back and the doctor is disabled (doctor.enabled)' }] });
-    expect(incidentTitle(stranger)).toBe(
-      'Another program holds the gateway port: not fixed, restarts did not bring the gateway back and the doctor is disabled (doctor.enabled)',
-    );
+    expect(incidentTitle(stranger)).toBe('Another program holds the gateway port: not fixed, restarts did not help and the doctor is off');
+    const noAgent = { ...stranger, events: [{ at: iso(NOW), type: 'needs-attention', detail: 'no agent could work on it: claude: …' }] };
+    expect(incidentTitle(noAgent)).toBe('Another program holds the gateway port: not fixed, no agent could start');
   });
 
   it('name a failure, a time-out, an open and a manual incident by what is known', () => {
