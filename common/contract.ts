@@ -123,6 +123,11 @@ export interface DoctorLive {
   /** True while a human has taken over the keyboard. */
   takenOver: boolean;
   needsApproval: boolean;
+  /**
+   * While it needs approval: what the agent's permission prompt asks to do, as the prompt shows it (redacted),
+   * e.g. "Bash command\n\nlsof -i :18789\nList what holds the port"; null when it could not be read.
+   */
+  pendingRequest?: string | null;
 }
 
 export type EngineEvent =

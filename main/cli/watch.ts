@@ -105,6 +105,8 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   let dashboard: Dashboard | null = null;
   if (o.dashboard) {
     dashboard = await startDashboard({ engine, port: o.port ?? 0, allowInput: !!o.allowInput });
+    // Notifications point a person at the dashboard (without its token), not at a local tmux socket.
+    engine.setDashboardUrl(withoutToken(dashboard.url));
     const mode = o.allowInput ? 'input allowed' : 'read-only';
     // JSON lines go to log shippers: the token (the key to the dashboard) stays out of them; the full URL is
     // in a 0600 file of the data dir for whoever may read it.

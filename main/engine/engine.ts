@@ -141,6 +141,7 @@ export class Engine implements EngineApi {
   /** The last preflight (or the one running); checked again at start, on settings changes and on request. */
   private lastPreflight: Promise<PreflightReport> | null = null;
   private preflightRuns = 0;
+  private dashboardUrl: string | null = null;
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -219,6 +220,7 @@ export class Engine implements EngineApi {
       clock: this.clock,
       getSecrets: () => this.secrets,
       getStatus: () => this.status(),
+      getDashboardUrl: () => this.dashboardUrl,
       onMessage: this.opts.onNotification,
       telegramApiBase,
       interactive: this.desk,
@@ -293,6 +295,14 @@ export class Engine implements EngineApi {
     // Watchers read the interactive channels' button presses (one poller per bot, like the watch lock).
     if (this.opts.exclusive) await this.desk.start();
     return { interrupted, cleaned };
+  }
+
+  /**
+   * The dashboard's address while one serves this engine, without its token (messages leave the machine; the
+   * token stays in `<dataDir>/dashboard.url`): notifications point there instead of at a local tmux socket.
+   */
+  setDashboardUrl(url: string | null): void {
+    this.dashboardUrl = url;
   }
 
   /** The settings the engine runs on (paths resolved). */

@@ -378,6 +378,9 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
   const notifier = new NativeNotifier({
     create: (o) => new E.Notification(o),
     isSupported: () => E.Notification.isSupported(),
+    // Electron shows notification buttons on macOS only.
+    supportsActions: deps.platform === 'darwin',
+    stopDoctor: () => dispatch({ type: 'stop-doctor' }),
     enabled: () => shellSettings.nativeNotifications,
     showView,
     log,

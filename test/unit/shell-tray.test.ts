@@ -319,6 +319,7 @@ describe('menu template', () => {
     (byLabel('Launch at login').click as () => void)();
     expect(byLabel('Launch at login')).toMatchObject({ type: 'checkbox', checked: false });
     expect(byLabel('Quit ClawMedic').accelerator).toBe('CommandOrControl+Q');
+    expect(byLabel('Settings…').accelerator).toBe('CommandOrControl+,');
     expect(dispatched).toEqual([
       { type: 'stop-doctor' },
       { type: 'open-terminal' },

@@ -541,6 +541,7 @@ export class Doctor implements DoctorPort {
       deadline: iso(a.deadlineMs),
       takenOver: false,
       needsApproval: false,
+      pendingRequest: null,
     };
     for (const w of launch.warnings) this.note(run, 'note', w);
     const attempt = new Attempt({
@@ -561,8 +562,10 @@ export class Doctor implements DoctorPort {
       canPaste: a.contextReady,
       note: (type, detail) => this.note(run, type, detail),
       phase: (phase, detail) => this.say(run, phase, detail),
-      setNeedsApproval: (v) => {
-        if (this.live) this.live.needsApproval = v;
+      setNeedsApproval: (v, request) => {
+        if (!this.live) return;
+        this.live.needsApproval = v;
+        this.live.pendingRequest = v ? redact(request ?? '', { secrets: run.secrets }) || null : null;
       },
     });
     const inbox = launch.recorder ? new HookInbox(launch.recorder.dir, (e) => attempt.push(signalFromHook(e.event, e.payload))) : null;

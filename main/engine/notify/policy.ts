@@ -10,6 +10,7 @@ import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../..
 import { redact, redactDeep } from '../redact.js';
 import { between, formatDuration, oneLine, truncate } from './format.js';
 import { doctorResultSummary } from '../../../common/incident-words.js';
+import { pendingAction, timeLeft } from '../../../common/status-words.js';
 
 export { NotificationGate } from './gate.js';
 
@@ -60,6 +61,8 @@ export interface PolicyContext {
   status?: StatusSnapshot | null;
   /** Literal secrets to scrub (credential patterns are always scrubbed). */
   secrets?: readonly string[];
+  /** The dashboard's address (no token) when `watch --dashboard` serves one: a link a person can follow. */
+  dashboardUrl?: string | null;
 }
 
 /** Kinds that end an incident's story: earlier unsent news about the same incident is superseded by them. */
@@ -208,6 +211,14 @@ function attachFrom(detail: string): string | undefined {
   return m ? m[1]!.trim() : undefined;
 }
 
+/** Where to watch and answer: the window, and the dashboard when one runs (never a local tmux socket path). */
+function whereToWatch(ctx: PolicyContext, what: string): string {
+  const dash = ctx.dashboardUrl ? `${ctx.dashboardUrl.replace(/\/?$/, '/')}#/live` : null;
+  return dash
+    ? `${what} in the dashboard on ${ctx.hostname}: ${dash}`
+    : `${what} in the ClawMedic window on ${ctx.hostname} (menu bar › Open live terminal).`;
+}
+
 function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, ctx: PolicyContext): Message {
   const live = doctorLiveFor(event.incidentId, ctx);
   const attach = live?.attachCommand ?? attachFrom(event.detail);
@@ -222,9 +233,10 @@ function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, c
     title: `AI doctor is working on the gateway on ${ctx.hostname}`,
     body: [
       `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux session${deadline !== null ? ` (time limit ${formatDuration(deadline)})` : ''}.`,
-      attach ? `Watch or take over on ${ctx.hostname}: ${attach}` : 'Open the ClawMedic window to watch it live.',
+      whereToWatch(ctx, 'Watch it live or take over'),
     ].join('\n'),
     at: event.at,
+    // For programs (the webhook's attachCommand field), not the text a person reads far from the machine.
     ...(attach ? { attachCommand: attach } : {}),
   });
 }
@@ -232,16 +244,19 @@ function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, c
 function needsApprovalMessage(event: Extract<EngineEvent, { type: 'doctor' }>, ctx: PolicyContext): Message {
   const live = doctorLiveFor(event.incidentId, ctx);
   const attach = live?.attachCommand;
+  const action = pendingAction(live?.pendingRequest);
+  const left = live ? timeLeft(live.deadline, Date.parse(event.at)) : '';
+  const waits = `${live?.agent ?? 'The agent'} waits for your approval to run ${action ? `\`${action}\`` : 'an action'}`;
   return make(ctx, {
     kind: 'needs-approval',
     incidentId: event.incidentId,
     // Once per agent session: a person who answered one prompt is watching; more pings would be noise.
     dedupeSuffix: live?.sessionName ?? live?.agent,
     severity: 'warning',
-    title: `The AI doctor needs your approval on ${ctx.hostname}`,
+    title: `The AI doctor needs your approval on ${ctx.hostname}${action ? `: ${action}` : ''}`,
     body: [
-      sentence(event.detail.replace(/;\s*open the live terminal to answer it$/, '')),
-      attach ? `Answer it in the live terminal: ${attach}` : 'Answer it in the ClawMedic window (live terminal).',
+      `${waits}${left ? ` (${left} before the doctor's time limit)` : ''}.`,
+      whereToWatch(ctx, 'Answer it (take over, then choose)'),
       'Until then the repair is on hold.',
     ].join('\n'),
     at: event.at,
