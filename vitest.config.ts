@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects, run one after the other (groupOrder): fast tests in parallel, then browser tests, then the
-// built app under the stand-in Electron (test/app), then end-to-end tests one file at a time (the real
-// gateway needs ~1 GB and ~15 s to start; two cores cannot host several at once, nor one next to a busy
-// integration suite).
+// Five projects, run one after the other (groupOrder): fast tests in parallel, then real electron-builder
+// runs (packaging, one file at a time: each run keeps a core busy), then browser tests, then the built app
+// under the stand-in Electron (test/app), then end-to-end tests one file at a time (the real gateway needs
+// ~1 GB and ~15 s to start; two cores cannot host several at once, nor one next to a busy integration suite).
 export default defineConfig({
   test: {
     projects: [
@@ -19,8 +19,20 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'browser',
+          name: 'packaging',
           sequence: { groupOrder: 1 },
+          include: ['test/packaging/**/*.test.ts'],
+          fileParallelism: false,
+          // A packaging run takes seconds; the hook timeouts in the files cover a cold toolchain install.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          sequence: { groupOrder: 2 },
           include: ['test/browser/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
@@ -31,7 +43,7 @@ export default defineConfig({
       {
         test: {
           name: 'app',
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           include: ['test/app/**/*.test.ts'],
           // One app at a time: each runs a gateway, tmux, an agent and Chromium on a 2-core machine.
           fileParallelism: false,
@@ -44,7 +56,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
           fileParallelism: false,

@@ -146,10 +146,10 @@ export function completionRows(r: CompletionResults): Row[] {
       rows.push({
         id: `1c${withPhrase ? '' : "'"}`,
         what: `Agent ${SESSION_TITLES.permission}; ${variantLabel(withPhrase)}`,
-        ours: `needs-approval raised ${fmtSpread(na)} after the prompt showed; still waiting after ${fmtMs(r.opts.holdMs)}: ${waiting}/${o.length}`,
-        other: `declared "done" ${fmtSpread(after)} after the prompt showed, gateway down: ${down}/${runs.length}${scaledNote(runs)}`,
+        ours: `needs-approval raised ${fmtSpread(na)} after the prompt showed; still ` + `waiting after ${fmtMs(r.opts.holdMs)}: ${waiting}/${o.length}`,
+        other: `declared "done" ${fmtSpread(after)} after the prompt showed, gateway ` + `down: ${down}/${runs.length}${scaledNote(runs)}`,
         ratio: 'n/a (seed wrong)',
-        verified: `seed ended by: ${endedBy(runs) || '–'}; ours cancelled at the end of the hold, ${left} tmux sessions left`,
+        verified: `seed ended by: ${endedBy(runs) || '–'}; ours cancelled at the end of ` + `the hold, ${left} tmux sessions left`,
       });
     }
   }
@@ -163,7 +163,7 @@ export function completionRows(r: CompletionResults): Row[] {
       id: '1d',
       what: `Agent ${SESSION_TITLES.slowfix}; seed brief as published (echo holds "HTTP 200")`,
       ours: `fix → closed ${fmtSpread(o)}`,
-      other: `declared "done" ${fmtSpread(before)} after sending the brief, killed the agent before its fix, gateway down: ${down}/${runs.length}`,
+      other: `declared "done" ${fmtSpread(before)} after sending the brief, killed ` + `the agent before its fix, gateway down: ${down}/${runs.length}`,
       ratio: 'n/a (seed wrong)',
       verified: `${oursVerified(ours('slowfix'))}; seed ended by: ${endedBy(runs) || '–'}`,
     });
@@ -173,8 +173,8 @@ export function completionRows(r: CompletionResults): Row[] {
   rows.push({
     id: '1e',
     what: 'What the detection constants imply (no run)',
-    ours: 'probe every 1 s, 2 healthy in a row, then the Stop hook or report: ≈1–2 s after the fix; permission prompt on screen read ≤1 s',
-    other: `phrase seen ${fmtMs(a.phrase.min)}–${fmtMs(a.phrase.max)} after it shows (mean ${fmtMs(a.phrase.mean)}); idle = done ${fmtMs(a.idle.min)}–${fmtMs(a.idle.max)} after the last change; +${fmtMs(a.trustSleep)} fixed before the brief; a phrase in the brief = "done" at the first poll (${fmtMs(a.echoFalsePositiveAt)})`,
+    ours: 'probe every 1 s, 2 healthy in a row, then the Stop hook or report: ' + '≈1–2 s after the fix; permission prompt on screen read ≤1 s',
+    other: `phrase seen ${fmtMs(a.phrase.min)}–${fmtMs(a.phrase.max)} after it ` + `shows (mean ${fmtMs(a.phrase.mean)}); idle = done ` + `${fmtMs(a.idle.min)}–${fmtMs(a.idle.max)} after the last change; ` + `+${fmtMs(a.trustSleep)} fixed before the brief; a phrase in the brief ` + `= "done" at the first poll (${fmtMs(a.echoFalsePositiveAt)})`,
     ratio: `×${Math.round(a.phrase.mean / 1500)}–×${Math.round(a.idle.mean / 1500)} vs 1.5 s`,
     verified: 'seed model: bench/seed-model.ts (unit-tested in test/unit/bench-seed-model.test.ts)',
   });

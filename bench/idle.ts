@@ -7,7 +7,10 @@ import { fmtBytes, fmtSpread, spread } from './stats.js';
 import { progress, sleep } from './util.js';
 import { spawnWatch, watchSettings, type WatchProc } from './watch-proc.js';
 
-/** Start-up work (module loading, first probe, first status file) is not idle cost: skip this much after the first probe. */
+/**
+ * Start-up work (module loading, first probe, first status file) is not idle cost: skip this much after the first
+ * probe.
+ */
 const SETTLE_MS = 10_000;
 /** Length of the windows whose rates give the min/median/max: two probes at the default interval. */
 const WINDOW_MS = 60_000;
@@ -54,7 +57,7 @@ export async function startIdle(gatewayUrl: string, intervals: number[]): Promis
   await Promise.all(watchers.map((x) => x.w.firstProbe));
   await sleep(SETTLE_MS);
   for (const x of watchers) sample(x);
-  progress(`idle: watching ${intervals.map((i) => `${i} s`).join(' and ')} interval watchers (pids ${watchers.map((x) => x.w.pid).join(', ')})`);
+  progress(`idle: watching ${intervals.map((i) => `${i} s`).join(' and ')} ` + `interval watchers (pids ${watchers.map((x) => x.w.pid).join(', ')})`);
   const timer = setInterval(() => watchers.forEach(sample), WINDOW_MS);
   return { watchers, timer };
 }
@@ -99,16 +102,16 @@ export function idleRows(r: IdleResult[]): Row[] {
   const fast = r.find((x) => x.intervalSec !== 30);
   if (!def) return [];
   const mins = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
-  const desc = (x: IdleResult) => `${fmtCpu(x.cpuPerHour)} over ${mins(x.windowMs)} (${x.probes} probes; 1-min windows ${fmtSpread(spread(x.windowRates), (v) => v.toFixed(2))})`;
+  const desc = (x: IdleResult) => `${fmtCpu(x.cpuPerHour)} over ${mins(x.windowMs)} (${x.probes} probes; ` + `1-min windows ` + `${fmtSpread(spread(x.windowRates), (v) => v.toFixed(2))})`;
   const hz = clockTicks();
   return [
     {
       id: '3',
-      what: 'Idle `clawmedic watch`, healthy gateway: CPU (utime+stime of all threads and children, /proc/<pid>/stat), extrapolated per hour',
+      what: 'Idle `clawmedic watch`, healthy gateway: CPU (utime+stime of all ' + 'threads and children, /proc/<pid>/stat), extrapolated per hour',
       ours: `default 30 s interval: ${desc(def)}`,
       other: fast ? `1 s interval: ${desc(fast)}` : '–',
       ratio: fast && def.cpuPerHour > 0 ? `×${(fast.cpuPerHour / def.cpuPerHour).toFixed(0)} at 1 s` : '–',
-      verified: `tick = ${1000 / hz} ms; start-up excluded (window starts ${SETTLE_MS / 1000} s after the first probe); ${r.every((x) => x.alive) ? 'watchers alive to the end' : 'a watcher died during the window'}`,
+      verified: `tick = ${1000 / hz} ms; start-up excluded (window starts ` + `${SETTLE_MS / 1000} s after the first probe); ` + `${r.every((x) => x.alive) ? 'watchers alive to the end' : 'a watcher died during the window'}`,
     },
     {
       id: '3',

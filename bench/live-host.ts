@@ -134,7 +134,7 @@ async function start(m: 'tmux' | 'raw', cols: number, rows: number): Promise<{ u
     const wrapper = path.join(bin, 'tmux');
     // `stty -opost`: no CR insertion by the line discipline, so the bytes read are the bytes written.
     // The driver's other calls (resize, list-clients) reach the wrapper without FLOOD_NODE and fail at once.
-    writeFileSync(wrapper, `#!/bin/sh\n[ -n "$FLOOD_NODE" ] || exit 1\nstty -opost 2>/dev/null\nexec "$FLOOD_NODE" "$FLOOD_JS" "$FLOOD_STATS" --control "$FLOOD_CONTROL"\n`, { mode: 0o700 });
+    writeFileSync(wrapper, `#!/bin/sh\n[ -n "$FLOOD_NODE" ] || exit 1\nstty -opost ` + `2>/dev/null\nexec "$FLOOD_NODE" "$FLOOD_JS" "$FLOOD_STATS" --control ` + `"$FLOOD_CONTROL"\n`, { mode: 0o700 });
     tmux = new Tmux(path.join(dir, 'run'), wrapper);
     // The live view's PTY starts in the tmux runtime dir, which no tmux server created here.
     mkdirSync(tmux.runtimeDir, { mode: 0o700 });
@@ -159,11 +159,11 @@ async function start(m: 'tmux' | 'raw', cols: number, rows: number): Promise<{ u
     run: () => Promise.reject(new Error('the benchmark host runs no doctor')),
     current: () => ({ ...live }),
     terminal: t,
-    takeOver: async () => ({ ok: false, message: 'read-only benchmark' }),
-    handBack: async () => ({ ok: true, value: undefined }),
+    takeOver: () => Promise.resolve({ ok: false, message: 'read-only benchmark' }),
+    handBack: () => Promise.resolve({ ok: true, value: undefined }),
     input: (d) => t.write(d),
     resize: (c, r) => t.resize(c, r),
-    cleanupOrphans: async () => [],
+    cleanupOrphans: () => Promise.resolve([]),
     defaultTemplate: () => '',
     preview: () => ({ ok: true, value: '' }),
   };

@@ -98,21 +98,21 @@ const PAGE_TAP = `(() => {
 
 type PageTap = { acked: number; lastAckAt: number };
 
-const pageCounters = (page: Page) => page.evaluate('({ acked: window.__bench.acked, lastAckAt: window.__bench.lastAckAt })') as Promise<PageTap>;
+const pageCounters = (page: Page) => page.evaluate<PageTap>('({ acked: window.__bench.acked, lastAckAt: window.__bench.lastAckAt })');
 
 /** What the page received as terminal data, hashed like the host hashes what the PTY produced. */
 const pageDigest = (page: Page) =>
-  page.evaluate(`(async () => {
+  page.evaluate<{ chars: number; sha256: string }>(`(async () => {
     const parts = [];
     for (const f of window.__bench.frames) if (f.startsWith('{"t":"term"')) parts.push(JSON.parse(f).data);
     const s = parts.join('');
     const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s));
     return { chars: s.length, sha256: [...new Uint8Array(d)].map((x) => x.toString(16).padStart(2, '0')).join('') };
-  })()`) as Promise<{ chars: number; sha256: string }>;
+  })()`);
 
 /** The rows xterm renders (DOM renderer), trailing blanks trimmed. */
 const xtermRows = (page: Page) =>
-  page.evaluate(`[...document.querySelectorAll('.view-live .xterm-rows > div')].map((r) => (r.textContent || '').replace(/\u00a0/g, ' ').trimEnd())`) as Promise<string[]>;
+  page.evaluate<string[]>(`[...document.querySelectorAll('.view-live .xterm-rows > div')].map((r) ` + `=> (r.textContent || '').replace(/\u00a0/g, ' ').trimEnd())`);
 
 /**
  * xterm.js's own parse rate in the same Chromium: the flood program's lines written straight into a
@@ -124,7 +124,7 @@ async function xtermAlone(browser: Browser, bytes: number): Promise<number> {
     await page.setContent('<!doctype html><html><body style="margin:0"><div id="t" style="width:1180px;height:760px"></div></body></html>');
     await page.addStyleTag({ path: path.join(XTERM_DIR, 'css/xterm.css') });
     await page.addScriptTag({ path: path.join(XTERM_DIR, 'lib/xterm.js') });
-    const r = (await page.evaluate(`(async () => {
+    const r = await page.evaluate<{ ms: number; sent: number }>(`(async () => {
       const term = new window.Terminal({ scrollback: 20000, cols: 160, rows: 40 });
       term.open(document.getElementById('t'));
       const words = 'the quick brown fox jumps over the lazy dog while the gateway log scrolls past at full speed';
@@ -136,7 +136,7 @@ async function xtermAlone(browser: Browser, bytes: number): Promise<number> {
       while (sent < ${bytes}) { const b = block(); sent += b.length; last = new Promise((r) => term.write(b, r)); }
       await last;
       return { ms: performance.now() - t0, sent };
-    })()`)) as { ms: number; sent: number };
+    })()`);
     return r.sent / 1024 / 1024 / (r.ms / 1000);
   } finally {
     await page.close();
@@ -274,7 +274,8 @@ export async function runLiveMode(mode: LiveMode, o: LiveOptions): Promise<ModeR
     const closeWs = onCleanup(() => ws.close());
     let receivedChars = 0;
     ws.on('message', (raw) => {
-      const f = JSON.parse(String(raw)) as { t: string; data?: string };
+      const text = Array.isArray(raw) ? Buffer.concat(raw).toString() : raw instanceof ArrayBuffer ? Buffer.from(raw).toString() : raw.toString();
+      const f = JSON.parse(text) as { t: string; data?: string };
       if (f.t === 'term') receivedChars += f.data?.length ?? 0;
     });
     await new Promise<void>((resolve, reject) => {
@@ -349,12 +350,12 @@ const fmtRate = (x: number) => `${x.toFixed(x < 1 ? 2 : 1)} MiB/s`;
 function lost(m: ModeResults): { value: string; ok: boolean } {
   const all = [m.produced.sha256, m.received.sha256, ...(m.program ? [m.program.sha256] : [])];
   const same = all.every((x) => x === all[0]) && m.produced.chars === m.received.chars && m.acked === m.received.chars;
-  return { ok: same, value: same ? '0' : `${Math.abs(m.produced.chars - m.received.chars)} chars, digests ${all.every((x) => x === all[0]) ? 'equal' : 'DIFFER'}` };
+  return { ok: same, value: same ? '0' : `${Math.abs(m.produced.chars - m.received.chars)} chars, digests ` + `${all.every((x) => x === all[0]) ? 'equal' : 'DIFFER'}` };
 }
 
 function memCell(m: MemWatch): string {
   const plus = (x: number) => `${x >= 0 ? '+' : ''}${fmtBytes(x)}`;
-  return `JS heap+buffers retained ${plus(m.jsAfter - m.jsBefore)} (${fmtBytes(m.jsBefore)} → ${fmtBytes(m.jsAfter)} after GC), transient peak ${plus(m.jsPeak - m.jsBefore)}; RSS peak ${fmtBytes(m.rssPeak)}`;
+  return `JS heap+buffers retained ${plus(m.jsAfter - m.jsBefore)} ` + `(${fmtBytes(m.jsBefore)} → ${fmtBytes(m.jsAfter)} after GC), transient ` + `peak ${plus(m.jsPeak - m.jsBefore)}; RSS peak ${fmtBytes(m.rssPeak)}`;
 }
 
 export function liveRows(r: LiveResults): Row[] {
@@ -367,19 +368,19 @@ export function liveRows(r: LiveResults): Row[] {
     const l = lost(raw);
     rows.push({
       id: '4a',
-      what: `Live terminal, bare PTY flood → DoctorTerminal → dashboard WebSocket (flow control on) → xterm in Chromium: throughput, ${raw.runs.length} × ${fmtBytes(raw.runs[0]?.sourceBytes ?? 0)}`,
+      what: `Live terminal, bare PTY flood → DoctorTerminal → dashboard WebSocket ` + `(flow control on) → xterm in Chromium: throughput, ${raw.runs.length} ` + `× ${fmtBytes(raw.runs[0]?.sourceBytes ?? 0)}`,
       ours: `${fmtSpread(rate, fmtRate)} parsed by xterm`,
-      other: `xterm alone (same lines written straight into a bare Terminal, same Chromium): ${fmtRate(raw.xtermAlone)}; the program with no viewer: ${fmtRate(alone)}`,
+      other: `xterm alone (same lines written straight into a bare Terminal, same ` + `Chromium): ${fmtRate(raw.xtermAlone)}; the program with no viewer: ` + `${fmtRate(alone)}`,
       ratio: rate ? `${Math.round((rate.median / raw.xtermAlone) * 100)}% of xterm alone` : '–',
-      verified: `PTY paused by flow control in ${Math.round(raw.pausedShare * 100)}% of 20 ms samples (xterm sets the pace)`,
+      verified: `PTY paused by flow control in ${Math.round(raw.pausedShare * 100)}% of ` + `20 ms samples (xterm sets the pace)`,
     });
     rows.push({
       id: '4a',
       what: 'Live terminal, bare PTY: bytes lost between the program and xterm',
       ours: l.value,
-      other: `program wrote ${raw.program?.bytes.toLocaleString('en') ?? '?'} B; PTY reader got ${raw.produced.chars.toLocaleString('en')} chars; page received ${raw.received.chars.toLocaleString('en')}; xterm acked ${raw.acked.toLocaleString('en')}`,
+      other: `program wrote ${raw.program?.bytes.toLocaleString('en') ?? '?'} B; PTY ` + `reader got ${raw.produced.chars.toLocaleString('en')} chars; page ` + `received ${raw.received.chars.toLocaleString('en')}; xterm acked ` + `${raw.acked.toLocaleString('en')}`,
       ratio: '–',
-      verified: `SHA-256 at the program, the PTY reader and in the page ${l.ok ? 'all equal' : 'NOT equal'} (${raw.received.sha256.slice(0, 12)}…); ${raw.screen.detail}${raw.errors.length ? `; page errors: ${raw.errors.join('; ')}` : ''}`,
+      verified: `SHA-256 at the program, the PTY reader and in the page ` + `${l.ok ? 'all equal' : 'NOT equal'} ` + `(${raw.received.sha256.slice(0, 12)}…); ` + `${raw.screen.detail}${raw.errors.length ? `; page errors: ${raw.errors.join('; ')}` : ''}`,
     });
   }
   if (tm) {
@@ -388,11 +389,11 @@ export function liveRows(r: LiveResults): Row[] {
     const sent = tm.runs.reduce((n, x) => n + x.streamChars, 0);
     rows.push({
       id: '4b',
-      what: `Live terminal, the doctor's path (flood in a tmux pane, tmux client PTY → dashboard → xterm), ${tm.runs.length} × ${fmtBytes(tm.runs[0]?.sourceBytes ?? 0)}`,
-      ours: `xterm done ${fmtSpread(spread(tm.runs.map((x) => x.deliveredMs - x.sourceMs)))} after the program; lost: ${l.value}`,
-      other: `the program printed at ${fmtSpread(spread(tm.runs.map((x) => mib(x.sourceBytes, x.sourceMs))), fmtRate)}; tmux sent ${fmtBytes(sent)} of redraws for ${fmtBytes(printed)} printed`,
+      what: `Live terminal, the doctor's path (flood in a tmux pane, tmux client ` + `PTY → dashboard → xterm), ${tm.runs.length} × ` + `${fmtBytes(tm.runs[0]?.sourceBytes ?? 0)}`,
+      ours: `xterm done ` + `${fmtSpread(spread(tm.runs.map((x) => x.deliveredMs - x.sourceMs)))} ` + `after the program; lost: ${l.value}`,
+      other: `the program printed at ` + `${fmtSpread(spread(tm.runs.map((x) => mib(x.sourceBytes, x.sourceMs))), fmtRate)}; ` + `tmux sent ${fmtBytes(sent)} of redraws for ${fmtBytes(printed)} printed`,
       ratio: printed ? `${((sent / printed) * 100).toFixed(1)}% of the bytes` : '–',
-      verified: `SHA-256 PTY reader = page ${l.ok ? 'equal' : 'NOT equal'}; ${tm.screen.detail}${tm.errors.length ? `; page errors: ${tm.errors.join('; ')}` : ''}`,
+      verified: `SHA-256 PTY reader = page ${l.ok ? 'equal' : 'NOT equal'}; ` + `${tm.screen.detail}${tm.errors.length ? `; page errors: ${tm.errors.join('; ')}` : ''}`,
     });
   }
   const pick = (f: (m: ModeResults) => string) => ({ ours: raw ? f(raw) : '–', other: tm ? `doctor's tmux path: ${f(tm)}` : '–' });
@@ -400,20 +401,20 @@ export function liveRows(r: LiveResults): Row[] {
     const a = pick((m) => memCell(m.noViewer));
     rows.push({
       id: '4c',
-      what: `Live terminal, window closed (no subscriber), ${fmtBytes((raw ?? tm)!.noViewer.bytes)} flooded: main-side memory (bare PTY)`,
+      what: `Live terminal, window closed (no subscriber), ` + `${fmtBytes((raw ?? tm)!.noViewer.bytes)} flooded: main-side memory (bare PTY)`,
       ...a,
       ratio: '–',
-      verified: `bounded by the 1M-char replay buffer; PTY ${[raw, tm].some((m) => m?.noViewer.pausedAtEnd) ? 'left PAUSED' : 'never held'} with nobody watching`,
+      verified: `bounded by the 1M-char replay buffer; PTY ` + `${[raw, tm].some((m) => m?.noViewer.pausedAtEnd) ? 'left PAUSED' : 'never held'} ` + `with nobody watching`,
     });
     const b = pick((m) => memCell(m.stalled));
     rows.push({
       id: '4d',
-      what: `Live terminal, a viewer that stops acking, ${fmtBytes((raw ?? tm)!.stalled.bytes)} flooded: main-side memory (bare PTY)`,
+      what: `Live terminal, a viewer that stops acking, ` + `${fmtBytes((raw ?? tm)!.stalled.bytes)} flooded: main-side memory (bare PTY)`,
       ...b,
       ratio: '–',
       verified: [
-        raw ? `bare PTY: viewer got ${raw.stalled.receivedChars.toLocaleString('en')} chars then the stream held; PTY ${raw.stalled.pausedWhileStalled ? 'paused' : 'NOT paused'}, program ${raw.stalled.producerHeld ? `blocked ${STALL_HOLD_MS / 1000} s (nothing dropped)` : 'NOT blocked'}, ${raw.stalled.resumedAfterClose ? 'resumed' : 'NOT resumed'} when the viewer left` : '',
-        tm ? `tmux: PTY ${tm.stalled.pausedWhileStalled ? 'paused' : 'NOT paused'}, ${tm.stalled.resumedAfterClose ? 'resumed' : 'NOT resumed'} when the viewer left` : '',
+        raw ? `bare PTY: viewer got ${raw.stalled.receivedChars.toLocaleString('en')} ` + `chars then the stream held; PTY ` + `${raw.stalled.pausedWhileStalled ? 'paused' : 'NOT paused'}, program ` + `${raw.stalled.producerHeld ? `blocked ${STALL_HOLD_MS / 1000} s (nothing dropped)` : 'NOT blocked'}, ` + `${raw.stalled.resumedAfterClose ? 'resumed' : 'NOT resumed'} when the viewer left` : '',
+        tm ? `tmux: PTY ${tm.stalled.pausedWhileStalled ? 'paused' : 'NOT paused'}, ` + `${tm.stalled.resumedAfterClose ? 'resumed' : 'NOT resumed'} when the viewer left` : '',
       ].filter(Boolean).join('; '),
     });
   }

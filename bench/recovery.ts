@@ -134,7 +134,7 @@ function agentScript(): Record<string, unknown>[] {
     { run: 'openclaw config validate' },
     { run: 'openclaw doctor --fix --non-interactive --yes' },
     { run: 'openclaw gateway restart' },
-    { report: '# Recovery report\n\nThe config had a syntax error; restored the last good copy with `openclaw doctor --fix`, then restarted the gateway.' },
+    { report: '# Recovery report\n\nThe config had a syntax error; restored the last ' + 'good copy with `openclaw doctor --fix`, then restarted the gateway.' },
     { result: { status: 'fixed', summary: 'restored the last good config and restarted the gateway' } },
   ];
 }
@@ -256,7 +256,7 @@ function phaseCell(splits: PhaseSplit[]): { other: string; share: string } {
 
 export function recoveryRows(r: RecoveryResults): Row[] {
   const rows: Row[] = [];
-  const sched = `check every ${LADDER.checkIntervalSec} s, ${LADDER.failureThreshold} failures ${LADDER.retryIntervalSec} s apart`;
+  const sched = `check every ${LADDER.checkIntervalSec} s, ${LADDER.failureThreshold} ` + `failures ${LADDER.retryIntervalSec} s apart`;
   for (const scenario of ['crash', 'broken-config'] as const) {
     const runs = r.runs.filter((x) => x.scenario === scenario);
     if (!runs.length) continue;
@@ -274,11 +274,11 @@ export function recoveryRows(r: RecoveryResults): Row[] {
       const c = phaseCell(splits);
       const isDoctor = label.startsWith('doctor');
       let verified = '';
-      if (i === 0) verified = `schedule-bound (${sched}): ${fmtMs((LADDER.failureThreshold - 1) * LADDER.retryIntervalSec * 1000)}–${fmtMs((LADDER.checkIntervalSec + (LADDER.failureThreshold - 1) * LADDER.retryIntervalSec) * 1000)} by design`;
+      if (i === 0) verified = `schedule-bound (${sched}): ` + `${fmtMs((LADDER.failureThreshold - 1) * LADDER.retryIntervalSec * 1000)}–${fmtMs((LADDER.checkIntervalSec + (LADDER.failureThreshold - 1) * LADDER.retryIntervalSec) * 1000)} by design`;
       else if (isDoctor && parts.length) {
         const p = (k: keyof DoctorParts) => fmtMs(median(parts.map((x) => x[k])));
-        verified = `ours, medians: prep ${p('prep')} (snapshot, context file, tmux), screens ${p('screens')} (trust dialog, paste, Enter), verdict ${p('verdict')} after the agent's turn (2 healthy probes 1 s apart, records), close ${p('close')}`;
-      } else if (i === phases.length - 1) verified = `${ok}/${runs.length} recovered (resolved by ${by}); truth from the gateway's exit record, an independent ${TRUTH_POLL_MS} ms prober and the agent's log`;
+        verified = `ours, medians: prep ${p('prep')} (snapshot, context file, tmux), ` + `screens ${p('screens')} (trust dialog, paste, Enter), verdict ` + `${p('verdict')} after the agent's turn (2 healthy probes 1 s apart, ` + `records), close ${p('close')}`;
+      } else if (i === phases.length - 1) verified = `${ok}/${runs.length} recovered (resolved by ${by}); truth from the ` + `gateway's exit record, an independent ${TRUTH_POLL_MS} ms prober and ` + `the agent's log`;
       rows.push({
         id: `2${scenario === 'crash' ? 'a' : 'b'}`,
         what: `${title}: ${label}`,
@@ -291,7 +291,7 @@ export function recoveryRows(r: RecoveryResults): Row[] {
   }
   rows.push({
     id: '2c',
-    what: 'Detection at the default schedule (check every 30 s, 3 failures 5 s apart), analytic: first failed check → outage confirmed',
+    what: 'Detection at the default schedule (check every 30 s, 3 failures 5 s ' + 'apart), analytic: first failed check → outage confirmed',
     ours: '10 s (the first failed check comes 0–30 s after the crash)',
     other: 'seed: 3 checks 30 s apart → 60 s',
     ratio: '×6',

@@ -10,5 +10,5 @@ if (!existsSync(entry)) {
   console.error(`bench: ${entry} is missing: build first with \`npm run build\` (\`npm run bench\` does it for you).`);
   process.exit(2);
 }
-const { main } = await import(pathToFileURL(entry).href);
+const { main } = /** @type {{ main: (argv: string[]) => Promise<number> }} */ (await import(pathToFileURL(entry).href));
 process.exitCode = await main(process.argv.slice(2));

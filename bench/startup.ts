@@ -49,7 +49,7 @@ export function startupRows(r: StartupResults): Row[] {
       ours: fmtSpread(s),
       other: `Node itself (spawn → first output of \`node -e\`): ${fmtSpread(floor)}`,
       ratio: `${fmtRatio(s?.median, floor?.median)} Node's floor`,
-      verified: `${r.firstProbe.length}/${r.firstProbe.length + r.errors.length} started and probed; SIGTERM → exit ${fmtSpread(spread(r.stop))}${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`,
+      verified: `${r.firstProbe.length}/${r.firstProbe.length + r.errors.length} ` + `started and probed; SIGTERM → exit ` + `${fmtSpread(spread(r.stop))}${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`,
     },
   ];
 }

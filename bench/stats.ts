@@ -60,7 +60,10 @@ export function fmtRatio(theirs: number | null | undefined, ours: number | null 
   return r >= 10 ? `×${Math.round(r)}` : `×${r.toFixed(1)}`;
 }
 
-/** Golden-ratio fractions: well-spread offsets in [0, 1) for the i-th repetition, so runs sample every phase of a poll clock. */
+/**
+ * Golden-ratio fractions: well-spread offsets in [0, 1) for the i-th repetition, so runs sample every phase of a poll
+ * clock.
+ */
 export function spreadFraction(i: number): number {
   const x = (i * 0.6180339887498949) % 1;
   return x < 0 ? x + 1 : x;

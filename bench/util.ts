@@ -14,7 +14,7 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (Date.now() > end) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await sleep(stepMs);
   }
@@ -61,7 +61,7 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove: ()
 
 /** Runs tasks with at most `limit` in flight, starting each at least `staggerMs` after the previous one. */
 export async function pool<T>(tasks: (() => Promise<T>)[], limit: number, staggerMs: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
+  const results = new Array<T>(tasks.length);
   let next = 0;
   let lastStart = 0;
   const worker = async () => {

@@ -39,7 +39,7 @@ export function spawnWatch(settingsFile: string, env: NodeJS.ProcessEnv): WatchP
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const terminate = onCleanup(async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -56,14 +56,14 @@ export function spawnWatch(settingsFile: string, env: NodeJS.ProcessEnv): WatchP
     firstProbe: new Promise<number>((resolve, reject) => {
       let buf = '';
       let seen = false;
-      proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      proc.stdout.setEncoding('utf8').on('data', (d: string) => {
         const now = performance.timeOrigin + performance.now();
         buf += d;
         let i: number;
         while ((i = buf.indexOf('\n')) >= 0) {
           const line = buf.slice(0, i);
           buf = buf.slice(i + 1);
-          let type = '';
+          let type: string;
           try {
             type = String((JSON.parse(line) as { type?: unknown }).type);
           } catch {

@@ -172,7 +172,7 @@ const size: ArgsCheck<[number, number]> = (raw) => {
   if (e) return bad(e);
   const [c, r] = raw;
   if (isInt(c, LIMITS.minCols, LIMITS.maxCols) && isInt(r, LIMITS.minRows, LIMITS.maxRows)) return good([c, r]);
-  return bad(`a terminal size is whole numbers: cols ${LIMITS.minCols}-${LIMITS.maxCols}, rows ${LIMITS.minRows}-${LIMITS.maxRows}`);
+  return bad(`a terminal size is whole numbers: cols ` + `${LIMITS.minCols}-${LIMITS.maxCols}, rows ` + `${LIMITS.minRows}-${LIMITS.maxRows}`);
 };
 
 // ---- the table ------------------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ export function answersWithResult(name: string): boolean {
 }
 
 export function operation(name: string): Operation | null {
-  return Object.prototype.hasOwnProperty.call(OPERATIONS, name) ? (OPERATIONS[name as OperationName] as Operation) : null;
+  return Object.prototype.hasOwnProperty.call(OPERATIONS, name) ? OPERATIONS[name as OperationName] : null;
 }
 
 /** The live streams a client subscribes to (each with its own push channel / frames). */

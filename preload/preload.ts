@@ -3,7 +3,7 @@
 // Built as one CommonJS file (scripts/build-preload.mjs): a sandboxed preload cannot load ES modules
 // or anything but `electron`.
 import { contextBridge, ipcRenderer } from 'electron';
-import { channelOf, ipcOperations, streamChannels } from '../common/channels.js';
+import { ipcOperations, streamChannels } from '../common/channels.js';
 import type { EngineEvent, TerminalChunk } from '../common/contract.js';
 import type { ClawMedicApi } from '../common/operations.js';
 

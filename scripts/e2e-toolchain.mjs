@@ -5,7 +5,8 @@
 // (no marker, other versions, or a tool that no longer runs) is removed and redone.
 //
 //   node scripts/e2e-toolchain.mjs              install if needed, print where things are
-//   node scripts/e2e-toolchain.mjs --print-env  same, then print {cacheDir, pathPrepend, node, openclaw, claude, versions} as JSON
+//   node scripts/e2e-toolchain.mjs --print-env same, then print {cacheDir, pathPrepend, node, openclaw, claude,
+//     versions} as JSON
 //   node scripts/e2e-toolchain.mjs --check      do not install; exit 1 when the toolchain is missing
 //   node scripts/e2e-toolchain.mjs --force      reinstall everything
 //
@@ -272,7 +273,7 @@ async function acquireLock(L) {
       rmSync(dir, { recursive: true, force: true }); // stale: its owner died mid-install
       continue;
     }
-    if (Date.now() > deadline) throw new ToolchainError(`another install (pid ${owner}) has held ${dir} for ${LOCK_WAIT_MS / 60000} min; if no install is running, delete that folder`);
+    if (Date.now() > deadline) throw new ToolchainError(`another install (pid ${owner}) has held ${dir} for ` + `${LOCK_WAIT_MS / 60000} min; if no install is running, delete that folder`);
     if (!announced) log(`waiting for another install (pid ${owner}) to finish …`);
     announced = true;
     // 1 s: installs take tens of seconds; polling faster gains nothing.
@@ -322,7 +323,7 @@ export async function main(argv = process.argv.slice(2)) {
     }
   } catch (err) {
     const msg = err instanceof ToolchainError ? err.message : (err && err.stack) || String(err);
-    process.stderr.write(`e2e-toolchain: ${msg}\nNothing was marked installed; re-run \`node scripts/e2e-toolchain.mjs\` after fixing the cause (only the npm registry must be reachable).\n`);
+    process.stderr.write(`e2e-toolchain: ${msg}\nNothing was marked installed; re-run \`node ` + `scripts/e2e-toolchain.mjs\` after fixing the cause (only the npm ` + `registry must be reachable).\n`);
     return 1;
   }
   const info = {
@@ -346,4 +347,4 @@ export async function main(argv = process.argv.slice(2)) {
 }
 
 const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
-if (invokedDirectly) main().then((code) => (process.exitCode = code));
+if (invokedDirectly) process.exitCode = await main();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Renders every icon from its SVG source, so no PNG in assets/ is ever hand-exported.
-//   node scripts/make-icons.mjs            write assets/tray/*.png, assets/icon.png, assets/icons/*.png
-//   node scripts/make-icons.mjs --check    exit 1 if a committed PNG differs from what its source renders
+//   node scripts/make-icons.mjs            write assets/tray/*.png (macOS), assets/tray-linux/*.png,
+//                                          assets/icon.png, assets/icons/*.png and build/icon.icns
+//   node scripts/make-icons.mjs --check    exit 1 if a committed icon differs from what its source renders
 //   node scripts/make-icons.mjs --sheet F  also write a contact sheet (light + dark menu bar) to F, for looking at
 import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
@@ -20,6 +21,26 @@ export const TRAY_PT = 18;
 export const APP_ICON_PX = 1024;
 /** Linux desktop environments pick one of these from the icon folder electron-builder installs. */
 export const LINUX_ICON_SIZES = [16, 32, 48, 64, 128, 256, 512];
+/**
+ * The macOS app icon: an .icns holding PNG entries, so electron-builder copies it as it is (it can only
+ * convert a PNG with a tool it downloads). Type → pixel size; the 2x types are the Retina variants.
+ */
+export const ICNS_ENTRIES = Object.freeze([
+  ['ic07', 128],
+  ['ic08', 256],
+  ['ic09', 512],
+  ['ic10', 1024], // 512 pt @2x
+  ['ic11', 32], // 16 pt @2x
+  ['ic12', 64], // 32 pt @2x
+  ['ic13', 256], // 128 pt @2x
+  ['ic14', 512], // 256 pt @2x
+]);
+export const ICNS_FILE = 'build/icon.icns';
+/**
+ * Linux panels are dark on most desktops (GNOME, Ubuntu, KDE's default) and show no template images:
+ * the black macOS glyphs nearly vanish there, so Linux gets the same shapes in white.
+ */
+const LINUX_TRAY_RGB = [255, 255, 255];
 
 function render(svg, widthPx) {
   const r = new Resvg(svg, { fitTo: { mode: 'width', value: widthPx }, font: { loadSystemFonts: false } });
@@ -47,14 +68,18 @@ export function traySources() {
   return out;
 }
 
-/** Every generated file: `{ file (relative to the repo), png }`. */
+/** Every generated PNG: `{ file (relative to the repo), png }`. */
 export function renderAll() {
   const files = [];
   for (const { name, frames } of traySources()) {
     frames.forEach((svg, i) => {
       const base = frames.length > 1 ? `${name}-${i}` : name;
-      files.push({ file: `assets/tray/${base}Template.png`, png: render(svg, TRAY_PT) });
-      files.push({ file: `assets/tray/${base}Template@2x.png`, png: render(svg, TRAY_PT * 2) });
+      const one = render(svg, TRAY_PT);
+      const two = render(svg, TRAY_PT * 2);
+      files.push({ file: `assets/tray/${base}Template.png`, png: one });
+      files.push({ file: `assets/tray/${base}Template@2x.png`, png: two });
+      files.push({ file: `assets/tray-linux/${base}.png`, png: recolour(one, LINUX_TRAY_RGB) });
+      files.push({ file: `assets/tray-linux/${base}@2x.png`, png: recolour(two, LINUX_TRAY_RGB) });
     });
   }
   const appSvg = readFileSync(path.join(ROOT, 'assets', 'icon.svg'), 'utf8');
@@ -63,6 +88,63 @@ export function renderAll() {
     files.push({ file: `assets/icons/${size}x${size}.png`, png: render(appSvg, size) });
   }
   return files;
+}
+
+/** An .icns container: 'icns' + total length, then per entry its type, its length (header included), its PNG. */
+export function packIcns(entries) {
+  const chunks = entries.map(({ type, png }) => {
+    const head = Buffer.alloc(8);
+    head.write(type, 0, 'latin1');
+    head.writeUInt32BE(png.length + 8, 4);
+    return Buffer.concat([head, png]);
+  });
+  const head = Buffer.alloc(8);
+  head.write('icns', 0, 'latin1');
+  head.writeUInt32BE(8 + chunks.reduce((n, c) => n + c.length, 0), 4);
+  return Buffer.concat([head, ...chunks]);
+}
+
+/** The entries of an .icns file; throws on anything that is not a well-formed container. */
+export function parseIcns(buf) {
+  if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'icns') throw new Error('not an icns file (no "icns" magic)');
+  const total = buf.readUInt32BE(4);
+  if (total !== buf.length) throw new Error(`icns header says ${total} bytes, the file has ${buf.length}`);
+  const entries = [];
+  for (let at = 8; at < total; ) {
+    if (at + 8 > total) throw new Error(`icns entry header at byte ${at} runs past the end`);
+    const type = buf.toString('latin1', at, at + 4);
+    const len = buf.readUInt32BE(at + 4);
+    if (len < 8 || at + len > total) throw new Error(`icns entry ${type} at byte ${at} has a bad length ${len}`);
+    entries.push({ type, png: buf.subarray(at + 8, at + len) });
+    at += len;
+  }
+  return entries;
+}
+
+/** The macOS app icon, rendered from assets/icon.svg at every size the .icns lists. */
+export function renderIcns() {
+  const appSvg = readFileSync(path.join(ROOT, 'assets', 'icon.svg'), 'utf8');
+  const entries = ICNS_ENTRIES.map(([type, px]) => ({ type, png: render(appSvg, px) }));
+  return { file: ICNS_FILE, entries, data: packIcns(entries) };
+}
+
+/** Problems of a committed .icns against a fresh render (empty when it matches). */
+export function icnsProblems(onDisk, rendered) {
+  let entries;
+  try {
+    entries = parseIcns(onDisk);
+  } catch (err) {
+    return [err.message];
+  }
+  const problems = [];
+  const types = entries.map((e) => e.type).join(',');
+  const want = rendered.entries.map((e) => e.type).join(',');
+  if (types !== want) problems.push(`entries ${types}, expected ${want}`);
+  for (const r of rendered.entries) {
+    const e = entries.find((x) => x.type === r.type);
+    if (e && !samePixels(e.png, r.png)) problems.push(`entry ${r.type} differs from its source`);
+  }
+  return problems;
 }
 
 /** Pixel-level comparison (PNG bytes can differ with zlib settings while the image is the same). */
@@ -123,6 +205,7 @@ export function contactSheet(files) {
 
 function main(argv) {
   const files = renderAll();
+  const icns = renderIcns();
   if (argv.includes('--check')) {
     const stale = [];
     for (const { file, png } of files) {
@@ -136,17 +219,26 @@ function main(argv) {
       }
       if (!samePixels(onDisk, png)) stale.push(file);
     }
+    let icnsOnDisk = null;
+    try {
+      icnsOnDisk = readFileSync(path.join(ROOT, icns.file));
+    } catch {
+      // Reported as stale just below, like a changed one.
+    }
+    const icnsWrong = icnsOnDisk ? icnsProblems(icnsOnDisk, icns) : ['missing'];
+    if (icnsWrong.length) stale.push(`${icns.file} (${icnsWrong.join('; ')})`);
     if (stale.length) {
-      console.error(`These icons do not match their SVG sources; run \`node scripts/make-icons.mjs\` and commit:\n  ${stale.join('\n  ')}`);
+      const fix = 'run `node scripts/make-icons.mjs` and commit the result';
+      console.error(`These icons do not match their SVG sources; ${fix}:\n  ${stale.join('\n  ')}`);
       process.exit(1);
     }
-    console.log(`${files.length} icons match their sources.`);
+    console.log(`${files.length + 1} icons match their sources.`);
   } else {
-    for (const { file, png } of files) {
+    for (const { file, png } of [...files, { file: icns.file, png: icns.data }]) {
       mkdirSync(path.dirname(path.join(ROOT, file)), { recursive: true });
       writeFileSync(path.join(ROOT, file), png);
     }
-    console.log(`wrote ${files.length} icons`);
+    console.log(`wrote ${files.length + 1} icons`);
   }
   const at = argv.indexOf('--sheet');
   if (at >= 0) {

@@ -78,7 +78,7 @@ const startDoctor = () => {
   engine.fakeStartDoctor('claude', { startedAt: Date.now() - (4 * 60 + 12) * 1000 });
   for (const chunk of doctorSessionChunks()) engine.terminal.emit(chunk);
 };
-engine.previewBrief = async (template) => ({
+engine.previewBrief = (template) => Promise.resolve({
   ok: true,
   value: template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name) => ({
     gatewayUrl: 'http://127.0.0.1:18789',

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** @type {Partial<Record<NodeJS.Platform, string>>} */
 const PLATFORM_BINARY = {
   darwin: 'Electron.app/Contents/MacOS/Electron',
   linux: 'electron',
@@ -20,7 +21,10 @@ const PLATFORM_BINARY = {
   win32: 'electron.exe',
 };
 
-/** Where the Electron binary is (or would be), the way the electron package itself resolves it. */
+/**
+ * Where the Electron binary is (or would be), the way the electron package itself resolves it.
+ * @param {{ root?: string, env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform }} [opts]
+ */
 export function electronBinary({ root = ROOT, env = process.env, platform = process.platform } = {}) {
   const pkg = path.join(root, 'node_modules', 'electron');
   let rel = PLATFORM_BINARY[platform] ?? 'electron';
@@ -33,6 +37,7 @@ export function electronBinary({ root = ROOT, env = process.env, platform = proc
   return { file, exists: existsSync(file), packageInstalled: existsSync(path.join(pkg, 'package.json')) };
 }
 
+/** @param {ReturnType<typeof electronBinary>} bin */
 export function missingElectronMessage(bin) {
   const why = bin.packageInstalled
     ? `The Electron binary is not installed (looked for ${path.relative(ROOT, bin.file) || bin.file}).\n` +
@@ -50,6 +55,7 @@ export function missingElectronMessage(bin) {
   ].join('\n');
 }
 
+/** @param {string} cmd @param {string[]} args @param {string} label */
 function run(cmd, args, label) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } });
   if (r.status !== 0) {
@@ -59,10 +65,11 @@ function run(cmd, args, label) {
 }
 
 function build() {
-  const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
+  const bin = (/** @type {string} */ name) => path.join(ROOT, 'node_modules', '.bin', name);
   run(process.execPath, [path.join(ROOT, 'scripts', 'build-validators.mjs')], 'Compiling the settings validator');
   run(bin('tsc'), ['-b'], 'Type-checking and compiling (tsc -b)');
-  const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
+  const pkg = /** @type {{ scripts?: Record<string, string> }} */ (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')));
+  const scripts = pkg.scripts ?? {};
   if (scripts['build:renderer']) run('npm', ['run', '--silent', 'build:renderer'], 'Building the renderer');
   else run(bin('vite'), ['build', '--config', path.join(ROOT, 'renderer', 'vite.config.ts')], 'Building the renderer (vite)');
   run(process.execPath, [path.join(ROOT, 'scripts', 'build-preload.mjs')], 'Bundling the preload');
@@ -70,6 +77,7 @@ function build() {
   if (!existsSync(page)) console.error(`warning: ${path.relative(ROOT, page)} is missing; the window will report it.`);
 }
 
+/** @param {string[]} argv */
 function main(argv) {
   const sep = argv.indexOf('--');
   const own = sep >= 0 ? argv.slice(0, sep) : argv;
@@ -91,7 +99,7 @@ function main(argv) {
   }
   if (!own.includes('--no-build')) build();
   const child = spawn(bin.file, [ROOT, ...extra], { stdio: 'inherit', cwd: ROOT });
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(sig, () => child.kill(sig));
   child.on('error', (err) => {
     console.error(`Could not run ${bin.file}: ${err.message}`);
     process.exit(1);

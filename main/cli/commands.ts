@@ -196,7 +196,7 @@ export async function runPause(config: string | undefined, minutes: number | nul
   if (!r) {
     throw new CliExit(
       EXIT_FAIL,
-      `No ClawMedic watcher is running with data dir ${s.dataDir}, so there is nothing to ${o.resume ? 'resume' : 'pause'}. Start one with \`clawmedic watch\` or the menu-bar app.`,
+      `No ClawMedic watcher is running with data dir ${s.dataDir}, so there ` + `is nothing to ${o.resume ? 'resume' : 'pause'}. Start one with ` + `\`clawmedic watch\` or the menu-bar app.`,
     );
   }
   if (!r.ok) throw new CliExit(EXIT_FAIL, r.message);

@@ -3,6 +3,7 @@
 // crashed (Level 2: restart fixes it), then broken so a restart cannot help (Level 3: the doctor runs
 // a stand-in agent in tmux that really repairs it). Everything it starts is cleaned up on every path.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { EngineEvent, Incident } from '../../common/contract.js';
 import { startFakeGateway, type FakeGateway } from '../../test/fixtures/gateway-harness.js';
@@ -39,7 +40,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const say = (s: string) => {
     if (!json) process.stdout.write(s + '\n');
   };
-  const dir = await mkdtemp(path.join('/tmp', 'clawmedic-demo-'));
+  // The system's temp folder (TMPDIR is honoured); a deep one is fine: sockets go to a short private folder.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'clawmedic-demo-'));
   let gw: FakeGateway | null = null;
   let engine: Engine | null = null;
   const onSignal = () => {
@@ -61,7 +63,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
       { busy: Math.round(pace * 1000) },
       { run: 'openclaw doctor --fix --non-interactive --yes' },
       { run: 'openclaw gateway restart' },
-      { report: '# Recovery report\n\nThe config had a syntax error; restored the last good copy with `openclaw doctor --fix`, then restarted the gateway.\n' },
+      { report: '# Recovery report\n\nThe config had a syntax error; restored the last ' + 'good copy with `openclaw doctor --fix`, then restarted the gateway.\n' },
       { result: { status: 'fixed', summary: 'restored the last good config and restarted the gateway' } },
     ];
     const settings = {
@@ -101,7 +103,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     });
     await engine.start();
     say(`${bold('2.')} ClawMedic watches it: a check every second, two failures confirm an outage.`);
-    await waitFor(engine, (e) => e.type === 'state' && e.state === 'healthy', 'the first healthy check', 15_000).catch(async (err) => {
+    await waitFor(engine, (e) => e.type === 'state' && e.state === 'healthy', 'the first healthy check', 15_000).catch((err: unknown) => {
       if (engine!.status().state === 'healthy') return;
       throw err;
     });
@@ -115,7 +117,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     let second: Incident | null = null;
     if (o.doctor !== false) {
       say('');
-      say(`${bold('4.')} Level 3: its config gets a syntax error and it crashes again. Restarts now exit 78 (bad config),`);
+      say(`${bold('4.')} Level 3: its config gets a syntax error and it crashes ` + `again. Restarts now exit 78 (bad config),`);
       say(`   so ClawMedic calls the doctor: an agent in its own tmux session, driven by what the screen says.`);
       const closed2 = waitFor(engine, (e) => e.type === 'incident-closed', 'the doctor', 180_000);
       await gw.fault('break-config');

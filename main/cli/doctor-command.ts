@@ -60,7 +60,7 @@ export async function runDoctorCommand(
     if (live && unsubscribeTerminal) {
       if (e.type !== 'incident-closed') return;
       // The session is over: stop mirroring it and start our own lines on a clean one.
-      (unsubscribeTerminal as () => void)();
+      unsubscribeTerminal();
       unsubscribeTerminal = null;
       out('\x1b[0m\r\n\n');
     }

@@ -69,7 +69,8 @@ export function stateLabel(state: SupervisorState): string {
     case 'restarting':
     case 'recovering':
       return bold(yellow(label));
-    default:
+    case 'needs-attention':
+    case 'stopped':
       return red(label);
   }
 }
@@ -77,7 +78,7 @@ export function stateLabel(state: SupervisorState): string {
 export function clockTime(isoString: string): string {
   const d = new Date(isoString);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 export function duration(ms: number): string {
@@ -178,7 +179,10 @@ export function outcomeLabel(inc: Incident): string {
       return green(`recovered${by}`);
     case 'open':
       return yellow('open');
-    default:
+    case 'failed':
+    case 'timeout':
+    case 'cancelled':
+    case 'interrupted':
       return red(inc.outcome);
   }
 }

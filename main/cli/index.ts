@@ -6,8 +6,16 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '../engine/settings/index.js';
-import { runCheck, runConfigValidate, runIncidents, runPause, runPreflightCommand, runRestart, runStatus } from './commands.js';
-import { runDemo } from './demo.js';
+import {
+  runCheck,
+  runConfigValidate,
+  runIncidents,
+  runPause,
+  runPreflightCommand,
+  runRestart,
+  runStatus,
+} from './commands.js';
+import { runDemo, type DemoOptions } from './demo.js';
 import { runDoctorCommand } from './doctor-command.js';
 import { runNotifyTest } from './notify-command.js';
 import { runServiceInstall, runServiceStatus, runServiceUninstall } from './service-command.js';
@@ -16,6 +24,12 @@ import { runWatch } from './watch.js';
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
 export const EXIT_USAGE = 2;
+
+/**
+ * A command function's options: its last parameter. Commander hands `.action` callbacks the options untyped;
+ * the options declared on each command below are the ones its function reads.
+ */
+type OptionsOf<F extends (...args: never[]) => unknown> = Parameters<F> extends [...unknown[], infer O] ? O : never;
 
 export class CliExit extends Error {
   constructor(readonly code: number, message = '') {
@@ -78,31 +92,31 @@ export function buildProgram(): Command {
     .option('--allow-input', 'let the dashboard change things (take over the terminal, save settings, restart)')
     .addOption(new Option('--metrics-port <n>', 'serve Prometheus metrics on 127.0.0.1:<n>/metrics').argParser(positiveInt('--metrics-port')))
     .option('-v, --verbose', 'also print every health check')
-    .action(async (o) => runWatch(cfg(), o));
+    .action(async (o: OptionsOf<typeof runWatch>) => runWatch(cfg(), o));
 
   program
     .command('check')
     .description('probe the gateway once: exit 0 when healthy, 1 when not')
     .option('--json', 'print the check as JSON')
-    .action(async (o) => runCheck(cfg(), o));
+    .action(async (o: OptionsOf<typeof runCheck>) => runCheck(cfg(), o));
 
   program
     .command('status')
     .description('what the watcher is doing, the gateway right now, and the latest incident')
     .option('--json', 'print as JSON')
-    .action(async (o) => runStatus(cfg(), o));
+    .action(async (o: OptionsOf<typeof runStatus>) => runStatus(cfg(), o));
 
   program
     .command('preflight')
     .description('check the setup: gateway, restart command, agents, tmux, data folder, notifications (exit 1 if one fails)')
     .option('--json', 'print the checks as JSON')
-    .action(async (o) => runPreflightCommand(cfg(), o));
+    .action(async (o: OptionsOf<typeof runPreflightCommand>) => runPreflightCommand(cfg(), o));
 
   program
     .command('restart')
     .description('run the restart steps now and wait for healthy: exit 0 when healthy, 1 when not')
     .option('--json', 'print the incident as JSON')
-    .action(async (o) => runRestart(cfg(), o));
+    .action(async (o: OptionsOf<typeof runRestart>) => runRestart(cfg(), o));
 
 
   program
@@ -110,7 +124,7 @@ export function buildProgram(): Command {
     .argument('[minutes]', 'how long (default: until `clawmedic resume`)')
     .description('pause the running watcher for maintenance: no checks, no restarts, no doctor, no alerts')
     .option('--json', 'print the watcher status as JSON')
-    .action(async (minutes: string | undefined, o) => {
+    .action(async (minutes: string | undefined, o: OptionsOf<typeof runPause>) => {
       // The same check the watcher applies (the operation table), before anything is sent.
       const v = OPERATIONS.pause.args([minutes === undefined ? null : Number(minutes)]);
       if (!v.ok) throw new CliExit(EXIT_USAGE, `clawmedic pause: ${v.reason}.`);
@@ -121,7 +135,7 @@ export function buildProgram(): Command {
     .command('resume')
     .description('resume a paused watcher')
     .option('--json', 'print the watcher status as JSON')
-    .action(async (o) => runPause(cfg(), null, { ...o, resume: true }));
+    .action(async (o: OptionsOf<typeof runPause>) => runPause(cfg(), null, { ...o, resume: true }));
 
   program
     .command('doctor')
@@ -137,14 +151,14 @@ export function buildProgram(): Command {
     .description('incident history, newest first')
     .option('--json', 'print as JSON (an array, newest first)')
     .addOption(new Option('-n, --limit <n>', 'show at most n incidents').argParser(positiveInt('--limit')))
-    .action(async (id: string | undefined, o) => runIncidents(cfg(), id, o));
+    .action(async (id: string | undefined, o: OptionsOf<typeof runIncidents>) => runIncidents(cfg(), id, o));
 
   const config = program.command('config').description('settings file tools');
   config
     .command('validate')
     .description('check the settings file: exit 0 when valid, 2 with every problem listed')
     .option('--json', 'print the problems as JSON')
-    .action(async (o) => runConfigValidate(cfg(), o));
+    .action(async (o: OptionsOf<typeof runConfigValidate>) => runConfigValidate(cfg(), o));
   config
     .command('path')
     .description('print which settings file is used')
@@ -180,7 +194,7 @@ export function buildProgram(): Command {
     .argument('[channel]', 'channel name (default: every channel)')
     .description('send a test message: exit 0 when every channel accepted it')
     .option('--json', 'print the results as JSON')
-    .action(async (channel: string | undefined, o) => runNotifyTest(cfg(), channel, o));
+    .action(async (channel: string | undefined, o: OptionsOf<typeof runNotifyTest>) => runNotifyTest(cfg(), channel, o));
 
   const service = program
     .command('service')

@@ -82,14 +82,14 @@ export function checkRequest(policy: AccessPolicy, req: IncomingMessage, url: UR
     return {
       status: 401,
       message:
-        'This dashboard needs its access token. Open the full URL that `clawmedic watch --dashboard` printed (it ends in ?token=…).',
+        'This dashboard needs its access token. Open the full URL that ' + '`clawmedic watch --dashboard` printed (it ends in ?token=…).',
     };
   }
   if (!tokenMatches(policy.token, given)) {
     return {
       status: 403,
       message:
-        'Wrong or outdated access token (each dashboard start makes a new one). Open the URL printed by the running `clawmedic watch --dashboard`.',
+        'Wrong or outdated access token (each dashboard start makes a new one). ' + 'Open the URL printed by the running `clawmedic watch --dashboard`.',
     };
   }
   return null;

@@ -139,10 +139,17 @@ export function serveConnection(ws: WebSocket, o: ConnectionOptions): () => void
   return cleanup;
 }
 
+/** A text frame's text: ws delivers it as a Buffer, a list of Buffers (fragments) or an ArrayBuffer. */
+function rawText(raw: RawData): string {
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  if (raw instanceof ArrayBuffer) return Buffer.from(raw).toString('utf8');
+  return raw.toString('utf8');
+}
+
 function parseFrame(raw: RawData, isBinary: boolean): ClientFrame | null {
   if (isBinary) return null;
   try {
-    const frame = JSON.parse(raw.toString()) as unknown;
+    const frame = JSON.parse(rawText(raw)) as unknown;
     if (!frame || typeof frame !== 'object' || typeof (frame as { t?: unknown }).t !== 'string') return null;
     return frame as ClientFrame;
   } catch {

@@ -1,5 +1,6 @@
 // What the dashboard sends is redacted: text through the engine's redact() (with the secrets found in
-// our own settings and in the gateway's config as literals), and settings field by field, so a token never reaches the browser.
+// our own settings and in the gateway's config as literals), and settings field by field, so a token never reaches the
+// browser.
 // Saving from the browser puts the real values back where the placeholder came back unchanged.
 import type { Problem, SettingsView } from '../../common/contract.js';
 import { collectSecrets, isSecretKey, redact, redactDeep, REDACTED } from '../engine/redact.js';
@@ -87,7 +88,7 @@ function counterpart(current: unknown, item: unknown, index: number): unknown {
   if (!Array.isArray(current)) return undefined;
   const name = item && typeof item === 'object' ? (item as { name?: unknown }).name : undefined;
   if (typeof name === 'string' && name !== '') {
-    const byName = current.find((c) => c && typeof c === 'object' && (c as { name?: unknown }).name === name);
+    const byName = (current as unknown[]).find((c) => c && typeof c === 'object' && (c as { name?: unknown }).name === name);
     if (byName !== undefined) return byName;
   }
   return current[index];

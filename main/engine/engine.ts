@@ -256,7 +256,7 @@ export class Engine implements EngineApi {
         const who = lock.holder ? `pid ${lock.holder.pid} on ${lock.holder.hostname}, since ${lock.holder.acquiredAt}` : 'another process';
         throw new EngineBusyError(
           `Another ClawMedic is already watching with data dir ${this.resolved.dataDir} (${who}). ` +
-            'Two watchers would both restart the gateway: quit the other one (menu-bar app or `clawmedic watch`), or give this one its own dataDir.',
+            'Two watchers would both restart the gateway: quit the other one ' + '(menu-bar app or `clawmedic watch`), or give this one its own dataDir.',
         );
       }
       this.releaseWatchLock = lock.release;
@@ -366,6 +366,7 @@ export class Engine implements EngineApi {
     return this.supervisor.startDoctor(opts);
   }
 
+  /** Starts a doctor session without waiting for it: UIs get an answer at once; progress arrives as events. */
   async startDoctor(): Promise<Result> {
     if (!this.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
     if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
@@ -386,8 +387,8 @@ export class Engine implements EngineApi {
     return { ok: true, value: undefined };
   }
 
-  async stopDoctor(): Promise<Result> {
-    return this.supervisor.stopDoctor();
+  stopDoctor(): Promise<Result> {
+    return Promise.resolve(this.supervisor.stopDoctor());
   }
 
   /** The permission prompt the doctor's agent waits at, with an id that changes whenever the prompt does. */

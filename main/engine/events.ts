@@ -15,7 +15,7 @@ export class EventBus {
       try {
         l(event);
       } catch (err) {
-        process.emitWarning(`ClawMedic: an event listener failed on "${event.type}": ${(err as Error).stack ?? err}`);
+        process.emitWarning(`ClawMedic: an event listener failed on "${event.type}": ` + `${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     }
   }

@@ -28,7 +28,7 @@ export interface LockHolder {
 }
 
 export type LockResult =
-  | { ok: true; holder: LockHolder; /** Idempotent; returns false when the file was no longer ours. */ release(): boolean; tookOverFrom: LockHolder | null }
+  | { ok: true; holder: LockHolder; /** Idempotent; returns false when the file was no longer ours. */ release: () => boolean; tookOverFrom: LockHolder | null }
   | { ok: false; holder: LockHolder | null; message: string };
 
 /** How far apart two `ps` start-time readings of the same process may be (wall-clock corrections, 1 s resolution). */
@@ -179,7 +179,7 @@ function takeOverStale(file: string, stale: LockHolder | 'unreadable', content: 
     const g = readLock(guard);
     // A guard is held for microseconds; one whose owner died (crash inside that window) is removed
     // so it cannot block forever. Re-verified by token right before removal.
-    if (g === 'unreadable' || (g && !holderAlive({ ...g, hostname: '', acquiredAt: '', meta: {} } as LockHolder))) {
+    if (g === 'unreadable' || (g && !holderAlive({ ...g, hostname: '', acquiredAt: '', meta: {} }))) {
       if (g === 'unreadable') {
         try {
           unlinkSync(guard);

@@ -138,7 +138,9 @@ export function createMetrics(): Metrics {
       case 'notification-failed':
         notifyFailures.inc({ channel: event.channel });
         break;
-      default:
+      case 'settings-changed':
+      case 'settings-invalid':
+        // Not a gateway metric.
         break;
     }
   }
@@ -162,8 +164,8 @@ async function serveRegistry(registry: Registry, opts: ServeOptions): Promise<Me
   const loopback = isLoopbackHost(host);
   if (!loopback && !opts.allowRemote) {
     throw new Error(
-      `Refusing to serve metrics on ${host}: it is not a loopback address, and the metrics reveal the gateway's state to anyone who can reach the port. ` +
-        'Use 127.0.0.1 and let Prometheus scrape through an SSH tunnel or a local agent, or opt in explicitly (allowRemote).',
+      `Refusing to serve metrics on ${host}: it is not a loopback address, ` + `and the metrics reveal the gateway's state to anyone who can reach the port. ` +
+        'Use 127.0.0.1 and let Prometheus scrape through an SSH tunnel or a ' + 'local agent, or opt in explicitly (allowRemote).',
     );
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error(`Metrics port must be an integer from 0 to 65535 (got ${opts.port})`);
@@ -207,7 +209,7 @@ async function serveRegistry(registry: Registry, opts: ServeOptions): Promise<Me
     const onError = (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') reject(new Error(`Cannot serve metrics: port ${opts.port} on ${host} is already in use. Pick another --metrics-port.`));
       else if (err.code === 'EADDRNOTAVAIL') reject(new Error(`Cannot serve metrics: ${host} is not an address of this machine.`));
-      else if (err.code === 'EACCES') reject(new Error(`Cannot serve metrics: no permission to listen on port ${opts.port} (ports below 1024 need root). Pick a port above 1024.`));
+      else if (err.code === 'EACCES') reject(new Error(`Cannot serve metrics: no permission to listen on port ${opts.port} ` + `(ports below 1024 need root). Pick a port above 1024.`));
       else reject(new Error(`Cannot serve metrics on ${host}:${opts.port}: ${err.message}`));
     };
     server.once('error', onError);

@@ -22,6 +22,7 @@ function describeNetError(err: NodeJS.ErrnoException, url: URL): { kind: ProbeKi
       return { kind: 'dns', detail: `cannot resolve ${url.hostname} (${err.code})` };
     case 'ECONNRESET':
       return { kind: 'error', detail: `connection reset by ${where}` };
+    case undefined:
     default:
       return { kind: 'error', detail: `${err.code ?? 'error'}: ${err.message}` };
   }
@@ -101,7 +102,7 @@ export async function probeHealth(baseUrl: string, timeoutMs: number, now: () =>
       return done(
         'stranger',
         200,
-        `answered 200 but not with the gateway's health JSON (${looksHtml ? 'an HTML page' : 'unexpected body'}): another program may hold the port`,
+        `answered 200 but not with the gateway's health JSON ` + `(${looksHtml ? 'an HTML page' : 'unexpected body'}): another program ` + `may hold the port`,
       );
     }
     const j = parseJson(ans.body);

@@ -69,7 +69,7 @@ export function checkPtyHelper(opts: PtyHelperOptions): PtyHelperCheck {
     return {
       status: 'missing',
       helper: null,
-      message: `node-pty has no native module for ${platform}-${arch} in ${opts.ptyDir}: reinstall ClawMedic (or run \`npm rebuild node-pty\` in a checkout).`,
+      message: `node-pty has no native module for ${platform}-${arch} in ` + `${opts.ptyDir}: reinstall ClawMedic (or run \`npm rebuild node-pty\` ` + `in a checkout).`,
     };
   }
   const helper = path.join(dir, 'spawn-helper');
@@ -97,6 +97,6 @@ export function checkPtyHelper(opts: PtyHelperOptions): PtyHelperCheck {
     helper,
     message:
       `node-pty's spawn-helper is not executable (mode ${mode}: ${helper}), so the live terminal cannot start ` +
-      `("posix_spawnp failed."). ${insideAppBundle(helper) ? 'Reinstall ClawMedic from a release build.' : `Run: chmod 755 '${helper}'`}`,
+      `("posix_spawnp failed."). ` + `${insideAppBundle(helper) ? 'Reinstall ClawMedic from a release build.' : `Run: chmod 755 '${helper}'`}`,
   };
 }

@@ -52,6 +52,8 @@ const SHAPE_STARTS: RegExp[] = [
   /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]*$/,
   /\beyJ[A-Za-z0-9_.-]*$/,
   /(?<![0-9])[0-9]{6,12}:[A-Za-z0-9_-]*$/,
+  // A Telegram bot id waiting for its colon and secret.
+  /(?<![0-9])[0-9]{6,12}$/,
   /\bhttps?:\/\/\S*$/i,
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[\s\S]*$/,
   /\b(?:Bearer|Basic|Digest|Token|Bot)\s+\S*$/,
@@ -66,11 +68,7 @@ const KEY_WAITING =
 
 /** The characters of an unfinished word: anything but whitespace, controls and quote/bracket separators. */
 const TRAILING_WORD = /[^\s\u0000-\u001f\u007f"'<>`()[\]{}]*$/;
-/**
- * An unfinished identifier (`ANTHROPIC_AP`, `pass`): it may be the key of a `key: value` pair whose value
- * is still to come, so even a pause does not release it; only the long wait does.
- */
-const TRAILING_IDENTIFIER = /[A-Za-z0-9_.:/+=-]*$/;
+
 
 export interface StreamRedactorOptions {
   /** Literal secrets (the gateway's token, channel credentials), read at each use. */
@@ -125,8 +123,10 @@ export class StreamRedactor {
   }
 
   /**
-   * Nothing new came for a while: release an unfinished word made of other characters (a prompt glyph,
-   * punctuation), but keep holding what could still be a secret or its key (releaseAll ends that wait).
+   * Nothing new came for a while: release an unfinished ordinary word (a TUI's last word on an idle screen,
+   * "? for shortcuts", must not wait), but keep holding what could still be a secret (releaseAll ends that
+   * wait). Not covered: a key name cut mid-word by a pause (`pass` … `word: hunter2`) — its value then
+   * goes out alone; a pause inside a key name is not how programs print.
    */
   releaseIdle(): string {
     if (!this.held) return '';
@@ -157,9 +157,10 @@ export class StreamRedactor {
     const { text: tail, at } = visibleText(raw);
     const rawAt = (i: number) => windowStart + (i < at.length ? at[i]! : raw.length);
     let cut = end;
-    const word = words ? TRAILING_WORD : TRAILING_IDENTIFIER;
-    const w = word.exec(tail);
-    if (w && w[0].length > 0) cut = Math.min(cut, rawAt(w.index));
+    if (words) {
+      const w = TRAILING_WORD.exec(tail);
+      if (w && w[0].length > 0) cut = Math.min(cut, rawAt(w.index));
+    }
     for (const re of SHAPE_STARTS) {
       const m = re.exec(tail);
       if (m) cut = Math.min(cut, rawAt(m.index));

@@ -39,7 +39,10 @@ const SECRET_LAST_WORDS = new Set([
   'webhook',
   'dsn',
 ]);
-/** `<word> key` pairs that are secret (`privateKey`, `AWS_SECRET_ACCESS_KEY`); a bare `key`, `sortKey` or `dedupeKey` is not. */
+/**
+ * `<word> key` pairs that are secret (`privateKey`, `AWS_SECRET_ACCESS_KEY`); a bare `key`, `sortKey` or `dedupeKey` is
+ * not.
+ */
 const SECRET_KEY_PREFIXES = new Set([
   'api',
   'access',
@@ -138,7 +141,7 @@ const RULES: Rule[] = [
   {
     re: /\b(Bearer|Basic|Digest|Token|Bot)(\s+)([A-Za-z0-9._~+/=-]{8,})/g,
     replace: (whole, scheme, space, value) =>
-      scheme === 'Bearer' || looksLikeToken(value!) ? `${scheme}${space}${mark('token')}` : whole,
+      scheme === 'Bearer' || looksLikeToken(value) ? `${scheme}${space}${mark('token')}` : whole,
   },
 ];
 
@@ -217,7 +220,7 @@ export function redact(text: string, opts: RedactOptions = {}): string {
   // then stop at the marker's space and leave "secret]" behind.
   for (const rule of RULES) {
     rule.re.lastIndex = 0;
-    out = out.replace(rule.re, rule.replace as (m: string, ...g: string[]) => string);
+    out = out.replace(rule.re, rule.replace);
   }
   if (opts.secrets && opts.secrets.length) {
     const re = literalSecretsRe(opts.secrets);
@@ -229,7 +232,7 @@ export function redact(text: string, opts: RedactOptions = {}): string {
 /** Redacts every string inside a JSON-like value (objects, arrays); returns a copy. */
 export function redactDeep<T>(value: T, opts: RedactOptions = {}): T {
   if (typeof value === 'string') return redact(value, opts) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, opts)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => redactDeep(v, opts)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v, opts);

@@ -23,7 +23,10 @@ export const WAIT_HEALTHY_POLL_MS = 1000;
 export const RESUME_SETTLE_MS = 5000;
 /** A gap between ticks this much longer than planned means sleep or a clock jump, not downtime. */
 export const CLOCK_JUMP_SLACK_MS = 15_000;
-/** The failed checks kept for the incident and the doctor's context: the streak's last 20 (the threshold is at most 100). */
+/**
+ * The failed checks kept for the incident and the doctor's context: the streak's last 20 (the threshold is at most
+ * 100).
+ */
 export const RECENT_FAILURES_KEPT = 20;
 /**
  * 10 min: an outage confirmed this soon after the last one recovered is the same trouble coming back (a
@@ -163,7 +166,7 @@ export class Supervisor {
 
   /** A human asked for a restart: one pass of the ladder's restart steps, no rate cap, no doctor. */
   async restartNow(): Promise<Result> {
-    if (this.busy) return { ok: false, message: `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it or stop it first.` };
+    if (this.busy) return { ok: false, message: `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already ` + `running; wait for it or stop it first.` };
     const incident = await this.d.incidents.open({ trigger: 'manual', summary: 'restart requested by the user' });
     this.incident = incident;
     const run = this.runExclusive('ladder', () => this.restartLadder(incident, { attempts: 1, manual: true }));
@@ -365,7 +368,7 @@ export class Supervisor {
         this.gaveUpOn = null;
       }
       if (check.condition === 'degraded') {
-        this.setState('degraded', `alive, but not ready: ${check.failing.join(', ') || 'readiness check failing'} (a restart would not fix this)`);
+        this.setState('degraded', `alive, but not ready: ` + `${check.failing.join(', ') || 'readiness check failing'} (a restart ` + `would not fix this)`);
       } else {
         this.setState('healthy', `healthy (${check.health.latencyMs} ms)`);
       }
@@ -421,7 +424,7 @@ export class Supervisor {
     events.push({
       at: iso(this.d.clock.now()),
       type: 'confirmed',
-      detail: `${this.failureCount} consecutive failed checks (gateway.failureThreshold = ${s.gateway.failureThreshold})`,
+      detail: `${this.failureCount} consecutive failed checks ` + `(gateway.failureThreshold = ${s.gateway.failureThreshold})`,
     });
     const summary = `${first.health.detail} (${kinds}, ${this.failureCount} check${this.failureCount === 1 ? '' : 's'})`;
     const flap = this.lastRecovery;
@@ -495,7 +498,7 @@ export class Supervisor {
       await incident.event(
         'restart-failed',
         stepsOk
-          ? `still not healthy ${s.restart.waitHealthySec} s after attempt ${attempt} (restart.waitHealthySec): ${this.lastCheck?.health.detail ?? ''}`
+          ? `still not healthy ${s.restart.waitHealthySec} s after attempt ` + `${attempt} (restart.waitHealthySec): ` + `${this.lastCheck?.health.detail ?? ''}`
           : `attempt ${attempt} failed; skipped waiting for healthy`,
       );
       if (attempt < opts.attempts) {

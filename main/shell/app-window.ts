@@ -141,7 +141,7 @@ export class AppWindow {
       o.log.error(`could not load ${failedUrl}: ${description} (${code})`);
       o.showError(
         'ClawMedic cannot show its window',
-        `The page ${failedUrl} did not load (${description}). From a checkout, start it with "npm start", which builds the page first.`,
+        `The page ${failedUrl} did not load (${description}). From a checkout, ` + `start it with "npm start", which builds the page first.`,
       );
     });
     this.load(win, url);

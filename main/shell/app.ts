@@ -223,10 +223,11 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
 
   let quitState: 'running' | 'asking' | 'stopping' | 'done' = 'running';
   let shutdown = false;
-  let requestQuit: (cause: 'user' | 'shutdown') => Promise<void> = async () => {
+  let requestQuit: (cause: 'user' | 'shutdown') => Promise<void> = () => {
     // Before the engine exists there is nothing to stop or ask about.
     quitState = 'done';
     app.quit();
+    return Promise.resolve();
   };
   const showView = (view: View) => window?.show(view);
   const syncLoginItem = () => {
@@ -288,7 +289,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
 
   const first = trayModel(trayInput());
   const tray = new TrayController({
-    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(first.icon, 0))),
+    tray: new E.Tray(path.join(deps.paths.assetsDir, trayIconFile(first.icon, 0, deps.platform))),
     buildMenu: (template) => E.Menu.buildFromTemplate(template),
     assetsDir: deps.paths.assetsDir,
     platform: deps.platform,

@@ -16,7 +16,13 @@ export function viewForMessage(m: Pick<Message, 'kind' | 'incidentId'>): View {
       return { name: 'terminal' };
     case 'test':
       return { name: 'settings' };
-    default:
+    case 'storage':
+      // The data folder is set in Settings; the message itself says what to free or fix.
+      return { name: 'settings' };
+    case 'down':
+    case 'restarted':
+    case 'recovered':
+    case 'failed':
       return m.incidentId ? { name: 'incidents', id: m.incidentId } : { name: 'incidents' };
   }
 }

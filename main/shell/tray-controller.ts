@@ -23,7 +23,7 @@ export interface TrayControllerOptions<M> {
   tray: TrayLike<M>;
   /** Menu.buildFromTemplate. */
   buildMenu: (template: MenuItemConstructorOptions[]) => M;
-  /** Folder holding tray/<name>Template.png. */
+  /** Folder holding tray/ (macOS) and tray-linux/ (other platforms); see trayIconFile. */
   assetsDir: string;
   /** macOS pops the menu up on click itself; Linux app indicators only show a context menu. */
   platform: NodeJS.Platform;
@@ -91,7 +91,8 @@ export class TrayController<M> {
 
   private setFrame(): void {
     if (!this.model) return;
-    this.opts.tray.setImage(path.join(this.opts.assetsDir, trayIconFile(this.model.icon, this.frame)));
+    const file = trayIconFile(this.model.icon, this.frame, this.opts.platform);
+    this.opts.tray.setImage(path.join(this.opts.assetsDir, file));
   }
 
   private animate(on: boolean): void {

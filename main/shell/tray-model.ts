@@ -25,7 +25,10 @@ export type MenuItemModel =
   | { kind: 'submenu'; label: string; enabled: boolean; items: MenuItemModel[] }
   | { kind: 'separator' };
 
-/** A tray icon: `assets/tray/<name>Template.png`, or `<name>-<i>Template.png` for i < frames when animated. */
+/**
+ * A tray icon: `<name>` or, when animated, `<name>-<i>` for i < frames; trayIconFile says which file that is
+ * on each platform.
+ */
 export interface TrayIcon {
   name: 'healthy' | 'checking' | 'degraded' | 'restarting' | 'recovering' | 'attention' | 'paused' | 'stopped';
   frames: number;
@@ -142,7 +145,7 @@ export function statusLine(status: StatusSnapshot, now: number): string {
       return failing.length ? clip(`Gateway degraded: ${failing.join(', ')} failing`) : 'Gateway degraded';
     }
     case 'failing':
-      return `Gateway not answering (${status.consecutiveFailures} failed check${status.consecutiveFailures === 1 ? '' : 's'})`;
+      return `Gateway not answering (${status.consecutiveFailures} failed ` + `check${status.consecutiveFailures === 1 ? '' : 's'})`;
     case 'restarting':
       return 'Restarting the gateway…';
     case 'recovering': {
@@ -303,8 +306,14 @@ export function trayModel(input: TrayInput): TrayModel {
   };
 }
 
-/** Relative path of an icon frame under assets/ (Electron picks the @2x file beside it by itself). */
-export function trayIconFile(icon: TrayIcon, frame: number): string {
+/**
+ * Relative path of an icon frame under assets/ (Electron picks the @2x file beside it by itself).
+ * macOS: black template images (the "Template" suffix), which the menu bar tints for light and dark mode.
+ * Elsewhere nothing tints them and panels are mostly dark, so the white set in tray-linux/ is used.
+ * Without a platform it names the macOS file: app.ts creates the Tray with that, and TrayController sets
+ * the platform's own file right away in its constructor.
+ */
+export function trayIconFile(icon: TrayIcon, frame: number, platform: NodeJS.Platform = 'darwin'): string {
   const base = icon.frames > 1 ? `${icon.name}-${frame % icon.frames}` : icon.name;
-  return `tray/${base}Template.png`;
+  return platform === 'darwin' ? `tray/${base}Template.png` : `tray-linux/${base}.png`;
 }

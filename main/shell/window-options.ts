@@ -5,7 +5,10 @@ import type { BrowserWindowConstructorOptions, Rectangle } from 'electron';
 import { APP_INDEX, isAppUrl } from './app-protocol.js';
 import type { TrustedOrigins } from './ipc-validate.js';
 
-/** The views the renderer routes to by URL hash (renderer/src/app.ts parseRoute: `#/live`, `#/incidents/<id>`, `#/settings`). */
+/**
+ * The views the renderer routes to by URL hash (renderer/src/app.ts parseRoute: `#/live`, `#/incidents/<id>`,
+ * `#/settings`).
+ */
 export type View = { name: 'terminal' } | { name: 'incidents'; id?: string } | { name: 'settings' };
 
 export function viewHash(view: View): string {

@@ -100,7 +100,7 @@ export function startApp(root: HTMLElement, api: ClawMedicApi, client: Dashboard
       settingsBanner.hidden = false;
       settingsBanner.append(
         h('strong', null, 'The settings file has problems. '),
-        `ClawMedic keeps using the last valid settings. First: ${status.settingsProblems[0]!.path}: ${status.settingsProblems[0]!.message} `,
+        `ClawMedic keeps using the last valid settings. First: ` + `${status.settingsProblems[0]!.path}: ` + `${status.settingsProblems[0]!.message} `,
         h('a', { href: '#/settings' }, 'Open settings'),
       );
     } else settingsBanner.hidden = true;

@@ -10,9 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateSettings } from '../../main/engine/settings/index.js';
 import { buildRenderer, launchChromium, liveRows, openDashboard, until, type Session } from './helpers.js';
-// @ts-expect-error plain JS test helper without a declaration file
 import { createFakeEngine } from './fake-engine.mjs';
-// @ts-expect-error plain JS test helper without a declaration file
 import { incidentHistory } from './scenario.mjs';
 
 let browser: Browser;
@@ -170,7 +168,7 @@ describe('settings', () => {
     await expect.poll(() => row.locator('.field-error').textContent()).toBe('');
     await save.click();
     await until(() => engine.saved.length === 1, 'saved');
-    expect(engine.saved[0].gateway.checkIntervalSec).toBe(45);
+    expect(engine.saved[0]?.gateway.checkIntervalSec).toBe(45);
     expect(validateSettings(engine.saved[0]).ok).toBe(true);
   });
 
@@ -264,7 +262,7 @@ describe('settings', () => {
     await openclaw.fill('');
     await s.page.getByRole('button', { name: 'Save' }).click();
     await until(() => engine.saved.length === 1, 'saved');
-    expect(engine.saved[0].tools).toEqual({ tmux: '/opt/homebrew/bin/tmux', openclaw: '' });
+    expect(engine.saved[0]?.tools).toEqual({ tmux: '/opt/homebrew/bin/tmux', openclaw: '' });
     expect(validateSettings(engine.saved[0]).settings.tools).toEqual({ tmux: '/opt/homebrew/bin/tmux', openclaw: '' });
     expect(s.errors).toEqual([]);
   });
@@ -283,7 +281,7 @@ describe('settings', () => {
     await s.page.getByLabel('Chat id').fill('42');
     await s.page.getByRole('button', { name: 'Save' }).click();
     await until(() => engine.saved.length === 1, 'saved after fixing');
-    expect(engine.saved[0].notify.channels[0]).toMatchObject({ type: 'telegram', chatId: '42' });
+    expect(engine.saved[0]?.notify.channels[0]).toMatchObject({ type: 'telegram', chatId: '42' });
   });
 
   it('the prompt editor previews the brief live and a saved prompt is what the engine gets', async () => {
@@ -300,7 +298,7 @@ describe('settings', () => {
     await editor.fill('Bring back {{gatewayUrl}} for {{incidentId}}.');
     await s.page.getByRole('button', { name: 'Save' }).click();
     await until(() => engine.saved.length === 1, 'saved');
-    expect(engine.saved[0].doctor.promptTemplate).toBe('Bring back {{gatewayUrl}} for {{incidentId}}.');
+    expect(engine.saved[0]?.doctor.promptTemplate).toBe('Bring back {{gatewayUrl}} for {{incidentId}}.');
   });
 });
 
@@ -310,9 +308,10 @@ describe('incidents', () => {
     const s = await open(engine, { hash: '#/incidents' });
     await expect.poll(() => s.page.locator('.view-incidents .empty-title').textContent()).toBe('No incidents yet');
     const { incidents, details } = incidentHistory(Date.now());
-    const inc = incidents[0];
+    const inc = incidents[0]!;
+    const history = details[inc.id]!;
     // The report is the agent's text: raw HTML in it must show as text and never run.
-    const detail = { ...details[inc.id], report: details[inc.id].report + "\n<script>alert('report html must not run')</script>\n" };
+    const detail = { ...history, report: history.report + "\n<script>alert('report html must not run')</script>\n" };
     engine.fakeAddIncident(inc, detail);
     const row = s.page.locator(`.incident-row[data-incident-id="${inc.id}"]`);
     await expect.poll(() => row.count()).toBe(1);
@@ -389,7 +388,7 @@ describe('access', () => {
 });
 
 describe('keyboard and layout', () => {
-  it('is usable at the minimum window size in dark mode, and Tab never gets stuck in a read-only terminal', async () => {
+  it('is usable at the minimum window size in dark mode, and Tab never gets ' + 'stuck in a read-only terminal', async () => {
     const engine = doctorEngine({ incidents: incidentHistory(Date.now()).incidents });
     const s = await open(engine, { viewport: { width: 720, height: 480 }, colorScheme: 'dark' });
     await s.page.waitForSelector('.view-live .xterm-rows');

@@ -13,6 +13,7 @@
 /** @typedef {import('../../common/contract.js').StatusSnapshot} StatusSnapshot */
 /** @typedef {import('../../common/contract.js').Result} Result */
 /** @typedef {import('../../main/engine/engine-api.js').EngineApi} EngineApi */
+/** @typedef {import('../../common/settings-schema.js').Settings} Settings */
 
 export const FAKE_HIGH = 100_000;
 export const FAKE_LOW = 5_000;
@@ -27,7 +28,10 @@ export const FAKE_LOW = 5_000;
  */
 
 export class FakeTerminal {
-  /** @param {{ respectAcks?: boolean }} [opts] respectAcks=false: keep pushing regardless of acks (a misbehaving engine). */
+  /**
+   * @param {{ respectAcks?: boolean }} [opts] respectAcks=false: keep pushing regardless of acks (a misbehaving
+   * engine).
+   */
   constructor(opts = {}) {
     this.respectAcks = opts.respectAcks ?? true;
     /** @type {string[]} */
@@ -140,10 +144,11 @@ export function createFakeEngine(opts = {}) {
   const inputs = [];
   /** @type {{cols: number, rows: number}[]} */
   const resizes = [];
-  /** @type {unknown[]} */
+  /** What saveSettings accepted (validated by `opts.validate` when given). @type {Settings[]} */
   const saved = [];
   /** @type {string[]} */
   const calls = [];
+  /** @type {unknown} */
   let settings = structuredClone(opts.settings ?? {});
   /** @type {Incident[]} */
   let incidents = structuredClone(opts.incidents ?? []);
@@ -171,7 +176,8 @@ export function createFakeEngine(opts = {}) {
   /** @type {Result} */
   const ok = { ok: true, value: undefined };
 
-  /** @type {EngineApi & Record<string, any>} */
+  // Checked against EngineApi (plus the test controls), but typed as written: tests reach the fake terminal too.
+  /** @satisfies {EngineApi & Record<string, unknown>} */
   const engine = {
     // ---- EngineApi ----
     on(l) {
@@ -179,30 +185,46 @@ export function createFakeEngine(opts = {}) {
       return () => listeners.delete(l);
     },
     status: () => structuredClone(status),
-    async checkNow() {
+    /** @param {{ fresh: boolean }} [o] */
+    preflight(o) {
+      calls.push(o?.fresh ? 'preflight:fresh' : 'preflight');
+      return Promise.resolve({ at: iso(now()), items: [] });
+    },
+    checkNow() {
       calls.push('checkNow');
-      return {
+      return Promise.resolve({
         condition: 'healthy',
         health: { ok: true, kind: 'healthy', url: status.gatewayUrl + '/healthz', status: 200, latencyMs: 3, detail: 'ok', at: iso(now()) },
         failing: [],
         at: iso(now()),
-      };
+      });
     },
-    async restartNow() {
+    restartNow() {
       calls.push('restartNow');
-      return ok;
+      return Promise.resolve(ok);
     },
-    async startDoctor() {
+    startDoctor() {
       calls.push('startDoctor');
-      if (status.doctor) return fail('A doctor session is already running.');
+      if (status.doctor) return Promise.resolve(fail('A doctor session is already running.'));
       engine.fakeStartDoctor('claude');
-      return ok;
+      return Promise.resolve(ok);
     },
-    async stopDoctor() {
+    runDoctor() {
+      calls.push('runDoctor');
+      // Only the CLI waits for a whole session; the dashboard starts one and follows its events.
+      return Promise.resolve({ ok: false, message: 'The fake engine does not run a doctor session to its end.' });
+    },
+    /** @param {string} promptId @param {'approve' | 'deny'} answer */
+    answerPrompt(promptId, answer) {
+      calls.push(`answerPrompt:${answer}:${promptId}`);
+      // The fake shows no permission prompt, so an answer is refused as the real engine refuses a stale one.
+      return Promise.resolve(fail('No permission prompt is waiting any more: it was answered, or the session ended.'));
+    },
+    stopDoctor() {
       calls.push('stopDoctor');
-      if (!status.doctor) return fail('No doctor session is running.');
+      if (!status.doctor) return Promise.resolve(fail('No doctor session is running.'));
       engine.fakeEndDoctor();
-      return ok;
+      return Promise.resolve(ok);
     },
     pause(m) {
       calls.push(`pause:${m}`);
@@ -212,63 +234,63 @@ export function createFakeEngine(opts = {}) {
     },
     notifySuspend() {},
     notifyResume() {},
-    async listIncidents() {
-      return structuredClone(incidents);
+    listIncidents() {
+      return Promise.resolve(structuredClone(incidents));
     },
-    async getIncident(id) {
+    getIncident(id) {
       const inc = incidents.find((i) => i.id === id);
-      if (!inc) return null;
+      if (!inc) return Promise.resolve(null);
       const d = details[id] ?? { report: null, transcript: null };
-      return structuredClone({ incident: inc, report: d.report, transcript: d.transcript });
+      return Promise.resolve(structuredClone({ incident: inc, report: d.report, transcript: d.transcript }));
     },
-    async getSettings() {
-      return {
+    getSettings() {
+      return Promise.resolve({
         file: '/home/you/.clawmedic/settings.json',
         settings: structuredClone(settings),
         problems: [],
         templateVariables: opts.templateVariables ?? { gatewayUrl: 'the gateway base URL', incidentId: 'the incident id' },
         defaultPromptTemplate: opts.defaultPromptTemplate ?? 'Fix the gateway at {{gatewayUrl}} (incident {{incidentId}}).',
-      };
+      });
     },
-    async saveSettings(next) {
+    saveSettings(next) {
       calls.push('saveSettings');
       if (opts.validate) {
         const r = opts.validate(next);
-        if (!r.ok) return { ok: false, message: 'Some settings are invalid; nothing was saved.', problems: r.problems };
+        if (!r.ok) return Promise.resolve({ ok: false, message: 'Some settings are invalid; nothing was saved.', problems: r.problems });
       }
       settings = structuredClone(next);
-      saved.push(structuredClone(next));
+      saved.push(/** @type {Settings} */ (structuredClone(next)));
       emit({ type: 'settings-changed' });
-      return ok;
+      return Promise.resolve(ok);
     },
     async previewBrief(template) {
       calls.push('previewBrief');
       const values = { gatewayUrl: status.gatewayUrl, incidentId: 'inc-preview', port: '18789' };
       const bad = [...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1] ?? '').filter((n) => !(n in (opts.templateVariables ?? values)));
-      if (bad.length) return { ok: false, message: `unknown variable {{${bad[0]}}}` };
-      return {
+      if (bad.length) return Promise.resolve({ ok: false, message: `unknown variable {{${bad[0]}}}` });
+      return Promise.resolve({
         ok: true,
-        value: template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_m, n) => /** @type {Record<string,string>} */ (values)[n] ?? `<${n}>`),
-      };
+        value: template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_m, /** @type {string} */ n) => /** @type {Record<string,string>} */ (values)[n] ?? `<${n}>`),
+      });
     },
-    async testNotification(channel) {
+    testNotification(channel) {
       calls.push(`testNotification:${channel}`);
-      return ok;
+      return Promise.resolve(ok);
     },
     terminal,
-    async takeOver() {
+    takeOver() {
       calls.push('takeOver');
-      if (!status.doctor) return fail('No doctor session is running.');
+      if (!status.doctor) return Promise.resolve(fail('No doctor session is running.'));
       status.doctor.takenOver = true;
       emit({ type: 'doctor', phase: 'taken-over', incidentId: status.doctor.incidentId, detail: 'human has the keyboard', at: iso(now()) });
-      return ok;
+      return Promise.resolve(ok);
     },
-    async handBack() {
+    handBack() {
       calls.push('handBack');
-      if (!status.doctor) return fail('No doctor session is running.');
+      if (!status.doctor) return Promise.resolve(fail('No doctor session is running.'));
       status.doctor.takenOver = false;
       emit({ type: 'doctor', phase: 'handed-back', incidentId: status.doctor.incidentId, detail: 'agent has the keyboard', at: iso(now()) });
-      return ok;
+      return Promise.resolve(ok);
     },
     terminalInput(data) {
       if (!status.doctor?.takenOver) return false;

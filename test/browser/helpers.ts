@@ -92,7 +92,7 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, ms = 10_0
   let last: T | undefined;
   for (;;) {
     last = await fn();
-    if (last) return last as NonNullable<T>;
+    if (last) return last;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -56,7 +56,7 @@ export async function startDashboardWatch(box: CliSandbox, extra: string[] = [])
     () => watcher.events.find((e) => (e as { type: string }).type === 'dashboard'),
     { timeoutMs: 20_000 },
   )) as unknown as { url: string; urlFile: string };
-  // `watch --json` keeps the token out of its lines (they go to log shippers); the full URL is in a 0600 file.
+  // The JSON line leaves the token out (it goes to log shippers); the full URL is in a 0600 file.
   const url = readFileSync(line.urlFile, 'utf8').trim();
   const u = new URL(url);
   await watcher.waitState('healthy');

@@ -45,7 +45,7 @@ async function setup(steps: Step[], extraEnv: Record<string, string> = {}): Prom
   h = await createHarness();
   cleanups.push(() => h.close());
   api = await startFakeAnthropic(steps);
-  home = prepareClaudeHome({ toolchain: tc, apiUrl: api.url, env: { ...process.env, ...extraEnv } as NodeJS.ProcessEnv });
+  home = prepareClaudeHome({ toolchain: tc, apiUrl: api.url, env: { ...process.env, ...extraEnv } });
   const d = new Doctor({ dataDir: h.dataDir, env: home.env, timing: E2E_TIMING });
   cleanups.push(() => d.cleanupOrphans());
   return d;
@@ -72,7 +72,7 @@ function keepAlive(gw: Gateway): () => Promise<void> {
 }
 
 describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
-  it('drives the real CLI: trust prompt (No, exit pre-selected), bracketed paste, hooks; the probe decides', async () => {
+  it('drives the real CLI: trust prompt (No, exit pre-selected), bracketed ' + 'paste, hooks; the probe decides', async () => {
     const d = await setup([]);
     api!.setScenario([
       { bash: `touch ${h.marker}`, description: 'Mark the gateway as repaired' },
@@ -95,10 +95,10 @@ describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
     expect(h.sessions(d.tmux.socket)).toEqual([]);
     // Token usage comes from the transcript the Stop hook pointed at.
     expect(req.incident.record.doctor?.tokens?.output).toBeGreaterThan(0);
-    console.log(`real claude, marker scenario: ${took} ms\n${req.incident.record.events.map((e) => `${e.at.slice(14)} ${e.type}`).join("\n")}`);
+    console.log(`real claude, marker scenario: ${took} ` + `ms\n${req.incident.record.events.map((e) => `${e.at.slice(14)} ${e.type}`).join("\n")}`);
   }, 240_000);
 
-  it('a permission prompt (default mode) raises needs-approval, is never "done", and a person who takes over answers it', async () => {
+  it('a permission prompt (default mode) raises needs-approval, is never ' + '"done", and a person who takes over answers it', async () => {
     const d = await setup([]);
     api!.setScenario([
       { bash: `touch ${h.marker}`, description: 'Mark the gateway as repaired' },
@@ -146,7 +146,7 @@ describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
     expect(phases.find((p) => p.phase === 'fallback')?.detail).toMatch(/rate_limit|429/);
   }, 240_000);
 
-  it('a config syntax error on the real gateway: the scripted model validates, rewrites the file with a real Write call, the gateway comes back', async () => {
+  it('a config syntax error on the real gateway: the scripted model ' + 'validates, rewrites the file with a real Write call, the gateway comes back', async () => {
     await setup([]);
     const gw = await createGateway({ toolchain: tc });
     cleanups.push(() => gw.dispose());
@@ -165,7 +165,7 @@ describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
     api!.setScenario([
       { bash: 'openclaw config validate', description: 'Validate the gateway config' },
       { tool: { name: 'Write', input: { file_path: gw.configPath, content: good } }, text: 'The config has a syntax error; rewriting it.' },
-      { text: 'Fixed the config.\nCLAWMEDIC_RESULT {"status":"fixed","summary":"repaired a JSON5 syntax error in the config"}' },
+      { text: 'Fixed the config.\nCLAWMEDIC_RESULT ' + '{"status":"fixed","summary":"repaired a JSON5 syntax error in the config"}' },
     ]);
     const s = h.settings({ claude: claudeProfile(['Read', 'Write', 'Edit', 'Bash(openclaw config validate:*)']) }, { timeoutSec: 300 });
     s.gateway.url = gw.url;
@@ -185,7 +185,7 @@ describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
     expect(readFileSync(path.join(req.incident.file('snapshot'), path.basename(gw.configPath)), 'utf8')).not.toBe(good);
   }, 400_000);
 
-  it('the port held by a stray process: the scripted model finds it with lsof and stops it; the gateway comes back', async () => {
+  it('the port held by a stray process: the scripted model finds it with ' + 'lsof and stops it; the gateway comes back', async () => {
     await setup([]);
     const gw = await createGateway({ toolchain: tc });
     cleanups.push(() => gw.dispose());
@@ -201,7 +201,7 @@ describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
     api!.setScenario([
       { bash: `lsof -nP -iTCP:${gw.port} -sTCP:LISTEN`, description: 'Who holds the gateway port' },
       { bash: `kill ${holder.pid}`, description: 'Stop the stray process holding the port', text: 'A stray process holds the port; stopping it.' },
-      { text: 'Stopped the stray process.\nCLAWMEDIC_RESULT {"status":"fixed","summary":"killed a stray process holding the gateway port"}' },
+      { text: 'Stopped the stray process.\nCLAWMEDIC_RESULT ' + '{"status":"fixed","summary":"killed a stray process holding the gateway port"}' },
     ]);
     const s = h.settings({ claude: claudeProfile(['Read', 'Bash(lsof:*)', 'Bash(kill:*)']) }, { timeoutSec: 300 });
     s.gateway.url = gw.url;

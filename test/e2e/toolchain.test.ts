@@ -116,19 +116,19 @@ describe.skipIf(skip !== null)(`e2e toolchain${skip ? ` (skipped: ${skip})` : ''
     await pane.waitForText(INPUT_READY_RE, 20_000);
 
     const marker = `e2e-smoke-${Date.now()}`;
-    const prompt = `${marker}: the gateway is down.\nCheck it with the allowed commands only.\nEnd with a REPAIR_RESULT line.`;
+    const prompt = `${marker}: the gateway is down.\nCheck it with the allowed commands ` + `only.\nEnd with a REPAIR_RESULT line.`;
     const since = Date.now();
-    await submitPrompt(pane, prompt, async () => hooks.calls().some((c) => c.event === 'UserPromptSubmit' && c.at >= since));
+    await submitPrompt(pane, prompt, () =>
+      Promise.resolve(hooks.calls().some((c) => c.event === 'UserPromptSubmit' && c.at >= since)),
+    );
 
     const stop = await hooks.waitFor('Stop', { timeoutMs: 60_000, since });
-    expect(stop.input.last_assistant_message).toBe(finalText);
-    expect(stop.input.permission_mode).toBe('dontAsk');
-    expect(stop.input.cwd).toBe(work);
+    expect(stop.input).toMatchObject({ last_assistant_message: finalText, permission_mode: 'dontAsk', cwd: work });
 
     // The prompt arrived whole, and the allowlisted command really ran with the pinned openclaw.
     const main = api.mainRequests();
     expect(unwrapPasted(main[0]!.userText ?? '')).toBe(prompt);
-    const results = JSON.stringify(main.at(-1)!.body.messages);
+    const results = JSON.stringify(main.at(-1)!.body?.messages);
     expect(results).toContain(`OpenClaw ${tc.versions.openclaw}`);
     // The non-allowlisted command was denied without a prompt, and the agent carried on.
     expect(results).toMatch(/denied/i);

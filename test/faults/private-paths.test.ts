@@ -138,3 +138,20 @@ describe.runIf(isRoot)('a second local user', () => {
     }
   });
 });
+
+describe('folders ClawMedic creates', () => {
+  it('are 0700 even under umask 000 (doctor/ was created without a mode: 0777)', async () => {
+    const { ensurePrivateDir } = await import('../../main/engine/fsutil.js');
+    const { statSync } = await import('node:fs');
+    const old = process.umask(0);
+    try {
+      const d = path.join(dir, 'data', 'doctor', 'deeper');
+      await ensurePrivateDir(d);
+      for (const p of [path.join(dir, 'data'), path.join(dir, 'data', 'doctor'), d]) {
+        expect(statSync(p).mode & 0o777, p).toBe(0o700);
+      }
+    } finally {
+      process.umask(old);
+    }
+  });
+});

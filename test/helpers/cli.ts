@@ -41,8 +41,8 @@ export class CliSandbox {
       });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (b: Buffer) => (stdout += b));
-      child.stderr.on('data', (b: Buffer) => (stderr += b));
+      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`clawmedic ${args.join(' ')} did not finish in time\n${stdout}\n${stderr}`));
@@ -84,7 +84,7 @@ export class WatchProcess {
         if (line.trim()) this.events.push(JSON.parse(line) as EngineEvent);
       }
     });
-    proc.stderr!.on('data', (b: Buffer) => (this.stderr += b));
+    proc.stderr!.on('data', (b: Buffer) => (this.stderr += b.toString()));
     this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   }
 

@@ -31,7 +31,7 @@ describe('the running watcher takes commands from other terminals', () => {
 
     const paused = await box.run(['pause', '30', '--json']);
     expect(paused.code, paused.stderr).toBe(0);
-    expect(JSON.parse(paused.stdout)).toMatchObject({ state: 'paused', pausedUntil: expect.any(String) });
+    expect(JSON.parse(paused.stdout)).toMatchObject({ state: 'paused', pausedUntil: expect.any(String) as unknown });
     await watcher.waitState('paused');
     expect((await box.run(['pause', '0'])).code).toBe(2);
     const resumed = await box.run(['resume']);

@@ -2,13 +2,17 @@
 // (stand-in gateway, stand-in agent in real tmux) and leave nothing behind.
 import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, Incident } from '../../common/contract.js';
 import { cliPath } from '../helpers/cli.js';
 
+/** The demo's temp folder lives in a TMPDIR of this test's own: what it leaves there is the demo's alone. */
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'cm-demo-test-'));
 function demoDirs(): string[] {
-  return readdirSync('/tmp').filter((n) => n.startsWith('clawmedic-demo-'));
+  return readdirSync(TMP).filter((n) => n.startsWith('clawmedic-demo-'));
 }
 
 /** Processes (not zombies) whose command line mentions one of the demo's own temp dirs. */
@@ -21,12 +25,14 @@ function processesUnder(dirs: string[]): string[] {
 
 describe('clawmedic demo', () => {
   it('detects, restarts, calls the doctor, recovers, and cleans up', async () => {
-    const before = new Set(demoDirs());
-    const child = spawn(process.execPath, [cliPath, 'demo', '--json', '--agent-pace', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [cliPath, 'demo', '--json', '--agent-pace', '0.2'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', TMPDIR: TMP },
+    });
     let out = '';
     let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b));
-    child.stderr.on('data', (b: Buffer) => (err += b));
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     const code = await new Promise<number | null>((r) => child.on('close', r));
     expect(code, err).toBe(0);
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as EngineEvent | { type: 'demo-result'; ok: boolean; incidents: Incident[] });
@@ -42,11 +48,11 @@ describe('clawmedic demo', () => {
     const states = lines.flatMap((l) => (l.type === 'state' ? [l.state] : []));
     expect(states).toEqual(expect.arrayContaining(['healthy', 'failing', 'restarting', 'recovering']));
     // Nothing left behind: no temp dir, nothing under it (tmux server, agent), nothing on the gateway's port.
-    expect(demoDirs().filter((d) => !before.has(d))).toEqual([]);
+    expect(demoDirs()).toEqual([]);
     const attach = result.incidents[1]!.doctor?.attachCommand ?? '';
-    const demoDir = /\/tmp\/clawmedic-demo-[^/]+/.exec(attach)?.[0];
-    expect(demoDir, attach).toBeTruthy();
-    expect(processesUnder([demoDir!])).toEqual([]);
+    expect(attach).toContain(TMP);
+    expect(processesUnder([TMP])).toEqual([]);
+    rmSync(TMP, { recursive: true, force: true });
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(result.incidents[0]!.summary)?.[1]);
     expect(port).toBeGreaterThan(0);
     const refused = await new Promise<boolean>((r) => {

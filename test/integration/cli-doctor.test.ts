@@ -84,7 +84,7 @@ describe('clawmedic doctor', () => {
     const settings = withAgent(gw.url, gw, []) as { doctor: { profiles: { standin: { command: string; args: string[] } } } };
     settings.doctor.profiles.standin.command = '/nonexistent/claude';
     settings.doctor.profiles.standin.args = [];
-    box = new CliSandbox(settings as unknown as Record<string, unknown>, gw.env);
+    box = new CliSandbox(settings, gw.env);
     const r = await box.run(['doctor', '--json'], { timeoutMs: 90_000 });
     expect(r.code).toBe(1);
     const { result } = parse(r.stdout);
@@ -100,7 +100,7 @@ describe('clawmedic doctor', () => {
     box = new CliSandbox(withAgent(gw.url, gw, [{ say: 'thinking for a long time' }, { busy: 60_000 }]), gw.env);
     const child = spawn(process.execPath, [cliPath, '--config', box.settingsFile, 'doctor', '--json'], { env: { ...gw.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b));
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', r));
     await waitFor('the brief to be sent', () => out.includes('doctor-prompt-sent'), { timeoutMs: 30_000 });
     child.kill('SIGHUP');

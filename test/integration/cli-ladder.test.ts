@@ -53,7 +53,7 @@ describe('clawmedic check', () => {
     await gw.fault('stranger');
     const r = await box.run(['check', '--json']);
     expect(r.code).toBe(1);
-    const check = JSON.parse(r.stdout);
+    const check = JSON.parse(r.stdout) as { health: { detail: string } };
     expect(check.health).toMatchObject({ kind: 'stranger', status: 200 });
     expect(check.health.detail).toMatch(/another program may hold the port/);
   });
@@ -63,7 +63,7 @@ describe('clawmedic check', () => {
     await gw.fault('hang');
     const r = await box.run(['check', '--json']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).health.kind).toBe('timeout');
+    expect(JSON.parse(r.stdout)).toMatchObject({ health: { kind: 'timeout' } });
   });
 });
 
@@ -105,7 +105,7 @@ describe('clawmedic watch', () => {
     const { gw, box } = await setup();
     const child = spawn(process.execPath, [cliPath, '--config', box.settingsFile, 'watch'], { env: { ...box.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b));
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     await waitFor('healthy line', () => /\bhealthy\s+healthy \(/.test(out));
     await gw.fault('crash');
     await waitFor('recovered line', () => /incident\s+\S+ recovered by restart/.test(out), { timeoutMs: 20_000 });
@@ -230,7 +230,7 @@ describe('bad settings', () => {
     expect(readFileSync(box.settingsFile, 'utf8')).toBe(broken);
     const j = await box.run(['config', 'validate', '--json']);
     expect(j.code).toBe(2);
-    expect(JSON.parse(j.stdout).problems).toHaveLength(4);
+    expect((JSON.parse(j.stdout) as { problems: unknown[] }).problems).toHaveLength(4);
   });
 
   it('bad usage is exit 2 too', async () => {

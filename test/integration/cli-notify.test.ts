@@ -104,7 +104,7 @@ describe('a watcher tells the channels', () => {
     await gw.fault('crash');
     const closed = await watcher.waitEvent('recovered', () => true, 'incident-closed');
     await rx.waitFor((reqs) => reqs.filter((r) => r.service === 'webhook').length >= 2);
-    const kinds = rx.requests.filter((r) => r.service === 'webhook').map((r) => JSON.parse(r.body).kind);
+    const kinds = rx.requests.filter((r) => r.service === 'webhook').map((r) => (JSON.parse(r.body) as { kind: string }).kind);
     expect(kinds).toEqual(['down', 'restarted']);
     for (const r of rx.requests) expect(r.body).not.toContain(token);
     await watcher.waitEvent('slack failure', (e) => e.channel === 'broken', 'notification-failed');

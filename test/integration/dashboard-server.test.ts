@@ -11,10 +11,9 @@ import { PROTOCOL_VERSION, type ServerFrame } from '../../common/ws-protocol.js'
 import { createWsClient, type SocketLike } from '../../renderer/src/transport/ws-client.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
 import { IDLE_RELEASE_MS } from '../../main/engine/viewer-stream.js';
-// @ts-expect-error plain JS test helper without a declaration file
 import { createFakeEngine, FAKE_HIGH, FakeTerminal } from '../browser/fake-engine.mjs';
-// @ts-expect-error plain JS test helper without a declaration file
 import { sampleSettings } from '../browser/scenario.mjs';
+import { rawText } from '../helpers/ws.js';
 
 let rendererDir: string;
 const open: Dashboard[] = [];
@@ -60,7 +59,7 @@ function connect(port: number, opts: { token?: string | null; origin?: string; c
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${q}`, { headers });
   sockets.push(ws);
   const frames: ServerFrame[] = [];
-  ws.on('message', (d) => frames.push(JSON.parse(String(d)) as ServerFrame));
+  ws.on('message', (d) => frames.push(JSON.parse(rawText(d)) as ServerFrame));
   return new Promise<{ ws: WebSocket; frames: ServerFrame[]; refused: number | null }>((resolve, reject) => {
     ws.once('open', () => resolve({ ws, frames, refused: null }));
     ws.once('unexpected-response', (_req, res) => resolve({ ws, frames, refused: res.statusCode ?? -1 }));
@@ -138,7 +137,7 @@ describe('dashboard HTTP access', () => {
 });
 
 describe('dashboard WebSocket', () => {
-  it('refuses a handshake without the token (401), with a wrong one (403), or from a foreign Origin (403)', async () => {
+  it('refuses a handshake without the token (401), with a wrong one (403), ' + 'or from a foreign Origin (403)', async () => {
     const d = await start(createFakeEngine());
     expect((await connect(d.port, {})).refused).toBe(401);
     expect((await connect(d.port, { token: 'wrong' })).refused).toBe(403);
@@ -171,7 +170,7 @@ describe('dashboard WebSocket', () => {
     // Reading stays allowed.
     const status = await call(ws, frames, id++, 'getStatus');
     expect((status as { value: { state: string } }).value.state).toBe('recovering');
-    const preview = await call(ws, frames, id++, 'previewBrief', 'at {{gatewayUrl}}');
+    const preview = await call(ws, frames, id, 'previewBrief', 'at {{gatewayUrl}}');
     expect((preview as { value: unknown }).value).toEqual({ ok: true, value: 'at http://127.0.0.1:18789' });
   });
 
@@ -193,7 +192,7 @@ describe('dashboard WebSocket', () => {
     expect(engine.resizes).toEqual([{ cols: 100, rows: 30 }]);
   });
 
-  it('flow control: a viewer that does not ack pauses the engine, acks resume it, a disconnect forgets it', async () => {
+  it('flow control: a viewer that does not ack pauses the engine, acks ' + 'resume it, a disconnect forgets it', async () => {
     // The engine owns the one flow-control window (doctor/terminal.ts pauses the PTY); the dashboard only
     // passes acks on, so a silent viewer holds the engine at its watermark and no queue builds here.
     const terminal = new FakeTerminal();
@@ -297,19 +296,21 @@ describe('dashboard WebSocket', () => {
     const channels = view.value.settings.notify.channels;
     expect(JSON.stringify(view.value)).not.toContain('AbCdEfGhIjKlMnOpQrStUvWxYz0123456789');
     expect(JSON.stringify(view.value)).not.toContain('AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c');
-    expect(channels[1].token).toMatch(/^\[REDACTED/);
+    expect(channels[1]?.token).toMatch(/^\[REDACTED/);
     // Save with an unrelated change: the real secrets are put back before the engine sees the settings.
     const edited = structuredClone(view.value.settings);
     edited.gateway.checkIntervalSec = 45;
     const saved = (await call(ws, frames, 2, 'saveSettings', edited)) as { value: { ok: boolean } };
     expect(saved.value.ok).toBe(true);
-    expect(engine.saved[0].notify.channels[1].token).toBe('7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c');
-    expect(engine.saved[0].notify.channels[0].url).toBe(sampleSettings().notify.channels[0].url);
-    expect(engine.saved[0].gateway.checkIntervalSec).toBe(45);
+    const [stored] = engine.saved;
+    expect(stored?.notify.channels[1]).toMatchObject({ token: '7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c' });
+    expect(stored?.notify.channels[0]).toMatchObject({ url: sampleSettings().notify.channels[0]?.url });
+    expect(stored?.gateway.checkIntervalSec).toBe(45);
     // A placeholder moved somewhere it cannot come from is refused, naming the field.
     const moved = structuredClone(view.value.settings);
-    moved.notify.channels[0].name = 'renamed';
-    moved.notify.channels[0].url = moved.notify.channels[0].url + 'x';
+    const first = moved.notify.channels[0]!;
+    first.name = 'renamed';
+    first.url = first.url + 'x';
     const refused = (await call(ws, frames, 3, 'saveSettings', moved)) as { value: { ok: boolean; problems: { path: string }[] } };
     expect(refused.value.ok).toBe(false);
     expect(refused.value.problems.map((p) => p.path)).toEqual(['notify.channels.0.url']);
@@ -357,7 +358,7 @@ describe('ws-client against the real server', () => {
       expect(client.connection()).toMatchObject({ state: 'open', readOnly: true });
       const refused = await client.takeOver();
       expect(refused.ok).toBe(false);
-      expect(await client.pause(5)).toMatchObject({ ok: false, message: expect.stringMatching(/read-only/) });
+      expect(await client.pause(5)).toMatchObject({ ok: false, message: expect.stringMatching(/read-only/) as unknown });
       const events: string[] = [];
       client.onEvent((e) => events.push(e.type));
       const chunks: { kind: string; data: string }[] = [];

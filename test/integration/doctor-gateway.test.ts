@@ -25,7 +25,7 @@ function gatewayEnv(): Record<string, string> {
 }
 
 describe('doctor with the stand-in gateway', () => {
-  it('a broken config: context shows the validation error and exit code 78; the agent restores last-good and restarts', async () => {
+  it('a broken config: context shows the validation error and exit code 78; ' + 'the agent restores last-good and restarts', async () => {
     await gw.fault('break-config');
     await gw.fault('crash');
     await gw.waitDown();

@@ -60,7 +60,7 @@ const DIST_STORE = path.resolve('dist/main/engine/incidents/store.js');
 const DIST_CLOCK = path.resolve('dist/common/clock.js');
 
 describe('crash mid-session', () => {
-  it('the next start kills the orphan session, clears the stale lock, and the incident is marked interrupted', async () => {
+  it('the next start kills the orphan session, clears the stale lock, and ' + 'the incident is marked interrupted', async () => {
     const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
     // A separate ClawMedic process runs the doctor; we kill it with SIGKILL (nothing can clean up).
     const child = `
@@ -105,7 +105,7 @@ describe('crash mid-session', () => {
 });
 
 describe('SIGTERM mid-session', () => {
-  it('aborting on SIGTERM (as the engine does) kills the session and frees the lock before the process exits', async () => {
+  it('aborting on SIGTERM (as the engine does) kills the session and frees ' + 'the lock before the process exits', async () => {
     const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
     const child = `
       import { Doctor } from ${JSON.stringify(DIST_DOCTOR)};

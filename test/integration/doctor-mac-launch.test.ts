@@ -20,7 +20,7 @@ function systemBinsWithoutTmux(root: string): string {
   const out = path.join(root, 'sysbin');
   mkdirSync(out, { recursive: true });
   for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(dir);
     } catch {

@@ -119,7 +119,7 @@ describe('doctor session with the fake agent', () => {
     expect(req.incident.record.events.map((e) => e.type)).toContain('doctor-submit-retry');
   });
 
-  it('fails when the agent claims success but the gateway is still down (and the echoed brief never counts)', async () => {
+  it('fails when the agent claims success but the gateway is still down (and ' + 'the echoed brief never counts)', async () => {
     const d = doctor();
     const template = 'Fix the gateway until it answers HTTP 200, then say recovery completed. Report to {{reportPath}}.';
     const s = h.settings(
@@ -270,7 +270,7 @@ describe('agents that cannot start', () => {
     expect(out.detail).toMatch(/exited during start-up \(exit 2\).*boom: no credentials configured/);
   });
 
-  it('an exception inside the doctor still ends in a clear outcome, with the lock released and no session left', async () => {
+  it('an exception inside the doctor still ends in a clear outcome, with the ' + 'lock released and no session left', async () => {
     const d = doctor();
     const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
     // A work folder that is a file: creating it throws.

@@ -9,6 +9,12 @@ import { startFakeGateway, type FakeGateway } from '../fixtures/gateway-harness.
 import { CliSandbox, fastSettings, type WatchProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 
+/** `clawmedic status --json`, as far as these tests read it. */
+interface StatusJson {
+  watcher?: { state?: string; running?: boolean };
+  lastIncident?: { outcome?: string };
+}
+
 let gw: FakeGateway | null = null;
 let box: CliSandbox | null = null;
 const engines: Engine[] = [];
@@ -61,7 +67,8 @@ describe('settings while running', () => {
     const r = await e.saveSettings({ gateway: { failureThreshold: 0 } });
     expect(r).toMatchObject({ ok: false, problems: [{ path: 'gateway.failureThreshold' }] });
     expect(readFileSync(box.settingsFile, 'utf8')).toBe(before);
-    const ok = await e.saveSettings({ ...JSON.parse(before), gateway: { ...JSON.parse(before).gateway, failureThreshold: 4 } });
+    const saved = JSON.parse(before) as { gateway: Record<string, unknown> };
+    const ok = await e.saveSettings({ ...saved, gateway: { ...saved.gateway, failureThreshold: 4 } });
     expect(ok.ok).toBe(true);
     expect(e.settings.gateway.failureThreshold).toBe(4);
     expect((await e.getSettings()).settings).toMatchObject({ gateway: { failureThreshold: 4 } });
@@ -72,7 +79,7 @@ describe('settings while running', () => {
     writeFileSync(box.settingsFile, '{"gateway":{"bogus":1}}');
     await expect(engine(box)).rejects.toThrow(/gateway\.bogus/);
     const e = await engine(box, { onInvalidSettings: 'defaults' });
-    expect(e.status().settingsProblems).toEqual([{ path: 'gateway.bogus', message: expect.stringMatching(/unknown key/) }]);
+    expect(e.status().settingsProblems).toEqual([{ path: 'gateway.bogus', message: expect.stringMatching(/unknown key/) as unknown }]);
     expect(readFileSync(box.settingsFile, 'utf8')).toBe('{"gateway":{"bogus":1}}');
   });
 });
@@ -128,14 +135,14 @@ describe('clawmedic status', () => {
     await gw.fault('crash');
     await watcher.waitEvent('recovered', () => true, 'incident-closed');
     await waitFor('status.json updated', async () => {
-      const r = JSON.parse((await box.run(['status', '--json'])).stdout);
+      const r = JSON.parse((await box.run(['status', '--json'])).stdout) as StatusJson;
       return r.watcher?.state === 'healthy' && r.lastIncident?.outcome === 'recovered' ? r : null;
     });
     const human = await box.run(['status']);
     expect(human.stdout).toMatch(/Watcher\s+pid \d+: healthy/);
     expect(human.stdout).toMatch(/Last incident .* \(recovered by restart\)/);
     await watcher.stop('SIGTERM');
-    const after = JSON.parse((await box.run(['status', '--json'])).stdout);
+    const after = JSON.parse((await box.run(['status', '--json'])).stdout) as StatusJson;
     expect(after.watcher).toMatchObject({ running: false, state: 'stopped' });
   });
 });
@@ -146,13 +153,13 @@ describe('actions from the UI', () => {
     box.write(fastSettings(gw.url, { restart: { command: 'sleep 3', attempts: 1, waitHealthySec: 1 } }));
     const fakeDoctor = {
       current: () => null,
-      run: async () => ({ outcome: 'failed' as const, resolvedBy: null, agent: null, detail: 'unused' }),
-      cleanupOrphans: async () => [],
+      run: () => Promise.resolve({ outcome: 'failed' as const, resolvedBy: null, agent: null, detail: 'unused' }),
+      cleanupOrphans: () => Promise.resolve([]),
       defaultTemplate: () => '',
       preview: () => ({ ok: true as const, value: '' }),
       terminal: { subscribe: () => ({ ack() {}, close() {} }) },
-      takeOver: async () => ({ ok: true as const, value: undefined }),
-      handBack: async () => ({ ok: true as const, value: undefined }),
+      takeOver: () => Promise.resolve({ ok: true as const, value: undefined }),
+      handBack: () => Promise.resolve({ ok: true as const, value: undefined }),
       input: () => false,
       resize: () => {},
     };
@@ -160,7 +167,7 @@ describe('actions from the UI', () => {
     const restarting = e.restartNow();
     await waitFor('restart running', () => e.status().state === 'restarting');
     const r = await e.startDoctor();
-    expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/restart is already running/) });
+    expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/restart is already running/) as unknown });
     await restarting;
   });
 });

@@ -14,9 +14,40 @@ afterEach(async () => {
   api = null;
 });
 
+/** A content block as the API sends it; a streamed tool_use gets its input from the JSON deltas. */
+interface WireBlock {
+  type: string;
+  id?: string;
+  name?: string;
+  text?: string;
+  input?: Record<string, unknown>;
+}
+
+/** A non-streamed answer, as far as these tests read it. */
+interface WireMessage {
+  type: string;
+  role: string;
+  stop_reason: string;
+  content: WireBlock[];
+  usage: { output_tokens: number };
+}
+
+/** The stream's event payloads, as far as these tests read them. */
+type SseData =
+  | { type: 'message_start'; message: unknown }
+  | { type: 'content_block_start'; index: number; content_block: WireBlock }
+  | {
+      type: 'content_block_delta';
+      index: number;
+      delta: { type: 'text_delta'; text: string } | { type: 'input_json_delta'; partial_json: string };
+    }
+  | { type: 'content_block_stop'; index: number }
+  | { type: 'message_delta'; delta: { stop_reason: string } }
+  | { type: 'message_stop' | 'ping' };
+
 interface SseEvent {
   event: string;
-  data: any;
+  data: SseData;
 }
 
 function parseSse(text: string): SseEvent[] {
@@ -26,14 +57,14 @@ function parseSse(text: string): SseEvent[] {
     .map((frame) => {
       const lines = frame.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))!.slice(7);
-      const data = JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6));
+      const data = JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6)) as SseData;
       return { event, data };
     });
 }
 
 /** Rebuilds the assistant message from the stream, as the SDK does. */
 function assemble(events: SseEvent[]) {
-  const blocks: any[] = [];
+  const blocks: WireBlock[] = [];
   const partial: string[] = [];
   let stopReason: string | null = null;
   for (const { data } of events) {
@@ -41,10 +72,12 @@ function assemble(events: SseEvent[]) {
       blocks[data.index] = { ...data.content_block };
       partial[data.index] = '';
     } else if (data.type === 'content_block_delta') {
-      if (data.delta.type === 'text_delta') blocks[data.index].text += data.delta.text;
+      const block = blocks[data.index]!;
+      if (data.delta.type === 'text_delta') block.text = (block.text ?? '') + data.delta.text;
       else partial[data.index] += data.delta.partial_json;
     } else if (data.type === 'content_block_stop') {
-      if (blocks[data.index].type === 'tool_use') blocks[data.index].input = JSON.parse(partial[data.index]!);
+      const block = blocks[data.index]!;
+      if (block.type === 'tool_use') block.input = JSON.parse(partial[data.index]!) as Record<string, unknown>;
     } else if (data.type === 'message_delta') {
       stopReason = data.delta.stop_reason;
     }
@@ -55,7 +88,9 @@ function assemble(events: SseEvent[]) {
 const BASH_TOOL = { name: 'Bash', description: 'run a command', input_schema: { type: 'object' } };
 
 function toolResultTurns(n: number) {
-  const msgs: any[] = [{ role: 'user', content: [{ type: 'text', text: 'fix the gateway' }] }];
+  const msgs: { role: string; content: Record<string, unknown>[] }[] = [
+    { role: 'user', content: [{ type: 'text', text: 'fix the gateway' }] },
+  ];
   for (let i = 0; i < n; i++) {
     msgs.push({ role: 'assistant', content: [{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: { command: 'x' } }] });
     msgs.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: 'ok' }] });
@@ -95,12 +130,13 @@ describe('fake Anthropic Messages API', () => {
     expect(types.slice(-2)).toEqual(['message_delta', 'message_stop']);
     expect(new Set(types)).toEqual(new Set(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']));
     for (const e of events) expect(e.data.type).toBe(e.event);
-    expect(events[0]!.data.message).toMatchObject({ role: 'assistant', model: 'claude-test', content: [] });
+    expect(events[0]?.data).toMatchObject({ type: 'message_start' });
+    expect((events[0]?.data as { message?: unknown }).message).toMatchObject({ role: 'assistant', model: 'claude-test', content: [] });
     const msg = assemble(events);
     expect(msg.stopReason).toBe('tool_use');
     expect(msg.blocks).toHaveLength(1);
     expect(msg.blocks[0]).toMatchObject({ type: 'tool_use', name: 'Bash', input: { command: 'openclaw config validate', description: 'Validate the config' } });
-    expect(msg.blocks[0].id).toMatch(/^toolu_/);
+    expect(msg.blocks[0]?.id).toMatch(/^toolu_/);
   });
 
   it('picks the step from how many tool results the conversation holds', async () => {
@@ -108,14 +144,14 @@ describe('fake Anthropic Messages API', () => {
     const second = assemble((await mainTurn(api.url, 1)).events);
     expect(second.stopReason).toBe('tool_use');
     expect(second.blocks.map((b) => b.type)).toEqual(['text', 'tool_use']);
-    expect(second.blocks[0].text).toBe('Restarting now.');
-    expect(second.blocks[1].input.command).toBe('openclaw gateway restart');
+    expect(second.blocks[0]?.text).toBe('Restarting now.');
+    expect(second.blocks[1]?.input?.command).toBe('openclaw gateway restart');
 
     const last = assemble((await mainTurn(api.url, 2)).events);
     expect(last).toEqual({ stopReason: 'end_turn', blocks: [{ type: 'text', text: 'Fixed it. REPAIR_RESULT: {"status":"fixed"}' }] });
 
     const beyond = assemble((await mainTurn(api.url, 3)).events);
-    expect(beyond.blocks[0].text).toBe(EXHAUSTED_TEXT);
+    expect(beyond.blocks[0]?.text).toBe(EXHAUSTED_TEXT);
     expect(api.mainRequests().map((r) => [r.toolResults, r.stepIndex, r.answer])).toEqual([
       [1, 1, 'tool_use:Bash'],
       [2, 2, 'text'],
@@ -137,22 +173,22 @@ describe('fake Anthropic Messages API', () => {
       },
     });
     expect(res.status).toBe(200);
-    const msg = (await res.json()) as any;
+    const msg = (await res.json()) as WireMessage;
     expect(msg).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn' });
-    expect(JSON.parse(msg.content[0].text)).toEqual({ title: 'Gateway down', confident: false, tags: [] });
+    expect(JSON.parse(msg.content[0]?.text ?? '')).toEqual({ title: 'Gateway down', confident: false, tags: [] });
     expect(api.requests.map((r) => r.kind)).toEqual(['title']);
     // The conversation still starts at the first step.
-    expect(assemble((await mainTurn(api.url, 0)).events).blocks[0].input.command).toBe('openclaw config validate');
+    expect(assemble((await mainTurn(api.url, 0)).events).blocks[0]?.input?.command).toBe('openclaw config validate');
   });
 
   it('answers preconnects and count_tokens, refuses unknown routes, and records it all', async () => {
     api = await startFakeAnthropic(SCRIPT);
     expect((await fetch(`${api.url}/`, { method: 'HEAD' })).status).toBe(200);
     const count = await post(api.url, { model: 'm', messages: [{ role: 'user', content: 'hello' }] }, '/v1/messages/count_tokens?beta=true');
-    expect(((await count.json()) as any).input_tokens).toBeGreaterThan(0);
+    expect(((await count.json()) as { input_tokens: number }).input_tokens).toBeGreaterThan(0);
     const unknown = await fetch(`${api.url}/v1/models`);
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as any).error.type).toBe('not_found_error');
+    expect(((await unknown.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
     expect(api.requests.map((r) => r.kind)).toEqual(['preconnect', 'count_tokens', 'other']);
     // Keys never sit whole in the record.
     expect(api.requests[1]!.headers['x-api-key']).toBe('…1234');
@@ -196,12 +232,12 @@ describe('fake Anthropic Messages API', () => {
     // Each error step was used up after one hit: the same turn now gets the text.
     const ok = await mainTurn(api.url, 0);
     expect(ok.res.status).toBe(200);
-    expect(assemble(ok.events).blocks[0].text).toBe('recovered');
+    expect(assemble(ok.events).blocks[0]?.text).toBe('recovered');
     expect(api.mainRequests().map((r) => r.answer)).toEqual(['error:429', 'error:401', 'error:529', 'text']);
 
     // Bodies: parse one of each kind directly.
     api.setScenario([{ error: 'rate_limit' }]);
-    const body = (await (await post(api.url, { model: 'm', stream: true, tools: [BASH_TOOL], messages: toolResultTurns(0) })).json()) as any;
+    const body = (await (await post(api.url, { model: 'm', stream: true, tools: [BASH_TOOL], messages: toolResultTurns(0) })).json()) as unknown;
     expect(body).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
     api.setScenario([{ error: 'auth', message: 'invalid x-api-key' }]);
     expect((await mainTurn(api.url, 0)).text).toContain('authentication_error');
@@ -230,13 +266,13 @@ describe('fake Anthropic Messages API', () => {
     const t = Date.now();
     const { events } = await mainTurn(api.url, 0);
     expect(Date.now() - t).toBeGreaterThanOrEqual(380);
-    expect(assemble(events).blocks[0].text).toBe('slow');
+    expect(assemble(events).blocks[0]?.text).toBe('slow');
   });
 
   it('answers non-streaming requests with a whole message', async () => {
     api = await startFakeAnthropic(SCRIPT);
     const res = await post(api.url, { model: 'm', tools: [BASH_TOOL], messages: toolResultTurns(0) });
-    const msg = (await res.json()) as any;
+    const msg = (await res.json()) as WireMessage;
     expect(msg.stop_reason).toBe('tool_use');
     expect(msg.content[0]).toMatchObject({ type: 'tool_use', name: 'Bash', input: { command: 'openclaw config validate' } });
     expect(msg.usage.output_tokens).toBeGreaterThan(0);
@@ -274,11 +310,11 @@ describe('fake Anthropic CLI', () => {
         });
         proc.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
       });
-      const { url, port } = JSON.parse(firstLine);
+      const { url, port } = JSON.parse(firstLine) as { url: string; port: number };
       expect(Number(readFileSync(path.join(dir, 'port'), 'utf8'))).toBe(port);
       const { events } = await mainTurn(url, 0);
-      expect(assemble(events).blocks[0].text).toBe('from the file');
-      const logged = readFileSync(path.join(dir, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(assemble(events).blocks[0]?.text).toBe('from the file');
+      const logged = readFileSync(path.join(dir, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { answer: string });
       expect(logged.map((r) => r.answer)).toEqual(['text']);
       proc.kill('SIGTERM');
       expect(await exited).toBe(0);

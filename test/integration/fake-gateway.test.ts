@@ -57,7 +57,7 @@ function tcpAccepts(port: number): Promise<boolean> {
 
 describe.concurrent('fake gateway', { timeout: 30_000 }, () => {
 describe('fake gateway: health surface', () => {
-  test('goes from starting (503) to live (200) with the real bodies, and serves the UI page for everything else', async ({ expect, onTestFinished }) => {
+  test('goes from starting (503) to live (200) with the real bodies, and ' + 'serves the UI page for everything else', async ({ expect, onTestFinished }) => {
     const g = await gateway(onTestFinished, { startupMs: 2000, waitHealthy: false });
 
     const healthz = await g.probe('/healthz');
@@ -89,7 +89,7 @@ describe('fake gateway: health surface', () => {
       }
     }
     expect(await g.probe('/healthz', { method: 'HEAD' })).toMatchObject({ status: 200, body: '' });
-    expect(await g.probe('/', { method: 'HEAD' })).toMatchObject({ status: 200, body: '', contentType: expect.stringMatching(/^text\/html/) });
+    expect(await g.probe('/', { method: 'HEAD' })).toMatchObject({ status: 200, body: '', contentType: expect.stringMatching(/^text\/html/) as unknown });
 
     const pid = g.pid();
     expect(pid).not.toBeNull();
@@ -155,7 +155,7 @@ describe('fake gateway: start-up failures', () => {
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/JSON5 parse failed: SyntaxError: JSON5: invalid character 'h' at 3:8/);
     const vj = await g.run(['config', 'validate', '--json']);
-    expect(JSON.parse(vj.stdout)).toMatchObject({ valid: false, error: expect.stringContaining('JSON5 parse failed') });
+    expect(JSON.parse(vj.stdout)).toMatchObject({ valid: false, error: expect.stringContaining('JSON5 parse failed') as unknown });
 
     writeFileSync(g.configPath, `{\n${base}  x: 1,\n}\n`);
     r = await g.run(['gateway', 'run']);
@@ -229,7 +229,7 @@ describe('fake gateway: faults, observed from outside', () => {
     expect(await g.probe('/healthz')).toMatchObject({ kind: 'refused' });
     expect(g.lastExit()).toMatchObject({ pid, code: 1, signal: null });
     expect((await g.run(['health'])).code).toBe(1);
-    const gs = JSON.parse((await g.run(['gateway', 'status', '--json'])).stdout);
+    const gs = JSON.parse((await g.run(['gateway', 'status', '--json'])).stdout) as { service: unknown };
     expect(gs.service).toMatchObject({ running: false, pid: null, lastExit: { code: 1 } });
 
     expect((await g.run(['gateway', 'start'])).code).toBe(0);
@@ -281,7 +281,7 @@ describe('fake gateway: faults, observed from outside', () => {
     await g.fault('stranger');
     expect(isGone(pid)).toBe(true);
     const r = await g.probe('/healthz');
-    expect(r).toMatchObject({ kind: 'response', status: 200, json: undefined, contentType: expect.stringMatching(/^text\/html/) });
+    expect(r).toMatchObject({ kind: 'response', status: 200, json: undefined, contentType: expect.stringMatching(/^text\/html/) as unknown });
     const stranger = readPidFileForTest(path.join(g.stateDir, 'stranger.pid')) as number;
     expect(isGone(stranger)).toBe(false);
 
@@ -296,7 +296,7 @@ describe('fake gateway: faults, observed from outside', () => {
     expect(isGone(stranger)).toBe(true);
   });
 
-  test('steal-port: serving goes on until the gateway exits, then the stray holds the port and restarts fail', async ({ expect, onTestFinished }) => {
+  test('steal-port: serving goes on until the gateway exits, then the stray ' + 'holds the port and restarts fail', async ({ expect, onTestFinished }) => {
     const g = await gateway(onTestFinished);
     await g.fault('steal-port');
     const holder = readPidFileForTest(path.join(g.stateDir, 'port-holder.pid')) as number;

@@ -172,7 +172,7 @@ describe('notification channels against their services', () => {
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFudGVkIn0.c2lnbmF0dXJlLXBsYW50ZWQ',
       'ghp_PlantedGithubToken0123456789abcdefABCD',
     ];
-    const plant = `${planted.slice(0, 3).join(' ')} key=${planted[3]} hook ${planted[4]} jwt ${planted[5]} ${planted[6]}`;
+    const plant = `${planted.slice(0, 3).join(' ')} key=${planted[3]} hook ${planted[4]} ` + `jwt ${planted[5]} ${planted[6]}`;
     const { notifier, failures } = make({ secrets: collectSecrets(gatewayConfig), status: { doctor: live } as StatusSnapshot });
     await feed(notifier, story('inc1', plant));
     expect(failures).toEqual([]);
@@ -274,7 +274,7 @@ describe('notification channels against their services', () => {
       ['ntfy', true],
       ['webhook', true],
     ]);
-    expect(results[1]!.detail).toBe('Slack (slack) answered HTTP 404 (no_service): the webhook, bot or topic does not exist (deleted or mistyped): check notify.channels');
+    expect(results[1]!.detail).toBe('Slack (slack) answered HTTP 404 (no_service): the webhook, bot or ' + 'topic does not exist (deleted or mistyped): check notify.channels');
     expect(rx.requests.filter((r) => r.problem !== null)).toEqual([]);
     expect(JSON.parse(byService('webhook')[0]!.body)).toMatchObject({ kind: 'test', title: 'ClawMedic test message (webhook)' });
   });

@@ -31,14 +31,14 @@ function ctx(p: AgentProfile, extra: Partial<LaunchContext> = {}): LaunchContext
 }
 
 describe('claude profile', () => {
-  it('always passes --permission-mode, hooks through --settings in the incident folder, and the allowlist last', async () => {
+  it('always passes --permission-mode, hooks through --settings in the ' + 'incident folder, and the allowlist last', async () => {
     const l = await prepareLaunch(ctx(profile({ args: ['--model', 'sonnet'] })));
     expect(l.argv[0]).toBe(path.join(bin, 'claude'));
     expect(l.argv.slice(1)).toEqual(['--model', 'sonnet', '--permission-mode', 'dontAsk', '--add-dir', '/inc', '/cfg', '--settings', l.settingsFile, '--allowedTools', 'Read', 'Bash(lsof:*)']);
     expect(l.settingsFile!.startsWith(dir)).toBe(true);
     expect(statSync(l.settingsFile!).mode & 0o777).toBe(0o600);
-    const settings = JSON.parse(readFileSync(l.settingsFile!, 'utf8'));
-    expect(Object.keys(settings.hooks)).toEqual(expect.arrayContaining(['Stop', 'Notification', 'UserPromptSubmit', 'SessionStart', 'StopFailure', 'SessionEnd']));
+    const settings = JSON.parse(readFileSync(l.settingsFile!, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(settings.hooks as object)).toEqual(expect.arrayContaining(['Stop', 'Notification', 'UserPromptSubmit', 'SessionStart', 'StopFailure', 'SessionEnd']));
     expect(settings.skipDangerousModePermissionPrompt).toBeUndefined();
     expect(l.env).toEqual({ PATH: bin });
     expect(l.hooks).toBe(true);
@@ -49,7 +49,7 @@ describe('claude profile', () => {
     const l = await prepareLaunch(ctx(profile({ permissionMode: 'bypassPermissions', allowBypass: true }), { isRoot: true }));
     expect(l.warnings.join()).toMatch(/permission checks OFF/);
     expect(l.env.IS_SANDBOX).toBe('1');
-    expect(JSON.parse(readFileSync(l.settingsFile!, 'utf8')).skipDangerousModePermissionPrompt).toBe(true);
+    expect(JSON.parse(readFileSync(l.settingsFile!, 'utf8'))).toMatchObject({ skipDangerousModePermissionPrompt: true });
   });
 
   it('says clearly when the command is not installed', async () => {

@@ -90,7 +90,7 @@ describe('splitting an incident into phases', () => {
     expect(stepDurationMs('no duration here')).toBe(0);
   });
 
-  it('crash → restart: detection is schedule, the gateway works from the restart step to healthy, the rest is ours', () => {
+  it('crash → restart: detection is schedule, the gateway works from the ' + 'restart step to healthy, the rest is ours', () => {
     const inc = incident(
       [
         [T + 1000, 'probe-failed', 'refused'],
@@ -108,7 +108,7 @@ describe('splitting an incident into phases', () => {
     expect(s.total).toEqual({ wall: 3600, external: 890, schedule: 2000 });
   });
 
-  it('broken config → doctor: failed steps and back-off, then the agent\'s boot and turn against our prep, screens and verdict', () => {
+  it('broken config → doctor: failed steps and back-off, then the agent\'s ' + 'boot and turn against our prep, screens and verdict', () => {
     const inc = incident(
       [
         [T + 2000, 'confirmed', ''],

@@ -37,7 +37,7 @@ describe('default brief', () => {
     expect(() => renderBrief('hello {{gatewayURL}}', briefValues(s, paths, ''))).toThrow(/gatewayURL.*not a known variable/);
   });
 
-  it('the doctor refuses an unknown variable when previewing (i.e. when the template is saved), with the known list', () => {
+  it('the doctor refuses an unknown variable when previewing (i.e. when the ' + 'template is saved), with the known list', () => {
     const d = new Doctor({ dataDir: '/nonexistent-clawmedic-test' });
     const r = d.preview('Hello {{gatewayURL}}', s);
     expect(r.ok).toBe(false);
@@ -56,7 +56,7 @@ describe('default brief', () => {
 
 describe('parseResultLine', () => {
   it('takes the last real result line', () => {
-    const text = `blah\n${RESULT_MARKER} {"status":"partial","summary":"a"}\nmore\n${RESULT_MARKER} {"status":"fixed","summary":"restored last-good config"}`;
+    const text = `blah\n${RESULT_MARKER} ` + `{"status":"partial","summary":"a"}\nmore\n${RESULT_MARKER} ` + `{"status":"fixed","summary":"restored last-good config"}`;
     expect(parseResultLine(text)).toEqual({ line: `${RESULT_MARKER} {"status":"fixed","summary":"restored last-good config"}`, status: 'fixed', summary: 'restored last-good config' });
   });
   it('ignores lines whose status is not one of the three values, or that are not JSON', () => {
@@ -76,7 +76,7 @@ describe('generic agents: done pattern vs the echoed brief', () => {
   });
   it('drops echoed brief lines, also when the terminal wrapped them', () => {
     const b = 'Restart the gateway and check that the health endpoint answers properly.\nThen write the report.';
-    const screen = '> Restart the gateway and check that the health\nendpoint answers properly.\n> Then write the report.\nALL_DONE_42';
+    const screen = '> Restart the gateway and check that the health\nendpoint answers ' + 'properly.\n> Then write the report.\nALL_DONE_42';
     expect(linesNotFromBrief(screen, b)).toEqual(['ALL_DONE_42']);
     expect(linesNotFromBrief('endpoint answers properly.\nALL_DONE_42', b)).toEqual(['ALL_DONE_42']);
   });

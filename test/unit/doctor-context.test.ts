@@ -35,7 +35,7 @@ describe('snapshotConfig', () => {
 });
 
 describe('buildContext', () => {
-  it('redacts config secrets, fences untrusted text, makes JSON logs readable, degrades when tools are missing', async () => {
+  it('redacts config secrets, fences untrusted text, makes JSON logs ' + 'readable, degrades when tools are missing', async () => {
     const cfg = path.join(dir, 'openclaw.json');
     // A broken config (the very fault): its secrets must still be found.
     writeFileSync(cfg, `{ gateway: { port: 18789, auth: { mode: "token", token: "${TOKEN}" } }, oops }`);
@@ -130,7 +130,7 @@ describe('usageFromTranscript', () => {
     const msg = (id: string, model: string) => JSON.stringify({ type: 'assistant', message: { id, model, usage: { input_tokens: 1000, cache_read_input_tokens: 10000, output_tokens: 500 } } });
     writeFileSync(f, [msg('a', 'claude-sonnet-4-5'), msg('a', 'claude-sonnet-4-5'), msg('b', 'claude-sonnet-4-5'), '{"type":"user"}', 'garbage'].join('\n'));
     const u = await usageFromTranscript(f);
-    expect(u).toEqual({ input: 22000, output: 1000, costUsd: expect.closeTo((2 * (1000 * 3 + 10000 * 0.3) + 2 * 500 * 15) / 1e6, 6) });
+    expect(u).toEqual({ input: 22000, output: 1000, costUsd: expect.closeTo((2 * (1000 * 3 + 10000 * 0.3) + 2 * 500 * 15) / 1e6, 6) as unknown });
   });
   it('gives tokens without a cost for an unknown model, and null without usage', async () => {
     const f = path.join(dir, 't.jsonl');

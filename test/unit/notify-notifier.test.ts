@@ -47,7 +47,7 @@ interface Call {
 function fakeFetch(clock: FakeClock, script: Record<string, ({ status: number; body?: string } | 'hang')[]> = {}) {
   const calls: Call[] = [];
   const impl = (async (url: string, init: RequestInit) => {
-    calls.push({ url, body: String(init.body), headers: init.headers as Record<string, string>, at: clock.now() });
+    calls.push({ url, body: typeof init.body === 'string' ? init.body : '', headers: init.headers as Record<string, string>, at: clock.now() });
     const key = Object.keys(script).find((k) => url.includes(k));
     const a = (key && script[key]!.shift()) || { status: 200 };
     if (a === 'hang') {
@@ -342,7 +342,7 @@ describe('Notifier.test', () => {
     const [r] = await t.notifier.test('disc');
     expect(r!.ok).toBe(false);
     expect(r!.detail).toBe(
-      'Discord (disc) answered HTTP 404 ({"message": "Unknown Webhook", "code": 10015}): the webhook, bot or topic does not exist (deleted or mistyped): check notify.channels',
+      'Discord (disc) answered HTTP 404 ({"message": "Unknown Webhook", ' + '"code": 10015}): the webhook, bot or topic does not exist (deleted or ' + 'mistyped): check notify.channels',
     );
   });
 });

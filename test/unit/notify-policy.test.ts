@@ -9,7 +9,7 @@ class FakeClock implements Clock {
   now(): number {
     return this.t;
   }
-  schedule(_ms: number, _fn: () => void): TimerHandle {
+  schedule(): TimerHandle {
     throw new Error('the gate must not schedule timers');
   }
 }

@@ -110,7 +110,7 @@ describe('sendWithRetry', () => {
     const r = await result;
     expect(calls).toEqual([t0, t0 + 1_000, t0 + 3_000, t0 + 7_000]);
     expect(r).toMatchObject({ ok: false, status: 500, attempts: 4 });
-    if (!r.ok) expect(r.detail).toBe('Webhook (ops) answered HTTP 500 (boom): the service is having trouble; it may work again later (after 4 attempts)');
+    if (!r.ok) expect(r.detail).toBe('Webhook (ops) answered HTTP 500 (boom): the service is having trouble; ' + 'it may work again later (after 4 attempts)');
   });
 
   it.each([400, 401, 403, 404, 410])('never retries %d', async (status) => {

@@ -36,18 +36,21 @@ describe('stream redactor', () => {
     const key = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123';
     const text = `export ANTHROPIC_API_KEY=${key}\r\npassword: hunter2hunter2\r\nbot 7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c ok\r\n`;
     for (let cut = 1; cut < text.length; cut += 3) {
+      // Without a pause at the cut, any cut; with one, any cut but inside a key's name (see releaseIdle).
+      expect(stream([text.slice(0, cut), text.slice(cut)]), `cut at ${cut}`).not.toMatch(/abcdefghijklmnop|hunter2|AAHk3v9x/);
+      const insideKey = /[A-Za-z_]$/.test(text.slice(0, cut)) && /^[A-Za-z_]*[:=]/.test(text.slice(cut));
+      if (insideKey) continue;
       const out = stream([text.slice(0, cut), text.slice(cut)], { idleBetween: true });
-      expect(out, `cut at ${cut}`).not.toMatch(/abcdefghijklmnop|hunter2|AAHk3v9x/);
+      expect(out, `cut at ${cut} with a pause`).not.toMatch(/abcdefghijklmnop|hunter2|AAHk3v9x/);
     }
   });
 
-  it('releases ordinary text at once; an unfinished identifier waits, other unfinished text goes after a pause', () => {
+  it('releases ordinary text at once, and an unfinished word after a pause', () => {
     const r = new StreamRedactor({ secrets });
     expect(r.push('Thinking about the gateway')).toBe('Thinking about the ');
     expect(r.holding).toBe('gateway'.length);
-    // It may be the key of a pair whose value follows (`gateway_token: …`): only the long wait releases it.
-    expect(r.releaseIdle()).toBe('');
-    expect(r.push('… ❯')).toBe('gateway… ');
+    expect(r.releaseIdle()).toBe('gateway');
+    expect(r.push('… ❯')).toBe('… ');
     expect(r.releaseIdle()).toBe('❯');
     // The start of a known secret keeps waiting through a pause…
     expect(r.push(' gwTok')).toBe(' ');
@@ -110,15 +113,15 @@ describe('the live view with a streaming redactor', () => {
 
   it('an unfinished word shows after a short pause; a suspicious tail after the long one, redacted', () => {
     const t = setup();
-    t.push('Claude ❯');
+    t.push('? for shortcuts');
     t.clock.advance(10);
-    expect(t.sent.join('')).toBe('Claude ');
+    expect(t.sent.join('')).toBe('? for ');
     t.clock.advance(IDLE_RELEASE_MS);
-    expect(t.sent.join('')).toBe('Claude ❯');
+    expect(t.sent.join('')).toBe('? for shortcuts');
     t.push(' sk-ant-api03-abcdefgh');
     t.clock.advance(IDLE_RELEASE_MS);
-    expect(t.sent.join('')).toBe('Claude ❯ ');
+    expect(t.sent.join('')).toBe('? for shortcuts ');
     t.clock.advance(SUSPECT_RELEASE_MS);
-    expect(t.sent.join('')).toBe('Claude ❯ [REDACTED anthropic-key]');
+    expect(t.sent.join('')).toBe('? for shortcuts [REDACTED anthropic-key]');
   });
 });

@@ -80,7 +80,7 @@ describe('redact: credential shapes', () => {
     // Still valid JSON, with the harmless fields intact.
     const parsed = JSON.parse(out) as Record<string, string>;
     expect(parsed.time).toBe('2026-03-01T10:00:00.000Z');
-    expect(JSON.parse(parsed.req!).url).toBe('http://127.0.0.1:18789/healthz');
+    expect(JSON.parse(parsed.req!)).toMatchObject({ url: 'http://127.0.0.1:18789/healthz' });
   });
 
   it('multi-line private key blocks, also when truncated by a log tail', () => {

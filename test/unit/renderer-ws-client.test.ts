@@ -94,7 +94,7 @@ describe('ws-client', () => {
     const save = h.client.saveSettings({});
     const status = h.client.getStatus();
     h.last().drop();
-    expect(await save).toMatchObject({ ok: false, message: expect.stringMatching(/dropped/) });
+    expect(await save).toMatchObject({ ok: false, message: expect.stringMatching(/dropped/) as unknown });
     await expect(status).rejects.toThrow(/dropped/);
   });
 
@@ -169,6 +169,6 @@ describe('ws-client', () => {
     expect(await r).toMatchObject({ ok: false });
     expect(h.timers.filter((t) => t.ms === 250)).toEqual([]);
     expect(h.client.connection().state).toBe('closed');
-    expect(await h.client.startDoctor()).toMatchObject({ ok: false, message: expect.stringMatching(/closed/) });
+    expect(await h.client.startDoctor()).toMatchObject({ ok: false, message: expect.stringMatching(/closed/) as unknown });
   });
 });

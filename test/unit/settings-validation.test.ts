@@ -13,7 +13,6 @@ import {
   type CompiledValidator,
 } from '../../common/settings-validation.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
-// @ts-expect-error plain JS build script without a declaration file
 import { buildValidators, VALIDATOR_FILE } from '../../scripts/build-validators.mjs';
 
 function problemsOf(doc: unknown) {

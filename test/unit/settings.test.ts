@@ -70,7 +70,7 @@ describe('settings schema', () => {
     expect(byPath['notify.channels.1.url']).toMatch(/http/);
   });
 
-  it('refuses a profile that cannot work: empty command, bypass without opt-in, generic without a done pattern, bad regex', () => {
+  it('refuses a profile that cannot work: empty command, bypass without ' + 'opt-in, generic without a done pattern, bad regex', () => {
     const r = validateSettings({
       doctor: {
         agents: ['a'],
@@ -155,7 +155,7 @@ describe('settings file', () => {
     const f = path.join(tmp(), 's.json');
     writeFileSync(f, '{ "gateway": { ');
     await expect(loadSettings(f)).rejects.toThrow(SettingsError);
-    await expect(loadSettings(f)).rejects.toMatchObject({ problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) }] });
+    await expect(loadSettings(f)).rejects.toMatchObject({ problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) as unknown }] });
   });
 
   it('saves atomically as 0600 in a 0700 folder, keeping only what the user wrote', async () => {

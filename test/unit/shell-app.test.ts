@@ -145,12 +145,12 @@ function fakeElectron(opts: { lock?: boolean; dialogResponse?: number; packaged?
     ipcMain: { handle() {}, on() {}, removeHandler() {}, removeAllListeners() {} },
     powerMonitor,
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1440, height: 900 } }] },
-    shell: { openExternal: async () => undefined },
+    shell: { openExternal: () => Promise.resolve(undefined) },
     dialog: {
-      showMessageBox: async (...args: unknown[]) => {
+      showMessageBox: (...args: unknown[]) => {
         const o = args.at(-1) as { message?: string; detail?: string; buttons?: string[] };
         rec.dialogs.push({ ...o, parent: args.length > 1 ? args[0] : null, focusedFirst: rec.focus > 0 });
-        return { response: opts.dialogResponse ?? 0, checkboxChecked: false };
+        return Promise.resolve({ response: opts.dialogResponse ?? 0, checkboxChecked: false });
       },
       showErrorBox: () => undefined,
     },
@@ -170,16 +170,16 @@ function fakeEngine(initial: StatusSnapshot) {
   const engine = {
     on: (l: (e: unknown) => void) => (listeners.add(l), () => listeners.delete(l)),
     status: () => status,
-    checkNow: vi.fn(async () => ({})),
-    restartNow: vi.fn(async (): Promise<Result> => ({ ok: false, message: 'Restart limit reached (6 per hour).' })),
-    startDoctor: vi.fn(async () => ok),
-    stopDoctor: vi.fn(async () => ok),
+    checkNow: vi.fn(() => Promise.resolve({})),
+    restartNow: vi.fn((): Promise<Result> => Promise.resolve({ ok: false, message: 'Restart limit reached (6 per hour).' })),
+    startDoctor: vi.fn(() => Promise.resolve(ok)),
+    stopDoctor: vi.fn(() => Promise.resolve(ok)),
     pause: vi.fn(),
     resume: vi.fn(),
     notifySuspend: vi.fn(),
     notifyResume: vi.fn(),
-    listIncidents: vi.fn(async (): Promise<Incident[]> => []),
-    stop: vi.fn(async () => undefined),
+    listIncidents: vi.fn((): Promise<Incident[]> => Promise.resolve([])),
+    stop: vi.fn(() => Promise.resolve(undefined)),
     interruptSync: vi.fn(),
     terminal: { subscribe: () => ({ ack() {}, close() {} }) },
   };
@@ -239,13 +239,13 @@ function begin(opts: StartOptions = {}) {
   const en = fakeEngine(opts.status ?? statusOf());
   const log = memoryLogger();
   let hooks: Parameters<ShellDeps['createEngine']>[1] | null = null;
-  const started = { engine: en.engine, start: vi.fn(async () => ({ interrupted: [], cleaned: [] })) };
+  const started = { engine: en.engine, start: vi.fn(() => Promise.resolve({ interrupted: [], cleaned: [] })) };
   const deps: ShellDeps = {
     electron: fe.E,
-    loginEnv: opts.loginEnv ?? (async () => ({ PATH: '/opt/homebrew/bin:/usr/bin' })),
-    createEngine: async (_file, h) => {
+    loginEnv: opts.loginEnv ?? (() => Promise.resolve({ PATH: '/opt/homebrew/bin:/usr/bin' })),
+    createEngine: (_file, h) => {
       hooks = h;
-      return started as unknown as StartedEngine;
+      return Promise.resolve(started as unknown as StartedEngine);
     },
     openSettingsStore: jsonStore,
     windowState: { get: () => undefined, set: () => undefined },
@@ -355,8 +355,10 @@ describe('startShell', () => {
     writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ app: { launchAtLogin: true } }));
     const opened: string[] = [];
     const s = await start({ loginStatus: 'requires-approval' });
-    (s.E.shell as unknown as { openExternal: (u: string) => Promise<void> }).openExternal = async (u) =>
-      void opened.push(u);
+    (s.E.shell as unknown as { openExternal: (u: string) => Promise<void> }).openExternal = (u) => {
+      opened.push(u);
+      return Promise.resolve();
+    };
     s.click('Allow in System Settings › Login Items…');
     expect(opened).toEqual(['x-apple.systempreferences:com.apple.LoginItems-Settings.extension']);
   });
@@ -398,7 +400,7 @@ describe('startShell', () => {
     expect(s.engine.interruptSync).not.toHaveBeenCalled();
   });
 
-  it('quitting while a doctor runs: asks; "Keep Running" cancels, "Stop the Doctor and Quit" stops and quits', async () => {
+  it('quitting while a doctor runs: asks; "Keep Running" cancels, "Stop the ' + 'Doctor and Quit" stops and quits', async () => {
     const keep = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 1 });
     keep.click('Quit ClawMedic');
     await settle();
@@ -474,7 +476,7 @@ describe('startShell', () => {
   it('serves the page from its own scheme, registered before the app is ready', async () => {
     const s = await start();
     expect(s.rec.schemes).toEqual([
-      { scheme: 'clawmedic', privileges: expect.objectContaining({ standard: true, secure: true }) },
+      { scheme: 'clawmedic', privileges: expect.objectContaining({ standard: true, secure: true }) as unknown },
     ]);
     expect(s.rec.handlers).toEqual(['clawmedic']);
   });

@@ -109,11 +109,14 @@ class FakeIpcMain implements IpcMainLike {
     this.listeners.delete(channel);
     return this;
   }
-  async invoke(event: IpcEventLike, channel: string, ...args: unknown[]) {
-    const h = this.handlers.get(channel);
-    // Electron answers an unhandled channel with an error; the allow-list means there is none.
-    if (!h) throw new Error(`No handler registered for '${channel}'`);
-    return h(event, ...structuredClone(args));
+  invoke(event: IpcEventLike, channel: string, ...args: unknown[]): Promise<unknown> {
+    // Like Electron, a throw (here or in the handler) is a rejection.
+    return new Promise((resolve) => {
+      const h = this.handlers.get(channel);
+      // Electron answers an unhandled channel with an error; the allow-list means there is none.
+      if (!h) throw new Error(`No handler registered for '${channel}'`);
+      resolve(h(event, ...structuredClone(args)));
+    });
   }
   emit(event: IpcEventLike, channel: string, ...args: unknown[]) {
     for (const l of this.listeners.get(channel) ?? []) l(event, ...structuredClone(args));
@@ -179,29 +182,30 @@ function fakeEngine() {
       return () => events.delete(l);
     }),
     status: vi.fn(() => status),
-    checkNow: vi.fn(async () => ({ condition: 'healthy' })),
-    restartNow: vi.fn(async () => ok),
-    startDoctor: vi.fn(async () => ok),
-    stopDoctor: vi.fn(async (): Promise<Result> => ({ ok: false, message: 'No doctor session is running.' })),
+    checkNow: vi.fn(() => Promise.resolve({ condition: 'healthy' })),
+    restartNow: vi.fn(() => Promise.resolve(ok)),
+    startDoctor: vi.fn(() => Promise.resolve(ok)),
+    stopDoctor: vi.fn((): Promise<Result> => Promise.resolve({ ok: false, message: 'No doctor session is running.' })),
     pause: vi.fn(),
     resume: vi.fn(),
     notifySuspend: vi.fn(),
     notifyResume: vi.fn(),
-    listIncidents: vi.fn(async () => []),
-    getIncident: vi.fn(async () => null),
+    listIncidents: vi.fn(() => Promise.resolve([])),
+    getIncident: vi.fn(() => Promise.resolve(null)),
     getSettings: vi.fn(),
-    saveSettings: vi.fn(async () => ok),
-    previewBrief: vi.fn(async (t: string) => ({ ok: true, value: `brief: ${t}` })),
-    testNotification: vi.fn(async () => ok),
+    saveSettings: vi.fn(() => Promise.resolve(ok)),
+    previewBrief: vi.fn((t: string) => Promise.resolve({ ok: true, value: `brief: ${t}` })),
+    testNotification: vi.fn(() => Promise.resolve(ok)),
     terminal,
-    takeOver: vi.fn(async () => ok),
-    handBack: vi.fn(async () => ok),
+    takeOver: vi.fn(() => Promise.resolve(ok)),
+    handBack: vi.fn(() => Promise.resolve(ok)),
     terminalInput: vi.fn(() => true),
     terminalResize: vi.fn(),
-    stop: vi.fn(async () => undefined),
+    stop: vi.fn(() => Promise.resolve(undefined)),
   };
   const emit = (e: EngineEvent) => events.forEach((l) => l(e));
-  return { engine: engine as unknown as EngineApi & typeof engine, term, events, emit };
+  // `engine` keeps the mocks' own types for assertions; `api` is what the router is given.
+  return { engine, api: engine as unknown as EngineApi, term, events, emit };
 }
 
 /** A clock that moves only when asked; fire() runs every pending timer. */
@@ -215,7 +219,7 @@ function routerSetup() {
   const e = fakeEngine();
   const log = memoryLogger();
   const timers = manualTimers();
-  const router = registerIpc({ ipcMain: ipc, engine: e.engine, trusted: () => trusted, log, clock: timers });
+  const router = registerIpc({ ipcMain: ipc, engine: e.api, trusted: () => trusted, log, clock: timers });
   return { ipc, ...e, log, timers, router };
 }
 
@@ -239,7 +243,7 @@ describe('ipc router', () => {
     const c = new FakeContents();
     await expect(ipc.invoke(c.event('https://evil.example/'), channelOf('getStatus'))).rejects.toThrow(/refused .*untrusted sender/);
     const r = await ipc.invoke(c.event('https://evil.example/'), channelOf('restartNow'));
-    expect(r).toMatchObject({ ok: false, message: expect.stringContaining('untrusted sender') });
+    expect(r).toMatchObject({ ok: false, message: expect.stringContaining('untrusted sender') as unknown });
     ipc.emit(c.event(PAGE_URL, { url: 'parent' }), channelOf('terminalInput'), 'rm -rf ~\r');
     expect(engine.status).not.toHaveBeenCalled();
     expect(engine.restartNow).not.toHaveBeenCalled();
@@ -260,7 +264,7 @@ describe('ipc router', () => {
     await expect(ipc.invoke(c.event(), channelOf('getIncident'), '../../etc/passwd')).rejects.toThrow(/incident id/);
     expect(engine.getIncident).not.toHaveBeenCalled();
     const paused = await ipc.invoke(c.event(), channelOf('pause'), -5);
-    expect(paused).toMatchObject({ ok: false, message: expect.stringMatching(/pause minutes/) });
+    expect(paused).toMatchObject({ ok: false, message: expect.stringMatching(/pause minutes/) as unknown });
     expect(engine.pause).not.toHaveBeenCalled();
     ipc.emit(c.event(), channelOf('terminalResize'), 80, 'tall');
     await settle();

@@ -33,7 +33,7 @@ function open(options: SettingsStoreOptions): StoreLike {
 
 let dir: string;
 beforeEach(async () => {
-  Conf = (await import(confEntry)).default as ConfCtor;
+  Conf = ((await import(confEntry)) as { default: ConfCtor }).default;
   dir = mkdtempSync(path.join(os.tmpdir(), 'clawmedic-store-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,8 +41,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('settings store options', () => {
   it('resolve to exactly the file the CLI reads (default, CLAWMEDIC_CONFIG, odd names)', () => {
     const files = [
-      settingsFilePath(undefined, { HOME: dir } as NodeJS.ProcessEnv),
-      settingsFilePath(undefined, { CLAWMEDIC_CONFIG: path.join(dir, 'custom.json') } as NodeJS.ProcessEnv),
+      settingsFilePath(undefined, { HOME: dir }),
+      settingsFilePath(undefined, { CLAWMEDIC_CONFIG: path.join(dir, 'custom.json') }),
       path.join(dir, 'sub', 'my.settings.json'),
       path.join(dir, 'no-extension'),
     ];

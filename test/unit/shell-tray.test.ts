@@ -13,7 +13,7 @@ import {
   type TrayInput,
 } from '../../main/shell/tray-model.js';
 import { menuTemplate } from '../../main/shell/tray-menu.js';
-import { ANIMATION_FRAME_MS, TrayController, type TrayLike } from '../../main/shell/tray-controller.js';
+import { ANIMATION_FRAME_MS, TrayController } from '../../main/shell/tray-controller.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
@@ -155,7 +155,7 @@ describe('tray model, state by state', () => {
     expect(outline(m.menu)).not.toContain('Stop doctor');
   });
 
-  it('recovering: doctor line with agent and time, terminal enabled, Stop doctor shown, click opens the terminal', () => {
+  it('recovering: doctor line with agent and time, terminal enabled, Stop ' + 'doctor shown, click opens the terminal', () => {
     const m = trayModel(input(status('recovering', { doctor: doctor() })));
     expect(m.icon).toEqual({ name: 'recovering', frames: 4 });
     expect(m.tooltip).toBe('ClawMedic · Doctor at work · last checked 12 s ago');
@@ -358,7 +358,7 @@ describe('tray controller', () => {
     const dispatched: TrayAction[] = [];
     const built: MenuItemConstructorOptions[][] = [];
     const c = new TrayController<{ id: number }>({
-      tray: tray as unknown as TrayLike<{ id: number }>,
+      tray,
       buildMenu: (t) => {
         built.push(t);
         return { id: built.length };
@@ -419,6 +419,15 @@ describe('tray controller', () => {
     t.set(status('paused'));
     t.c.refresh();
     expect(t.tray.contextMenus).toHaveLength(2);
+  });
+
+  it('Linux: shows the white icon set, animated like on macOS (template images are black there)', () => {
+    const t = setup('linux', status('healthy'));
+    expect(t.tray.images).toEqual(['/app/assets/tray-linux/healthy.png']);
+    t.set(status('recovering', { doctor: doctor() }));
+    t.c.refresh();
+    t.timers.advance(ANIMATION_FRAME_MS * 2);
+    expect(t.tray.images.slice(1)).toEqual([0, 1, 2].map((i) => `/app/assets/tray-linux/recovering-${i}.png`));
   });
 
   it('dispose stops the animation and removes the icon', () => {

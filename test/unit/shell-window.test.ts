@@ -1,6 +1,5 @@
 // The app window's security and placement decisions: options, CSP, navigation, new windows, external
 // links, permissions, the dev server switch, and remembered bounds that must never land off-screen.
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -93,7 +92,7 @@ describe('remembered bounds', () => {
 describe('content security policy', () => {
   it('allows only our own scripts, no remote content, no framing, no plugins', () => {
     const csp = contentSecurityPolicy(null);
-    const directives = Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+    const directives = Object.fromEntries(csp.split('; ').map((d): [string, string] => [d.split(' ')[0]!, d.split(' ').slice(1).join(' ')]));
     expect(directives).toMatchObject({
       'default-src': "'none'",
       'script-src': "'self'",
@@ -165,9 +164,9 @@ describe('dev server switch', () => {
     expect(devServerOrigin(undefined, false)).toEqual({ origin: null, ignored: null });
     expect(devServerOrigin('http://localhost:5173/', false)).toEqual({ origin: 'http://localhost:5173', ignored: null });
     expect(devServerOrigin('http://127.0.0.1:5173', false).origin).toBe('http://127.0.0.1:5173');
-    expect(devServerOrigin('http://localhost:5173', true)).toMatchObject({ origin: null, ignored: expect.stringContaining('packaged') });
-    expect(devServerOrigin('http://evil.example:5173', false)).toMatchObject({ origin: null, ignored: expect.stringContaining('localhost') });
+    expect(devServerOrigin('http://localhost:5173', true)).toMatchObject({ origin: null, ignored: expect.stringContaining('packaged') as unknown });
+    expect(devServerOrigin('http://evil.example:5173', false)).toMatchObject({ origin: null, ignored: expect.stringContaining('localhost') as unknown });
     expect(devServerOrigin('https://localhost:5173', false).origin).toBeNull();
-    expect(devServerOrigin('nonsense', false)).toMatchObject({ origin: null, ignored: expect.stringContaining('not a URL') });
+    expect(devServerOrigin('nonsense', false)).toMatchObject({ origin: null, ignored: expect.stringContaining('not a URL') as unknown });
   });
 });

@@ -55,22 +55,22 @@ class Harness {
   async build(history?: RateHistory) {
     const doctor: DoctorPort | null = this.doctorOutcome
       ? ({
-          run: async (req: DoctorRequest) => {
+          run: (req: DoctorRequest) => {
             this.doctorRuns.push(req);
             req.emit('started', 'fake');
             if (this.doctorOutcome!.outcome === 'recovered') this.condition = 'healthy';
-            return this.doctorOutcome!;
+            return Promise.resolve(this.doctorOutcome!);
           },
         } as unknown as DoctorPort)
       : null;
     this.sup = new Supervisor({
       clock: this.clock,
       settings: () => this.s,
-      check: async () => this.check(),
-      runStep: async (command): Promise<StepResult> => {
+      check: () => Promise.resolve(this.check()),
+      runStep: (command): Promise<StepResult> => {
         this.steps.push({ at: this.clock.now(), command });
         if (this.afterRestart) this.condition = this.afterRestart;
-        return { command, exitCode: 0, signal: null, timedOut: false, cancelled: false, durationMs: 5, output: 'ok', spawnError: null };
+        return Promise.resolve({ command, exitCode: 0, signal: null, timedOut: false, cancelled: false, durationMs: 5, output: 'ok', spawnError: null });
       },
       incidents: this.incidents,
       history: history ?? (await RateHistory.load(null)),

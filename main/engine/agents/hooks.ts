@@ -16,7 +16,10 @@ export interface HookEvent {
 /** Claude Code hook events ClawMedic listens to. */
 export const CLAUDE_HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Notification', 'Stop', 'StopFailure', 'SessionEnd'] as const;
 
-/** The recorder: `sh record.sh <Event> [json]`; the JSON comes on stdin (Claude Code) or as the last argument (Codex notify). */
+/**
+ * The recorder: `sh record.sh <Event> [json]`; the JSON comes on stdin (Claude Code) or as the last argument (Codex
+ * notify).
+ */
 export function recorderScript(dir: string): string {
   return [
     '#!/bin/sh',
@@ -25,7 +28,7 @@ export function recorderScript(dir: string): string {
     `d=${shQuote(dir)}`,
     'ev=$(printf %s "$1" | tr -c "A-Za-z0-9_-" _)',
     'n="$d/$(date +%s)-$$-$ev"',
-    'if [ $# -ge 2 ]; then shift; for a in "$@"; do last=$a; done; printf %s "$last" > "$n.tmp"; else cat > "$n.tmp"; fi',
+    'if [ $# -ge 2 ]; then shift; for a in "$@"; do last=$a; done; printf ' + '%s "$last" > "$n.tmp"; else cat > "$n.tmp"; fi',
     'mv "$n.tmp" "$n.json"',
     // Always succeed and print nothing: a hook's output would otherwise be fed to the model.
     'exit 0',

@@ -78,7 +78,7 @@ async function launchClaude(ctx: LaunchContext): Promise<AgentLaunch> {
   if (p.permissionMode === 'bypassPermissions') {
     if (!p.allowBypass) {
       throw new LaunchError(
-        `agent "${ctx.profileName}": permissionMode bypassPermissions needs allowBypass: true (an explicit opt-in); use dontAsk with allowedTools instead.`,
+        `agent "${ctx.profileName}": permissionMode bypassPermissions needs ` + `allowBypass: true (an explicit opt-in); use dontAsk with allowedTools instead.`,
       );
     }
     warnings.push(`agent "${ctx.profileName}" runs with permission checks OFF (bypassPermissions, opted in with allowBypass)`);
@@ -106,7 +106,7 @@ async function launchCodex(ctx: LaunchContext): Promise<AgentLaunch> {
   const p = ctx.profile;
   const cmd = resolveOrThrow(ctx);
   const recorder = await createRecorder(ctx.incidentDir, ctx.attempt);
-  const warnings = [`agent "${ctx.profileName}" (codex) support is best effort: its screens and notify payload are not covered by ClawMedic's tests`];
+  const warnings = [`agent "${ctx.profileName}" (codex) support is best effort: its screens ` + `and notify payload are not covered by ClawMedic's tests`];
   const mode: Record<string, string[]> = {
     dontAsk: ['--ask-for-approval', 'never', '--sandbox', 'workspace-write'],
     acceptEdits: ['--ask-for-approval', 'on-failure', '--sandbox', 'workspace-write'],
@@ -123,9 +123,12 @@ async function launchCodex(ctx: LaunchContext): Promise<AgentLaunch> {
   return { argv, env: baseEnv(ctx), recorder, hooks: true, warnings, settingsFile: null };
 }
 
-async function launchGeneric(ctx: LaunchContext): Promise<AgentLaunch> {
-  const cmd = resolveOrThrow(ctx);
-  return { argv: [cmd, ...ctx.profile.args], env: baseEnv(ctx), recorder: null, hooks: false, warnings: [], settingsFile: null };
+function launchGeneric(ctx: LaunchContext): Promise<AgentLaunch> {
+  // As from the other launchers, a command that cannot be found is a rejection (a throw in the executor), not a throw.
+  return new Promise((resolve) => {
+    const cmd = resolveOrThrow(ctx);
+    resolve({ argv: [cmd, ...ctx.profile.args], env: baseEnv(ctx), recorder: null, hooks: false, warnings: [], settingsFile: null });
+  });
 }
 
 export function prepareLaunch(ctx: LaunchContext): Promise<AgentLaunch> {

@@ -56,11 +56,11 @@ export function parseTrustPrompt(screen: string): TrustPrompt | null {
 
 /** Screens that need a person: we fail fast with what to do instead of pressing keys blindly. */
 const HUMAN_SCREENS: [RegExp, string][] = [
-  [/Detected a custom API key/i, 'Claude Code asks whether to use the API key from ANTHROPIC_API_KEY (its default answer is No). Run `claude` once in a terminal with the same environment and approve the key, then retry.'],
-  [/Unable to connect to Anthropic services/i, 'Claude Code could not reach Anthropic during its first-run checks (offline, or a custom API key not yet approved). Run `claude` once in a terminal and finish its setup, then retry.'],
-  [/Select login method|Log in with your Claude account|Please run \/login|Not logged in/i, 'Claude Code is not logged in. Run `claude` in a terminal and log in (or set ANTHROPIC_API_KEY in the profile env), then retry.'],
-  [/Choose the text style|Let's get started|Security notes:|Welcome to Claude Code.*\n[\s\S]*Press Enter to continue/i, 'Claude Code shows its first-run setup (theme, security notes). Run `claude` once in a terminal to finish it, then retry.'],
-  [/running in Bypass Permissions mode/i, 'Claude Code asks to confirm bypass-permissions mode. ClawMedic only skips that question when allowBypass is set; run `claude --dangerously-skip-permissions` once by hand to accept it, or use permissionMode dontAsk.'],
+  [/Detected a custom API key/i, 'Claude Code asks whether to use the API key from ANTHROPIC_API_KEY ' + '(its default answer is No). Run `claude` once in a terminal with the ' + 'same environment and approve the key, then retry.'],
+  [/Unable to connect to Anthropic services/i, 'Claude Code could not reach Anthropic during its first-run checks ' + '(offline, or a custom API key not yet approved). Run `claude` once in ' + 'a terminal and finish its setup, then retry.'],
+  [/Select login method|Log in with your Claude account|Please run \/login|Not logged in/i, 'Claude Code is not logged in. Run `claude` in a terminal and log in ' + '(or set ANTHROPIC_API_KEY in the profile env), then retry.'],
+  [/Choose the text style|Let's get started|Security notes:|Welcome to Claude Code.*\n[\s\S]*Press Enter to continue/i, 'Claude Code shows its first-run setup (theme, security notes). Run ' + '`claude` once in a terminal to finish it, then retry.'],
+  [/running in Bypass Permissions mode/i, 'Claude Code asks to confirm bypass-permissions mode. ClawMedic only ' + 'skips that question when allowBypass is set; run `claude ' + '--dangerously-skip-permissions` once by hand to accept it, or use ' + 'permissionMode dontAsk.'],
 ];
 
 /** Agent-specific phrasing only: generic words like "429" also appear in a gateway's own logs. */

@@ -305,7 +305,10 @@ export class Attempt {
           case 'session-end':
             exitedAt ??= this.now();
             break;
-          default:
+          case 'session-start':
+          case 'idle':
+          case 'other':
+            // Nothing to decide on: the screen and the probe below say more.
             break;
         }
       }

@@ -97,7 +97,7 @@ export function readableLogLine(line: string): string {
   const pick = (...keys: string[]) => {
     for (const k of keys) {
       const x = v[k] ?? meta[k];
-      if (x !== undefined && x !== null && typeof x !== 'object') return { k, s: String(x) };
+      if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') return { k, s: String(x) };
     }
     return null;
   };
@@ -179,7 +179,7 @@ export async function gatewayExit(env: NodeJS.ProcessEnv): Promise<string | null
   const stateDir = env.OPENCLAW_STATE_DIR || path.join(env.HOME || os.homedir(), '.openclaw');
   try {
     const rec = JSON.parse(await fsp.readFile(path.join(stateDir, 'gateway-exit.json'), 'utf8')) as Record<string, unknown>;
-    const parts = Object.entries(rec).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    const parts = Object.entries(rec).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
     const code = rec.code;
     const hint = code === 78 ? ' (78 = EX_CONFIG: a config-class failure)' : code === 137 ? ' (137 = killed with SIGKILL)' : '';
     return `${parts.join(', ')}${hint}`;
@@ -249,7 +249,7 @@ export async function buildContext(input: ContextInput): Promise<{ text: string;
 
   const out: string[] = [];
   out.push(`# ClawMedic context for incident ${input.incidentId}`);
-  out.push(`Generated ${input.generatedAt}. Secrets (tokens, API keys, values from the gateway config) are shown as [REDACTED …].`);
+  out.push(`Generated ${input.generatedAt}. Secrets (tokens, API keys, values from ` + `the gateway config) are shown as [REDACTED …].`);
   out.push('', '## Recent health checks (oldest first)');
   if (!input.recentFailures.length) out.push('- none recorded (the doctor was started by hand)');
   for (const c of input.recentFailures.slice(-20)) {

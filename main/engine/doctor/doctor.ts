@@ -191,10 +191,10 @@ export class Doctor implements DoctorPort {
     }
     const stale = clearStaleLock(this.lockFile);
     if (stale) {
-      const inc = stale !== 'unreadable' && stale.meta?.incidentId ? `, incident ${String(stale.meta.incidentId)}` : '';
+      const inc = stale !== 'unreadable' && typeof stale.meta?.incidentId === 'string' ? `, incident ${stale.meta.incidentId}` : '';
       done.push(stale === 'unreadable' ? 'removed an unreadable doctor lock' : `removed a stale doctor lock left by pid ${stale.pid} (${stale.acquiredAt}${inc})`);
     }
-    let sessions: string[] = [];
+    let sessions: string[];
     try {
       sessions = await this.tmux.listSessions();
     } catch (err) {

@@ -12,7 +12,8 @@ import type { Tmux } from '../tmux/tmux.js';
 
 /**
  * Watermarks in characters (VS Code's values): above HIGH unacked characters for any subscriber the
- * PTY is paused (tmux stops drawing for this client and redraws the screen once it reads again); below LOW for all it resumes. HIGH is
+ * PTY is paused (tmux stops drawing for this client and redraws the screen once it reads again); below LOW for all it
+ * resumes. HIGH is
  * a few screens of a busy TUI; LOW leaves the renderer a little backlog so it never starves.
  */
 export const FLOW_HIGH_WATERMARK = 100_000;
@@ -51,7 +52,7 @@ export function loadNodePty(opts: { repair?: boolean } = {}): Promise<PtyModule>
       if (check.status === 'broken' || check.status === 'missing') throw new Error(check.message);
     }
     const m = await import('node-pty');
-    return (m as { default?: PtyModule }).default ?? (m as unknown as PtyModule);
+    return (m as { default?: PtyModule }).default ?? m;
   })();
   // A failed load is retried at the next session (the user may have fixed the cause meanwhile).
   ptyModule.catch(() => {
@@ -157,7 +158,7 @@ export class DoctorTerminal implements LiveTerminal {
   }
 
   /** Ends the live stream of this session (subscribers get an 'end' chunk when `announce`). */
-  async detach(announce = true): Promise<void> {
+  detach(announce = true): Promise<void> {
     const pty = this.pty;
     this.pty = null;
     this.writable = false;
@@ -173,6 +174,7 @@ export class DoctorTerminal implements LiveTerminal {
       this.broadcast({ kind: 'end', data: '', sessionName: this.session });
     }
     this.paused = false;
+    return Promise.resolve();
   }
 
   subscribe(listener: (chunk: TerminalChunk) => void): TerminalSubscription {

@@ -55,7 +55,10 @@ export async function usageFromTranscript(file: string): Promise<Usage | null> {
       if (ids.has(id)) continue;
       ids.add(id);
     }
-    const n = (k: string) => (typeof u[k] === 'number' ? (u[k] as number) : 0);
+    const n = (k: string) => {
+      const x = u[k];
+      return typeof x === 'number' ? x : 0;
+    };
     const inTok = n('input_tokens');
     const cacheWrite = n('cache_creation_input_tokens');
     const cacheRead = n('cache_read_input_tokens');

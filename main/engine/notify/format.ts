@@ -41,7 +41,7 @@ export function unlinkLocalUrls(text: string): string {
 
 /** One line, no control characters: for HTTP header values and titles. */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+  return text.replace(/\p{Cc}+/gu, ' ').replace(/\s{2,}/g, ' ').trim();
 }
 
 export function escapeHtml(text: string): string {

@@ -155,7 +155,7 @@ export class Notifier {
       }
     } catch (err) {
       // A bug here must never reach the engine's event loop; it is reported, not swallowed.
-      process.emitWarning(`ClawMedic: notifying about "${event.type}" failed: ${(err as Error).stack ?? err}`);
+      process.emitWarning(`ClawMedic: notifying about "${event.type}" failed: ` + `${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
 
@@ -178,7 +178,7 @@ export class Notifier {
         {
           channel: channelName,
           ok: false,
-          detail: `no channel named "${channelName}" in notify.channels (configured: ${known.length ? known.join(', ') : 'none'})`,
+          detail: `no channel named "${channelName}" in notify.channels (configured: ` + `${known.length ? known.join(', ') : 'none'})`,
         },
       ];
     }
@@ -250,7 +250,7 @@ export class Notifier {
     if (FINAL_KINDS.has(msg.kind) && msg.incidentId) q.items = q.items.filter((m) => m.incidentId !== msg.incidentId);
     if (q.items.length >= QUEUE_LIMIT) {
       const dropped = q.items.shift()!;
-      this.fail(name, dropped.incidentId, `dropped "${dropped.title}": ${QUEUE_LIMIT} messages were waiting for this channel (it is failing or rate-limited)`);
+      this.fail(name, dropped.incidentId, `dropped "${dropped.title}": ${QUEUE_LIMIT} messages were waiting for ` + `this channel (it is failing or rate-limited)`);
     }
     q.items.push(msg);
     if (!q.active) {
@@ -325,7 +325,7 @@ export class Notifier {
     const configured = new Set(Object.keys(ch.headers).map((k) => k.toLowerCase()));
     const outgoing = [req.body, ...Object.entries(req.headers).filter(([k]) => !configured.has(k.toLowerCase())).map(([, v]) => v)];
     if (secrets.some((s) => s.length >= MIN_SECRET_LENGTH && outgoing.some((text) => text.includes(s)))) {
-      return { ok: false, status: null, attempts: 0, detail: `${label}: not sent because the message still contained a secret after redaction (a ClawMedic bug: please report it)` };
+      return { ok: false, status: null, attempts: 0, detail: `${label}: not sent because the message still contained a secret after ` + `redaction (a ClawMedic bug: please report it)` };
     }
     return sendWithRetry(req, { fetchImpl: this.fetchImpl, clock: this.o.clock, policy, signal: this.stopCtl.signal, label });
   }

@@ -132,7 +132,14 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
       if (event.phase === 'agent-started') return doctorStartedMessage(event, ctx);
       if (event.phase === 'needs-approval') return needsApprovalMessage(event, ctx);
       return null;
-    default:
+    case 'check':
+    case 'state':
+    case 'preflight':
+    case 'settings-changed':
+    case 'settings-invalid':
+    case 'notification-failed':
+      // Routine checks and state changes are told by the incident messages above; a setup problem is shown where
+      // the watcher starts (its output, the window); a message about a failed message would most likely fail too.
       return null;
   }
 }
@@ -144,7 +151,7 @@ export function testMessage(channel: string, ctx: PolicyContext, atIso: string):
     incidentId: null,
     severity: 'info',
     title: `ClawMedic test message (${channel})`,
-    body: `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, the "${channel}" channel works; nothing is wrong with the gateway.`,
+    body: `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, ` + `the "${channel}" channel works; nothing is wrong with the gateway.`,
     dedupeKey: `test:${channel}:${atIso}`,
     at: atIso,
     host: ctx.hostname,

@@ -172,7 +172,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       else if (ev.code === 1001) message = 'The ClawMedic dashboard stopped. Reconnecting when it is back…';
       else if (!everOpened)
         message =
-          'Cannot connect to the ClawMedic dashboard. It may have stopped, or this link is from an earlier run: open the URL printed by `clawmedic watch --dashboard`.';
+          'Cannot connect to the ClawMedic dashboard. It may have stopped, or ' + 'this link is from an earlier run: open the URL printed by `clawmedic ' + 'watch --dashboard`.';
       else message = 'Connection to ClawMedic lost. Reconnecting…';
       setStatus({ state: 'reconnecting', message });
       scheduleReconnect();

@@ -1,8 +1,11 @@
 // A tiny element builder (no framework): text goes in as text nodes, never as HTML.
 export type Child = Node | string | number | null | undefined | false | Child[];
 
+/** An attribute's value: text, a number, a boolean toggle, a class list, or (for `on*`) a listener. */
+export type AttrValue = string | number | boolean | null | undefined | (string | null | false | undefined)[] | ((ev: never) => void);
+
 export interface Attrs {
-  [name: string]: unknown;
+  [name: string]: AttrValue;
 }
 
 function append(el: Node, child: Child): void {
@@ -64,10 +67,10 @@ export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<
 const ICONS: Record<string, string> = {
   terminal: 'M2.5 3.5h11v9h-11z M5 6.5l2 1.5-2 1.5 M8.5 10h2.5',
   list: 'M5.5 4.5h8 M5.5 8h8 M5.5 11.5h8 M2.5 4.5h.01 M2.5 8h.01 M2.5 11.5h.01',
-  gear: 'M8 5.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z M8 1.5v2 M8 12.5v2 M1.5 8h2 M12.5 8h2 M3.4 3.4l1.4 1.4 M11.2 11.2l1.4 1.4 M3.4 12.6l1.4-1.4 M11.2 4.8l1.4-1.4',
+  gear: 'M8 5.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z M8 1.5v2 M8 12.5v2 M1.5 ' + '8h2 M12.5 8h2 M3.4 3.4l1.4 1.4 M11.2 11.2l1.4 1.4 M3.4 12.6l1.4-1.4 ' + 'M11.2 4.8l1.4-1.4',
   play: 'M5 3.5l7 4.5-7 4.5z',
   stop: 'M4 4h8v8H4z',
-  hand: 'M5.5 8V3.5a1 1 0 0 1 2 0V7 M7.5 7V2.5a1 1 0 0 1 2 0V7 M9.5 7V3.5a1 1 0 0 1 2 0V9c0 3-1.5 5-4 5-2 0-3-1-4-3L2.3 8.6a1 1 0 0 1 1.6-1.2L5.5 9',
+  hand: 'M5.5 8V3.5a1 1 0 0 1 2 0V7 M7.5 7V2.5a1 1 0 0 1 2 0V7 M9.5 7V3.5a1 1 0 ' + '0 1 2 0V9c0 3-1.5 5-4 5-2 0-3-1-4-3L2.3 8.6a1 1 0 0 1 1.6-1.2L5.5 9',
   back: 'M6 4L2 8l4 4 M2.5 8H10a3.5 3.5 0 0 1 0 7',
   copy: 'M5.5 5.5h7v8h-7z M3.5 10.5v-8h7',
   search: 'M7 2.5a4.5 4.5 0 1 0 0 9 4.5 4.5 0 0 0 0-9z M10.3 10.3L14 14',
@@ -83,7 +86,7 @@ const ICONS: Record<string, string> = {
   arrowDown: 'M8 3v10 M4 9l4 4 4-4',
 };
 
-export function icon(name: keyof typeof ICONS | string, label?: string): SVGSVGElement {
+export function icon(name: string, label?: string): SVGSVGElement {
   const el = svg('svg', { viewBox: '0 0 16 16', width: 16, height: 16, class: 'icon' }, svg('path', { d: ICONS[name] ?? '' }));
   if (label) {
     el.setAttribute('role', 'img');

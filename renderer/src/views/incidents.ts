@@ -32,7 +32,7 @@ export function historyChart(summary: HistorySummary): HTMLElement {
     class: 'chart',
     role: 'img',
     preserveAspectRatio: 'none',
-    'aria-label': `Incidents per day over the last ${n} days: ${summary.incidents} in total, ${summary.recovered} recovered.`,
+    'aria-label': `Incidents per day over the last ${n} days: ${summary.incidents} in ` + `total, ${summary.recovered} recovered.`,
   });
   chart.appendChild(svg('line', { x1: 0, y1: H - 0.5, x2: W, y2: H - 0.5, class: 'chart-axis' }));
   summary.days.forEach((d, i) => {
@@ -40,7 +40,7 @@ export function historyChart(summary: HistorySummary): HTMLElement {
     let y = H;
     const g = svg('g');
     const title = svg('title');
-    title.textContent = `${d.label}: ${d.total} incident${d.total === 1 ? '' : 's'}${d.downMs ? `, ${duration(d.downMs)} down` : ''}`;
+    title.textContent = `${d.label}: ${d.total} ` + `incident${d.total === 1 ? '' : 's'}${d.downMs ? `, ${duration(d.downMs)} down` : ''}`;
     g.appendChild(title);
     // Invisible full-height target so the tooltip works on empty days too.
     g.appendChild(svg('rect', { x: i * slot, y: 0, width: slot, height: H, class: 'chart-hit' }));
@@ -179,7 +179,6 @@ export function createIncidentsView(ctx: Ctx): View {
     try {
       detail = await api.getIncident(id);
     } catch (err) {
-      detail = null;
       replaceChildren(el, backLink(), h('div', { class: 'empty-state' }, h('div', { class: 'empty-title' }, 'Could not load the incident'), h('div', { class: 'muted' }, (err as Error).message)));
       return;
     }

@@ -5,7 +5,7 @@ import { READ_ONLY_HINT, type Ctx, type View } from '../context.js';
 import { AckBatcher } from '../terminal/ack-batcher.js';
 import { TerminalFeed, type FeedState } from '../terminal/feed.js';
 import { createTermView } from '../terminal/xterm-view.js';
-import { button, h, icon } from '../ui/dom.js';
+import { button, h } from '../ui/dom.js';
 import { clock, doctorProgress, stateLabel } from '../ui/format.js';
 import { toast } from '../ui/toast.js';
 
@@ -49,7 +49,7 @@ export function createLiveView(ctx: Ctx): View {
     'div',
     { class: 'empty-state term-empty', hidden: true },
     h('div', { class: 'empty-title' }, 'No doctor session yet'),
-    h('div', { class: 'muted' }, 'When a restart is not enough, ClawMedic starts an AI doctor here. You can watch it work and take over at any time.'),
+    h('div', { class: 'muted' }, 'When a restart is not enough, ClawMedic starts an AI doctor here. You ' + 'can watch it work and take over at any time.'),
   );
   const modeBadge = h('div', { class: 'term-badge' }, 'Watching · read-only');
   const searchInput = h('input', { type: 'search', class: 'search-input', placeholder: 'Find', 'aria-label': 'Find in terminal' });

@@ -91,7 +91,7 @@ export function createSettingsView(ctx: Ctx): View {
   }
 
   function focusFirstProblem(): void {
-    const row = formHost.querySelector('.row.invalid') as HTMLElement | null;
+    const row = formHost.querySelector<HTMLElement>('.row.invalid');
     const target = (row?.querySelector('input, select, textarea, [tabindex]') as HTMLElement | null) ?? summary;
     target.scrollIntoView({ block: 'center' });
     target.focus();

@@ -284,7 +284,10 @@ export class MacEnv {
     cpSync(path.join(realPty, 'build/Release/pty.node'), path.join(pty, 'prebuilds', `darwin-${process.arch}`, 'pty.node'));
     const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { dependencies: object };
     for (const dep of Object.keys(pkg.dependencies)) {
-      if (dep !== 'node-pty') symlinkSync(path.join(REPO, 'node_modules', dep), path.join(modules, dep), 'dir');
+      if (dep === 'node-pty') continue;
+      // A scoped package (@sinclair/typebox) needs its scope folder first.
+      mkdirSync(path.dirname(path.join(modules, dep)), { recursive: true });
+      symlinkSync(path.join(REPO, 'node_modules', dep), path.join(modules, dep), 'dir');
     }
   }
 

@@ -161,11 +161,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     } catch (err) {
       const tail = output().split('\n').slice(-30).join('\n');
       const base = err instanceof GatewayExited ? `the gateway exited (code ${err.status.code}, signal ${err.status.signal}) before it was healthy` : (err as Error).message;
-      throw new Error(`${base}\n--- gateway output (last 30 lines) ---\n${tail}`);
+      throw new Error(`${base}\n--- gateway output (last 30 lines) ---\n${tail}`, { cause: err });
     }
   };
 
-  const reapStrays = async () => {
+  const reapStrays = () => {
     // Workers that left the group still carry our unique state dir in their environment.
     for (const pid of pidsWithEnv('OPENCLAW_STATE_DIR', stateDir)) {
       try {
@@ -261,7 +261,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       }
       // The leader is gone; make sure no worker of its group or of this state dir survives.
       killGroup(pid, 'SIGKILL');
-      await reapStrays();
+      reapStrays();
       return p.exited;
     },
     async crash() {

@@ -12,7 +12,7 @@ export interface HookCall {
   /** Epoch ms when the hook ran. */
   at: number;
   /** The JSON the CLI wrote to the hook's stdin (null if it was not JSON). */
-  input: any;
+  input: Record<string, unknown> | null;
 }
 
 export interface HookRecorder {
@@ -70,7 +70,7 @@ export function createHookRecorder(dir: string): HookRecorder {
         );
       } catch (err) {
         const seen = calls().map((c) => c.event).join(', ') || 'none';
-        throw new Error(`${(err as Error).message} (hooks recorded: ${seen})`);
+        throw new Error(`${(err as Error).message} (hooks recorded: ${seen})`, { cause: err });
       }
     },
   };

@@ -15,7 +15,9 @@ export interface RunResult {
   timedOut: boolean;
 }
 
-/** Runs a command to completion (own process group, killed as a group on timeout). Never rejects for a non-zero exit. */
+/**
+ * Runs a command to completion (own process group, killed as a group on timeout). Never rejects for a non-zero exit.
+ */
 export function runCommand(
   file: string,
   args: string[],
@@ -27,9 +29,12 @@ export function runCommand(
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.stdin!.end(opts.input ?? '');
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    // A program that exits without reading its input (`--version`) closes the pipe first: the EPIPE that follows
+    // says nothing about the run, whose exit code and output are the result.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid, 'SIGKILL');
@@ -114,7 +119,7 @@ export async function pollUntil<T>(fn: () => T | undefined | Promise<T | undefin
       lastError = err; // kept for the timeout message; the condition may still become true
     }
     if (Date.now() >= deadline) {
-      const why = lastError ? ` (last error: ${(lastError as Error).message ?? String(lastError)})` : '';
+      const why = lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : '';
       throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${opts.what}${why}`);
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));

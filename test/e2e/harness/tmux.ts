@@ -71,7 +71,7 @@ export async function startTmux(opts: StartTmuxOptions): Promise<TmuxPane> {
     async paste(text) {
       const buf = `e2e-${Date.now()}`;
       await new Promise<void>((resolve, reject) => {
-        const child = execFile('tmux', ['-f', '/dev/null', '-S', socket, 'load-buffer', '-b', buf, '-'], { env, timeout: TMUX_CMD_TIMEOUT_MS }, (err) => (err ? reject(err) : resolve()));
+        const child = execFile('tmux', ['-f', '/dev/null', '-S', socket, 'load-buffer', '-b', buf, '-'], { env, timeout: TMUX_CMD_TIMEOUT_MS }, (err: Error | null) => (err ? reject(err) : resolve()));
         child.stdin!.end(text.replace(/\r/g, ''));
       });
       // -p: bracketed paste, so newlines stay newlines; -d: delete the buffer afterwards.
@@ -83,7 +83,7 @@ export async function startTmux(opts: StartTmuxOptions): Promise<TmuxPane> {
         // 50 ms: screens change within ~0.1 s of their cause; capture-pane costs ~2 ms.
         return await pollUntil(async () => ((last = await pane.capture()), re.test(last) ? last : undefined), { timeoutMs, intervalMs: 50, what: `${re} on the tmux screen` });
       } catch (err) {
-        throw new Error(`${(err as Error).message}\n--- screen ---\n${last.replace(/\n+$/, '')}`);
+        throw new Error(`${(err as Error).message}\n--- screen ---\n${last.replace(/\n+$/, '')}`, { cause: err });
       }
     },
     async panePid() {

@@ -1,7 +1,7 @@
 // ntfy: POST <server>/<topic> with the message as the plain-text body and Title / Priority / Tags headers.
 // HTTP headers are Latin-1 only, so a title with other characters is sent as an RFC 2047 encoded word,
 // which ntfy decodes. Channel headers (e.g. Authorization for a protected topic) are passed through.
-import type { Message, MessageKind } from '../policy.js';
+import type { MessageKind } from '../policy.js';
 import { oneLine, truncate, unlinkLocalUrls } from '../format.js';
 import { ChannelConfigError, headerSafe, requireHttpUrl, type ChannelFormatter } from './types.js';
 
