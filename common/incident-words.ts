@@ -2,7 +2,7 @@
 // says the finding (what the doctor found and did, what a restart did), cause first; the probe's symptom
 // ("connection refused on 127.0.0.1:18789") is its subtitle. Credit is honest: "You" only when a person typed
 // the fix; a person who only answered the agent's permission prompts approved the doctor's fix.
-import type { Incident, IncidentEvent, ResolvedBy } from './contract.js';
+import type { Incident, IncidentEvent } from './contract.js';
 
 /** The `summary` of the doctor's result line (`CLAWMEDIC_RESULT {"status":…,"summary":…}`), or null. */
 export function doctorResultSummary(resultLine: string | null | undefined): string | null {
@@ -19,7 +19,10 @@ export function doctorResultSummary(resultLine: string | null | undefined): stri
 }
 
 function sentence(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim().replace(/[.;:]+$/, '');
+  const t = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.;:]+$/, '');
   return t ? t[0]!.toUpperCase() + t.slice(1) : t;
 }
 
@@ -71,11 +74,17 @@ export function incidentTitle(inc: Incident): string {
   switch (inc.outcome) {
     case 'open': {
       const at = lastEvent(inc, 'doctor-started', 'restart-attempt', 'confirmed');
-      const doing = at?.type === 'doctor-started' ? 'the doctor is at work' : at?.type === 'restart-attempt' ? 'restarting' : 'confirming';
+      const doing =
+        at?.type === 'doctor-started'
+          ? 'the doctor is at work'
+          : at?.type === 'restart-attempt'
+            ? 'restarting'
+            : 'confirming';
       return `${cause}: ${doing}`;
     }
     case 'recovered':
-      if (inc.trigger === 'manual' && inc.resolvedBy === 'self') return found ? `Check-up: ${sentence(found)}` : 'Check-up: nothing to fix';
+      if (inc.trigger === 'manual' && inc.resolvedBy === 'self')
+        return found ? `Check-up: ${sentence(found)}` : 'Check-up: nothing to fix';
       switch (inc.resolvedBy) {
         case 'restart':
           return `${cause}: back after ${inc.restarts > 1 ? `${inc.restarts} restarts` : 'a restart'}`;
@@ -85,8 +94,11 @@ export function incidentTitle(inc: Incident): string {
         case 'human':
           if (found) return sentence(found);
           return `${cause}: fixed by ${inc.resolvedBy === 'human' ? 'you' : 'the doctor'}`;
-        default:
+        case null:
           return `${cause}: recovered`;
+        default:
+          // A rung from a newer ClawMedic (a known fix, a playbook): named as it is.
+          return `${cause}: fixed by ${String(inc.resolvedBy)}`;
       }
     case 'timeout':
       return `${cause}: not fixed, the doctor ran out of time`;
@@ -94,15 +106,14 @@ export function incidentTitle(inc: Incident): string {
       return `${cause}: stopped`;
     case 'interrupted':
       return `${cause}: interrupted (ClawMedic stopped)`;
-    default: {
+    case 'failed':
       if (found) return `Not fixed: ${sentence(found).replace(/^[A-Z]/, (c) => c.toLowerCase())}`;
       return `${cause}: not fixed, ${whyNotFixed(inc)}`;
-    }
   }
 }
 
 /** Who fixed it, for a label: "Doctor (approved by you)" when a person only answered the agent's prompts. */
-export function resolvedByWords(inc: Pick<Incident, 'resolvedBy' | 'doctor'> & { resolvedBy: ResolvedBy | string }): string {
+export function resolvedByWords(inc: Pick<Incident, 'resolvedBy' | 'doctor'>): string {
   switch (inc.resolvedBy) {
     case 'self':
       return 'By itself';

@@ -47,7 +47,11 @@ const item = (
 function versionOf(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; text: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { env, timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      const first = (s: string) => s.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+      const first = (s: string) =>
+        s
+          .split('\n')
+          .map((l) => l.trim())
+          .find(Boolean) ?? '';
       if (err) {
         const why = (err as { killed?: boolean }).killed
           ? `no answer within ${VERSION_TIMEOUT_MS / 1000} s`
@@ -86,11 +90,17 @@ function settingsItem(i: PreflightInput): PreflightItem {
       'Settings file',
       'fail',
       `${file}: ${first.path}: ${first.message}${more > 0 ? ` (and ${more} more)` : ''}`,
-      'Fix the file (`clawmedic config validate` lists every problem); until then ClawMedic runs on the last valid settings.',
+      'Fix the file (`clawmedic config validate` lists every problem); ' +
+        'until then ClawMedic runs on the last valid settings.',
       first.path.startsWith('(') ? null : first.path,
     );
   }
-  return item('settings', 'Settings file', 'ok', existsSync(file) ? file : `${file} does not exist yet: the defaults apply`);
+  return item(
+    'settings',
+    'Settings file',
+    'ok',
+    existsSync(file) ? file : `${file} does not exist yet: the defaults apply`,
+  );
 }
 
 /** A URL as shown: a password in it is masked (`user:***@host`), so it never reaches a screen or a log. */
@@ -113,7 +123,15 @@ function gatewayUrlItem(s: Settings): PreflightItem {
   } catch {
     // The settings check refuses such a URL; say so here too.
   }
-  if (!host) return item('gateway-url', 'Gateway URL', 'fail', `${url} is not a URL`, 'Set the gateway URL, e.g. http://127.0.0.1:18789.', 'gateway.url');
+  if (!host)
+    return item(
+      'gateway-url',
+      'Gateway URL',
+      'fail',
+      `${url} is not a URL`,
+      'Set the gateway URL, e.g. http://127.0.0.1:18789.',
+      'gateway.url',
+    );
   const local = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
   if (local) return item('gateway-url', 'Gateway URL', 'ok', `${url} (this machine)`);
   return item(
@@ -131,7 +149,14 @@ async function gatewayConfigItem(s: Settings): Promise<PreflightItem> {
   const label = 'Gateway config';
   const setting = 'gateway.configPath';
   if (!file) {
-    return item('gateway-config', label, 'warn', 'not set', "Set it to OpenClaw's config file: the doctor snapshots and checks it.", setting);
+    return item(
+      'gateway-config',
+      label,
+      'warn',
+      'not set',
+      "Set it to OpenClaw's config file: the doctor snapshots and checks it.",
+      setting,
+    );
   }
   let text: string;
   try {
@@ -167,7 +192,14 @@ function restartItem(s: Settings, env: NodeJS.ProcessEnv): PreflightItem {
   const steps = restartSteps(s);
   const label = 'Restart command';
   if (steps.length === 0) {
-    return item('restart', label, 'fail', 'no restart steps', 'Set the restart command (default: `openclaw gateway restart`).', 'restart.command');
+    return item(
+      'restart',
+      label,
+      'fail',
+      'no restart steps',
+      'Set the restart command (default: `openclaw gateway restart`).',
+      'restart.command',
+    );
   }
   const setting = s.restart.steps.length ? 'restart.steps' : 'restart.command';
   const found: string[] = [];
@@ -183,7 +215,8 @@ function restartItem(s: Settings, env: NodeJS.ProcessEnv): PreflightItem {
     }
     const where = resolveCommand(program, env.PATH);
     if (!where) {
-      const install = program === 'openclaw' ? 'Install OpenClaw (`npm install -g openclaw`), or set' : 'Install it, or set';
+      const install =
+        program === 'openclaw' ? 'Install OpenClaw (`npm install -g openclaw`), or set' : 'Install it, or set';
       return item(
         'restart',
         label,
@@ -200,17 +233,45 @@ function restartItem(s: Settings, env: NodeJS.ProcessEnv): PreflightItem {
 
 async function agentItems(s: Settings, env: NodeJS.ProcessEnv): Promise<PreflightItem[]> {
   if (!s.doctor.enabled) {
-    return [item('doctor', 'Doctor', 'off', 'the doctor is off (doctor.enabled): an outage restarts cannot fix needs you', null, 'doctor.enabled')];
+    return [
+      item(
+        'doctor',
+        'Doctor',
+        'off',
+        'the doctor is off (doctor.enabled): an outage restarts cannot fix needs you',
+        null,
+        'doctor.enabled',
+      ),
+    ];
   }
   if (s.doctor.agents.length === 0) {
-    return [item('doctor', 'Doctor', 'fail', 'no agent is configured', 'Add a profile to the agents list (default: claude).', 'doctor.agents')];
+    return [
+      item(
+        'doctor',
+        'Doctor',
+        'fail',
+        'no agent is configured',
+        'Add a profile to the agents list (default: claude).',
+        'doctor.agents',
+      ),
+    ];
   }
   return Promise.all(
     s.doctor.agents.map(async (name): Promise<PreflightItem> => {
       const id = `agent:${name}`;
       const label = `Agent “${name}”`;
-      const profile = Object.prototype.hasOwnProperty.call(s.doctor.profiles, name) ? s.doctor.profiles[name] : undefined;
-      if (!profile) return item(id, label, 'fail', 'no such profile in doctor.profiles', 'Define it, or remove it from the agents list.', 'doctor.agents');
+      const profile = Object.prototype.hasOwnProperty.call(s.doctor.profiles, name)
+        ? s.doctor.profiles[name]
+        : undefined;
+      if (!profile)
+        return item(
+          id,
+          label,
+          'fail',
+          'no such profile in doctor.profiles',
+          'Define it, or remove it from the agents list.',
+          'doctor.agents',
+        );
       const where = resolveCommand(profile.command, profile.env.PATH ?? env.PATH);
       if (!where) {
         const { detail, fix } = agentNotFound(name, profile.command);
@@ -219,7 +280,14 @@ async function agentItems(s: Settings, env: NodeJS.ProcessEnv): Promise<Prefligh
       if (profile.kind === 'generic') return item(id, label, 'ok', where);
       const v = await versionOf(where, ['--version'], { ...env, ...profile.env });
       if (!v.ok) {
-        return item(id, label, 'warn', `${where} is there, but \`--version\` failed: ${v.text}`, 'Run it once in a terminal: it may need a login or an update.', null);
+        return item(
+          id,
+          label,
+          'warn',
+          `${where} is there, but \`--version\` failed: ${v.text}`,
+          'Run it once in a terminal: it may need a login or an update.',
+          null,
+        );
       }
       return item(id, label, 'ok', `${v.text} · ${where}`);
     }),
@@ -230,16 +298,35 @@ async function tmuxItem(s: Settings, env: NodeJS.ProcessEnv): Promise<PreflightI
   const found = findTool('tmux', s.tools.tmux, env.PATH);
   if (!found.ok) {
     if (!s.doctor.enabled) return item('tmux', 'tmux', 'off', 'not found; only the doctor needs it, and it is off');
-    return item('tmux', 'tmux', 'fail', found.problem.split(/(?<=\))\. /)[0]!, found.problem.split(/(?<=\))\. /)[1] ?? null, 'tools.tmux');
+    return item(
+      'tmux',
+      'tmux',
+      'fail',
+      found.problem.split(/(?<=\))\. /)[0]!,
+      found.problem.split(/(?<=\))\. /)[1] ?? null,
+      'tools.tmux',
+    );
   }
   const v = await versionOf(found.path, ['-V'], env);
-  return item('tmux', 'tmux', v.ok ? 'ok' : 'warn', v.ok ? `${v.text} · ${found.path}` : `${found.path}: \`-V\` failed: ${v.text}`);
+  return item(
+    'tmux',
+    'tmux',
+    v.ok ? 'ok' : 'warn',
+    v.ok ? `${v.text} · ${found.path}` : `${found.path}: \`-V\` failed: ${v.text}`,
+  );
 }
 
 function ptyItem(i: PreflightInput): PreflightItem {
   const label = 'Live terminal (node-pty)';
   const check = i.ptyCheck ? i.ptyCheck() : defaultPtyCheck();
-  if (!check) return item('pty', label, 'fail', 'node-pty is not installed', 'Reinstall ClawMedic (in a checkout: `npm install`).');
+  if (!check)
+    return item(
+      'pty',
+      label,
+      'fail',
+      'node-pty is not installed',
+      'Reinstall ClawMedic (in a checkout: `npm install`).',
+    );
   switch (check.status) {
     case 'ok':
       return item('pty', label, 'ok', `spawn helper ${check.helper ?? ''} is executable`.trim());
@@ -247,7 +334,8 @@ function ptyItem(i: PreflightInput): PreflightItem {
       return item('pty', label, 'ok', 'works here without a spawn helper');
     case 'repaired':
       return item('pty', label, 'ok', check.message);
-    default:
+    case 'broken':
+    case 'missing':
       return item('pty', label, 'fail', check.message);
   }
 }
@@ -267,7 +355,14 @@ function dataDirItem(s: Settings): PreflightItem {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') return item('data-dir', label, 'ok', `${s.dataDir} (created when first needed)`);
     if (e.code === 'EACCES' || e.code === 'EROFS') {
-      return item('data-dir', label, 'fail', `${s.dataDir} is not writable (${e.code})`, 'Make it writable, or choose another data folder.', 'dataDir');
+      return item(
+        'data-dir',
+        label,
+        'fail',
+        `${s.dataDir} is not writable (${e.code})`,
+        'Make it writable, or choose another data folder.',
+        'dataDir',
+      );
     }
     return item('data-dir', label, 'fail', e.message, null, 'dataDir');
   }
@@ -315,7 +410,9 @@ export async function runPreflight(i: PreflightInput): Promise<PreflightReport> 
 /** The lines a person must act on (✗ first, then warnings), each with its fix. */
 export function preflightProblems(r: PreflightReport): PreflightItem[] {
   const rank = { fail: 0, warn: 1 } as Record<string, number>;
-  return r.items.filter((x) => x.status === 'fail' || x.status === 'warn').sort((a, b) => rank[a.status]! - rank[b.status]!);
+  return r.items
+    .filter((x) => x.status === 'fail' || x.status === 'warn')
+    .sort((a, b) => rank[a.status]! - rank[b.status]!);
 }
 
 /** One line for a terminal: "✗ Restart command: `openclaw` … is not on PATH. Install …". */
@@ -324,4 +421,3 @@ export function preflightLine(x: PreflightItem): string {
   const fix = x.fix ? ` ${x.fix}` : '';
   return `${mark} ${x.label}: ${x.detail}${x.status === 'ok' || x.status === 'off' ? '' : `.${fix}`}`;
 }
-

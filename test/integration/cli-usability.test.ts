@@ -34,8 +34,8 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult>
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b));
-    child.stderr.on('data', (b: Buffer) => (stderr += b));
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -45,7 +45,11 @@ async function runOnTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   const pty = await loadNodePty();
   const base: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...env };
   if (env.NO_COLOR === undefined) delete base.NO_COLOR;
-  const p = pty.spawn(process.execPath, [cliPath, ...args], { cols: 120, rows: 30, env: base as Record<string, string> });
+  const p = pty.spawn(process.execPath, [cliPath, ...args], {
+    cols: 120,
+    rows: 30,
+    env: base,
+  });
   let output = '';
   p.onData((d) => (output += d));
   const code = await new Promise<number>((resolve) => p.onExit((e) => resolve(e.exitCode)));
@@ -76,7 +80,10 @@ describe('exit codes', () => {
 describe('settings mistakes', () => {
   it('names the line and column of a syntax error, in words', async () => {
     const b = sandbox({});
-    writeFileSync(b.settingsFile, '{\n  "gateway": {\n    "url": "http://127.0.0.1:18789"\n    "failureThreshold": 3\n  }\n}\n');
+    writeFileSync(
+      b.settingsFile,
+      '{\n  "gateway": {\n    "url": "http://127.0.0.1:18789"\n    "failureThreshold": 3\n  }\n}\n',
+    );
     const r = await b.run(['config', 'validate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('line 4, column 5');
@@ -128,7 +135,7 @@ describe('settings mistakes', () => {
 });
 
 describe('one message per problem', () => {
-  it("an agent that is not installed is reported once in a doctor run, not in every event it causes", async () => {
+  it('an agent that is not installed is reported once in a doctor run, not in every event it causes', async () => {
     const b = sandbox(
       fastSettings(DEAD_URL, {
         doctor: {
@@ -175,7 +182,10 @@ describe('preflight', () => {
         'doctor.profiles.ghost.command to its full path.',
     );
     expect(r.stdout).toContain('no watcher is running');
-    const json = JSON.parse((await b.run(['preflight', '--json'])).stdout) as { checkedBy: string; items: { id: string; status: string }[] };
+    const json = JSON.parse((await b.run(['preflight', '--json'])).stdout) as {
+      checkedBy: string;
+      items: { id: string; status: string }[];
+    };
     expect(json.checkedBy).toBe('here');
     expect(json.items.find((x) => x.id === 'agent:ghost')?.status).toBe('fail');
     // With nothing failing (the doctor off, a restart command that exists): exit 0; warnings do not fail it.
@@ -195,13 +205,15 @@ describe('preflight', () => {
   });
 
   it('watch says a setup problem at start, once, and the outage it causes points back to it', async () => {
-    const b = sandbox(fastSettings(DEAD_URL, { restart: { command: 'true', attempts: 1, waitHealthySec: 1 }, doctor: ghostDoctor }));
+    const b = sandbox(
+      fastSettings(DEAD_URL, { restart: { command: 'true', attempts: 1, waitHealthySec: 1 }, doctor: ghostDoctor }),
+    );
     const child = spawn(process.execPath, [cliPath, '--config', b.settingsFile, 'watch'], {
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise((r) => child.on('close', r));
     await waitFor('the incident to close', () => /incident +\S+ failed after/.test(out));
     child.kill('SIGINT');

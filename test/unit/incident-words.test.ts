@@ -49,13 +49,30 @@ describe('incident titles', () => {
     expect(incidentTitle(incident({ resolvedBy: 'self', restarts: 0 }))).toBe('Gateway down: came back by itself');
     const doctor = incident({ resolvedBy: 'doctor', agent: 'claude', doctor: doctorRecord() });
     expect(incidentTitle(doctor)).toBe('Restored the last good config and restarted the gateway');
-    expect(incidentTitle({ ...doctor, doctor: doctorRecord({ resultLine: null }) })).toBe('Gateway down: fixed by the doctor');
+    expect(incidentTitle({ ...doctor, doctor: doctorRecord({ resultLine: null }) })).toBe(
+      'Gateway down: fixed by the doctor',
+    );
     const hung = incident({ summary: 'no answer within 5 s (timeout, 1 check)' });
     expect(incidentTitle(hung)).toBe('Gateway hung: back after a restart');
-    const stranger = incident({ summary: 'HTTP 200 but not the health JSON (stranger, 3 checks)', outcome: 'failed', resolvedBy: null,
-      events: [{ at: iso(NOW), type: 'needs-attention', detail: 'restarts did not bring the gateway back and the doctor is disabled (doctor.enabled)' }] });
-    expect(incidentTitle(stranger)).toBe('Another program holds the gateway port: not fixed, restarts did not help and the doctor is off');
-    const noAgent = { ...stranger, events: [{ at: iso(NOW), type: 'needs-attention', detail: 'no agent could work on it: claude: …' }] };
+    const stranger = incident({
+      summary: 'HTTP 200 but not the health JSON (stranger, 3 checks)',
+      outcome: 'failed',
+      resolvedBy: null,
+      events: [
+        {
+          at: iso(NOW),
+          type: 'needs-attention',
+          detail: 'restarts did not bring the gateway back and the doctor is disabled (doctor.enabled)',
+        },
+      ],
+    });
+    expect(incidentTitle(stranger)).toBe(
+      'Another program holds the gateway port: not fixed, restarts did not help and the doctor is off',
+    );
+    const noAgent = {
+      ...stranger,
+      events: [{ at: iso(NOW), type: 'needs-attention', detail: 'no agent could work on it: claude: …' }],
+    };
     expect(incidentTitle(noAgent)).toBe('Another program holds the gateway port: not fixed, no agent could start');
   });
 
@@ -63,14 +80,29 @@ describe('incident titles', () => {
     const notFixed = incident({
       outcome: 'failed',
       resolvedBy: null,
-      doctor: doctorRecord({ resultLine: 'CLAWMEDIC_RESULT {"status":"not-fixed","summary":"Port 18789 is held by a stale node process"}' }),
+      doctor: doctorRecord({
+        resultLine: 'CLAWMEDIC_RESULT {"status":"not-fixed","summary":"Port 18789 is held by a stale node process"}',
+      }),
     });
     expect(incidentTitle(notFixed)).toBe('Not fixed: port 18789 is held by a stale node process');
-    expect(incidentTitle(incident({ outcome: 'timeout', resolvedBy: null }))).toBe('Gateway down: not fixed, the doctor ran out of time');
-    const open = incident({ outcome: 'open', resolvedBy: null, endedAt: null, events: [{ at: iso(NOW), type: 'doctor-started', detail: '' }] });
+    expect(incidentTitle(incident({ outcome: 'timeout', resolvedBy: null }))).toBe(
+      'Gateway down: not fixed, the doctor ran out of time',
+    );
+    const open = incident({
+      outcome: 'open',
+      resolvedBy: null,
+      endedAt: null,
+      events: [{ at: iso(NOW), type: 'doctor-started', detail: '' }],
+    });
     expect(incidentTitle(open)).toBe('Gateway down: the doctor is at work');
-    expect(incidentTitle(incident({ trigger: 'manual', summary: 'restart requested by the user' }))).toBe('Restart requested: back after a restart');
-    const checkup = incident({ trigger: 'manual', resolvedBy: 'self', summary: 'doctor check-up requested while the gateway was healthy' });
+    expect(incidentTitle(incident({ trigger: 'manual', summary: 'restart requested by the user' }))).toBe(
+      'Restart requested: back after a restart',
+    );
+    const checkup = incident({
+      trigger: 'manual',
+      resolvedBy: 'self',
+      summary: 'doctor check-up requested while the gateway was healthy',
+    });
     expect(incidentTitle(checkup)).toBe('Check-up: nothing to fix');
   });
 });
@@ -92,7 +124,11 @@ describe('credit', () => {
     const list = [incident(), approved, typed, incident({ outcome: 'failed', resolvedBy: null })];
     expect(list.map(recoveredWithoutYou)).toEqual([true, false, false, false]);
     const s = summarize(list, NOW);
-    expect({ incidents: s.incidents, recovered: s.recovered, withoutYou: s.withoutYou }).toEqual({ incidents: 4, recovered: 3, withoutYou: 1 });
+    expect({ incidents: s.incidents, recovered: s.recovered, withoutYou: s.withoutYou }).toEqual({
+      incidents: 4,
+      recovered: 3,
+      withoutYou: 1,
+    });
   });
 
   it('the notification and the tray say the same', () => {
@@ -101,11 +137,15 @@ describe('credit', () => {
     const mine = messageFor({ type: 'incident-closed', incident: typed }, { hostname: 'mac-mini' })!;
     expect(mine.body).toContain('Fixed by you, at the keyboard.');
     const status = { openIncidentId: null } as Parameters<typeof incidentLine>[0];
-    expect(incidentLine(status, approved, NOW)?.label).toBe('Last incident: fixed by the doctor, approved by you · 8 min ago');
+    expect(incidentLine(status, approved, NOW)?.label).toBe(
+      'Last incident: fixed by the doctor, approved by you · 8 min ago',
+    );
   });
 
   it('a key that answers a permission prompt is told from typing', () => {
-    for (const k of ['1', '2', 'y', 'n', '\r', '\x1b', '\x1b[A', '\x1bOB']) expect(isPromptAnswer(k), JSON.stringify(k)).toBe(true);
-    for (const k of ['ok', 'openclaw gateway restart\r', '12', 'a', '\x1b[200~1\x1b[201~']) expect(isPromptAnswer(k), JSON.stringify(k)).toBe(false);
+    for (const k of ['1', '2', 'y', 'n', '\r', '\x1b', '\x1b[A', '\x1bOB'])
+      expect(isPromptAnswer(k), JSON.stringify(k)).toBe(true);
+    for (const k of ['ok', 'openclaw gateway restart\r', '12', 'a', '\x1b[200~1\x1b[201~'])
+      expect(isPromptAnswer(k), JSON.stringify(k)).toBe(false);
   });
 });

@@ -6,7 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PreflightItem } from '../../common/contract.js';
-import { firstProgram, preflightLine, preflightProblems, runPreflight, type PreflightInput } from '../../main/engine/preflight.js';
+import {
+  firstProgram,
+  preflightLine,
+  preflightProblems,
+  runPreflight,
+  type PreflightInput,
+} from '../../main/engine/preflight.js';
 import { OPERATIONS, readOnlyRefusal } from '../../common/operations.js';
 import { resolvePaths, validateSettings } from '../../main/engine/settings/index.js';
 
@@ -33,7 +39,11 @@ function world(programs: Record<string, { output: string; code?: number }>) {
   return { bin, dataDir, configPath, env: { PATH: bin } as NodeJS.ProcessEnv };
 }
 
-function input(doc: Record<string, unknown>, env: NodeJS.ProcessEnv, over: Partial<PreflightInput> = {}): PreflightInput {
+function input(
+  doc: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  over: Partial<PreflightInput> = {},
+): PreflightInput {
   const r = validateSettings(doc);
   expect(r.problems).toEqual([]);
   return {
@@ -64,7 +74,15 @@ describe('preflight', () => {
     const r = await runPreflight(input(doc, w.env));
     const items = byId(r.items);
     expect(Object.keys(items)).toEqual([
-      'settings', 'gateway-url', 'gateway-config', 'restart', 'agent:claude', 'tmux', 'pty', 'data-dir', 'notify',
+      'settings',
+      'gateway-url',
+      'gateway-config',
+      'restart',
+      'agent:claude',
+      'tmux',
+      'pty',
+      'data-dir',
+      'notify',
     ]);
     expect(r.items.filter((x) => x.status !== 'ok')).toEqual([]);
     expect(items.restart!.detail).toBe(`openclaw gateway restart → ${path.join(w.bin, 'openclaw')}`);
@@ -76,7 +94,9 @@ describe('preflight', () => {
 
   it('says what is missing, how to fix it, and which setting does', async () => {
     const w = world({});
-    const r = await runPreflight(input({ dataDir: w.dataDir, gateway: { configPath: path.join(dir, 'none.json') } }, w.env));
+    const r = await runPreflight(
+      input({ dataDir: w.dataDir, gateway: { configPath: path.join(dir, 'none.json') } }, w.env),
+    );
     const items = byId(r.items);
     expect(items.restart).toMatchObject({
       status: 'fail',
@@ -97,7 +117,8 @@ describe('preflight', () => {
     // Failures first, then warnings; each a line with its fix.
     expect(preflightProblems(r).map((x) => x.status)).toEqual(['fail', 'fail', 'fail', 'warn', 'warn']);
     expect(preflightLine(items['agent:claude']!)).toBe(
-      '✗ Agent “claude”: command "claude" was not found on PATH. Install it, or set doctor.profiles.claude.command to its full path.',
+      '✗ Agent “claude”: command "claude" was not found on PATH. ' +
+        'Install it, or set doctor.profiles.claude.command to its full path.',
     );
   });
 
@@ -110,10 +131,16 @@ describe('preflight', () => {
     expect(items.tmux!.status).toBe('off');
   });
 
-  it('warns about an agent that is there but does not answer --version, a remote gateway, a broken config', async () => {
-    const w = world({ openclaw: { output: 'x' }, claude: { output: 'please log in', code: 1 }, tmux: { output: 'tmux 3.4' } });
+  it('warns about an agent that does not answer --version, a remote gateway, a broken config', async () => {
+    const w = world({
+      openclaw: { output: 'x' },
+      claude: { output: 'please log in', code: 1 },
+      tmux: { output: 'tmux 3.4' },
+    });
     writeFileSync(w.configPath, '{ "gateway": { "port": 18789, }\n');
-    const r = await runPreflight(input({ dataDir: w.dataDir, gateway: { url: 'http://gateway.lan:18789', configPath: w.configPath } }, w.env));
+    const r = await runPreflight(
+      input({ dataDir: w.dataDir, gateway: { url: 'http://gateway.lan:18789', configPath: w.configPath } }, w.env),
+    );
     const items = byId(r.items);
     expect(items['agent:claude']).toMatchObject({ status: 'warn' });
     expect(items['agent:claude']!.detail).toContain('please log in');
@@ -125,7 +152,11 @@ describe('preflight', () => {
   it('refuses a data folder others can read, and a node-pty that cannot start a terminal', async () => {
     const w = world({});
     chmodSync(w.dataDir, 0o755);
-    const broken = { status: 'broken' as const, helper: '/x/spawn-helper', message: "node-pty's spawn-helper is not executable" };
+    const broken = {
+      status: 'broken' as const,
+      helper: '/x/spawn-helper',
+      message: "node-pty's spawn-helper is not executable",
+    };
     const r = await runPreflight(input({ dataDir: w.dataDir }, w.env, { ptyCheck: () => broken }));
     const items = byId(r.items);
     expect(items['data-dir']).toMatchObject({ status: 'fail', setting: 'dataDir' });

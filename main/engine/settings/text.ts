@@ -54,7 +54,10 @@ export function lineColumn(text: string, offset: number): { line: number; column
 /** What is at an error, as a person would point at it: the word there, cut short; or the end of the file. */
 function found(text: string, e: ParseError): string {
   if (e.offset >= text.length) return 'found the end of the file';
-  const token = text.slice(e.offset, e.offset + Math.max(1, e.length)).split('\n')[0]!.trim();
+  const token = text
+    .slice(e.offset, e.offset + Math.max(1, e.length))
+    .split('\n')[0]!
+    .trim();
   const shown = token.length > 24 ? `${token.slice(0, 23)}…` : token;
   return shown ? `found \`${shown}\`` : '';
 }
