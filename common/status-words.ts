@@ -19,7 +19,10 @@ export interface Condition {
  * prompt, the file of an edit; else the prompt's first line.
  */
 export function pendingAction(request: string | null | undefined): string | null {
-  const lines = (request ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = (request ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (!lines.length) return null;
   const head = lines[0]!;
   if (/^(bash( command)?|run)$/i.test(head) && lines[1]) return lines[1];
@@ -63,7 +66,9 @@ export function describeCondition(s: StatusSnapshot | null, nowMs: number, conne
     return {
       headline: 'Unknown — disconnected',
       tone: 'idle',
-      detail: 'The connection to the watcher dropped; this page reconnects by itself. Until then, what it shows may be out of date.',
+      detail:
+        'The connection to the watcher dropped; this page reconnects by itself. ' +
+        'Until then, what it shows may be out of date.',
     };
   }
   if (!s) return { headline: 'Connecting…', tone: 'idle', detail: 'Asking the watcher how the gateway is.' };
@@ -75,17 +80,30 @@ export function describeCondition(s: StatusSnapshot | null, nowMs: number, conne
       headline: `Needs your approval${action ? ` — \`${action}\`` : ''} — ${timeLeft(d.deadline, nowMs)}`,
       tone: 'bad',
       detail:
-        `The doctor (${d.agent}) waits for a person to allow ${action ? `\`${action}\`` : 'an action'}. Answer it in the live ` +
+        `The doctor (${d.agent}) waits for a person to allow ${action ? `\`${action}\`` : 'an action'}. ` +
+        'Answer it in the live ' +
         'terminal (take over, then choose); until then the repair is on hold.',
     };
   }
   switch (s.state) {
     case 'healthy':
-      return { headline: 'Healthy', tone: 'ok', detail: reason || 'The gateway answers its health check.' };
+      // "healthy (3.2 ms)" repeats the last check shown beside it; "recovered by restart" says something.
+      return {
+        headline: 'Healthy',
+        tone: 'ok',
+        detail:
+          reason && !/^healthy\b/.test(reason)
+            ? `The gateway answers its health check (${reason}).`
+            : 'The gateway answers its health check.',
+      };
     case 'degraded': {
       const failing = s.lastCheck?.failing ?? [];
       const what = failing.length ? `${failing.join(', ')} failing` : 'not ready';
-      return { headline: 'Degraded', tone: 'warn', detail: `The gateway is up, but ${what}. ClawMedic reports it and does not restart for it.` };
+      return {
+        headline: 'Degraded',
+        tone: 'warn',
+        detail: `The gateway is up, but ${what}. ClawMedic reports it and does not restart for it.`,
+      };
     }
     case 'starting':
       return { headline: 'Starting', tone: 'idle', detail: reason || 'Waiting for the first health check.' };
@@ -94,11 +112,17 @@ export function describeCondition(s: StatusSnapshot | null, nowMs: number, conne
       return {
         headline: 'Failing · confirming',
         tone: 'warn',
-        detail: `${n} failed check${n === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}; ClawMedic confirms before it acts.`,
+        detail:
+          `${n} failed check${n === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}; ` +
+          'ClawMedic confirms before it acts.',
       };
     }
     case 'restarting':
-      return { headline: 'Down · restarting', tone: 'busy', detail: `Restarting the gateway${reason ? `: ${reason}` : ''}.` };
+      return {
+        headline: 'Down · restarting',
+        tone: 'busy',
+        detail: `Restarting the gateway${reason ? `: ${reason}` : ''}.`,
+      };
     case 'recovering': {
       if (!d) return { headline: 'Down · doctor at work', tone: 'busy', detail: reason };
       const ran = since(d.startedAt, nowMs);
@@ -106,7 +130,9 @@ export function describeCondition(s: StatusSnapshot | null, nowMs: number, conne
       return {
         headline: d.takenOver ? 'Down · you have the keyboard' : 'Down · doctor at work',
         tone: 'busy',
-        detail: `${who}${ran ? ` (${ran} so far, ${timeLeft(d.deadline, nowMs)})` : ''}. ${reason ? `Why: ${reason}.` : ''}`.trim(),
+        detail: (
+          `${who}${ran ? ` (${ran} so far, ${timeLeft(d.deadline, nowMs)})` : ''}. ` + (reason ? `Why: ${reason}.` : '')
+        ).trim(),
       };
     }
     case 'needs-attention':
@@ -117,7 +143,11 @@ export function describeCondition(s: StatusSnapshot | null, nowMs: number, conne
       };
     case 'paused': {
       const until = s.pausedUntil ? `until ${new Date(s.pausedUntil).toTimeString().slice(0, 5)}` : 'until resumed';
-      return { headline: 'Paused', tone: 'idle', detail: `Monitoring is paused ${until}: no checks, restarts, doctor or alerts.` };
+      return {
+        headline: 'Paused',
+        tone: 'idle',
+        detail: `Monitoring is paused ${until}: no checks, restarts, doctor or alerts.`,
+      };
     }
     case 'stopped':
       return { headline: 'Stopped', tone: 'idle', detail: reason || 'Monitoring has stopped.' };

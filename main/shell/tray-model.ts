@@ -13,6 +13,7 @@ export type TrayAction =
   | { type: 'resume' }
   | { type: 'open-incidents'; id?: string }
   | { type: 'open-settings' }
+  | { type: 'open-overview' }
   | { type: 'set-launch-at-login'; enabled: boolean }
   | { type: 'open-login-items' }
   | { type: 'quit' };
@@ -67,6 +68,8 @@ export interface TrayInput {
   loginItem: LoginItemState;
   /** Set while the engine is still starting (the tray exists before it): what is going on, in words. */
   startingUp?: string | null;
+  /** What the last preflight found that cannot work as configured (its ✗ lines), e.g. "`openclaw` is not on PATH". */
+  setupProblems?: string[];
 }
 
 /** The animation's frame count: must match the frames make-icons renders (data-frames in the SVG). */
@@ -258,6 +261,12 @@ export function trayModel(input: TrayInput): TrayModel {
   const incident = incidentLine(status, lastIncident, now);
   if (incident) {
     menu.push({ kind: 'action', label: incident.label, action: { type: 'open-incidents', id: incident.id }, enabled: true });
+  }
+  const setup = input.setupProblems ?? [];
+  if (setup.length > 0) {
+    // What the preflight found at start: told before the first outage, one click from its fix.
+    const label = setup.length === 1 ? `Setup: ${setup[0]}` : `Setup: ${setup.length} problems`;
+    menu.push({ kind: 'action', label: clip(`${label}…`), action: { type: 'open-overview' }, enabled: true });
   }
   if (status.settingsProblems.length > 0) {
     const n = status.settingsProblems.length;

@@ -123,6 +123,30 @@ export class FakeTerminal {
 }
 
 /**
+ * A preflight where everything is in place, as on a Mac with OpenClaw and Claude Code installed.
+ * @param {number} nowMs
+ * @returns {import('../../common/contract.js').PreflightReport}
+ */
+export function healthyPreflight(nowMs) {
+  /** @type {[string, string, string][]} */
+  const ok = [
+    ['settings', 'Settings file', '/Users/you/.clawmedic/settings.json'],
+    ['gateway-url', 'Gateway URL', 'http://127.0.0.1:18789 (this machine)'],
+    ['gateway-config', 'Gateway config', '/Users/you/.openclaw/openclaw.json'],
+    ['restart', 'Restart command', 'openclaw gateway restart → /opt/homebrew/bin/openclaw'],
+    ['agent:claude', 'Agent “claude”', '2.1.330 (Claude Code) · /opt/homebrew/bin/claude'],
+    ['tmux', 'tmux', 'tmux 3.5a · /opt/homebrew/bin/tmux'],
+    ['pty', 'Live terminal (node-pty)', 'spawn helper is executable'],
+    ['data-dir', 'Data folder', '/Users/you/.clawmedic (yours, private)'],
+    ['notify', 'Notifications', 'this Mac, discord, phone'],
+  ];
+  return {
+    at: new Date(nowMs).toISOString(),
+    items: ok.map(([id, label, detail]) => ({ id, label, status: 'ok', detail, fix: null, setting: null })),
+  };
+}
+
+/**
  * @param {{
  *   validate?: (s: unknown) => { ok: boolean, problems: { path: string, message: string }[] },
  *   settings?: unknown,
@@ -132,6 +156,7 @@ export class FakeTerminal {
  *   terminal?: FakeTerminal,
  *   templateVariables?: Record<string, string>,
  *   defaultPromptTemplate?: string,
+ *   preflight?: import('../../common/contract.js').PreflightReport,
  * }} [opts]
  */
 export function createFakeEngine(opts = {}) {
@@ -148,6 +173,8 @@ export function createFakeEngine(opts = {}) {
   const saved = [];
   /** @type {string[]} */
   const calls = [];
+  /** @type {import('../../common/contract.js').PreflightReport} */
+  let preflight = opts.preflight ?? healthyPreflight(now());
   /** @type {unknown} */
   let settings = structuredClone(opts.settings ?? {});
   /** @type {Incident[]} */
@@ -188,7 +215,7 @@ export function createFakeEngine(opts = {}) {
     /** @param {{ fresh: boolean }} [o] */
     preflight(o) {
       calls.push(o?.fresh ? 'preflight:fresh' : 'preflight');
-      return Promise.resolve({ at: iso(now()), items: [] });
+      return Promise.resolve(structuredClone(preflight));
     },
     checkNow() {
       calls.push('checkNow');
@@ -228,9 +255,14 @@ export function createFakeEngine(opts = {}) {
     },
     pause(m) {
       calls.push(`pause:${m}`);
+      const previous = status.state;
+      status = { ...status, state: 'paused', reason: 'paused by the user', pausedUntil: m ? iso(now() + m * 60_000) : null, since: iso(now()) };
+      emit({ type: 'state', state: 'paused', previous, reason: status.reason, at: iso(now()) });
     },
     resume() {
       calls.push('resume');
+      status = { ...status, state: 'healthy', reason: 'gateway answers /healthz', pausedUntil: null, since: iso(now()) };
+      emit({ type: 'state', state: 'healthy', previous: 'paused', reason: status.reason, at: iso(now()) });
     },
     notifySuspend() {},
     notifyResume() {},
@@ -308,7 +340,15 @@ export function createFakeEngine(opts = {}) {
     saved,
     calls,
     listenerCount: () => listeners.size,
-    /** @param {string} agent @param {{ startedAt?: number, timeoutSec?: number, needsApproval?: boolean }} [o] */
+    /** @param {import('../../common/contract.js').PreflightReport} r */
+    fakePreflight(r) {
+      preflight = structuredClone(r);
+      emit({ type: 'preflight', report: structuredClone(r) });
+    },
+    /**
+     * @param {string} agent
+     * @param {{ startedAt?: number, timeoutSec?: number, needsApproval?: boolean, pendingRequest?: string }} [o]
+     */
     fakeStartDoctor(agent, o = {}) {
       const started = o.startedAt ?? now();
       const incidentId = `inc-${started}`;
@@ -329,6 +369,7 @@ export function createFakeEngine(opts = {}) {
           deadline: iso(started + (o.timeoutSec ?? 1800) * 1000),
           takenOver: false,
           needsApproval: o.needsApproval ?? false,
+          pendingRequest: o.pendingRequest ?? null,
         },
       };
       emit({ type: 'state', state: 'recovering', previous: 'restarting', reason: status.reason, at: iso(now()) });

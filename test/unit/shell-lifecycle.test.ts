@@ -73,7 +73,7 @@ describe('quitting', () => {
 
   it('a second launch shows the live terminal while a doctor runs, else the incidents', () => {
     expect(defaultView(status(doctor))).toEqual({ name: 'terminal' });
-    expect(defaultView(status(null))).toEqual({ name: 'incidents' });
+    expect(defaultView(status(null))).toEqual({ name: 'overview' });
   });
 });
 

@@ -256,6 +256,17 @@ describe('tray model, state by state', () => {
     expect(m.tooltip).toBe('ClawMedic · Reading your login shell…');
   });
 
+  it('what the preflight found at start is in the menu, one click from the Overview', () => {
+    const one = trayModel(input(status('healthy'), { setupProblems: ['Restart command: `openclaw` is not on PATH'] }));
+    expect(find(one.menu, 'Setup: Restart command: `openclaw` is not on PATH…')).toMatchObject({
+      action: { type: 'open-overview' },
+      enabled: true,
+    });
+    const two = trayModel(input(status('healthy'), { setupProblems: ['a', 'b'] }));
+    expect(find(two.menu, 'Setup: 2 problems…')).toMatchObject({ action: { type: 'open-overview' } });
+    expect(outline(trayModel(input(status('healthy'))).menu).some((l) => l.startsWith('Setup'))).toBe(false);
+  });
+
   it('the incident line: open incident with its age, else the last outcome, clickable to that incident', () => {
     const events = [{ at: ago(80), type: 'restart-attempt', detail: 'attempt 1 of 2' }];
     const open = incident({ outcome: 'open', endedAt: null, resolvedBy: null, startedAt: ago(90), events });

@@ -118,3 +118,19 @@ export function percent(fraction: number): string {
   if (p >= 99.9) return `${(Math.floor(p * 100) / 100).toFixed(2)} %`;
   return `${(Math.floor(p * 10) / 10).toFixed(1)} %`;
 }
+
+/**
+ * The share of the last `windowMs` the gateway was up, estimated from incidents (the time between an incident's
+ * start and end counts as down; an open incident counts until now). 1 with no incidents in the window.
+ */
+export function uptimeOver(incidents: Incident[], nowMs: number, windowMs: number): number {
+  const from = nowMs - windowMs;
+  const spans: [number, number][] = [];
+  for (const inc of incidents) {
+    const start = Date.parse(inc.startedAt);
+    const end = inc.endedAt ? Date.parse(inc.endedAt) : nowMs;
+    if (Number.isFinite(start)) spans.push([start, Number.isFinite(end) ? end : nowMs]);
+  }
+  const down = mergeIntervals(spans, from, nowMs).reduce((n, [a, b]) => n + (b - a), 0);
+  return Math.max(0, 1 - down / windowMs);
+}
