@@ -267,6 +267,44 @@ describe('layout and accessibility', () => {
     expect(s.errors).toEqual([]);
   });
 
+  it("Claude Code's ⏺ and ⎿ are drawn by the bundled glyph font, not as empty boxes", async () => {
+    const engine = engineWithHistory();
+    engine.fakeStartDoctor('claude');
+    engine.terminal.emit('\x1b[32m⏺\x1b[39m Bash(openclaw config validate)\r\n  ⎿  config is valid\r\n');
+    const s = await open(engine, { hash: '#/live' });
+    await until(
+      async () => (await s.page.locator('.view-live .xterm-rows').textContent())?.includes('⎿'),
+      'the glyphs',
+    );
+    const drawn = await s.page.evaluate(async () => {
+      await document.fonts.ready;
+      const pixels = (font: string, ch: string) => {
+        const c = document.createElement('canvas');
+        c.width = c.height = 40;
+        const g = c.getContext('2d')!;
+        g.font = font;
+        g.fillText(ch, 4, 30);
+        return Array.from(g.getImageData(0, 0, 40, 40).data).join(',');
+      };
+      const out: Record<string, { loaded: number; differs: boolean }> = {};
+      for (const ch of ['⏺', '⎿']) {
+        const faces = await document.fonts.load('24px "ClawMedic Glyphs"', ch);
+        // A font without the glyph falls back to the same last resort as plain monospace: the same pixels.
+        out[ch] = {
+          loaded: faces.length,
+          differs: pixels('24px "ClawMedic Glyphs", monospace', ch) !== pixels('24px monospace', ch),
+        };
+      }
+      return out;
+    });
+    expect(drawn).toEqual({ '⏺': { loaded: 1, differs: true }, '⎿': { loaded: 1, differs: true } });
+    // The terminal's own font stack names it.
+    expect(await s.page.locator('.view-live .xterm-rows').evaluate((el) => getComputedStyle(el).fontFamily)).toContain(
+      'ClawMedic Glyphs',
+    );
+    expect(s.errors).toEqual([]);
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`axe-core finds no serious or critical violation on any view (${colorScheme})`, async () => {
       const engine = engineWithHistory();

@@ -62,8 +62,9 @@ const DARK: ITheme = {
   brightWhite: '#ffffff',
 };
 
-/** The terminal's fonts: the system's monospace font. */
-export const MONO_FONTS = 'ui-monospace, "SF Mono", Menlo, Monaco, "DejaVu Sans Mono", "Liberation Mono", monospace';
+/** The terminal's fonts: the system's monospace font first, then the bundled glyphs it lacks. */
+export const MONO_FONTS =
+  'ui-monospace, "SF Mono", Menlo, Monaco, "DejaVu Sans Mono", "Liberation Mono", "ClawMedic Glyphs", monospace';
 
 const darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
 
@@ -93,6 +94,7 @@ export function createTermView(host: HTMLElement, opts: TermViewOptions = {}): T
   const term = new Terminal({
     // 20k lines: a long Claude Code session redraws a lot; this keeps all of it for the replay.
     scrollback: opts.scrollback ?? 20_000,
+    // "ClawMedic Glyphs" (styles/glyphs.css) only supplies ⎿ and ⏺, which the system monospace fonts lack.
     fontFamily: MONO_FONTS,
     fontSize: opts.fontSize ?? 12.5,
     lineHeight: 1.15,
