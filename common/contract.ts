@@ -205,7 +205,10 @@ export type PreflightStatus = 'ok' | 'warn' | 'fail' | 'off';
 
 /** One line of the preflight: ✓/✗, what was checked, what was found, and the fix. */
 export interface PreflightItem {
-  /** Stable per check: settings · gateway-url · gateway-config · restart · doctor · agent:<profile> · tmux · pty · data-dir · notify */
+  /**
+   * Stable per check: settings · gateway-url · gateway-config · restart · doctor · agent:<profile> · tmux · pty ·
+   * data-dir · notify
+   */
   id: string;
   /** What was checked, for people: "Restart command", "Agent “claude”". */
   label: string;

@@ -42,7 +42,9 @@ export function knownKeysAt(keyPath: string): string[] {
     const own: SchemaNode | undefined = node.properties?.[seg];
     if (own && Object.prototype.hasOwnProperty.call(node.properties, seg)) node = own;
     else if (node.items) node = node.items;
-    else if (node.additionalProperties && typeof node.additionalProperties === 'object') node = node.additionalProperties;
+    else if (node.additionalProperties && typeof node.additionalProperties === 'object') {
+      node = node.additionalProperties;
+    }
     else return [];
   }
   return Object.keys(node?.properties ?? {}).filter((k) => k !== '$schema');

@@ -1,5 +1,5 @@
 // The one-shot commands: check, status, restart, incidents, config validate.
-import type { EngineEvent, Incident, PreflightReport, StatusSnapshot } from '../../common/contract.js';
+import type { EngineEvent, Incident, PreflightReport } from '../../common/contract.js';
 import { preflightLine, preflightProblems, runPreflight } from '../engine/preflight.js';
 import { incidentTitle, resolvedByWords } from '../../common/incident-words.js';
 import { Engine } from '../engine/engine.js';
@@ -10,7 +10,21 @@ import { readStatusFile } from '../engine/status-file.js';
 import { systemClock } from '../../common/clock.js';
 import { fileExists } from '../engine/fsutil.js';
 import { SettingsError, loadSettings, resolvePaths, settingsFilePath } from '../engine/settings/index.js';
-import { bold, clean, clockTime, describeCheck, dim, displayUrl, eventLine, green, incidentTable, incidentTimeline, red, Said, stateLabel, yellow } from './format.js';
+import {
+  bold,
+  clean,
+  clockTime,
+  describeCheck,
+  dim,
+  displayUrl,
+  eventLine,
+  green,
+  incidentTable,
+  incidentTimeline,
+  red,
+  Said,
+  yellow,
+} from './format.js';
 import { RestartProgress } from './progress.js';
 import { CliExit, EXIT_FAIL, EXIT_OK, EXIT_USAGE, loadOrExit } from './index.js';
 
@@ -75,7 +89,8 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
     console.log(`${bold('Incidents')} none recorded`);
   }
   const problems = preflightProblems(setup.report);
-  if (problems.length === 0) console.log(`${bold('Setup')}     ${green('✓')} all ${setup.report.items.length} checks passed`);
+  const checks = setup.report.items.length;
+  if (problems.length === 0) console.log(`${bold('Setup')}     ${green('✓')} all ${checks} checks passed`);
   else for (const x of problems) console.log(`${bold('Setup')}     ${markLine(x)}`);
   console.log(dim(`Settings: ${file}${exists ? '' : ' (not created yet: defaults apply)'} · data: ${s.dataDir}`));
 }
@@ -98,7 +113,13 @@ async function preflightFor(
 ): Promise<{ report: PreflightReport; by: 'watcher' | 'here' }> {
   const r = await callControl(s.dataDir, 'preflight', [{ fresh }]).catch(() => null);
   if (r?.ok) return { report: r.value, by: 'watcher' };
-  const report = await runPreflight({ settings: s, settingsFile: file, settingsProblems: [], env: process.env, native: null });
+  const report = await runPreflight({
+    settings: s,
+    settingsFile: file,
+    settingsProblems: [],
+    env: process.env,
+    native: null,
+  });
   return { report, by: 'here' };
 }
 
@@ -113,7 +134,9 @@ export async function runPreflightCommand(config: string | undefined, o: JsonOpt
     console.log(JSON.stringify({ checkedBy: by, ...report }, null, 2));
     return;
   }
-  for (const x of report.items) console.log(x.status === 'ok' ? `${green('✓')}${preflightLine(x).slice(1)}` : markLine(x));
+  for (const x of report.items) {
+    console.log(x.status === 'ok' ? `${green('✓')}${preflightLine(x).slice(1)}` : markLine(x));
+  }
   const where = by === 'watcher' ? 'as the running watcher sees it' : 'from this shell (no watcher is running)';
   console.log(dim(`Checked ${where}.`));
 }

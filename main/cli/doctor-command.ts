@@ -32,7 +32,8 @@ export async function runDoctorCommand(
     if (o.json) process.stdout.write(JSON.stringify({ type: 'result', ok: delegated.ok, outcome, message: delegated.ok ? null : delegated.message, check }) + '\n');
     else {
       const how = delegated.ok ? `${outcome!.outcome}: ${said.shorten(clean(outcome!.detail))}` : '';
-      process.stdout.write(delegated.ok ? `${bold('Doctor')} (run by the watcher): ${how}\n` : `${delegated.message}\n`);
+      const line = delegated.ok ? `${bold('Doctor')} (run by the watcher): ${how}` : delegated.message;
+      process.stdout.write(`${line}\n`);
       process.stdout.write(`${bold('Gateway')}: ${describeCheck(check)}\n`);
     }
     process.exitCode = healthy ? EXIT_OK : EXIT_FAIL;

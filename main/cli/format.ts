@@ -153,7 +153,11 @@ export function eventLine(e: EngineEvent, said?: Said): string | null {
       if (e.event.type === 'probe-failed' || e.event.type === 'recovered') return null;
       return `${dim(clockTime(e.event.at))}  ${dim(('  ' + clean(e.event.type)).padEnd(24))} ${why(e.event.detail)}`;
     case 'incident-closed':
-      return `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}: ${why(incidentTitle(e.incident))}`;
+      return (
+        `${dim(clockTime(e.incident.endedAt ?? e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ` +
+        `${e.incident.id} ${outcomeLabel(e.incident)} after ${incidentDuration(e.incident)}: ` +
+        why(incidentTitle(e.incident))
+      );
     case 'doctor':
       // The same steps arrive as incident events (doctor-*), with more detail: print those.
       return null;

@@ -108,7 +108,9 @@ export function buildProgram(): Command {
 
   program
     .command('preflight')
-    .description('check the setup: gateway, restart command, agents, tmux, data folder, notifications (exit 1 if one fails)')
+    .description(
+      'check the setup: gateway, restart command, agents, tmux, data folder, notifications (exit 1 if one fails)',
+    )
     .option('--json', 'print the checks as JSON')
     .action(async (o: OptionsOf<typeof runPreflightCommand>) => runPreflightCommand(cfg(), o));
 

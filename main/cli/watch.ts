@@ -44,7 +44,9 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   let setupChecked = false;
   const onPreflight = (report: PreflightReport) => {
     const problems = preflightProblems(report).filter((x) => !toldSetup.has(preflightLine(x)));
-    if (!setupChecked && problems.length === 0 && !o.json) out(dim(`✓ setup: all ${report.items.length} checks passed`));
+    if (!setupChecked && problems.length === 0 && !o.json) {
+      out(dim(`✓ setup: all ${report.items.length} checks passed`));
+    }
     setupChecked = true;
     for (const x of problems) {
       const line = preflightLine(x);

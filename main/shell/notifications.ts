@@ -50,7 +50,12 @@ export function actionsForMessage(m: Pick<Message, 'kind'>): NotificationAction[
         { text: 'Open', does: 'open' },
         { text: 'Stop doctor', does: 'stop-doctor' },
       ];
-    default:
+    case 'down':
+    case 'restarted':
+    case 'recovered':
+    case 'failed':
+    case 'test':
+    case 'storage':
       return [];
   }
 }

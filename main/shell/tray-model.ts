@@ -185,7 +185,8 @@ export function incidentLine(status: StatusSnapshot, last: Incident | null, now:
   if (!last) return null;
   if (last.outcome === 'open' || last.id === status.openIncidentId) {
     const ran = since(last.startedAt, now);
-    return { id: last.id, label: clip(`Incident: ${incidentTitle(last)}${ran === null ? '' : ` · ${formatSpan(ran)}`}`) };
+    const age = ran === null ? '' : ` · ${formatSpan(ran)}`;
+    return { id: last.id, label: clip(`Incident: ${incidentTitle(last)}${age}`) };
   }
   const approved = last.resolvedBy === 'doctor' && (last.doctor?.promptsAnswered ?? 0) > 0;
   const what = approved

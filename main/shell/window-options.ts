@@ -9,7 +9,11 @@ import type { TrustedOrigins } from './ipc-validate.js';
  * The views the renderer routes to by URL hash (renderer/src/route.ts: `#/` the Overview, `#/live`,
  * `#/incidents/<id>`, `#/settings`).
  */
-export type View = { name: 'overview' } | { name: 'terminal' } | { name: 'incidents'; id?: string } | { name: 'settings' };
+export type View =
+  | { name: 'overview' }
+  | { name: 'terminal' }
+  | { name: 'incidents'; id?: string }
+  | { name: 'settings' };
 
 export function viewHash(view: View): string {
   switch (view.name) {

@@ -21,7 +21,12 @@ const PILL_TICK_MS = 1_000;
 // 5 s: how long a link to a setting waits for the settings form to load before it gives up on focusing it.
 const FIELD_WAIT_MS = 5_000;
 
-const TITLES: Record<Route, string> = { overview: 'Overview', live: 'Live terminal', incidents: 'Incidents', settings: 'Settings' };
+const TITLES: Record<Route, string> = {
+  overview: 'Overview',
+  live: 'Live terminal',
+  incidents: 'Incidents',
+  settings: 'Settings',
+};
 
 export function startApp(root: HTMLElement, api: ClawMedicApi, client: DashboardClient | null): void {
   let status: StatusSnapshot | null = null;

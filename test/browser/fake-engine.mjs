@@ -256,12 +256,14 @@ export function createFakeEngine(opts = {}) {
     pause(m) {
       calls.push(`pause:${m}`);
       const previous = status.state;
-      status = { ...status, state: 'paused', reason: 'paused by the user', pausedUntil: m ? iso(now() + m * 60_000) : null, since: iso(now()) };
+      const pausedUntil = m ? iso(now() + m * 60_000) : null;
+      status = { ...status, state: 'paused', reason: 'paused by the user', pausedUntil, since: iso(now()) };
       emit({ type: 'state', state: 'paused', previous, reason: status.reason, at: iso(now()) });
     },
     resume() {
       calls.push('resume');
-      status = { ...status, state: 'healthy', reason: 'gateway answers /healthz', pausedUntil: null, since: iso(now()) };
+      const reason = 'gateway answers /healthz';
+      status = { ...status, state: 'healthy', reason, pausedUntil: null, since: iso(now()) };
       emit({ type: 'state', state: 'healthy', previous: 'paused', reason: status.reason, at: iso(now()) });
     },
     notifySuspend() {},

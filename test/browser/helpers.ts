@@ -117,16 +117,22 @@ export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+    type Axe = { run: (ctx: unknown, o: unknown) => Promise<{ violations: unknown[] }> };
+    const axe = (window as unknown as { axe: Axe }).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
-    type V = { id: string; impact: string | null; help: string; nodes: { target: string[]; html: string; failureSummary?: string }[] };
+    type Node = { target: string[]; html: string; failureSummary?: string };
+    type V = { id: string; impact: string | null; help: string; nodes: Node[] };
     return (r.violations as V[])
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({
         id: v.id,
         impact: v.impact,
         help: v.help,
-        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 160), summary: (n.failureSummary ?? '').slice(0, 240) })),
+        nodes: v.nodes.map((n) => ({
+          target: n.target.join(' '),
+          html: n.html.slice(0, 160),
+          summary: (n.failureSummary ?? '').slice(0, 240),
+        })),
       }));
   });
 }

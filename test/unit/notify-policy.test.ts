@@ -150,14 +150,18 @@ describe('messageFor', () => {
       type: 'doctor',
       phase: 'needs-approval',
       incidentId: live.incidentId,
-      detail: 'claude is waiting for a person to approve an action (permission prompt); open the live terminal to answer it',
+      detail:
+        'claude is waiting for a person to approve an action (permission prompt); ' +
+        'open the live terminal to answer it',
       // 26 min before the doctor's deadline (10:31:30).
       at: '2026-03-01T10:05:30.000Z',
     };
     const m = messageFor(e, { ...ctx, status: { doctor: waiting } as StatusSnapshot, dashboardUrl: 'http://127.0.0.1:8787' })!;
     expect(m.kind).toBe('needs-approval');
     expect(m.title).toBe('The AI doctor needs your approval on mac-mini: lsof -i :18789');
-    expect(m.body).toContain("claude waits for your approval to run `lsof -i :18789` (26 min left before the doctor's time limit).");
+    expect(m.body).toContain(
+      "claude waits for your approval to run `lsof -i :18789` (26 min left before the doctor's time limit).",
+    );
     expect(m.body).toContain('Answer it (take over, then choose) in the dashboard on mac-mini: http://127.0.0.1:8787/#/live');
     expect(m.body).not.toContain(live.attachCommand);
     // Without a readable prompt or a dashboard, it still says what to do.

@@ -36,8 +36,14 @@ describe('compiled settings validator', () => {
       [{ gateway: { logPaths: ['a', 3] } }, { path: 'gateway.logPaths.1', message: 'must be string' }],
       [{ gatway: {} }, { path: 'gatway', message: unknownKeyMessage('gateway') }],
       [{ gateway: { urll: 'x' } }, { path: 'gateway.urll', message: unknownKeyMessage('url') }],
-      [{ gateway: { FailureThreshold: 3 } }, { path: 'gateway.FailureThreshold', message: unknownKeyMessage('failureThreshold') }],
-      [{ restart: { steps: [{ command: 'true', comand: 'x' }] } }, { path: 'restart.steps.0.comand', message: unknownKeyMessage('command') }],
+      [
+        { gateway: { FailureThreshold: 3 } },
+        { path: 'gateway.FailureThreshold', message: unknownKeyMessage('failureThreshold') },
+      ],
+      [
+        { restart: { steps: [{ command: 'true', comand: 'x' }] } },
+        { path: 'restart.steps.0.comand', message: unknownKeyMessage('command') },
+      ],
       [{ gateway: { bogus: 1 } }, { path: 'gateway.bogus', message: UNKNOWN_KEY }],
       // One mistake, two broken rules (pattern and format): said once.
       [{ gateway: { url: 'not a url' } }, { path: 'gateway.url', message: 'must start with http:// or https://' }],

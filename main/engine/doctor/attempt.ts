@@ -121,7 +121,7 @@ export interface AttemptContext {
   /** Timeline entry (incident event). */
   note: (type: string, detail: string) => void;
   phase: (phase: DoctorPhase, detail: string) => void;
-  /** `request`: what the prompt asks to do, as it shows it ("Bash command\n\nlsof -i :18789\n…"), when it can be read. */
+  /** `request`: what the prompt asks to do, as shown ("Bash command\n\nlsof -i :18789\n…"), when it can be read. */
   setNeedsApproval: (v: boolean, request: string | null) => void;
 }
 
@@ -330,7 +330,8 @@ export class Attempt {
         if (!pane || pane.dead) exitedAt ??= this.now();
         const f = classifyScreen(screen);
         lastBusy = f.busy && !f.permission;
-        if (f.permission) this.setApproval(true, 'a permission prompt is showing', parsePermissionPrompt(screen)?.request ?? null);
+        const request = f.permission ? (parsePermissionPrompt(screen)?.request ?? null) : null;
+        if (f.permission) this.setApproval(true, 'a permission prompt is showing', request);
         else if (this.needsApproval && ++this.approvalClearReads >= 2) this.setApproval(false);
         if (f.quota && !this.c.takenOver()) return { kind: 'fallback', detail: `${this.c.profileName} cannot continue: ${f.quota}` };
         if (screen !== lastScreen) {

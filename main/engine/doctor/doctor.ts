@@ -51,12 +51,15 @@ export interface DoctorOptions {
   openclaw?: string;
 }
 
+/** Esc and Enter are the very keys to recognise: the pattern is built from a string, like format.ts's CONTROL. */
+const PROMPT_ANSWER = new RegExp('^(?:[0-9yYnN\\r]|\\u001b(?:\\[[ABCD]|O[ABCD])?)$');
+
 /**
  * A key that answers a permission prompt: a choice's number, y/n, Enter, Esc, or an arrow moving the selection.
  * (xterm and tmux deliver one key per write; a paste or a typed sentence is longer.)
  */
 export function isPromptAnswer(data: string): boolean {
-  return /^(?:[0-9yYnN\r]|\x1b(?:\[[ABCD]|O[ABCD])?)$/.test(data);
+  return PROMPT_ANSWER.test(data);
 }
 
 function isInside(dir: string, parent: string): boolean {
@@ -442,7 +445,8 @@ export class Doctor implements DoctorPort {
         fallbacks.push(`${name}: ${result.detail}`);
         const next = names[i + 1];
         const why = result.detail.replace(/\.$/, '');
-        this.say(run, 'fallback', next ? `${why}; trying the next agent, "${next}"` : `${why}; no other agent is configured (doctor.agents)`);
+        const then = next ? `trying the next agent, "${next}"` : 'no other agent is configured (doctor.agents)';
+        this.say(run, 'fallback', `${why}; ${then}`);
       }
     } finally {
       probeStop.abort();

@@ -253,7 +253,8 @@ function needsApprovalMessage(event: Extract<EngineEvent, { type: 'doctor' }>, c
   const attach = live?.attachCommand;
   const action = pendingAction(live?.pendingRequest);
   const left = live ? timeLeft(live.deadline, Date.parse(event.at)) : '';
-  const waits = `${live?.agent ?? 'The agent'} waits for your approval to run ${action ? `\`${action}\`` : 'an action'}`;
+  const what = action ? `\`${action}\`` : 'an action';
+  const waits = `${live?.agent ?? 'The agent'} waits for your approval to run ${what}`;
   return make(ctx, {
     kind: 'needs-approval',
     incidentId: event.incidentId,

@@ -112,7 +112,8 @@ export function parseSettingsText(file: string, text: string): unknown {
   const r = parseSettingsJsonc(text);
   if (r.ok) return r.value;
   const { line, column, message } = r.problem;
-  throw new SettingsError(file, [{ path: '(file)', message: `is not valid JSON at line ${line}, column ${column}: ${message}` }]);
+  const problem = { path: '(file)', message: `is not valid JSON at line ${line}, column ${column}: ${message}` };
+  throw new SettingsError(file, [problem]);
 }
 
 /** The layout every writer uses (2 spaces, final newline), so the file does not churn between tools. */

@@ -107,7 +107,8 @@ export function summarize(incidents: Incident[], nowMs: number, dayCount = 14): 
   const mid = Math.floor(recoveries.length / 2);
   const median =
     recoveries.length === 0 ? null : recoveries.length % 2 ? recoveries[mid]! : (recoveries[mid - 1]! + recoveries[mid]!) / 2;
-  return { days, incidents: count, recovered, withoutYou, uptime: Math.max(0, 1 - downMs / windowMs), medianRecoveryMs: median };
+  const uptime = Math.max(0, 1 - downMs / windowMs);
+  return { days, incidents: count, recovered, withoutYou, uptime, medianRecoveryMs: median };
 }
 
 /** "99.95 %", "100 %", "87.3 %": enough digits to tell a good week from a perfect one. */

@@ -7,7 +7,17 @@ import { diffLines, diffStats } from '../incidents/diff.js';
 import { percent, summarize, type HistorySummary } from '../incidents/history.js';
 import { createTermView, type TermView } from '../terminal/xterm-view.js';
 import { button, h, icon, replaceChildren, svg, type Child } from '../ui/dom.js';
-import { ago, duration, durationBetween, eventTypeLabel, outcomeLabel, outcomeTone, resolvedByLabel, timeOfDay, when } from '../ui/format.js';
+import {
+  ago,
+  duration,
+  durationBetween,
+  eventTypeLabel,
+  outcomeLabel,
+  outcomeTone,
+  resolvedByLabel,
+  timeOfDay,
+  when,
+} from '../ui/format.js';
 import { incidentTitle } from '../../../common/incident-words.js';
 import { renderMarkdown } from '../ui/markdown.js';
 
@@ -158,7 +168,7 @@ export function createIncidentsView(ctx: Ctx): View {
         'span',
         { role: 'cell', class: 'incident-summary' },
         h('a', { class: 'summary-text incident-link', href }, incidentTitle(inc)),
-        h('span', { class: 'muted small summary-sub' }, `${inc.trigger === 'manual' ? 'Started by hand' : 'Health check'} · ${inc.summary || '—'}`),
+        h('span', { class: 'muted small summary-sub' }, `${triggerWords(inc)} · ${inc.summary || '—'}`),
       ),
       h('span', { role: 'cell', class: 'mono-num', title: when(inc.startedAt) }, ago(inc.startedAt, now)),
       h('span', { role: 'cell', class: 'mono-num' }, durationBetween(inc.startedAt, inc.endedAt, now)),
@@ -230,7 +240,7 @@ export function createIncidentsView(ctx: Ctx): View {
         h('h1', { class: 'detail-title' }, incidentTitle(inc)),
         h('span', { class: 'muted small mono' }, inc.id),
       ),
-      h('p', { class: 'detail-sub muted' }, `${inc.trigger === 'manual' ? 'Started by hand' : 'Health check'}: ${inc.summary || '—'}`),
+      h('p', { class: 'detail-sub muted' }, `${triggerWords(inc)}: ${inc.summary || '—'}`),
       h('div', { class: 'card' }, meta),
       section('Timeline', inc.events.length ? timeline : h('p', { class: 'muted' }, 'No events were recorded.')),
       section('Doctor’s report', detail.report ? reportBody : h('p', { class: 'muted' }, inc.doctor ? 'The agent did not write a report.' : 'No doctor ran for this incident.')),
@@ -272,6 +282,10 @@ export function createIncidentsView(ctx: Ctx): View {
     },
   };
 
+}
+
+function triggerWords(inc: Incident): string {
+  return inc.trigger === 'manual' ? 'Started by hand' : 'Health check';
 }
 
 function stat(label: string, value: string, hint: string): HTMLElement {

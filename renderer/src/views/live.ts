@@ -238,7 +238,8 @@ export function createLiveView(ctx: Ctx): View {
             ? 'Needs your approval'
             : 'Doctor at work';
       const action = pendingAction(d.pendingRequest);
-      replaceChildren(approvalWhat, action ? [' to run ', h('code', null, action)] : null, ` (${timeLeft(d.deadline, ctx.now())})`);
+      const left = ` (${timeLeft(d.deadline, ctx.now())})`;
+      replaceChildren(approvalWhat, action ? [' to run ', h('code', null, action)] : null, left);
       subtitle.textContent = ` · ${d.agent} · ${d.sessionName}`;
       progressRow.hidden = false;
     } else {
