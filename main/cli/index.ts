@@ -180,8 +180,13 @@ export function buildProgram(): Command {
     .description('show the whole ladder on this machine with a stand-in gateway and agent (nothing else needed)')
     .option('--json', 'print events as JSON lines')
     .option('--no-doctor', 'stop after the restart step')
-    .addOption(new Option('--agent-pace <seconds>', 'how long the stand-in agent pauses between steps (time to attach)').argParser(parseFloat))
-    .action(async (o) => {
+    .option('--dashboard', 'watch it in the browser: the dashboard (input allowed) at a pace a person can follow')
+    .addOption(new Option('--port <n>', 'dashboard port (default: a free port)').argParser(positiveInt('--port')))
+    .addOption(
+      new Option('--agent-pace <seconds>', 'seconds the stand-in agent pauses between steps (time to attach)')
+        .argParser(parseFloat),
+    )
+    .action(async (o: DemoOptions) => {
       // The demo is self-contained on purpose (its own gateway, agent and settings in a temp folder): a
       // --config that would silently be ignored is refused instead.
       if (cfg() !== undefined) {
