@@ -317,7 +317,11 @@ describe('incidents', () => {
     const row = s.page.locator(`.incident-row[data-incident-id="${inc.id}"]`);
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('Recovered');
-    expect(await row.textContent()).toContain('connection refused: invalid gateway config');
+    // The finding is the title; the probe's symptom is under it.
+    expect(await row.locator('.incident-link').textContent()).toBe(
+      'Changed channels.telegram.pollIntervalMs from "5s" to 5000 and restarted the gateway',
+    );
+    expect(await row.textContent()).toContain('connection refused on 127.0.0.1:18789');
     let dialogs = 0;
     s.page.on('dialog', (d) => {
       dialogs++;

@@ -147,6 +147,23 @@ export function healthyPreflight(nowMs) {
 }
 
 /**
+ * An incident id the way the engine makes them (incidents/store.ts): the start to the millisecond, then hex.
+ * @param {number} ms @param {string} hex six hex digits
+ */
+export function incidentIdAt(ms, hex) {
+  return `${new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '')}-${hex}`;
+}
+
+/**
+ * A doctor session name the way the tmux driver makes them (tmux/tmux.ts newSessionName).
+ * @param {number} ms @param {string} hex
+ */
+export function sessionNameAt(ms, hex) {
+  const stamp = new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '').replace('T', '-').replace('Z', '');
+  return `clawmedic-${stamp}-${hex}`;
+}
+
+/**
  * @param {{
  *   validate?: (s: unknown) => { ok: boolean, problems: { path: string, message: string }[] },
  *   settings?: unknown,
@@ -279,7 +296,7 @@ export function createFakeEngine(opts = {}) {
     },
     getSettings() {
       return Promise.resolve({
-        file: '/home/you/.clawmedic/settings.json',
+        file: '/Users/you/.clawmedic/settings.json',
         settings: structuredClone(settings),
         problems: [],
         templateVariables: opts.templateVariables ?? { gatewayUrl: 'the gateway base URL', incidentId: 'the incident id' },
@@ -353,8 +370,9 @@ export function createFakeEngine(opts = {}) {
      */
     fakeStartDoctor(agent, o = {}) {
       const started = o.startedAt ?? now();
-      const incidentId = `inc-${started}`;
-      const sessionName = `clawmedic-${incidentId}`;
+      // The outage began a little before the doctor: confirming and two restarts.
+      const incidentId = incidentIdAt(started - 142_000, '7c41e9');
+      const sessionName = sessionNameAt(started, 'b82d4f');
       terminal.startSession(sessionName);
       status = {
         ...status,
@@ -366,7 +384,7 @@ export function createFakeEngine(opts = {}) {
           incidentId,
           agent,
           sessionName,
-          attachCommand: `tmux -S /home/you/.clawmedic/tmux.sock attach -t ${sessionName}`,
+          attachCommand: `tmux -S '/Users/you/.clawmedic/tmux.sock' attach -t '${sessionName}'`,
           startedAt: iso(started),
           deadline: iso(started + (o.timeoutSec ?? 1800) * 1000),
           takenOver: false,
@@ -396,6 +414,11 @@ export function createFakeEngine(opts = {}) {
       details[inc.id] = { report: d.report ?? null, transcript: d.transcript ?? null };
       emit({ type: 'incident-opened', incident: structuredClone(inc) });
       if (inc.outcome !== 'open') emit({ type: 'incident-closed', incident: structuredClone(inc) });
+    },
+    /** @param {string} id */
+    fakeRemoveIncident(id) {
+      incidents = incidents.filter((i) => i.id !== id);
+      delete details[id];
     },
     /** @param {EngineEvent} e */
     fakeEmit: emit,

@@ -400,12 +400,12 @@ export function createOverviewView(ctx: Ctx): View {
             'span',
             { class: 'pf-body' },
             h('span', { class: 'pf-label' }, x.label),
-            h('span', { class: 'pf-detail' }, x.detail),
+            h('span', { class: 'pf-detail' }, ...codeSpans(x.detail)),
             x.status === 'fail' || x.status === 'warn'
               ? h(
                   'span',
                   { class: 'pf-fix' },
-                  x.fix ?? '',
+                  ...codeSpans(x.fix ?? ''),
                   x.setting ? [' ', h('a', { href: settingsLink(x.setting) }, 'Open the setting →')] : null,
                 )
               : null,
