@@ -95,14 +95,15 @@ function startTap(): void {
   const t = { sub: null as TerminalSubscription | null, hash: createHash('sha256'), chars: 0, lastAt: 0 };
   let owed = 0;
   tap = t;
-  // Acks at once: the tap observes what the PTY produced without ever holding the stream back.
+  // Acks at once, as an observer (paced: false): it sees what the PTY produced without holding the stream
+  // back, and without setting the pace either (the fastest viewer does; the tap would always be it).
   t.sub = terminal.subscribe((chunk) => {
     t.hash.update(chunk.data);
     t.chars += chunk.data.length;
     t.lastAt = Date.now();
     if (t.sub) t.sub.ack(chunk.data.length);
     else owed += chunk.data.length; // the replay arrives before subscribe() returns
-  });
+  }, { paced: false });
   if (owed) t.sub.ack(owed);
 }
 
@@ -140,7 +141,9 @@ async function start(m: 'tmux' | 'raw', cols: number, rows: number): Promise<{ u
     mkdirSync(tmux.runtimeDir, { mode: 0o700 });
     env = { ...process.env, FLOOD_NODE: process.execPath, FLOOD_JS, FLOOD_STATS: statsFile, FLOOD_CONTROL: controlFile };
   }
-  terminal = new DoctorTerminal(env);
+  // BENCH_FLOW="high:low" (the window sweep, live-terminal.ts): another flow-control window than the default.
+  const flow = /^(\d+):(\d+)$/.exec(process.env.BENCH_FLOW ?? '');
+  terminal = new DoctorTerminal(env, undefined, flow ? { high: Number(flow[1]), low: Number(flow[2]) } : undefined);
   const problem = await terminal.attach(tmux, session, cols, rows);
   if (problem) throw new Error(problem);
   startTap();

@@ -2,12 +2,17 @@
 // benchmark can run it against the same scripted agent sessions as ours. Pure decision logic here; the
 // tmux driving lives in seed-runner.ts.
 //
-// What the seed does after typing its brief into the agent's tmux pane:
-//   every 30 s: capture the pane; if it contains a completion phrase (case-insensitive) → done;
-//   if the pane has not changed for 3 minutes → done; after 30 minutes → timeout.
-// It reads the whole visible pane, echoed brief included, and cannot tell an idle agent from one
-// that waits on a permission prompt. Before the brief it sleeps a fixed 5 s and presses Enter for
-// the workspace-trust prompt, whatever is selected.
+// What the seed's script (emergency-recovery.sh / -v2.sh of openclaw-self-healing) does after typing its
+// brief into the agent's tmux pane (a detached session, 200 × 50 here):
+//   every 30 s: `tmux capture-pane -p | tail -20`; if those 20 lines match its completion pattern
+//   (grep -qiE "(recovery (completed|complete|finished)|task (completed|complete|finished)|wrote.*report|
+//   gateway.*restored|http 200|✅.*(success|recover|complete))") → done; if those 20 lines are unchanged
+//   for 6 polls (3 minutes) → done; after 30 minutes → timeout.
+// It reads only the pane's last 20 rows (blank while an inline TUI still draws at the top), echoed brief
+// included once it reaches them, and cannot tell an idle agent from one at a permission prompt.
+// Before the brief it sleeps 5 s, waits up to 10 s for the text "trust this workspace" and presses
+// Enter if it appears; current Claude Code never prints that text (PRODUCT.md: the script then typed
+// its brief into the trust dialog). The runner answers the dialog so that detection can be compared.
 
 export interface SeedConstants {
   /** The seed's pane polling period: 30 s. */
@@ -18,8 +23,15 @@ export interface SeedConstants {
   trustSleepMs: number;
   /** Hard limit: 30 minutes. */
   timeoutMs: number;
-  /** Matched case-insensitively anywhere in the captured pane. */
+  /** The script's completion pattern (grep -qiE, line by line), as written there. */
+  completion: RegExp;
+  /** For the table: the pattern's alternatives in words. */
   phrases: readonly string[];
+  /** `tail -20`: only the capture's last lines are read. */
+  tailLines: number;
+  /** The pane's size (the capture has one line per row). */
+  cols: number;
+  rows: number;
 }
 
 export const SEED_CONSTANTS: SeedConstants = {
@@ -27,8 +39,28 @@ export const SEED_CONSTANTS: SeedConstants = {
   idleMs: 180_000,
   trustSleepMs: 5_000,
   timeoutMs: 30 * 60_000,
-  phrases: ['recovery completed', 'http 200'],
+  completion: new RegExp(
+    '(recovery (completed|complete|finished)|task (completed|complete|finished)|wrote.*report|gateway.*restored|' +
+      'http 200|✅.*(success|recover|complete))',
+    'gi',
+  ),
+  phrases: [
+    'recovery completed/complete/finished',
+    'task completed/complete/finished',
+    'wrote … report',
+    'gateway … restored',
+    'http 200',
+    '✅ … success/recover/complete',
+  ],
+  tailLines: 20,
+  cols: 200,
+  rows: 50,
 };
+
+/** `tail -n` of a capture (the capture ends with a newline after its last row). */
+export function tailOf(pane: string, n: number): string {
+  return pane.replace(/\n$/, '').split('\n').slice(-n).join('\n');
+}
 
 /** The same design with every duration divided by `factor` (only `--quick` uses it, and says so in the table). */
 export function scaledConstants(c: SeedConstants, factor: number): SeedConstants {
@@ -57,11 +89,12 @@ export class SeedDetector {
     private readonly startedAt: number,
   ) {}
 
-  observe(now: number, pane: string | null): SeedVerdict {
+  observe(now: number, capture: string | null): SeedVerdict {
     this.polls++;
-    if (pane === null) return { done: true, by: 'gone' };
-    const lower = pane.toLowerCase();
-    const matched = this.c.phrases.filter((p) => lower.includes(p.toLowerCase()));
+    if (capture === null) return { done: true, by: 'gone' };
+    const pane = tailOf(capture, this.c.tailLines);
+    // grep is line by line: `.` never crosses a line (it does not in a JS regex either).
+    const matched = [...new Set([...pane.matchAll(this.c.completion)].map((m) => m[0].toLowerCase()))];
     if (matched.length) return { done: true, by: 'phrase', matched };
     if (pane !== this.lastPane) {
       this.lastPane = pane;

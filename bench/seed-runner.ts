@@ -51,8 +51,11 @@ export async function runSeedSession(o: { kind: SessionKind; thinkMs: number; wi
       // Real Claude Code sends its permission notification ~6 s after the prompt shows.
       FAKE_AGENT_NOTIFY_MS: '6000',
     };
-    // The seed's launch: a detached session at tmux's default size, the agent started directly.
-    await tmux.run(['new-session', '-d', '-s', session, '-c', h.dir, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), '--', process.execPath, FAKE_AGENT_JS]);
+    // The seed's launch: a detached session (200 × 50), the agent started directly.
+    const size = ['-x', String(o.constants.cols), '-y', String(o.constants.rows)];
+    const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    const argv = ['--', process.execPath, FAKE_AGENT_JS];
+    await tmux.run(['new-session', '-d', '-s', session, ...size, '-c', h.dir, ...envArgs, ...argv]);
     const launchedAt = Date.now();
     const capture = () => tmux.capture(session).catch(() => null);
 

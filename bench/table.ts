@@ -9,6 +9,8 @@ export interface Row {
   /** The seed design's figure, or the contrast the row is measured against. */
   other: string;
   ratio: string;
+  /** The goal this figure is held to (issue "Performance"), when it has one. */
+  goal?: string;
   /** What was checked on the way (correctness, bytes lost, …). */
   verified: string;
 }
@@ -19,10 +21,11 @@ export const HEADER: Row = {
   ours: 'ClawMedic',
   other: 'Seed design / contrast',
   ratio: 'Ratio',
+  goal: 'Goal',
   verified: 'Verified in the same run',
 };
 
-const COLUMNS: (keyof Row)[] = ['id', 'what', 'ours', 'other', 'ratio', 'verified'];
+const COLUMNS: (keyof Row)[] = ['id', 'what', 'ours', 'other', 'ratio', 'goal', 'verified'];
 
 /** Pipes inside a cell would split it; newlines would end the row. */
 export function cell(s: string): string {
@@ -30,7 +33,7 @@ export function cell(s: string): string {
 }
 
 export function renderTable(rows: readonly Row[]): string {
-  const all = [HEADER, ...rows].map((r) => COLUMNS.map((c) => cell(r[c])));
+  const all = [HEADER, ...rows].map((r) => COLUMNS.map((c) => cell(r[c] ?? '–')));
   const widths = COLUMNS.map((_, i) => Math.max(3, ...all.map((r) => [...r[i]!].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join(' | ')} |`;
   const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;

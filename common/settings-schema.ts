@@ -40,41 +40,10 @@ function MapOf<V extends TSchema>(value: V, options: SchemaOptions = {}) {
 
 const StringList = (options: SchemaOptions = {}) => Type.Array(Type.String(), options);
 
-/** The patterns the schema uses, each with the words for a value that does not match it. */
-export const PATTERNS = {
-  nonBlank: { pattern: '\\S', words: 'must not be empty' },
-  httpUrl: { pattern: '^https?://', words: 'must start with http:// or https://' },
-  telegramId: {
-    pattern: '^-?\\d{1,20}$',
-    words: 'must be a numeric Telegram id (123456789; a group: -100123…), not a @name',
-  },
-} as const;
-
-export const AGENT_KINDS = ['claude', 'codex', 'generic'] as const;
-export const PERMISSION_MODES = ['dontAsk', 'acceptEdits', 'default', 'plan', 'bypassPermissions'] as const;
-export const CHANNEL_TYPES = ['discord', 'slack', 'telegram', 'ntfy', 'webhook'] as const;
-
-export const DEFAULT_CLAUDE_ALLOWED_TOOLS = [
-  'Read',
-  'Grep',
-  'Glob',
-  'Edit',
-  'Write',
-  'Bash(openclaw status:*)',
-  'Bash(openclaw health:*)',
-  'Bash(openclaw logs:*)',
-  'Bash(openclaw config validate:*)',
-  'Bash(openclaw doctor:*)',
-  'Bash(openclaw gateway:*)',
-  'Bash(lsof:*)',
-  'Bash(ps:*)',
-  'Bash(npm list:*)',
-  'Bash(node --version)',
-  'Bash(curl:*)',
-  'Bash(tail:*)',
-  'Bash(cat:*)',
-  'Bash(ls:*)',
-];
+// Plain constants live in settings-constants.ts: the engine needs them at run time without loading TypeBox
+// (hundreds of modules) on every start; this file is only for the schema and its types.
+import { AGENT_KINDS, CHANNEL_TYPES, DEFAULT_CLAUDE_ALLOWED_TOOLS, PERMISSION_MODES, PATTERNS } from './settings-constants.js';
+export * from './settings-constants.js';
 
 const profileSchema = Section({
   kind: StringEnum(AGENT_KINDS),

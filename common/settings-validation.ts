@@ -3,8 +3,9 @@
 // reason. The engine adds the cross-field rules (main/engine/settings/semantics.ts); the settings form uses
 // this as it is, while typing. Runs unchanged in Node and in the browser: no `new Function` anywhere.
 import type { Problem } from './contract.js';
-import { validateSettingsDocument } from './generated/settings-validator.js';
-import { PATTERNS, settingsSchema, type Settings } from './settings-schema.js';
+import { SETTINGS_KEYS, validateSettingsDocument } from './generated/settings-validator.js';
+import { PATTERNS } from './settings-constants.js';
+import type { Settings } from './settings-schema.js';
 
 /** The part of one of ajv's errors the wording needs. */
 export interface SchemaError {
@@ -28,26 +29,22 @@ export function unknownKeyMessage(suggestion: string | null): string {
   return suggestion ? `unknown key: did you mean "${suggestion}"? (see README "Settings")` : UNKNOWN_KEY;
 }
 
-interface SchemaNode {
-  properties?: Record<string, SchemaNode>;
-  additionalProperties?: SchemaNode | boolean;
-  items?: SchemaNode;
+/** The keys of the settings by object, written at build time from the schema (scripts/build-validators.mjs). */
+export interface SettingsKeyTree {
+  keys?: string[];
+  /** By key; `*` for every entry of a map (doctor.profiles) or a list (notify.channels). */
+  children?: Record<string, SettingsKeyTree>;
 }
 
 /** The keys the schema defines for the object at a dotted key path ('' = the top level); [] for maps and lists. */
 export function knownKeysAt(keyPath: string): string[] {
-  let node: SchemaNode | undefined = settingsSchema as unknown as SchemaNode;
+  let node: SettingsKeyTree | undefined = SETTINGS_KEYS;
   for (const seg of keyPath ? keyPath.split('.') : []) {
+    const children: Record<string, SettingsKeyTree> = node?.children ?? {};
+    node = Object.prototype.hasOwnProperty.call(children, seg) ? children[seg] : children['*'];
     if (!node) return [];
-    const own: SchemaNode | undefined = node.properties?.[seg];
-    if (own && Object.prototype.hasOwnProperty.call(node.properties, seg)) node = own;
-    else if (node.items) node = node.items;
-    else if (node.additionalProperties && typeof node.additionalProperties === 'object') {
-      node = node.additionalProperties;
-    }
-    else return [];
   }
-  return Object.keys(node?.properties ?? {}).filter((k) => k !== '$schema');
+  return node?.keys ?? [];
 }
 
 /** Edit distance (insert, delete, replace, swap two neighbours): "failureTreshold" is 1 from "failureThreshold". */

@@ -6,7 +6,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '../engine/settings/index.js';
-import {
+// Each command's module is imported when that command runs (lazy import()): `watch` starts without
+// loading the demo (and its test fixtures), the service installer, the notification test or the doctor
+// command, and `check` without the watcher. Start-up time is what a user waits for at every launch.
+// The imports below are for types only (erased at build).
+import type {
   runCheck,
   runConfigValidate,
   runIncidents,
@@ -15,11 +19,12 @@ import {
   runRestart,
   runStatus,
 } from './commands.js';
-import { runDemo, type DemoOptions } from './demo.js';
-import { runDoctorCommand } from './doctor-command.js';
-import { runNotifyTest } from './notify-command.js';
-import { runServiceInstall, runServiceStatus, runServiceUninstall } from './service-command.js';
-import { runWatch } from './watch.js';
+import type { DemoOptions } from './demo.js';
+import type { runDoctorCommand } from './doctor-command.js';
+import type { runNotifyTest } from './notify-command.js';
+import type { runServiceInstall, runServiceStatus, runServiceUninstall } from './service-command.js';
+import type { runWatch } from './watch.js';
+const commands = () => import('./commands.js');
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
@@ -92,19 +97,19 @@ export function buildProgram(): Command {
     .option('--allow-input', 'let the dashboard change things (take over the terminal, save settings, restart)')
     .addOption(new Option('--metrics-port <n>', 'serve Prometheus metrics on 127.0.0.1:<n>/metrics').argParser(positiveInt('--metrics-port')))
     .option('-v, --verbose', 'also print every health check')
-    .action(async (o: OptionsOf<typeof runWatch>) => runWatch(cfg(), o));
+    .action(async (o: OptionsOf<typeof runWatch>) => (await import('./watch.js')).runWatch(cfg(), o));
 
   program
     .command('check')
     .description('probe the gateway once: exit 0 when healthy, 1 when not')
     .option('--json', 'print the check as JSON')
-    .action(async (o: OptionsOf<typeof runCheck>) => runCheck(cfg(), o));
+    .action(async (o: OptionsOf<typeof runCheck>) => (await commands()).runCheck(cfg(), o));
 
   program
     .command('status')
     .description('what the watcher is doing, the gateway right now, and the latest incident')
     .option('--json', 'print as JSON')
-    .action(async (o: OptionsOf<typeof runStatus>) => runStatus(cfg(), o));
+    .action(async (o: OptionsOf<typeof runStatus>) => (await commands()).runStatus(cfg(), o));
 
   program
     .command('preflight')
@@ -112,13 +117,13 @@ export function buildProgram(): Command {
       'check the setup: gateway, restart command, agents, tmux, data folder, notifications (exit 1 if one fails)',
     )
     .option('--json', 'print the checks as JSON')
-    .action(async (o: OptionsOf<typeof runPreflightCommand>) => runPreflightCommand(cfg(), o));
+    .action(async (o: OptionsOf<typeof runPreflightCommand>) => (await commands()).runPreflightCommand(cfg(), o));
 
   program
     .command('restart')
     .description('run the restart steps now and wait for healthy: exit 0 when healthy, 1 when not')
     .option('--json', 'print the incident as JSON')
-    .action(async (o: OptionsOf<typeof runRestart>) => runRestart(cfg(), o));
+    .action(async (o: OptionsOf<typeof runRestart>) => (await commands()).runRestart(cfg(), o));
 
 
   program
@@ -130,14 +135,14 @@ export function buildProgram(): Command {
       // The same check the watcher applies (the operation table), before anything is sent.
       const v = OPERATIONS.pause.args([minutes === undefined ? null : Number(minutes)]);
       if (!v.ok) throw new CliExit(EXIT_USAGE, `clawmedic pause: ${v.reason}.`);
-      await runPause(cfg(), v.args[0], o);
+      await (await commands()).runPause(cfg(), v.args[0], o);
     });
 
   program
     .command('resume')
     .description('resume a paused watcher')
     .option('--json', 'print the watcher status as JSON')
-    .action(async (o: OptionsOf<typeof runPause>) => runPause(cfg(), null, { ...o, resume: true }));
+    .action(async (o: OptionsOf<typeof runPause>) => (await commands()).runPause(cfg(), null, { ...o, resume: true }));
 
   program
     .command('doctor')
@@ -145,7 +150,9 @@ export function buildProgram(): Command {
     .option('--json', 'print the timeline as JSON lines instead of showing the live session')
     .option('--no-live', 'print the timeline instead of the live session')
     .option('--force', 'run a check-up even when the gateway answers healthy (otherwise: nothing to do, exit 0)')
-    .action(async (o) => runDoctorCommand(cfg(), o));
+    .action(async (o: OptionsOf<typeof runDoctorCommand>) =>
+      (await import('./doctor-command.js')).runDoctorCommand(cfg(), o),
+    );
 
   program
     .command('incidents')
@@ -153,14 +160,14 @@ export function buildProgram(): Command {
     .description('incident history, newest first')
     .option('--json', 'print as JSON (an array, newest first)')
     .addOption(new Option('-n, --limit <n>', 'show at most n incidents').argParser(positiveInt('--limit')))
-    .action(async (id: string | undefined, o: OptionsOf<typeof runIncidents>) => runIncidents(cfg(), id, o));
+    .action(async (id: string | undefined, o: OptionsOf<typeof runIncidents>) => (await commands()).runIncidents(cfg(), id, o));
 
   const config = program.command('config').description('settings file tools');
   config
     .command('validate')
     .description('check the settings file: exit 0 when valid, 2 with every problem listed')
     .option('--json', 'print the problems as JSON')
-    .action(async (o: OptionsOf<typeof runConfigValidate>) => runConfigValidate(cfg(), o));
+    .action(async (o: OptionsOf<typeof runConfigValidate>) => (await commands()).runConfigValidate(cfg(), o));
   config
     .command('path')
     .description('print which settings file is used')
@@ -192,7 +199,7 @@ export function buildProgram(): Command {
       if (cfg() !== undefined) {
         throw new CliExit(EXIT_USAGE, 'clawmedic demo runs with its own stand-in settings; --config does not apply to it.');
       }
-      await runDemo(o);
+      await (await import('./demo.js')).runDemo(o);
     });
 
   const notify = program.command('notify').description('notification channels');
@@ -201,7 +208,7 @@ export function buildProgram(): Command {
     .argument('[channel]', 'channel name (default: every channel)')
     .description('send a test message: exit 0 when every channel accepted it')
     .option('--json', 'print the results as JSON')
-    .action(async (channel: string | undefined, o: OptionsOf<typeof runNotifyTest>) => runNotifyTest(cfg(), channel, o));
+    .action(async (channel: string | undefined, o: OptionsOf<typeof runNotifyTest>) => (await import('./notify-command.js')).runNotifyTest(cfg(), channel, o));
 
   const service = program
     .command('service')
@@ -217,19 +224,25 @@ export function buildProgram(): Command {
     .option('--print', 'print the unit (or plist) it would install, and install nothing')
     .option('--json', 'print the result as JSON')
     .addOption(manager())
-    .action(async (o) => runServiceInstall(cfg(), o));
+    .action(async (o: OptionsOf<typeof runServiceInstall>) =>
+      (await import('./service-command.js')).runServiceInstall(cfg(), o),
+    );
   service
     .command('uninstall')
     .description('stop, disable and remove the watcher service')
     .option('--json', 'print the result as JSON')
     .addOption(manager())
-    .action(async (o) => runServiceUninstall(o));
+    .action(async (o: OptionsOf<typeof runServiceUninstall>) =>
+      (await import('./service-command.js')).runServiceUninstall(o),
+    );
   service
     .command('status')
     .description('installed, enabled, running, and its last log lines: exit 0 when running, 1 when not')
     .option('--json', 'print as JSON')
     .addOption(manager())
-    .action(async (o) => runServiceStatus(o));
+    .action(async (o: OptionsOf<typeof runServiceStatus>) =>
+      (await import('./service-command.js')).runServiceStatus(o),
+    );
 
   return program;
 }

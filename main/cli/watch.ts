@@ -1,8 +1,10 @@
 // `clawmedic watch`: the headless daemon. Runs the engine until SIGINT/SIGTERM/SIGHUP, prints one line per
 // state change (or JSON lines), and shuts down cleanly: no orphaned children, incidents flushed.
-import { startDashboard, type Dashboard } from '../dashboard/index.js';
+// The dashboard (ws) and metrics (prom-client) are imported only when asked for (--dashboard,
+// --metrics-port): most watchers run without them and should not pay for loading them.
+import type { Dashboard } from '../dashboard/index.js';
 import { Engine, EngineBusyError } from '../engine/engine.js';
-import { createMetrics, type MetricsServer } from '../engine/metrics.js';
+import type { MetricsServer } from '../engine/metrics.js';
 import { settingsFilePath } from '../engine/settings/index.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../engine/fsutil.js';
@@ -30,7 +32,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     exclusive: true,
   });
   const s = engine.settings;
-  const metrics = o.metricsPort !== undefined ? createMetrics() : null;
+  const metrics = o.metricsPort !== undefined ? (await import('../engine/metrics.js')).createMetrics() : null;
   if (metrics) engine.on((e) => metrics.observe(e));
   // Held back until the watch lock is ours: a second watcher refuses before it prints anything else.
   let held: string[] | null = [];
@@ -106,6 +108,7 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   }
   let dashboard: Dashboard | null = null;
   if (o.dashboard) {
+    const { startDashboard } = await import('../dashboard/index.js');
     dashboard = await startDashboard({ engine, port: o.port ?? 0, allowInput: !!o.allowInput });
     // Notifications point a person at the dashboard (without its token), not at a local tmux socket.
     engine.setDashboardUrl(withoutToken(dashboard.url));

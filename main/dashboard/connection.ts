@@ -3,8 +3,14 @@
 // (main/engine/operations.ts) with this connection's read-only flag, so the dashboard validates exactly
 // like the app's IPC; everything leaving here passes the redactor first.
 import type { WebSocket, RawData } from 'ws';
-import type { Result } from '../../common/contract.js';
-import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../common/ws-protocol.js';
+import type { Result, TerminalChunk } from '../../common/contract.js';
+import {
+  decodeAckFrame,
+  encodeTermFrame,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type ServerFrame,
+} from '../../common/ws-protocol.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { dispatch, type Handlers } from '../engine/operations.js';
 import { StreamRedactor } from '../engine/redact-stream.js';
@@ -14,6 +20,8 @@ import { restoreMasked, type Redactor } from './redaction.js';
 // 30 s: a tab closed by a crash or a sleeping laptop stops answering pings; after one missed round we
 // drop it so its terminal subscription (and unacked count) is forgotten.
 export const PING_INTERVAL_MS = 30_000;
+/** Close code for a viewer dropped for lagging (the page says so and reconnects, replaying the session). */
+export const LAG_CLOSE_CODE = 4008;
 
 /** Handlers that differ for the dashboard: settings travel masked, and what comes back is restored. */
 export function dashboardOverrides(engine: EngineApi, redactor: Redactor): Partial<Handlers> {
@@ -50,6 +58,10 @@ export function serveConnection(ws: WebSocket, o: ConnectionOptions): () => void
   let viewer: ViewerStream | null = null;
   const send = (frame: ServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  };
+  // Terminal data goes as binary frames (ws-protocol.ts): no JSON escaping of megabytes of output.
+  const sendTerm = (chunk: TerminalChunk) => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeTermFrame(chunk), { binary: true });
   };
   const overrides: Partial<Handlers> = {
     ...dashboardOverrides(engine, redactor),
@@ -94,14 +106,24 @@ export function serveConnection(ws: WebSocket, o: ConnectionOptions): () => void
     send({ t: 'term-start' });
     viewer = new ViewerStream({
       terminal: engine.terminal,
-      send: (chunk) => send({ t: 'term', ...chunk }),
+      send: sendTerm,
+      // Fell far behind while another viewer kept up (terminal.ts): the page reconnects and replays.
+      onLag: () => ws.close(LAG_CLOSE_CODE, 'the live terminal fell too far behind'),
       // Streaming: a secret the agent prints in two writes is caught whole (redact-stream.ts).
       transform: new StreamRedactor({ secrets: () => redactor.literals() }),
     });
   };
 
   ws.on('message', (raw: RawData, isBinary: boolean) => {
-    const frame = parseFrame(raw, isBinary);
+    if (isBinary) {
+      // The only binary frame a client sends: an ack of parsed terminal characters. Through the table's
+      // dispatch like every other operation (its argument check), not around it.
+      const chars = decodeAckFrame(toBytes(raw));
+      if (chars === null) return void ws.close(1007, 'unknown binary frame');
+      void dispatch(o.handlers, 'terminalAck', [chars], { transport: 'ws', readOnly: o.readOnly, overrides });
+      return;
+    }
+    const frame = parseFrame(raw);
     if (!frame) return void ws.close(1007, 'frames must be JSON objects with a "t" field');
     switch (frame.t) {
       case 'call': {
@@ -139,6 +161,11 @@ export function serveConnection(ws: WebSocket, o: ConnectionOptions): () => void
   return cleanup;
 }
 
+function toBytes(raw: RawData): Uint8Array {
+  if (Array.isArray(raw)) return Buffer.concat(raw);
+  return raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
+}
+
 /** A text frame's text: ws delivers it as a Buffer, a list of Buffers (fragments) or an ArrayBuffer. */
 function rawText(raw: RawData): string {
   if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
@@ -146,8 +173,7 @@ function rawText(raw: RawData): string {
   return raw.toString('utf8');
 }
 
-function parseFrame(raw: RawData, isBinary: boolean): ClientFrame | null {
-  if (isBinary) return null;
+function parseFrame(raw: RawData): ClientFrame | null {
   try {
     const frame = JSON.parse(rawText(raw)) as unknown;
     if (!frame || typeof frame !== 'object' || typeof (frame as { t?: unknown }).t !== 'string') return null;

@@ -6,14 +6,14 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDirSync, privateFileProblem, writeFileAtomicSync } from './fsutil.js';
-import { processStartOf } from './lock.js';
+import { processStartOf, sameProcessStart } from './lock.js';
 import { isProcessAlive, killGroup } from './process-util.js';
 
 export interface ChildRecord {
   kind: 'restart-step' | 'session-guard';
   /** The process group leader (the child was started detached). */
   pid: number;
-  /** `ps -o lstart=` of it, so a pid reused by an unrelated process is never killed. */
+  /** processStartOf() of it (lock.ts), so a pid reused by an unrelated process is never killed. */
   processStart: string | null;
   /** The watcher that started it. */
   owner: number;
@@ -77,7 +77,8 @@ export class ChildLedger {
       if (r.owner !== process.pid && isProcessAlive(r.owner)) continue;
       rmSync(file, { force: true });
       if (!isProcessAlive(r.pid)) continue;
-      if (r.processStart && processStartOf(r.pid) !== r.processStart) continue;
+      // Only a process known to be the same one is ended: a different or unknown start leaves it alone.
+      if (r.processStart && sameProcessStart(processStartOf(r.pid), r.processStart) !== 'same') continue;
       killGroup(r.pid, 'SIGTERM');
       const deadline = Date.now() + LEFTOVER_GRACE_MS;
       while (isProcessAlive(r.pid) && Date.now() < deadline) await new Promise((res) => setTimeout(res, LEFTOVER_POLL_MS));

@@ -16,10 +16,22 @@ import type {
 export interface LiveTerminal {
   /**
    * Replays what the current (or last) doctor session printed so far, then streams live output.
-   * Flow control: the subscriber must ack() characters it has rendered; above a high watermark of
-   * unacked characters the stream pauses the PTY, below a low watermark it resumes.
+   * Flow control: the subscriber must ack() characters it has rendered; while every subscriber is above
+   * a high watermark of unacked characters the PTY pauses, and it resumes once one is below a low one
+   * (the fastest viewer sets the pace). A subscriber that falls far behind the others is dropped and
+   * told through `onLag` (it can subscribe again and get the replay).
    */
-  subscribe(listener: (chunk: TerminalChunk) => void): TerminalSubscription;
+  subscribe(listener: (chunk: TerminalChunk) => void, opts?: SubscribeOptions): TerminalSubscription;
+}
+
+export interface SubscribeOptions {
+  /** Told when this subscriber was dropped for falling far behind the others. */
+  onLag?: () => void;
+  /**
+   * false: an observer that acks everything at once (a recorder, the bench's tap). It never sets the
+   * pace: left out of flow control, so it cannot keep the PTY running past a viewer that is behind.
+   */
+  paced?: boolean;
 }
 
 export interface TerminalSubscription {

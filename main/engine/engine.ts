@@ -22,14 +22,13 @@ import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
 import { TEMPLATE_VARIABLES } from '../../common/template.js';
 import type { EngineApi, LiveTerminal } from './engine-api.js';
 import { EventBus } from './events.js';
-import { createTwoFilesPatch } from 'diff';
 import { ChildLedger } from './children.js';
 import { StorageHealth } from './storage-health.js';
 import { ensurePrivateDir } from './fsutil.js';
 import { runtimeDir } from './runtime-dir.js';
 import { IncidentStore } from './incidents/store.js';
 import { readIncidentDetail } from './incidents/detail.js';
-import { checkGateway } from './probe.js';
+import { GatewayProbe } from './probe.js';
 import { RateHistory } from './rate-history.js';
 import { serveControl, type ControlServer } from './control.js';
 import { acquireLock } from './lock.js';
@@ -142,6 +141,8 @@ export class Engine implements EngineApi {
   private lastPreflight: Promise<PreflightReport> | null = null;
   private preflightRuns = 0;
   private dashboardUrl: string | null = null;
+  /** One kept-alive connection to the gateway, /readyz on changes (probe.ts). */
+  private readonly prober = new GatewayProbe();
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -270,11 +271,15 @@ export class Engine implements EngineApi {
       }
     }
     this.started = true;
-    // What a crashed watcher left running is ended before anything new starts (no two restart steps at once).
-    const cleaned = [...(await this.children.endLeftovers()), ...((await this.doctor?.cleanupOrphans()) ?? [])];
-    const interrupted = await this.incidents.closeOrphans('ClawMedic stopped (crash, kill or reboot) before this incident ended');
-    for (const inc of interrupted) await this.recordAfterCrash(inc, cleaned);
-    if (this.opts.watchSettings) this.watchSettingsFile();
+    // The first probe goes out now; what a crashed watcher left running is ended meanwhile, and the
+    // supervisor starts no restart or doctor before that is done (no two restart steps at once).
+    const cleanup = (async () => {
+      const cleaned = [...(await this.children.endLeftovers()), ...((await this.doctor?.cleanupOrphans()) ?? [])];
+      const why = 'ClawMedic stopped (crash, kill or reboot) before this incident ended';
+      const interrupted = await this.incidents.closeOrphans(why);
+      for (const inc of interrupted) await this.recordAfterCrash(inc, cleaned);
+      return { interrupted, cleaned };
+    })();
     if (this.opts.writeStatus) {
       const sf = StatusFile.in(this.resolved.dataDir, () => this.status(), this.storage);
       this.statusFile = sf;
@@ -287,11 +292,21 @@ export class Engine implements EngineApi {
         }
         sf.touch();
       });
-      await sf.writeNow();
     }
-    this.supervisor.start();
+    this.supervisor.start({ ready: cleanup });
     // What cannot work as configured is told now, not in the first outage (the CLI prints it, the window shows it).
     this.refreshPreflight();
+    let done: Awaited<typeof cleanup>;
+    try {
+      done = await cleanup;
+    } catch (err) {
+      // Start-up failed as before this ran concurrently: nothing keeps watching half-started.
+      await this.supervisor.stop('start-up failed');
+      throw err;
+    }
+    const { interrupted, cleaned } = done;
+    if (this.opts.watchSettings) this.watchSettingsFile();
+    await this.statusFile?.writeNow();
     // Watchers read the interactive channels' button presses (one poller per bot, like the watch lock).
     if (this.opts.exclusive) await this.desk.start();
     return { interrupted, cleaned };
@@ -316,7 +331,7 @@ export class Engine implements EngineApi {
 
   probeOnce(): Promise<GatewayCheck> {
     const g = this.resolved.gateway;
-    return checkGateway(g.url, g.timeoutSec * 1000, () => this.clock.now());
+    return this.prober.check(g.url, g.timeoutSec * 1000, () => this.clock.now());
   }
 
   status(): StatusSnapshot {
@@ -592,6 +607,7 @@ export class Engine implements EngineApi {
     this.watcher = null;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     await this.supervisor.stop(reason);
+    this.prober.close();
     await this.desk.settle();
     killAllSteps();
     // 5 s: enough for a message already in flight; a dead channel must not hold up quitting.
@@ -623,6 +639,8 @@ export class Engine implements EngineApi {
       const snap = path.join(this.incidents.root, inc.id, 'snapshot', path.basename(configPath));
       const [before, after] = await Promise.all([readText(snap), readText(configPath)]);
       if (before === null || before === after) return;
+      // `diff` is loaded only when a config really changed: most runs never need it (start-up cost).
+      const { createTwoFilesPatch } = await import('diff');
       const diff = createTwoFilesPatch(`${configPath} (snapshot)`, `${configPath} (now)`, before, after ?? '', undefined, undefined, {
         context: 2,
       });

@@ -21,7 +21,7 @@ export interface LockHolder {
   /** Random per acquisition: what release() compares, so it only ever removes its own lock. */
   token: string;
   acquiredAt: string;
-  /** `ps -o lstart=` of the holder, to tell a live holder from an unrelated process that reused its pid. */
+  /** processStartOf() of the holder, to tell a live holder from an unrelated process that reused its pid. */
   processStart: string | null;
   /** Caller's extra fields, e.g. { incidentId } or { purpose: 'watch' }. */
   meta: Record<string, unknown>;
@@ -34,8 +34,48 @@ export type LockResult =
 /** How far apart two `ps` start-time readings of the same process may be (wall-clock corrections, 1 s resolution). */
 const START_TOLERANCE_MS = 60_000;
 
-/** Start time of a process as `ps` prints it, or null when ps cannot tell (then we trust the pid alone). */
+let bootId: string | null | undefined;
+/** This boot's id (Linux): a start time in clock ticks since boot only names a process within one boot. */
+function linuxBootId(): string | null {
+  if (bootId === undefined) {
+    try {
+      bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      // No /proc (macOS) or a restricted one: the `ps` fallback is used.
+      bootId = null;
+    }
+  }
+  return bootId;
+}
+
+/**
+ * Linux: "linux:<boot id>:<start time in clock ticks>" from /proc/<pid>/stat (field 22), read without
+ * starting a process and exact (no wall clock involved), so equal strings mean the same process.
+ */
+function linuxStart(pid: number): string | null | undefined {
+  const boot = linuxBootId();
+  if (!boot) return undefined;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    // The pid is gone (or not ours to see): no start time, as ps would say.
+    return null;
+  }
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = fields[19];
+  return ticks && /^\d+$/.test(ticks) ? `linux:${boot}:${ticks}` : null;
+}
+
+/**
+ * Start time of a process, to tell it from an unrelated one that reused its pid later; null when it
+ * cannot be told (then the callers decide conservatively). Linux reads /proc (no child process); other
+ * systems ask `ps -o lstart=`.
+ */
 export function processStartOf(pid: number): string | null {
+  const fromProc = linuxStart(pid);
+  if (fromProc !== undefined) return fromProc;
   try {
     // 2 s: ps answers in milliseconds; a hung ps must not hang the doctor.
     const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -47,9 +87,52 @@ export function processStartOf(pid: number): string | null {
   }
 }
 
+/**
+ * Whether two start-time readings name the same process: exact for /proc readings, within
+ * START_TOLERANCE_MS for `ps` ones; 'unknown' when they cannot be compared (one is missing, or they were
+ * taken by different methods, e.g. a record written by an older ClawMedic).
+ */
+export function sameProcessStart(a: string | null, b: string | null): 'same' | 'different' | 'unknown' {
+  if (!a || !b) return 'unknown';
+  const linuxA = a.startsWith('linux:');
+  const linuxB = b.startsWith('linux:');
+  if (linuxA && linuxB) return a === b ? 'same' : 'different';
+  const x = linuxA ? linuxStartMs(a) : Date.parse(a);
+  const y = linuxB ? linuxStartMs(b) : Date.parse(b);
+  if (x === null || y === null) return 'unknown';
+  if (Number.isNaN(x) || Number.isNaN(y)) return a === b ? 'same' : 'different';
+  return Math.abs(x - y) <= START_TOLERANCE_MS ? 'same' : 'different';
+}
+
+/**
+ * 100: USER_HZ, the unit of /proc/<pid>/stat's start time; fixed at 100 in the kernel's ABI on every
+ * architecture ClawMedic runs on (x86, arm), whatever the kernel's internal tick rate.
+ */
+const USER_HZ = 100;
+
+/** A /proc reading of this boot as wall-clock ms (boot time + ticks), to compare with a `ps` reading; else null. */
+function linuxStartMs(s: string): number | null {
+  const [, boot, ticks] = s.split(':');
+  if (!boot || boot !== linuxBootId() || !ticks) return null;
+  try {
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return btime ? Number(btime[1]) * 1000 + (Number(ticks) * 1000) / USER_HZ : null;
+  } catch {
+    // No /proc/stat: the two readings cannot be compared.
+    return null;
+  }
+}
+
 let ownStart: string | null | undefined;
+/**
+ * Our own start time, read once. Off Linux it is computed from process.uptime() instead of asking ps: no
+ * child process on the watcher's start-up path, and within START_TOLERANCE_MS of what ps will say.
+ */
 function ownProcessStart(): string | null {
-  if (ownStart === undefined) ownStart = processStartOf(process.pid);
+  if (ownStart === undefined) {
+    const fromProc = linuxStart(process.pid);
+    ownStart = fromProc !== undefined ? fromProc : new Date(Date.now() - process.uptime() * 1000).toString();
+  }
   return ownStart;
 }
 
@@ -58,12 +141,8 @@ export function holderAlive(holder: LockHolder): boolean {
   if (holder.pid === process.pid) return true;
   if (!isProcessAlive(holder.pid)) return false;
   if (!holder.processStart) return true;
-  const now = processStartOf(holder.pid);
-  if (!now) return true;
-  const a = Date.parse(now);
-  const b = Date.parse(holder.processStart);
-  if (Number.isNaN(a) || Number.isNaN(b)) return now === holder.processStart;
-  return Math.abs(a - b) <= START_TOLERANCE_MS;
+  // Unknown (ps missing, a lock from an older version): trust the pid, as before.
+  return sameProcessStart(processStartOf(holder.pid), holder.processStart) !== 'different';
 }
 
 export function readLock(file: string): LockHolder | null | 'unreadable' {

@@ -2,7 +2,7 @@
 // 200 for every unknown path, so only /healthz with the health JSON counts as alive.
 import http from 'node:http';
 import https from 'node:https';
-import type { GatewayCheck, ProbeKind, ProbeResult } from '../../common/contract.js';
+import type { GatewayCheck, GatewayCondition, ProbeKind, ProbeResult } from '../../common/contract.js';
 
 /** Bodies larger than this are not the health JSON; stop reading (a stranger may stream forever). */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -28,11 +28,16 @@ function describeNetError(err: NodeJS.ErrnoException, url: URL): { kind: ProbeKi
   }
 }
 
-function request(url: URL, timeoutMs: number): Promise<RawAnswer> {
+/** Errors of a kept-alive socket that the server closed meanwhile: the request is sent again on a new one. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function request(url: URL, timeoutMs: number, agent?: http.Agent): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
-    // agent: false: a fresh connection per probe, so a wedged keep-alive socket cannot mask a dead listener.
-    const req = mod.request(url, { method: 'GET', agent: false, headers: { accept: 'application/json' } }, (res) => {
+    // Without an agent: a fresh connection per probe (one-shot checks). With one (the watcher's
+    // GatewayProbe): one kept-alive connection, re-used while the gateway keeps it open.
+    const opts = { method: 'GET', agent: agent ?? false, headers: { accept: 'application/json' } };
+    const req = mod.request(url, opts, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -48,8 +53,15 @@ function request(url: URL, timeoutMs: number): Promise<RawAnswer> {
       e.code = 'ETIMEDOUT_PROBE';
       req.destroy(e);
     }, timeoutMs);
-    req.on('error', (e) => {
+    req.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      // A kept-alive socket the gateway closed (idle timeout, restart) just before we wrote to it says
+      // nothing about the gateway: ask again on a new connection, once. A dead listener then answers
+      // ECONNREFUSED as it would without keep-alive.
+      if (agent && req.reusedSocket && e.code && STALE_SOCKET_CODES.has(e.code)) {
+        request(url, timeoutMs, undefined).then(resolve, reject);
+        return;
+      }
       reject(e);
     });
     req.on('close', () => clearTimeout(timer));
@@ -81,7 +93,12 @@ export function joinUrl(base: string, p: string): URL {
 }
 
 /** GET <base>/healthz once and classify the answer. Never throws. */
-export async function probeHealth(baseUrl: string, timeoutMs: number, now: () => number = Date.now): Promise<ProbeResult> {
+export async function probeHealth(
+  baseUrl: string,
+  timeoutMs: number,
+  now: () => number = Date.now,
+  agent?: http.Agent,
+): Promise<ProbeResult> {
   const url = joinUrl(baseUrl, '/healthz');
   const started = performance.now();
   const at = new Date(now()).toISOString();
@@ -95,7 +112,7 @@ export async function probeHealth(baseUrl: string, timeoutMs: number, now: () =>
     at,
   });
   try {
-    const ans = await request(url, timeoutMs);
+    const ans = await request(url, timeoutMs, agent);
     if (ans.status === 200) {
       if (isHealthBody(ans.body)) return done('healthy', 200, 'live');
       const looksHtml = /^\s*</.test(ans.body);
@@ -126,9 +143,14 @@ export async function probeHealth(baseUrl: string, timeoutMs: number, now: () =>
   }
 }
 
-async function getJson(baseUrl: string, p: string, timeoutMs: number): Promise<{ status: number; json: Record<string, unknown> | null } | null> {
+async function getJson(
+  baseUrl: string,
+  p: string,
+  timeoutMs: number,
+  agent?: http.Agent,
+): Promise<{ status: number; json: Record<string, unknown> | null } | null> {
   try {
-    const ans = await request(joinUrl(baseUrl, p), timeoutMs);
+    const ans = await request(joinUrl(baseUrl, p), timeoutMs, agent);
     return { status: ans.status, json: parseJson(ans.body) };
   } catch {
     // Secondary endpoints are advisory; the liveness probe above already classified the failure.
@@ -138,13 +160,24 @@ async function getJson(baseUrl: string, p: string, timeoutMs: number): Promise<{
 
 /**
  * A full check: liveness first; when alive, /readyz decides healthy vs degraded; when not alive but
- * answering HTTP, /startupz tells "still starting" apart from a failure.
+ * answering HTTP, /startupz tells "still starting" apart from a failure. One-shot: fresh connections,
+ * /readyz every time (`clawmedic check`). The watcher uses GatewayProbe.
  */
 export async function checkGateway(baseUrl: string, timeoutMs: number, now: () => number = Date.now): Promise<GatewayCheck> {
-  const health = await probeHealth(baseUrl, timeoutMs, now);
+  return checkWith(baseUrl, timeoutMs, now, { agent: undefined, readyz: true });
+}
+
+async function checkWith(
+  baseUrl: string,
+  timeoutMs: number,
+  now: () => number,
+  o: { agent: http.Agent | undefined; readyz: boolean },
+): Promise<GatewayCheck> {
+  const health = await probeHealth(baseUrl, timeoutMs, now, o.agent);
   const at = health.at;
   if (health.ok) {
-    const ready = await getJson(baseUrl, '/readyz', timeoutMs);
+    if (!o.readyz) return { condition: 'healthy', health, failing: [], at };
+    const ready = await getJson(baseUrl, '/readyz', timeoutMs, o.agent);
     if (ready && (ready.status === 503 || ready.json?.ready === false)) {
       const failing = Array.isArray(ready.json?.failing) ? (ready.json.failing as unknown[]).map(String) : [];
       return { condition: 'degraded', health, failing, at };
@@ -152,10 +185,48 @@ export async function checkGateway(baseUrl: string, timeoutMs: number, now: () =
     return { condition: 'healthy', health, failing: [], at };
   }
   if (health.kind === 'http-error') {
-    const st = await getJson(baseUrl, '/startupz', timeoutMs);
+    const st = await getJson(baseUrl, '/startupz', timeoutMs, o.agent);
     if (st && st.status === 503 && st.json?.status === 'starting') {
       return { condition: 'starting', health: { ...health, detail: 'the gateway reports it is still starting' }, failing: [], at };
     }
   }
   return { condition: 'down', health, failing: [], at };
+}
+
+/**
+ * /readyz is asked on every check whose previous answer was not plainly healthy (start, recovery, while
+ * degraded, so a degraded gateway is seen to recover at once), and otherwise every 10th healthy check:
+ * a channel that stops being ready is then reported within 10 intervals (5 min at the default 30 s),
+ * while a steady healthy watch costs one request per check instead of two. Degraded never triggers a
+ * restart, so reporting it a few minutes later costs no recovery time.
+ */
+export const READYZ_EVERY = 10;
+
+/**
+ * The watcher's prober: one kept-alive connection to the gateway (no new TCP connection per check while
+ * the gateway keeps it open) and /readyz on state changes or every READYZ_EVERY checks.
+ */
+export class GatewayProbe {
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  private last: GatewayCondition | null = null;
+  private sinceReadyz = 0;
+
+  constructor(private readonly readyEvery = READYZ_EVERY) {}
+
+  async check(baseUrl: string, timeoutMs: number, now: () => number = Date.now): Promise<GatewayCheck> {
+    const agent = baseUrl.startsWith('https:') ? this.httpsAgent : this.httpAgent;
+    const readyz = this.last !== 'healthy' || this.sinceReadyz + 1 >= this.readyEvery;
+    const c = await checkWith(baseUrl, timeoutMs, now, { agent, readyz });
+    if (readyz && c.health.ok) this.sinceReadyz = 0;
+    else if (c.health.ok) this.sinceReadyz++;
+    this.last = c.condition;
+    return c;
+  }
+
+  /** Closes the kept-alive connections (the watcher stops). */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
 }

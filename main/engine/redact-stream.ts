@@ -8,11 +8,69 @@
 import { redact } from './redact.js';
 
 /**
- * Terminal escape sequences (CSI, OSC, two-byte ESC sequences). A TUI writes them between the characters
- * of one line (colours, cursor moves, cursor show/hide), so a secret on screen may be interrupted by them
- * in the byte stream; matching therefore also runs on the text with them left out.
+ * Length of the terminal escape sequence (CSI, OSC, two-byte ESC sequences) starting at `i` (an ESC), or
+ * 0 when none starts there (a lone ESC is shown as it is). A TUI writes them between the characters of
+ * one line (colours, cursor moves, cursor show/hide), so a secret on screen may be interrupted by them
+ * in the byte stream; matching therefore also runs on the text with them left out. Hand-written (the
+ * grammar of /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[()][0-9A-Za-z]|[@-Z\\-_])/): a
+ * TUI's output is dense with escapes, and this runs on every one of them.
  */
-const ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[()][0-9A-Za-z]|[@-Z\\-_])/y;
+export function escapeLength(raw: string, i: number): number {
+  const c = raw.charCodeAt(i + 1);
+  if (c === 0x5b) {
+    // CSI: parameters 0x30–0x3F, intermediates 0x20–0x2F, a final byte 0x40–0x7E.
+    let j = i + 2;
+    while (j < raw.length && raw.charCodeAt(j) >= 0x30 && raw.charCodeAt(j) <= 0x3f) j++;
+    while (j < raw.length && raw.charCodeAt(j) >= 0x20 && raw.charCodeAt(j) <= 0x2f) j++;
+    const f = raw.charCodeAt(j);
+    return f >= 0x40 && f <= 0x7e ? j + 1 - i : 0;
+  }
+  if (c === 0x5d) {
+    // OSC: up to BEL or ESC \; unterminated it is the two-byte "ESC ]" below.
+    for (let j = i + 2; j < raw.length; j++) {
+      const k = raw.charCodeAt(j);
+      if (k === 0x07) return j + 1 - i;
+      if (k === 0x1b) return raw.charCodeAt(j + 1) === 0x5c ? j + 2 - i : 2;
+    }
+    return 2;
+  }
+  if (c === 0x28 || c === 0x29) {
+    const k = raw.charCodeAt(i + 2);
+    return (k >= 0x30 && k <= 0x39) || (k >= 0x41 && k <= 0x5a) || (k >= 0x61 && k <= 0x7a) ? 3 : 0;
+  }
+  return (c >= 0x40 && c <= 0x5a) || (c >= 0x5c && c <= 0x5f) ? 2 : 0;
+}
+
+/** CSI sequences (colours, cursor moves): nearly all of a TUI's escapes, removed by one native replace. */
+const ESC = String.fromCharCode(0x1b);
+const CSI_G = new RegExp(`${ESC}\\[[0-?]*[ -/]*[@-~]`, 'g');
+
+/** `raw` with its escape sequences left out: CSIs by a native replace, the rest (rare) by escapeLength. */
+export function stripEscapes(raw: string): string {
+  if (!raw.includes('\u001b')) return raw;
+  const noCsi = raw.replace(CSI_G, '');
+  return noCsi.includes('\u001b') ? stripOther(noCsi) : noCsi;
+}
+
+/** The escapes that are not CSIs (OSC, charset, two-byte), and lone ESCs, which stay. */
+function stripOther(raw: string): string {
+  let i = raw.indexOf('\u001b');
+  if (i < 0) return raw;
+  const parts: string[] = [];
+  let from = 0;
+  for (; i >= 0; i = raw.indexOf('\u001b', i)) {
+    const n = escapeLength(raw, i);
+    if (n === 0) {
+      i++;
+      continue;
+    }
+    if (i > from) parts.push(raw.slice(from, i));
+    i += n;
+    from = i;
+  }
+  parts.push(raw.slice(from));
+  return parts.join('');
+}
 
 /** The visible text of `raw` (escape sequences left out) and, for each visible character, its index in raw. */
 export function visibleText(raw: string): { text: string; at: number[] } {
@@ -20,10 +78,9 @@ export function visibleText(raw: string): { text: string; at: number[] } {
   const at: number[] = [];
   for (let i = 0; i < raw.length; ) {
     if (raw.charCodeAt(i) === 0x1b) {
-      ESCAPE.lastIndex = i;
-      const m = ESCAPE.exec(raw);
-      if (m) {
-        i += m[0].length;
+      const n = escapeLength(raw, i);
+      if (n > 0) {
+        i += n;
         continue;
       }
     }
@@ -34,6 +91,16 @@ export function visibleText(raw: string): { text: string; at: number[] } {
   return { text, at };
 }
 
+/** Whitespace as `\s` sees it, for walking back over the last few words of the stream. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
+}
+
+/**
+ * 4 words: the most a suspicious tail spans (`"apiKey" : "value` is three, `Bearer value` two); the
+ * tail examined at each push starts that many words back, not a whole window back.
+ */
+const TAIL_WORDS = 4;
 
 /**
  * Beginnings of the token shapes redact() knows (its TOKEN_SHAPES and rules), matched at the very end of
@@ -55,9 +122,15 @@ const SHAPE_STARTS: RegExp[] = [
   // A Telegram bot id waiting for its colon and secret.
   /(?<![0-9])[0-9]{6,12}$/,
   /\bhttps?:\/\/\S*$/i,
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[\s\S]*$/,
   /\b(?:Bearer|Basic|Digest|Token|Bot)\s+\S*$/,
 ];
+
+/** The start of a PEM private key block, or of a BEGIN line that may still become one. */
+const PEM_START = /^-----BEGIN (?:[A-Z0-9 ]*PRIVATE KEY|[A-Z0-9 ]*$)/;
+/** Its END line: the block is complete and redact() replaces it whole. */
+const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY/;
+/** 200 characters: longer than any BEGIN line ("-----BEGIN ENCRYPTED PRIVATE KEY-----" is 37). */
+const PEM_LINE_MAX = 200;
 
 /**
  * A key whose value is secret, waiting for that value (`"apiKey": "`, `password=`, `TOKEN: `), at the end.
@@ -113,12 +186,16 @@ export class StreamRedactor {
   private redacted(segment: string): string {
     if (!segment) return '';
     const secrets = { secrets: this.opts.secrets() };
-    const out = redact(segment, secrets);
-    if (!segment.includes('\u001b')) return out;
-    const visible = visibleText(segment).text;
+    if (!segment.includes('\u001b')) return redact(segment, secrets);
+    const visible = stripEscapes(segment);
     const fromVisible = redact(visible, secrets);
+    // Nothing secret on screen, and no OSC string (the one escape that carries free text: titles, link
+    // targets) that could hide one: the bytes go as they are, with one pass instead of two. The other
+    // escapes are a few digits and a letter, which no secret pattern can be made of.
+    if (fromVisible === visible && !segment.includes('\u001b]')) return segment;
+    const out = redact(segment, secrets);
     // Nothing secret on screen, or the bytes were redacted exactly as the screen would be: keep the bytes.
-    if (fromVisible === visible || visibleText(out).text === fromVisible) return out;
+    if (fromVisible === visible || stripEscapes(out) === fromVisible) return out;
     return fromVisible;
   }
 
@@ -151,12 +228,30 @@ export class StreamRedactor {
     const end = text.length;
     // Only the last few KiB can still be part of something arriving; no need to look further back.
     const windowStart = Math.max(0, end - this.maxHold);
-    const raw = text.slice(windowStart);
+    // A PEM key block holds everything from its BEGIN line (it may still be arriving). Found by a native
+    // search of the raw window: `cat` prints a key without escapes inside its BEGIN line.
+    let cut = end;
+    for (let b = text.indexOf('-----BEGIN ', windowStart); b >= 0; b = text.indexOf('-----BEGIN ', b + 1)) {
+      const head = stripEscapes(text.slice(b, Math.min(end, b + PEM_LINE_MAX)));
+      // A key header (or what may still become one), whose END line has not come yet.
+      if (PEM_START.test(head) && !(PEM_END.test(stripEscapes(text.slice(b))))) {
+        cut = b;
+        break;
+      }
+    }
+    // The other suspicious tails span a few words at most: only those are decoded and matched.
+    let tailStart = end;
+    for (let n = 0; n < TAIL_WORDS && tailStart > windowStart; n++) {
+      while (tailStart > windowStart && !isSpace(text.charCodeAt(tailStart - 1))) tailStart--;
+      while (tailStart > windowStart && isSpace(text.charCodeAt(tailStart - 1))) tailStart--;
+    }
+    // A literal secret may hold spaces: the tail is at least as long as the longest one.
+    tailStart = Math.max(windowStart, Math.min(tailStart, end - this.longestSecret() - 1));
+    const raw = text.slice(tailStart);
     // Decisions are made on the visible text and mapped back to the raw stream (escapes between the
     // characters of a secret must not hide its beginning).
     const { text: tail, at } = visibleText(raw);
-    const rawAt = (i: number) => windowStart + (i < at.length ? at[i]! : raw.length);
-    let cut = end;
+    const rawAt = (i: number) => tailStart + (i < at.length ? at[i]! : raw.length);
     if (words) {
       const w = TRAILING_WORD.exec(tail);
       if (w && w[0].length > 0) cut = Math.min(cut, rawAt(w.index));
@@ -170,6 +265,12 @@ export class StreamRedactor {
     const p = this.secretPrefixAtEnd(tail);
     if (p > 0) cut = Math.min(cut, rawAt(tail.length - p));
     return Math.max(cut, windowStart);
+  }
+
+  private longestSecret(): number {
+    let n = 0;
+    for (const s of this.opts.secrets()) n = Math.max(n, s.length);
+    return n;
   }
 
   /** Length of the longest end of `text` that is a proper beginning of a known literal secret. */

@@ -212,16 +212,161 @@ function literalSecretsRe(secrets: readonly string[]): RegExp | null {
   return cachedRe;
 }
 
+// ---- fast gates ------------------------------------------------------------------------------
+// redact() runs on every chunk of the dashboard's live terminal (megabytes a second in a flood), where
+// almost nothing is secret. Each rule group is run only when the text has what that group needs, found
+// in one pass over the characters (scanText); a skipped group could not have matched, so the output is
+// exactly what running every rule gives (test/unit/redact.test.ts compares both on many texts).
+
+/** Character classes of the scan: a token character [A-Za-z0-9_-], a letter, an ASCII digit. */
+const TOKEN_CHAR = 1;
+const LETTER = 2;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9_-]/.test(ch)) CLASS[c] = CLASS[c]! | TOKEN_CHAR;
+  if (/[A-Za-z]/.test(ch)) CLASS[c] = CLASS[c]! | LETTER;
+}
+/**
+ * 11: the shortest run of token characters any TOKEN_SHAPES pattern needs ("eyJ" + 8, a JWT's first
+ * part); ordinary words are shorter, so most text never runs the shape rules.
+ */
+const SHAPE_MIN_RUN = 11;
+
+export const GATE_SHAPES = 1;
+export const GATE_AUTH = 2;
+export const GATE_URL = 4;
+export const GATE_PEM = 8;
+export const GATE_KEY_VALUE = 16;
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
+}
+
+/**
+ * The key KEY_VALUE would take for a separator at `sep`: back over up to 4 spaces, an optional quote
+ * and backslash, then the identifier that ends there (its last 64 characters, starting with a letter
+ * or `_`, as the pattern allows). Empty when there is none.
+ */
+function keyBefore(text: string, sep: number): string {
+  let i = sep - 1;
+  for (let n = 0; n < 4 && i >= 0 && isSpace(text.charCodeAt(i)); n++) i--;
+  let c = text.charCodeAt(i);
+  if (c === 34 || c === 39) c = text.charCodeAt(--i);
+  if (c === 92) --i;
+  const end = i + 1;
+  while (i >= 0 && end - i <= 64) {
+    const k = text.charCodeAt(i);
+    if (k < 128 && ((CLASS[k]! & TOKEN_CHAR) !== 0 || k === 46)) i--;
+    else break;
+  }
+  let start = i + 1;
+  while (start < end) {
+    const k = text.charCodeAt(start);
+    if ((CLASS[k]! & LETTER) !== 0 || k === 95) break;
+    start++;
+  }
+  return text.slice(start, end);
+}
+
+function isTokenChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 && (CLASS[c]! & TOKEN_CHAR) !== 0;
+}
+
+/**
+ * True when `text` has a run of SHAPE_MIN_RUN token characters. It looks at the last character a run
+ * could end on and counts back from there, so ordinary words are mostly skipped, not read one by one
+ * (the gate's main cost).
+ */
+function hasLongRun(text: string): boolean {
+  const need = SHAPE_MIN_RUN;
+  let i = need - 1;
+  while (i < text.length) {
+    if (!isTokenChar(text, i)) {
+      i += need;
+      continue;
+    }
+    let j = i - 1;
+    let run = 1;
+    while (run < need && isTokenChar(text, j)) {
+      j--;
+      run++;
+    }
+    if (run >= need) return true;
+    // text[j] ends every run before it: the next one that fits ends at j + need at the earliest.
+    i = j + need;
+  }
+  return false;
+}
+
+/**
+ * Every key isSecretKey() accepts contains one of these (its last word, or "hook"/"key" for the two-word
+ * forms): a key without any is not split into words at all.
+ */
+const SECRET_KEY_HINT = /token|secret|pass|pwd|key|credential|auth|cookie|sig|hook|dsn/i;
+
+/** True when a `:` or `=` in `text` follows a key that isSecretKey() accepts (KEY_VALUE could redact). */
+function hasSecretKeySeparator(text: string): boolean {
+  for (const sep of [':', '=']) {
+    for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) {
+      const key = keyBefore(text, i);
+      if (SECRET_KEY_HINT.test(key) && isSecretKey(key)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Which rule groups could match `text` (GATE_* bits). A superset: a bit may be set for text the rules
+ * then leave alone, never missing for text they would change.
+ */
+export function scanText(text: string): number {
+  // The scheme and PEM rules start with a literal word, which the regex engine finds faster than any
+  // gate could: they always run.
+  let gates = GATE_AUTH | GATE_PEM;
+  if (hasLongRun(text)) gates |= GATE_SHAPES;
+  if (text.includes('://')) gates |= GATE_URL;
+  if (hasSecretKeySeparator(text)) gates |= GATE_KEY_VALUE;
+  return gates;
+}
+
+/** The rules of one gate group, in RULES order. */
+const URL_RULES = RULES.slice(1, 5);
+const SHAPE_RULES = RULES.slice(5, 5 + TOKEN_SHAPES.length);
+const AUTH_RULE = RULES[5 + TOKEN_SHAPES.length]!;
+
+function applyRule(text: string, rule: Rule): string {
+  rule.re.lastIndex = 0;
+  return text.replace(rule.re, rule.replace);
+}
+
 /** Removes credentials from text. Idempotent: redact(redact(x)) === redact(x). */
 export function redact(text: string, opts: RedactOptions = {}): string {
   if (!text) return text;
+  let gates = scanText(text);
   let out = text;
   // Shape rules first: a literal pass first would put a marker inside a URL, and the URL rule would
   // then stop at the marker's space and leave "secret]" behind.
-  for (const rule of RULES) {
-    rule.re.lastIndex = 0;
-    out = out.replace(rule.re, rule.replace);
+  if (gates & GATE_PEM) out = applyRule(out, RULES[0]!);
+  if (gates & GATE_URL) for (const rule of URL_RULES) out = applyRule(out, rule);
+  // A replacement may join what was apart: the gates are read again from the text as it is now.
+  if (out !== text) gates = scanText(out);
+  if (gates & GATE_SHAPES) for (const rule of SHAPE_RULES) out = applyRule(out, rule);
+  if (gates & GATE_AUTH) out = applyRule(out, AUTH_RULE);
+  if (opts.secrets && opts.secrets.length) {
+    const re = literalSecretsRe(opts.secrets);
+    if (re) out = out.replace(re, mark('secret'));
   }
+  if (out !== text) gates = scanText(out);
+  return gates & GATE_KEY_VALUE ? redactKeyValues(out) : out;
+}
+
+/** Every rule, ungated: the reference the gated redact() must equal (tests). */
+export function redactUngated(text: string, opts: RedactOptions = {}): string {
+  if (!text) return text;
+  let out = text;
+  for (const rule of RULES) out = applyRule(out, rule);
   if (opts.secrets && opts.secrets.length) {
     const re = literalSecretsRe(opts.secrets);
     if (re) out = out.replace(re, mark('secret'));

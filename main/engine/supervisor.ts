@@ -87,6 +87,8 @@ export class Supervisor {
   private plannedDelay = 0;
   private busy: Busy = null;
   private busyDone: Promise<unknown> = Promise.resolve();
+  /** Restarts and the doctor wait for this (start-up clean-up, see start()). */
+  private ready: Promise<unknown> = Promise.resolve();
   private wakeCtl = new AbortController();
   private readonly stopCtl = new AbortController();
   private doctorCtl: AbortController | null = null;
@@ -100,7 +102,13 @@ export class Supervisor {
 
   // ---- public surface -------------------------------------------------------------------------
 
-  start(): void {
+  /**
+   * Starts probing at once. `ready` is the watcher's start-up clean-up (ending what a crashed run left):
+   * checks and state changes go ahead meanwhile, but no restart or doctor starts before it is done, so
+   * two restart steps never run at once and the first probe does not wait for the clean-up.
+   */
+  start(opts: { ready?: Promise<unknown> } = {}): void {
+    if (opts.ready) this.ready = opts.ready.catch(() => undefined);
     if (!this.loopDone) this.loopDone = this.loop();
   }
 
@@ -404,7 +412,7 @@ export class Supervisor {
 
   private async runExclusive<T>(kind: Exclude<Busy, null>, fn: () => Promise<T>): Promise<T> {
     this.busy = kind;
-    const p = fn();
+    const p = this.ready.then(fn);
     this.busyDone = p;
     try {
       return await p;

@@ -58,6 +58,11 @@ export interface ViewerStreamOptions {
   maxChars?: number;
   /** Called when send() failed and the stream closed itself. */
   onError?: (err: Error) => void;
+  /**
+   * The engine dropped this viewer for falling far behind the others (terminal.ts FLOW_LAG_LIMIT); the
+   * stream is closed. The transport reconnects or subscribes again (the replay starts it over).
+   */
+  onLag?: () => void;
 }
 
 interface Sent {
@@ -91,7 +96,13 @@ export class ViewerStream {
     this.clock = opts.clock ?? systemClock;
     this.batchMs = opts.batchMs ?? BATCH_MS;
     this.maxChars = opts.maxChars ?? BATCH_MAX_CHARS;
-    const sub = opts.terminal.subscribe((chunk) => this.onChunk(chunk));
+    const sub = opts.terminal.subscribe((chunk) => this.onChunk(chunk), {
+      onLag: () => {
+        this.sub = null;
+        this.close();
+        opts.onLag?.();
+      },
+    });
     if (this.closed) {
       sub.close();
       return;

@@ -133,12 +133,20 @@ export function registerIpc(opts: IpcRouterOptions): IpcRouter {
       const w = stateFor(contents);
       // A reloaded page subscribes again: the old stream (and its unacked count) is dropped first.
       w.terminal?.close();
-      w.terminal = new ViewerStream({
-        terminal: engine.terminal,
-        send: (chunk) => push(contents, terminal.push, chunk),
-        ...(opts.clock ? { clock: opts.clock } : {}),
-        onError: (err) => log.warn(`terminal output not delivered; the window's stream is closed: ${err.message}`),
-      });
+      const open = (): ViewerStream =>
+        new ViewerStream({
+          terminal: engine.terminal,
+          send: (chunk) => push(contents, terminal.push, chunk),
+          ...(opts.clock ? { clock: opts.clock } : {}),
+          onError: (err) => log.warn(`terminal output not delivered; the window's stream is closed: ${err.message}`),
+          // Dropped for falling far behind another viewer: start this window over with the replay (its
+          // feed resets on a replay after live output), as the dashboard's page does by reconnecting.
+          onLag: () => {
+            log.warn('the live terminal of a window fell too far behind; replaying it');
+            if (windows.get(contents.id) === w && !contents.isDestroyed()) w.terminal = open();
+          },
+        });
+      w.terminal = open();
     },
     [terminal.unsubscribe](contents) {
       const w = windows.get(contents.id);

@@ -13,12 +13,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../../common/contract.js';
 import { checkSettingsShape } from '../../common/settings-validation.js';
+import { settingsSchema } from '../../common/settings-schema.js';
 import { ensurePrivateDirSync, PRIVATE_FILE_MODE } from '../engine/fsutil.js';
 import {
   formatSettings,
   moveAside,
   parseSettingsText,
-  settingsSchema,
   SettingsError,
   validateSettings,
   type LoadResult,

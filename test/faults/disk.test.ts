@@ -62,7 +62,16 @@ describe.runIf(MOUNTS)('disk faults', { timeout: 180_000 }, () => {
     box = new CliSandbox(fastSettings(gw.url), gw.env);
     const dir = dataDirOnTmpfs(box, 1024);
     const w = await watching();
-    execFileSync('mount', ['-o', 'remount,ro', dir]);
+    // "Healthy" comes with the first probe, while the watcher may still be writing its start-up files
+    // (status, records): a remount to read-only is refused as busy during a write; try until it takes.
+    await waitFor('the data dir remounted read-only', () => {
+      try {
+        execFileSync('mount', ['-o', 'remount,ro', dir], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return undefined;
+      }
+    });
     await gw.fault('crash');
     // Still watching and restarting: the outage is recovered by a restart although nothing can be written.
     const closed = await w.waitEvent('recovered by restart', (e) => e.incident.outcome === 'recovered', 'incident-closed', 60_000);
@@ -116,7 +125,8 @@ describe.runIf(MOUNTS)('disk faults', { timeout: 180_000 }, () => {
     await gw.fault('crash');
     const opened = await w.waitEvent('the incident', () => true, 'incident-opened');
     await w.waitState('restarting');
-    rmSync(path.join(box.dataDir, 'incidents', opened.incident.id), { recursive: true, force: true });
+    // The watcher may write into the folder while it goes (ENOTEMPTY): Node's own retries cover that race.
+    rmSync(path.join(box.dataDir, 'incidents', opened.incident.id), { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     await w.waitEvent('recovered', (e) => e.incident.id === opened.incident.id, 'incident-closed', 60_000);
     const rec = await waitFor('the record again', async () =>
       (await incidents(box!)).find((i) => i.id === opened.incident.id && i.outcome === 'recovered'),

@@ -7,7 +7,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startDashboard, type Dashboard } from '../../main/dashboard/index.js';
-import { PROTOCOL_VERSION, type ServerFrame } from '../../common/ws-protocol.js';
+import { decodeTermFrame, encodeAckFrame, PROTOCOL_VERSION, type ServerFrame as WireFrame } from '../../common/ws-protocol.js';
+import type { TerminalChunk } from '../../common/contract.js';
+
+/** What the server sends, with binary terminal frames decoded as `{t: 'term', ...chunk}` for the tests. */
+type ServerFrame = WireFrame | ({ t: 'term' } & TerminalChunk);
 import { createWsClient, type SocketLike } from '../../renderer/src/transport/ws-client.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
 import { IDLE_RELEASE_MS } from '../../main/engine/viewer-stream.js';
@@ -59,7 +63,13 @@ function connect(port: number, opts: { token?: string | null; origin?: string; c
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${q}`, { headers });
   sockets.push(ws);
   const frames: ServerFrame[] = [];
-  ws.on('message', (d) => frames.push(JSON.parse(rawText(d)) as ServerFrame));
+  ws.on('message', (d, isBinary) => {
+    if (!isBinary) return void frames.push(JSON.parse(rawText(d)) as ServerFrame);
+    const bytes = Array.isArray(d) ? Buffer.concat(d) : d instanceof ArrayBuffer ? new Uint8Array(d) : d;
+    const chunk = decodeTermFrame(bytes);
+    if (!chunk) throw new Error('a binary frame that is not a terminal frame');
+    frames.push({ t: 'term', ...chunk });
+  });
   return new Promise<{ ws: WebSocket; frames: ServerFrame[]; refused: number | null }>((resolve, reject) => {
     ws.once('open', () => resolve({ ws, frames, refused: null }));
     ws.once('unexpected-response', (_req, res) => resolve({ ws, frames, refused: res.statusCode ?? -1 }));
@@ -234,7 +244,7 @@ describe('dashboard WebSocket', () => {
     await until(() => {
       const got = data().length;
       if (got > acked) {
-        ws.send(JSON.stringify({ t: 'send', op: 'terminalAck', args: [got - acked] }));
+        ws.send(encodeAckFrame(got - acked));
         acked = got;
       }
       return got === sent.join('').length;

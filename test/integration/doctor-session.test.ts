@@ -58,8 +58,9 @@ describe('doctor session with the fake agent', () => {
     // The 2.1.330 layout: the selection was moved to "Yes" before Enter; "No, exit" was never chosen.
     const log = readAgentLog(h.agentLog);
     expect(log.filter((e) => e.ev === 'trust').map((e) => e.choice)).toEqual(['yes']);
-    // The gateway config's folder is outside the workspace: one more dialog, answered "Yes, add it".
-    expect(log.filter((e) => e.ev === 'add-dir').map((e) => e.choice)).toEqual(['yes']);
+    // The gateway config's folder is outside the workspace: approved in the --settings file
+    // (permissions.additionalDirectories), so no --add-dir and no "Yes, add it" dialog.
+    expect(log.filter((e) => e.ev === 'add-dir')).toEqual([]);
     expect(log.filter((e) => e.ev === 'selection-reset')).toEqual([]);
     // The brief arrived as one message, whole.
     const prompts = log.filter((e) => e.ev === 'prompt');

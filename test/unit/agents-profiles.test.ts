@@ -34,7 +34,10 @@ describe('claude profile', () => {
   it('always passes --permission-mode, hooks through --settings in the ' + 'incident folder, and the allowlist last', async () => {
     const l = await prepareLaunch(ctx(profile({ args: ['--model', 'sonnet'] })));
     expect(l.argv[0]).toBe(path.join(bin, 'claude'));
-    expect(l.argv.slice(1)).toEqual(['--model', 'sonnet', '--permission-mode', 'dontAsk', '--add-dir', '/inc', '/cfg', '--settings', l.settingsFile, '--allowedTools', 'Read', 'Bash(lsof:*)']);
+    expect(l.argv.slice(1)).toEqual(['--model', 'sonnet', '--permission-mode', 'dontAsk', '--settings', l.settingsFile, '--allowedTools', 'Read', 'Bash(lsof:*)']);
+    // The extra folders are approved in the settings file (no per-folder dialog), never through --add-dir.
+    const written = JSON.parse(readFileSync(l.settingsFile!, 'utf8')) as { permissions?: { additionalDirectories?: string[] } };
+    expect(written.permissions?.additionalDirectories).toEqual(['/inc', '/cfg']);
     expect(l.settingsFile!.startsWith(dir)).toBe(true);
     expect(statSync(l.settingsFile!).mode & 0o777).toBe(0o600);
     const settings = JSON.parse(readFileSync(l.settingsFile!, 'utf8')) as Record<string, unknown>;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildContext, fence, readableLogLine, resolveLogPaths, snapshotConfig, tailFile } from '../../main/engine/doctor/context.js';
+import { buildContext, fence, readableLogLine, resolveLogPaths, snapshotConfig, tailFile, validateConfig } from '../../main/engine/doctor/context.js';
 import { appendLearning, LEARNINGS_MAX_ENTRIES, readLearnings } from '../../main/engine/doctor/learnings.js';
 import { usageFromTranscript } from '../../main/engine/doctor/usage.js';
 import type { GatewayCheck } from '../../common/contract.js';
@@ -71,6 +71,25 @@ describe('buildContext', () => {
     // The log's own backticks cannot close our fence.
     expect(text).toContain('````untrusted-log');
     expect(text).toMatch(/## Who holds port 18789/);
+  });
+
+  it('can be written before `openclaw config validate` is done, and again with its output', async () => {
+    // A slow `openclaw` (the real CLI takes seconds): the brief must not wait for it.
+    const slow = path.join(dir, 'openclaw-slow');
+    const gate = path.join(dir, 'validate-may-finish');
+    writeFileSync(slow, `#!/bin/sh\nwhile [ ! -f '${gate}' ]; do sleep 0.05; done\necho "config ok"\n`);
+    chmodSync(slow, 0o755);
+    const input = {
+      incidentId: 'i', generatedAt: 'now', gatewayUrl: 'http://127.0.0.1:1', port: '1', configPath: path.join(dir, 'none.json'),
+      logPaths: [], recentFailures: [], snapshot: [], env: { PATH: process.env.PATH }, openclaw: slow,
+    };
+    const validating = validateConfig(input);
+    const first = await buildContext(input, 'pending');
+    expect(first.text).toMatch(/## `openclaw config validate`\nStill running when this file was written/);
+    writeFileSync(gate, '');
+    const full = await buildContext(input, await validating);
+    expect(full.text).toContain('config ok');
+    expect(full.text).not.toContain('Still running');
   });
 
   it('says so when openclaw is missing', async () => {

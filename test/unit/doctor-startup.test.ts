@@ -226,19 +226,39 @@ describe('--add-dir dialogs (2.1.330: "No, exit" / "Yes, add it")', () => {
     expect(r.until(box())).toEqual({ kind: 'paste', until: r.clock.now() + T.screenPollMs });
   });
 
-  it('answers it no sooner than dialogRepeatMs after the trust answer (the default keeps 3 s)', () => {
-    for (const repeat of [T.dialogRepeatMs, 500]) {
-      const r = new Run(claude({ timing: { ...T, dialogRepeatMs: repeat } }));
-      const trustEnter = r.until(trust197());
-      const trustAt = r.clock.now();
-      r.after(trustEnter);
-      // A dialog already on "Yes" and settled: only the gate holds the Enter back.
-      expect(r.until(addDir('yes'))).toEqual(press('Enter'));
-      const gap = r.clock.now() - trustAt;
-      expect(gap).toBeGreaterThan(Math.max(repeat, T.dialogSettleMs));
-      expect(gap).toBeLessThanOrEqual(Math.max(repeat, T.dialogSettleMs) + 2 * T.screenPollMs);
-    }
-    expect(T.dialogRepeatMs).toBe(3000);
+  it('answers a following dialog once it has settled, not after a fixed 3 s gate', () => {
+    const r = new Run();
+    const trustEnter = r.until(trust197());
+    const trustAt = r.clock.now();
+    r.after(trustEnter);
+    // A different dialog on "Yes": the Enter before it was taken (the screen changed); it is answered
+    // as soon as it has held still for dialogSettleMs.
+    expect(r.until(addDir('yes'))).toEqual(press('Enter'));
+    const gap = r.clock.now() - trustAt;
+    expect(gap).toBeGreaterThanOrEqual(T.dialogSettleMs);
+    expect(gap).toBeLessThanOrEqual(T.dialogSettleMs + 2 * T.screenPollMs);
+    expect(gap).toBeLessThan(T.dialogRepeatMs);
+  });
+
+  it('gives the same unchanged dialog a second Enter only once the first is overdue: 3 s, or measured', () => {
+    // Nothing measured yet: the default gate.
+    const r = new Run();
+    r.after(r.until(trust197()));
+    const at1 = r.clock.now();
+    expect(r.until(trust197())).toEqual(press('Enter'));
+    expect(r.clock.now() - at1).toBeGreaterThan(T.dialogRepeatMs - T.screenPollMs);
+    // A session that saw its first dialog go 200 ms after the Enter waits 3 × 200 ms on a stuck second one.
+    const m = new Run();
+    m.after(m.until(trust197()));
+    m.clock.advance(200 - T.screenPollMs);
+    m.after(m.read(addDir('yes')));
+    expect(m.state.dialogReactMs).toBe(200);
+    m.after(m.until(addDir('yes')));
+    const at2 = m.clock.now();
+    expect(m.until(addDir('yes'))).toEqual(press('Enter'));
+    const gate = m.clock.now() - at2;
+    expect(gate).toBeGreaterThan(3 * 200 - T.screenPollMs);
+    expect(gate).toBeLessThanOrEqual(3 * 200 + 2 * T.screenPollMs);
   });
 
   it('answers one drawn over the input box after the paste, and keeps the paste', () => {

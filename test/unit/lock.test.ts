@@ -5,7 +5,15 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLock, clearStaleLock, holderAlive, readLock, type LockHolder } from '../../main/engine/lock.js';
+import {
+  acquireLock,
+  clearStaleLock,
+  holderAlive,
+  processStartOf,
+  readLock,
+  sameProcessStart,
+  type LockHolder,
+} from '../../main/engine/lock.js';
 
 let dir: string;
 let file: string;
@@ -81,6 +89,22 @@ describe('acquireLock', () => {
     const h = fakeHolder(process.ppid, { processStart: 'Mon Jan  1 00:00:00 2001' });
     expect(holderAlive(h)).toBe(false);
     expect(holderAlive(fakeHolder(process.ppid))).toBe(true);
+  });
+
+  it('reads start times without a child process on Linux, exact per process, and compares across formats', () => {
+    const own = processStartOf(process.pid);
+    const parent = processStartOf(process.ppid);
+    expect(own).not.toBeNull();
+    expect(sameProcessStart(own, processStartOf(process.pid))).toBe('same');
+    expect(sameProcessStart(own, parent)).toBe(own === parent ? 'same' : 'different');
+    // A `ps -o lstart=` reading (an older ClawMedic's lock) is compared by time, within a minute.
+    const ps = spawnSync('ps', ['-o', 'lstart=', '-p', String(process.pid)], { encoding: 'utf8' }).stdout.trim();
+    expect(sameProcessStart(own, ps)).toBe('same');
+    expect(sameProcessStart(own, 'Mon Jan  1 00:00:00 2001')).toBe('different');
+    expect(sameProcessStart(own, null)).toBe('unknown');
+    // A pid reused by a younger process: same pid, another start.
+    expect(holderAlive(fakeHolder(process.ppid, { processStart: `${parent!.replace(/:\d+$/, '')}:1` }))).toBe(false);
+    expect(holderAlive(fakeHolder(process.ppid, { processStart: parent }))).toBe(true);
   });
 
   it('treats an unreadable lock as stale', () => {

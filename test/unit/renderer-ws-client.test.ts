@@ -1,6 +1,6 @@
 // The browser's ClawMedicApi over a scripted socket: ids, failures as values, waiting for the
 // connection, reconnect with backoff, and the terminal subscription surviving a reconnect.
-import { PROTOCOL_VERSION } from '../../common/ws-protocol.js';
+import { decodeAckFrame, encodeTermFrame, PROTOCOL_VERSION } from '../../common/ws-protocol.js';
 import { describe, expect, it } from 'vitest';
 import { createWsClient, dashboardSocketUrl, type SocketLike, type Timers } from '../../renderer/src/transport/ws-client.js';
 
@@ -12,8 +12,10 @@ class FakeSocket implements SocketLike {
   onclose: ((ev: { code: number; reason: string }) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
   constructor(readonly url: string) {}
-  send(data: string) {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  send(data: string | Uint8Array) {
+    // Binary frames from the client are acks (ws-protocol.ts): recorded as what they say.
+    if (typeof data !== 'string') this.sent.push({ binaryAck: decodeAckFrame(data) });
+    else this.sent.push(JSON.parse(data) as Record<string, unknown>);
   }
   close(code = 1000) {
     this.drop(code);
@@ -25,6 +27,10 @@ class FakeSocket implements SocketLike {
   }
   server(frame: unknown) {
     this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  /** A binary frame as the browser hands it over (binaryType 'arraybuffer'). */
+  serverBinary(bytes: Uint8Array) {
+    this.onmessage?.({ data: bytes.slice().buffer });
   }
   drop(code = 1006) {
     this.readyState = 3;
@@ -115,7 +121,7 @@ describe('ws-client', () => {
     h.last().open();
     expect(h.last().sent).toEqual([{ t: 'term-sub' }]);
     h.last().server({ t: 'term-start' });
-    h.last().server({ t: 'term', kind: 'replay', data: 'abc', sessionName: 's' });
+    h.last().serverBinary(encodeTermFrame({ kind: 'replay', data: 'abc', sessionName: 's' }));
     h.last().drop();
     expect(h.client.connection().state).toBe('reconnecting');
     expect(h.fire(250)).toBe(1);
@@ -155,7 +161,7 @@ describe('ws-client', () => {
     expect(h.last().sent).toEqual([
       { t: 'term-sub' },
       { t: 'term-unsub' },
-      { t: 'send', op: 'terminalAck', args: [42] },
+      { binaryAck: 42 },
       { t: 'send', op: 'terminalInput', args: ['ls\r'] },
       { t: 'send', op: 'terminalResize', args: [80, 24] },
     ]);

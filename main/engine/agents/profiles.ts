@@ -75,6 +75,11 @@ async function launchClaude(ctx: LaunchContext): Promise<AgentLaunch> {
   const env = baseEnv(ctx);
   const recorder = await createRecorder(ctx.incidentDir, ctx.attempt);
   const settings: Record<string, unknown> = { ...claudeHookSettings(recorder) };
+  // The folders beyond the workspace go in as permissions.additionalDirectories of the --settings file,
+  // not as --add-dir: Claude Code 2.1.330 asks "Is this a directory you created or one you trust?"
+  // (default "No, exit") for every --add-dir folder at each start, and not for these (measured with the
+  // real CLI: no dialog, the input box comes up directly). The user's own settings are not touched.
+  if (ctx.addDirs?.length) settings.permissions = { additionalDirectories: ctx.addDirs };
   if (p.permissionMode === 'bypassPermissions') {
     if (!p.allowBypass) {
       throw new LaunchError(
@@ -91,7 +96,6 @@ async function launchClaude(ctx: LaunchContext): Promise<AgentLaunch> {
   await fsp.writeFile(settingsFile, JSON.stringify(settings, null, 2), { mode: PRIVATE_FILE_MODE });
   // --permission-mode always: 2.1.330 defaults to "auto", which blocks every Bash call behind a custom base URL.
   const argv = [cmd, ...p.args, '--permission-mode', p.permissionMode];
-  if (ctx.addDirs?.length) argv.push('--add-dir', ...ctx.addDirs);
   argv.push('--settings', settingsFile);
   // Last, because the flag takes a list: every following argument is a pattern.
   if (p.allowedTools.length) argv.push('--allowedTools', ...p.allowedTools);

@@ -25,6 +25,12 @@ export interface DoctorTiming extends StartupTiming {
    */
   probeMs: number;
   /**
+   * Cadence of the confirmation probes once the probe saw healthy or the agent's Stop hook fired: 250 ms,
+   * so "healthy and stable" is known a quarter second after the first healthy answer (not a whole probe
+   * interval later), while a gateway still mid-restart gets a few loopback requests, not a flood.
+   */
+  confirmMs: number;
+  /**
    * Consecutive healthy probes that count as "healthy and stable": 2, so one lucky answer mid-restart
    * is not success.
    */
@@ -45,6 +51,7 @@ export interface DoctorTiming extends StartupTiming {
 export const DEFAULT_TIMING: DoctorTiming = {
   ...DEFAULT_STARTUP_TIMING,
   probeMs: 1000,
+  confirmMs: 250,
   healthyStreak: 2,
   workPollMs: 1000,
   reportGraceMs: 20_000,
@@ -88,6 +95,8 @@ export class Waker {
 export interface ProbeView {
   healthyStreak(): number;
   lastDetail(): string;
+  /** The agent says it finished: probe now and confirm at the fast cadence (health-watch.ts). */
+  hint?(): void;
 }
 
 export type AttemptEndKind = 'recovered' | 'failed' | 'fallback' | 'timeout' | 'cancelled';
@@ -285,6 +294,7 @@ export class Attempt {
           case 'stop':
             agentStoppedAt = this.now();
             stopWhy = 'its Stop hook fired';
+            this.c.probe.hint?.();
             this.lastMessage = s.lastMessage ?? this.lastMessage;
             if (s.transcriptPath) this.agentTranscript = s.transcriptPath;
             this.result = parseResultLine(s.lastMessage) ?? this.result;
@@ -342,6 +352,7 @@ export class Attempt {
           if (doneRe && linesNotFromBrief(screen, this.c.brief).some((l) => doneRe.test(l))) {
             agentStoppedAt = this.now();
             stopWhy = `it printed a line matching donePattern /${this.c.profile.donePattern}/`;
+            this.c.probe.hint?.();
             this.result = parseResultLine(linesNotFromBrief(screen, this.c.brief).join('\n')) ?? this.result;
             this.c.phase('agent-stopped', `${this.c.profileName} says it is done (${stopWhy})`);
           } else if (!f.permission && !this.needsApproval && this.now() - screenChangedAt >= this.c.profile.idleSec * 1000) {

@@ -232,16 +232,34 @@ export interface ContextInput {
   openclaw?: string;
 }
 
-export async function buildContext(input: ContextInput): Promise<{ text: string; secrets: string[] }> {
-  const secrets = await gatewaySecrets(input.configPath);
-  const r = (s: string) => redact(s, { secrets });
+function contextEnv(input: ContextInput): NodeJS.ProcessEnv {
   const env = { ...input.env };
   // The validation must look at the same file the gateway uses.
   if (!env.OPENCLAW_CONFIG_PATH && path.resolve(expandHome('~/.openclaw/openclaw.json', env.HOME || os.homedir())) !== path.resolve(input.configPath)) {
     env.OPENCLAW_CONFIG_PATH = input.configPath;
   }
-  const [validate, holder, exit, logs] = await Promise.all([
-    runCapture(input.openclaw ?? 'openclaw', ['config', 'validate'], { timeoutMs: VALIDATE_TIMEOUT_MS, env }),
+  return env;
+}
+
+/** `openclaw config validate` on the gateway's config: the slow part of the context (a real CLI takes seconds). */
+export function validateConfig(input: ContextInput): Promise<RunResult> {
+  return runCapture(input.openclaw ?? 'openclaw', ['config', 'validate'], { timeoutMs: VALIDATE_TIMEOUT_MS, env: contextEnv(input) });
+}
+
+/**
+ * The context file's text. `validate` is the result of validateConfig(), or 'pending' while it still
+ * runs: the doctor writes the file without it first (so the brief need not wait seconds for the CLI), and
+ * again with it once it is done.
+ */
+export async function buildContext(
+  input: ContextInput,
+  validate: RunResult | 'pending' | null = null,
+): Promise<{ text: string; secrets: string[] }> {
+  const secrets = await gatewaySecrets(input.configPath);
+  const r = (s: string) => redact(s, { secrets });
+  const env = contextEnv(input);
+  const [validated, holder, exit, logs] = await Promise.all([
+    validate ?? validateConfig(input),
     portHolder(input.port, env),
     gatewayExit(env),
     resolveLogPaths(input.logPaths, env.HOME || os.homedir()),
@@ -260,10 +278,12 @@ export async function buildContext(input: ContextInput): Promise<{ text: string;
   out.push(`- Last exit: ${exit ? r(exit) : 'unknown (no exit record found)'}`);
 
   out.push('', '## `openclaw config validate`');
-  if (validate.error) out.push(`Could not run it: ${validate.error}`);
+  if (validated === 'pending') {
+    out.push('Still running when this file was written; its output replaces this line when it finishes (within seconds). Run it yourself if you need it now.');
+  } else if (validated.error) out.push(`Could not run it: ${validated.error}`);
   else {
-    out.push(`Exit code ${validate.code}. ${UNTRUSTED}`);
-    out.push(fence(bound(r(`${validate.stdout}${validate.stderr}`.trim() || '(no output)'), COMMAND_OUTPUT_BYTES), 'untrusted-output'));
+    out.push(`Exit code ${validated.code}. ${UNTRUSTED}`);
+    out.push(fence(bound(r(`${validated.stdout}${validated.stderr}`.trim() || '(no output)'), COMMAND_OUTPUT_BYTES), 'untrusted-output'));
   }
 
   out.push('', `## Who holds port ${input.port}`);

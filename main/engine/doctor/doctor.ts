@@ -4,12 +4,11 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import type { DoctorLive, DoctorPhase, DoctorRecord, Result } from '../../../common/contract.js';
 import { HookInbox } from '../agents/hooks.js';
 import { parsePermissionPrompt, type PermissionPrompt } from '../agents/screens.js';
 import { LaunchError, prepareLaunch, signalFromHook, type AgentLaunch } from '../agents/profiles.js';
-import { iso, systemClock, sleep, type Clock } from '../../../common/clock.js';
+import { iso, systemClock, type Clock } from '../../../common/clock.js';
 import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { acquireLock, clearStaleLock, holderAlive, readLock } from '../lock.js';
 import { killGroup, waitForExit } from '../process-util.js';
@@ -20,12 +19,13 @@ import { newSessionName, Tmux, TmuxError } from '../tmux/tmux.js';
 import { ToolPaths, type ToolName } from '../tools.js';
 import { Attempt, DEFAULT_TIMING, donePatternProblem, Waker, type AttemptEnd, type DoctorTiming } from './attempt.js';
 import { briefValues, DEFAULT_TEMPLATE, gatewayPort, parseResultLine, previewBrief, renderBrief } from './brief.js';
-import { buildContext, gatewaySecrets, snapshotConfig } from './context.js';
+import { buildContext, gatewaySecrets, snapshotConfig, validateConfig } from './context.js';
 import { appendLearning, readLearnings } from './learnings.js';
 import type { DoctorOutcome, DoctorPort, DoctorRequest } from './port.js';
 import { templateProblems } from '../../../common/template.js';
 import { OWNER_DIED_FILE, startSessionGuard, type GuardHandle } from './session-guard.js';
 import { DoctorTerminal, loadNodePty, type PtyModule } from './terminal.js';
+import { HealthWatch } from './health-watch.js';
 import { usageFromTranscript } from './usage.js';
 
 export interface DoctorOptions {
@@ -311,8 +311,9 @@ export class Doctor implements DoctorPort {
     const contextPath = inc.file('context.md');
     const reportPath = inc.file('report.md');
     const transcriptPath = inc.file('transcript.log');
-    // The incident folder itself by default: the report and context file are then inside the agent's
-    // workspace, and Claude Code asks about one folder fewer (each --add-dir folder is a trust dialog).
+    // The incident folder itself when no work folder is set (the settings' defaults always set one): the
+    // folders outside it reach Claude Code as permissions.additionalDirectories (agents/profiles.ts),
+    // which it takes without a dialog.
     const workDir = s.doctor.workDir ? path.resolve(expandHome(s.doctor.workDir, this.env.HOME)) : inc.dir;
 
     this.say(run, 'started', `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; agents: ${s.doctor.agents.join(', ') || '(none)'}`);
@@ -328,12 +329,13 @@ export class Doctor implements DoctorPort {
     run.secrets = await gatewaySecrets(configPath);
     const snapshot = await snapshotConfig(configPath, snapshotDir);
     const beforeConfig = await fsp.readFile(configPath, 'utf8').catch(() => null);
-    // The context file is built while the agent starts (its dialogs take seconds, and so can
-    // `openclaw config validate`); the brief that points at it is pasted only once it is written.
+    // The context file is built while the agent starts; the brief that points at it is pasted only once
+    // it is written. `openclaw config validate` (seconds with the real CLI, 4.4 s measured under load)
+    // does not hold the brief back: the file is written without its output first, and again with it.
     let contextReady = false;
     const contextDone = (async () => {
       try {
-        const ctx = await buildContext({
+        const input = {
           incidentId: inc.id,
           generatedAt: iso(this.clock.now()),
           gatewayUrl: s.gateway.url,
@@ -344,12 +346,16 @@ export class Doctor implements DoctorPort {
           snapshot,
           env: this.env,
           openclaw: this.opts.openclaw ?? this.tools.path('openclaw'),
-        });
-        await writeFileAtomic(contextPath, ctx.text);
+        };
+        const validating = validateConfig(input);
+        await writeFileAtomic(contextPath, (await buildContext(input, 'pending')).text);
+        contextReady = true;
+        await writeFileAtomic(contextPath, (await buildContext(input, await validating)).text);
       } catch (err) {
         // The agent can gather evidence itself; a missing context file is worth a note, not a failure.
         this.note(run, 'note', `could not write the full context file: ${(err as Error).message}`);
-        await writeFileAtomic(contextPath, `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`).catch(() => undefined);
+        // A first version already written stays: it is more than this fallback says.
+        if (!contextReady) await writeFileAtomic(contextPath, `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`).catch(() => undefined);
       } finally {
         contextReady = true;
       }
@@ -393,27 +399,19 @@ export class Doctor implements DoctorPort {
     if (s.doctor.workDir) await ensurePrivateDir(workDir);
     await inc.update({ transcriptPath, doctor: record });
 
-    // Our own probe, fast while the doctor runs: the only judge of success.
+    // Our own probe, fast while the doctor runs: the only judge of success (health-watch.ts).
     const waker = new Waker();
-    const probeStop = new AbortController();
-    let streak = 0;
-    let lastDetail = 'not probed yet';
-    const probeLoop = (async () => {
-      while (!probeStop.signal.aborted) {
-        try {
-          const c = await req.check();
-          // Degraded = alive with a failing channel: the outage the doctor was called for is over.
-          const up = c.condition === 'healthy' || c.condition === 'degraded';
-          streak = up ? streak + 1 : 0;
-          lastDetail = `${c.condition}: ${c.health.detail}`;
-        } catch (err) {
-          streak = 0;
-          lastDetail = `probe error: ${(err as Error).message}`;
-        }
-        waker.wake();
-        await sleep(this.clock, this.timing.probeMs, probeStop.signal);
-      }
-    })();
+    const watch = new HealthWatch({
+      clock: this.clock,
+      check: req.check,
+      timing: {
+        probeMs: this.timing.probeMs,
+        confirmMs: this.timing.confirmMs,
+        healthyStreak: this.timing.healthyStreak,
+      },
+      onResult: () => waker.wake(),
+    });
+    watch.start();
 
     const fallbacks: string[] = [];
     let end: AttemptEnd | null = null;
@@ -431,7 +429,11 @@ export class Doctor implements DoctorPort {
         if (!profile) {
           result = { kind: 'fallback', detail: `no profile named "${name}" in doctor.profiles` };
         } else {
-          const r = await this.runAttempt(run, { name, profile, attemptNo: i + 1, brief, workDir, transcriptPath, deadlineMs, record, waker, configPath, contextReady: p.contextReady, probe: { healthyStreak: () => streak, lastDetail: () => lastDetail } });
+          const r = await this.runAttempt(run, {
+            name, profile, attemptNo: i + 1, brief, workDir, transcriptPath, deadlineMs, record, waker, configPath,
+            contextReady: p.contextReady,
+            probe: watch,
+          });
           result = r.end;
           lastAttempt = r.attempt ?? lastAttempt;
         }
@@ -449,8 +451,7 @@ export class Doctor implements DoctorPort {
         this.say(run, 'fallback', `${why}; ${then}`);
       }
     } finally {
-      probeStop.abort();
-      await probeLoop;
+      await watch.stop();
     }
 
     if (!end) end = { kind: 'failed', detail: fallbacks.length ? `no agent could work on it: ${fallbacks.join(' · ')}` : 'no agent is configured (doctor.agents is empty)' };
@@ -459,6 +460,8 @@ export class Doctor implements DoctorPort {
     const afterConfig = await fsp.readFile(configPath, 'utf8').catch(() => null);
     if (beforeConfig !== afterConfig) {
       const secrets = [...run.secrets, ...(await gatewaySecrets(configPath))];
+      // `diff` is loaded only when the config really changed (start-up cost of every other run).
+      const { createTwoFilesPatch } = await import('diff');
       let diff = createTwoFilesPatch(`${configPath} (before)`, `${configPath} (after)`, beforeConfig ?? '', afterConfig ?? '', undefined, undefined, { context: 2 });
       diff = redact(diff, { secrets });
       record.configDiff = diff.length > CONFIG_DIFF_MAX_CHARS ? `${diff.slice(0, CONFIG_DIFF_MAX_CHARS)}\n[… diff cut …]` : diff;
@@ -507,7 +510,7 @@ export class Doctor implements DoctorPort {
       waker: Waker;
       configPath: string;
       contextReady: () => boolean;
-      probe: { healthyStreak(): number; lastDetail(): string };
+      probe: HealthWatch;
     },
   ): Promise<{ end: AttemptEnd; attempt: Attempt | null }> {
     const inc = run.req.incident;

@@ -35,11 +35,11 @@ export interface StartupTiming {
    */
   dialogSettleMs: number;
   /**
-   * No Enter on a dialog for this long after the last one: an answered dialog is gone within ~0.5 s
-   * (answer → input box ~0.55 s measured on 2.1.197), so one still up 3 s later lost its Enter and gets
-   * another. A shorter gate risks an Enter meant for one dialog landing on the next, whose default is
-   * "No, exit". It also holds back the answer to a following dialog (2.1.330's --add-dir one) until
-   * then. 3 s is the value it had while it borrowed submitConfirmMs.
+   * The same dialog, unchanged, gets no second Enter for this long after the first: an answered dialog
+   * is gone within ~0.5 s (answer → input box ~0.55 s measured on 2.1.197), so one still up 3 s later
+   * lost its Enter. The wait is measured where it can be: once this session has seen a dialog go after
+   * its Enter, the gate is three times that reaction (at least dialogSettleMs, at most this). A screen
+   * that changed after the Enter is not the same dialog: a following one is answered once it has settled.
    */
   dialogRepeatMs: number;
   /** Trust-dialog key presses before giving up (the dialog has two or three options). */
@@ -111,6 +111,10 @@ export interface StartupState {
   /** Keys pressed to move dialog selections; when Enter was last pressed on a dialog (null: never). */
   readonly dialogKeys: number;
   readonly dialogEnterAt: number | null;
+  /** The screen when Enter was last pressed on a dialog: while it is unchanged, that Enter may be pending. */
+  readonly dialogEnterText: string | null;
+  /** Measured: Enter on a dialog → the screen changed, in this session (null until seen once). */
+  readonly dialogReactMs: number | null;
   /** When the pane was first seen dead (null: running). */
   readonly deadSince: number | null;
 }
@@ -148,6 +152,8 @@ export function startupState(now: number, timing: StartupTiming): StartupState {
     stillSince: now,
     dialogKeys: 0,
     dialogEnterAt: null,
+    dialogEnterText: null,
+    dialogReactMs: null,
     deadSince: null,
   };
 }
@@ -197,7 +203,12 @@ export function startupStep(
   if (f.human) return giveUp(state, `${cfg.agent} needs a person: ${f.human}`);
   if (f.quota) return giveUp(state, `${cfg.agent} cannot work: ${f.quota}`);
   const still = screen.text === state.lastText;
-  const seen: StartupState = { ...state, lastText: screen.text, stillSince: still ? state.stillSince : now };
+  let seen: StartupState = { ...state, lastText: screen.text, stillSince: still ? state.stillSince : now };
+  // The first read that differs from the dialog an Enter went to: how long this agent, on this machine,
+  // takes to react to a key (the repeat gate of dialog() is based on it).
+  if (seen.dialogEnterText !== null && seen.dialogEnterAt !== null && screen.text !== seen.dialogEnterText) {
+    seen = { ...seen, dialogEnterText: null, dialogReactMs: seen.dialogReactMs ?? now - seen.dialogEnterAt };
+  }
   const step = decide(cfg, seen, f, { text: screen.text, still, briefReady: signals.briefReady }, now);
   if (!isFinal(step.action) && now > state.giveUpAt) {
     const within = `${cfg.timing.launchTimeoutMs / 1000} s`;
@@ -245,6 +256,12 @@ function deadPane(cfg: StartupConfig, state: StartupState, screen: StartupScreen
   return giveUp(s, `${cfg.agent} exited during start-up${how}${why}; its last screen: ${last}`);
 }
 
+/** How long an unchanged dialog waits for its Enter to take effect: measured reaction × 3, else the default. */
+export function repeatGate(s: StartupState, t: StartupTiming): number {
+  if (s.dialogReactMs === null) return t.dialogRepeatMs;
+  return Math.min(t.dialogRepeatMs, Math.max(t.dialogSettleMs, 3 * s.dialogReactMs));
+}
+
 function dialog(cfg: StartupConfig, state: StartupState, trust: TrustPrompt, now: number): StartupStep {
   const t = cfg.timing;
   // A dialog breaks a run of ready-looking reads.
@@ -254,10 +271,13 @@ function dialog(cfg: StartupConfig, state: StartupState, trust: TrustPrompt, now
   // Still drawing (or just redrawn): act only on a settled dialog.
   if (now - s.stillSince < t.dialogSettleMs) return wait(s, until);
   if (trust.selectedIndex === trust.yesIndex) {
-    // Enter again only if the dialog is still up well after the last Enter.
-    if (s.dialogEnterAt !== null && now - s.dialogEnterAt <= t.dialogRepeatMs) return wait(s, until);
+    // The very dialog the last Enter went to, unchanged: Enter again only once that Enter is overdue.
+    if (s.dialogEnterText === s.lastText && s.dialogEnterAt !== null && now - s.dialogEnterAt <= repeatGate(s, t)) {
+      return wait(s, until);
+    }
     const detail = `answered a workspace-trust prompt (${trust.layout} layout) with "${trust.yesLabel}"`;
-    return press({ ...s, dialogEnterAt: now }, 'Enter', until, { type: 'doctor-trust-answered', detail });
+    const pressed = { ...s, dialogEnterAt: now, dialogEnterText: s.lastText };
+    return press(pressed, 'Enter', until, { type: 'doctor-trust-answered', detail });
   }
   // No ❯ drawn yet (the dialog is still rendering): wait for it rather than press blind.
   if (trust.selectedIndex < 0) return wait(s, until);

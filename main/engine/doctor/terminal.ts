@@ -6,18 +6,26 @@
 // bracketed paste, Ctrl-C) rather than being translated into `send-keys` calls. Our tmux server has
 // no prefix key, so every key reaches the agent.
 import type { TerminalChunk } from '../../../common/contract.js';
-import type { LiveTerminal, TerminalSubscription } from '../engine-api.js';
+import type { LiveTerminal, SubscribeOptions, TerminalSubscription } from '../engine-api.js';
 import { checkPtyHelper, findPtyDir } from '../pty-check.js';
 import type { Tmux } from '../tmux/tmux.js';
 
 /**
- * Watermarks in characters (VS Code's values): above HIGH unacked characters for any subscriber the
- * PTY is paused (tmux stops drawing for this client and redraws the screen once it reads again); below LOW for all it
- * resumes. HIGH is
- * a few screens of a busy TUI; LOW leaves the renderer a little backlog so it never starves.
+ * Watermarks in unacked characters. The PTY pauses while every subscriber has more than HIGH unacked
+ * (tmux stops drawing for this client and redraws the screen once it reads again) and resumes once one
+ * has fewer than LOW. Sized by measurement (bench/live-terminal.ts, a flood into xterm in Chromium):
+ * LOW must cover what xterm parses while a resume travels back to the PTY and new output arrives
+ * (ack → WebSocket → resume → read → 5 ms batch → frame), else xterm idles each round trip; HIGH - LOW
+ * is what one resume lets through. VS Code's 100k/5k stop-and-wait left xterm idle about half the time.
  */
-export const FLOW_HIGH_WATERMARK = 100_000;
-export const FLOW_LOW_WATERMARK = 5_000;
+export const FLOW_HIGH_WATERMARK = 256 * 1024;
+export const FLOW_LOW_WATERMARK = 128 * 1024;
+/**
+ * A subscriber this far behind the fastest one is dropped (told through onLag): 4 Mi characters is
+ * seconds of a flood at xterm's speed, so only a viewer that stopped reading (a frozen tab) hits it, and
+ * it bounds what its transport buffers on its behalf. It can subscribe again and gets the replay.
+ */
+export const FLOW_LAG_LIMIT = 4 * 1024 * 1024;
 /** Replay keeps this much of the session's output; beyond it a redraw from tmux replaces the history. */
 const REPLAY_MAX_CHARS = 1_000_000;
 /** Smallest window we let a viewer shrink the agent to (TUIs break below this). */
@@ -64,6 +72,8 @@ export function loadNodePty(opts: { repair?: boolean } = {}): Promise<PtyModule>
 interface Sub {
   listener: (c: TerminalChunk) => void;
   unacked: number;
+  onLag?: () => void;
+  paced: boolean;
 }
 
 export class DoctorTerminal implements LiveTerminal {
@@ -87,6 +97,8 @@ export class DoctorTerminal implements LiveTerminal {
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly loadPty: () => Promise<PtyModule> = loadNodePty,
+    /** The flow-control window; the defaults above (the bench's window sweep passes others). */
+    private readonly flow: { high: number; low: number } = { high: FLOW_HIGH_WATERMARK, low: FLOW_LOW_WATERMARK },
   ) {}
 
   get attachedSession(): string | null {
@@ -177,8 +189,8 @@ export class DoctorTerminal implements LiveTerminal {
     return Promise.resolve();
   }
 
-  subscribe(listener: (chunk: TerminalChunk) => void): TerminalSubscription {
-    const sub: Sub = { listener, unacked: 0 };
+  subscribe(listener: (chunk: TerminalChunk) => void, opts: SubscribeOptions = {}): TerminalSubscription {
+    const sub: Sub = { listener, unacked: 0, onLag: opts.onLag, paced: opts.paced ?? true };
     this.subs.add(sub);
     if (this.replayTruncated && this.pty && this.tmux && this.session) {
       // The start of the session is gone from memory: clear the viewer and let tmux redraw the
@@ -280,12 +292,26 @@ export class DoctorTerminal implements LiveTerminal {
   }
 
   private updateFlow(): void {
-    let max = 0;
-    for (const s of this.subs) max = Math.max(max, s.unacked);
-    if (!this.paused && max > FLOW_HIGH_WATERMARK) {
+    // The fastest viewer sets the pace: a slow one never holds the others back (it is dropped instead,
+    // once it is FLOW_LAG_LIMIT behind). No viewer: nothing to wait for.
+    // Observers (paced: false) are left out: they take everything at once and must not set the pace.
+    let min = Infinity;
+    for (const s of this.subs) if (s.paced) min = Math.min(min, s.unacked);
+    if (min === Infinity) min = 0;
+    for (const s of [...this.subs]) {
+      if (s.paced && s.unacked - min > FLOW_LAG_LIMIT) {
+        this.subs.delete(s);
+        try {
+          s.onLag?.();
+        } catch {
+          // The viewer's transport is gone already: forgetting it is all that was needed.
+        }
+      }
+    }
+    if (!this.paused && min > this.flow.high) {
       this.paused = true;
       this.pty?.pause();
-    } else if (this.paused && max < FLOW_LOW_WATERMARK) {
+    } else if (this.paused && min < this.flow.low) {
       this.paused = false;
       this.pty?.resume();
     }

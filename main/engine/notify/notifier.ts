@@ -7,7 +7,7 @@ import type { EngineEvent, StatusSnapshot } from '../../../common/contract.js';
 import { iso, sleep, type Clock } from '../../../common/clock.js';
 import { collectSecrets, MIN_SECRET_LENGTH, redact } from '../redact.js';
 import type { NotifyChannel, Settings } from '../../../common/settings-schema.js';
-import { FORMATTERS, type ChannelContext } from './channels/index.js';
+import type { ChannelContext } from './channels/index.js';
 import { TELEGRAM_API } from './channels/telegram.js';
 import { NotificationGate } from './gate.js';
 import { FINAL_KINDS, messageFor, redactMessage, testMessage, type Message } from './policy.js';
@@ -299,6 +299,8 @@ export class Notifier {
 
   private async deliver(ch: NotifyChannel, msg: Message, policy: RetryPolicy, secrets: string[]): Promise<SendResult> {
     const name = channelLabel(ch);
+    // The formatters load with the first message, not at start-up: most checks send nothing.
+    const { FORMATTERS } = await import('./channels/index.js');
     const formatter = FORMATTERS[ch.type];
     const label = `${formatter?.service ?? ch.type} (${name})`;
     if (!formatter) return { ok: false, status: null, attempts: 0, detail: `${label}: unknown channel type "${ch.type}"` };

@@ -10,7 +10,9 @@ import { checkSettingsShape } from '../../../common/settings-validation.js';
 import { semanticProblems } from './semantics.js';
 import { parseSettingsJsonc } from './text.js';
 
-export * from '../../../common/settings-schema.js';
+// Types only from the schema module (it loads TypeBox); the constants come from their own light module.
+export type * from '../../../common/settings-schema.js';
+export * from '../../../common/settings-constants.js';
 
 /** `path`: the dotted key path, e.g. `gateway.checkIntervalSec`; `(file)` for the file as a whole. */
 export type SettingsProblem = Problem;

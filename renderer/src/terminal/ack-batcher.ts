@@ -2,7 +2,8 @@
 // instead of one per xterm write callback during a flood.
 import type { Timers } from '../transport/ws-client.js';
 
-// 5000 characters: the low watermark of the stream; acking in smaller steps buys nothing.
+// 5000 characters: the feed's slice (feed.ts ACK_STEP_CHARS); a whole slice is acked at once, while
+// small writes (typing echo, a spinner) are gathered for one tick.
 export const ACK_BATCH_CHARS = 5_000;
 // 16 ms (one frame): the remainder of a burst is acked promptly, so the producer never waits on us.
 export const ACK_FLUSH_MS = 16;

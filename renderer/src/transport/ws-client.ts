@@ -10,7 +10,13 @@ import {
   type ClawMedicApi,
   type SendName,
 } from '../../../common/operations.js';
-import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from '../../../common/ws-protocol.js';
+import {
+  decodeTermFrame,
+  encodeAckFrame,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type ServerFrame,
+} from '../../../common/ws-protocol.js';
 
 /** The protocol version this client speaks (the server's, from the shared module). */
 export const CLIENT_PROTOCOL = PROTOCOL_VERSION;
@@ -18,7 +24,9 @@ export const CLIENT_PROTOCOL = PROTOCOL_VERSION;
 /** The part of the WebSocket interface we use (the browser's, or the `ws` package's in Node tests). */
 export interface SocketLike {
   readonly readyState: number;
-  send(data: string): void;
+  /** 'arraybuffer': binary frames (the terminal's) arrive as ArrayBuffers. */
+  binaryType?: string;
+  send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
@@ -129,6 +137,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       return;
     }
     socket = s;
+    s.binaryType = 'arraybuffer';
     s.onopen = () => {
       everOpened = true;
       backoff = RECONNECT_MIN_MS;
@@ -144,6 +153,14 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       }
     };
     s.onmessage = (ev) => {
+      if (typeof ev.data !== 'string') {
+        // Binary: terminal data (ws-protocol.ts). Anything else binary is not ours to read.
+        const d = ev.data;
+        const bytes = d instanceof ArrayBuffer ? new Uint8Array(d) : d instanceof Uint8Array ? d : null;
+        const chunk = bytes ? decodeTermFrame(bytes) : null;
+        if (chunk) for (const l of [...terminalListeners]) l(chunk);
+        return;
+      }
       let frame: ServerFrame;
       try {
         frame = JSON.parse(String(ev.data)) as ServerFrame;
@@ -168,7 +185,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       }
       if (closedByUs) return setStatus({ state: 'closed', message: null });
       let message: string;
-      if (ev.code === 4008) message = 'The live terminal fell too far behind. Reload the page to replay it.';
+      if (ev.code === 4008) message = 'The live terminal fell too far behind. Reconnecting to replay it…';
       else if (ev.code === 1001) message = 'The ClawMedic dashboard stopped. Reconnecting when it is back…';
       else if (!everOpened)
         message =
@@ -210,11 +227,6 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
         // A (re)subscription starts over with the whole session: an empty replay chunk tells the view to reset.
         for (const l of [...terminalListeners]) l({ kind: 'replay', data: '', sessionName: null });
         return;
-      case 'term': {
-        const chunk: TerminalChunk = { kind: frame.kind, data: frame.data, sessionName: frame.sessionName };
-        for (const l of [...terminalListeners]) l(chunk);
-        return;
-      }
       case 'notice':
         for (const l of [...noticeListeners]) l(frame.message);
         return;
@@ -253,7 +265,11 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
     switch (op) {
       case 'terminalAck':
         // Acks for a connection that dropped mean nothing to the next one; the server clamps any excess.
-        return (chars) => void ((chars as number) > 0 && rawSend({ t: 'send', op, args: [chars] }));
+        return (chars) => {
+          // A 5-byte binary frame (ws-protocol.ts): acks come every few thousand characters in a flood.
+          const n = chars as number;
+          if (n > 0 && socket && socket.readyState === OPEN) socket.send(encodeAckFrame(n));
+        };
       case 'terminalInput':
         return (data) => {
           if (!rawSend({ t: 'send', op, args: [data] })) {

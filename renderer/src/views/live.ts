@@ -84,9 +84,22 @@ export function createLiveView(ctx: Ctx): View {
   const term = view.term;
   const acks = new AckBatcher((n) => api.terminalAck(n));
   let feedState: FeedState = { sessionName: null, ended: false, shown: 0 };
+  // Data and view are decoupled: chunks go to xterm as they come, and the bar around it (title, empty
+  // state) is brought up to date at most once per animation frame, not once per chunk.
+  let renderQueued = 0;
+  const renderSoon = () => {
+    if (renderQueued) return;
+    renderQueued = requestAnimationFrame(() => {
+      renderQueued = 0;
+      render();
+    });
+  };
   const feed = new TerminalFeed(term, (n) => acks.add(n), (s) => {
+    const was = feedState;
+    const visible = s.sessionName !== was.sessionName || s.ended !== was.ended || s.shown > 0 !== was.shown > 0;
     feedState = s;
-    render();
+    // Only what the bar shows counts: the session, ended or not, and whether anything was shown.
+    if (visible) renderSoon();
   });
   let unsubscribe: (() => void) | null = null;
   const subscribe = () => {

@@ -1,6 +1,7 @@
 // Finds (or installs) the pinned Node 24 + OpenClaw + Claude Code toolchain that
 // scripts/e2e-toolchain.mjs keeps in a cache outside the repo.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +15,14 @@ export interface Toolchain {
   versions: { node: string; openclaw: string; claude: string };
 }
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The folder with package.json above this file: the same from test/e2e/harness and, compiled for the bench, dist/. */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+export const REPO_ROOT = repoRoot();
 export const TOOLCHAIN_SCRIPT = path.join(REPO_ROOT, 'scripts/e2e-toolchain.mjs');
 export const FIX_COMMAND = 'node scripts/e2e-toolchain.mjs';
 
