@@ -155,6 +155,14 @@ describe('preflight', () => {
     expect(await page.locator('.preflight-item .pf-mark').allTextContents()).toHaveLength(9);
     expect(await page.locator('#overview-setup ~ span').textContent()).toBe('1 problem, 1 warning');
 
+    // What updates the view (a state change here) leaves a keyboard user's focus where it was.
+    const fixLink = restart.getByRole('link', { name: 'Open the setting →' });
+    await fixLink.focus();
+    engine.fakeStatus({ state: 'failing', consecutiveFailures: 1, reason: 'connection refused' });
+    await expect.poll(() => headline(page)).toBe('Failing · confirming');
+    expect(await fixLink.evaluate((el) => el === document.activeElement)).toBe(true);
+    engine.fakeStatus({ state: 'healthy', consecutiveFailures: 0, reason: 'healthy (3 ms)' });
+
     const next = page.locator('.next-step');
     expect(await next.textContent()).toContain(
       'Restart command: openclaw (in openclaw gateway restart) is not on PATH.',

@@ -254,19 +254,28 @@ export function createOverviewView(ctx: Ctx): View {
   }
 
   // ---- rendering -----------------------------------------------------------------------------
+  /** Everything: after new data (status, incidents, the preflight, the connection). */
   function render(): void {
+    tick();
+    renderIncident(ctx.now());
+    renderPreflight();
+  }
+
+  /**
+   * What time changes (ages, the approval's time left). Each part is rebuilt only when its words changed, so the
+   * link a keyboard user is on keeps its focus.
+   */
+  function tick(): void {
     const s = ctx.status();
     const connected = ctx.connected();
     const now = ctx.now();
     const c = describeCondition(s, now, connected);
     hero.className = `hero card hero-${c.tone}`;
-    replaceChildren(headline, ...codeSpans(c.headline));
-    replaceChildren(reason, ...codeSpans(c.detail));
+    if (headline.textContent !== c.headline.replace(/`/g, '')) replaceChildren(headline, ...codeSpans(c.headline));
+    if (reason.textContent !== c.detail.replace(/`/g, '')) replaceChildren(reason, ...codeSpans(c.detail));
     renderFacts(s, now);
     renderNext(nextStep(s, connected, preflight, incidents[0] ?? null));
     renderActions(s, connected);
-    renderIncident(now);
-    renderPreflight();
   }
 
   function renderFacts(s: StatusSnapshot | null, now: number): void {
@@ -290,7 +299,11 @@ export function createOverviewView(ctx: Ctx): View {
     );
   }
 
+  let shownStep = '';
   function renderNext(step: NextStep): void {
+    const key = JSON.stringify(step);
+    if (key === shownStep) return;
+    shownStep = key;
     next.className = `next-step next-${step.tone}`;
     replaceChildren(
       next,
@@ -331,9 +344,14 @@ export function createOverviewView(ctx: Ctx): View {
     watchLink.hidden = !s?.doctor;
   }
 
+  let shownIncident = '';
   function renderIncident(now: number): void {
     const s = ctx.status();
     const inc = incidents.find((i) => i.id === s?.openIncidentId) ?? incidents[0] ?? null;
+    // Rebuilt only when what it shows changed (its "ago" to the minute), so a focused link keeps its focus.
+    const key = JSON.stringify([inc?.id, inc?.outcome, inc?.endedAt, inc?.resolvedBy, inc && ago(inc.startedAt, now)]);
+    if (key === shownIncident) return;
+    shownIncident = key;
     incidentHead.textContent = inc && inc.outcome === 'open' ? 'Current incident' : 'Last incident';
     if (!inc) {
       replaceChildren(
@@ -373,11 +391,14 @@ export function createOverviewView(ctx: Ctx): View {
     );
   }
 
+  let shownPreflight: PreflightReport | null = null;
   function renderPreflight(): void {
     if (!preflight) {
       setupState.textContent = 'checking…';
       return;
     }
+    if (preflight === shownPreflight) return;
+    shownPreflight = preflight;
     const fails = preflight.items.filter((x) => x.status === 'fail').length;
     const warns = preflight.items.filter((x) => x.status === 'warn').length;
     setupState.textContent =
@@ -438,7 +459,7 @@ export function createOverviewView(ctx: Ctx): View {
   return {
     el,
     show() {
-      ticker ??= setInterval(render, TICK_MS);
+      ticker ??= setInterval(tick, TICK_MS);
       void loadIncidents();
       void loadPreflight(false);
       render();
