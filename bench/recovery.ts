@@ -14,7 +14,12 @@ import { onCleanup, progress, sleep, tempDir, until } from './util.js';
 import { loadNow } from './load.js';
 import { validateSettings } from '../main/engine/settings/index.js';
 
-export type Scenario = 'crash' | 'broken-config';
+/**
+ * broken-config: the doctor path (known fixes off); broken-config-known-fix: the same fault with the known
+ * fixes on, where `openclaw doctor --fix` (the stand-in's, which restores its last-good copy) repairs it.
+ */
+export type Scenario = 'crash' | 'broken-config' | 'broken-config-known-fix';
+const SCENARIOS: readonly Scenario[] = ['crash', 'broken-config', 'broken-config-known-fix'];
 
 /**
  * The ladder's schedule, shortened from the defaults (check every 30 s, retry every 5 s, 3 failures,
@@ -56,6 +61,8 @@ export interface RecoveryRun {
   restart: PhaseSplit;
   doctor: PhaseSplit | null;
   doctorParts: DoctorParts | null;
+  /** Diagnosis (fingerprint) → healthy, when a known fix resolved it. */
+  knownFix: PhaseSplit | null;
   total: PhaseSplit;
 }
 
@@ -89,21 +96,27 @@ export function splitIncident(inc: Incident, truth: { crashAt: number; healthyAt
   const confirmed = find('confirmed');
   const firstAttempt = find('restart-attempt');
   const doctorStarted = find('doctor-started');
+  const fingerprint = find('fingerprint');
+  const byKnownFix = typeof inc.resolvedBy === 'string' && (inc.resolvedBy.startsWith('known-fix:') || inc.resolvedBy.startsWith('playbook:'));
   const endedAt = inc.endedAt ? Date.parse(inc.endedAt) : Number.NaN;
   if (!confirmed || !firstAttempt) throw new Error(`incident ${inc.id} has no confirmed/restart-attempt events`);
   const detectionWall = at(confirmed) - truth.crashAt;
   const detection = { wall: detectionWall, external: 0, schedule: detectionWall };
-  const restartEnd = doctorStarted ? at(doctorStarted) : endedAt;
+  const knownFixStart = byKnownFix && fingerprint ? at(fingerprint) : null;
+  const restartEnd = doctorStarted ? at(doctorStarted) : knownFixStart ?? endedAt;
   // A step runs from the event before it (its attempt, or the previous step) to its own event: ms
   // resolution, where the detail's "in 0.4 s" is rounded to 0.1 s.
   let stepsMs = 0;
+  let knownFixStepsMs = 0;
   ev.forEach((e, i) => {
     const prev = ev[i - 1];
-    if (e.type === 'restart-step' && prev && (prev.type === 'restart-attempt' || prev.type === 'restart-step')) stepsMs += at(e) - at(prev);
-    else if (e.type === 'restart-step') stepsMs += stepDurationMs(e.detail);
+    const inKnownFix = knownFixStart !== null && at(e) >= knownFixStart;
+    const ms = e.type !== 'restart-step' ? 0 : prev && (prev.type === 'restart-attempt' || prev.type === 'restart-step') ? at(e) - at(prev) : stepDurationMs(e.detail);
+    if (inKnownFix) knownFixStepsMs += ms;
+    else stepsMs += ms;
   });
   let restartExternal = stepsMs;
-  if (!doctorStarted && truth.healthyAt !== null) {
+  if (!doctorStarted && knownFixStart === null && truth.healthyAt !== null) {
     // The gateway's work: from the first restart step until it answers healthy (command + boot).
     restartExternal = Math.max(stepsMs, truth.healthyAt - at(firstAttempt));
   }
@@ -126,8 +139,18 @@ export function splitIncident(inc: Incident, truth: { crashAt: number; healthyAt
       };
     }
   }
-  const total = { wall: endedAt - truth.crashAt, external: restart.external + (doctor?.external ?? 0), schedule: detection.schedule + restart.schedule };
-  return { outcome: inc.outcome, resolvedBy: inc.resolvedBy, detection, restart, doctor, doctorParts, total };
+  let knownFix: PhaseSplit | null = null;
+  if (knownFixStart !== null) {
+    // The gateway's work: the restart step the rung ran, then its start until it answers healthy.
+    const gatewayWork = truth.healthyAt !== null ? Math.max(knownFixStepsMs, truth.healthyAt - knownFixStart) : knownFixStepsMs;
+    knownFix = { wall: endedAt - knownFixStart, external: Math.min(gatewayWork, endedAt - knownFixStart), schedule: 0 };
+  }
+  const total = {
+    wall: endedAt - truth.crashAt,
+    external: restart.external + (doctor?.external ?? 0) + (knownFix?.external ?? 0),
+    schedule: detection.schedule + restart.schedule,
+  };
+  return { outcome: inc.outcome, resolvedBy: inc.resolvedBy, detection, restart, doctor, doctorParts, knownFix, total };
 }
 
 function agentScript(): Record<string, unknown>[] {
@@ -173,6 +196,8 @@ async function runOnce(scenario: Scenario, schedule: Schedule = 'short'): Promis
             backoffSec: LADDER.backoffSec,
             maxPerHour: 1000,
           },
+    // The doctor path and the known-fix path on the same fault: only this switch differs.
+    knownFixes: { enabled: scenario === 'broken-config-known-fix' },
     doctor: {
       enabled: true,
       agents: ['standin'],
@@ -219,7 +244,7 @@ async function runOnce(scenario: Scenario, schedule: Schedule = 'short'): Promis
         await sleep(TRUTH_POLL_MS);
       }
     })();
-    if (scenario === 'broken-config') await gw.fault('break-config');
+    if (scenario !== 'crash') await gw.fault('break-config');
     await gw.fault('crash');
     const exit = gw.lastExit();
     const crashAt = exit ? Date.parse(exit.exitedAt) : Date.now();
@@ -306,7 +331,7 @@ export function defaultScheduleRows(r: DefaultScheduleResults): Row[] {
 export async function runRecovery(reps: number): Promise<RecoveryResults> {
   const runs: RecoveryRun[] = [];
   const errors: string[] = [];
-  for (const scenario of ['crash', 'broken-config'] as const) {
+  for (const scenario of SCENARIOS) {
     for (let i = 0; i < reps; i++) {
       progress(`recovery: ${scenario} #${i + 1}/${reps}`);
       try {
@@ -333,17 +358,31 @@ function phaseCell(splits: PhaseSplit[]): { other: string; share: string } {
 export function recoveryRows(r: RecoveryResults): Row[] {
   const rows: Row[] = [];
   const sched = `check every ${LADDER.checkIntervalSec} s, ${LADDER.failureThreshold} ` + `failures ${LADDER.retryIntervalSec} s apart`;
-  for (const scenario of ['crash', 'broken-config'] as const) {
+  const ids: Record<Scenario, string> = { crash: '2a', 'broken-config': '2b', 'broken-config-known-fix': '2d' };
+  for (const scenario of SCENARIOS) {
     const runs = r.runs.filter((x) => x.scenario === scenario);
     if (!runs.length) continue;
     const ok = runs.filter((x) => x.outcome === 'recovered').length;
     const by = [...new Set(runs.map((x) => x.resolvedBy ?? 'none'))].join('/');
-    const title = scenario === 'crash' ? 'Crash → restart' : 'Broken config → restarts fail → doctor';
+    const title =
+      scenario === 'crash'
+        ? 'Crash → restart'
+        : scenario === 'broken-config'
+          ? 'Broken config → restarts fail → doctor (known fixes off)'
+          : 'Broken config → restarts fail → known fix (openclaw doctor --fix), no agent';
     const phases: [string, PhaseSplit[]][] = [
       ['detection (crash → confirmed outage)', runs.map((x) => x.detection)],
-      [scenario === 'crash' ? 'restart (confirmed → healthy, incident closed)' : 'restart attempts (confirmed → doctor called)', runs.map((x) => x.restart)],
+      [
+        scenario === 'crash'
+          ? 'restart (confirmed → healthy, incident closed)'
+          : scenario === 'broken-config'
+            ? 'restart attempts and diagnosis (confirmed → doctor called)'
+            : 'restart attempts (confirmed → fingerprint)',
+        runs.map((x) => x.restart),
+      ],
     ];
     if (scenario === 'broken-config') phases.push(['doctor (called → verified healthy, session closed)', runs.flatMap((x) => (x.doctor ? [x.doctor] : []))]);
+    if (scenario === 'broken-config-known-fix') phases.push(['known fix (fingerprint → verified healthy, incident closed)', runs.flatMap((x) => (x.knownFix ? [x.knownFix] : []))]);
     phases.push(['total (crash → incident closed)', runs.map((x) => x.total)]);
     const parts = runs.flatMap((x) => (x.doctorParts ? [x.doctorParts] : []));
     phases.forEach(([label, splits], i) => {
@@ -359,13 +398,26 @@ export function recoveryRows(r: RecoveryResults): Row[] {
           `apart once one is healthy or the Stop hook fired; records), close ${p('close')}`;
       } else if (i === phases.length - 1) verified = `${ok}/${runs.length} recovered (resolved by ${by}); truth from the gateway's exit record, an independent ${TRUTH_POLL_MS} ms prober and the agent's log`;
       rows.push({
-        id: `2${scenario === 'crash' ? 'a' : 'b'}`,
+        id: ids[scenario],
         what: `${title}: ${label}`,
         ours: fmtSpread(spread(splits.map((s) => s.wall))),
         other: c.other,
         ratio: c.share,
         verified,
       });
+    });
+  }
+  const totals = (s: Scenario) => r.runs.filter((x) => x.scenario === s && x.outcome === 'recovered').map((x) => x.total.wall);
+  const viaFix = spread(totals('broken-config-known-fix'));
+  const viaDoctor = spread(totals('broken-config'));
+  if (viaFix && viaDoctor) {
+    rows.push({
+      id: '2e',
+      what: 'Same fault (config syntax error), fault → healthy: known-fix path vs doctor path',
+      ours: `known fix ${fmtSpread(viaFix)}`,
+      other: `doctor ${fmtSpread(viaDoctor)} (the stand-in agent, whose turn is scripted; a real agent takes longer)`,
+      ratio: `×${(viaDoctor.median / viaFix.median).toFixed(1)} faster, no agent session`,
+      verified: 'medians of the totals above, same ladder schedule; only knownFixes.enabled differs',
     });
   }
   if (r.errors.length) rows.push({ id: '2!', what: 'Repetitions that failed', ours: '', other: '', ratio: '', verified: r.errors.join('; ') });

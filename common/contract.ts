@@ -2,6 +2,7 @@
 // the API the renderer calls, and the event map it subscribes to. Electron's preload implements
 // ClawMedicApi over IPC; the dashboard's WebSocket client implements it over the network.
 // main/ imports these types; renderer/ imports them with `import type` only.
+import type { Fingerprint, GatewayWarning, PendingFix, RungRecord } from './knownfix.js';
 
 export type SupervisorState =
   | 'starting' // first probe not answered yet, or the gateway reports it is still starting
@@ -42,11 +43,17 @@ export interface GatewayCheck {
   /** /readyz: failing channels or sidecars, when the gateway is alive but not ready. */
   failing: string[];
   at: string;
+  /** /readyz `uptimeMs` when the gateway answered it: how long this gateway has been serving. */
+  uptimeMs?: number;
 }
 
 export type IncidentTrigger = 'health' | 'manual';
 export type IncidentOutcome = 'recovered' | 'failed' | 'timeout' | 'cancelled' | 'interrupted' | 'open';
-export type ResolvedBy = 'self' | 'restart' | 'doctor' | 'human' | null;
+/**
+ * Who fixed it. Open set: one value per known-fix rung (`known-fix:config-restore`, …) and per playbook
+ * (`playbook:<id>`); consumers show values they do not know as text.
+ */
+export type ResolvedBy = 'self' | 'restart' | 'doctor' | 'human' | `known-fix:${string}` | `playbook:${string}` | null;
 
 /**
  * Timeline entry types (open set: adapters must show unknown types as plain text).
@@ -79,6 +86,8 @@ export interface DoctorRecord {
   promptsAnswered?: number;
   costUsd: number | null;
   tokens: { input: number; output: number } | null;
+  /** The agent's own session file (Claude Code's JSONL transcript with its tool calls), when it wrote one. */
+  agentTranscript?: string | null;
 }
 
 export interface Incident {
@@ -98,6 +107,10 @@ export interface Incident {
   doctor: DoctorRecord | null;
   /** The process that owned the incident; a dead owner with outcome "open" means it was interrupted. */
   owner: { pid: number; hostname: string };
+  /** What kind of outage it was (set once the restarts failed; null before, and in records older than it). */
+  fingerprint?: Fingerprint | null;
+  /** The known-fix rungs and playbooks tried, in order. */
+  rungs?: RungRecord[];
 }
 
 export interface StatusSnapshot {
@@ -111,6 +124,10 @@ export interface StatusSnapshot {
   doctor: DoctorLive | null;
   gatewayUrl: string;
   settingsProblems: { path: string; message: string }[];
+  /** A known fix waiting for a person's yes or no (absent in status files of older watchers). */
+  pendingFix?: PendingFix | null;
+  /** Warnings before an outage: a config edit that will not start, memory growth, low disk. */
+  warnings?: GatewayWarning[];
 }
 
 export interface DoctorLive {
@@ -143,7 +160,24 @@ export type EngineEvent =
   /** ClawMedic's own records cannot be written (ok: false) or can again (ok: true); watching goes on either way. */
   | { type: 'storage'; ok: boolean; detail: string; at: string }
   /** The setup was checked again (at start, after a settings change, or on request). */
-  | { type: 'preflight'; report: PreflightReport };
+  | { type: 'preflight'; report: PreflightReport }
+  | { type: 'known-fix'; phase: KnownFixPhase; incidentId: string; rung: string; detail: string; at: string; pending?: PendingFix }
+  /** The warnings changed; `added` are the new ones (what the notifier sends). */
+  | { type: 'warnings'; warnings: GatewayWarning[]; added: GatewayWarning[]; at: string };
+
+/** A known-fix rung's progress (the same steps also land on the incident as `known-fix-*` events). */
+export type KnownFixPhase =
+  | 'fingerprint'
+  | 'proposed'
+  | 'started'
+  | 'recovered'
+  | 'failed'
+  | 'declined'
+  | 'expired'
+  | 'notified'
+  | 'undone'
+  | 'playbook-proposed'
+  | 'playbook-disabled';
 
 export type DoctorPhase =
   | 'started'

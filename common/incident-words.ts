@@ -97,8 +97,8 @@ export function incidentTitle(inc: Incident): string {
         case null:
           return `${cause}: recovered`;
         default:
-          // A rung from a newer ClawMedic (a known fix, a playbook): named as it is.
-          return `${cause}: fixed by ${String(inc.resolvedBy)}`;
+          // A known-fix rung or a playbook: named in words, lower-case inside the sentence.
+          return `${cause}: fixed by ${rungWords(inc.resolvedBy, false)}`;
       }
     case 'timeout':
       return `${cause}: not fixed, the doctor ran out of time`;
@@ -126,9 +126,20 @@ export function resolvedByWords(inc: Pick<Incident, 'resolvedBy' | 'doctor'>): s
     case null:
       return '—';
     default:
-      // A value from a newer ClawMedic (a known-fix rung, a playbook): shown as it is.
-      return String(inc.resolvedBy);
+      return rungWords(inc.resolvedBy, true);
   }
+}
+
+/**
+ * A known-fix rung (`known-fix:config-restore` → "Known fix: config restore") or a playbook (`playbook:<id>`);
+ * any other value (from a newer ClawMedic) is shown as it is.
+ */
+function rungWords(by: string, capital: boolean): string {
+  const known = 'known-fix:';
+  const playbook = 'playbook:';
+  if (by.startsWith(known)) return `${capital ? 'K' : 'k'}nown fix: ${by.slice(known.length).replace(/-/g, ' ')}`;
+  if (by.startsWith(playbook)) return `${capital ? 'P' : 'p'}laybook ${by.slice(playbook.length)}`;
+  return by;
 }
 
 /** True when the gateway came back with no one's help: recovered, and no person typed or approved anything. */

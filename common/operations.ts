@@ -16,6 +16,7 @@ import type {
   StatusSnapshot,
   TerminalChunk,
 } from './contract.js';
+import type { PlaybookView } from './knownfix.js';
 
 /** Bounds on payloads: generous for real use, small enough that a runaway client cannot flood the engine. */
 export const LIMITS = {
@@ -123,6 +124,34 @@ const settingsDocument: ArgsCheck<[unknown]> = (raw) => {
     return bad('settings must be a JSON object', [{ path: '(root)', message: 'must be a JSON object' }]);
   }
   return good([v]);
+};
+const recordId = (v: unknown): v is string => boundedString(v, 20) && /^(?:r\d{1,6})?$/.test(v);
+const fixAnswer: ArgsCheck<[string, string, boolean]> = (raw) => {
+  const e = arity(raw, 3);
+  if (e) return bad(e);
+  const [id, rec, approve] = raw;
+  const okId = boundedString(id, LIMITS.maxIncidentIdLength) && /^[0-9A-Za-z-]+$/.test(id);
+  if (!okId || !recordId(rec) || typeof approve !== 'boolean') {
+    return bad('an answer is an incident id, a known-fix record id ("r1"…, or "" for the one waiting) and true (yes) or false (no)');
+  }
+  return good([id, rec, approve]);
+};
+const playbookEnable: ArgsCheck<[string, boolean]> = (raw) => {
+  const e = arity(raw, 2);
+  if (e) return bad(e);
+  const [id, on] = raw;
+  if (!boundedString(id, 63) || !/^[a-z0-9][a-z0-9-]*$/.test(id) || typeof on !== 'boolean') {
+    return bad('a playbook is named by its id (lower-case letters, digits, dashes) and enabled with true or false');
+  }
+  return good([id, on]);
+};
+const fixRecord: ArgsCheck<[string, string]> = (raw) => {
+  const e = arity(raw, 2);
+  if (e) return bad(e);
+  const [id, rec] = raw;
+  const okId = boundedString(id, LIMITS.maxIncidentIdLength) && /^[0-9A-Za-z-]+$/.test(id);
+  if (!okId || !recordId(rec) || rec === '') return bad('an undo names an incident id and a known-fix record id ("r1", "r2", …)');
+  return good([id, rec]);
 };
 /** The engine's id of a pending permission prompt: an episode number and a hash of what the prompt shows. */
 const promptId = one(
@@ -272,6 +301,17 @@ export const OPERATIONS = {
     what: 'send a test notification',
     transports: UI,
   }),
+  answerFix: call<Result>()({ args: fixAnswer, result: true, readOnly: false, what: 'answer a known fix', transports: EVERYWHERE }),
+  undoFix: call<Result<string>>()({ args: fixRecord, result: true, readOnly: false, what: 'undo a known fix', transports: EVERYWHERE }),
+  listPlaybooks: call<PlaybookView[]>()({ args: none, result: false, readOnly: true, what: 'list playbooks', transports: EVERYWHERE }),
+  setPlaybookEnabled: call<Result<PlaybookView>>()({
+    args: playbookEnable,
+    result: true,
+    readOnly: false,
+    what: 'enable or disable a playbook',
+    transports: EVERYWHERE,
+  }),
+  revertConfig: call<Result<string>>()({ args: none, result: true, readOnly: false, what: 'revert the gateway config', transports: EVERYWHERE }),
   takeOver: call<Result>()({ args: none, result: true, readOnly: false, what: 'take over the session', transports: UI }),
   handBack: call<Result>()({ args: none, result: true, readOnly: false, what: 'hand the session back', transports: UI }),
   terminalAck: send({ args: ackChars, readOnly: true, what: 'acknowledge terminal output', transports: UI }),

@@ -15,6 +15,9 @@ export const PATTERNS = {
 export const AGENT_KINDS = ['claude', 'codex', 'generic'] as const;
 export const PERMISSION_MODES = ['dontAsk', 'acceptEdits', 'default', 'plan', 'bypassPermissions'] as const;
 export const CHANNEL_TYPES = ['discord', 'slack', 'telegram', 'ntfy', 'webhook'] as const;
+export const RUNG_MODE_VALUES = ['auto', 'ask', 'off'] as const;
+/** auto = do it; ask = propose it and wait for a person; off = never. */
+export type RungMode = (typeof RUNG_MODE_VALUES)[number];
 
 export const DEFAULT_CLAUDE_ALLOWED_TOOLS = [
   'Read',

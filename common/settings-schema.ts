@@ -42,7 +42,14 @@ const StringList = (options: SchemaOptions = {}) => Type.Array(Type.String(), op
 
 // Plain constants live in settings-constants.ts: the engine needs them at run time without loading TypeBox
 // (hundreds of modules) on every start; this file is only for the schema and its types.
-import { AGENT_KINDS, CHANNEL_TYPES, DEFAULT_CLAUDE_ALLOWED_TOOLS, PERMISSION_MODES, PATTERNS } from './settings-constants.js';
+import {
+  AGENT_KINDS,
+  CHANNEL_TYPES,
+  DEFAULT_CLAUDE_ALLOWED_TOOLS,
+  PATTERNS,
+  PERMISSION_MODES,
+  RUNG_MODE_VALUES,
+} from './settings-constants.js';
 export * from './settings-constants.js';
 
 const profileSchema = Section({
@@ -185,6 +192,59 @@ export const settingsSchema = Section({
   app: Section({ launchAtLogin: Type.Boolean({ default: false }) }, { default: {} }),
   /** Full paths of the programs ClawMedic runs itself; empty = found on the login shell's PATH. */
   tools: Section({ tmux: Type.String({ default: '' }), openclaw: Type.String({ default: '' }) }, { default: {} }),
+  /** Known fixes: deterministic repair rungs between the restart and the doctor (README "Known fixes"). */
+  knownFixes: Section(
+    {
+      enabled: Type.Boolean({ default: true }),
+      /** Stop an OpenClaw gateway that holds the port but does not answer, then start the gateway. */
+      // auto: the holder is an OpenClaw gateway that does not answer its health check; nothing else is stopped.
+      staleGateway: StringEnum(RUNG_MODE_VALUES, { default: 'auto' }),
+      /** Another program holds the port: never stopped without asking. */
+      portForeign: StringEnum(['ask', 'off'] as const, { default: 'ask' }),
+      /** `openclaw doctor --fix --non-interactive --yes` for a config that no longer validates. */
+      // auto: it only runs when OpenClaw's own .last-good exists, changes nothing when it cannot repair,
+      // and keeps the broken file as .clobbered.*; ClawMedic snapshots the config first for the undo.
+      configDoctorFix: StringEnum(RUNG_MODE_VALUES, { default: 'auto' }),
+      /** Restore ClawMedic's last-known-good config copy (the broken file is kept beside it). */
+      // ask: restoring discards the user's edit (kept beside the config, and one click undoes it).
+      configRestore: StringEnum(RUNG_MODE_VALUES, { default: 'ask' }),
+      /** Reinstall the version last seen healthy after an update that does not start. */
+      // ask: a reinstall changes the installation, which a person may have updated on purpose.
+      updateRollback: StringEnum(RUNG_MODE_VALUES, { default: 'ask' }),
+      /** The rollback command, `{{version}}` filled in; empty = from the detected install method. */
+      rollbackCommand: Type.String({ default: '' }),
+      /** Enabled playbooks run (auto) or never (off); each one is enabled by a person first. */
+      playbooks: StringEnum(['auto', 'off'] as const, { default: 'auto' }),
+      // 300 s: long enough to read a notification and answer from a phone, shorter than the
+      // doctor's typical 5-10 minutes, which is what waiting longer would cost.
+      askTimeoutSec: Type.Integer({ minimum: 10, maximum: 86400, default: 300 }),
+      // 10 s: the real gateway exits on SIGTERM in 0.3-3 s; a stuck one gets SIGKILL after this.
+      stopGraceSec: Type.Number({ minimum: 1, maximum: 300, default: 10 }),
+      // 300 s healthy on a config before it counts as good: an edit that breaks a hot reload or a
+      // channel shows up within minutes.
+      lastGoodAfterSec: Type.Integer({ minimum: 0, maximum: 86400, default: 300 }),
+      lastGoodKeep: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+    },
+    { default: {} },
+  ),
+  /** Prevention: warnings before an outage (README "Known fixes"). */
+  guard: Section(
+    {
+      /** Validate every edit of the gateway config and warn when it would not start. */
+      config: Type.Boolean({ default: true }),
+      /** Watch the gateway's memory and the free disk space where it writes. */
+      resources: Type.Boolean({ default: true }),
+      // 2048 MB: the real gateway runs at ~0.9-1.0 GB; twice that is a leak, not a workload.
+      memoryWarnMb: Type.Integer({ minimum: 64, maximum: 1048576, default: 2048 }),
+      // 100 MB/h sustained over at least an hour: a leak that reaches the limit within hours, not noise.
+      memoryGrowthMbPerHour: Type.Integer({ minimum: 1, maximum: 1048576, default: 100 }),
+      // 1024 MB: the state database and the logs need room to write; below this a full disk is near.
+      diskFreeWarnMb: Type.Integer({ minimum: 1, maximum: 1048576, default: 1024 }),
+      // 300 s: memory and disk change over hours; a sample costs one `ps` and one statfs.
+      sampleIntervalSec: Type.Integer({ minimum: 10, maximum: 86400, default: 300 }),
+    },
+    { default: {} },
+  ),
 });
 
 /** The settings after validation: every key present, defaults filled in. */

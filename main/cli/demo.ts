@@ -1,9 +1,11 @@
 // `clawmedic demo`: the whole ladder on this machine with stand-ins and nothing else installed.
 // A stand-in gateway (a real process on loopback, driven through a stand-in `openclaw` CLI) is
-// crashed (Level 2: restart fixes it), then broken so a restart cannot help (Level 3: the doctor runs
-// a stand-in agent in tmux that really repairs it, after asking a person to approve one command).
-// With --dashboard it runs at a pace a person can follow, in the browser. Everything it starts is cleaned
-// up on every path; the records (report, transcript, timeline) are kept in a folder it names.
+// crashed (Level 2: restart fixes it), then broken so a restart cannot help (Level 2½: a known fix,
+// OpenClaw's own doctor --fix, repairs it without an agent), then broken again with the known fixes
+// switched off (Level 3: the doctor runs a stand-in agent in tmux that really repairs it, after asking a
+// person to approve one command). With --dashboard it runs at a pace a person can follow, in the browser.
+// Everything it starts is cleaned up on every path; the records (report, transcript, timeline) are kept in
+// a folder it names.
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -219,17 +221,26 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     await gw.fault('crash');
     const first = ((await closed1) as { incident: Incident }).incident;
 
-    let second: Incident | null = null;
+    say('');
+    say(`${bold('4.')} Level 2½: its config gets a syntax error and it crashes again. Restarts now exit 78 (bad config),`);
+    say(`   so ClawMedic takes the outage's fingerprint and tries the known fixes before any agent.`);
+    const closed2 = waitFor(eng, (e) => e.type === 'incident-closed', 'the known fix', 120_000);
+    await gw.fault('break-config');
+    await gw.fault('crash');
+    const second = ((await closed2) as { incident: Incident }).incident;
+
+    let third: Incident | null = null;
     if (o.doctor !== false) {
       await step();
       say('');
-      say(`${bold('4.')} Level 3: its config gets a syntax error and it crashes again. Restarts now exit 78`);
-      say('   (bad config), so ClawMedic calls the doctor: an agent in its own tmux session, driven by what the');
-      say('   screen says. It will ask for your approval once.');
-      const closed2 = waitFor(eng, (e) => e.type === 'incident-closed', 'the doctor', 300_000);
+      say(`${bold('5.')} Level 3: the same fault with the known fixes switched off, so the doctor is called:`);
+      say('   an agent in its own tmux session, driven by what the screen says. It will ask for your approval once.');
+      const saved = await eng.saveSettings({ ...settings, knownFixes: { enabled: false } });
+      if (!saved.ok) throw new Error(`the demo could not switch the known fixes off: ${saved.message}`);
+      const closed3 = waitFor(eng, (e) => e.type === 'incident-closed', 'the doctor', 300_000);
       await gw.fault('break-config');
       await gw.fault('crash');
-      second = ((await closed2) as { incident: Incident }).incident;
+      third = ((await closed3) as { incident: Incident }).incident;
     }
     if (approvalTimer) clearTimeout(approvalTimer);
     await step();
@@ -238,9 +249,11 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     say('');
     say(bold('Timeline'));
     // A relapse soon after a recovery continues the same incident: its final record tells both outages.
-    const told = second && second.id === first.id ? [second] : [first, second].filter((x): x is Incident => !!x);
+    const byId = new Map<string, Incident>();
+    for (const inc of [first, second, third]) if (inc) byId.set(inc.id, inc);
+    const told = [...byId.values()];
     for (const inc of told) say(incidentTimeline(inc) + '\n');
-    const ok = first.outcome === 'recovered' && (second === null || second.outcome === 'recovered');
+    const ok = told.every((i) => i.outcome === 'recovered');
     say(ok ? green('The gateway is healthy again.') : red('The demo did not end healthy: see the timeline above.'));
     // The records outlive the demo; what ran (gateway, tmux, agent) does not.
     await eng.stop('demo finished');
@@ -249,14 +262,13 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     const records = (inc: Incident | null, what: 'reportPath' | 'transcriptPath') =>
       inc?.[what] ? path.join(recordsDir!, path.relative(path.join(dir, 'data', 'incidents'), inc[what]!)) : null;
     say(`Everything it started has stopped. Its records are kept in ${bold(recordsDir)}`);
-    const report = records(second, 'reportPath');
-    const transcript = records(second, 'transcriptPath');
+    const report = records(third, 'reportPath');
+    const transcript = records(third, 'transcriptPath');
     if (report) say(`  the doctor's report:     ${report}`);
     if (transcript) say(`  the session transcript:  ${transcript}`);
     say(dim('  (delete that folder when you are done with it)'));
     if (json) {
-      const incidents = [first, second].filter(Boolean);
-      const result = { type: 'demo-result', ok, incidents, recordsDir, report, transcript };
+      const result = { type: 'demo-result', ok, incidents: told, recordsDir, report, transcript };
       process.stdout.write(JSON.stringify(result) + '\n');
     }
     process.exitCode = ok ? EXIT_OK : EXIT_FAIL;

@@ -169,6 +169,11 @@ export function eventLine(e: EngineEvent, said?: Said): string | null {
       return `${dim(clockTime(e.at))}  ${yellow('notify')}          ${clean(e.channel)} failed: ${why(e.detail)}`;
     case 'storage':
       return `${dim(clockTime(e.at))}  ${e.ok ? green('records') : red('records')}         ${clean(e.detail)}`;
+    case 'known-fix':
+      // The same steps arrive as incident events (known-fix-*), with more detail: print those.
+      return null;
+    case 'warnings':
+      return e.added.map((w) => `${dim(clockTime(e.at))}  ${yellow('warning'.padEnd(24))} ${clean(w.title)}`).join('\n') || null;
     case 'check':
     case 'preflight':
       // The start prints the preflight itself; a later one (settings changed) is seen in `clawmedic status`.

@@ -21,10 +21,14 @@ import type {
 } from './commands.js';
 import type { DemoOptions } from './demo.js';
 import type { runDoctorCommand } from './doctor-command.js';
+import type { runFixAnswer, runFixUndo, runGuardRevert } from './fix-command.js';
+import type { runPlaybooksEnable, runPlaybooksList, runPlaybooksShow } from './playbooks-command.js';
 import type { runNotifyTest } from './notify-command.js';
 import type { runServiceInstall, runServiceStatus, runServiceUninstall } from './service-command.js';
 import type { runWatch } from './watch.js';
 const commands = () => import('./commands.js');
+const fixes = () => import('./fix-command.js');
+const playbookCommands = () => import('./playbooks-command.js');
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
@@ -201,6 +205,59 @@ export function buildProgram(): Command {
       }
       await (await import('./demo.js')).runDemo(o);
     });
+
+  const fix = program.command('fix').description('known fixes: answer the one waiting for a yes, undo one that ran');
+  fix
+    .command('approve')
+    .argument('[incident]', 'the incident whose fix waits (default: the one waiting now)')
+    .description('say yes to the known fix waiting for an answer (the running watcher carries it out)')
+    .option('--json', 'print the answer as JSON')
+    .action(async (id: string | undefined, o: OptionsOf<typeof runFixAnswer>) => (await fixes()).runFixAnswer(cfg(), id, true, o));
+  fix
+    .command('decline')
+    .argument('[incident]', 'the incident whose fix waits (default: the one waiting now)')
+    .description('say no: ClawMedic goes on to the next rung (the doctor) without it')
+    .option('--json', 'print the answer as JSON')
+    .action(async (id: string | undefined, o: OptionsOf<typeof runFixAnswer>) => (await fixes()).runFixAnswer(cfg(), id, false, o));
+  fix
+    .command('undo')
+    .argument('<incident>', 'the incident')
+    .argument('<record>', 'the known-fix record on it (r1, r2, …: `clawmedic incidents ID`)')
+    .description('undo a known fix: put back the config as it was, or the version before a rollback')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, rec: string, o: OptionsOf<typeof runFixUndo>) => (await fixes()).runFixUndo(cfg(), id, rec, o));
+
+  const playbooks = program.command('playbooks').description('playbooks learned from the doctor (<dataDir>/playbooks/*.json)');
+  playbooks
+    .command('list')
+    .description('every playbook: enabled, proposed (waiting for you), disabled or invalid')
+    .option('--json', 'print as JSON')
+    .action(async (o: OptionsOf<typeof runPlaybooksList>) => (await playbookCommands()).runPlaybooksList(cfg(), o));
+  playbooks
+    .command('show')
+    .argument('<id>', 'the playbook')
+    .description('when it runs, its steps, where it came from, how it did')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, o: OptionsOf<typeof runPlaybooksShow>) => (await playbookCommands()).runPlaybooksShow(cfg(), id, o));
+  playbooks
+    .command('enable')
+    .argument('<id>', 'the playbook')
+    .description('let it run before the doctor when its fingerprint matches')
+    .option('--json', 'print the playbook as JSON')
+    .action(async (id: string, o: OptionsOf<typeof runPlaybooksEnable>) => (await playbookCommands()).runPlaybooksEnable(cfg(), id, true, o));
+  playbooks
+    .command('disable')
+    .argument('<id>', 'the playbook')
+    .description('stop it from running')
+    .option('--json', 'print the playbook as JSON')
+    .action(async (id: string, o: OptionsOf<typeof runPlaybooksEnable>) => (await playbookCommands()).runPlaybooksEnable(cfg(), id, false, o));
+
+  const guard = program.command('guard').description('the config guard');
+  guard
+    .command('revert')
+    .description("put back the gateway config's last-known-good copy (your edit is kept beside it); never touches the gateway")
+    .option('--json', 'print the result as JSON')
+    .action(async (o: OptionsOf<typeof runGuardRevert>) => (await fixes()).runGuardRevert(cfg(), o));
 
   const notify = program.command('notify').description('notification channels');
   notify

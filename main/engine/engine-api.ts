@@ -12,6 +12,7 @@ import type {
   StatusSnapshot,
   TerminalChunk,
 } from '../../common/contract.js';
+import type { PlaybookView } from '../../common/knownfix.js';
 
 export interface LiveTerminal {
   /**
@@ -71,6 +72,16 @@ export interface EngineApi {
   getSettings(): Promise<SettingsView>;
   saveSettings(settings: unknown): Promise<Result>;
   previewBrief(template: string): Promise<Result<string>>;
+  /** A person's yes or no to the known fix waiting for an answer (recordId '' = whichever waits on that incident). */
+  answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result>;
+  /** Playbooks on disk (learned from the doctor, or written by a person), each with its validation problems. */
+  listPlaybooks(): Promise<PlaybookView[]>;
+  /** A person enables or disables a playbook. */
+  setPlaybookEnabled(id: string, enabled: boolean): Promise<Result<PlaybookView>>;
+  /** The config guard's Revert: the last-known-good copy back, the edit kept beside it; never touches the gateway. */
+  revertConfig(): Promise<Result<string>>;
+  /** Undoes a known fix's change; the answer says what was put back. */
+  undoFix(incidentId: string, recordId: string): Promise<Result<string>>;
   testNotification(channel: string): Promise<Result>;
   terminal: LiveTerminal;
   takeOver(): Promise<Result>;

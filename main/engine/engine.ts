@@ -32,14 +32,15 @@ import { GatewayProbe } from './probe.js';
 import { RateHistory } from './rate-history.js';
 import { serveControl, type ControlServer } from './control.js';
 import { acquireLock } from './lock.js';
-import { redact } from './redact.js';
+import { redact, redactDeep } from './redact.js';
+import type { PlaybookView } from '../../common/knownfix.js';
 import { channelLabel, Notifier } from './notify/notifier.js';
 import { TELEGRAM_API } from './notify/channels/telegram.js';
 import { TelegramDesk, type PendingPrompt } from './notify/telegram/desk.js';
 import { gatewayTelegramTokens, sharedTokenProblem } from './notify/telegram/gateway-token.js';
 import { dispatch, engineHandlers } from './operations.js';
 import type { Message } from './notify/policy.js';
-import { killAllSteps, runStep } from './restart.js';
+import { describeStep, killAllSteps, runStep, stepSucceeded } from './restart.js';
 import {
   defaultSettings,
   fileSettingsSource,
@@ -52,6 +53,16 @@ import {
 import type { Settings } from '../../common/settings-schema.js';
 import { StatusFile } from './status-file.js';
 import { Supervisor } from './supervisor.js';
+import { LastGoodStore } from './knownfix/lastgood.js';
+import { ConfigGuard } from './knownfix/guard.js';
+import { HealthyObserver } from './knownfix/observer.js';
+import { WarningBoard } from './knownfix/warnings.js';
+import { ResourceWatch } from './knownfix/resources.js';
+import { playbookCandidates, recordPlaybookResult } from './knownfix/playbook-rung.js';
+import { describeSteps, PLAYBOOK_MAX_FAILURES, playbookContext, PlaybookStore } from './knownfix/playbooks.js';
+import { KnownFixes } from './knownfix/runner.js';
+import { KnownFixState } from './knownfix/state.js';
+import { ToolPaths } from './tools.js';
 
 /** Editors save in bursts (truncate, write, rename): wait 200 ms for the file to settle before reloading. */
 const SETTINGS_RELOAD_DEBOUNCE_MS = 200;
@@ -143,6 +154,14 @@ export class Engine implements EngineApi {
   private dashboardUrl: string | null = null;
   /** One kept-alive connection to the gateway, /readyz on changes (probe.ts). */
   private readonly prober = new GatewayProbe();
+  private knownFixes!: KnownFixes;
+  private lastGood!: LastGoodStore;
+  private observer!: HealthyObserver;
+  private warnings!: WarningBoard;
+  private guard!: ConfigGuard;
+  private playbooks!: PlaybookStore;
+  private resources!: ResourceWatch;
+  private tools!: ToolPaths;
 
   private constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -235,6 +254,65 @@ export class Engine implements EngineApi {
       this.notifier.handle(e);
     });
     const history = await RateHistory.load(this.resolved.dataDir, this.storage);
+    this.tools = new ToolPaths(env, () => this.resolved.tools);
+    const knownFixState = await KnownFixState.load(this.resolved.dataDir);
+    this.lastGood = new LastGoodStore(this.resolved.dataDir, () => this.resolved.knownFixes.lastGoodKeep);
+    this.playbooks = new PlaybookStore(this.resolved.dataDir);
+    this.knownFixes = new KnownFixes({
+      clock: this.clock,
+      env,
+      openclaw: () => this.tools.path('openclaw'),
+      incidents: this.incidents,
+      lastGood: this.lastGood,
+      state: knownFixState,
+      emit: (e) => this.bus.emit(e),
+      runCommand: async (command, timeoutSec, signal) => {
+        const r = await runStep(command, timeoutSec, { env: this.opts.env, signal, ledger: this.children });
+        return { ...r, ok: stepSucceeded(r), detail: describeStep(r) };
+      },
+      extraCandidates: (e) => playbookCandidates(this.playbooks, e),
+      onResult: async (rung, ok, detail, incidentId) => {
+        const at = new Date(this.clock.now()).toISOString();
+        const p = await recordPlaybookResult(this.playbooks, rung, ok, detail, at, PLAYBOOK_MAX_FAILURES);
+        if (p && !ok && !p.enabled && p.stats.disabledReason) {
+          const why = `playbook ${p.id} is now disabled: it ${p.stats.disabledReason}`;
+          await this.supervisor.noteOnIncident(incidentId, 'playbook-disabled', why);
+          this.bus.emit({ type: 'known-fix', phase: 'playbook-disabled', incidentId, rung, detail: why, at });
+        }
+      },
+    });
+    this.observer = new HealthyObserver({
+      clock: this.clock,
+      env,
+      settings: () => this.resolved,
+      openclaw: () => this.tools.path('openclaw'),
+      lastGood: this.lastGood,
+      state: knownFixState,
+    });
+    this.warnings = new WarningBoard(this.clock, (e) => this.bus.emit(e));
+    this.guard = new ConfigGuard({
+      clock: this.clock,
+      env,
+      settings: () => this.resolved,
+      openclaw: () => this.tools.path('openclaw'),
+      lastGood: this.lastGood,
+      secrets: () => this.secrets,
+      warnings: this.warnings,
+    });
+    this.resources = new ResourceWatch({ clock: this.clock, env, settings: () => this.resolved, warnings: this.warnings });
+    this.bus.on((e) => {
+      // Only a running watcher learns (a one-shot CLI command must not leave `openclaw` calls behind).
+      if (e.type === 'check' && this.started) void this.observer.onCheck(e.check);
+      // An outage that follows a warning: the warning is part of its story.
+      // A doctor's recovery of a fingerprinted outage: propose what the agent did as a playbook.
+      if (e.type === 'incident-closed' && e.incident.resolvedBy === 'doctor') void this.learnPlaybook(e.incident);
+      // Noted on the next turn, once the supervisor holds the new incident's handle (it writes through it).
+      if (e.type === 'incident-opened') {
+        const id = e.incident.id;
+        const ws = this.warnings.list();
+        if (ws.length) setImmediate(() => ws.forEach((w) => void this.supervisor.noteOnIncident(id, 'warning', `${w.title} (since ${w.since})`)));
+      }
+    });
     this.supervisor = new Supervisor({
       clock: this.clock,
       settings: () => this.resolved,
@@ -244,6 +322,7 @@ export class Engine implements EngineApi {
       incidents: this.incidents,
       history,
       doctor: this.doctor,
+      knownFixes: this.knownFixes,
       emit: (e) => this.bus.emit(e),
     });
   }
@@ -309,6 +388,9 @@ export class Engine implements EngineApi {
     await this.statusFile?.writeNow();
     // Watchers read the interactive channels' button presses (one poller per bot, like the watch lock).
     if (this.opts.exclusive) await this.desk.start();
+    // Watchers guard the gateway's config and resources; one-shot commands do not.
+    await this.guard.start();
+    this.resources.start();
     return { interrupted, cleaned };
   }
 
@@ -340,7 +422,67 @@ export class Engine implements EngineApi {
       doctor: this.doctor?.current() ?? null,
       gatewayUrl: this.resolved.gateway.url,
       settingsProblems: this.problems,
+      pendingFix: this.knownFixes.pending(),
+      warnings: this.warnings.list(),
     };
+  }
+
+  /** A person's answer to the known fix waiting for one. */
+  async answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result> {
+    return this.knownFixes.answer(incidentId, recordId, approve);
+  }
+
+  /** Playbooks on disk, each with whether it validates; step texts redacted for display. */
+  async listPlaybooks(): Promise<PlaybookView[]> {
+    return redactDeep(await this.playbooks.list(), { secrets: this.secrets });
+  }
+
+  /** A person enables (or disables) a playbook; enabling clears ClawMedic's own disable and its failure count. */
+  async setPlaybookEnabled(id: string, enabled: boolean): Promise<Result<PlaybookView>> {
+    const v = await this.playbooks.read(id);
+    if (!v.playbook) {
+      return { ok: false, message: v.problems[0]?.startsWith('cannot be read') ? `No playbook "${id}" in ${this.playbooks.dir}.` : `Playbook ${id} does not validate: ${v.problems.join('; ')}` };
+    }
+    await this.playbooks.update(id, (p) => {
+      p.enabled = enabled;
+      if (enabled) {
+        p.stats.consecutiveFailures = 0;
+        p.stats.disabledReason = null;
+      }
+    });
+    return { ok: true, value: redactDeep(await this.playbooks.read(id), { secrets: this.secrets }) };
+  }
+
+  private async learnPlaybook(inc: Incident): Promise<void> {
+    const transcript = inc.doctor?.agentTranscript;
+    if (!inc.fingerprint || !transcript) return;
+    try {
+      const s = this.resolved;
+      const p = await this.playbooks.propose({
+        fp: inc.fingerprint,
+        transcript,
+        incidentId: inc.id,
+        agent: inc.agent,
+        at: new Date(this.clock.now()).toISOString(),
+        ctx: playbookContext(inc.fingerprint, s.gateway.url, s.gateway.configPath),
+      });
+      if (!p) return;
+      const detail = `proposed playbook ${p.id} (disabled until you enable it) for ${p.when.key}: ${describeSteps(p.steps, this.secrets).join('; ')}`;
+      await this.supervisor.noteOnIncident(inc.id, 'playbook-proposed', detail);
+      this.bus.emit({ type: 'known-fix', phase: 'playbook-proposed', incidentId: inc.id, rung: `playbook:${p.id}`, detail, at: new Date(this.clock.now()).toISOString() });
+    } catch (err) {
+      await this.supervisor.noteOnIncident(inc.id, 'note', `could not learn a playbook from the doctor's transcript: ${(err as Error).message}`);
+    }
+  }
+
+  /** The config guard's Revert: the last-known-good copy back, the edit kept beside it; the gateway untouched. */
+  revertConfig(): Promise<Result<string>> {
+    return this.guard.revert();
+  }
+
+  /** Undoes a known fix's change (the config as it was, the version before a rollback). */
+  undoFix(incidentId: string, recordId: string): Promise<Result<string>> {
+    return this.knownFixes.undo(incidentId, recordId);
   }
 
   checkNow(): Promise<GatewayCheck> {
@@ -608,6 +750,10 @@ export class Engine implements EngineApi {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     await this.supervisor.stop(reason);
     this.prober.close();
+    // A last-known-good copy being written must finish before the data dir may go away.
+    await this.observer.stop();
+    await this.guard.stop();
+    await this.resources.stop();
     await this.desk.settle();
     killAllSteps();
     // 5 s: enough for a message already in flight; a dead channel must not hold up quitting.
@@ -678,6 +824,8 @@ export class Engine implements EngineApi {
     }
     this.bus.emit({ type: 'settings-changed' });
     if (this.started) this.refreshPreflight();
+    // The guard follows gateway.configPath and guard.config.
+    if (this.started) void this.guard.start();
   }
 
   private watchSettingsFile(): void {

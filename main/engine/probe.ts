@@ -178,11 +178,13 @@ async function checkWith(
   if (health.ok) {
     if (!o.readyz) return { condition: 'healthy', health, failing: [], at };
     const ready = await getJson(baseUrl, '/readyz', timeoutMs, o.agent);
+    const uptime = ready?.json?.uptimeMs;
+    const extra = typeof uptime === 'number' && Number.isFinite(uptime) && uptime >= 0 ? { uptimeMs: uptime } : {};
     if (ready && (ready.status === 503 || ready.json?.ready === false)) {
       const failing = Array.isArray(ready.json?.failing) ? (ready.json.failing as unknown[]).map(String) : [];
-      return { condition: 'degraded', health, failing, at };
+      return { condition: 'degraded', health, failing, at, ...extra };
     }
-    return { condition: 'healthy', health, failing: [], at };
+    return { condition: 'healthy', health, failing: [], at, ...extra };
   }
   if (health.kind === 'http-error') {
     const st = await getJson(baseUrl, '/startupz', timeoutMs, o.agent);
@@ -229,4 +231,11 @@ export class GatewayProbe {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
+}
+
+/** The running gateway's version from /startupz (`{"status":"started","version":…}`), or null. */
+export async function gatewayVersion(baseUrl: string, timeoutMs: number): Promise<string | null> {
+  const st = await getJson(baseUrl, '/startupz', timeoutMs);
+  const v = st?.json?.version;
+  return typeof v === 'string' && v.trim() ? v.trim() : null;
 }

@@ -12,6 +12,7 @@ import type {
 import { iso, sleep, type Clock } from '../../common/clock.js';
 import type { DoctorOutcome, DoctorPort } from './doctor/port.js';
 import type { IncidentHandle, IncidentStore } from './incidents/store.js';
+import type { KnownFixPort } from './knownfix/port.js';
 import type { RateHistory } from './rate-history.js';
 import { describeStep, stepSucceeded, type StepResult } from './restart.js';
 import { restartSteps } from './settings/index.js';
@@ -56,6 +57,8 @@ export interface SupervisorDeps {
   incidents: IncidentStore;
   history: RateHistory;
   doctor: DoctorPort | null;
+  /** Level 2½: the fingerprint and the known-fix rungs between the restarts and the doctor (null: none). */
+  knownFixes?: KnownFixPort | null;
   emit: (event: EngineEvent) => void;
 }
 
@@ -95,6 +98,8 @@ export class Supervisor {
   private loopDone: Promise<void> | null = null;
   /** After a wake from sleep, the first probe waits until this time. */
   private resumeAt: number | null = null;
+  /** The last restart step's result: its exit code and output are facts for the fingerprint. */
+  private lastStep: StepResult | null = null;
 
   constructor(private readonly d: SupervisorDeps) {
     this.since = d.clock.now();
@@ -457,7 +462,54 @@ export class Supervisor {
     this.setState('failing', `gateway down: ${first.health.detail}`);
     const ok = await this.restartLadder(incident, { attempts: s.restart.attempts, manual: false });
     if (ok || incident.isClosed || this.stopCtl.signal.aborted) return;
+    if (await this.tryKnownFixes(incident)) return;
     await this.handOverToDoctor(incident);
+  }
+
+  /** The known-fix rungs: returns true when the incident is over (recovered, or ClawMedic stopping). */
+  private async tryKnownFixes(incident: IncidentHandle): Promise<boolean> {
+    const kf = this.d.knownFixes;
+    if (!kf) return false;
+    const stop = this.stopCtl.signal;
+    this.setState('restarting', 'the restarts did not help: looking for a known fix');
+    let out;
+    try {
+      out = await kf.run({
+        incident,
+        settings: this.d.settings(),
+        lastCheck: this.lastCheck,
+        lastStep: this.lastStep,
+        check: async () => {
+          const c = await this.d.check();
+          this.lastCheck = c;
+          return c;
+        },
+        restart: async () => {
+          let last: StepResult | null = null;
+          for (const step of restartSteps(this.d.settings())) {
+            last = await this.d.runStep(step.command, step.timeoutSec, stop);
+            await incident.event('restart-step', describeStep(last));
+            if (!stepSucceeded(last)) return { ok: false, last };
+          }
+          return { ok: last !== null, last };
+        },
+        waitHealthy: (ms) => this.waitHealthy(ms),
+        signal: stop,
+        setReason: (reason) => this.setState('restarting', reason),
+      });
+    } catch (err) {
+      // A bug or a disk error in a rung must not keep the doctor from running.
+      await incident.event('known-fix-error', `the known fixes failed: ${(err as Error).message}; going on to the doctor`);
+      return stop.aborted;
+    }
+    if (stop.aborted || incident.isClosed) return true;
+    if (!out.recovered) {
+      await incident.event('known-fix-none', out.detail);
+      return false;
+    }
+    await incident.close('recovered', out.resolvedBy, out.detail);
+    this.afterRecovery(out.check ?? this.lastCheck, `recovered by ${out.resolvedBy ?? 'a known fix'}`);
+    return true;
   }
 
   /** Returns true when the gateway is healthy again (the incident is then closed as recovered). */
@@ -490,6 +542,7 @@ export class Supervisor {
       let stepsOk = true;
       for (const step of steps) {
         const r = await this.d.runStep(step.command, step.timeoutSec, stop);
+        this.lastStep = r;
         if (stop.aborted) return false;
         await incident.event('restart-step', describeStep(r));
         if (!stepSucceeded(r)) {

@@ -19,6 +19,12 @@ export function viewForMessage(m: Pick<Message, 'kind' | 'incidentId'>): View {
     case 'storage':
       // The data folder is set in Settings; the message itself says what to free or fix.
       return { name: 'settings' };
+    case 'fix-proposed':
+      // A known fix waiting for a yes is answered on its incident (the Overview shows the question too).
+      return m.incidentId ? { name: 'incidents', id: m.incidentId } : { name: 'overview' };
+    case 'warning':
+      // The config guard's and the resources' warnings sit on the Overview, with Revert where it applies.
+      return m.incidentId ? { name: 'incidents', id: m.incidentId } : { name: 'overview' };
     case 'down':
     case 'restarted':
     case 'recovered':
@@ -56,6 +62,8 @@ export function actionsForMessage(m: Pick<Message, 'kind'>): NotificationAction[
     case 'failed':
     case 'test':
     case 'storage':
+    case 'fix-proposed':
+    case 'warning':
       return [];
   }
 }

@@ -14,6 +14,8 @@
 /** @typedef {import('../../common/contract.js').Result} Result */
 /** @typedef {import('../../main/engine/engine-api.js').EngineApi} EngineApi */
 /** @typedef {import('../../common/settings-schema.js').Settings} Settings */
+/** @typedef {import('../../common/knownfix.js').PlaybookView} PlaybookView */
+/** @typedef {import('../../common/knownfix.js').GatewayWarning} GatewayWarning */
 
 export const FAKE_HIGH = 100_000;
 export const FAKE_LOW = 5_000;
@@ -174,6 +176,7 @@ export function sessionNameAt(ms, hex) {
  *   templateVariables?: Record<string, string>,
  *   defaultPromptTemplate?: string,
  *   preflight?: import('../../common/contract.js').PreflightReport,
+ *   playbooks?: PlaybookView[],
  * }} [opts]
  */
 export function createFakeEngine(opts = {}) {
@@ -197,6 +200,8 @@ export function createFakeEngine(opts = {}) {
   /** @type {Incident[]} */
   let incidents = structuredClone(opts.incidents ?? []);
   const details = { ...(opts.details ?? {}) };
+  /** @type {PlaybookView[]} */
+  const playbooks = structuredClone(opts.playbooks ?? []);
   /** @type {StatusSnapshot} */
   let status = {
     state: 'healthy',
@@ -209,13 +214,15 @@ export function createFakeEngine(opts = {}) {
     doctor: null,
     gatewayUrl: 'http://127.0.0.1:18789',
     settingsProblems: [],
+    pendingFix: null,
+    warnings: [],
   };
 
   /** @param {EngineEvent} e */
   const emit = (e) => {
     for (const l of [...listeners]) l(e);
   };
-  /** @param {string} m @returns {Result} */
+  /** @param {string} m @returns {{ ok: false, message: string }} */
   const fail = (m) => ({ ok: false, message: m });
   /** @type {Result} */
   const ok = { ok: true, value: undefined };
@@ -324,6 +331,41 @@ export function createFakeEngine(opts = {}) {
         value: template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_m, /** @type {string} */ n) => /** @type {Record<string,string>} */ (values)[n] ?? `<${n}>`),
       });
     },
+    async answerFix(incidentId, recordId, approve) {
+      calls.push(`answerFix:${incidentId}:${recordId}:${approve}`);
+      if (!status.pendingFix || status.pendingFix.incidentId !== incidentId) return fail('No known fix is waiting for an answer there.');
+      const rung = status.pendingFix.rung;
+      status = { ...status, pendingFix: null };
+      emit({ type: 'known-fix', phase: approve ? 'started' : 'declined', incidentId, rung, detail: approve ? 'approved' : 'declined', at: iso(now()) });
+      return ok;
+    },
+    async undoFix(incidentId, recordId) {
+      calls.push(`undoFix:${incidentId}:${recordId}`);
+      const inc = incidents.find((i) => i.id === incidentId);
+      const rec = inc?.rungs?.find((r) => r.id === recordId);
+      if (!rec?.undo?.available || rec.undo.doneAt) return fail(`Nothing to undo for ${recordId}.`);
+      rec.undo.doneAt = iso(now());
+      rec.undo.result = 'the config file is back as it was before the fix';
+      emit({ type: 'incident-event', incidentId, event: { at: iso(now()), type: 'known-fix-undone', detail: rec.undo.result } });
+      return { ok: true, value: `undid ${rec.rung}` };
+    },
+    async revertConfig() {
+      calls.push('revertConfig');
+      if (!status.warnings?.some((w) => w.canRevert)) return fail('There is nothing to revert.');
+      status = { ...status, warnings: (status.warnings ?? []).filter((w) => w.kind !== 'config') };
+      emit({ type: 'warnings', warnings: status.warnings ?? [], added: [], at: iso(now()) });
+      return { ok: true, value: 'Put back the last-known-good copy.' };
+    },
+    async listPlaybooks() {
+      return structuredClone(playbooks);
+    },
+    async setPlaybookEnabled(id, enabled) {
+      calls.push(`setPlaybookEnabled:${id}:${enabled}`);
+      const v = playbooks.find((p) => p.id === id);
+      if (!v?.playbook) return fail(`No playbook "${id}".`);
+      v.playbook.enabled = enabled;
+      return { ok: true, value: structuredClone(v) };
+    },
     testNotification(channel) {
       calls.push(`testNotification:${channel}`);
       return Promise.resolve(ok);
@@ -422,6 +464,16 @@ export function createFakeEngine(opts = {}) {
     },
     /** @param {EngineEvent} e */
     fakeEmit: emit,
+    /** @param {GatewayWarning[]} warnings */
+    fakeWarnings(warnings) {
+      status = { ...status, warnings: structuredClone(warnings) };
+      emit({ type: 'warnings', warnings, added: warnings, at: iso(now()) });
+    },
+    /** @param {import('../../common/knownfix.js').PendingFix | null} pending */
+    fakePendingFix(pending) {
+      status = { ...status, pendingFix: structuredClone(pending) };
+      if (pending) emit({ type: 'known-fix', phase: 'proposed', incidentId: pending.incidentId, rung: pending.rung, detail: pending.action, at: iso(now()), pending });
+    },
   };
   return engine;
 }

@@ -21,6 +21,9 @@ export function doctorSettings(gw: FakeGateway, script: AgentStep[], agentLog: s
     gateway: { configPath: gw.configPath, logPaths: [gw.logFile] },
     // One attempt with no backoff: a broken config fails it at once (exit 78), so the doctor comes next.
     restart: { attempts: 1, backoffSec: 0 },
+    // The stand-in's `openclaw doctor --fix` would repair a broken config as a known fix, before any doctor:
+    // these tests are about the doctor's session, so the known fixes stay out of the way.
+    knownFixes: { enabled: false },
     doctor: {
       enabled: true,
       agents: ['standin'],

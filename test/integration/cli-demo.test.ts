@@ -27,7 +27,7 @@ function processesUnder(dirs: string[]): string[] {
 }
 
 describe('clawmedic demo', () => {
-  it('detects, restarts, calls the doctor, recovers, and cleans up', async () => {
+  it('detects, restarts, fixes a known fault without an agent, calls the doctor, recovers, and cleans up', async () => {
     const child = spawn(process.execPath, [cliPath, 'demo', '--json', '--agent-pace', '0.2'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', TMPDIR: TMP },
@@ -43,14 +43,20 @@ describe('clawmedic demo', () => {
     expect(result.ok).toBe(true);
     expect(result.incidents.map((i) => [i.outcome, i.resolvedBy])).toEqual([
       ['recovered', 'restart'],
+      ['recovered', 'known-fix:config-doctor-fix'],
       ['recovered', 'doctor'],
     ]);
-    const doctorTypes = result.incidents[1]!.events.map((e) => e.type);
+    const known = result.incidents[1]!;
+    expect(known.fingerprint).toMatchObject({ kind: 'config-syntax', key: 'config-syntax' });
+    expect(known.rungs?.map((r) => [r.rung, r.status])).toEqual([['config-doctor-fix', 'recovered']]);
+    expect(known.agent).toBeNull();
+    expect(known.events.map((e) => e.type)).not.toContain('doctor-started');
+    const doctorTypes = result.incidents[2]!.events.map((e) => e.type);
     expect(doctorTypes).toEqual(expect.arrayContaining(['restart-step', 'doctor-started', 'doctor-agent-started', 'doctor-prompt-sent', 'doctor-finished']));
-    expect(result.incidents[1]!.agent).toBe('standin');
+    expect(result.incidents[2]!.agent).toBe('standin');
     // The agent asked once; nobody was watching, so the demo answered for the person: the doctor's fix, approved.
     expect(doctorTypes).toContain('doctor-needs-approval');
-    expect(result.incidents[1]!.doctor?.promptsAnswered).toBe(1);
+    expect(result.incidents[2]!.doctor?.promptsAnswered).toBe(1);
     const states = lines.flatMap((l) => (l.type === 'state' ? [l.state] : []));
     expect(states).toEqual(expect.arrayContaining(['healthy', 'failing', 'restarting', 'recovering']));
     // The records stay, in the folder the demo named: the report and the transcript of the doctor's session.
@@ -62,7 +68,7 @@ describe('clawmedic demo', () => {
     expect(statSync(result.transcript!).mode & 0o777).toBe(0o600);
     // Nothing else left behind: no work dir, nothing under it (tmux server, agent), nothing on the gateway's port.
     expect(demoDirs()).toEqual([path.basename(result.recordsDir)]);
-    const attach = result.incidents[1]!.doctor?.attachCommand ?? '';
+    const attach = result.incidents[2]!.doctor?.attachCommand ?? '';
     expect(attach).toContain(TMP);
     expect(processesUnder([TMP])).toEqual([]);
     rmSync(TMP, { recursive: true, force: true });

@@ -302,8 +302,8 @@ describe('ipc router', () => {
   it('Result operations are exactly the table entries whose answer is a Result', () => {
     const results = (Object.keys(OPERATIONS) as OperationName[]).filter(answersWithResult).sort();
     expect(results).toEqual(
-      ['handBack', 'pause', 'previewBrief', 'restartNow', 'resume', 'runDoctor', 'saveSettings', 'startDoctor', 'stopDoctor', 'takeOver',
-        'testNotification', 'approvePrompt', 'denyPrompt'].sort(),
+      ['answerFix', 'handBack', 'pause', 'previewBrief', 'restartNow', 'resume', 'runDoctor', 'saveSettings', 'startDoctor', 'stopDoctor',
+        'takeOver', 'testNotification', 'undoFix', 'revertConfig', 'setPlaybookEnabled', 'approvePrompt', 'denyPrompt'].sort(),
     );
   });
 
@@ -423,7 +423,8 @@ describe('preload bridge', () => {
         'getStatus', 'preflight', 'checkNow', 'restartNow', 'startDoctor', 'stopDoctor', 'pause', 'resume',
         'listIncidents', 'getIncident',
         'getSettings', 'saveSettings', 'previewBrief', 'testNotification', 'terminalSubscribe', 'terminalAck', 'takeOver',
-        'handBack', 'terminalInput', 'terminalResize', 'onEvent',
+        'handBack', 'terminalInput', 'terminalResize', 'onEvent', 'answerFix', 'undoFix', 'revertConfig', 'listPlaybooks',
+        'setPlaybookEnabled',
       ].sort(),
     );
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);

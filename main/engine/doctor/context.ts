@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import JSON5 from 'json5';
 import type { GatewayCheck } from '../../../common/contract.js';
+import type { Fingerprint, RungRecord } from '../../../common/knownfix.js';
 import { collectSecrets, redact } from '../redact.js';
 import { ensurePrivateDir, expandHome, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 
@@ -230,6 +231,9 @@ export interface ContextInput {
   env: NodeJS.ProcessEnv;
   /** The `openclaw` executable (PATH lookup by default). */
   openclaw?: string;
+  /** ClawMedic's own diagnosis and the known fixes it tried already (absent for a doctor started by hand). */
+  fingerprint?: Fingerprint | null;
+  rungs?: RungRecord[];
 }
 
 function contextEnv(input: ContextInput): NodeJS.ProcessEnv {
@@ -272,6 +276,11 @@ export async function buildContext(
   if (!input.recentFailures.length) out.push('- none recorded (the doctor was started by hand)');
   for (const c of input.recentFailures.slice(-20)) {
     out.push(`- ${c.at} ${c.condition}: ${r(c.health.detail)}${c.health.status ? ` (HTTP status ${c.health.status})` : ''}`);
+  }
+  if (input.fingerprint) {
+    const f = input.fingerprint;
+    out.push('', "## ClawMedic's diagnosis (fingerprint)", `- Kind: ${f.kind} (key ${f.key})`, `- ${r(f.detail)}`);
+    for (const g of input.rungs ?? []) out.push(`- Known fix tried: ${g.rung} (${g.mode}) → ${g.status}: ${r(g.detail || g.action)}`);
   }
   out.push('', '## Gateway', `- URL: ${input.gatewayUrl} (port ${input.port})`, `- Config: ${input.configPath}`);
   out.push(input.snapshot.length ? `- Snapshot taken before the session: ${input.snapshot.join(', ')}` : '- The config file does not exist (nothing to snapshot).');

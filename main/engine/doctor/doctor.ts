@@ -346,6 +346,8 @@ export class Doctor implements DoctorPort {
           snapshot,
           env: this.env,
           openclaw: this.opts.openclaw ?? this.tools.path('openclaw'),
+          fingerprint: inc.record.fingerprint,
+          rungs: inc.record.rungs,
         };
         const validating = validateConfig(input);
         await writeFileAtomic(contextPath, (await buildContext(input, 'pending')).text);
@@ -470,6 +472,8 @@ export class Doctor implements DoctorPort {
     const result = lastAttempt?.result ?? parseResultLine(report);
     if (result) record.resultLine = redact(result.line, { secrets: run.secrets });
     if (lastAttempt?.agentTranscript) {
+      // Playbooks are learned from the tool calls recorded there (knownfix/playbooks.ts).
+      record.agentTranscript = lastAttempt.agentTranscript;
       const u = await usageFromTranscript(lastAttempt.agentTranscript);
       if (u) {
         record.tokens = { input: u.input, output: u.output };

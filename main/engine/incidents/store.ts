@@ -233,6 +233,8 @@ export class IncidentStore {
       restarts: 0,
       doctor: null,
       owner: { pid: process.pid, hostname: os.hostname() },
+      fingerprint: null,
+      rungs: [],
     };
     const handle = new IncidentHandle(
       dir,
@@ -296,6 +298,18 @@ export class IncidentStore {
   }
 
   /**
+   * Changes a record no live handle owns (read-modify-write), e.g. a known fix undone after a restart of
+   * ClawMedic. Returns the changed record, or null when there is no such incident.
+   */
+  async patch(id: string, change: (incident: Incident) => void): Promise<Incident | null> {
+    const inc = await this.get(id);
+    if (!inc) return null;
+    change(inc);
+    await writeFileAtomic(path.join(this.root, id, RECORD), JSON.stringify(inc, null, 2));
+    return inc;
+  }
+
+  /**
    * Marks every open incident whose owner process is gone as `interrupted`. Run at start-up, before
    * this process opens anything, so a crash mid-incident never leaves it "open" forever.
    */
@@ -334,7 +348,11 @@ export class IncidentStore {
 
   private async read(id: string): Promise<Incident | null> {
     try {
-      return JSON.parse(await fsp.readFile(path.join(this.root, id, RECORD), 'utf8')) as Incident;
+      const inc = JSON.parse(await fsp.readFile(path.join(this.root, id, RECORD), 'utf8')) as Incident;
+      // Records written before known fixes existed: the fields are there for every consumer.
+      inc.fingerprint ??= null;
+      inc.rungs ??= [];
+      return inc;
     } catch (err) {
       // A folder without a readable record (e.g. half-created by a crash before its first write)
       // is not an incident; skipping it keeps the rest of the history usable.

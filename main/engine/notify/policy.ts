@@ -6,6 +6,9 @@
 //   needs-approval  the doctor waits for a person to answer a permission prompt
 //   recovered       back, by the doctor, a person, or on its own; with the duration and what fixed it
 //   failed          ClawMedic gave up (circuit open, doctor failed or timed out): what was tried, where the report is
+//   fix-proposed    a known fix is ready and waits for a person's yes (what it does, the config diff)
+//   warning         before an outage: a config edit that will not start, memory growth, low disk; or a
+//                   precise note a known fix cannot act on (OpenClaw needs a newer Node)
 import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../../common/contract.js';
 import { redact, redactDeep } from '../redact.js';
 import { between, formatDuration, oneLine, truncate } from './format.js';
@@ -22,7 +25,9 @@ export type MessageKind =
   | 'recovered'
   | 'failed'
   | 'test'
-  | 'storage';
+  | 'storage'
+  | 'fix-proposed'
+  | 'warning';
 export type Severity = 'critical' | 'warning' | 'info' | 'success';
 
 export interface Message {
@@ -132,6 +137,37 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
       if (event.phase === 'agent-started') return doctorStartedMessage(event, ctx);
       if (event.phase === 'needs-approval') return needsApprovalMessage(event, ctx);
       return null;
+    case 'known-fix':
+      if (event.phase === 'proposed' && event.pending) return fixProposedMessage(event, event.pending, ctx);
+      if (event.phase === 'notified') {
+        return make(ctx, {
+          kind: 'warning',
+          incidentId: event.incidentId,
+          dedupeSuffix: event.rung,
+          severity: 'critical',
+          title: `OpenClaw gateway on ${ctx.hostname} cannot start: ${oneLine(event.detail).split('. ')[0]}`,
+          body: sentence(event.detail),
+          at: event.at,
+        });
+      }
+      return null;
+    case 'warnings': {
+      const w = event.added[0];
+      if (!w) return null;
+      return redactMessage(
+        {
+          kind: 'warning',
+          incidentId: null,
+          severity: 'warning',
+          title: truncate(oneLine(`${w.title} (${ctx.hostname})`), 200),
+          body: truncate([w.detail, w.diff ? `Diff from the last-known-good copy:\n${w.diff.split('\n').slice(2, 14).join('\n')}` : ''].filter(Boolean).join('\n'), BODY_MAX),
+          dedupeKey: `warning:${w.kind}:${w.title}`,
+          at: event.at,
+          host: ctx.hostname,
+        },
+        ctx.secrets ?? [],
+      );
+    }
     case 'check':
     case 'state':
     case 'preflight':
@@ -142,6 +178,25 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
       // the watcher starts (its output, the window); a message about a failed message would most likely fail too.
       return null;
   }
+}
+
+function fixProposedMessage(event: Extract<EngineEvent, { type: 'known-fix' }>, p: NonNullable<Extract<EngineEvent, { type: 'known-fix' }>['pending']>, ctx: PolicyContext): Message {
+  const minutes = Math.max(1, Math.round((Date.parse(p.expiresAt) - Date.parse(event.at)) / 60_000));
+  return make(ctx, {
+    kind: 'fix-proposed',
+    incidentId: event.incidentId,
+    dedupeSuffix: p.recordId,
+    severity: 'warning',
+    title: `ClawMedic can fix the gateway on ${ctx.hostname}: it needs your yes`,
+    body: [
+      `Known fix: ${sentence(p.action)}`,
+      p.diff ? `Config change:\n${p.diff.split('\n').slice(2, 14).join('\n')}` : '',
+      `Answer in the ClawMedic window, or on ${ctx.hostname}: clawmedic fix approve (or decline). Without an answer within ${minutes} min ClawMedic goes on without it.`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    at: event.at,
+  });
 }
 
 /** The clearly-labelled message `clawmedic notify test` sends. */
@@ -297,14 +352,20 @@ function closedMessage(incident: Incident, ctx: PolicyContext): Message | null {
       });
     }
     const approved = (incident.doctor?.promptsAnswered ?? 0) > 0;
+    const by = incident.resolvedBy ?? '';
     const fixedBy =
-      incident.resolvedBy === 'doctor'
+      by === 'doctor'
         ? `the AI doctor${incident.agent ? ` (${incident.agent})` : ''}${approved ? ', with your approval' : ''}`
-        : incident.resolvedBy === 'human'
+        : by === 'human'
           ? 'you, at the keyboard'
-          : incident.resolvedBy === 'self'
-            ? 'itself, without a restart'
-            : String(incident.resolvedBy);
+          : by.startsWith('known-fix:')
+            ? `a known fix (${by.slice('known-fix:'.length)}), without an agent`
+            : by.startsWith('playbook:')
+              ? `playbook ${by.slice('playbook:'.length)}, without an agent`
+              : by === 'self' || by === ''
+                ? 'itself, without a restart'
+                : by;
+    const diff = incident.rungs?.find((r) => r.status === 'recovered')?.diff;
     const what = doctorSummary(incident) ?? (closing ? oneLine(closing.detail) : '');
     const cost = incident.doctor?.costUsd != null ? `Doctor cost: $${incident.doctor.costUsd.toFixed(2)}.` : '';
     return make(ctx, {
@@ -315,6 +376,7 @@ function closedMessage(incident: Incident, ctx: PolicyContext): Message | null {
       body: [
         `Fixed by ${fixedBy}.`,
         what ? `What fixed it: ${sentence(what)}` : '',
+        diff ? `Config change (undo it in the ClawMedic window):\n${diff.split('\n').slice(2, 12).join('\n')}` : '',
         `It was down: ${oneLine(incident.summary)}.`,
         cost,
         report,
@@ -366,6 +428,7 @@ function restartsText(n: number): string {
 function triedText(incident: Incident): string {
   const parts: string[] = [];
   if (incident.restarts > 0) parts.push(`${incident.restarts} restart${incident.restarts === 1 ? '' : 's'}`);
+  for (const r of incident.rungs ?? []) parts.push(`${r.rung} (${r.status})`);
   const attempts = incident.doctor?.attempts ?? [];
   if (attempts.length) {
     parts.push(`the AI doctor (${attempts.map((a) => `${a.agent}: ${oneLine(a.ended)}`).join('; ')})`);

@@ -87,6 +87,8 @@ const ICONS: Record<string, string> = {
   refresh: 'M13 3v3.5H9.5 M12.6 6.5A5 5 0 1 0 13 9',
   arrowUp: 'M8 13V3 M4 7l4-4 4 4',
   arrowDown: 'M8 3v10 M4 9l4 4 4-4',
+  check: 'M3 8.5l3 3 7-7',
+  undo: 'M5.5 3.5L2.5 6.5l3 3 M2.5 6.5H10a3.5 3.5 0 0 1 0 7H7',
 };
 
 export function icon(name: string, label?: string): SVGSVGElement {

@@ -20,6 +20,7 @@ import {
 } from '../ui/format.js';
 import { incidentTitle } from '../../../common/incident-words.js';
 import { renderMarkdown } from '../ui/markdown.js';
+import { knownFixSection, pendingQuestion, warningsBanner } from './knownfix.js';
 
 // 60 s: "5 min ago" labels and the open incident's duration stay current without a reload.
 const RELATIVE_TIME_REFRESH_MS = 60_000;
@@ -143,6 +144,11 @@ export function createIncidentsView(ctx: Ctx): View {
         ...incidents.map((inc) => incidentRow(inc, now)),
       );
     }
+    const st = ctx.status();
+    const refresh = () => {
+      ctx.refreshStatus();
+      void loadList();
+    };
     replaceChildren(
       el,
       h(
@@ -151,6 +157,9 @@ export function createIncidentsView(ctx: Ctx): View {
         h('h1', null, 'Incidents'),
         button('Refresh', () => void loadList(), { icon: 'refresh', kind: 'ghost' }),
       ),
+      // Before an outage: the guard's and the resources' warnings; during one: a known fix waiting for a yes.
+      warningsBanner(ctx, st?.warnings ?? [], refresh),
+      st?.pendingFix ? pendingQuestion(ctx, st.pendingFix, refresh) : null,
       stats,
       chartCard,
       list,
@@ -242,6 +251,10 @@ export function createIncidentsView(ctx: Ctx): View {
       ),
       h('p', { class: 'detail-sub muted' }, `${triggerWords(inc)}: ${inc.summary || '—'}`),
       h('div', { class: 'card' }, meta),
+      knownFixSection(ctx, inc, () => {
+        ctx.refreshStatus();
+        void renderDetail(id);
+      }),
       section('Timeline', inc.events.length ? timeline : h('p', { class: 'muted' }, 'No events were recorded.')),
       section('Doctor’s report', detail.report ? reportBody : h('p', { class: 'muted' }, inc.doctor ? 'The agent did not write a report.' : 'No doctor ran for this incident.')),
       section('Session transcript', detail.transcript ? termHost : h('p', { class: 'muted' }, 'No terminal session was recorded.')),
@@ -256,7 +269,26 @@ export function createIncidentsView(ctx: Ctx): View {
 
   const backLink = () => h('a', { href: '#/incidents', class: 'back-link' }, icon('chevronLeft'), 'All incidents');
 
+  // Warnings and a pending question change the list's banners and the open incident's question.
+  let shownStatusKey = '';
+  ctx.onStatus((st) => {
+    const key = JSON.stringify([st?.warnings ?? [], st?.pendingFix ?? null]);
+    if (key === shownStatusKey || el.hidden) return;
+    shownStatusKey = key;
+    if (openId === null) renderList();
+    else void renderDetail(openId);
+  });
+
   ctx.onEvent((e) => {
+    // Warnings and questions live in the status: the list shows them as they come and go.
+    if (!el.hidden && openId === null && (e.type === 'warnings' || e.type === 'known-fix')) {
+      ctx.refreshStatus();
+      return;
+    }
+    if (!el.hidden && openId !== null && e.type === 'known-fix' && e.incidentId === openId) {
+      ctx.refreshStatus();
+      return;
+    }
     if (el.hidden || (e.type !== 'incident-opened' && e.type !== 'incident-closed' && e.type !== 'incident-event')) return;
     if (openId === null) void loadList();
     else if ((e.type === 'incident-event' ? e.incidentId : e.incident.id) === openId) void renderDetail(openId);

@@ -9,6 +9,7 @@ import { percent, uptimeOver } from '../incidents/history.js';
 import { button, h, icon, replaceChildren } from '../ui/dom.js';
 import { ago, durationBetween, outcomeLabel, outcomeTone, when } from '../ui/format.js';
 import { toast } from '../ui/toast.js';
+import { pendingQuestion, warningsBanner } from './knownfix.js';
 
 // 1 s: "last check 12 s ago" and an approval's time left count seconds.
 const TICK_MS = 1_000;
@@ -49,6 +50,14 @@ export function nextStep(
       tone: 'bad',
     };
   }
+  const fix = s.pendingFix;
+  if (fix) {
+    return {
+      text: `A known fix waits for your yes: ${fix.action} (${timeLeft(fix.expiresAt, Date.now())}).`,
+      link: { href: `#/incidents/${encodeURIComponent(fix.incidentId)}`, label: 'Open the incident' },
+      tone: 'bad',
+    };
+  }
   const settingsProblem = s.settingsProblems[0];
   if (settingsProblem) {
     return {
@@ -73,6 +82,13 @@ export function nextStep(
       tone: 'idle',
     };
   if (s.state === 'paused') return { text: 'Resume monitoring when the maintenance is done.', tone: 'warn' };
+  const config = s.warnings?.find((w) => w.kind === 'config');
+  if (config) {
+    const how = config.canRevert ? 'fix the file, or Revert it below' : 'fix the file';
+    return { text: `Before the gateway restarts, ${how}: the edit would stop it.`, tone: 'warn' };
+  }
+  const other = s.warnings?.[0];
+  if (other) return { text: `${other.title}.`, tone: 'warn' };
   const warning = preflight?.items.find((x) => x.status === 'warn');
   if (warning) return stepFor(warning, 'warn');
   return { text: 'Nothing to do: ClawMedic watches the gateway and acts on its own.', tone: 'ok' };
@@ -170,10 +186,13 @@ export function createOverviewView(ctx: Ctx): View {
     setupList,
   );
 
+  // Before an outage, the config guard's and the resources' warnings; during one, a known fix waiting for a yes.
+  const knownFixSlot = h('div', { class: 'overview-knownfix' });
   const el = h(
     'section',
     { class: 'view view-overview', 'aria-label': 'Overview' },
     hero,
+    knownFixSlot,
     h('div', { class: 'overview-grid' }, incidentCard, setupCard),
   );
 
@@ -257,8 +276,24 @@ export function createOverviewView(ctx: Ctx): View {
   /** Everything: after new data (status, incidents, the preflight, the connection). */
   function render(): void {
     tick();
+    renderKnownFixes();
     renderIncident(ctx.now());
     renderPreflight();
+  }
+
+  /** Rebuilt only when the warnings or the question changed, so a focused button keeps its focus. */
+  let shownKnownFix = '';
+  function renderKnownFixes(): void {
+    const s = ctx.status();
+    const key = JSON.stringify([s?.warnings ?? [], s?.pendingFix ?? null, ctx.readOnly()]);
+    if (key === shownKnownFix) return;
+    shownKnownFix = key;
+    const done = () => ctx.refreshStatus();
+    replaceChildren(
+      knownFixSlot,
+      warningsBanner(ctx, s?.warnings ?? [], done),
+      s?.pendingFix ? pendingQuestion(ctx, s.pendingFix, done) : null,
+    );
   }
 
   /**
@@ -451,6 +486,8 @@ export function createOverviewView(ctx: Ctx): View {
       render();
     }
     if (e.type === 'incident-opened' || e.type === 'incident-closed') void loadIncidents();
+    // Warnings and a known fix's question live in the status: ask for it when they change.
+    if (e.type === 'warnings' || e.type === 'known-fix') ctx.refreshStatus();
     if (e.type === 'settings-changed') void loadPreflight(false);
   });
 

@@ -11,6 +11,7 @@ import { appAndToolsSections } from './settings/app.js';
 import { doctorSection } from './settings/doctor.js';
 import { FormRoot } from './settings/form.js';
 import { gatewaySection } from './settings/gateway.js';
+import { knownFixesSection, playbooksSection, preventionSection } from './settings/knownfix.js';
 import { notificationsSection } from './settings/notifications.js';
 import { promptSection } from './settings/prompt.js';
 import { restartSection } from './settings/restart.js';
@@ -154,6 +155,9 @@ export function createSettingsView(ctx: Ctx): View {
       { class: 'settings-fieldset', disabled: ro },
       gatewaySection(f),
       restartSection(f),
+      knownFixesSection(f),
+      playbooksSection(f),
+      preventionSection(f),
       doctorSection(f),
       promptSection(f),
       notificationsSection(f),

@@ -41,6 +41,9 @@ export function appSettings(gw: FakeGateway, env: MacEnv, o: ScenarioOptions): R
     gateway: { configPath: gw.configPath, logPaths: [gw.logFile] },
     // No backoff: a broken config fails its restart at once (exit 78), so the doctor comes next.
     restart: { attempts: o.restartAttempts ?? 2, backoffSec: 0 },
+    // The stand-in's `openclaw doctor --fix` would repair the broken config as a known fix before any doctor:
+    // the scenarios are about the app around the doctor, so the known fixes stay out of the way.
+    knownFixes: { enabled: false },
     doctor: o.agentScript
       ? {
           enabled: true,

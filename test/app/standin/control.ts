@@ -12,7 +12,9 @@ const local: Partial<Methods<AppControl>> = {};
 let seq = 0;
 
 const peer = new RpcPeer<AppControl, HostControl>(
-  (m) => void send(m),
+  // A failed write means the harness is gone; 'disconnect' below ends the app, so the error only needs
+  // to be kept from becoming an uncaught exception here.
+  (m) => void send(m, undefined, {}, () => undefined),
   local,
   () => undefined,
   (method, err) => problem(`the harness's ${method} failed in the stand-in: ${err.message}`),

@@ -15,6 +15,8 @@ const PRIORITY: Record<MessageKind, number> = {
   recovered: 3,
   test: 3,
   storage: 3,
+  'fix-proposed': 4,
+  warning: 4,
 };
 
 /** Emoji shortcodes ntfy shows in front of the title. */
@@ -27,6 +29,8 @@ const TAGS: Record<MessageKind, string> = {
   recovered: 'white_check_mark',
   test: 'test_tube',
   storage: 'floppy_disk',
+  'fix-proposed': 'wrench',
+  warning: 'warning',
 };
 
 /** ntfy's default message size limit (bigger bodies become attachments). */

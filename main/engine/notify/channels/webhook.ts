@@ -6,7 +6,8 @@
 //   {
 //     "version": 1,
 //     "source": "clawmedic",
-//     "kind": "down" | "restarted" | "doctor-started" | "needs-approval" | "recovered" | "failed" | "test",
+//     "kind": "down" | "restarted" | "doctor-started" | "needs-approval" | "recovered" | "failed" | "test"
+//             | "storage" | "fix-proposed" | "warning",   (new kinds are only ever added)
 //     "severity": "critical" | "warning" | "info" | "success",
 //     "title": string,              one line, plain text
 //     "body": string,               a few lines, plain text
