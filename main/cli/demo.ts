@@ -253,7 +253,9 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     for (const inc of [first, second, third]) if (inc) byId.set(inc.id, inc);
     const told = [...byId.values()];
     for (const inc of told) say(incidentTimeline(inc) + '\n');
-    const ok = told.every((i) => i.outcome === 'recovered');
+    // Each level's outcome as it closed (a relapse reopens the same record, so the final one shows only the last).
+    const levels = [first, second, third].filter((x): x is Incident => !!x);
+    const ok = levels.every((i) => i.outcome === 'recovered');
     say(ok ? green('The gateway is healthy again.') : red('The demo did not end healthy: see the timeline above.'));
     // The records outlive the demo; what ran (gateway, tmux, agent) does not.
     await eng.stop('demo finished');
@@ -268,7 +270,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     if (transcript) say(`  the session transcript:  ${transcript}`);
     say(dim('  (delete that folder when you are done with it)'));
     if (json) {
-      const result = { type: 'demo-result', ok, incidents: told, recordsDir, report, transcript };
+      const result = { type: 'demo-result', ok, incidents: levels, recordsDir, report, transcript };
       process.stdout.write(JSON.stringify(result) + '\n');
     }
     process.exitCode = ok ? EXIT_OK : EXIT_FAIL;

@@ -115,9 +115,11 @@ describe('credit', () => {
     expect(resolvedByWords(approved)).toBe('Doctor (approved by you)');
     expect(resolvedByWords(typed)).toBe('You');
     expect(resolvedByWords(incident({ resolvedBy: 'doctor', doctor: doctorRecord() }))).toBe('Doctor');
-    // A value from a newer ClawMedic is shown, not hidden.
-    const newer = { resolvedBy: 'known-fix:stale-process', doctor: null } as unknown as Incident;
-    expect(resolvedByWords(newer)).toBe('known-fix:stale-process');
+    // A known fix and a playbook are named in words; a value from a newer ClawMedic is shown, not hidden.
+    const rung = (resolvedBy: string) => ({ resolvedBy, doctor: null }) as unknown as Incident;
+    expect(resolvedByWords(rung('known-fix:stale-gateway'))).toBe('Known fix: stale gateway');
+    expect(resolvedByWords(rung('playbook:port-foreign-python3'))).toBe('Playbook port-foreign-python3');
+    expect(resolvedByWords(rung('teleport:rung'))).toBe('teleport:rung');
   });
 
   it('counts "without you" from the same rows the list shows', () => {
