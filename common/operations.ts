@@ -9,6 +9,7 @@ import type {
   GatewayCheck,
   Incident,
   IncidentDetail,
+  PreflightReport,
   Problem,
   Result,
   SettingsView,
@@ -168,6 +169,17 @@ const doctorOptions: ArgsCheck<[] | [{ force: boolean }]> = (raw) => {
   }
   return bad('doctor options are { force: true | false }');
 };
+/** `[]` (the last report when there is one), or `[{ fresh: true }]`: check again now. */
+const preflightOptions: ArgsCheck<[] | [{ fresh: boolean }]> = (raw) => {
+  if (raw.length === 0) return good([]);
+  const e = arity(raw, 1);
+  if (e) return bad(e);
+  const o = raw[0];
+  if (o && typeof o === 'object' && !Array.isArray(o) && typeof (o as { fresh?: unknown }).fresh === 'boolean') {
+    return good([{ fresh: (o as { fresh: boolean }).fresh }]);
+  }
+  return bad('preflight options are { fresh: true | false }');
+};
 const template = one(
   (v): v is string => boundedString(v, LIMITS.maxTemplateChars),
   `the template must be text of at most ${LIMITS.maxTemplateChars} characters`,
@@ -211,6 +223,14 @@ function send<A extends unknown[], const T extends readonly Transport[]>(
 
 export const OPERATIONS = {
   getStatus: call<StatusSnapshot>()({ args: none, result: false, readOnly: true, what: 'read the status', transports: EVERYWHERE }),
+  // Checking the setup runs `--version` of the agents and tmux and reads files: it changes nothing.
+  preflight: call<PreflightReport>()({
+    args: preflightOptions,
+    result: false,
+    readOnly: true,
+    what: 'check the setup',
+    transports: EVERYWHERE,
+  }),
   // A one-off probe observes and changes nothing: read-only viewers may ask for it.
   checkNow: call<GatewayCheck>()({ args: none, result: false, readOnly: true, what: 'check the gateway', transports: UI }),
   restartNow: call<Result>()({

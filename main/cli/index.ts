@@ -3,13 +3,22 @@
 import { OPERATIONS } from '../../common/operations.js';
 import { PrivatePathError } from '../engine/fsutil.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '../engine/settings/index.js';
 // Each command's module is imported when that command runs (lazy import()): `watch` starts without
 // loading the demo (and its test fixtures), the service installer, the notification test or the doctor
 // command, and `check` without the watcher. Start-up time is what a user waits for at every launch.
 // The imports below are for types only (erased at build).
-import type { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runStatus } from './commands.js';
+import type {
+  runCheck,
+  runConfigValidate,
+  runIncidents,
+  runPause,
+  runPreflightCommand,
+  runRestart,
+  runStatus,
+} from './commands.js';
 import type { DemoOptions } from './demo.js';
 import type { runDoctorCommand } from './doctor-command.js';
 import type { runFixAnswer, runFixUndo, runGuardRevert } from './fix-command.js';
@@ -68,6 +77,20 @@ export function buildProgram(): Command {
     .exitOverride();
 
   const cfg = () => program.opts<GlobalOpts>().config;
+  // Without --config a missing file means defaults (the first run has none). Named explicitly, a missing file
+  // is a typo: running on defaults would watch the wrong gateway and say nothing, so it is bad usage.
+  program.hook('preAction', (_program, action) => {
+    const explicit = cfg();
+    if (explicit === undefined || action.name() === 'path') return;
+    const file = settingsFilePath(explicit);
+    if (!existsSync(file)) {
+      throw new CliExit(
+        EXIT_USAGE,
+        `clawmedic: --config ${file}: no such file. Check the path; to start a new settings file, create it ` +
+          `with \`{}\` in it (every default applies). Without --config, ClawMedic uses ${settingsFilePath(undefined)}.`,
+      );
+    }
+  });
 
   program
     .command('watch')
@@ -91,6 +114,14 @@ export function buildProgram(): Command {
     .description('what the watcher is doing, the gateway right now, and the latest incident')
     .option('--json', 'print as JSON')
     .action(async (o: OptionsOf<typeof runStatus>) => (await commands()).runStatus(cfg(), o));
+
+  program
+    .command('preflight')
+    .description(
+      'check the setup: gateway, restart command, agents, tmux, data folder, notifications (exit 1 if one fails)',
+    )
+    .option('--json', 'print the checks as JSON')
+    .action(async (o: OptionsOf<typeof runPreflightCommand>) => (await commands()).runPreflightCommand(cfg(), o));
 
   program
     .command('restart')
@@ -160,7 +191,12 @@ export function buildProgram(): Command {
     .description('show the whole ladder on this machine with a stand-in gateway and agent (nothing else needed)')
     .option('--json', 'print events as JSON lines')
     .option('--no-doctor', 'stop after the restart step')
-    .addOption(new Option('--agent-pace <seconds>', 'how long the stand-in agent pauses between steps (time to attach)').argParser(parseFloat))
+    .option('--dashboard', 'watch it in the browser: the dashboard (input allowed) at a pace a person can follow')
+    .addOption(new Option('--port <n>', 'dashboard port (default: a free port)').argParser(positiveInt('--port')))
+    .addOption(
+      new Option('--agent-pace <seconds>', 'seconds the stand-in agent pauses between steps (time to attach)')
+        .argParser(parseFloat),
+    )
     .action(async (o: DemoOptions) => {
       // The demo is self-contained on purpose (its own gateway, agent and settings in a temp folder): a
       // --config that would silently be ignored is refused instead.

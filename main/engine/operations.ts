@@ -29,6 +29,7 @@ export type Handlers = {
 export function engineHandlers(engine: EngineApi): Handlers {
   return {
     getStatus: () => engine.status(),
+    preflight: (opts?: { fresh: boolean }) => engine.preflight(opts),
     checkNow: () => engine.checkNow(),
     restartNow: () => engine.restartNow(),
     startDoctor: () => engine.startDoctor(),

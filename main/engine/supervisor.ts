@@ -439,7 +439,8 @@ export class Supervisor {
       type: 'confirmed',
       detail: `${this.failureCount} consecutive failed checks ` + `(gateway.failureThreshold = ${s.gateway.failureThreshold})`,
     });
-    const summary = `${first.health.detail} (${kinds}, ${this.failureCount} checks)`;
+    const checks = `${this.failureCount} check${this.failureCount === 1 ? '' : 's'}`;
+    const summary = `${first.health.detail} (${kinds}, ${checks})`;
     const flap = this.lastRecovery;
     let incident: IncidentHandle;
     if (flap && flap.incident.isClosed && this.d.clock.now() - flap.at <= FLAP_WINDOW_MS) {

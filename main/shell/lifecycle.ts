@@ -93,7 +93,7 @@ export function quitChoice(response: number): 'quit' | 'cancel' {
  */
 export const ENGINE_STOP_TIMEOUT_MS = 10_000;
 
-/** What a second launch, or the Dock-less "reopen", shows. */
+/** What a second launch, or the Dock-less "reopen", shows: the doctor's session while one runs, else the Overview. */
 export function defaultView(status: StatusSnapshot): View {
-  return status.doctor ? { name: 'terminal' } : { name: 'incidents' };
+  return status.doctor ? { name: 'terminal' } : { name: 'overview' };
 }

@@ -92,14 +92,14 @@ describe('settings from the window', () => {
 });
 
 describe('a second launch', () => {
-  it('shows the window (the incidents, with no doctor running)', async () => {
+  it('shows the window (the Overview, with no doctor running)', async () => {
     const s = await start();
     await s.waitTrayIcon('healthy');
     const after = s.records.seq;
     const argv = ['/Applications/ClawMedic.app/Contents/MacOS/ClawMedic'];
     await s.app.control.call('emitAppEvent', 'second-instance', argv);
     const w = await s.shownWindow(after);
-    expect(await s.route(w.page)).toBe('#/incidents');
+    expect(await s.route(w.page)).toBe('#/');
     expect(s.records.of('window.focused').some((r) => r.window === w.id && r.seq > after)).toBe(true);
     expect(w.errors).toEqual([]);
   });

@@ -183,7 +183,7 @@ describe('activate (the app opened again from Finder or Spotlight: a Dock-less a
     let after = s.records.seq;
     await s.app.control.call('emitAppEvent', 'activate', []);
     const first = await s.shownWindow(after);
-    expect(await s.route(first.page)).toBe('#/incidents');
+    expect(await s.route(first.page)).toBe('#/');
     await s.app.control.call('userCloseWindow', first.id);
     after = s.records.seq;
     await s.app.control.call('emitAppEvent', 'activate', []);

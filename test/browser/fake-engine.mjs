@@ -125,6 +125,47 @@ export class FakeTerminal {
 }
 
 /**
+ * A preflight where everything is in place, as on a Mac with OpenClaw and Claude Code installed.
+ * @param {number} nowMs
+ * @returns {import('../../common/contract.js').PreflightReport}
+ */
+export function healthyPreflight(nowMs) {
+  /** @type {[string, string, string][]} */
+  const ok = [
+    ['settings', 'Settings file', '/Users/you/.clawmedic/settings.json'],
+    ['gateway-url', 'Gateway URL', 'http://127.0.0.1:18789 (this machine)'],
+    ['gateway-config', 'Gateway config', '/Users/you/.openclaw/openclaw.json'],
+    ['restart', 'Restart command', 'openclaw gateway restart → /opt/homebrew/bin/openclaw'],
+    ['agent:claude', 'Agent “claude”', '2.1.330 (Claude Code) · /opt/homebrew/bin/claude'],
+    ['tmux', 'tmux', 'tmux 3.5a · /opt/homebrew/bin/tmux'],
+    ['pty', 'Live terminal (node-pty)', 'spawn helper is executable'],
+    ['data-dir', 'Data folder', '/Users/you/.clawmedic (yours, private)'],
+    ['notify', 'Notifications', 'this Mac, discord, phone'],
+  ];
+  return {
+    at: new Date(nowMs).toISOString(),
+    items: ok.map(([id, label, detail]) => ({ id, label, status: 'ok', detail, fix: null, setting: null })),
+  };
+}
+
+/**
+ * An incident id the way the engine makes them (incidents/store.ts): the start to the millisecond, then hex.
+ * @param {number} ms @param {string} hex six hex digits
+ */
+export function incidentIdAt(ms, hex) {
+  return `${new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '')}-${hex}`;
+}
+
+/**
+ * A doctor session name the way the tmux driver makes them (tmux/tmux.ts newSessionName).
+ * @param {number} ms @param {string} hex
+ */
+export function sessionNameAt(ms, hex) {
+  const stamp = new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '').replace('T', '-').replace('Z', '');
+  return `clawmedic-${stamp}-${hex}`;
+}
+
+/**
  * @param {{
  *   validate?: (s: unknown) => { ok: boolean, problems: { path: string, message: string }[] },
  *   settings?: unknown,
@@ -134,6 +175,7 @@ export class FakeTerminal {
  *   terminal?: FakeTerminal,
  *   templateVariables?: Record<string, string>,
  *   defaultPromptTemplate?: string,
+ *   preflight?: import('../../common/contract.js').PreflightReport,
  *   playbooks?: PlaybookView[],
  * }} [opts]
  */
@@ -151,6 +193,8 @@ export function createFakeEngine(opts = {}) {
   const saved = [];
   /** @type {string[]} */
   const calls = [];
+  /** @type {import('../../common/contract.js').PreflightReport} */
+  let preflight = opts.preflight ?? healthyPreflight(now());
   /** @type {unknown} */
   let settings = structuredClone(opts.settings ?? {});
   /** @type {Incident[]} */
@@ -192,6 +236,11 @@ export function createFakeEngine(opts = {}) {
       return () => listeners.delete(l);
     },
     status: () => structuredClone(status),
+    /** @param {{ fresh: boolean }} [o] */
+    preflight(o) {
+      calls.push(o?.fresh ? 'preflight:fresh' : 'preflight');
+      return Promise.resolve(structuredClone(preflight));
+    },
     checkNow() {
       calls.push('checkNow');
       return Promise.resolve({
@@ -230,9 +279,16 @@ export function createFakeEngine(opts = {}) {
     },
     pause(m) {
       calls.push(`pause:${m}`);
+      const previous = status.state;
+      const pausedUntil = m ? iso(now() + m * 60_000) : null;
+      status = { ...status, state: 'paused', reason: 'paused by the user', pausedUntil, since: iso(now()) };
+      emit({ type: 'state', state: 'paused', previous, reason: status.reason, at: iso(now()) });
     },
     resume() {
       calls.push('resume');
+      const reason = 'gateway answers /healthz';
+      status = { ...status, state: 'healthy', reason, pausedUntil: null, since: iso(now()) };
+      emit({ type: 'state', state: 'healthy', previous: 'paused', reason: status.reason, at: iso(now()) });
     },
     notifySuspend() {},
     notifyResume() {},
@@ -247,7 +303,7 @@ export function createFakeEngine(opts = {}) {
     },
     getSettings() {
       return Promise.resolve({
-        file: '/home/you/.clawmedic/settings.json',
+        file: '/Users/you/.clawmedic/settings.json',
         settings: structuredClone(settings),
         problems: [],
         templateVariables: opts.templateVariables ?? { gatewayUrl: 'the gateway base URL', incidentId: 'the incident id' },
@@ -345,11 +401,20 @@ export function createFakeEngine(opts = {}) {
     saved,
     calls,
     listenerCount: () => listeners.size,
-    /** @param {string} agent @param {{ startedAt?: number, timeoutSec?: number, needsApproval?: boolean }} [o] */
+    /** @param {import('../../common/contract.js').PreflightReport} r */
+    fakePreflight(r) {
+      preflight = structuredClone(r);
+      emit({ type: 'preflight', report: structuredClone(r) });
+    },
+    /**
+     * @param {string} agent
+     * @param {{ startedAt?: number, timeoutSec?: number, needsApproval?: boolean, pendingRequest?: string }} [o]
+     */
     fakeStartDoctor(agent, o = {}) {
       const started = o.startedAt ?? now();
-      const incidentId = `inc-${started}`;
-      const sessionName = `clawmedic-${incidentId}`;
+      // The outage began a little before the doctor: confirming and two restarts.
+      const incidentId = incidentIdAt(started - 142_000, '7c41e9');
+      const sessionName = sessionNameAt(started, 'b82d4f');
       terminal.startSession(sessionName);
       status = {
         ...status,
@@ -361,11 +426,12 @@ export function createFakeEngine(opts = {}) {
           incidentId,
           agent,
           sessionName,
-          attachCommand: `tmux -S /home/you/.clawmedic/tmux.sock attach -t ${sessionName}`,
+          attachCommand: `tmux -S '/Users/you/.clawmedic/tmux.sock' attach -t '${sessionName}'`,
           startedAt: iso(started),
           deadline: iso(started + (o.timeoutSec ?? 1800) * 1000),
           takenOver: false,
           needsApproval: o.needsApproval ?? false,
+          pendingRequest: o.pendingRequest ?? null,
         },
       };
       emit({ type: 'state', state: 'recovering', previous: 'restarting', reason: status.reason, at: iso(now()) });
@@ -390,6 +456,11 @@ export function createFakeEngine(opts = {}) {
       details[inc.id] = { report: d.report ?? null, transcript: d.transcript ?? null };
       emit({ type: 'incident-opened', incident: structuredClone(inc) });
       if (inc.outcome !== 'open') emit({ type: 'incident-closed', incident: structuredClone(inc) });
+    },
+    /** @param {string} id */
+    fakeRemoveIncident(id) {
+      incidents = incidents.filter((i) => i.id !== id);
+      delete details[id];
     },
     /** @param {EngineEvent} e */
     fakeEmit: emit,

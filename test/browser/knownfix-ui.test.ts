@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../common/contract.js';
 import type { GatewayWarning, PlaybookView } from '../../common/knownfix.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
-import { buildRenderer, launchChromium, openDashboard, until, type Session } from './helpers.js';
+import { axeSeriousViolations, buildRenderer, launchChromium, openDashboard, until, type Session } from './helpers.js';
 import { createFakeEngine } from './fake-engine.mjs';
 
 let browser: Browser;
@@ -140,11 +140,25 @@ describe('known fixes in the window', () => {
     const s = await open(e, { allowInput: true, hash: '#/incidents' });
     await s.page.waitForSelector('.incident-list');
     e.fakeWarnings([warning]);
-    const banner = s.page.locator('[data-warning="config"]');
+    const banner = s.page.locator('.view-incidents [data-warning="config"]');
     await expect.poll(() => banner.locator('strong').textContent()).toBe(warning.title);
     await banner.getByRole('button', { name: 'Revert' }).click();
     await until(() => e.calls.includes('revertConfig'), 'the revert call');
-    await expect.poll(() => s.page.locator('[data-warning]').count()).toBe(0);
+    await expect.poll(() => s.page.locator('.view-incidents [data-warning]').count()).toBe(0);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('the Overview shows the guard\'s warning as it comes, and Revert there clears it', async () => {
+    const e = engine();
+    const s = await open(e, { allowInput: true, hash: '#/overview' });
+    await s.page.waitForSelector('.hero');
+    e.fakeWarnings([warning]);
+    const banner = s.page.locator('.view-overview [data-warning="config"]');
+    await expect.poll(() => banner.locator('strong').textContent()).toBe(warning.title);
+    expect(await axeSeriousViolations(s.page)).toEqual([]);
+    await banner.getByRole('button', { name: 'Revert' }).click();
+    await until(() => e.calls.includes('revertConfig'), 'the revert call');
+    await expect.poll(() => s.page.locator('.view-overview [data-warning]').count()).toBe(0);
     expect(s.errors).toEqual([]);
   });
 
@@ -153,11 +167,11 @@ describe('known fixes in the window', () => {
     const s = await open(e, { allowInput: true, hash: '#/incidents' });
     await s.page.waitForSelector('.incident-list');
     e.fakePendingFix({ incidentId: 'inc-now', recordId: 'r1', rung: 'port-foreign', action: 'stop pid 4242 (python3 -m http.server 18789), which is not OpenClaw', diff: null, expiresAt: iso(NOW + 300_000) });
-    const q = s.page.locator('.kf-question');
+    const q = s.page.locator('.view-incidents .kf-question');
     await expect.poll(() => q.textContent()).toContain('stop pid 4242 (python3 -m http.server 18789)');
     await q.getByRole('button', { name: 'Approve' }).click();
     await until(() => e.calls.includes('answerFix:inc-now:r1:true'), 'the answer');
-    await expect.poll(() => s.page.locator('.kf-question').count()).toBe(0);
+    await expect.poll(() => s.page.locator('.view-incidents .kf-question').count()).toBe(0);
   });
 
   it('Settings shows the playbooks with their steps, and Enable turns one on', async () => {
@@ -183,7 +197,7 @@ describe('known fixes in the window', () => {
     const undo = s.page.locator('[data-rung="config-restore"]').getByRole('button', { name: 'Undo' });
     await expect.poll(() => undo.isDisabled()).toBe(true);
     await s.page.goto(`${s.dash.url}#/incidents`);
-    await expect.poll(() => s.page.locator('[data-warning="config"]').getByRole('button', { name: 'Revert' }).isDisabled()).toBe(true);
+    await expect.poll(() => s.page.locator('.view-incidents [data-warning="config"]').getByRole('button', { name: 'Revert' }).isDisabled()).toBe(true);
     expect(e.calls.filter((c: string) => c.startsWith('undoFix') || c === 'revertConfig')).toEqual([]);
   });
 });

@@ -250,7 +250,7 @@ describe('incidents', () => {
     const opensBefore = countOf(dash.watcher, 'incident-opened');
     await gw.fault('crash');
     const opened = await nth(dash.watcher, 'incident-opened', () => true, opensBefore);
-    const row = page.locator(`a.incident-row[data-incident-id="${opened.incident.id}"]`);
+    const row = page.locator(`.incident-row[data-incident-id="${opened.incident.id}"]`);
     // Listed as soon as the engine opens it (pushed over the socket, no reload)…
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     const closed = await nth(dash.watcher, 'incident-closed', (e) => e.incident.id === opened.incident.id, 0);

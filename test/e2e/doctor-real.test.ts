@@ -125,7 +125,10 @@ describe.skipIf(Boolean(skip))('doctor with the real Claude Code', () => {
     }
     out ??= await running;
     sub.close();
-    expect(out, JSON.stringify(req.incident.record.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'human' });
+    // Answering the prompt approves the agent's fix; it stays the doctor's.
+    const events = JSON.stringify(req.incident.record.events, null, 1);
+    expect(out, events).toMatchObject({ outcome: 'recovered', resolvedBy: 'doctor' });
+    expect(req.incident.record.doctor?.promptsAnswered).toBeGreaterThanOrEqual(1);
     // tmux draws words with cursor moves between them: look for a word of the prompt in the live stream.
     expect(screen.join('')).toContain('proceed?');
   }, 240_000);

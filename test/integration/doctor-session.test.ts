@@ -159,10 +159,27 @@ describe('doctor session with the fake agent', () => {
     expect(d.input('1')).toBe(true);
     const out = await running;
     sub.close();
-    expect(out).toMatchObject({ outcome: 'recovered', resolvedBy: 'human' });
+    // The person only answered the agent's prompt: the fix is the doctor's, approved by them.
+    expect(out).toMatchObject({ outcome: 'recovered', resolvedBy: 'doctor' });
+    expect(req.incident.record.doctor?.promptsAnswered).toBe(1);
     expect(phases.map((p) => p.phase)).toEqual(expect.arrayContaining(['needs-approval', 'taken-over', 'approval-resolved']));
     expect(live.join('')).toContain('Do you want to proceed?');
     expect(readAgentLog(h.agentLog).find((e) => e.ev === 'permission-answer')).toMatchObject({ choice: 0 });
+  });
+
+  it('a person who types more than an answer at the keyboard gets the credit', async () => {
+    const d = doctor();
+    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ ask: `touch ${h.marker}` }]) }) });
+    const { req, phases } = await h.request(s);
+    const running = d.run(req);
+    const { until } = await import('../fixtures/fake-agent-harness.js');
+    await until(() => phases.some((p) => p.phase === 'needs-approval'));
+    expect((await d.takeOver()).ok).toBe(true);
+    // A word typed at the prompt is not an answer to it; the "1" after it is.
+    expect(d.input('ok, go ahead')).toBe(true);
+    expect(d.input('1')).toBe(true);
+    const out = await running;
+    expect(out).toMatchObject({ outcome: 'recovered', resolvedBy: 'human' });
   });
 
   it('falls back to the next agent on a quota error', async () => {

@@ -110,8 +110,14 @@ describe('messageFor', () => {
     };
     const m = messageFor(e, { ...ctx, status })!;
     expect(m.kind).toBe('doctor-started');
+    // For programs (the webhook's field); the text a person reads far away names no local socket path.
     expect(m.attachCommand).toBe(live.attachCommand);
-    expect(m.body).toContain(`Watch or take over on mac-mini: ${live.attachCommand}`);
+    expect(m.body).not.toContain(live.attachCommand);
+    expect(m.body).not.toContain('tmux -');
+    expect(m.body).toContain('Watch it live or take over in the ClawMedic window on mac-mini');
+    // With a dashboard running, a link to its live view (never its token).
+    const dash = messageFor(e, { ...ctx, status, dashboardUrl: 'http://127.0.0.1:8787/' })!;
+    expect(dash.body).toContain('Watch it live or take over in the dashboard on mac-mini: http://127.0.0.1:8787/#/live');
     expect(m.body).toContain('time limit 30 min');
     // Without a status snapshot the command still comes from the event detail.
     expect(messageFor(e, ctx)!.attachCommand).toBe(live.attachCommand);
@@ -134,20 +140,34 @@ describe('messageFor', () => {
     expect(gate.admit(messageFor(e('s2', 'codex'), ctx)!)).toBe(true);
   });
 
-  it('needs approval: what is waiting and where to answer it', () => {
-    const m = messageFor(
-      {
-        type: 'doctor',
-        phase: 'needs-approval',
-        incidentId: live.incidentId,
-        detail: 'claude is waiting for a person to approve an action (permission ' + 'prompt); open the live terminal to answer it',
-        at: T0,
-      },
-      { ...ctx, status },
-    )!;
+  it('needs approval: the pending command, the time left, and where to answer it', () => {
+    const waiting: DoctorLive = {
+      ...live,
+      needsApproval: true,
+      pendingRequest: 'Bash command\n\nlsof -i :18789\nFind what holds the gateway port',
+    };
+    const e: EngineEvent = {
+      type: 'doctor',
+      phase: 'needs-approval',
+      incidentId: live.incidentId,
+      detail:
+        'claude is waiting for a person to approve an action (permission prompt); ' +
+        'open the live terminal to answer it',
+      // 26 min before the doctor's deadline (10:31:30).
+      at: '2026-03-01T10:05:30.000Z',
+    };
+    const m = messageFor(e, { ...ctx, status: { doctor: waiting } as StatusSnapshot, dashboardUrl: 'http://127.0.0.1:8787' })!;
     expect(m.kind).toBe('needs-approval');
-    expect(m.body).toContain('Claude is waiting for a person to approve an action (permission prompt).');
-    expect(m.body).toContain(`Answer it in the live terminal: ${live.attachCommand}`);
+    expect(m.title).toBe('The AI doctor needs your approval on mac-mini: lsof -i :18789');
+    expect(m.body).toContain(
+      "claude waits for your approval to run `lsof -i :18789` (26 min left before the doctor's time limit).",
+    );
+    expect(m.body).toContain('Answer it (take over, then choose) in the dashboard on mac-mini: http://127.0.0.1:8787/#/live');
+    expect(m.body).not.toContain(live.attachCommand);
+    // Without a readable prompt or a dashboard, it still says what to do.
+    const plain = messageFor(e, { ...ctx, status })!;
+    expect(plain.body).toContain('claude waits for your approval to run an action');
+    expect(plain.body).toContain('in the ClawMedic window on mac-mini');
     expect(m.dedupeKey).toBe(`${live.incidentId}:needs-approval:${live.sessionName}`);
   });
 

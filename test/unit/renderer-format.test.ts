@@ -57,12 +57,14 @@ describe('format', () => {
 
 describe('routes', () => {
   it('maps hashes to views, with the incident id decoded', () => {
-    expect(parseRoute('')).toEqual({ route: 'live', arg: null });
+    expect(parseRoute('')).toEqual({ route: 'overview', arg: null });
+    expect(parseRoute('#/live')).toEqual({ route: 'live', arg: null });
+    expect(parseRoute('#/settings/restart.command')).toEqual({ route: 'settings', arg: 'restart.command' });
     expect(parseRoute('#/settings')).toEqual({ route: 'settings', arg: null });
     expect(parseRoute('#/incidents')).toEqual({ route: 'incidents', arg: null });
     expect(parseRoute('#/incidents/inc%2F1')).toEqual({ route: 'incidents', arg: 'inc/1' });
     expect(parseRoute('#/incidents/%E0%A4')).toEqual({ route: 'incidents', arg: null });
-    expect(parseRoute('#/nonsense')).toEqual({ route: 'live', arg: null });
+    expect(parseRoute('#/nonsense')).toEqual({ route: 'overview', arg: null });
   });
 });
 

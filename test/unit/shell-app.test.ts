@@ -442,7 +442,7 @@ describe('startShell', () => {
     const s = await start();
     s.app.emit('activate');
     expect(s.rec.windows).toHaveLength(1);
-    expect(s.rec.windows[0]!.urls.at(-1)).toBe('clawmedic://app/index.html#/incidents');
+    expect(s.rec.windows[0]!.urls.at(-1)).toBe('clawmedic://app/index.html#/');
     s.app.emit('second-instance');
     expect(s.rec.windows).toHaveLength(1);
   });

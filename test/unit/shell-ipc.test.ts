@@ -420,7 +420,8 @@ describe('preload bridge', () => {
     expect([...bridge.state.exposed.keys()]).toEqual(['clawmedic']);
     expect(Object.keys(api).sort()).toEqual(
       [
-        'getStatus', 'checkNow', 'restartNow', 'startDoctor', 'stopDoctor', 'pause', 'resume', 'listIncidents', 'getIncident',
+        'getStatus', 'preflight', 'checkNow', 'restartNow', 'startDoctor', 'stopDoctor', 'pause', 'resume',
+        'listIncidents', 'getIncident',
         'getSettings', 'saveSettings', 'previewBrief', 'testNotification', 'terminalSubscribe', 'terminalAck', 'takeOver',
         'handBack', 'terminalInput', 'terminalResize', 'onEvent', 'answerFix', 'undoFix', 'revertConfig', 'listPlaybooks',
         'setPlaybookEnabled',

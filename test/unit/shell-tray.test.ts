@@ -64,7 +64,7 @@ function incident(over: Partial<Incident> = {}): Incident {
     reportPath: null,
     transcriptPath: null,
     events: [],
-    summary: 'connection refused (3 probes)',
+    summary: 'connection refused on 127.0.0.1:18789 (refused, 3 checks)',
     restarts: 1,
     doctor: null,
     owner: { pid: 1, hostname: 'mac' },
@@ -256,12 +256,25 @@ describe('tray model, state by state', () => {
     expect(m.tooltip).toBe('ClawMedic · Reading your login shell…');
   });
 
+  it('what the preflight found at start is in the menu, one click from the Overview', () => {
+    const one = trayModel(input(status('healthy'), { setupProblems: ['Restart command: `openclaw` is not on PATH'] }));
+    expect(find(one.menu, 'Setup: Restart command: `openclaw` is not on PATH…')).toMatchObject({
+      action: { type: 'open-overview' },
+      enabled: true,
+    });
+    const two = trayModel(input(status('healthy'), { setupProblems: ['a', 'b'] }));
+    expect(find(two.menu, 'Setup: 2 problems…')).toMatchObject({ action: { type: 'open-overview' } });
+    expect(outline(trayModel(input(status('healthy'))).menu).some((l) => l.startsWith('Setup'))).toBe(false);
+  });
+
   it('the incident line: open incident with its age, else the last outcome, clickable to that incident', () => {
-    const open = incident({ outcome: 'open', endedAt: null, resolvedBy: null, startedAt: ago(90) });
+    const events = [{ at: ago(80), type: 'restart-attempt', detail: 'attempt 1 of 2' }];
+    const open = incident({ outcome: 'open', endedAt: null, resolvedBy: null, startedAt: ago(90), events });
     const s = status('restarting', { openIncidentId: open.id });
-    expect(incidentLine(s, open, NOW)).toEqual({ id: open.id, label: 'Incident: connection refused (3 probes) · 90 s' });
+    // Named like everywhere else: the cause, and what is being done about it.
+    expect(incidentLine(s, open, NOW)).toEqual({ id: open.id, label: 'Incident: Gateway down: restarting · 90 s' });
     const m = trayModel(input(s, { lastIncident: open }));
-    expect(find(m.menu, 'Incident: connection refused (3 probes) · 90 s')).toMatchObject({
+    expect(find(m.menu, 'Incident: Gateway down: restarting · 90 s')).toMatchObject({
       action: { type: 'open-incidents', id: open.id },
       enabled: true,
     });
@@ -317,6 +330,7 @@ describe('menu template', () => {
     (byLabel('Launch at login').click as () => void)();
     expect(byLabel('Launch at login')).toMatchObject({ type: 'checkbox', checked: false });
     expect(byLabel('Quit ClawMedic').accelerator).toBe('CommandOrControl+Q');
+    expect(byLabel('Settings…').accelerator).toBe('CommandOrControl+,');
     expect(dispatched).toEqual([
       { type: 'stop-doctor' },
       { type: 'open-terminal' },

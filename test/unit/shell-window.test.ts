@@ -119,6 +119,7 @@ describe('page URL and navigation', () => {
     expect(pageUrl(packaged, { name: 'incidents', id: '20250601T1155-abc' })).toBe(`${pageHref}#/incidents/20250601T1155-abc`);
     expect(pageUrl(dev, { name: 'settings' })).toBe('http://localhost:5173/#/settings');
     expect(viewHash({ name: 'incidents' })).toBe('/incidents');
+    expect(viewHash({ name: 'overview' })).toBe('/');
   });
 
   it('denies navigation anywhere but our own page', () => {

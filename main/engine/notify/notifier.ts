@@ -30,6 +30,8 @@ export interface NotifierOptions {
   fetchImpl?: typeof fetch;
   /** The engine's status, so messages can carry the doctor's attach command. */
   getStatus?: () => StatusSnapshot | null;
+  /** The dashboard's address (without its token) while `watch --dashboard` serves it: where to watch from afar. */
+  getDashboardUrl?: () => string | null;
   /**
    * Every message that passed the gate (deduplicated, not paused), already redacted: the Electron shell
    * shows these as native notifications when `notify.native` is on.
@@ -128,7 +130,12 @@ export class Notifier {
     }
     try {
       const secrets = this.secrets();
-      const clean = messageFor(event, { hostname: this.hostname, status: this.o.getStatus?.() ?? null, secrets });
+      const clean = messageFor(event, {
+        hostname: this.hostname,
+        status: this.o.getStatus?.() ?? null,
+        secrets,
+        dashboardUrl: this.o.getDashboardUrl?.() ?? null,
+      });
       if (!clean) return;
       const admitted = this.gate.admit(clean);
       // Each permission prompt is news where it can be answered: the gate's once-per-session rule is for

@@ -8,6 +8,7 @@ import type { Problem } from '../../../common/contract.js';
 import type { Settings } from '../../../common/settings-schema.js';
 import { checkSettingsShape } from '../../../common/settings-validation.js';
 import { semanticProblems } from './semantics.js';
+import { parseSettingsJsonc } from './text.js';
 
 // Types only from the schema module (it loads TypeBox); the constants come from their own light module.
 export type * from '../../../common/settings-schema.js';
@@ -105,13 +106,16 @@ export interface LoadResult {
   settings: Settings;
 }
 
-/** The document in a settings file's text (empty text: `{}`); throws SettingsError when it is not JSON. */
+/**
+ * The document in a settings file's text: JSON with comments and trailing commas (settings/text.ts); empty
+ * text is `{}`. Throws SettingsError naming the line and column when it does not parse.
+ */
 export function parseSettingsText(file: string, text: string): unknown {
-  try {
-    return text.trim() === '' ? {} : JSON.parse(text);
-  } catch (err) {
-    throw new SettingsError(file, [{ path: '(file)', message: `is not valid JSON: ${(err as Error).message}` }]);
-  }
+  const r = parseSettingsJsonc(text);
+  if (r.ok) return r.value;
+  const { line, column, message } = r.problem;
+  const problem = { path: '(file)', message: `is not valid JSON at line ${line}, column ${column}: ${message}` };
+  throw new SettingsError(file, [problem]);
 }
 
 /** The layout every writer uses (2 spaces, final newline), so the file does not churn between tools. */

@@ -6,9 +6,23 @@ import { templateProblems } from '../../../common/template.js';
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    // Not a URL at all: the schema's format check reports it.
+    return '';
+  }
+}
+
 export function semanticProblems(s: unknown): SettingsProblem[] {
   const out: SettingsProblem[] = [];
   if (!isObj(s)) return out;
+  const url = isObj(s.gateway) ? s.gateway.url : undefined;
+  if (typeof url === 'string' && /^https?:\/\//.test(url) && !hostOf(url)) {
+    // "http://" passes the schema's pattern and its uri format, but there is nothing to probe.
+    out.push({ path: 'gateway.url', message: 'must name a host, e.g. http://127.0.0.1:18789' });
+  }
   const doctor = isObj(s.doctor) ? s.doctor : null;
   const profiles = doctor && isObj(doctor.profiles) ? doctor.profiles : {};
   const agents: unknown[] = doctor && Array.isArray(doctor.agents) ? doctor.agents : [];

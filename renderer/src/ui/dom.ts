@@ -66,6 +66,9 @@ export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<
 // 16×16 line icons, drawn with currentColor so they follow the theme.
 const ICONS: Record<string, string> = {
   terminal: 'M2.5 3.5h11v9h-11z M5 6.5l2 1.5-2 1.5 M8.5 10h2.5',
+  pulse: 'M1.5 8.5h3l1.5-4 2.5 8 2-6 1 2h3',
+  power: 'M8 2v5.5 M4.6 4.4a5 5 0 1 0 6.8 0',
+  pause: 'M5.5 3.5v9 M10.5 3.5v9',
   list: 'M5.5 4.5h8 M5.5 8h8 M5.5 11.5h8 M2.5 4.5h.01 M2.5 8h.01 M2.5 11.5h.01',
   gear: 'M8 5.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z M8 1.5v2 M8 12.5v2 M1.5 ' + '8h2 M12.5 8h2 M3.4 3.4l1.4 1.4 M11.2 11.2l1.4 1.4 M3.4 12.6l1.4-1.4 ' + 'M11.2 4.8l1.4-1.4',
   play: 'M5 3.5l7 4.5-7 4.5z',

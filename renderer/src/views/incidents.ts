@@ -7,7 +7,18 @@ import { diffLines, diffStats } from '../incidents/diff.js';
 import { percent, summarize, type HistorySummary } from '../incidents/history.js';
 import { createTermView, type TermView } from '../terminal/xterm-view.js';
 import { button, h, icon, replaceChildren, svg, type Child } from '../ui/dom.js';
-import { ago, duration, durationBetween, eventTypeLabel, outcomeLabel, outcomeTone, resolvedByLabel, when } from '../ui/format.js';
+import {
+  ago,
+  duration,
+  durationBetween,
+  eventTypeLabel,
+  outcomeLabel,
+  outcomeTone,
+  resolvedByLabel,
+  timeOfDay,
+  when,
+} from '../ui/format.js';
+import { incidentTitle } from '../../../common/incident-words.js';
 import { renderMarkdown } from '../ui/markdown.js';
 import { knownFixSection, pendingQuestion, warningsBanner } from './knownfix.js';
 
@@ -99,7 +110,11 @@ export function createIncidentsView(ctx: Ctx): View {
       'div',
       { class: 'stats' },
       stat('Incidents', String(summary.incidents), 'last 14 days'),
-      stat('Recovered', summary.incidents ? `${summary.recovered} of ${summary.incidents}` : '—', 'without you'),
+      stat(
+        'Recovered',
+        summary.incidents ? `${summary.recovered} of ${summary.incidents}` : '—',
+        summary.incidents ? `${summary.withoutYou} without you` : 'none yet',
+      ),
       stat('Uptime', percent(summary.uptime), 'estimated from incidents'),
       stat('Median recovery', summary.medianRecoveryMs === null ? '—' : duration(summary.medianRecoveryMs), 'to healthy'),
     );
@@ -126,23 +141,7 @@ export function createIncidentsView(ctx: Ctx): View {
           { class: 'incident-row incident-head', role: 'row' },
           ...['Outcome', 'What happened', 'When', 'Took', 'Resolved by', 'Agent'].map((c) => h('span', { role: 'columnheader' }, c)),
         ),
-        ...incidents.map((inc) =>
-          h(
-            'a',
-            { class: 'incident-row', role: 'row', href: `#/incidents/${encodeURIComponent(inc.id)}`, 'data-incident-id': inc.id },
-            h('span', { role: 'cell' }, outcomeBadge(inc.outcome)),
-            h(
-              'span',
-              { role: 'cell', class: 'incident-summary' },
-              h('span', { class: 'summary-text' }, inc.summary || '—'),
-              h('span', { class: 'muted small' }, inc.trigger === 'manual' ? 'Started by hand' : 'Health check'),
-            ),
-            h('span', { role: 'cell', title: when(inc.startedAt) }, ago(inc.startedAt, now)),
-            h('span', { role: 'cell', class: 'mono-num' }, durationBetween(inc.startedAt, inc.endedAt, now)),
-            h('span', { role: 'cell' }, resolvedByLabel(inc.resolvedBy)),
-            h('span', { role: 'cell', class: 'muted' }, inc.agent ?? '—'),
-          ),
-        ),
+        ...incidents.map((inc) => incidentRow(inc, now)),
       );
     }
     const st = ctx.status();
@@ -165,6 +164,31 @@ export function createIncidentsView(ctx: Ctx): View {
       chartCard,
       list,
     );
+  }
+
+  /** A row: a link on the title for keyboards and screen readers; a click anywhere on the row opens it too. */
+  function incidentRow(inc: Incident, now: number): HTMLElement {
+    const href = `#/incidents/${encodeURIComponent(inc.id)}`;
+    const row = h(
+      'div',
+      { class: 'incident-row', role: 'row', 'data-incident-id': inc.id },
+      h('span', { role: 'cell' }, outcomeBadge(inc.outcome)),
+      h(
+        'span',
+        { role: 'cell', class: 'incident-summary' },
+        h('a', { class: 'summary-text incident-link', href }, incidentTitle(inc)),
+        h('span', { class: 'muted small summary-sub' }, `${triggerWords(inc)} · ${inc.summary || '—'}`),
+      ),
+      h('span', { role: 'cell', class: 'mono-num', title: when(inc.startedAt) }, ago(inc.startedAt, now)),
+      h('span', { role: 'cell', class: 'mono-num' }, durationBetween(inc.startedAt, inc.endedAt, now)),
+      h('span', { role: 'cell' }, resolvedByLabel(inc)),
+      h('span', { role: 'cell', class: 'muted' }, inc.agent ?? '—'),
+    );
+    row.addEventListener('click', (ev) => {
+      if ((ev.target as Element).closest('a')) return;
+      ctx.navigate(href);
+    });
+    return row;
   }
 
   async function renderDetail(id: string): Promise<void> {
@@ -190,7 +214,7 @@ export function createIncidentsView(ctx: Ctx): View {
       metaItem('Started', when(inc.startedAt)),
       metaItem('Took', durationBetween(inc.startedAt, inc.endedAt, now) + (inc.endedAt ? '' : ' so far')),
       metaItem('Trigger', inc.trigger === 'manual' ? 'Started by hand' : 'Health check'),
-      metaItem('Resolved by', resolvedByLabel(inc.resolvedBy)),
+      metaItem('Resolved by', resolvedByLabel(inc)),
       metaItem('Restarts', String(inc.restarts)),
       metaItem('Agent', inc.agent ?? '—'),
       inc.doctor?.costUsd != null ? metaItem('Doctor cost', `$${inc.doctor.costUsd.toFixed(2)}`) : null,
@@ -203,7 +227,7 @@ export function createIncidentsView(ctx: Ctx): View {
         h(
           'li',
           { class: ['tl-item', `tl-${e.type.replace(/[^a-z0-9-]/gi, '')}`] },
-          h('time', { datetime: e.at, class: 'tl-time mono-num', title: when(e.at) }, new Date(e.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })),
+          h('time', { datetime: e.at, class: 'tl-time mono-num', title: when(e.at) }, timeOfDay(e.at)),
           h('span', { class: 'tl-dot', 'aria-hidden': 'true' }),
           h('span', { class: 'tl-body' }, h('span', { class: 'tl-type' }, eventTypeLabel(e.type)), e.detail ? h('span', { class: 'tl-detail' }, e.detail) : null),
         ),
@@ -222,9 +246,10 @@ export function createIncidentsView(ctx: Ctx): View {
         'div',
         { class: 'detail-head' },
         outcomeBadge(inc.outcome),
-        h('h1', { class: 'detail-title' }, inc.summary || 'Incident'),
+        h('h1', { class: 'detail-title' }, incidentTitle(inc)),
         h('span', { class: 'muted small mono' }, inc.id),
       ),
+      h('p', { class: 'detail-sub muted' }, `${triggerWords(inc)}: ${inc.summary || '—'}`),
       h('div', { class: 'card' }, meta),
       knownFixSection(ctx, inc, () => {
         ctx.refreshStatus();
@@ -289,6 +314,10 @@ export function createIncidentsView(ctx: Ctx): View {
     },
   };
 
+}
+
+function triggerWords(inc: Incident): string {
+  return inc.trigger === 'manual' ? 'Started by hand' : 'Health check';
 }
 
 function stat(label: string, value: string, hint: string): HTMLElement {

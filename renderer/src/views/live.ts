@@ -5,7 +5,8 @@ import { READ_ONLY_HINT, type Ctx, type View } from '../context.js';
 import { AckBatcher } from '../terminal/ack-batcher.js';
 import { TerminalFeed, type FeedState } from '../terminal/feed.js';
 import { createTermView } from '../terminal/xterm-view.js';
-import { button, h } from '../ui/dom.js';
+import { button, h, replaceChildren } from '../ui/dom.js';
+import { pendingAction, timeLeft } from '../../../common/status-words.js';
 import { clock, doctorProgress, stateLabel } from '../ui/format.js';
 import { toast } from '../ui/toast.js';
 
@@ -16,7 +17,7 @@ const TICK_MS = 1_000;
 
 export function createLiveView(ctx: Ctx): View {
   const { api } = ctx;
-  const title = h('strong', { class: 'session-title' }, 'No doctor running');
+  const title = h('h1', { class: 'session-title' }, 'No doctor running');
   const subtitle = h('span', { class: 'session-sub muted' });
   const fill = h('div', { class: 'progress-fill' });
   const progress = h(
@@ -37,11 +38,13 @@ export function createLiveView(ctx: Ctx): View {
   const copyBtn = button('Copy attach command', () => void copyAttach(), { icon: 'copy' });
   const searchBtn = button('Find in terminal (Ctrl+F)', () => openSearch(), { icon: 'search', iconOnly: true });
 
+  const approvalWhat = h('span');
   const approval = h(
     'div',
     { class: 'banner banner-warn inline-banner', role: 'alert', hidden: true },
-    h('strong', null, 'The agent is waiting for a permission answer. '),
-    'Take over to answer it in the terminal, or let the time limit run out.',
+    h('strong', null, 'The agent waits for your approval'),
+    approvalWhat,
+    '. Take over to answer it in the terminal, or let the time limit run out.',
   );
 
   const termHost = h('div', { class: 'term-host' });
@@ -240,7 +243,16 @@ export function createLiveView(ctx: Ctx): View {
     const s = ctx.status();
     const ro = ctx.readOnly();
     if (d) {
-      title.textContent = controlling ? 'You have the keyboard' : d.takenOver ? 'Taken over' : 'Doctor at work';
+      title.textContent = controlling
+        ? 'You have the keyboard'
+        : d.takenOver
+          ? 'Taken over'
+          : d.needsApproval
+            ? 'Needs your approval'
+            : 'Doctor at work';
+      const action = pendingAction(d.pendingRequest);
+      const left = ` (${timeLeft(d.deadline, ctx.now())})`;
+      replaceChildren(approvalWhat, action ? [' to run ', h('code', null, action)] : null, left);
       subtitle.textContent = ` · ${d.agent} · ${d.sessionName}`;
       progressRow.hidden = false;
     } else {
