@@ -51,7 +51,14 @@ export default defineConfig(
   ),
   typedBy(
     'scripts',
-    ['*.{js,mjs}', 'bin/**/*.js', 'bench/**/*.mjs', 'scripts/**/*.mjs', 'test/**/*.mjs', 'renderer/vite.config.ts'],
+    [
+      '*.{js,mjs}',
+      'bin/**/*.js',
+      'bench/**/*.mjs',
+      'scripts/**/*.mjs',
+      'test/**/*.{mjs,cjs}',
+      'renderer/vite.config.ts',
+    ],
     'tsconfig.scripts.json',
     globals.node,
   ),
