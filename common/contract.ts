@@ -161,7 +161,15 @@ export type EngineEvent =
   | { type: 'storage'; ok: boolean; detail: string; at: string }
   /** The setup was checked again (at start, after a settings change, or on request). */
   | { type: 'preflight'; report: PreflightReport }
-  | { type: 'known-fix'; phase: KnownFixPhase; incidentId: string; rung: string; detail: string; at: string; pending?: PendingFix }
+  | {
+      type: 'known-fix';
+      phase: KnownFixPhase;
+      incidentId: string;
+      rung: string;
+      detail: string;
+      at: string;
+      pending?: PendingFix;
+    }
   /** The warnings changed; `added` are the new ones (what the notifier sends). */
   | { type: 'warnings'; warnings: GatewayWarning[]; added: GatewayWarning[]; at: string };
 

@@ -6,7 +6,13 @@ import path from 'node:path';
 
 /** What the build reads: the sources of every part, and the files that configure it. */
 export const SOURCES = ['main', 'common', 'renderer', 'preload', 'test/fixtures', 'scripts', 'types'];
-export const CONFIG = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.base.json', 'tsconfig.node.json'];
+export const CONFIG = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.base.json',
+  'tsconfig.node.json',
+];
 /** What the build writes; the first is written last, at the end of every build. */
 export const OUTPUTS = ['dist/preload/preload.cjs', 'dist/main/cli/index.js', 'dist/renderer/index.html'];
 // Written by the build itself (scripts/build-validators.mjs): never a reason to build again.

@@ -131,12 +131,28 @@ function npmEnv(L) {
 // are what make the tools work (claude-code links its native binary in postinstall).
 function writeProject(dir, name, deps, allowScripts) {
   mkdirSync(dir, { recursive: true });
-  const pkg = { name, private: true, description: 'ClawMedic e2e toolchain (generated; safe to delete)', dependencies: deps, allowScripts };
+  const pkg = {
+    name,
+    private: true,
+    description: 'ClawMedic e2e toolchain (generated; safe to delete)',
+    dependencies: deps,
+    allowScripts,
+  };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
 async function npmInstall(L, dir, what, extraArgs = []) {
-  const args = ['install', '--no-save', '--cache', L.npmCache, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...extraArgs];
+  const args = [
+    'install',
+    '--no-save',
+    '--cache',
+    L.npmCache,
+    '--prefer-offline',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    ...extraArgs,
+  ];
   log(`installing ${what} …`);
   // npm itself is the one on the caller's PATH; run it with Node 24 first on PATH.
   const res = await runAsync('npm', args, { cwd: dir, env: npmEnv(L) });
@@ -157,11 +173,15 @@ function verify(L) {
   const n = existsSync(L.node) ? versionOf(L.node, ['--version'], env) : { ok: false, detail: `missing ${L.node}` };
   if (!n.ok) problems.push(`node: ${n.detail}`);
   else if (n.out !== `v${PINS.node}`) problems.push(`node: expected v${PINS.node}, got ${n.out}`);
-  const o = existsSync(L.openclaw) ? versionOf(L.openclaw, ['--version'], env) : { ok: false, detail: `missing ${L.openclaw}` };
+  const o = existsSync(L.openclaw)
+    ? versionOf(L.openclaw, ['--version'], env)
+    : { ok: false, detail: `missing ${L.openclaw}` };
   if (!o.ok) problems.push(`openclaw: ${o.detail}`);
   else if (!o.out.includes(PINS.openclaw)) problems.push(`openclaw: expected ${PINS.openclaw}, got ${o.out}`);
   // The claude bin is the native executable (linked by its postinstall); Node is not involved.
-  const c = existsSync(L.claude) ? versionOf(L.claude, ['--version'], { ...env, DISABLE_AUTOUPDATER: '1', DISABLE_TELEMETRY: '1' }) : { ok: false, detail: `missing ${L.claude}` };
+  const c = existsSync(L.claude)
+    ? versionOf(L.claude, ['--version'], { ...env, DISABLE_AUTOUPDATER: '1', DISABLE_TELEMETRY: '1' })
+    : { ok: false, detail: `missing ${L.claude}` };
   if (!c.ok) problems.push(`claude: ${c.detail}`);
   else if (!c.out.includes(PINS.claude)) problems.push(`claude: expected ${PINS.claude}, got ${c.out}`);
   return problems;
@@ -177,8 +197,15 @@ function readMarker(L) {
 }
 
 function markerMatches(m) {
-  return m && m.format === MARKER_FORMAT && m.platform === `${process.platform}-${process.arch}` &&
-    m.versions && m.versions.node === PINS.node && m.versions.openclaw === PINS.openclaw && m.versions.claude === PINS.claude;
+  return (
+    m &&
+    m.format === MARKER_FORMAT &&
+    m.platform === `${process.platform}-${process.arch}` &&
+    m.versions &&
+    m.versions.node === PINS.node &&
+    m.versions.openclaw === PINS.openclaw &&
+    m.versions.claude === PINS.claude
+  );
 }
 
 async function install(L) {
@@ -186,7 +213,8 @@ async function install(L) {
     throw new ToolchainError(`unsupported platform ${process.platform}: the e2e toolchain is for Linux and macOS`);
   }
   const npmCheck = run('npm', ['--version'], {});
-  if (npmCheck.status !== 0) throw new ToolchainError('npm was not found on PATH; install Node.js with npm (>= 10) first.');
+  if (npmCheck.status !== 0)
+    throw new ToolchainError('npm was not found on PATH; install Node.js with npm (>= 10) first.');
 
   mkdirSync(L.root, { recursive: true });
   // A partial earlier install is not trusted: remove every tool dir (the npm cache stays, it is content-addressed).
@@ -201,9 +229,14 @@ async function install(L) {
   writeProject(L.openclawDir, 'clawmedic-e2e-openclaw', { openclaw: PINS.openclaw }, OPENCLAW_ALLOW_SCRIPTS);
   await npmInstall(L, L.openclawDir, `openclaw@${PINS.openclaw}`);
 
-  writeProject(L.claudeDir, 'clawmedic-e2e-claude', { '@anthropic-ai/claude-code': PINS.claude }, {
-    '@anthropic-ai/claude-code': true,
-  });
+  writeProject(
+    L.claudeDir,
+    'clawmedic-e2e-claude',
+    { '@anthropic-ai/claude-code': PINS.claude },
+    {
+      '@anthropic-ai/claude-code': true,
+    },
+  );
   await npmInstall(L, L.claudeDir, `@anthropic-ai/claude-code@${PINS.claude}`);
 
   const problems = verify(L);
@@ -273,7 +306,11 @@ async function acquireLock(L) {
       rmSync(dir, { recursive: true, force: true }); // stale: its owner died mid-install
       continue;
     }
-    if (Date.now() > deadline) throw new ToolchainError(`another install (pid ${owner}) has held ${dir} for ` + `${LOCK_WAIT_MS / 60000} min; if no install is running, delete that folder`);
+    if (Date.now() > deadline)
+      throw new ToolchainError(
+        `another install (pid ${owner}) has held ${dir} for ` +
+          `${LOCK_WAIT_MS / 60000} min; if no install is running, delete that folder`,
+      );
     if (!announced) log(`waiting for another install (pid ${owner}) to finish …`);
     announced = true;
     // 1 s: installs take tens of seconds; polling faster gains nothing.
@@ -323,7 +360,11 @@ export async function main(argv = process.argv.slice(2)) {
     }
   } catch (err) {
     const msg = err instanceof ToolchainError ? err.message : (err && err.stack) || String(err);
-    process.stderr.write(`e2e-toolchain: ${msg}\nNothing was marked installed; re-run \`node ` + `scripts/e2e-toolchain.mjs\` after fixing the cause (only the npm ` + `registry must be reachable).\n`);
+    process.stderr.write(
+      `e2e-toolchain: ${msg}\nNothing was marked installed; re-run \`node ` +
+        `scripts/e2e-toolchain.mjs\` after fixing the cause (only the npm ` +
+        `registry must be reachable).\n`,
+    );
     return 1;
   }
   const info = {

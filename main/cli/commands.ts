@@ -61,7 +61,9 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
           settingsFileExists: exists,
           dataDir: s.dataDir,
           gateway: check,
-          watcher: watcher ? { pid: watcher.pid, running: watcher.live, updatedAt: watcher.updatedAt, ...watcher.snapshot } : null,
+          watcher: watcher
+            ? { pid: watcher.pid, running: watcher.live, updatedAt: watcher.updatedAt, ...watcher.snapshot }
+            : null,
           lastIncident: last,
           preflight: setup.report,
         },
@@ -81,7 +83,11 @@ export async function runStatus(config: string | undefined, o: JsonOpt): Promise
   }
   if (last) {
     const ev = last.events.at(-1);
-    const by = last.resolvedBy ? ` by ${resolvedByWords(last).toLowerCase().replace(/^by itself$/, 'itself')}` : '';
+    const by = last.resolvedBy
+      ? ` by ${resolvedByWords(last)
+          .toLowerCase()
+          .replace(/^by itself$/, 'itself')}`
+      : '';
     console.log(`${bold('Last incident')} ${last.id} (${last.outcome}${by}): ${clean(incidentTitle(last))}`);
     console.log(dim(`          ${clean(last.summary)}`));
     if (ev) console.log(dim(`          ${clockTime(ev.at)} ${ev.type}: ${ev.detail}`));
@@ -145,9 +151,10 @@ export async function runRestart(config: string | undefined, o: JsonOpt): Promis
   const s = resolvePaths((await loadOrExit(config)).settings);
   const said = new Said();
   // On a terminal, one line rewritten in place says what the restart waits for; off one, only the event lines.
-  const progress = !o.json && process.stdout.isTTY
-    ? new RestartProgress({ waitHealthySec: s.restart.waitHealthySec, write: (t) => process.stdout.write(t) })
-    : null;
+  const progress =
+    !o.json && process.stdout.isTTY
+      ? new RestartProgress({ waitHealthySec: s.restart.waitHealthySec, write: (t) => process.stdout.write(t) })
+      : null;
   const show = (e: EngineEvent) => {
     if (o.json) return;
     const line = eventLine(e, said);
@@ -177,12 +184,17 @@ export async function runRestart(config: string | undefined, o: JsonOpt): Promis
   process.exitCode = r.ok ? EXIT_OK : EXIT_FAIL;
 }
 
-export async function runIncidents(config: string | undefined, id: string | undefined, o: JsonOpt & { limit?: number }): Promise<void> {
+export async function runIncidents(
+  config: string | undefined,
+  id: string | undefined,
+  o: JsonOpt & { limit?: number },
+): Promise<void> {
   const s = resolvePaths((await loadOrExit(config)).settings);
   const store = new IncidentStore(s.dataDir, systemClock);
   if (id) {
     const inc = await store.get(id);
-    if (!inc) throw new CliExit(EXIT_FAIL, `No incident "${id}" in ${store.root} (list them with \`clawmedic incidents\`).`);
+    if (!inc)
+      throw new CliExit(EXIT_FAIL, `No incident "${id}" in ${store.root} (list them with \`clawmedic incidents\`).`);
     console.log(o.json ? JSON.stringify(withTitle(inc), null, 2) : incidentTimeline(inc));
     return;
   }
@@ -211,15 +223,20 @@ export async function runConfigValidate(config: string | undefined, o: JsonOpt):
   }
 }
 
-
 /** `clawmedic pause [minutes]` / `clawmedic resume`: tell the running watcher (there is nothing to pause otherwise). */
-export async function runPause(config: string | undefined, minutes: number | null, o: JsonOpt & { resume?: boolean }): Promise<void> {
+export async function runPause(
+  config: string | undefined,
+  minutes: number | null,
+  o: JsonOpt & { resume?: boolean },
+): Promise<void> {
   const s = resolvePaths((await loadOrExit(config)).settings);
   const r = o.resume ? await callControl(s.dataDir, 'resume', []) : await callControl(s.dataDir, 'pause', [minutes]);
   if (!r) {
     throw new CliExit(
       EXIT_FAIL,
-      `No ClawMedic watcher is running with data dir ${s.dataDir}, so there ` + `is nothing to ${o.resume ? 'resume' : 'pause'}. Start one with ` + `\`clawmedic watch\` or the menu-bar app.`,
+      `No ClawMedic watcher is running with data dir ${s.dataDir}, so there ` +
+        `is nothing to ${o.resume ? 'resume' : 'pause'}. Start one with ` +
+        `\`clawmedic watch\` or the menu-bar app.`,
     );
   }
   if (!r.ok) throw new CliExit(EXIT_FAIL, r.message);

@@ -66,11 +66,20 @@ function enterOr(ms: number): Promise<void> {
   });
 }
 
-function waitFor(engine: Engine, pred: (e: EngineEvent) => boolean, what: string, timeoutMs: number): Promise<EngineEvent> {
+function waitFor(
+  engine: Engine,
+  pred: (e: EngineEvent) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<EngineEvent> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`the demo waited ${timeoutMs / 1000} s for ${what}; something is wrong on this machine (is tmux installed?)`));
+      reject(
+        new Error(
+          `the demo waited ${timeoutMs / 1000} s for ${what}; something is wrong on this machine (is tmux installed?)`,
+        ),
+      );
     }, timeoutMs);
     const off = engine.on((e) => {
       if (pred(e)) {
@@ -222,7 +231,9 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     const first = ((await closed1) as { incident: Incident }).incident;
 
     say('');
-    say(`${bold('4.')} Level 2½: its config gets a syntax error and it crashes again. Restarts now exit 78 (bad config),`);
+    say(
+      `${bold('4.')} Level 2½: its config gets a syntax error and it crashes again. Restarts now exit 78 (bad config),`,
+    );
     say(`   so ClawMedic takes the outage's fingerprint and tries the known fixes before any agent.`);
     const closed2 = waitFor(eng, (e) => e.type === 'incident-closed', 'the known fix', 120_000);
     await gw.fault('break-config');

@@ -29,7 +29,16 @@ export async function runDoctorCommand(
     const check = await checkGateway(s.gateway.url, s.gateway.timeoutSec * 1000);
     const healthy = check.condition === 'healthy' || check.condition === 'degraded';
     const outcome: DoctorOutcome | null = delegated.ok ? delegated.value : null;
-    if (o.json) process.stdout.write(JSON.stringify({ type: 'result', ok: delegated.ok, outcome, message: delegated.ok ? null : delegated.message, check }) + '\n');
+    if (o.json)
+      process.stdout.write(
+        JSON.stringify({
+          type: 'result',
+          ok: delegated.ok,
+          outcome,
+          message: delegated.ok ? null : delegated.message,
+          check,
+        }) + '\n',
+      );
     else {
       const how = delegated.ok ? `${outcome!.outcome}: ${said.shorten(clean(outcome!.detail))}` : '';
       const line = delegated.ok ? `${bold('Doctor')} (run by the watcher): ${how}` : delegated.message;
@@ -82,7 +91,15 @@ export async function runDoctorCommand(
   await engine.stop('doctor command finished');
   const healthy = check.condition === 'healthy' || check.condition === 'degraded';
   if (o.json) {
-    out(JSON.stringify({ type: 'result', ok: r.ok, outcome: r.ok ? r.value : null, message: r.ok ? null : r.message, check }) + '\n');
+    out(
+      JSON.stringify({
+        type: 'result',
+        ok: r.ok,
+        outcome: r.ok ? r.value : null,
+        message: r.ok ? null : r.message,
+        check,
+      }) + '\n',
+    );
   } else {
     if (!r.ok) out(`${r.message}\n`);
     else if (r.value.outcome === 'not-needed') {
@@ -90,7 +107,12 @@ export async function runDoctorCommand(
     } else out(`${bold('Doctor')}: ${r.value.outcome}: ${said.shorten(clean(r.value.detail))}\n`);
     out(`${bold('Gateway')}: ${describeCheck(check)}\n`);
     const [inc] = r.ok && r.value.outcome === 'not-needed' ? [] : await engine.listIncidents();
-    if (inc) out(dim(`Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the timeline${inc.reportPath ? `; report: ${inc.reportPath}` : ''}\n`));
+    if (inc)
+      out(
+        dim(
+          `Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the timeline${inc.reportPath ? `; report: ${inc.reportPath}` : ''}\n`,
+        ),
+      );
   }
   process.exitCode = healthy ? EXIT_OK : EXIT_FAIL;
 }

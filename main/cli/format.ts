@@ -78,7 +78,10 @@ export function stateLabel(state: SupervisorState): string {
 export function clockTime(isoString: string): string {
   const d = new Date(isoString);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return (
+    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+  );
 }
 
 export function duration(ms: number): string {
@@ -173,7 +176,10 @@ export function eventLine(e: EngineEvent, said?: Said): string | null {
       // The same steps arrive as incident events (known-fix-*), with more detail: print those.
       return null;
     case 'warnings':
-      return e.added.map((w) => `${dim(clockTime(e.at))}  ${yellow('warning'.padEnd(24))} ${clean(w.title)}`).join('\n') || null;
+      return (
+        e.added.map((w) => `${dim(clockTime(e.at))}  ${yellow('warning'.padEnd(24))} ${clean(w.title)}`).join('\n') ||
+        null
+      );
     case 'check':
     case 'preflight':
       // The start prints the preflight itself; a later one (settings changed) is seen in `clawmedic status`.
@@ -182,7 +188,11 @@ export function eventLine(e: EngineEvent, said?: Said): string | null {
 }
 
 export function outcomeLabel(inc: Incident): string {
-  const by = inc.resolvedBy ? ` by ${resolvedByWords(inc).toLowerCase().replace(/^by itself$/, 'itself')}` : '';
+  const by = inc.resolvedBy
+    ? ` by ${resolvedByWords(inc)
+        .toLowerCase()
+        .replace(/^by itself$/, 'itself')}`
+    : '';
   switch (inc.outcome) {
     case 'recovered':
       return green(`recovered${by}`);
@@ -209,8 +219,7 @@ export function incidentTable(list: Incident[]): string {
   ]);
   const head = ['ID', 'STARTED', 'TRIGGER', 'OUTCOME', 'DURATION', 'AGENT', 'WHAT HAPPENED'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const fmt = (r: string[]) =>
-    r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
+  const fmt = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
   return [bold(fmt(head)), ...rows.map(fmt)].join('\n');
 }
 

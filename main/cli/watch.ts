@@ -83,7 +83,9 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   const buffered = held;
   held = null;
   if (!o.json) {
-    out(`${bold('ClawMedic')} watching ${displayUrl(s.gateway.url)} every ${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · data ${s.dataDir}`);
+    out(
+      `${bold('ClawMedic')} watching ${displayUrl(s.gateway.url)} every ${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · data ${s.dataDir}`,
+    );
   }
   if (!isLoopbackUrl(s.gateway.url)) {
     // Accepted (a gateway on another host is legitimate), but never silently: restarts still run here.
@@ -118,9 +120,18 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
     if (o.json) {
       const file = path.join(s.dataDir, 'dashboard.url');
       await writeFileAtomic(file, `${dashboard.url}\n`);
-      out(JSON.stringify({ type: 'dashboard', url: withoutToken(dashboard.url), urlFile: file, allowInput: !!o.allowInput }));
-    }
-    else out(`${bold('Dashboard')} (${mode}): ${dashboard.url}\n${dim('  The token in this URL is the key: share it with no one.')}`);
+      out(
+        JSON.stringify({
+          type: 'dashboard',
+          url: withoutToken(dashboard.url),
+          urlFile: file,
+          allowInput: !!o.allowInput,
+        }),
+      );
+    } else
+      out(
+        `${bold('Dashboard')} (${mode}): ${dashboard.url}\n${dim('  The token in this URL is the key: share it with no one.')}`,
+      );
   }
   for (const inc of interrupted) {
     if (o.json) out(JSON.stringify({ type: 'incident-closed', incident: inc }));

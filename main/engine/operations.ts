@@ -88,7 +88,12 @@ function refuse(isResult: boolean, message: string, problems?: Problem[]): Answe
 }
 
 /** Runs one operation for a transport. Never throws. */
-export async function dispatch(handlers: Handlers, name: string, raw: readonly unknown[], o: DispatchOptions): Promise<Answer> {
+export async function dispatch(
+  handlers: Handlers,
+  name: string,
+  raw: readonly unknown[],
+  o: DispatchOptions,
+): Promise<Answer> {
   const op = operation(name);
   if (!op || !op.transports.includes(o.transport)) {
     return refuse(false, `unknown operation ${JSON.stringify(String(name).slice(0, 100))}`);

@@ -122,7 +122,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
  */
 function ptySelfCheck(platform: NodeJS.Platform, packaged: boolean, log: Logger): void {
   const dir = findPtyDir();
-  if (!dir) return log.warn('node-pty is not installed: the live terminal will be unavailable (the doctor still runs in tmux)');
+  if (!dir)
+    return log.warn('node-pty is not installed: the live terminal will be unavailable (the doctor still runs in tmux)');
   const r = checkPtyHelper({ ptyDir: dir, platform, repair: !packaged });
   if (r.status === 'repaired') log.info(r.message);
   else if (r.status === 'broken' || r.status === 'missing') log.warn(r.message);

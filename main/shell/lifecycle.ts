@@ -69,7 +69,8 @@ export function quitDialog(doctor: DoctorLive, now: number): MessageBoxOptions {
     message: 'A doctor session is still running',
     detail:
       `${doctor.agent} has been working on the gateway${ran} (tmux session ${doctor.sessionName}). ` +
-      'Quitting stops it and records the incident as interrupted; ClawMedic ' + 'checks the gateway again at the next start.',
+      'Quitting stops it and records the incident as interrupted; ClawMedic ' +
+      'checks the gateway again at the next start.',
     buttons: [...QUIT_BUTTONS],
     defaultId: 1,
     cancelId: 1,

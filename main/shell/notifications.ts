@@ -100,7 +100,8 @@ export class NativeNotifier {
     const { opts } = this;
     if (!opts.enabled()) return false;
     if (!opts.isSupported()) {
-      if (!this.warnedUnsupported) opts.log.warn('native notifications are not supported on this system; menu and channels still work');
+      if (!this.warnedUnsupported)
+        opts.log.warn('native notifications are not supported on this system; menu and channels still work');
       this.warnedUnsupported = true;
       return false;
     }

@@ -9,7 +9,10 @@ const ACCELERATORS: Partial<Record<TrayAction['type'], string>> = {
   'open-settings': 'CommandOrControl+,',
 };
 
-export function menuTemplate(items: MenuItemModel[], dispatch: (action: TrayAction) => void): MenuItemConstructorOptions[] {
+export function menuTemplate(
+  items: MenuItemModel[],
+  dispatch: (action: TrayAction) => void,
+): MenuItemConstructorOptions[] {
   return items.map((item): MenuItemConstructorOptions => {
     switch (item.kind) {
       case 'separator':

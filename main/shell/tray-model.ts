@@ -148,7 +148,10 @@ export function statusLine(status: StatusSnapshot, now: number): string {
       return failing.length ? clip(`Gateway degraded: ${failing.join(', ')} failing`) : 'Gateway degraded';
     }
     case 'failing':
-      return `Gateway not answering (${status.consecutiveFailures} failed ` + `check${status.consecutiveFailures === 1 ? '' : 's'})`;
+      return (
+        `Gateway not answering (${status.consecutiveFailures} failed ` +
+        `check${status.consecutiveFailures === 1 ? '' : 's'})`
+      );
     case 'restarting':
       return 'Restarting the gateway…';
     case 'recovering': {
@@ -181,7 +184,11 @@ const OUTCOME: Record<string, string> = {
 };
 
 /** The incident line: the open incident, else the last one, else null. */
-export function incidentLine(status: StatusSnapshot, last: Incident | null, now: number): { label: string; id: string } | null {
+export function incidentLine(
+  status: StatusSnapshot,
+  last: Incident | null,
+  now: number,
+): { label: string; id: string } | null {
   if (!last) return null;
   if (last.outcome === 'open' || last.id === status.openIncidentId) {
     const ran = since(last.startedAt, now);
@@ -261,7 +268,12 @@ export function trayModel(input: TrayInput): TrayModel {
   }
   const incident = incidentLine(status, lastIncident, now);
   if (incident) {
-    menu.push({ kind: 'action', label: incident.label, action: { type: 'open-incidents', id: incident.id }, enabled: true });
+    menu.push({
+      kind: 'action',
+      label: incident.label,
+      action: { type: 'open-incidents', id: incident.id },
+      enabled: true,
+    });
   }
   const setup = input.setupProblems ?? [];
   if (setup.length > 0) {
@@ -271,7 +283,12 @@ export function trayModel(input: TrayInput): TrayModel {
   }
   if (status.settingsProblems.length > 0) {
     const n = status.settingsProblems.length;
-    menu.push({ kind: 'action', label: `Settings file has ${n} problem${n === 1 ? '' : 's'}…`, action: { type: 'open-settings' }, enabled: true });
+    menu.push({
+      kind: 'action',
+      label: `Settings file has ${n} problem${n === 1 ? '' : 's'}…`,
+      action: { type: 'open-settings' },
+      enabled: true,
+    });
   }
   menu.push({ kind: 'separator' });
 
@@ -284,7 +301,12 @@ export function trayModel(input: TrayInput): TrayModel {
   });
   menu.push({ kind: 'action', label: 'Run health check now', action: { type: 'check-now' }, enabled: !stopped });
   menu.push({ kind: 'action', label: 'Restart gateway', action: { type: 'restart' }, enabled: !stopped && !busy });
-  menu.push({ kind: 'action', label: 'Start doctor now', action: { type: 'start-doctor' }, enabled: !stopped && !busy });
+  menu.push({
+    kind: 'action',
+    label: 'Start doctor now',
+    action: { type: 'start-doctor' },
+    enabled: !stopped && !busy,
+  });
   if (doctor) menu.push({ kind: 'action', label: 'Stop doctor', action: { type: 'stop-doctor' }, enabled: true });
   menu.push({ kind: 'separator' });
 

@@ -10,10 +10,7 @@ import type { TrustedOrigins } from './ipc-validate.js';
  * `#/incidents/<id>`, `#/settings`).
  */
 export type View =
-  | { name: 'overview' }
-  | { name: 'terminal' }
-  | { name: 'incidents'; id?: string }
-  | { name: 'settings' };
+  { name: 'overview' } | { name: 'terminal' } | { name: 'incidents'; id?: string } | { name: 'settings' };
 
 export function viewHash(view: View): string {
   switch (view.name) {
@@ -213,7 +210,10 @@ export function devServerOrigin(
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
   if (u.protocol !== 'http:' || !loopback) {
-    return { origin: null, ignored: `CLAWMEDIC_DEV_SERVER must be http://localhost:<port> or http://127.0.0.1:<port>, not ${raw}` };
+    return {
+      origin: null,
+      ignored: `CLAWMEDIC_DEV_SERVER must be http://localhost:<port> or http://127.0.0.1:<port>, not ${raw}`,
+    };
   }
   return { origin: u.origin, ignored: null };
 }

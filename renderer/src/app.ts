@@ -92,11 +92,20 @@ export function startApp(root: HTMLElement, api: ClawMedicApi, client: Dashboard
   const pillGlyph = h('span', { class: 'glyph', 'aria-hidden': 'true' });
   const pillText = h('span', { class: 'pill-text' }, 'Connecting…');
   const pill = h('div', { class: 'state-pill tone-idle', role: 'status', 'aria-live': 'polite' }, pillGlyph, pillText);
-  const roBadge = h('span', { class: 'badge badge-ro', title: 'Started without --allow-input: you can watch, not change.', hidden: true }, 'Read-only');
+  const roBadge = h(
+    'span',
+    { class: 'badge badge-ro', title: 'Started without --allow-input: you can watch, not change.', hidden: true },
+    'Read-only',
+  );
   const toolbar = h(
     'header',
     { class: 'toolbar' },
-    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, 'ClawMedic')),
+    h(
+      'div',
+      { class: 'brand' },
+      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+      h('span', { class: 'brand-name' }, 'ClawMedic'),
+    ),
     h('nav', { class: 'tabs', 'aria-label': 'Views' }, tabs.overview, tabs.live, tabs.incidents, tabs.settings),
     h('div', { class: 'toolbar-end' }, roBadge, pill),
   );

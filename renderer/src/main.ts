@@ -19,7 +19,9 @@ function pickApi(): { api: ClawMedicApi; client: DashboardClient | null } {
     const client = createWsClient({ url: dashboardSocketUrl(location.href) });
     return { api: client, client };
   }
-  throw new Error('This page needs the ClawMedic app (or `clawmedic watch --dashboard`) to run; it cannot work opened as a file.');
+  throw new Error(
+    'This page needs the ClawMedic app (or `clawmedic watch --dashboard`) to run; it cannot work opened as a file.',
+  );
 }
 
 const root = document.getElementById('app')!;

@@ -72,7 +72,9 @@ describe('clawmedic demo --dashboard', () => {
       const doctor = result.incidents!.at(-1)!;
       expect(doctor).toMatchObject({ outcome: 'recovered', resolvedBy: 'doctor', doctor: { promptsAnswered: 1 } });
       // The approval came from the person (the demo's own would have waited 45 s): no "the demo approved it".
-      expect(doctor.events.map((e) => e.type)).toEqual(expect.arrayContaining(['doctor-taken-over', 'doctor-handed-back']));
+      expect(doctor.events.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['doctor-taken-over', 'doctor-handed-back']),
+      );
       expect(existsSync(result.report!)).toBe(true);
       await context.close();
     } finally {

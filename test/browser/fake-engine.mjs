@@ -120,7 +120,14 @@ export class FakeTerminal {
       acked += s.acked;
       pending += s.pending.reduce((n, c) => n + c.data.length, 0);
     }
-    return { subscribers: this.subs.size, unacked, acked, pending, subscribeCount: this.subscribeCount, closeCount: this.closeCount };
+    return {
+      subscribers: this.subs.size,
+      unacked,
+      acked,
+      pending,
+      subscribeCount: this.subscribeCount,
+      closeCount: this.closeCount,
+    };
   }
 }
 
@@ -245,7 +252,15 @@ export function createFakeEngine(opts = {}) {
       calls.push('checkNow');
       return Promise.resolve({
         condition: 'healthy',
-        health: { ok: true, kind: 'healthy', url: status.gatewayUrl + '/healthz', status: 200, latencyMs: 3, detail: 'ok', at: iso(now()) },
+        health: {
+          ok: true,
+          kind: 'healthy',
+          url: status.gatewayUrl + '/healthz',
+          status: 200,
+          latencyMs: 3,
+          detail: 'ok',
+          at: iso(now()),
+        },
         failing: [],
         at: iso(now()),
       });
@@ -306,15 +321,24 @@ export function createFakeEngine(opts = {}) {
         file: '/Users/you/.clawmedic/settings.json',
         settings: structuredClone(settings),
         problems: [],
-        templateVariables: opts.templateVariables ?? { gatewayUrl: 'the gateway base URL', incidentId: 'the incident id' },
-        defaultPromptTemplate: opts.defaultPromptTemplate ?? 'Fix the gateway at {{gatewayUrl}} (incident {{incidentId}}).',
+        templateVariables: opts.templateVariables ?? {
+          gatewayUrl: 'the gateway base URL',
+          incidentId: 'the incident id',
+        },
+        defaultPromptTemplate:
+          opts.defaultPromptTemplate ?? 'Fix the gateway at {{gatewayUrl}} (incident {{incidentId}}).',
       });
     },
     saveSettings(next) {
       calls.push('saveSettings');
       if (opts.validate) {
         const r = opts.validate(next);
-        if (!r.ok) return Promise.resolve({ ok: false, message: 'Some settings are invalid; nothing was saved.', problems: r.problems });
+        if (!r.ok)
+          return Promise.resolve({
+            ok: false,
+            message: 'Some settings are invalid; nothing was saved.',
+            problems: r.problems,
+          });
       }
       settings = structuredClone(next);
       saved.push(/** @type {Settings} */ (structuredClone(next)));
@@ -324,19 +348,32 @@ export function createFakeEngine(opts = {}) {
     async previewBrief(template) {
       calls.push('previewBrief');
       const values = { gatewayUrl: status.gatewayUrl, incidentId: 'inc-preview', port: '18789' };
-      const bad = [...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1] ?? '').filter((n) => !(n in (opts.templateVariables ?? values)));
+      const bad = [...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)]
+        .map((m) => m[1] ?? '')
+        .filter((n) => !(n in (opts.templateVariables ?? values)));
       if (bad.length) return Promise.resolve({ ok: false, message: `unknown variable {{${bad[0]}}}` });
       return Promise.resolve({
         ok: true,
-        value: template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_m, /** @type {string} */ n) => /** @type {Record<string,string>} */ (values)[n] ?? `<${n}>`),
+        value: template.replace(
+          /\{\{\s*([^{}]*?)\s*\}\}/g,
+          (_m, /** @type {string} */ n) => /** @type {Record<string,string>} */ (values)[n] ?? `<${n}>`,
+        ),
       });
     },
     async answerFix(incidentId, recordId, approve) {
       calls.push(`answerFix:${incidentId}:${recordId}:${approve}`);
-      if (!status.pendingFix || status.pendingFix.incidentId !== incidentId) return fail('No known fix is waiting for an answer there.');
+      if (!status.pendingFix || status.pendingFix.incidentId !== incidentId)
+        return fail('No known fix is waiting for an answer there.');
       const rung = status.pendingFix.rung;
       status = { ...status, pendingFix: null };
-      emit({ type: 'known-fix', phase: approve ? 'started' : 'declined', incidentId, rung, detail: approve ? 'approved' : 'declined', at: iso(now()) });
+      emit({
+        type: 'known-fix',
+        phase: approve ? 'started' : 'declined',
+        incidentId,
+        rung,
+        detail: approve ? 'approved' : 'declined',
+        at: iso(now()),
+      });
       return ok;
     },
     async undoFix(incidentId, recordId) {
@@ -346,7 +383,11 @@ export function createFakeEngine(opts = {}) {
       if (!rec?.undo?.available || rec.undo.doneAt) return fail(`Nothing to undo for ${recordId}.`);
       rec.undo.doneAt = iso(now());
       rec.undo.result = 'the config file is back as it was before the fix';
-      emit({ type: 'incident-event', incidentId, event: { at: iso(now()), type: 'known-fix-undone', detail: rec.undo.result } });
+      emit({
+        type: 'incident-event',
+        incidentId,
+        event: { at: iso(now()), type: 'known-fix-undone', detail: rec.undo.result },
+      });
       return { ok: true, value: `undid ${rec.rung}` };
     },
     async revertConfig() {
@@ -375,14 +416,26 @@ export function createFakeEngine(opts = {}) {
       calls.push('takeOver');
       if (!status.doctor) return Promise.resolve(fail('No doctor session is running.'));
       status.doctor.takenOver = true;
-      emit({ type: 'doctor', phase: 'taken-over', incidentId: status.doctor.incidentId, detail: 'human has the keyboard', at: iso(now()) });
+      emit({
+        type: 'doctor',
+        phase: 'taken-over',
+        incidentId: status.doctor.incidentId,
+        detail: 'human has the keyboard',
+        at: iso(now()),
+      });
       return Promise.resolve(ok);
     },
     handBack() {
       calls.push('handBack');
       if (!status.doctor) return Promise.resolve(fail('No doctor session is running.'));
       status.doctor.takenOver = false;
-      emit({ type: 'doctor', phase: 'handed-back', incidentId: status.doctor.incidentId, detail: 'agent has the keyboard', at: iso(now()) });
+      emit({
+        type: 'doctor',
+        phase: 'handed-back',
+        incidentId: status.doctor.incidentId,
+        detail: 'agent has the keyboard',
+        at: iso(now()),
+      });
       return Promise.resolve(ok);
     },
     terminalInput(data) {
@@ -441,7 +494,14 @@ export function createFakeEngine(opts = {}) {
       if (!status.doctor) return;
       const id = status.doctor.incidentId;
       terminal.end();
-      status = { ...status, state: 'healthy', reason: 'gateway answers /healthz', doctor: null, openIncidentId: null, since: iso(now()) };
+      status = {
+        ...status,
+        state: 'healthy',
+        reason: 'gateway answers /healthz',
+        doctor: null,
+        openIncidentId: null,
+        since: iso(now()),
+      };
       emit({ type: 'doctor', phase: 'finished', incidentId: id, detail: 'recovered', at: iso(now()) });
       emit({ type: 'state', state: 'healthy', previous: 'recovering', reason: status.reason, at: iso(now()) });
     },
@@ -472,7 +532,16 @@ export function createFakeEngine(opts = {}) {
     /** @param {import('../../common/knownfix.js').PendingFix | null} pending */
     fakePendingFix(pending) {
       status = { ...status, pendingFix: structuredClone(pending) };
-      if (pending) emit({ type: 'known-fix', phase: 'proposed', incidentId: pending.incidentId, rung: pending.rung, detail: pending.action, at: iso(now()), pending });
+      if (pending)
+        emit({
+          type: 'known-fix',
+          phase: 'proposed',
+          incidentId: pending.incidentId,
+          rung: pending.rung,
+          detail: pending.action,
+          at: iso(now()),
+          pending,
+        });
     },
   };
   return engine;

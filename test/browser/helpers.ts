@@ -35,7 +35,9 @@ export async function buildRenderer(): Promise<{ dir: string; cleanup: () => voi
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
@@ -53,7 +55,12 @@ export async function openDashboard(
   browser: Browser,
   engine: unknown,
   rendererDir: string,
-  opts: { allowInput?: boolean; colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; hash?: string } = {},
+  opts: {
+    allowInput?: boolean;
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
+    hash?: string;
+  } = {},
 ): Promise<Session> {
   const dash = await startDashboard({ engine: engine as never, rendererDir, allowInput: opts.allowInput ?? false });
   const context = await browser.newContext({
@@ -94,7 +101,8 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, ms = 10_0
   for (;;) {
     last = await fn();
     if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -354,8 +354,7 @@ export function incidentHistory(now) {
 
   const incidents = [configFix, hung, stranger, flaky, crash, stale, byHand];
   const transcript =
-    doctorSessionChunks().join('') +
-    '\r\n\x1b[32m⏺\x1b[39m The gateway answers /healthz with 200. Report written.\r\n';
+    doctorSessionChunks().join('') + '\r\n\x1b[32m⏺\x1b[39m The gateway answers /healthz with 200. Report written.\r\n';
   return {
     incidents,
     details: {

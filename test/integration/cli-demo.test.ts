@@ -16,7 +16,13 @@ function demoDirs(): string[] {
   return readdirSync(TMP).filter((n) => n.startsWith('clawmedic-demo-'));
 }
 
-type DemoResult = { ok: boolean; incidents: Incident[]; recordsDir: string; report: string | null; transcript: string | null };
+type DemoResult = {
+  ok: boolean;
+  incidents: Incident[];
+  recordsDir: string;
+  report: string | null;
+  transcript: string | null;
+};
 
 /** Processes (not zombies) whose command line mentions one of the demo's own temp dirs. */
 function processesUnder(dirs: string[]): string[] {
@@ -38,7 +44,10 @@ describe('clawmedic demo', () => {
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     const code = await new Promise<number | null>((r) => child.on('close', r));
     expect(code, err).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as EngineEvent | { type: 'demo-result'; ok: boolean; incidents: Incident[] });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as EngineEvent | { type: 'demo-result'; ok: boolean; incidents: Incident[] });
     const result = lines.find((l) => l.type === 'demo-result') as unknown as DemoResult;
     expect(result.ok).toBe(true);
     expect(result.incidents.map((i) => [i.outcome, i.resolvedBy])).toEqual([
@@ -52,7 +61,15 @@ describe('clawmedic demo', () => {
     expect(known.agent).toBeNull();
     expect(known.events.map((e) => e.type)).not.toContain('doctor-started');
     const doctorTypes = result.incidents[2]!.events.map((e) => e.type);
-    expect(doctorTypes).toEqual(expect.arrayContaining(['restart-step', 'doctor-started', 'doctor-agent-started', 'doctor-prompt-sent', 'doctor-finished']));
+    expect(doctorTypes).toEqual(
+      expect.arrayContaining([
+        'restart-step',
+        'doctor-started',
+        'doctor-agent-started',
+        'doctor-prompt-sent',
+        'doctor-finished',
+      ]),
+    );
     expect(result.incidents[2]!.agent).toBe('standin');
     // The agent asked once; nobody was watching, so the demo answered for the person: the doctor's fix, approved.
     expect(doctorTypes).toContain('doctor-needs-approval');

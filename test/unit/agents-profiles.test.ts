@@ -24,40 +24,91 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function profile(over: Partial<AgentProfile>): AgentProfile {
-  return { kind: 'claude', command: 'claude', args: [], env: {}, permissionMode: 'dontAsk', allowedTools: ['Read', 'Bash(lsof:*)'], allowBypass: false, donePattern: '', idleSec: 120, ...over };
+  return {
+    kind: 'claude',
+    command: 'claude',
+    args: [],
+    env: {},
+    permissionMode: 'dontAsk',
+    allowedTools: ['Read', 'Bash(lsof:*)'],
+    allowBypass: false,
+    donePattern: '',
+    idleSec: 120,
+    ...over,
+  };
 }
 function ctx(p: AgentProfile, extra: Partial<LaunchContext> = {}): LaunchContext {
-  return { profileName: 'x', profile: p, workDir: dir, incidentDir: dir, attempt: 1, env: { PATH: bin }, isRoot: false, addDirs: ['/inc', '/cfg'], ...extra };
+  return {
+    profileName: 'x',
+    profile: p,
+    workDir: dir,
+    incidentDir: dir,
+    attempt: 1,
+    env: { PATH: bin },
+    isRoot: false,
+    addDirs: ['/inc', '/cfg'],
+    ...extra,
+  };
 }
 
 describe('claude profile', () => {
-  it('always passes --permission-mode, hooks through --settings in the ' + 'incident folder, and the allowlist last', async () => {
-    const l = await prepareLaunch(ctx(profile({ args: ['--model', 'sonnet'] })));
-    expect(l.argv[0]).toBe(path.join(bin, 'claude'));
-    expect(l.argv.slice(1)).toEqual(['--model', 'sonnet', '--permission-mode', 'dontAsk', '--settings', l.settingsFile, '--allowedTools', 'Read', 'Bash(lsof:*)']);
-    // The extra folders are approved in the settings file (no per-folder dialog), never through --add-dir.
-    const written = JSON.parse(readFileSync(l.settingsFile!, 'utf8')) as { permissions?: { additionalDirectories?: string[] } };
-    expect(written.permissions?.additionalDirectories).toEqual(['/inc', '/cfg']);
-    expect(l.settingsFile!.startsWith(dir)).toBe(true);
-    expect(statSync(l.settingsFile!).mode & 0o777).toBe(0o600);
-    const settings = JSON.parse(readFileSync(l.settingsFile!, 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(settings.hooks as object)).toEqual(expect.arrayContaining(['Stop', 'Notification', 'UserPromptSubmit', 'SessionStart', 'StopFailure', 'SessionEnd']));
-    expect(settings.skipDangerousModePermissionPrompt).toBeUndefined();
-    expect(l.env).toEqual({ PATH: bin });
-    expect(l.hooks).toBe(true);
-  });
+  it(
+    'always passes --permission-mode, hooks through --settings in the ' + 'incident folder, and the allowlist last',
+    async () => {
+      const l = await prepareLaunch(ctx(profile({ args: ['--model', 'sonnet'] })));
+      expect(l.argv[0]).toBe(path.join(bin, 'claude'));
+      expect(l.argv.slice(1)).toEqual([
+        '--model',
+        'sonnet',
+        '--permission-mode',
+        'dontAsk',
+        '--settings',
+        l.settingsFile,
+        '--allowedTools',
+        'Read',
+        'Bash(lsof:*)',
+      ]);
+      // The extra folders are approved in the settings file (no per-folder dialog), never through --add-dir.
+      const written = JSON.parse(readFileSync(l.settingsFile!, 'utf8')) as {
+        permissions?: { additionalDirectories?: string[] };
+      };
+      expect(written.permissions?.additionalDirectories).toEqual(['/inc', '/cfg']);
+      expect(l.settingsFile!.startsWith(dir)).toBe(true);
+      expect(statSync(l.settingsFile!).mode & 0o777).toBe(0o600);
+      const settings = JSON.parse(readFileSync(l.settingsFile!, 'utf8')) as Record<string, unknown>;
+      expect(Object.keys(settings.hooks as object)).toEqual(
+        expect.arrayContaining([
+          'Stop',
+          'Notification',
+          'UserPromptSubmit',
+          'SessionStart',
+          'StopFailure',
+          'SessionEnd',
+        ]),
+      );
+      expect(settings.skipDangerousModePermissionPrompt).toBeUndefined();
+      expect(l.env).toEqual({ PATH: bin });
+      expect(l.hooks).toBe(true);
+    },
+  );
 
   it('refuses bypass without the opt-in, and with it warns and handles root', async () => {
     await expect(prepareLaunch(ctx(profile({ permissionMode: 'bypassPermissions' })))).rejects.toThrow(/allowBypass/);
-    const l = await prepareLaunch(ctx(profile({ permissionMode: 'bypassPermissions', allowBypass: true }), { isRoot: true }));
+    const l = await prepareLaunch(
+      ctx(profile({ permissionMode: 'bypassPermissions', allowBypass: true }), { isRoot: true }),
+    );
     expect(l.warnings.join()).toMatch(/permission checks OFF/);
     expect(l.env.IS_SANDBOX).toBe('1');
-    expect(JSON.parse(readFileSync(l.settingsFile!, 'utf8'))).toMatchObject({ skipDangerousModePermissionPrompt: true });
+    expect(JSON.parse(readFileSync(l.settingsFile!, 'utf8'))).toMatchObject({
+      skipDangerousModePermissionPrompt: true,
+    });
   });
 
   it('says clearly when the command is not installed', async () => {
     await expect(prepareLaunch(ctx(profile({ command: 'nope' })))).rejects.toThrow(LaunchError);
-    await expect(prepareLaunch(ctx(profile({ command: 'nope' })))).rejects.toThrow(/"nope" was not found on PATH.*doctor\.profiles\.x\.command/);
+    await expect(prepareLaunch(ctx(profile({ command: 'nope' })))).rejects.toThrow(
+      /"nope" was not found on PATH.*doctor\.profiles\.x\.command/,
+    );
   });
 });
 
@@ -69,7 +120,9 @@ describe('codex and generic profiles', () => {
     expect(l.warnings.join()).toMatch(/best effort/);
   });
   it('generic runs the command as given, without hooks', async () => {
-    const l = await prepareLaunch(ctx(profile({ kind: 'generic', command: 'myagent', args: ['--x'], env: { A: 'b' } })));
+    const l = await prepareLaunch(
+      ctx(profile({ kind: 'generic', command: 'myagent', args: ['--x'], env: { A: 'b' } })),
+    );
     expect(l.argv).toEqual([path.join(bin, 'myagent'), '--x']);
     expect(l.hooks).toBe(false);
     expect(l.env).toEqual({ PATH: bin, A: 'b' });
@@ -102,12 +155,31 @@ describe('hook recorder and inbox', () => {
 
 describe('signalFromHook', () => {
   it('maps the events the doctor acts on', () => {
-    expect(signalFromHook('Stop', { last_assistant_message: 'ok', transcript_path: '/t.jsonl' })).toEqual({ type: 'stop', lastMessage: 'ok', transcriptPath: '/t.jsonl' });
-    expect(signalFromHook('Notification', { notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' })).toMatchObject({ type: 'permission' });
+    expect(signalFromHook('Stop', { last_assistant_message: 'ok', transcript_path: '/t.jsonl' })).toEqual({
+      type: 'stop',
+      lastMessage: 'ok',
+      transcriptPath: '/t.jsonl',
+    });
+    expect(
+      signalFromHook('Notification', {
+        notification_type: 'permission_prompt',
+        message: 'Claude needs your permission to use Bash',
+      }),
+    ).toMatchObject({ type: 'permission' });
     expect(signalFromHook('Notification', { notification_type: 'idle_prompt' })).toEqual({ type: 'idle' });
-    expect(signalFromHook('StopFailure', { error: 'rate_limit', last_assistant_message: 'API Error: Request rejected (429)' })).toEqual({ type: 'failure', reason: 'rate_limit: API Error: Request rejected (429)' });
-    expect(signalFromHook('StopFailure', { error: 'authentication_failed' })).toEqual({ type: 'failure', reason: 'authentication_failed' });
+    expect(
+      signalFromHook('StopFailure', {
+        error: 'rate_limit',
+        last_assistant_message: 'API Error: Request rejected (429)',
+      }),
+    ).toEqual({ type: 'failure', reason: 'rate_limit: API Error: Request rejected (429)' });
+    expect(signalFromHook('StopFailure', { error: 'authentication_failed' })).toEqual({
+      type: 'failure',
+      reason: 'authentication_failed',
+    });
     expect(signalFromHook('UserPromptSubmit', { prompt: 'x' })).toEqual({ type: 'prompt-submitted' });
-    expect(signalFromHook('codex-notify', { type: 'agent-turn-complete', 'last-assistant-message': 'hi' })).toMatchObject({ type: 'stop', lastMessage: 'hi' });
+    expect(
+      signalFromHook('codex-notify', { type: 'agent-turn-complete', 'last-assistant-message': 'hi' }),
+    ).toMatchObject({ type: 'stop', lastMessage: 'hi' });
   });
 });

@@ -20,25 +20,59 @@ const trust197 = `Accessing workspace:
 
  Enter to confirm · Esc to cancel`;
 
-const trust330 = trust197.replace(' ❯ 1. Yes, I trust this folder\n   2. No, exit', ' ❯ No, exit\n   Yes, I trust this folder');
-const trust330Moved = trust197.replace(' ❯ 1. Yes, I trust this folder\n   2. No, exit', '   No, exit\n ❯ Yes, I trust this folder');
+const trust330 = trust197.replace(
+  ' ❯ 1. Yes, I trust this folder\n   2. No, exit',
+  ' ❯ No, exit\n   Yes, I trust this folder',
+);
+const trust330Moved = trust197.replace(
+  ' ❯ 1. Yes, I trust this folder\n   2. No, exit',
+  '   No, exit\n ❯ Yes, I trust this folder',
+);
 
 const inputBox = `╭──────────────────╮\n│ ❯${NBSP}\n╰──────────────────╯\n  ? for shortcuts`;
-const permission = `╭────\n│ Bash command\n│\n│   kill -0 4242\n│   Check the ` + `process\n│\n│ Do you want to proceed?\n│ ❯ 1. Yes\n│   2. Yes, and ` + `don't ask again for kill commands\n│   3. No, and tell Claude what to ` + `do differently (esc)\n╰────`;
+const permission =
+  `╭────\n│ Bash command\n│\n│   kill -0 4242\n│   Check the ` +
+  `process\n│\n│ Do you want to proceed?\n│ ❯ 1. Yes\n│   2. Yes, and ` +
+  `don't ask again for kill commands\n│   3. No, and tell Claude what to ` +
+  `do differently (esc)\n╰────`;
 
 describe('trust prompt', () => {
   it('reads the 2.1.197 layout: Yes first and selected', () => {
-    expect(parseTrustPrompt(trust197)).toEqual({ layout: 'numbered', yesIndex: 0, selectedIndex: 0, yesLabel: 'Yes, I trust this folder' });
+    expect(parseTrustPrompt(trust197)).toEqual({
+      layout: 'numbered',
+      yesIndex: 0,
+      selectedIndex: 0,
+      yesLabel: 'Yes, I trust this folder',
+    });
   });
   it('reads the 2.1.330 layout: "No, exit" first and selected, so Enter would quit', () => {
-    expect(parseTrustPrompt(trust330)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 0, yesLabel: 'Yes, I trust this folder' });
+    expect(parseTrustPrompt(trust330)).toEqual({
+      layout: 'unnumbered',
+      yesIndex: 1,
+      selectedIndex: 0,
+      yesLabel: 'Yes, I trust this folder',
+    });
   });
   it('sees the selection after it moved to Yes', () => {
-    expect(parseTrustPrompt(trust330Moved)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 1, yesLabel: 'Yes, I trust this folder' });
+    expect(parseTrustPrompt(trust330Moved)).toEqual({
+      layout: 'unnumbered',
+      yesIndex: 1,
+      selectedIndex: 1,
+      yesLabel: 'Yes, I trust this folder',
+    });
   });
   it("reads 2.1.330's --add-dir dialog (measured), also before its ❯ is drawn", () => {
-    const addDir = ` This session hasn't worked here before. Is this a directory you ` + `created or one you trust?\n Claude Code'll be able to read, edit, and ` + `execute files here.\n\n Security guide\n\n ❯ No, exit\n   Yes, add ` + `it\n\n Esc to exit · To add it, press ↓ to Yes, then Enter (your text is kept)`;
-    expect(parseTrustPrompt(addDir)).toEqual({ layout: 'unnumbered', yesIndex: 1, selectedIndex: 0, yesLabel: 'Yes, add it' });
+    const addDir =
+      ` This session hasn't worked here before. Is this a directory you ` +
+      `created or one you trust?\n Claude Code'll be able to read, edit, and ` +
+      `execute files here.\n\n Security guide\n\n ❯ No, exit\n   Yes, add ` +
+      `it\n\n Esc to exit · To add it, press ↓ to Yes, then Enter (your text is kept)`;
+    expect(parseTrustPrompt(addDir)).toEqual({
+      layout: 'unnumbered',
+      yesIndex: 1,
+      selectedIndex: 0,
+      yesLabel: 'Yes, add it',
+    });
     expect(parseTrustPrompt(addDir.replace(' ❯ No, exit', '   No, exit'))).toMatchObject({ selectedIndex: -1 });
   });
   it('is not a dialog over the input box', () => {
@@ -50,7 +84,14 @@ describe('trust prompt', () => {
 
 describe('classifyScreen', () => {
   it('recognises the ready input box (❯ + no-break space)', () => {
-    expect(classifyScreen(inputBox)).toMatchObject({ inputReady: true, trust: null, permission: false, busy: false, human: null, quota: null });
+    expect(classifyScreen(inputBox)).toMatchObject({
+      inputReady: true,
+      trust: null,
+      permission: false,
+      busy: false,
+      human: null,
+      quota: null,
+    });
   });
   it('a permission prompt is not a ready input box, and not busy', () => {
     expect(classifyScreen(permission)).toMatchObject({ permission: true, inputReady: false, busy: false });
@@ -75,13 +116,16 @@ describe('classifyScreen', () => {
     'API Error: Request rejected (429) · rate limited',
     'OAuth token revoked · Please run /login',
     '  ⎿  Invalid API key · Fix external API key',
-    "✻ 401 invalid x-api-key · retrying in 10s · attempt 6/10",
-    "✻ 429 This request would exceed your organization's rate limit. Please " + "try again late… · retrying in 4s · attempt 4/10",
+    '✻ 401 invalid x-api-key · retrying in 10s · attempt 6/10',
+    "✻ 429 This request would exceed your organization's rate limit. Please " +
+      'try again late… · retrying in 4s · attempt 4/10',
   ])('recognises the quota/auth text %j', (text) => {
     expect(classifyScreen(text).quota).toBeTruthy();
   });
-  it('does not treat a gateway log line about 429s as our agent\'s quota', () => {
-    expect(classifyScreen('  ⎿  {"level":"warn","msg":"upstream rate_limit_error 429 from provider"}').quota).toBeNull();
+  it("does not treat a gateway log line about 429s as our agent's quota", () => {
+    expect(
+      classifyScreen('  ⎿  {"level":"warn","msg":"upstream rate_limit_error 429 from provider"}').quota,
+    ).toBeNull();
   });
 });
 

@@ -17,7 +17,8 @@ function checkout(at: number): (rel: string, sec?: number) => void {
     writeFileSync(file, rel);
     utimesSync(file, sec, sec);
   };
-  for (const rel of ['main/cli/index.ts', 'renderer/src/app.ts', 'common/contract.ts', 'package.json']) put(rel, at - 60);
+  for (const rel of ['main/cli/index.ts', 'renderer/src/app.ts', 'common/contract.ts', 'package.json'])
+    put(rel, at - 60);
   for (const out of OUTPUTS) put(out, at);
   return put;
 }
@@ -30,7 +31,9 @@ describe('is the build current?', () => {
     put('common/generated/settings-validator.ts', 1_800_000_100);
     expect(staleReason(root)).toBeNull();
     put('renderer/src/views/overview.ts', 1_800_000_100);
-    expect(staleReason(root)).toBe(`${path.join('renderer', 'src', 'views', 'overview.ts')} changed since the last build`);
+    expect(staleReason(root)).toBe(
+      `${path.join('renderer', 'src', 'views', 'overview.ts')} changed since the last build`,
+    );
   });
 
   it('no when an output is missing, or only a part was rebuilt (tsc -b leaves unchanged files alone)', () => {

@@ -126,7 +126,7 @@ describe('trust prompt, 2.1.197 layout (numbered, "Yes" first and selected)', ()
     const enter = r.until(trust197());
     const enteredAt = r.clock.now();
     r.after(enter);
-    for (; r.clock.now() - enteredAt <= T.dialogRepeatMs; ) r.after(r.read(trust197()));
+    for (; r.clock.now() - enteredAt <= T.dialogRepeatMs;) r.after(r.read(trust197()));
     expect(r.keys()).toEqual(['Enter']);
   });
 
@@ -345,7 +345,7 @@ describe('paste → box shows it → Enter → confirmation', () => {
     expect(r.read(PASTED)).toEqual({ kind: 'press', key: 'Enter', until: r.clock.now() + T.screenPollMs });
   });
 
-  it("is confirmed by the UserPromptSubmit hook, even before the screen shows anything", () => {
+  it('is confirmed by the UserPromptSubmit hook, even before the screen shows anything', () => {
     const r = new Run();
     r.after(r.until(box()));
     r.after(r.until(PASTED));

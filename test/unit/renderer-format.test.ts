@@ -1,6 +1,17 @@
 // Words and numbers the window shows: durations, times, labels, the doctor's progress, routes.
 import { describe, expect, it } from 'vitest';
-import { ago, clock, doctorProgress, duration, durationBetween, eventTypeLabel, outcomeLabel, outcomeTone, stateLabel, stateTone } from '../../renderer/src/ui/format.js';
+import {
+  ago,
+  clock,
+  doctorProgress,
+  duration,
+  durationBetween,
+  eventTypeLabel,
+  outcomeLabel,
+  outcomeTone,
+  stateLabel,
+  stateTone,
+} from '../../renderer/src/ui/format.js';
 import { parseRoute } from '../../renderer/src/route.js';
 import { parseHeaders, parseLines, parseNumber } from '../../renderer/src/settings/parse.js';
 

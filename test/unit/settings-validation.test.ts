@@ -117,7 +117,7 @@ describe('the generated module', () => {
     expect(changed, `${VALIDATOR_FILE} is stale: run \`npm run build\``).toBe(false);
   });
 
-  it('evaluates no strings as code and loads nothing with require, so it runs under script-src \'self\'', () => {
+  it("evaluates no strings as code and loads nothing with require, so it runs under script-src 'self'", () => {
     const code = readFileSync(VALIDATOR_FILE as string, 'utf8');
     expect(code).not.toMatch(/new Function|\beval\(|require\(/);
   });

@@ -83,10 +83,13 @@ async function launchClaude(ctx: LaunchContext): Promise<AgentLaunch> {
   if (p.permissionMode === 'bypassPermissions') {
     if (!p.allowBypass) {
       throw new LaunchError(
-        `agent "${ctx.profileName}": permissionMode bypassPermissions needs ` + `allowBypass: true (an explicit opt-in); use dontAsk with allowedTools instead.`,
+        `agent "${ctx.profileName}": permissionMode bypassPermissions needs ` +
+          `allowBypass: true (an explicit opt-in); use dontAsk with allowedTools instead.`,
       );
     }
-    warnings.push(`agent "${ctx.profileName}" runs with permission checks OFF (bypassPermissions, opted in with allowBypass)`);
+    warnings.push(
+      `agent "${ctx.profileName}" runs with permission checks OFF (bypassPermissions, opted in with allowBypass)`,
+    );
     // Claude Code refuses bypass mode as root unless told it runs in a sandbox, then asks again in a
     // dialog whose default is "No, exit"; the opt-in already answered both.
     settings.skipDangerousModePermissionPrompt = true;
@@ -110,7 +113,10 @@ async function launchCodex(ctx: LaunchContext): Promise<AgentLaunch> {
   const p = ctx.profile;
   const cmd = resolveOrThrow(ctx);
   const recorder = await createRecorder(ctx.incidentDir, ctx.attempt);
-  const warnings = [`agent "${ctx.profileName}" (codex) support is best effort: its screens ` + `and notify payload are not covered by ClawMedic's tests`];
+  const warnings = [
+    `agent "${ctx.profileName}" (codex) support is best effort: its screens ` +
+      `and notify payload are not covered by ClawMedic's tests`,
+  ];
   const mode: Record<string, string[]> = {
     dontAsk: ['--ask-for-approval', 'never', '--sandbox', 'workspace-write'],
     acceptEdits: ['--ask-for-approval', 'on-failure', '--sandbox', 'workspace-write'],
@@ -131,7 +137,14 @@ function launchGeneric(ctx: LaunchContext): Promise<AgentLaunch> {
   // As from the other launchers, a command that cannot be found is a rejection (a throw in the executor), not a throw.
   return new Promise((resolve) => {
     const cmd = resolveOrThrow(ctx);
-    resolve({ argv: [cmd, ...ctx.profile.args], env: baseEnv(ctx), recorder: null, hooks: false, warnings: [], settingsFile: null });
+    resolve({
+      argv: [cmd, ...ctx.profile.args],
+      env: baseEnv(ctx),
+      recorder: null,
+      hooks: false,
+      warnings: [],
+      settingsFile: null,
+    });
   });
 }
 
@@ -144,7 +157,9 @@ export function prepareLaunch(ctx: LaunchContext): Promise<AgentLaunch> {
     case 'generic':
       return launchGeneric(ctx);
     default:
-      throw new LaunchError(`agent "${ctx.profileName}": unknown kind "${String(ctx.profile.kind)}" (use claude, codex or generic)`);
+      throw new LaunchError(
+        `agent "${ctx.profileName}": unknown kind "${String(ctx.profile.kind)}" (use claude, codex or generic)`,
+      );
   }
 }
 
@@ -167,11 +182,16 @@ export function signalFromHook(event: string, payload: Record<string, unknown>):
     case 'UserPromptSubmit':
       return { type: 'prompt-submitted' };
     case 'Stop':
-      return { type: 'stop', lastMessage: str(payload.last_assistant_message), transcriptPath: str(payload.transcript_path) };
+      return {
+        type: 'stop',
+        lastMessage: str(payload.last_assistant_message),
+        transcriptPath: str(payload.transcript_path),
+      };
     case 'Notification': {
       const kind = str(payload.notification_type) ?? '';
       const message = str(payload.message) ?? '';
-      if (kind === 'permission_prompt' || (!kind && /permission/i.test(message))) return { type: 'permission', message: message || 'permission requested' };
+      if (kind === 'permission_prompt' || (!kind && /permission/i.test(message)))
+        return { type: 'permission', message: message || 'permission requested' };
       if (kind === 'idle_prompt') return { type: 'idle' };
       return { type: 'other', name: `Notification:${kind || message}` };
     }
@@ -186,7 +206,11 @@ export function signalFromHook(event: string, payload: Record<string, unknown>):
     case 'codex-notify': {
       const t = str(payload.type);
       if (t === 'agent-turn-complete') {
-        return { type: 'stop', lastMessage: str(payload['last-assistant-message']) ?? str(payload.last_assistant_message), transcriptPath: null };
+        return {
+          type: 'stop',
+          lastMessage: str(payload['last-assistant-message']) ?? str(payload.last_assistant_message),
+          transcriptPath: null,
+        };
       }
       return { type: 'other', name: `codex:${t ?? '?'}` };
     }

@@ -28,11 +28,21 @@ export interface ScreenFacts {
 
 // 2.1.330 also asks about each --add-dir folder ("Is this a directory you created or one you trust?",
 // "❯ No, exit / Yes, add it"), sometimes after the input box has appeared.
-const TRUST_MARKERS = [/Yes, I trust this folder/, /Yes, add it/, /Do you trust the files in this folder\?/i, /Is this a (?:project|directory|folder) you (?:created|trust)/i];
+const TRUST_MARKERS = [
+  /Yes, I trust this folder/,
+  /Yes, add it/,
+  /Do you trust the files in this folder\?/i,
+  /Is this a (?:project|directory|folder) you (?:created|trust)/i,
+];
 
 /** Strips box-drawing borders and non-breaking spaces so line tests see the words. */
 export function screenLines(screen: string): string[] {
-  return screen.split('\n').map((l) => l.replace(/\u00a0/g, ' ').replace(/[│┃]/g, ' ').trimEnd());
+  return screen.split('\n').map((l) =>
+    l
+      .replace(/\u00a0/g, ' ')
+      .replace(/[│┃]/g, ' ')
+      .trimEnd(),
+  );
 }
 
 export function parseTrustPrompt(screen: string): TrustPrompt | null {
@@ -40,7 +50,10 @@ export function parseTrustPrompt(screen: string): TrustPrompt | null {
   const lines = screenLines(screen);
   const options: { yes: boolean; selected: boolean; numbered: boolean; label: string }[] = [];
   for (const line of lines) {
-    const m = /^\s*(❯|>)?\s*(\d+\.\s*)?(Yes, I trust this folder|Yes, add it|Yes, proceed|Yes, continue|No, exit|No, quit)\b/.exec(line);
+    const m =
+      /^\s*(❯|>)?\s*(\d+\.\s*)?(Yes, I trust this folder|Yes, add it|Yes, proceed|Yes, continue|No, exit|No, quit)\b/.exec(
+        line,
+      );
     if (!m) continue;
     options.push({ yes: m[3]!.startsWith('Yes'), selected: Boolean(m[1]), numbered: Boolean(m[2]), label: m[3]! });
   }
@@ -56,11 +69,35 @@ export function parseTrustPrompt(screen: string): TrustPrompt | null {
 
 /** Screens that need a person: we fail fast with what to do instead of pressing keys blindly. */
 const HUMAN_SCREENS: [RegExp, string][] = [
-  [/Detected a custom API key/i, 'Claude Code asks whether to use the API key from ANTHROPIC_API_KEY ' + '(its default answer is No). Run `claude` once in a terminal with the ' + 'same environment and approve the key, then retry.'],
-  [/Unable to connect to Anthropic services/i, 'Claude Code could not reach Anthropic during its first-run checks ' + '(offline, or a custom API key not yet approved). Run `claude` once in ' + 'a terminal and finish its setup, then retry.'],
-  [/Select login method|Log in with your Claude account|Please run \/login|Not logged in/i, 'Claude Code is not logged in. Run `claude` in a terminal and log in ' + '(or set ANTHROPIC_API_KEY in the profile env), then retry.'],
-  [/Choose the text style|Let's get started|Security notes:|Welcome to Claude Code.*\n[\s\S]*Press Enter to continue/i, 'Claude Code shows its first-run setup (theme, security notes). Run ' + '`claude` once in a terminal to finish it, then retry.'],
-  [/running in Bypass Permissions mode/i, 'Claude Code asks to confirm bypass-permissions mode. ClawMedic only ' + 'skips that question when allowBypass is set; run `claude ' + '--dangerously-skip-permissions` once by hand to accept it, or use ' + 'permissionMode dontAsk.'],
+  [
+    /Detected a custom API key/i,
+    'Claude Code asks whether to use the API key from ANTHROPIC_API_KEY ' +
+      '(its default answer is No). Run `claude` once in a terminal with the ' +
+      'same environment and approve the key, then retry.',
+  ],
+  [
+    /Unable to connect to Anthropic services/i,
+    'Claude Code could not reach Anthropic during its first-run checks ' +
+      '(offline, or a custom API key not yet approved). Run `claude` once in ' +
+      'a terminal and finish its setup, then retry.',
+  ],
+  [
+    /Select login method|Log in with your Claude account|Please run \/login|Not logged in/i,
+    'Claude Code is not logged in. Run `claude` in a terminal and log in ' +
+      '(or set ANTHROPIC_API_KEY in the profile env), then retry.',
+  ],
+  [
+    /Choose the text style|Let's get started|Security notes:|Welcome to Claude Code.*\n[\s\S]*Press Enter to continue/i,
+    'Claude Code shows its first-run setup (theme, security notes). Run ' +
+      '`claude` once in a terminal to finish it, then retry.',
+  ],
+  [
+    /running in Bypass Permissions mode/i,
+    'Claude Code asks to confirm bypass-permissions mode. ClawMedic only ' +
+      'skips that question when allowBypass is set; run `claude ' +
+      '--dangerously-skip-permissions` once by hand to accept it, or use ' +
+      'permissionMode dontAsk.',
+  ],
 ];
 
 /** Agent-specific phrasing only: generic words like "429" also appear in a gateway's own logs. */

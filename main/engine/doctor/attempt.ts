@@ -153,7 +153,11 @@ export function donePatternProblem(pattern: string, brief: string): string | nul
 export function linesNotFromBrief(screen: string, brief: string): string[] {
   const flat = brief.replace(/\s+/g, ' ');
   // Echoes carry a prompt glyph or quote mark in front ("> ", "❯ ", "│ "): compare without it.
-  const bare = (l: string) => l.replace(/^[^\p{L}\p{N}]+/u, '').replace(/\s+/g, ' ').trim();
+  const bare = (l: string) =>
+    l
+      .replace(/^[^\p{L}\p{N}]+/u, '')
+      .replace(/\s+/g, ' ')
+      .trim();
   return screen
     .split('\n')
     .map((l) => l.replace(/\u00a0/g, ' ').trim())
@@ -184,7 +188,10 @@ export class Attempt {
   private stopReason(): AttemptEnd | null {
     if (this.c.signal.aborted) return { kind: 'cancelled', detail: 'the doctor session was stopped' };
     if (this.now() >= this.c.deadlineMs) {
-      return { kind: 'timeout', detail: `the gateway was not healthy within the doctor's time limit (doctor.timeoutSec = ${this.c.timeoutSec} s)` };
+      return {
+        kind: 'timeout',
+        detail: `the gateway was not healthy within the doctor's time limit (doctor.timeoutSec = ${this.c.timeoutSec} s)`,
+      };
     }
     return null;
   }
@@ -298,7 +305,10 @@ export class Attempt {
             this.lastMessage = s.lastMessage ?? this.lastMessage;
             if (s.transcriptPath) this.agentTranscript = s.transcriptPath;
             this.result = parseResultLine(s.lastMessage) ?? this.result;
-            this.c.phase('agent-stopped', `${this.c.profileName} finished its turn${this.result ? ` (${this.result.status}: ${this.result.summary})` : ''}`);
+            this.c.phase(
+              'agent-stopped',
+              `${this.c.profileName} finished its turn${this.result ? ` (${this.result.status}: ${this.result.summary})` : ''}`,
+            );
             this.setApproval(false);
             break;
           case 'prompt-submitted':
@@ -327,9 +337,13 @@ export class Attempt {
       if (this.c.probe.healthyStreak() >= t.healthyStreak) {
         if (healthySince === null) {
           healthySince = this.now();
-          this.c.note('doctor-gateway-healthy', 'the gateway answers its health check again (ClawMedic probe); waiting for the agent to finish its report');
+          this.c.note(
+            'doctor-gateway-healthy',
+            'the gateway answers its health check again (ClawMedic probe); waiting for the agent to finish its report',
+          );
         }
-        if (agentStoppedAt !== null || exitedAt !== null || this.now() - healthySince >= t.reportGraceMs) return this.recovered();
+        if (agentStoppedAt !== null || exitedAt !== null || this.now() - healthySince >= t.reportGraceMs)
+          return this.recovered();
       } else healthySince = null;
 
       // The screen: permission prompts, quota texts, exit, and (generic agents) done pattern / idleness.
@@ -343,7 +357,8 @@ export class Attempt {
         const request = f.permission ? (parsePermissionPrompt(screen)?.request ?? null) : null;
         if (f.permission) this.setApproval(true, 'a permission prompt is showing', request);
         else if (this.needsApproval && ++this.approvalClearReads >= 2) this.setApproval(false);
-        if (f.quota && !this.c.takenOver()) return { kind: 'fallback', detail: `${this.c.profileName} cannot continue: ${f.quota}` };
+        if (f.quota && !this.c.takenOver())
+          return { kind: 'fallback', detail: `${this.c.profileName} cannot continue: ${f.quota}` };
         if (screen !== lastScreen) {
           lastScreen = screen;
           screenChangedAt = this.now();
@@ -355,7 +370,11 @@ export class Attempt {
             this.c.probe.hint?.();
             this.result = parseResultLine(linesNotFromBrief(screen, this.c.brief).join('\n')) ?? this.result;
             this.c.phase('agent-stopped', `${this.c.profileName} says it is done (${stopWhy})`);
-          } else if (!f.permission && !this.needsApproval && this.now() - screenChangedAt >= this.c.profile.idleSec * 1000) {
+          } else if (
+            !f.permission &&
+            !this.needsApproval &&
+            this.now() - screenChangedAt >= this.c.profile.idleSec * 1000
+          ) {
             // Idle only counts while no permission prompt shows: a prompt is static too.
             agentStoppedAt = this.now();
             stopWhy = `its screen did not change for ${this.c.profile.idleSec} s`;
@@ -368,9 +387,17 @@ export class Attempt {
       if (!this.c.takenOver()) {
         const endedAt = exitedAt ?? agentStoppedAt;
         if (endedAt !== null && this.now() - endedAt >= t.stopGraceMs) {
-          const claim = this.result ? ` It reported "${this.result.status}": ${this.result.summary}` : this.lastMessage ? ` Its last words: ${this.lastMessage.slice(0, 200)}` : '';
-          const what = exitedAt !== null ? `${this.c.profileName} exited` : `${this.c.profileName} finished (${stopWhy})`;
-          return { kind: 'failed', detail: `${what}, but the gateway is still down after ${t.stopGraceMs / 1000} s more (${this.c.probe.lastDetail()}).${claim}` };
+          const claim = this.result
+            ? ` It reported "${this.result.status}": ${this.result.summary}`
+            : this.lastMessage
+              ? ` Its last words: ${this.lastMessage.slice(0, 200)}`
+              : '';
+          const what =
+            exitedAt !== null ? `${this.c.profileName} exited` : `${this.c.profileName} finished (${stopWhy})`;
+          return {
+            kind: 'failed',
+            detail: `${what}, but the gateway is still down after ${t.stopGraceMs / 1000} s more (${this.c.probe.lastDetail()}).${claim}`,
+          };
         }
       }
       await this.wait(Math.min(t.workPollMs, t.probeMs));
@@ -386,12 +413,19 @@ export class Attempt {
     }
     this.needsApproval = on;
     this.c.setNeedsApproval(on, on ? request : null);
-    if (on) this.c.phase('needs-approval', `${this.c.profileName} is waiting for a person to approve an action (${why}); open the live terminal to answer it`);
+    if (on)
+      this.c.phase(
+        'needs-approval',
+        `${this.c.profileName} is waiting for a person to approve an action (${why}); open the live terminal to answer it`,
+      );
     else this.c.phase('approval-resolved', 'the permission prompt was answered');
   }
 
   private recovered(): AttemptEnd {
     const by = this.c.takenOver() ? 'after a person took over' : `by ${this.c.profileName}`;
-    return { kind: 'recovered', detail: `the gateway is healthy again (ClawMedic's own probe), fixed ${by}${this.result ? `: ${this.result.summary}` : ''}` };
+    return {
+      kind: 'recovered',
+      detail: `the gateway is healthy again (ClawMedic's own probe), fixed ${by}${this.result ? `: ${this.result.summary}` : ''}`,
+    };
   }
 }

@@ -103,7 +103,8 @@ export class Doctor implements DoctorPort {
     this.env = opts.env ?? process.env;
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.tools = new ToolPaths(this.env, opts.toolSettings);
-    const tmuxLookup = () => (opts.tmuxBinary ? { ok: true as const, path: opts.tmuxBinary } : this.tools.lookup('tmux'));
+    const tmuxLookup = () =>
+      opts.tmuxBinary ? { ok: true as const, path: opts.tmuxBinary } : this.tools.lookup('tmux');
     this.tmux = new Tmux(
       opts.runtimeDir ?? runtimeDir(opts.dataDir, this.env),
       () => {
@@ -116,7 +117,10 @@ export class Doctor implements DoctorPort {
         return r.ok ? `tmux at ${r.path} could not be run.` : r.problem;
       },
     );
-    this.terminal = new DoctorTerminal(this.env, opts.loadPty ?? (() => loadNodePty({ repair: opts.ptyRepair ?? true })));
+    this.terminal = new DoctorTerminal(
+      this.env,
+      opts.loadPty ?? (() => loadNodePty({ repair: opts.ptyRepair ?? true })),
+    );
     this.lockFile = path.join(opts.dataDir, 'doctor.lock');
   }
 
@@ -131,7 +135,11 @@ export class Doctor implements DoctorPort {
   preview(template: string, settings: Settings): Result<string> {
     const problems = templateProblems(template);
     if (problems.length) {
-      return { ok: false, message: `The template is invalid: ${problems.join('; ')}`, problems: problems.map((message) => ({ path: 'doctor.promptTemplate', message })) };
+      return {
+        ok: false,
+        message: `The template is invalid: ${problems.join('; ')}`,
+        problems: problems.map((message) => ({ path: 'doctor.promptTemplate', message })),
+      };
     }
     return { ok: true, value: previewBrief(template, settings) };
   }
@@ -142,11 +150,18 @@ export class Doctor implements DoctorPort {
     if (this.live.takenOver) return { ok: true, value: undefined };
     const ok = await this.terminal.setWritable(true).catch(() => false);
     if (!ok) {
-      return { ok: false, message: `The live view is not attached, so input cannot be passed on. Attach by hand instead: ${this.tmux.attachCommand(run.session)}` };
+      return {
+        ok: false,
+        message: `The live view is not attached, so input cannot be passed on. Attach by hand instead: ${this.tmux.attachCommand(run.session)}`,
+      };
     }
     this.live.takenOver = true;
     run.everTakenOver = true;
-    this.say(run, 'taken-over', 'a person took over the keyboard; ClawMedic keeps probing and will not end the session on the agent\'s account');
+    this.say(
+      run,
+      'taken-over',
+      "a person took over the keyboard; ClawMedic keeps probing and will not end the session on the agent's account",
+    );
     return { ok: true, value: undefined };
   }
 
@@ -194,8 +209,15 @@ export class Doctor implements DoctorPort {
     }
     const stale = clearStaleLock(this.lockFile);
     if (stale) {
-      const inc = stale !== 'unreadable' && typeof stale.meta?.incidentId === 'string' ? `, incident ${stale.meta.incidentId}` : '';
-      done.push(stale === 'unreadable' ? 'removed an unreadable doctor lock' : `removed a stale doctor lock left by pid ${stale.pid} (${stale.acquiredAt}${inc})`);
+      const inc =
+        stale !== 'unreadable' && typeof stale.meta?.incidentId === 'string'
+          ? `, incident ${stale.meta.incidentId}`
+          : '';
+      done.push(
+        stale === 'unreadable'
+          ? 'removed an unreadable doctor lock'
+          : `removed a stale doctor lock left by pid ${stale.pid} (${stale.acquiredAt}${inc})`,
+      );
     }
     let sessions: string[];
     try {
@@ -215,7 +237,13 @@ export class Doctor implements DoctorPort {
 
   async run(req: DoctorRequest): Promise<DoctorOutcome> {
     if (this.active) {
-      return { outcome: 'failed', resolvedBy: null, agent: null, busy: true, detail: 'a doctor session is already running in this ClawMedic' };
+      return {
+        outcome: 'failed',
+        resolvedBy: null,
+        agent: null,
+        busy: true,
+        detail: 'a doctor session is already running in this ClawMedic',
+      };
     }
     const lock = acquireLock(this.lockFile, { incidentId: req.incident.id, purpose: 'doctor' });
     if (!lock.ok) {
@@ -237,7 +265,8 @@ export class Doctor implements DoctorPort {
     const onExit = () => this.emergencyCleanup(run);
     process.on('exit', onExit);
     try {
-      if (lock.tookOverFrom) this.note(run, 'note', `took over a stale doctor lock left by pid ${lock.tookOverFrom.pid}`);
+      if (lock.tookOverFrom)
+        this.note(run, 'note', `took over a stale doctor lock left by pid ${lock.tookOverFrom.pid}`);
       return await this.runLocked(req, run);
     } catch (err) {
       const detail = `the doctor failed: ${(err as Error).message}`;
@@ -262,7 +291,10 @@ export class Doctor implements DoctorPort {
     if (run.session) {
       try {
         // 2 s: a synchronous call on the way out; tmux answers in milliseconds.
-        execFileSync(this.tmux.binary, ['-S', this.tmux.socket, '-f', '/dev/null', 'kill-session', '-t', run.session], { timeout: 2000, stdio: 'ignore' });
+        execFileSync(this.tmux.binary, ['-S', this.tmux.socket, '-f', '/dev/null', 'kill-session', '-t', run.session], {
+          timeout: 2000,
+          stdio: 'ignore',
+        });
       } catch {
         // Already gone, or tmux wedged: the next start's cleanupOrphans() kills it.
       }
@@ -305,7 +337,15 @@ export class Doctor implements DoctorPort {
     const inc = req.incident;
     const startedMs = this.clock.now();
     const deadlineMs = startedMs + s.doctor.timeoutSec * 1000;
-    const record: DoctorRecord = { attempts: [], sessionName: null, attachCommand: null, resultLine: null, configDiff: null, costUsd: null, tokens: null };
+    const record: DoctorRecord = {
+      attempts: [],
+      sessionName: null,
+      attachCommand: null,
+      resultLine: null,
+      configDiff: null,
+      costUsd: null,
+      tokens: null,
+    };
     const configPath = expandHome(s.gateway.configPath, this.env.HOME);
     const snapshotDir = inc.file('snapshot');
     const contextPath = inc.file('context.md');
@@ -316,7 +356,11 @@ export class Doctor implements DoctorPort {
     // which it takes without a dialog.
     const workDir = s.doctor.workDir ? path.resolve(expandHome(s.doctor.workDir, this.env.HOME)) : inc.dir;
 
-    this.say(run, 'started', `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; agents: ${s.doctor.agents.join(', ') || '(none)'}`);
+    this.say(
+      run,
+      'started',
+      `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; agents: ${s.doctor.agents.join(', ') || '(none)'}`,
+    );
     try {
       await this.tmux.version();
     } catch (err) {
@@ -357,13 +401,28 @@ export class Doctor implements DoctorPort {
         // The agent can gather evidence itself; a missing context file is worth a note, not a failure.
         this.note(run, 'note', `could not write the full context file: ${(err as Error).message}`);
         // A first version already written stays: it is more than this fallback says.
-        if (!contextReady) await writeFileAtomic(contextPath, `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`).catch(() => undefined);
+        if (!contextReady)
+          await writeFileAtomic(
+            contextPath,
+            `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`,
+          ).catch(() => undefined);
       } finally {
         contextReady = true;
       }
     })();
     try {
-      return await this.runWithContext(req, run, { record, configPath, snapshotDir, contextPath, reportPath, transcriptPath, workDir, deadlineMs, beforeConfig, contextReady: () => contextReady });
+      return await this.runWithContext(req, run, {
+        record,
+        configPath,
+        snapshotDir,
+        contextPath,
+        reportPath,
+        transcriptPath,
+        workDir,
+        deadlineMs,
+        beforeConfig,
+        contextReady: () => contextReady,
+      });
     } finally {
       await contextDone;
     }
@@ -387,11 +446,24 @@ export class Doctor implements DoctorPort {
   ): Promise<DoctorOutcome> {
     const s = req.settings;
     const inc = req.incident;
-    const { record, configPath, snapshotDir, contextPath, reportPath, transcriptPath, workDir, deadlineMs, beforeConfig } = p;
+    const {
+      record,
+      configPath,
+      snapshotDir,
+      contextPath,
+      reportPath,
+      transcriptPath,
+      workDir,
+      deadlineMs,
+      beforeConfig,
+    } = p;
     let brief: string;
     try {
       const learnings = await readLearnings(s.dataDir, (why) => this.note(run, 'note', `learnings.md ignored: ${why}`));
-      brief = renderBrief(s.doctor.promptTemplate, briefValues(s, { incidentId: inc.id, reportPath, contextPath, snapshotDir }, learnings));
+      brief = renderBrief(
+        s.doctor.promptTemplate,
+        briefValues(s, { incidentId: inc.id, reportPath, contextPath, snapshotDir }, learnings),
+      );
     } catch (err) {
       const detail = `${(err as Error).message}. Fix doctor.promptTemplate in the settings (or clear it to use the built-in brief).`;
       this.say(run, 'finished', detail);
@@ -432,7 +504,16 @@ export class Doctor implements DoctorPort {
           result = { kind: 'fallback', detail: `no profile named "${name}" in doctor.profiles` };
         } else {
           const r = await this.runAttempt(run, {
-            name, profile, attemptNo: i + 1, brief, workDir, transcriptPath, deadlineMs, record, waker, configPath,
+            name,
+            profile,
+            attemptNo: i + 1,
+            brief,
+            workDir,
+            transcriptPath,
+            deadlineMs,
+            record,
+            waker,
+            configPath,
             contextReady: p.contextReady,
             probe: watch,
           });
@@ -456,7 +537,13 @@ export class Doctor implements DoctorPort {
       await watch.stop();
     }
 
-    if (!end) end = { kind: 'failed', detail: fallbacks.length ? `no agent could work on it: ${fallbacks.join(' · ')}` : 'no agent is configured (doctor.agents is empty)' };
+    if (!end)
+      end = {
+        kind: 'failed',
+        detail: fallbacks.length
+          ? `no agent could work on it: ${fallbacks.join(' · ')}`
+          : 'no agent is configured (doctor.agents is empty)',
+      };
 
     // Records: diff against the snapshot, the result line, cost, report, learnings.
     const afterConfig = await fsp.readFile(configPath, 'utf8').catch(() => null);
@@ -464,9 +551,18 @@ export class Doctor implements DoctorPort {
       const secrets = [...run.secrets, ...(await gatewaySecrets(configPath))];
       // `diff` is loaded only when the config really changed (start-up cost of every other run).
       const { createTwoFilesPatch } = await import('diff');
-      let diff = createTwoFilesPatch(`${configPath} (before)`, `${configPath} (after)`, beforeConfig ?? '', afterConfig ?? '', undefined, undefined, { context: 2 });
+      let diff = createTwoFilesPatch(
+        `${configPath} (before)`,
+        `${configPath} (after)`,
+        beforeConfig ?? '',
+        afterConfig ?? '',
+        undefined,
+        undefined,
+        { context: 2 },
+      );
       diff = redact(diff, { secrets });
-      record.configDiff = diff.length > CONFIG_DIFF_MAX_CHARS ? `${diff.slice(0, CONFIG_DIFF_MAX_CHARS)}\n[… diff cut …]` : diff;
+      record.configDiff =
+        diff.length > CONFIG_DIFF_MAX_CHARS ? `${diff.slice(0, CONFIG_DIFF_MAX_CHARS)}\n[… diff cut …]` : diff;
     }
     const report = await fsp.readFile(reportPath, 'utf8').catch(() => null);
     const result = lastAttempt?.result ?? parseResultLine(report);
@@ -491,8 +587,27 @@ export class Doctor implements DoctorPort {
       detail: redact(end.detail, { secrets: run.secrets }),
     };
     if (outcome.outcome === 'recovered' && !req.checkup) {
-      const summary = result?.summary || (report ? report.split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 3).join(' ') : '') || lastAttempt?.lastMessage || end.detail;
-      await appendLearning(s.dataDir, { at: iso(this.clock.now()), incidentId: inc.id, agent: agentUsed ?? '?', summary: `${summary}${record.configDiff ? ' (config changed)' : ''}` }, run.secrets).catch((err: unknown) =>
+      const summary =
+        result?.summary ||
+        (report
+          ? report
+              .split('\n')
+              .filter((l) => l.trim() && !l.startsWith('#'))
+              .slice(0, 3)
+              .join(' ')
+          : '') ||
+        lastAttempt?.lastMessage ||
+        end.detail;
+      await appendLearning(
+        s.dataDir,
+        {
+          at: iso(this.clock.now()),
+          incidentId: inc.id,
+          agent: agentUsed ?? '?',
+          summary: `${summary}${record.configDiff ? ' (config changed)' : ''}`,
+        },
+        run.secrets,
+      ).catch((err: unknown) =>
         this.note(run, 'note', `could not update the learnings file: ${(err as Error).message}`),
       );
     }
@@ -579,11 +694,17 @@ export class Doctor implements DoctorPort {
         this.live.pendingRequest = v ? redact(request ?? '', { secrets: run.secrets }) || null : null;
       },
     });
-    const inbox = launch.recorder ? new HookInbox(launch.recorder.dir, (e) => attempt.push(signalFromHook(e.event, e.payload))) : null;
+    const inbox = launch.recorder
+      ? new HookInbox(launch.recorder.dir, (e) => attempt.push(signalFromHook(e.event, e.payload)))
+      : null;
     inbox?.start();
     let guard: GuardHandle | null = null;
     try {
-      await fsp.appendFile(a.transcriptPath, `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) in tmux session ${session}, ${iso(this.clock.now())} ====\r\n`, { mode: PRIVATE_FILE_MODE });
+      await fsp.appendFile(
+        a.transcriptPath,
+        `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) in tmux session ${session}, ${iso(this.clock.now())} ====\r\n`,
+        { mode: PRIVATE_FILE_MODE },
+      );
       const size = this.terminal.sizeForNewSession(this.timing.cols, this.timing.rows);
       await this.tmux.newSession({
         name: session,
@@ -604,7 +725,8 @@ export class Doctor implements DoctorPort {
       this.say(run, 'agent-started', `started "${a.name}" in tmux session ${session}; watch it with: ${attach}`);
       const viewProblem = await this.terminal.attach(this.tmux, session, size.cols, size.rows);
       if (viewProblem) this.note(run, 'note', viewProblem);
-      if (run.req.signal.aborted) return { end: { kind: 'cancelled', detail: 'the doctor session was stopped' }, attempt };
+      if (run.req.signal.aborted)
+        return { end: { kind: 'cancelled', detail: 'the doctor session was stopped' }, attempt };
       const end = await attempt.run();
       return { end, attempt };
     } finally {

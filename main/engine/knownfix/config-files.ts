@@ -34,7 +34,15 @@ export async function configDiff(
 ): Promise<string | null> {
   if (before === after) return null;
   const { createTwoFilesPatch } = await import('diff');
-  let d = createTwoFilesPatch(`${file} (${labels[0]})`, `${file} (${labels[1]})`, before ?? '', after ?? '', undefined, undefined, { context: 2 });
+  let d = createTwoFilesPatch(
+    `${file} (${labels[0]})`,
+    `${file} (${labels[1]})`,
+    before ?? '',
+    after ?? '',
+    undefined,
+    undefined,
+    { context: 2 },
+  );
   d = redact(d, { secrets });
   return d.length > DIFF_MAX_CHARS ? `${d.slice(0, DIFF_MAX_CHARS)}\n[… diff cut …]` : d;
 }
@@ -84,7 +92,9 @@ export async function backupFile(target: string, dir: string): Promise<FileBacku
 export async function restoreBackup(b: FileBackup, atMs: number): Promise<string> {
   if (b.backup === null) {
     const aside = await keepBeside(b.target, 'clawmedic-undone', atMs);
-    return aside ? `${b.target} did not exist before; the file is now kept as ${aside}` : `${b.target} did not exist before and does not exist now`;
+    return aside
+      ? `${b.target} did not exist before; the file is now kept as ${aside}`
+      : `${b.target} did not exist before and does not exist now`;
   }
   const text = await fsp.readFile(b.backup, 'utf8');
   const aside = await replaceKeeping(b.target, text, 'clawmedic-undone', atMs);

@@ -82,7 +82,10 @@ const BODY_MAX = 600;
  */
 export function messageFor(event: EngineEvent, ctx: PolicyContext): Message | null {
   const opts = { secrets: ctx.secrets ?? [] };
-  const msg = compose(redactDeep(event, opts), { ...ctx, status: ctx.status ? redactDeep(ctx.status, opts) : ctx.status });
+  const msg = compose(redactDeep(event, opts), {
+    ...ctx,
+    status: ctx.status ? redactDeep(ctx.status, opts) : ctx.status,
+  });
   return msg && redactMessage(msg, opts.secrets);
 }
 
@@ -125,7 +128,9 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
           kind: 'storage',
           incidentId: null,
           severity: event.ok ? 'info' : 'warning',
-          title: event.ok ? `ClawMedic writes its records again on ${ctx.hostname}` : `ClawMedic cannot write its records on ${ctx.hostname}`,
+          title: event.ok
+            ? `ClawMedic writes its records again on ${ctx.hostname}`
+            : `ClawMedic cannot write its records on ${ctx.hostname}`,
           body: event.detail,
           dedupeKey: `storage:${event.ok ? 'ok' : 'failing'}:${event.at}`,
           at: event.at,
@@ -160,7 +165,15 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
           incidentId: null,
           severity: 'warning',
           title: truncate(oneLine(`${w.title} (${ctx.hostname})`), 200),
-          body: truncate([w.detail, w.diff ? `Diff from the last-known-good copy:\n${w.diff.split('\n').slice(2, 14).join('\n')}` : ''].filter(Boolean).join('\n'), BODY_MAX),
+          body: truncate(
+            [
+              w.detail,
+              w.diff ? `Diff from the last-known-good copy:\n${w.diff.split('\n').slice(2, 14).join('\n')}` : '',
+            ]
+              .filter(Boolean)
+              .join('\n'),
+            BODY_MAX,
+          ),
           dedupeKey: `warning:${w.kind}:${w.title}`,
           at: event.at,
           host: ctx.hostname,
@@ -180,7 +193,11 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
   }
 }
 
-function fixProposedMessage(event: Extract<EngineEvent, { type: 'known-fix' }>, p: NonNullable<Extract<EngineEvent, { type: 'known-fix' }>['pending']>, ctx: PolicyContext): Message {
+function fixProposedMessage(
+  event: Extract<EngineEvent, { type: 'known-fix' }>,
+  p: NonNullable<Extract<EngineEvent, { type: 'known-fix' }>['pending']>,
+  ctx: PolicyContext,
+): Message {
   const minutes = Math.max(1, Math.round((Date.parse(p.expiresAt) - Date.parse(event.at)) / 60_000));
   return make(ctx, {
     kind: 'fix-proposed',
@@ -201,16 +218,21 @@ function fixProposedMessage(event: Extract<EngineEvent, { type: 'known-fix' }>, 
 
 /** The clearly-labelled message `clawmedic notify test` sends. */
 export function testMessage(channel: string, ctx: PolicyContext, atIso: string): Message {
-  return redactMessage({
-    kind: 'test',
-    incidentId: null,
-    severity: 'info',
-    title: `ClawMedic test message (${channel})`,
-    body: `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, ` + `the "${channel}" channel works; nothing is wrong with the gateway.`,
-    dedupeKey: `test:${channel}:${atIso}`,
-    at: atIso,
-    host: ctx.hostname,
-  }, ctx.secrets);
+  return redactMessage(
+    {
+      kind: 'test',
+      incidentId: null,
+      severity: 'info',
+      title: `ClawMedic test message (${channel})`,
+      body:
+        `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, ` +
+        `the "${channel}" channel works; nothing is wrong with the gateway.`,
+      dedupeKey: `test:${channel}:${atIso}`,
+      at: atIso,
+      host: ctx.hostname,
+    },
+    ctx.secrets,
+  );
 }
 
 // ---- builders ------------------------------------------------------------------------------

@@ -76,7 +76,9 @@ export function validateSettings(input: unknown): ValidationResult {
     return {
       ok: false,
       settings: defaultSettings(),
-      problems: [{ path: '(root)', message: `is nested more than ${MAX_SETTINGS_DEPTH} levels deep; real settings need 5` }],
+      problems: [
+        { path: '(root)', message: `is nested more than ${MAX_SETTINGS_DEPTH} levels deep; real settings need 5` },
+      ],
     };
   }
   const copy: unknown = input === undefined ? {} : structuredClone(input);
@@ -130,7 +132,10 @@ export async function loadSettings(file: string): Promise<LoadResult> {
     const size = (await fsp.stat(file)).size;
     if (size > MAX_SETTINGS_BYTES) {
       throw new SettingsError(file, [
-        { path: '(file)', message: `is ${Math.round(size / 1024)} KiB; settings files are at most ${MAX_SETTINGS_BYTES / 1024} KiB` },
+        {
+          path: '(file)',
+          message: `is ${Math.round(size / 1024)} KiB; settings files are at most ${MAX_SETTINGS_BYTES / 1024} KiB`,
+        },
       ]);
     }
     text = await fsp.readFile(file, 'utf8');
@@ -195,7 +200,9 @@ export function resolvePaths(s: Settings, home: string = os.homedir()): Settings
   x.dataDir = path.resolve(expandHome(x.dataDir, home));
   x.gateway.configPath = x.gateway.configPath && path.resolve(expandHome(x.gateway.configPath, home));
   x.gateway.logPaths = x.gateway.logPaths.map((p) => expandHome(p, home));
-  x.doctor.workDir = x.doctor.workDir ? path.resolve(expandHome(x.doctor.workDir, home)) : path.join(x.dataDir, 'doctor');
+  x.doctor.workDir = x.doctor.workDir
+    ? path.resolve(expandHome(x.doctor.workDir, home))
+    : path.join(x.dataDir, 'doctor');
   x.tools.tmux = x.tools.tmux && expandHome(x.tools.tmux, home);
   x.tools.openclaw = x.tools.openclaw && expandHome(x.tools.openclaw, home);
   return x;

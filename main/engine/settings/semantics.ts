@@ -52,7 +52,10 @@ export function semanticProblems(s: unknown): SettingsProblem[] {
       try {
         new RegExp(donePattern);
       } catch (err) {
-        out.push({ path: `${at}.donePattern`, message: `is not a valid regular expression: ${(err as Error).message}` });
+        out.push({
+          path: `${at}.donePattern`,
+          message: `is not a valid regular expression: ${(err as Error).message}`,
+        });
       }
     } else if (raw.kind === 'generic') {
       out.push({
@@ -71,16 +74,18 @@ export function semanticProblems(s: unknown): SettingsProblem[] {
     const at = `notify.channels.${i}`;
     const type = str(c.type);
     const label = str(c.name) || type;
-    if (names.has(label)) out.push({ path: `${at}.name`, message: `"${label}" is used by another channel; give each a unique name` });
+    if (names.has(label))
+      out.push({ path: `${at}.name`, message: `"${label}" is used by another channel; give each a unique name` });
     names.add(label);
     if (type === 'telegram') {
-      if (!str(c.token)) out.push({ path: `${at}.token`, message: 'is required for telegram (the bot token from @BotFather)' });
+      if (!str(c.token))
+        out.push({ path: `${at}.token`, message: 'is required for telegram (the bot token from @BotFather)' });
       if (!str(c.chatId)) out.push({ path: `${at}.chatId`, message: 'is required for telegram' });
       const allowed = Array.isArray(c.allowChatIds) ? c.allowChatIds : [];
       if (c.interactive === true && allowed.length === 0) {
         out.push({
           path: `${at}.allowChatIds`,
-          message: 'must list who may press the buttons (Telegram user ids, or a group\'s chat id)',
+          message: "must list who may press the buttons (Telegram user ids, or a group's chat id)",
         });
       }
       if (c.allowActions === true && c.interactive !== true) {

@@ -106,7 +106,11 @@ export function summarize(incidents: Incident[], nowMs: number, dayCount = 14): 
   recoveries.sort((a, b) => a - b);
   const mid = Math.floor(recoveries.length / 2);
   const median =
-    recoveries.length === 0 ? null : recoveries.length % 2 ? recoveries[mid]! : (recoveries[mid - 1]! + recoveries[mid]!) / 2;
+    recoveries.length === 0
+      ? null
+      : recoveries.length % 2
+        ? recoveries[mid]!
+        : (recoveries[mid - 1]! + recoveries[mid]!) / 2;
   const uptime = Math.max(0, 1 - downMs / windowMs);
   return { days, incidents: count, recovered, withoutYou, uptime, medianRecoveryMs: median };
 }

@@ -52,10 +52,20 @@ export function createLiveView(ctx: Ctx): View {
     'div',
     { class: 'empty-state term-empty', hidden: true },
     h('div', { class: 'empty-title' }, 'No doctor session yet'),
-    h('div', { class: 'muted' }, 'When a restart is not enough, ClawMedic starts an AI doctor here. You ' + 'can watch it work and take over at any time.'),
+    h(
+      'div',
+      { class: 'muted' },
+      'When a restart is not enough, ClawMedic starts an AI doctor here. You ' +
+        'can watch it work and take over at any time.',
+    ),
   );
   const modeBadge = h('div', { class: 'term-badge' }, 'Watching · read-only');
-  const searchInput = h('input', { type: 'search', class: 'search-input', placeholder: 'Find', 'aria-label': 'Find in terminal' });
+  const searchInput = h('input', {
+    type: 'search',
+    class: 'search-input',
+    placeholder: 'Find',
+    'aria-label': 'Find in terminal',
+  });
   const searchBar = h(
     'div',
     { class: 'search-bar', hidden: true, role: 'search' },
@@ -94,13 +104,17 @@ export function createLiveView(ctx: Ctx): View {
       render();
     });
   };
-  const feed = new TerminalFeed(term, (n) => acks.add(n), (s) => {
-    const was = feedState;
-    const visible = s.sessionName !== was.sessionName || s.ended !== was.ended || s.shown > 0 !== was.shown > 0;
-    feedState = s;
-    // Only what the bar shows counts: the session, ended or not, and whether anything was shown.
-    if (visible) renderSoon();
-  });
+  const feed = new TerminalFeed(
+    term,
+    (n) => acks.add(n),
+    (s) => {
+      const was = feedState;
+      const visible = s.sessionName !== was.sessionName || s.ended !== was.ended || s.shown > 0 !== was.shown > 0;
+      feedState = s;
+      // Only what the bar shows counts: the session, ended or not, and whether anything was shown.
+      if (visible) renderSoon();
+    },
+  );
   let unsubscribe: (() => void) | null = null;
   const subscribe = () => {
     unsubscribe?.();
@@ -282,7 +296,11 @@ export function createLiveView(ctx: Ctx): View {
     copyBtn.hidden = !d;
     takeOverBtn.disabled = ro || busy;
     stopBtn.disabled = ro;
-    takeOverBtn.title = ro ? READ_ONLY_HINT : controlling ? 'Give the keyboard back to the agent' : 'Type into the session yourself';
+    takeOverBtn.title = ro
+      ? READ_ONLY_HINT
+      : controlling
+        ? 'Give the keyboard back to the agent'
+        : 'Type into the session yourself';
     stopBtn.title = ro ? READ_ONLY_HINT : 'End the doctor session now';
     takeOverBtn.setAttribute('aria-pressed', String(controlling));
     const label = takeOverBtn.querySelector('span');

@@ -53,14 +53,18 @@ export function ensureToolchain(): Toolchain {
   const res = callScript(['--print-env'], INSTALL_TIMEOUT_MS);
   if (res.status !== 0) {
     const why = res.error ? res.error.message : `${res.stderr}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`the e2e toolchain could not be installed:\n${why}\nFix: run \`${FIX_COMMAND}\` and read its message.`);
+    throw new Error(
+      `the e2e toolchain could not be installed:\n${why}\nFix: run \`${FIX_COMMAND}\` and read its message.`,
+    );
   }
   return parse(res.stdout);
 }
 
 /** Reason to skip, only when the user asked for it explicitly. */
 export function e2eSkipReason(env: NodeJS.ProcessEnv = process.env): string | null {
-  return env[SKIP_ENV] === '1' ? `${SKIP_ENV}=1 is set: end-to-end tests with the real OpenClaw gateway and Claude Code are skipped` : null;
+  return env[SKIP_ENV] === '1'
+    ? `${SKIP_ENV}=1 is set: end-to-end tests with the real OpenClaw gateway and Claude Code are skipped`
+    : null;
 }
 
 /** PATH for a child that must find the pinned node/openclaw/claude before anything else. */
