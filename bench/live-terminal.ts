@@ -500,7 +500,7 @@ export function liveRows(r: LiveResults): Row[] {
     // Each of our rounds against the xterm-alone sample taken right after it (same load, same page).
     const shares = spread(
       ours
-        .map((x, i) => (raw.xtermAlone[i] ? (x / raw.xtermAlone[i]!) * 100 : Number.NaN))
+        .map((x, i) => (raw.xtermAlone[i] ? (x / raw.xtermAlone[i]) * 100 : Number.NaN))
         .filter((x) => Number.isFinite(x)),
     );
     const noViewer = mib(raw.noViewer.bytes, raw.noViewer.ms);
@@ -641,7 +641,7 @@ export async function runFlowSweep(o: { rounds: number; roundBytes: number }): P
 export function sweepRows(points: SweepPoint[]): Row[] {
   return points.map((p) => {
     const ours = p.m ? p.m.runs.map((x) => mib(x.streamChars, x.deliveredMs)) : [];
-    const shares = ours.map((x, i) => (p.m?.xtermAlone[i] ? (x / p.m.xtermAlone[i]!) * 100 : Number.NaN));
+    const shares = ours.map((x, i) => (p.m?.xtermAlone[i] ? (x / p.m.xtermAlone[i]) * 100 : Number.NaN));
     const size = `${p.m?.runs.length ?? 0} × ${fmtBytes(p.m?.runs[0]?.sourceBytes ?? 0)}`;
     const pct = (x: number) => `${Math.round(x)}%`;
     return {

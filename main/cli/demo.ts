@@ -273,7 +273,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     engine = null;
     recordsDir = await keepRecords(path.join(dir, 'data', 'incidents'));
     const records = (inc: Incident | null, what: 'reportPath' | 'transcriptPath') =>
-      inc?.[what] ? path.join(recordsDir!, path.relative(path.join(dir, 'data', 'incidents'), inc[what]!)) : null;
+      inc?.[what] ? path.join(recordsDir!, path.relative(path.join(dir, 'data', 'incidents'), inc[what])) : null;
     say(`Everything it started has stopped. Its records are kept in ${bold(recordsDir)}`);
     const report = records(third, 'reportPath');
     const transcript = records(third, 'transcriptPath');
