@@ -29,7 +29,8 @@ export interface PortHolderFact {
   ageSec: number | null;
 }
 
-export type LogSignalKind = 'eaddrinuse' | 'refusing-to-bind' | 'module-not-found' | 'engine-version' | 'state-locked' | 'config-invalid';
+export type LogSignalKind =
+  'eaddrinuse' | 'refusing-to-bind' | 'module-not-found' | 'engine-version' | 'state-locked' | 'config-invalid';
 
 export interface LogSignal {
   kind: LogSignalKind;
@@ -66,7 +67,14 @@ export interface Fingerprint {
 export const RUNG_MODES: readonly RungMode[] = ['auto', 'ask', 'off'];
 
 /** The known-fix rungs, in the order they are tried. Playbooks run after them as `playbook:<id>`. */
-export const KNOWN_FIX_RUNGS = ['runtime-mismatch', 'stale-gateway', 'port-foreign', 'config-doctor-fix', 'config-restore', 'update-rollback'] as const;
+export const KNOWN_FIX_RUNGS = [
+  'runtime-mismatch',
+  'stale-gateway',
+  'port-foreign',
+  'config-doctor-fix',
+  'config-restore',
+  'update-rollback',
+] as const;
 export type KnownFixRung = (typeof KNOWN_FIX_RUNGS)[number];
 
 export type RungStatus =

@@ -50,7 +50,9 @@ function render(svg, widthPx) {
 /** Tray sources: `{ name, frames: [svg…] }`; an SVG with data-frames="N" rotates its #spin group N times. */
 export function traySources() {
   const out = [];
-  for (const file of readdirSync(TRAY_SRC).filter((f) => f.endsWith('.svg')).sort()) {
+  for (const file of readdirSync(TRAY_SRC)
+    .filter((f) => f.endsWith('.svg'))
+    .sort()) {
     const name = file.slice(0, -4);
     const svg = readFileSync(path.join(TRAY_SRC, file), 'utf8');
     const m = /data-frames="(\d+)"/.exec(svg);
@@ -110,7 +112,7 @@ export function parseIcns(buf) {
   const total = buf.readUInt32BE(4);
   if (total !== buf.length) throw new Error(`icns header says ${total} bytes, the file has ${buf.length}`);
   const entries = [];
-  for (let at = 8; at < total; ) {
+  for (let at = 8; at < total;) {
     if (at + 8 > total) throw new Error(`icns entry header at byte ${at} runs past the end`);
     const type = buf.toString('latin1', at, at + 4);
     const len = buf.readUInt32BE(at + 4);

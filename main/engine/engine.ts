@@ -9,10 +9,12 @@ import type {
   GatewayCheck,
   Incident,
   IncidentDetail,
+  PreflightReport,
   Result,
   SettingsView,
   StatusSnapshot,
 } from '../../common/contract.js';
+import { runPreflight } from './preflight.js';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { gatewaySecrets, readableLogLine, resolveLogPaths, tailFile } from './doctor/context.js';
 import { Doctor } from './doctor/doctor.js';
@@ -146,6 +148,10 @@ export class Engine implements EngineApi {
   private answering = false;
   private children!: ChildLedger;
   private storage!: StorageHealth;
+  /** The last preflight (or the one running); checked again at start, on settings changes and on request. */
+  private lastPreflight: Promise<PreflightReport> | null = null;
+  private preflightRuns = 0;
+  private dashboardUrl: string | null = null;
   /** One kept-alive connection to the gateway, /readyz on changes (probe.ts). */
   private readonly prober = new GatewayProbe();
   private knownFixes!: KnownFixes;
@@ -202,7 +208,13 @@ export class Engine implements EngineApi {
     const factory =
       this.opts.doctorFactory === undefined
         ? ({ dataDir, clock }: { dataDir: string; clock: Clock }) =>
-            new Doctor({ dataDir, clock, env, toolSettings: () => this.resolved.tools, ptyRepair: this.opts.ptyRepair ?? true })
+            new Doctor({
+              dataDir,
+              clock,
+              env,
+              toolSettings: () => this.resolved.tools,
+              ptyRepair: this.opts.ptyRepair ?? true,
+            })
         : this.opts.doctorFactory;
     this.doctor = factory ? factory({ dataDir: this.resolved.dataDir, clock: this.clock, env }) : null;
     const telegramApiBase = this.opts.telegramApiBase ?? process.env.CLAWMEDIC_TELEGRAM_API ?? TELEGRAM_API;
@@ -234,6 +246,7 @@ export class Engine implements EngineApi {
       clock: this.clock,
       getSecrets: () => this.secrets,
       getStatus: () => this.status(),
+      getDashboardUrl: () => this.dashboardUrl,
       onMessage: this.opts.onNotification,
       telegramApiBase,
       interactive: this.desk,
@@ -292,7 +305,12 @@ export class Engine implements EngineApi {
       secrets: () => this.secrets,
       warnings: this.warnings,
     });
-    this.resources = new ResourceWatch({ clock: this.clock, env, settings: () => this.resolved, warnings: this.warnings });
+    this.resources = new ResourceWatch({
+      clock: this.clock,
+      env,
+      settings: () => this.resolved,
+      warnings: this.warnings,
+    });
     this.bus.on((e) => {
       // Only a running watcher learns (a one-shot CLI command must not leave `openclaw` calls behind).
       if (e.type === 'check' && this.started) void this.observer.onCheck(e.check);
@@ -303,7 +321,10 @@ export class Engine implements EngineApi {
       if (e.type === 'incident-opened') {
         const id = e.incident.id;
         const ws = this.warnings.list();
-        if (ws.length) setImmediate(() => ws.forEach((w) => void this.supervisor.noteOnIncident(id, 'warning', `${w.title} (since ${w.since})`)));
+        if (ws.length)
+          setImmediate(() =>
+            ws.forEach((w) => void this.supervisor.noteOnIncident(id, 'warning', `${w.title} (since ${w.since})`)),
+          );
       }
     });
     this.supervisor = new Supervisor({
@@ -326,10 +347,13 @@ export class Engine implements EngineApi {
     if (this.opts.exclusive) {
       const lock = acquireLock(path.join(this.resolved.dataDir, 'watch.lock'), { purpose: 'watch' });
       if (!lock.ok) {
-        const who = lock.holder ? `pid ${lock.holder.pid} on ${lock.holder.hostname}, since ${lock.holder.acquiredAt}` : 'another process';
+        const who = lock.holder
+          ? `pid ${lock.holder.pid} on ${lock.holder.hostname}, since ${lock.holder.acquiredAt}`
+          : 'another process';
         throw new EngineBusyError(
           `Another ClawMedic is already watching with data dir ${this.resolved.dataDir} (${who}). ` +
-            'Two watchers would both restart the gateway: quit the other one ' + '(menu-bar app or `clawmedic watch`), or give this one its own dataDir.',
+            'Two watchers would both restart the gateway: quit the other one ' +
+            '(menu-bar app or `clawmedic watch`), or give this one its own dataDir.',
         );
       }
       this.releaseWatchLock = lock.release;
@@ -366,6 +390,8 @@ export class Engine implements EngineApi {
       });
     }
     this.supervisor.start({ ready: cleanup });
+    // What cannot work as configured is told now, not in the first outage (the CLI prints it, the window shows it).
+    this.refreshPreflight();
     let done: Awaited<typeof cleanup>;
     try {
       done = await cleanup;
@@ -383,6 +409,14 @@ export class Engine implements EngineApi {
     await this.guard.start();
     this.resources.start();
     return { interrupted, cleaned };
+  }
+
+  /**
+   * The dashboard's address while one serves this engine, without its token (messages leave the machine; the
+   * token stays in `<dataDir>/dashboard.url`): notifications point there instead of at a local tmux socket.
+   */
+  setDashboardUrl(url: string | null): void {
+    this.dashboardUrl = url;
   }
 
   /** The settings the engine runs on (paths resolved). */
@@ -424,7 +458,12 @@ export class Engine implements EngineApi {
   async setPlaybookEnabled(id: string, enabled: boolean): Promise<Result<PlaybookView>> {
     const v = await this.playbooks.read(id);
     if (!v.playbook) {
-      return { ok: false, message: v.problems[0]?.startsWith('cannot be read') ? `No playbook "${id}" in ${this.playbooks.dir}.` : `Playbook ${id} does not validate: ${v.problems.join('; ')}` };
+      return {
+        ok: false,
+        message: v.problems[0]?.startsWith('cannot be read')
+          ? `No playbook "${id}" in ${this.playbooks.dir}.`
+          : `Playbook ${id} does not validate: ${v.problems.join('; ')}`,
+      };
     }
     await this.playbooks.update(id, (p) => {
       p.enabled = enabled;
@@ -452,9 +491,20 @@ export class Engine implements EngineApi {
       if (!p) return;
       const detail = `proposed playbook ${p.id} (disabled until you enable it) for ${p.when.key}: ${describeSteps(p.steps, this.secrets).join('; ')}`;
       await this.supervisor.noteOnIncident(inc.id, 'playbook-proposed', detail);
-      this.bus.emit({ type: 'known-fix', phase: 'playbook-proposed', incidentId: inc.id, rung: `playbook:${p.id}`, detail, at: new Date(this.clock.now()).toISOString() });
+      this.bus.emit({
+        type: 'known-fix',
+        phase: 'playbook-proposed',
+        incidentId: inc.id,
+        rung: `playbook:${p.id}`,
+        detail,
+        at: new Date(this.clock.now()).toISOString(),
+      });
     } catch (err) {
-      await this.supervisor.noteOnIncident(inc.id, 'note', `could not learn a playbook from the doctor's transcript: ${(err as Error).message}`);
+      await this.supervisor.noteOnIncident(
+        inc.id,
+        'note',
+        `could not learn a playbook from the doctor's transcript: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -472,6 +522,31 @@ export class Engine implements EngineApi {
     return this.supervisor.checkNow();
   }
 
+  /** The setup as checked last (at start, after a settings change), or checked again now with `fresh`. */
+  preflight(opts: { fresh: boolean } = { fresh: false }): Promise<PreflightReport> {
+    if (!this.lastPreflight || opts.fresh) this.refreshPreflight();
+    return this.lastPreflight!;
+  }
+
+  private refreshPreflight(): void {
+    const n = ++this.preflightRuns;
+    this.lastPreflight = (async () => {
+      const report = await runPreflight({
+        settings: this.resolved,
+        settingsFile: this.settingsFile,
+        settingsProblems: this.problems,
+        env: this.opts.env ?? process.env,
+        // Native notifications exist where the shell shows them (the app), not in the CLI.
+        native: this.opts.onNotification ? this.resolved.notify.native : null,
+        warnings: await this.settingsWarnings().catch(() => []),
+        now: () => this.clock.now(),
+      });
+      // Only the newest run speaks: an older one may finish after it, with settings since replaced.
+      if (n === this.preflightRuns) this.bus.emit({ type: 'preflight', report });
+      return report;
+    })();
+  }
+
   restartNow(): Promise<Result> {
     return this.supervisor.restartNow();
   }
@@ -486,7 +561,11 @@ export class Engine implements EngineApi {
     if (!this.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
     if (this.doctor.current()) return { ok: false, message: 'A doctor session is already running.' };
     const busy = this.supervisor.busyWith;
-    if (busy) return { ok: false, message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.` };
+    if (busy)
+      return {
+        ok: false,
+        message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.`,
+      };
     // Probe first: a healthy gateway needs no agent (and no agent should be told it is down).
     const check = await this.supervisor.checkNow();
     if (check.condition === 'healthy' || check.condition === 'degraded') {
@@ -566,7 +645,10 @@ export class Engine implements EngineApi {
     let newest = files[0]!;
     let newestMs = -1;
     for (const f of files) {
-      const ms = await fsp.stat(f).then((st) => st.mtimeMs, () => -1);
+      const ms = await fsp.stat(f).then(
+        (st) => st.mtimeMs,
+        () => -1,
+      );
       if (ms > newestMs) {
         newest = f;
         newestMs = ms;
@@ -602,7 +684,11 @@ export class Engine implements EngineApi {
     const d = await readIncidentDetail(this.incidents, id);
     if (!d) return null;
     const opts = { secrets: this.secrets };
-    return { incident: d.incident, report: d.report && redact(d.report, opts), transcript: d.transcript && redact(d.transcript, opts) };
+    return {
+      incident: d.incident,
+      report: d.report && redact(d.report, opts),
+      transcript: d.transcript && redact(d.transcript, opts),
+    };
   }
 
   async getSettings(): Promise<SettingsView> {
@@ -641,7 +727,13 @@ export class Engine implements EngineApi {
 
   async testNotification(channel: string): Promise<Result> {
     const results = await this.testChannels(channel || undefined);
-    if (results.length === 0) return { ok: false, message: channel ? `No notification channel named "${channel}".` : 'No notification channels are configured (notify.channels).' };
+    if (results.length === 0)
+      return {
+        ok: false,
+        message: channel
+          ? `No notification channel named "${channel}".`
+          : 'No notification channels are configured (notify.channels).',
+      };
     const failed = results.filter((r) => !r.ok);
     if (failed.length) return { ok: false, message: failed.map((r) => `${r.channel}: ${r.detail}`).join('\n') };
     return { ok: true, value: undefined };
@@ -684,11 +776,15 @@ export class Engine implements EngineApi {
   }
 
   takeOver(): Promise<Result> {
-    return this.doctor ? this.doctor.takeOver() : Promise.resolve({ ok: false, message: 'No doctor session is running.' });
+    return this.doctor
+      ? this.doctor.takeOver()
+      : Promise.resolve({ ok: false, message: 'No doctor session is running.' });
   }
 
   handBack(): Promise<Result> {
-    return this.doctor ? this.doctor.handBack() : Promise.resolve({ ok: false, message: 'No doctor session is running.' });
+    return this.doctor
+      ? this.doctor.handBack()
+      : Promise.resolve({ ok: false, message: 'No doctor session is running.' });
   }
 
   terminalInput(data: string): boolean {
@@ -745,10 +841,21 @@ export class Engine implements EngineApi {
       if (before === null || before === after) return;
       // `diff` is loaded only when a config really changed: most runs never need it (start-up cost).
       const { createTwoFilesPatch } = await import('diff');
-      const diff = createTwoFilesPatch(`${configPath} (snapshot)`, `${configPath} (now)`, before, after ?? '', undefined, undefined, {
-        context: 2,
-      });
-      await note('config-changed', `the gateway config changed after the snapshot, while no watcher supervised:\n${diff}`);
+      const diff = createTwoFilesPatch(
+        `${configPath} (snapshot)`,
+        `${configPath} (now)`,
+        before,
+        after ?? '',
+        undefined,
+        undefined,
+        {
+          context: 2,
+        },
+      );
+      await note(
+        'config-changed',
+        `the gateway config changed after the snapshot, while no watcher supervised:\n${diff}`,
+      );
     } catch (err) {
       // A record we cannot add is not worth failing the start for; the incident is already closed.
       process.emitWarning(`ClawMedic: could not complete the record of incident ${inc.id}: ${(err as Error).message}`);
@@ -765,7 +872,8 @@ export class Engine implements EngineApi {
       this.secrets = this.resolved.gateway.configPath ? await gatewaySecrets(this.resolved.gateway.configPath) : [];
     } catch (err) {
       // An unreadable gateway config has no secrets we could know; the pattern-based redaction still applies.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') process.emitWarning(`ClawMedic: could not read gateway secrets: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        process.emitWarning(`ClawMedic: could not read gateway secrets: ${(err as Error).message}`);
     }
   }
 
@@ -781,6 +889,7 @@ export class Engine implements EngineApi {
       this.resolved.dataDir = before;
     }
     this.bus.emit({ type: 'settings-changed' });
+    if (this.started) this.refreshPreflight();
     // The guard follows gateway.configPath and guard.config.
     if (this.started) void this.guard.start();
   }
@@ -812,6 +921,7 @@ export class Engine implements EngineApi {
       if (err instanceof SettingsError) {
         this.problems = err.problems;
         this.bus.emit({ type: 'settings-invalid', file: this.settingsFile, problems: err.problems });
+        this.refreshPreflight();
       } else {
         process.emitWarning(`ClawMedic: could not reload settings: ${(err as Error).message}`);
       }

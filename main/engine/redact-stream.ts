@@ -76,7 +76,7 @@ function stripOther(raw: string): string {
 export function visibleText(raw: string): { text: string; at: number[] } {
   let text = '';
   const at: number[] = [];
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     if (raw.charCodeAt(i) === 0x1b) {
       const n = escapeLength(raw, i);
       if (n > 0) {
@@ -141,7 +141,6 @@ const KEY_WAITING =
 
 /** The characters of an unfinished word: anything but whitespace, controls and quote/bracket separators. */
 const TRAILING_WORD = /[^\s\u0000-\u001f\u007f"'<>`()[\]{}]*$/;
-
 
 export interface StreamRedactorOptions {
   /** Literal secrets (the gateway's token, channel credentials), read at each use. */
@@ -234,7 +233,7 @@ export class StreamRedactor {
     for (let b = text.indexOf('-----BEGIN ', windowStart); b >= 0; b = text.indexOf('-----BEGIN ', b + 1)) {
       const head = stripEscapes(text.slice(b, Math.min(end, b + PEM_LINE_MAX)));
       // A key header (or what may still become one), whose END line has not come yet.
-      if (PEM_START.test(head) && !(PEM_END.test(stripEscapes(text.slice(b))))) {
+      if (PEM_START.test(head) && !PEM_END.test(stripEscapes(text.slice(b)))) {
         cut = b;
         break;
       }

@@ -28,7 +28,9 @@ import { waitFor } from '../helpers/wait.js';
 const NOBODY = 65534;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot) {
-  console.warn('\n*** test/faults/private-paths: NOT RUN — needs root to act as a second local user (CI runs as root) ***\n');
+  console.warn(
+    '\n*** test/faults/private-paths: NOT RUN — needs root to act as a second local user (CI runs as root) ***\n',
+  );
 }
 
 let dir: string;
@@ -42,7 +44,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs a small Node script as `nobody`; resolves its exit code. */
 function asNobody(script: string, env: NodeJS.ProcessEnv = {}): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY, env: { ...env, HOME: '/nonexistent' }, stdio: 'inherit' });
+    const p = spawn(process.execPath, ['-e', script], {
+      uid: NOBODY,
+      gid: NOBODY,
+      env: { ...env, HOME: '/nonexistent' },
+      stdio: 'inherit',
+    });
     p.on('error', reject);
     p.on('exit', (code) => resolve(code));
   });
@@ -128,7 +135,9 @@ describe.runIf(isRoot)('a second local user', () => {
       try {
         await waitFor('the planted socket', () => existsSync(`${evil}.ready`));
         renameSync(evil, sock);
-        await expect(callControl(longDataDir, 'getStatus', [])).rejects.toThrow(/belongs to another user \(uid 65534\)/);
+        await expect(callControl(longDataDir, 'getStatus', [])).rejects.toThrow(
+          /belongs to another user \(uid 65534\)/,
+        );
       } finally {
         attacker.kill('SIGKILL');
       }

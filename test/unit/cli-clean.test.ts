@@ -25,7 +25,11 @@ describe('clean', () => {
 
   it('applies to what `watch` prints and to `incidents <id>`', () => {
     const at = new Date().toISOString();
-    const line = eventLine({ type: 'incident-event', incidentId: 'i1', event: { at, type: 'restart-step', detail: HOSTILE } });
+    const line = eventLine({
+      type: 'incident-event',
+      incidentId: 'i1',
+      event: { at, type: 'restart-step', detail: HOSTILE },
+    });
     expect(line).not.toMatch(ESC_OR_CONTROL);
     const inc = {
       id: 'i1',

@@ -3,13 +3,7 @@
 // move time by hand and never sleep. (The real TUI in real tmux: test/integration/doctor-session.)
 import { describe, expect, it } from 'vitest';
 import type { AgentLaunch } from '../../main/engine/agents/profiles.js';
-import {
-  Attempt,
-  DEFAULT_TIMING,
-  Waker,
-  type AttemptEnd,
-  type AttemptTmux,
-} from '../../main/engine/doctor/attempt.js';
+import { Attempt, DEFAULT_TIMING, Waker, type AttemptEnd, type AttemptTmux } from '../../main/engine/doctor/attempt.js';
 import type { PaneState } from '../../main/engine/tmux/tmux.js';
 import type { AgentProfile } from '../../common/settings-schema.js';
 import { API_KEY, addDir, BRIEF, box, BUSY, PASTED, trust330, type Sel } from '../helpers/claude-screens.js';

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PLAYBOOK_KEYS } from '../../common/knownfix-kinds.js';
 import type { Fingerprint } from '../../common/knownfix.js';
+import { playbookSchema } from '../../common/playbook-schema.js';
 import { recordPlaybookResult } from '../../main/engine/knownfix/playbook-rung.js';
 import {
   PLAYBOOK_MAX_FAILURES,
@@ -18,7 +20,13 @@ import {
   type PlaybookContext,
 } from '../../main/engine/knownfix/playbooks.js';
 
-const ctx: PlaybookContext = { port: '18789', configPath: '/home/me/.openclaw/openclaw.json', configDir: '/home/me/.openclaw', holderPid: '4242', gatewayUrl: 'http://127.0.0.1:18789' };
+const ctx: PlaybookContext = {
+  port: '18789',
+  configPath: '/home/me/.openclaw/openclaw.json',
+  configDir: '/home/me/.openclaw',
+  holderPid: '4242',
+  gatewayUrl: 'http://127.0.0.1:18789',
+};
 const fp: Fingerprint = {
   kind: 'port-foreign',
   key: 'port-foreign:python3',
@@ -46,8 +54,28 @@ function transcript(calls: { name: string; input: Record<string, unknown>; error
   const lines: string[] = [JSON.stringify({ type: 'user', message: { role: 'user', content: 'the brief' } })];
   calls.forEach((c, i) => {
     const id = `toolu_${i}`;
-    lines.push(JSON.stringify({ type: 'assistant', message: { id: `msg_${i}`, role: 'assistant', content: [{ type: 'text', text: 'checking' }, { type: 'tool_use', id, name: c.name, input: c.input }] } }));
-    lines.push(JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: 'ok', ...(c.error ? { is_error: true } : {}) }] } }));
+    lines.push(
+      JSON.stringify({
+        type: 'assistant',
+        message: {
+          id: `msg_${i}`,
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'checking' },
+            { type: 'tool_use', id, name: c.name, input: c.input },
+          ],
+        },
+      }),
+    );
+    lines.push(
+      JSON.stringify({
+        type: 'user',
+        message: {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: id, content: 'ok', ...(c.error ? { is_error: true } : {}) }],
+        },
+      }),
+    );
   });
   const f = path.join(dir, 'session.jsonl');
   writeFileSync(f, lines.join('\n') + '\n{"type":"assistant","mess');
@@ -55,13 +83,20 @@ function transcript(calls: { name: string; input: Record<string, unknown>; error
 }
 
 describe('learning from a transcript', () => {
-  it('keeps what changed something, leaves out diagnosis and failed calls, and generalises this outage\'s values', async () => {
+  it("keeps what changed something, leaves out diagnosis and failed calls, and generalises this outage's values", async () => {
     const f = transcript([
       { name: 'Bash', input: { command: 'lsof -nP -iTCP:18789 -sTCP:LISTEN' } },
       { name: 'Bash', input: { command: 'cat /home/me/.openclaw/openclaw.json' } },
       { name: 'Bash', input: { command: 'kill 4242' } },
       { name: 'Bash', input: { command: 'kill -9 999' }, error: true },
-      { name: 'Edit', input: { file_path: '/home/me/.openclaw/openclaw.json', old_string: 'port: "18789"', new_string: 'port: 18789' } },
+      {
+        name: 'Edit',
+        input: {
+          file_path: '/home/me/.openclaw/openclaw.json',
+          old_string: 'port: "18789"',
+          new_string: 'port: 18789',
+        },
+      },
       { name: 'Write', input: { file_path: '/etc/hosts', content: 'nope' } },
       { name: 'Bash', input: { command: 'openclaw gateway restart' } },
       { name: 'Bash', input: { command: 'curl -s http://127.0.0.1:18789/healthz' } },
@@ -76,10 +111,26 @@ describe('learning from a transcript', () => {
   });
 
   it('tells diagnosis from changes', () => {
-    for (const c of ['lsof -i :18789', 'ps aux', 'openclaw config validate --json', 'openclaw status', 'tail -n 50 /tmp/x.log', 'npm list -g openclaw', 'FOO=1 openclaw logs --limit 5']) {
+    for (const c of [
+      'lsof -i :18789',
+      'ps aux',
+      'openclaw config validate --json',
+      'openclaw status',
+      'tail -n 50 /tmp/x.log',
+      'npm list -g openclaw',
+      'FOO=1 openclaw logs --limit 5',
+    ]) {
       expect(isReadOnlyCommand(c), c).toBe(true);
     }
-    for (const c of ['kill 1', 'openclaw gateway restart', 'openclaw doctor --fix', 'openclaw config set gateway.port 1', 'cat a > b', 'npm install -g openclaw@1', 'mv a b']) {
+    for (const c of [
+      'kill 1',
+      'openclaw gateway restart',
+      'openclaw doctor --fix',
+      'openclaw config set gateway.port 1',
+      'cat a > b',
+      'npm install -g openclaw@1',
+      'mv a b',
+    ]) {
       expect(isReadOnlyCommand(c), c).toBe(false);
     }
   });
@@ -94,16 +145,43 @@ describe('learning from a transcript', () => {
 });
 
 describe('the playbook files', () => {
+  it('accept exactly the keys the schema declares (the watcher checks them without loading TypeBox)', () => {
+    expect([...PLAYBOOK_KEYS].sort()).toEqual(Object.keys(playbookSchema.properties).sort());
+  });
+
   it('propose writes a disabled, valid playbook (0600 in 0700, the schema beside it); the same one is not proposed twice', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'cm-pb-'));
     const f = transcript([{ name: 'Bash', input: { command: 'kill 4242' } }]);
     const store = new PlaybookStore(path.join(dir, 'data'));
-    const p = await store.propose({ fp, transcript: f, incidentId: 'i1', agent: 'claude', at: '2026-11-25T12:00:00.000Z', ctx });
-    expect(p).toMatchObject({ id: 'port-foreign-python3', enabled: false, restartAfter: true, when: { kind: 'port-foreign', key: 'port-foreign:python3' } });
+    const p = await store.propose({
+      fp,
+      transcript: f,
+      incidentId: 'i1',
+      agent: 'claude',
+      at: '2026-11-25T12:00:00.000Z',
+      ctx,
+    });
+    expect(p).toMatchObject({
+      id: 'port-foreign-python3',
+      enabled: false,
+      restartAfter: true,
+      when: { kind: 'port-foreign', key: 'port-foreign:python3' },
+    });
     expect(statSync(store.file(p!.id)).mode & 0o777).toBe(0o600);
     expect(statSync(store.dir).mode & 0o777).toBe(0o700);
-    expect(JSON.parse(readFileSync(path.join(store.dir, 'playbook.schema.json'), 'utf8'))).toMatchObject({ type: 'object' });
-    expect(await store.propose({ fp, transcript: f, incidentId: 'i2', agent: 'claude', at: '2026-11-25T13:00:00.000Z', ctx })).toBeNull();
+    expect(JSON.parse(readFileSync(path.join(store.dir, 'playbook.schema.json'), 'utf8'))).toMatchObject({
+      type: 'object',
+    });
+    expect(
+      await store.propose({
+        fp,
+        transcript: f,
+        incidentId: 'i2',
+        agent: 'claude',
+        at: '2026-11-25T13:00:00.000Z',
+        ctx,
+      }),
+    ).toBeNull();
     expect(await store.matching(fp)).toEqual([]);
     await store.update(p!.id, (x) => (x.enabled = true));
     expect((await store.matching(fp)).map((x) => x.id)).toEqual(['port-foreign-python3']);
@@ -111,11 +189,26 @@ describe('the playbook files', () => {
   });
 
   it('refuses privilege, unknown keys and broken files, naming each problem', async () => {
-    const ok = { version: 1, id: 'x', title: 't', when: { kind: 'unknown', key: '' }, steps: [{ run: 'echo', timeoutSec: 5 }], restartAfter: true, enabled: true, source: { incidentId: null, agent: null, learnedAt: 'now' }, stats: { runs: 0, successes: 0, consecutiveFailures: 0, lastRunAt: null, lastResult: null, disabledReason: null } };
+    const ok = {
+      version: 1,
+      id: 'x',
+      title: 't',
+      when: { kind: 'unknown', key: '' },
+      steps: [{ run: 'echo', timeoutSec: 5 }],
+      restartAfter: true,
+      enabled: true,
+      source: { incidentId: null, agent: null, learnedAt: 'now' },
+      stats: { runs: 0, successes: 0, consecutiveFailures: 0, lastRunAt: null, lastResult: null, disabledReason: null },
+    };
     expect(playbookProblems(ok)).toEqual([]);
-    expect(playbookProblems({ ...ok, steps: [{ run: 'sudo kill 1', timeoutSec: 5 }] })).toEqual([expect.stringContaining('may not raise its privileges (sudo)')]);
+    expect(playbookProblems({ ...ok, steps: [{ run: 'sudo kill 1', timeoutSec: 5 }] })).toEqual([
+      expect.stringContaining('may not raise its privileges (sudo)'),
+    ]);
     expect(playbookProblems({ ...ok, steps: [{ run: 'true && doas rm x', timeoutSec: 5 }] })[0]).toMatch(/privileges/);
-    expect(playbookProblems({ ...ok, extra: 1, when: { kind: 'nope', key: '' } })).toEqual(['extra: unknown key', expect.stringContaining('when:')]);
+    expect(playbookProblems({ ...ok, extra: 1, when: { kind: 'nope', key: '' } })).toEqual([
+      'extra: unknown key',
+      expect.stringContaining('when:'),
+    ]);
     dir = mkdtempSync(path.join(os.tmpdir(), 'cm-pb-'));
     const store = new PlaybookStore(dir);
     await store.write({ ...ok, id: 'good' } as never);

@@ -40,9 +40,25 @@ const PAIRS = [
 ];
 /** A piece of each secret above that no redacted output may show. */
 const MUST_GO = [
-  'Qx7vR2mN9pL4', '4fGh7JkL9mN2', 'AAHk3mP9qR2s', 'Zk8_pQ-2mN7v', 'q9W8e7R6t5Y4', 'IOSFODNN7', '1a2B3c4D5e6F',
-  'dozjgNryP4J3', '123456789012-abc', 'hunter2hunter2', 'abc.def.ghi', 'dXNlcjpwYXNzd29yZA', 'MIIEowIBAAKCAQEA',
-  'ABCdefGhIJKlmNoPQRsTUVwxyZ', 'hunter2', 'abc123def', 's3cr3t', 'wJalrXUtnFEMI', 'gw-tok-8b1f0c9e7d6a',
+  'Qx7vR2mN9pL4',
+  '4fGh7JkL9mN2',
+  'AAHk3mP9qR2s',
+  'Zk8_pQ-2mN7v',
+  'q9W8e7R6t5Y4',
+  'IOSFODNN7',
+  '1a2B3c4D5e6F',
+  'dozjgNryP4J3',
+  '123456789012-abc',
+  'hunter2hunter2',
+  'abc.def.ghi',
+  'dXNlcjpwYXNzd29yZA',
+  'MIIEowIBAAKCAQEA',
+  'ABCdefGhIJKlmNoPQRsTUVwxyZ',
+  'hunter2',
+  'abc123def',
+  's3cr3t',
+  'wJalrXUtnFEMI',
+  'gw-tok-8b1f0c9e7d6a',
 ];
 const LITERALS = ['gw-tok-8b1f0c9e7d6a5b4c3d2e1f0a9b8c7d6e', 'my pa$$word/"quoted"'];
 const AROUND: [string, string][] = [
@@ -91,10 +107,12 @@ describe('escape handling of the stream redactor', () => {
     // Every ESC followed by every pair of printable or control characters.
     const alphabet = ['[', ']', '(', ')', '\\', '\x07', '\x1b', '0', ';', ' ', '/', '@', 'Z', '_', '~', 'm', '=', 'B'];
     alphabet.push('é');
-    for (const a of alphabet) for (const b of alphabet) for (const c of alphabet) {
-      const t = `x\x1b${a}${b}${c}y`;
-      expect(stripEscapes(t), JSON.stringify(t)).toBe(t.replace(ESCAPE, ''));
-    }
+    for (const a of alphabet)
+      for (const b of alphabet)
+        for (const c of alphabet) {
+          const t = `x\x1b${a}${b}${c}y`;
+          expect(stripEscapes(t), JSON.stringify(t)).toBe(t.replace(ESCAPE, ''));
+        }
   });
 
   it('a flood pushed in pieces of many sizes comes out as the whole text redacted at once', () => {

@@ -50,14 +50,20 @@ function baseEnv(ctx: LaunchContext): Record<string, string> {
   return env;
 }
 
+/** What is wrong and what to do when an agent's command is not there (the preflight says the same, word for word). */
+export function agentNotFound(profileName: string, command: string): { detail: string; fix: string } {
+  return {
+    detail: `command "${command}" was not found on PATH`,
+    fix: `Install it, or set doctor.profiles.${profileName}.command to its full path.`,
+  };
+}
+
 function resolveOrThrow(ctx: LaunchContext): string {
   const p = ctx.profile;
   const found = resolveCommand(p.command, ctx.profile.env.PATH ?? ctx.env.PATH);
   if (!found) {
-    throw new LaunchError(
-      `agent "${ctx.profileName}": command "${p.command}" was not found on ` +
-        `PATH. Install it, or set doctor.profiles.${ctx.profileName}.command to its full path.`,
-    );
+    const { detail, fix } = agentNotFound(ctx.profileName, p.command);
+    throw new LaunchError(`agent "${ctx.profileName}": ${detail}. ${fix}`);
   }
   return found;
 }

@@ -3,7 +3,7 @@
 // screen says and by events, never by fixed sleeps: every wait is "until X, at most T".
 import type { DoctorPhase } from '../../../common/contract.js';
 import type { AgentLaunch, AgentSignal } from '../agents/profiles.js';
-import { classifyScreen } from '../agents/screens.js';
+import { classifyScreen, parsePermissionPrompt } from '../agents/screens.js';
 import type { Clock } from '../../../common/clock.js';
 import type { AgentProfile } from '../../../common/settings-schema.js';
 import type { Tmux } from '../tmux/tmux.js';
@@ -130,7 +130,8 @@ export interface AttemptContext {
   /** Timeline entry (incident event). */
   note: (type: string, detail: string) => void;
   phase: (phase: DoctorPhase, detail: string) => void;
-  setNeedsApproval: (v: boolean) => void;
+  /** `request`: what the prompt asks to do, as shown ("Bash command\n\nlsof -i :18789\n…"), when it can be read. */
+  setNeedsApproval: (v: boolean, request: string | null) => void;
 }
 
 /** Does a generic agent's done pattern occur in the brief itself? Then it would "finish" on its own echo. */
@@ -363,7 +364,8 @@ export class Attempt {
         if (!pane || pane.dead) exitedAt ??= this.now();
         const f = classifyScreen(screen);
         lastBusy = f.busy && !f.permission;
-        if (f.permission) this.setApproval(true, 'a permission prompt is showing');
+        const request = f.permission ? (parsePermissionPrompt(screen)?.request ?? null) : null;
+        if (f.permission) this.setApproval(true, 'a permission prompt is showing', request);
         else if (this.needsApproval && ++this.approvalClearReads >= 2) this.setApproval(false);
         if (f.quota && !this.c.takenOver())
           return { kind: 'fallback', detail: `${this.c.profileName} cannot continue: ${f.quota}` };
@@ -414,11 +416,15 @@ export class Attempt {
     }
   }
 
-  private setApproval(on: boolean, why = ''): void {
+  private setApproval(on: boolean, why = '', request: string | null = null): void {
     this.approvalClearReads = 0;
-    if (on === this.needsApproval) return;
+    if (on === this.needsApproval) {
+      // The same prompt still showing, or another one right after it: what it asks may have changed.
+      if (on) this.c.setNeedsApproval(true, request);
+      return;
+    }
     this.needsApproval = on;
-    this.c.setNeedsApproval(on);
+    this.c.setNeedsApproval(on, on ? request : null);
     if (on)
       this.c.phase(
         'needs-approval',

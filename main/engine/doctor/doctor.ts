@@ -51,6 +51,18 @@ export interface DoctorOptions {
   openclaw?: string;
 }
 
+/** Esc and Enter are the very keys to recognise: the pattern is built from a string, like format.ts's CONTROL. */
+const ESC = String.fromCharCode(0x1b);
+const PROMPT_ANSWER = new RegExp(`^(?:[0-9yYnN\\r]|${ESC}(?:\\[[ABCD]|O[ABCD])?)$`);
+
+/**
+ * A key that answers a permission prompt: a choice's number, y/n, Enter, Esc, or an arrow moving the selection.
+ * (xterm and tmux deliver one key per write; a paste or a typed sentence is longer.)
+ */
+export function isPromptAnswer(data: string): boolean {
+  return PROMPT_ANSWER.test(data);
+}
+
 function isInside(dir: string, parent: string): boolean {
   const rel = path.relative(parent, dir);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
@@ -68,6 +80,10 @@ interface ActiveRun {
   req: DoctorRequest;
   session: string | null;
   everTakenOver: boolean;
+  /** Permission prompts a person answered (a key at a prompt: the agent does the fix, the person allows it). */
+  promptsAnswered: number;
+  /** A person typed something other than an answer to a prompt: the fix is (also) theirs. */
+  typed: boolean;
   secrets: string[];
   releaseLock: () => boolean;
 }
@@ -164,7 +180,16 @@ export class Doctor implements DoctorPort {
 
   input(data: string): boolean {
     if (!this.live?.takenOver) return false;
-    return this.terminal.write(data);
+    const ok = this.terminal.write(data);
+    const run = this.active;
+    if (ok && run) {
+      // Credit follows what the person did: answering the agent's permission prompt approves the agent's fix;
+      // anything else typed makes the fix (also) theirs.
+      if (this.live.needsApproval && isPromptAnswer(data)) {
+        if (/^[0-9yYnN\r]$/.test(data)) run.promptsAnswered++;
+      } else run.typed = true;
+    }
+    return ok;
   }
 
   resize(cols: number, rows: number): void {
@@ -229,7 +254,15 @@ export class Doctor implements DoctorPort {
       await req.incident.event('doctor-busy', detail).catch(() => undefined);
       return { outcome: 'failed', resolvedBy: null, agent: null, busy: true, detail };
     }
-    const run: ActiveRun = { req, session: null, everTakenOver: false, secrets: [], releaseLock: lock.release };
+    const run: ActiveRun = {
+      req,
+      session: null,
+      everTakenOver: false,
+      promptsAnswered: 0,
+      typed: false,
+      secrets: [],
+      releaseLock: lock.release,
+    };
     this.active = run;
     // process.exit() paths (a CLI signal handler) get no await: kill the session and free the lock synchronously.
     const onExit = () => this.emergencyCleanup(run);
@@ -503,13 +536,9 @@ export class Doctor implements DoctorPort {
         }
         fallbacks.push(`${name}: ${result.detail}`);
         const next = names[i + 1];
-        this.say(
-          run,
-          'fallback',
-          next
-            ? `${result.detail}; trying the next agent, "${next}"`
-            : `${result.detail}; no other agent is configured (doctor.agents)`,
-        );
+        const why = result.detail.replace(/\.$/, '');
+        const then = next ? `trying the next agent, "${next}"` : 'no other agent is configured (doctor.agents)';
+        this.say(run, 'fallback', `${why}; ${then}`);
       }
     } finally {
       await watch.stop();
@@ -555,11 +584,12 @@ export class Doctor implements DoctorPort {
       }
     }
     if (report !== null) await fsp.chmod(reportPath, PRIVATE_FILE_MODE).catch(() => undefined);
+    if (run.promptsAnswered > 0) record.promptsAnswered = run.promptsAnswered;
     await inc.update({ doctor: record, agent: agentUsed, reportPath: report !== null ? reportPath : null });
 
     const outcome: DoctorOutcome = {
       outcome: end.kind === 'fallback' ? 'failed' : end.kind,
-      resolvedBy: end.kind === 'recovered' ? (run.everTakenOver ? 'human' : 'doctor') : null,
+      resolvedBy: end.kind === 'recovered' ? (run.typed ? 'human' : 'doctor') : null,
       agent: agentUsed,
       detail: redact(end.detail, { secrets: run.secrets }),
     };
@@ -644,6 +674,7 @@ export class Doctor implements DoctorPort {
       deadline: iso(a.deadlineMs),
       takenOver: false,
       needsApproval: false,
+      pendingRequest: null,
     };
     for (const w of launch.warnings) this.note(run, 'note', w);
     const attempt = new Attempt({
@@ -664,8 +695,10 @@ export class Doctor implements DoctorPort {
       canPaste: a.contextReady,
       note: (type, detail) => this.note(run, type, detail),
       phase: (phase, detail) => this.say(run, phase, detail),
-      setNeedsApproval: (v) => {
-        if (this.live) this.live.needsApproval = v;
+      setNeedsApproval: (v, request) => {
+        if (!this.live) return;
+        this.live.needsApproval = v;
+        this.live.pendingRequest = v ? redact(request ?? '', { secrets: run.secrets }) || null : null;
       },
     });
     const inbox = launch.recorder

@@ -85,10 +85,19 @@ export class IncidentHandle {
     return this.persist();
   }
 
-  async close(outcome: Exclude<IncidentOutcome, 'open'>, resolvedBy: ResolvedBy, detail: string, atMs = this.clock.now()): Promise<void> {
+  async close(
+    outcome: Exclude<IncidentOutcome, 'open'>,
+    resolvedBy: ResolvedBy,
+    detail: string,
+    atMs = this.clock.now(),
+  ): Promise<void> {
     if (this.closed) return this.chain;
     this.closed = true;
-    const ev: IncidentEvent = { at: iso(atMs), type: outcome === 'recovered' ? 'recovered' : outcome, detail: this.scrub(detail) };
+    const ev: IncidentEvent = {
+      at: iso(atMs),
+      type: outcome === 'recovered' ? 'recovered' : outcome,
+      detail: this.scrub(detail),
+    };
     this.record.events.push(ev);
     this.record.outcome = outcome;
     this.record.resolvedBy = outcome === 'recovered' ? resolvedBy : null;
@@ -190,7 +199,11 @@ export class IncidentStore {
   constructor(
     dataDir: string,
     private readonly clock: Clock,
-    private readonly onChange: (kind: 'opened' | 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void = () => {},
+    private readonly onChange: (
+      kind: 'opened' | 'event' | 'closed',
+      incident: Incident,
+      event?: IncidentEvent,
+    ) => void = () => {},
     private readonly scrub: (text: string) => string = (t) => t,
     readonly health: StorageHealth = new StorageHealth(),
   ) {

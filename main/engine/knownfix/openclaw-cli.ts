@@ -24,7 +24,11 @@ export interface ValidateResult {
 export function cliEnv(env: NodeJS.ProcessEnv, configPath: string): NodeJS.ProcessEnv {
   const out = { ...env };
   const home = env.HOME || os.homedir();
-  if (!out.OPENCLAW_CONFIG_PATH && configPath && path.resolve(expandHome('~/.openclaw/openclaw.json', home)) !== path.resolve(configPath)) {
+  if (
+    !out.OPENCLAW_CONFIG_PATH &&
+    configPath &&
+    path.resolve(expandHome('~/.openclaw/openclaw.json', home)) !== path.resolve(configPath)
+  ) {
     out.OPENCLAW_CONFIG_PATH = configPath;
   }
   return out;
@@ -54,8 +58,16 @@ export function parseValidateOutput(r: RunResult, configText: string | null): Va
   }
   if (!j || typeof j.valid !== 'boolean') {
     if (r.code === 0) return { valid: true, issues: [], error: null };
-    const first = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).find(Boolean) ?? `exit ${r.code}`;
-    return { valid: false, issues: [{ path: '<root>', message: first.slice(0, 300), line: parseErrorLine(first) }], error: null };
+    const first =
+      `${r.stdout}\n${r.stderr}`
+        .split('\n')
+        .map((l) => l.trim())
+        .find(Boolean) ?? `exit ${r.code}`;
+    return {
+      valid: false,
+      issues: [{ path: '<root>', message: first.slice(0, 300), line: parseErrorLine(first) }],
+      error: null,
+    };
   }
   if (j.valid) return { valid: true, issues: [], error: null };
   const issues: ConfigIssue[] = [];
@@ -74,15 +86,30 @@ export function parseValidateOutput(r: RunResult, configText: string | null): Va
   }
   if (issues.length === 0) {
     const e = j.error;
-    const message = typeof e === 'string' ? e : e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : 'invalid';
+    const message =
+      typeof e === 'string'
+        ? e
+        : e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string'
+          ? (e as { message: string }).message
+          : 'invalid';
     issues.push({ path: '<root>', message, line: null });
   }
-  for (const i of issues) i.line = i.path === '<root>' ? parseErrorLine(i.message) : configText === null ? null : locateKeyLine(configText, i.path);
+  for (const i of issues)
+    i.line =
+      i.path === '<root>' ? parseErrorLine(i.message) : configText === null ? null : locateKeyLine(configText, i.path);
   return { valid: false, issues, error: null };
 }
 
-export async function validateConfig(openclaw: string, configPath: string, env: NodeJS.ProcessEnv, configText: string | null): Promise<ValidateResult> {
-  const r = await runCapture(openclaw, ['config', 'validate', '--json'], { timeoutMs: VALIDATE_TIMEOUT_MS, env: cliEnv(env, configPath) });
+export async function validateConfig(
+  openclaw: string,
+  configPath: string,
+  env: NodeJS.ProcessEnv,
+  configText: string | null,
+): Promise<ValidateResult> {
+  const r = await runCapture(openclaw, ['config', 'validate', '--json'], {
+    timeoutMs: VALIDATE_TIMEOUT_MS,
+    env: cliEnv(env, configPath),
+  });
   return parseValidateOutput(r, configText);
 }
 

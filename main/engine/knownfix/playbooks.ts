@@ -7,7 +7,8 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Fingerprint, Playbook, PlaybookStep, PlaybookView } from '../../../common/knownfix.js';
-import { PLAYBOOK_VARIABLES, playbookSchema } from '../../../common/playbook-schema.js';
+// The schema itself (TypeBox) is imported only when a playbook is written: the watcher starts without it.
+import { PLAYBOOK_KEYS, PLAYBOOK_VARIABLES } from '../../../common/knownfix-kinds.js';
 import { FINGERPRINT_KINDS } from '../../../common/knownfix-kinds.js';
 import { gatewayPort } from '../doctor/brief.js';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
@@ -25,12 +26,48 @@ const LEARNED_STEP_TIMEOUT_SEC = 120;
  * `openclaw <sub>`; anything else the agent ran is kept.
  */
 const READ_ONLY = new Set([
-  'lsof', 'ps', 'cat', 'ls', 'tail', 'head', 'less', 'grep', 'rg', 'find', 'stat', 'pwd', 'echo', 'whoami', 'id', 'which',
-  'curl', 'wget', 'ss', 'netstat', 'df', 'du', 'free', 'uptime', 'date', 'env', 'printenv', 'node', 'npm', 'jq', 'diff', 'wc',
-  'openclaw status', 'openclaw health', 'openclaw logs', 'openclaw config', 'openclaw --version', 'openclaw gateway status',
+  'lsof',
+  'ps',
+  'cat',
+  'ls',
+  'tail',
+  'head',
+  'less',
+  'grep',
+  'rg',
+  'find',
+  'stat',
+  'pwd',
+  'echo',
+  'whoami',
+  'id',
+  'which',
+  'curl',
+  'wget',
+  'ss',
+  'netstat',
+  'df',
+  'du',
+  'free',
+  'uptime',
+  'date',
+  'env',
+  'printenv',
+  'node',
+  'npm',
+  'jq',
+  'diff',
+  'wc',
+  'openclaw status',
+  'openclaw health',
+  'openclaw logs',
+  'openclaw config',
+  'openclaw --version',
+  'openclaw gateway status',
 ]);
 /** Commands that write are kept even if their first word is in READ_ONLY (`npm install`, `openclaw config set`). */
-const WRITES = /^(?:npm\s+(?:install|i|ci|uninstall|update)|openclaw\s+config\s+(?:set|unset|apply)|node\s+\S+\.m?js)\b/;
+const WRITES =
+  /^(?:npm\s+(?:install|i|ci|uninstall|update)|openclaw\s+config\s+(?:set|unset|apply)|node\s+\S+\.m?js)\b/;
 
 export function isReadOnlyCommand(cmd: string): boolean {
   const t = cmd.trim().replace(/^(?:\w+=\S*\s+)*/, '');
@@ -65,7 +102,8 @@ export function playbookContext(fp: Fingerprint | null, gatewayUrl: string, conf
 export function render(text: string, ctx: PlaybookContext): string {
   return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name: string) => {
     const v = (ctx as unknown as Record<string, string>)[name];
-    if (!(PLAYBOOK_VARIABLES as readonly string[]).includes(name)) throw new Error(`unknown placeholder {{${name}}} (known: ${PLAYBOOK_VARIABLES.join(', ')})`);
+    if (!(PLAYBOOK_VARIABLES as readonly string[]).includes(name))
+      throw new Error(`unknown placeholder {{${name}}} (known: ${PLAYBOOK_VARIABLES.join(', ')})`);
     if (!v) throw new Error(`{{${name}}} has no value in this outage`);
     return v;
   });
@@ -98,10 +136,11 @@ export function playbookProblems(v: unknown): string[] {
   const out: string[] = [];
   const obj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
   if (!obj(v)) return ['the file must hold a JSON object'];
-  const allowed = new Set(Object.keys(playbookSchema.properties));
+  const allowed = new Set<string>(PLAYBOOK_KEYS);
   for (const k of Object.keys(v)) if (!allowed.has(k)) out.push(`${k}: unknown key`);
   if (v.version !== 1) out.push('version: must be 1');
-  if (typeof v.id !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(v.id)) out.push('id: lower-case letters, digits and dashes (at most 63)');
+  if (typeof v.id !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(v.id))
+    out.push('id: lower-case letters, digits and dashes (at most 63)');
   if (typeof v.title !== 'string' || !v.title.trim()) out.push('title: must not be empty');
   const when = v.when;
   if (!obj(when) || !(FINGERPRINT_KINDS as readonly unknown[]).includes(when.kind) || typeof when.key !== 'string') {
@@ -116,10 +155,15 @@ export function playbookProblems(v: unknown): string[] {
       if (keys === 'run,timeoutSec') {
         if (typeof s.run !== 'string' || !s.run.trim()) out.push(`${at}.run: must not be empty`);
         // Never more privilege than the restart command: no sudo, doas, su, pkexec.
-        else if (/(?:^|[;&|(]\s*)(?:sudo|doas|su|pkexec)\b/.test(s.run)) out.push(`${at}.run: a playbook runs as ClawMedic's own user and may not raise its privileges (${s.run.trim().split(/\s+/)[0]})`);
-        if (!Number.isInteger(s.timeoutSec) || (s.timeoutSec as number) < 1 || (s.timeoutSec as number) > 3600) out.push(`${at}.timeoutSec: a whole number from 1 to 3600`);
+        else if (/(?:^|[;&|(]\s*)(?:sudo|doas|su|pkexec)\b/.test(s.run))
+          out.push(
+            `${at}.run: a playbook runs as ClawMedic's own user and may not raise its privileges (${s.run.trim().split(/\s+/)[0]})`,
+          );
+        if (!Number.isInteger(s.timeoutSec) || (s.timeoutSec as number) < 1 || (s.timeoutSec as number) > 3600)
+          out.push(`${at}.timeoutSec: a whole number from 1 to 3600`);
       } else if (keys === 'edit,find,replace') {
-        if (typeof s.edit !== 'string' || typeof s.find !== 'string' || !s.find || typeof s.replace !== 'string') out.push(`${at}: edit, find (not empty) and replace are text`);
+        if (typeof s.edit !== 'string' || typeof s.find !== 'string' || !s.find || typeof s.replace !== 'string')
+          out.push(`${at}: edit, find (not empty) and replace are text`);
       } else if (keys === 'content,write') {
         if (typeof s.write !== 'string' || typeof s.content !== 'string') out.push(`${at}: write and content are text`);
       } else out.push(`${at}: one of {run, timeoutSec}, {edit, find, replace} or {write, content}`);
@@ -128,13 +172,26 @@ export function playbookProblems(v: unknown): string[] {
   if (typeof v.restartAfter !== 'boolean') out.push('restartAfter: true or false');
   if (typeof v.enabled !== 'boolean') out.push('enabled: true or false');
   const src = v.source;
-  if (!obj(src) || typeof src.learnedAt !== 'string' || !(src.incidentId === null || typeof src.incidentId === 'string') || !(src.agent === null || typeof src.agent === 'string')) {
+  if (
+    !obj(src) ||
+    typeof src.learnedAt !== 'string' ||
+    !(src.incidentId === null || typeof src.incidentId === 'string') ||
+    !(src.agent === null || typeof src.agent === 'string')
+  ) {
     out.push('source: {incidentId, agent, learnedAt}');
   }
   const st = v.stats;
   const n = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
   const sn = (x: unknown) => x === null || typeof x === 'string';
-  if (!obj(st) || !n(st.runs) || !n(st.successes) || !n(st.consecutiveFailures) || !sn(st.lastRunAt) || !sn(st.lastResult) || !sn(st.disabledReason)) {
+  if (
+    !obj(st) ||
+    !n(st.runs) ||
+    !n(st.successes) ||
+    !n(st.consecutiveFailures) ||
+    !sn(st.lastRunAt) ||
+    !sn(st.lastResult) ||
+    !sn(st.disabledReason)
+  ) {
     out.push('stats: {runs, successes, consecutiveFailures, lastRunAt, lastResult, disabledReason}');
   }
   return out;
@@ -162,7 +219,13 @@ export async function toolCallsFromTranscript(file: string): Promise<ToolCall[]>
     }
     const content = Array.isArray(v.message?.content) ? (v.message.content as Record<string, unknown>[]) : [];
     for (const b of content) {
-      if (b.type === 'tool_use' && typeof b.id === 'string' && typeof b.name === 'string' && b.input && typeof b.input === 'object') {
+      if (
+        b.type === 'tool_use' &&
+        typeof b.id === 'string' &&
+        typeof b.name === 'string' &&
+        b.input &&
+        typeof b.input === 'object'
+      ) {
         if (!calls.has(b.id)) order.push(b.id);
         calls.set(b.id, { name: b.name, input: b.input as Record<string, unknown>, ok: false });
       } else if (b.type === 'tool_result' && typeof b.tool_use_id === 'string') {
@@ -183,14 +246,28 @@ export function stepsFromCalls(calls: ToolCall[], ctx: PlaybookContext): Playboo
       const cmd = c.input.command.trim();
       if (!cmd || isReadOnlyCommand(cmd)) continue;
       steps.push({ run: generalise(cmd, ctx), timeoutSec: LEARNED_STEP_TIMEOUT_SEC });
-    } else if ((c.name === 'Edit' || c.name === 'MultiEdit') && typeof c.input.file_path === 'string' && isInside(c.input.file_path, ctx.configDir)) {
-      const edits = c.name === 'Edit' ? [c.input] : Array.isArray(c.input.edits) ? (c.input.edits as Record<string, unknown>[]) : [];
+    } else if (
+      (c.name === 'Edit' || c.name === 'MultiEdit') &&
+      typeof c.input.file_path === 'string' &&
+      isInside(c.input.file_path, ctx.configDir)
+    ) {
+      const edits =
+        c.name === 'Edit'
+          ? [c.input]
+          : Array.isArray(c.input.edits)
+            ? (c.input.edits as Record<string, unknown>[])
+            : [];
       for (const e of edits) {
         if (typeof e.old_string === 'string' && e.old_string && typeof e.new_string === 'string') {
           steps.push({ edit: generalise(c.input.file_path, ctx), find: e.old_string, replace: e.new_string });
         }
       }
-    } else if (c.name === 'Write' && typeof c.input.file_path === 'string' && typeof c.input.content === 'string' && isInside(c.input.file_path, ctx.configDir)) {
+    } else if (
+      c.name === 'Write' &&
+      typeof c.input.file_path === 'string' &&
+      typeof c.input.content === 'string' &&
+      isInside(c.input.file_path, ctx.configDir)
+    ) {
       steps.push({ write: generalise(c.input.file_path, ctx), content: c.input.content });
     }
   }
@@ -205,7 +282,11 @@ function sameSteps(a: PlaybookStep[], b: PlaybookStep[]): boolean {
 export function describeSteps(steps: PlaybookStep[], secrets: string[] = []): string[] {
   return steps.map((s) => {
     if ('run' in s) return redact(`run \`${s.run}\` (at most ${s.timeoutSec} s)`, { secrets });
-    if ('edit' in s) return redact(`edit ${s.edit}: replace ${JSON.stringify(s.find.slice(0, 60))} with ${JSON.stringify(s.replace.slice(0, 60))}`, { secrets });
+    if ('edit' in s)
+      return redact(
+        `edit ${s.edit}: replace ${JSON.stringify(s.find.slice(0, 60))} with ${JSON.stringify(s.replace.slice(0, 60))}`,
+        { secrets },
+      );
     return `write ${s.write} (${s.content.length} characters)`;
   });
 }
@@ -244,7 +325,8 @@ export class PlaybookStore {
       return { id, file, playbook: null, problems: [`cannot be read as JSON: ${(err as Error).message}`] };
     }
     const problems = playbookProblems(v);
-    if (!problems.length && (v as Playbook).id !== id) problems.push(`id: "${(v as Playbook).id}" must match the file name (${id}.json)`);
+    if (!problems.length && (v as Playbook).id !== id)
+      problems.push(`id: "${(v as Playbook).id}" must match the file name (${id}.json)`);
     return { id, file, playbook: problems.length ? null : (v as Playbook), problems };
   }
 
@@ -254,7 +336,9 @@ export class PlaybookStore {
     if (problems.length) return Promise.reject(new Error(`invalid playbook ${p.id}: ${problems.join('; ')}`));
     const run = this.chain.then(async () => {
       await ensurePrivateDir(this.dir);
-      await writeFileAtomic(path.join(this.dir, 'playbook.schema.json'), `${JSON.stringify(playbookSchema, null, 2)}\n`, PRIVATE_FILE_MODE);
+      const { playbookSchema } = await import('../../../common/playbook-schema.js');
+      const schemaText = `${JSON.stringify(playbookSchema, null, 2)}\n`;
+      await writeFileAtomic(path.join(this.dir, 'playbook.schema.json'), schemaText, PRIVATE_FILE_MODE);
       await writeFileAtomic(this.file(p.id), `${JSON.stringify(p, null, 2)}\n`, PRIVATE_FILE_MODE);
     });
     this.chain = run.catch(() => undefined);
@@ -274,21 +358,36 @@ export class PlaybookStore {
   async matching(fp: Fingerprint): Promise<Playbook[]> {
     return (await this.list())
       .map((v) => v.playbook)
-      .filter((p): p is Playbook => !!p && p.enabled && p.when.kind === fp.kind && (p.when.key === '' || p.when.key === fp.key));
+      .filter(
+        (p): p is Playbook =>
+          !!p && p.enabled && p.when.kind === fp.kind && (p.when.key === '' || p.when.key === fp.key),
+      );
   }
 
   /**
    * Proposes a playbook from a doctor's recovery: what the agent did, generalised. Returns null when
    * the agent changed nothing a playbook could repeat, or an identical one exists already.
    */
-  async propose(o: { fp: Fingerprint; transcript: string; incidentId: string; agent: string | null; at: string; ctx: PlaybookContext }): Promise<Playbook | null> {
+  async propose(o: {
+    fp: Fingerprint;
+    transcript: string;
+    incidentId: string;
+    agent: string | null;
+    at: string;
+    ctx: PlaybookContext;
+  }): Promise<Playbook | null> {
     const steps = stepsFromCalls(await toolCallsFromTranscript(o.transcript), o.ctx);
     if (steps.length === 0) return null;
     for (const v of await this.list()) {
       if (v.playbook && v.playbook.when.key === o.fp.key && sameSteps(v.playbook.steps, steps)) return null;
     }
     const starts = steps.some((s) => 'run' in s && /\bopenclaw\s+gateway\s+(?:restart|start|run)\b/.test(s.run));
-    const base = o.fp.key.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'outage';
+    const base =
+      o.fp.key
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 40) || 'outage';
     const existing = new Set((await this.list()).map((v) => v.id));
     let id = base;
     for (let n = 2; existing.has(id); n++) id = `${base}-${n}`;

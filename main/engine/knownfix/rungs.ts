@@ -38,7 +38,11 @@ export interface RungEnv {
   secrets: string[];
   lastGood: LastGoodStore;
   state: KnownFixState;
-  runCommand: (command: string, timeoutSec: number, signal: AbortSignal) => Promise<StepResult & { ok: boolean; detail: string }>;
+  runCommand: (
+    command: string,
+    timeoutSec: number,
+    signal: AbortSignal,
+  ) => Promise<StepResult & { ok: boolean; detail: string }>;
 }
 
 export interface ActResult {
@@ -83,7 +87,13 @@ const fileUndo = (what: string): RungUndo => ({
   result: null,
 });
 
-const noUndo = (why: string): RungUndo => ({ description: 'nothing to undo', available: false, why, doneAt: null, result: null });
+const noUndo = (why: string): RungUndo => ({
+  description: 'nothing to undo',
+  available: false,
+  why,
+  doneAt: null,
+  result: null,
+});
 
 /** SIGTERM (plus SIGCONT, so a stopped process can act on it), SIGKILL after the grace; true once it is gone. */
 export async function stopProcess(pid: number, graceMs: number, clock: Clock, signal: AbortSignal): Promise<boolean> {
@@ -114,11 +124,19 @@ async function stopHolder(e: RungEnv, what: string): Promise<ActResult> {
   // Pid reuse: never signal a process that is not the one the facts describe (same program).
   const program = (c: string) => c.trim().split(/\s+/)[0] ?? '';
   if (now !== null && program(now) !== program(h.command)) {
-    return { acted: false, detail: `pid ${h.pid} is now a different process (${now.slice(0, 80)}); nothing was stopped`, undo: null };
+    return {
+      acted: false,
+      detail: `pid ${h.pid} is now a different process (${now.slice(0, 80)}); nothing was stopped`,
+      undo: null,
+    };
   }
   const gone = await stopProcess(h.pid, e.settings.knownFixes.stopGraceSec * 1000, e.clock, e.req.signal);
   return gone
-    ? { acted: true, detail: `stopped ${what} (pid ${h.pid}: ${h.command})`, undo: { kind: 'none', why: 'a stopped process cannot be put back' } }
+    ? {
+        acted: true,
+        detail: `stopped ${what} (pid ${h.pid}: ${h.command})`,
+        undo: { kind: 'none', why: 'a stopped process cannot be put back' },
+      }
     : { acted: false, detail: `${what} (pid ${h.pid}) did not exit after SIGTERM and SIGKILL`, undo: null };
 }
 
@@ -192,7 +210,8 @@ const configDoctorFix = (e: RungEnv): Candidate => ({
     // error nor a wrong type ("No config changes were written", exit 1 after 13-29 s). Skip it then.
     if ((await readOrNull(`${configPath}.last-good`)) === null) return null;
     return {
-      action: "run OpenClaw's own `openclaw doctor --fix --non-interactive --yes` (it restores OpenClaw's last-good config and keeps the broken file as .clobbered.*), then start the gateway",
+      action:
+        "run OpenClaw's own `openclaw doctor --fix --non-interactive --yes` (it restores OpenClaw's last-good config and keeps the broken file as .clobbered.*), then start the gateway",
       diff: null,
       undo: fileUndo('the config file'),
       act: async (dir) => {
@@ -203,12 +222,28 @@ const configDoctorFix = (e: RungEnv): Candidate => ({
         });
         const before = backup.backup === null ? null : await readOrNull(backup.backup);
         const after = await readOrNull(configPath);
-        const diff = configDiff(configPath, before, after, ['before', 'after doctor --fix'], e.secrets);
+        const diff = await configDiff(configPath, before, after, ['before', 'after doctor --fix'], e.secrets);
         const v = await validateConfig(e.openclaw, configPath, e.env, after);
-        const tail = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.replace(/[│◇┌└├╮╯─]/g, '').trim()).filter(Boolean).slice(-2).join(' ');
-        if (v.valid) return { acted: true, detail: `\`openclaw doctor --fix\` repaired the config (exit ${r.code ?? r.error})`, undo: backup, diff };
-        const still = v.issues[0] ? describeIssue(v.issues[0]) : v.error ?? 'invalid';
-        return { acted: false, detail: `\`openclaw doctor --fix\` did not repair it (exit ${r.code ?? r.error}): ${still}${tail ? ` — ${tail.slice(0, 200)}` : ''}`, undo: diff ? backup : null, diff };
+        const tail = `${r.stdout}\n${r.stderr}`
+          .split('\n')
+          .map((l) => l.replace(/[│◇┌└├╮╯─]/g, '').trim())
+          .filter(Boolean)
+          .slice(-2)
+          .join(' ');
+        if (v.valid)
+          return {
+            acted: true,
+            detail: `\`openclaw doctor --fix\` repaired the config (exit ${r.code ?? r.error})`,
+            undo: backup,
+            diff,
+          };
+        const still = v.issues[0] ? describeIssue(v.issues[0]) : (v.error ?? 'invalid');
+        return {
+          acted: false,
+          detail: `\`openclaw doctor --fix\` did not repair it (exit ${r.code ?? r.error}): ${still}${tail ? ` — ${tail.slice(0, 200)}` : ''}`,
+          undo: diff ? backup : null,
+          diff,
+        };
       },
     };
   },
@@ -227,7 +262,13 @@ const configRestore = (e: RungEnv): Candidate => ({
     if (!good) return null;
     const current = await readOrNull(configPath);
     if (current === good.text) return null;
-    const diff = configDiff(configPath, current, good.text, ['now: broken', `last known good, ${good.takenAt}`], e.secrets);
+    const diff = await configDiff(
+      configPath,
+      current,
+      good.text,
+      ['now: broken', `last known good, ${good.takenAt}`],
+      e.secrets,
+    );
     return {
       action: `restore ClawMedic's last-known-good copy of ${configPath} (taken ${good.takenAt}${good.version ? `, OpenClaw ${good.version}` : ''}); the broken file is kept beside it, then start the gateway`,
       diff,
@@ -271,14 +312,27 @@ const updateRollback = (e: RungEnv): Candidate => ({
       action: `roll OpenClaw back from ${now} to ${lastHealthy}, the version last seen healthy (${back.how}: \`${back.command}\`), then start the gateway`,
       diff: null,
       undo: forward.ok
-        ? { description: `install ${now} again (\`${forward.command}\`)`, available: true, why: null, doneAt: null, result: null }
+        ? {
+            description: `install ${now} again (\`${forward.command}\`)`,
+            available: true,
+            why: null,
+            doneAt: null,
+            result: null,
+          }
         : noUndo(forward.why),
       act: async () => {
         const r = await e.runCommand(back.command, ROLLBACK_TIMEOUT_SEC, e.req.signal);
         if (!r.ok) return { acted: false, detail: `the rollback command failed: ${r.detail}`, undo: null };
         const installed = await openclawVersion(e.openclaw, e.env);
-        const undo: UndoPlan | null = forward.ok ? { kind: 'reinstall', command: forward.command, timeoutSec: ROLLBACK_TIMEOUT_SEC } : null;
-        if (installed !== lastHealthy) return { acted: true, detail: `ran the rollback, but \`openclaw --version\` now says ${installed ?? 'nothing'}, not ${lastHealthy}`, undo };
+        const undo: UndoPlan | null = forward.ok
+          ? { kind: 'reinstall', command: forward.command, timeoutSec: ROLLBACK_TIMEOUT_SEC }
+          : null;
+        if (installed !== lastHealthy)
+          return {
+            acted: true,
+            detail: `ran the rollback, but \`openclaw --version\` now says ${installed ?? 'nothing'}, not ${lastHealthy}`,
+            undo,
+          };
         return { acted: true, detail: `rolled OpenClaw back from ${now} to ${lastHealthy}`, undo };
       },
     };
@@ -286,4 +340,11 @@ const updateRollback = (e: RungEnv): Candidate => ({
 });
 
 /** In the order they are tried. */
-export const RUNGS: ((e: RungEnv) => Candidate)[] = [runtimeMismatch, staleGateway, portForeign, configDoctorFix, configRestore, updateRollback];
+export const RUNGS: ((e: RungEnv) => Candidate)[] = [
+  runtimeMismatch,
+  staleGateway,
+  portForeign,
+  configDoctorFix,
+  configRestore,
+  updateRollback,
+];

@@ -41,7 +41,10 @@ export function unlinkLocalUrls(text: string): string {
 
 /** One line, no control characters: for HTTP header values and titles. */
 export function oneLine(text: string): string {
-  return text.replace(/\p{Cc}+/gu, ' ').replace(/\s{2,}/g, ' ').trim();
+  return text
+    .replace(/\p{Cc}+/gu, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 export function escapeHtml(text: string): string {
@@ -62,7 +65,12 @@ export function escapeDiscord(text: string): string {
  * Escapes text for a markup, rendering each occurrence of `code` (e.g. the tmux attach command) with
  * the markup's code style so it can be copied as is.
  */
-export function renderWithCode(text: string, code: string | undefined, esc: (s: string) => string, wrap: (s: string) => string): string {
+export function renderWithCode(
+  text: string,
+  code: string | undefined,
+  esc: (s: string) => string,
+  wrap: (s: string) => string,
+): string {
   if (!code || !text.includes(code)) return esc(text);
   return text
     .split(code)

@@ -155,7 +155,10 @@ export class StandinBrowserWindow extends EventEmitter implements WindowParticip
       sandbox: options.webPreferences?.sandbox ?? null,
       nodeIntegration: options.webPreferences?.nodeIntegration ?? null,
     };
-    for (const [what, file] of [['icon', snapshot.icon], ['preload', snapshot.preload]] as const) {
+    for (const [what, file] of [
+      ['icon', snapshot.icon],
+      ['preload', snapshot.preload],
+    ] as const) {
       if (file && !existsSync(file)) problem(`window ${this.id}: its ${what} ${file} does not exist`);
     }
     record('window.created', { window: this.id, options: snapshot });

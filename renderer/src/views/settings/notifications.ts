@@ -111,7 +111,12 @@ function channelCard(form: Form, i: number): HTMLElement {
           ),
           form.row('Chat id', `${base}.chatId`, form.text(`${base}.chatId`, { mono: true })),
           form.row('Buttons', `${base}.interactive`, form.toggle(`${base}.interactive`), TELEGRAM_HINTS.interactive),
-          form.row('Buttons may act', `${base}.allowActions`, form.toggle(`${base}.allowActions`), TELEGRAM_HINTS.actions),
+          form.row(
+            'Buttons may act',
+            `${base}.allowActions`,
+            form.toggle(`${base}.allowActions`),
+            TELEGRAM_HINTS.actions,
+          ),
           form.row('Who may press', `${base}.allowChatIds`, form.lines(`${base}.allowChatIds`, 2), TELEGRAM_HINTS.who),
         ]
       : form.row(
