@@ -13,7 +13,8 @@ const trust197 = `Accessing workspace:
 
  /home/me/incident/work
 
- Quick safety check: Is this a project you created or one you trust? (Like your own code, a well-known open source project, or work from your team).
+ Quick safety check: Is this a project you created or one you trust? (Like your own code, a well-known open \
+source project, or work from your team).
 
  ❯ 1. Yes, I trust this folder
    2. No, exit

@@ -95,10 +95,10 @@ class Run {
   }
 }
 
-const press = (key: string) => expect.objectContaining({ kind: 'press', key });
+const press = (key: string) => expect.objectContaining({ kind: 'press', key }) as unknown;
 const giveUp = (detail: string | RegExp) => ({
   kind: 'give-up',
-  detail: typeof detail === 'string' ? detail : expect.stringMatching(detail),
+  detail: typeof detail === 'string' ? detail : (expect.stringMatching(detail) as unknown),
 });
 
 // ---- trust prompts ------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ describe('trust prompt, 2.1.330 layout (unnumbered, "No, exit" first and selecte
     // The selection moved: a new screen, which must settle before the Enter.
     expect(r.read(trust330('yes')).kind).toBe('wait');
     const a = r.until(trust330('yes'));
-    const detail = expect.stringContaining('(unnumbered layout) with "Yes, I trust this folder"');
+    const detail = expect.stringContaining('(unnumbered layout) with "Yes, I trust this folder"') as unknown;
     expect(a).toMatchObject({ kind: 'press', key: 'Enter', note: { detail } });
     expect(r.keys()).toEqual(['Down', 'Enter']);
   });
@@ -220,7 +220,7 @@ describe('--add-dir dialogs (2.1.330: "No, exit" / "Yes, add it")', () => {
     expect(r.until(addDir('no'))).toEqual(press('Down'));
     r.after(r.log.at(-1)!.action);
     const a = r.until(addDir('yes'));
-    const note = { type: 'doctor-trust-answered', detail: expect.stringContaining('"Yes, add it"') };
+    const note = { type: 'doctor-trust-answered', detail: expect.stringContaining('"Yes, add it"') as unknown };
     expect(a).toMatchObject({ kind: 'press', key: 'Enter', note });
     r.after(a);
     expect(r.until(box())).toEqual({ kind: 'paste', until: r.clock.now() + T.screenPollMs });
@@ -294,7 +294,7 @@ describe('screens only a person can answer: fail fast, press nothing', () => {
     ['first-run setup', ONBOARDING, /claude needs a person: .*first-run setup.*Run `claude` once in a terminal/],
   ])('%s', (_name, screen, detail) => {
     const r = new Run();
-    expect(r.read(screen)).toEqual({ kind: 'give-up', detail: expect.stringMatching(detail) });
+    expect(r.read(screen)).toEqual({ kind: 'give-up', detail: expect.stringMatching(detail) as unknown });
     expect(r.keys()).toEqual([]);
     expect(r.elapsed()).toBe(0);
   });
@@ -416,7 +416,8 @@ describe('paste → box shows it → Enter → confirmation', () => {
   it('gives up on a paste that never shows when the box is gone (no second paste into nothing)', () => {
     const r = new Run();
     r.after(r.until(box()));
-    expect(r.until('Loading…')).toMatchObject({ kind: 'give-up', detail: expect.stringMatching(/never appeared/) });
+    const detail = expect.stringMatching(/never appeared/) as unknown;
+    expect(r.until('Loading…')).toMatchObject({ kind: 'give-up', detail });
     expect(r.log.filter((e) => e.action.kind === 'paste')).toHaveLength(1);
   });
 });
