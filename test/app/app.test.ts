@@ -27,7 +27,7 @@ describe('the tray and native notifications', () => {
     await s.waitTrayIcon('healthy');
     expect(s.trayIconsAfter(after)).toEqual(CRASH_ICONS);
     const shown = s.records.of('notification.shown').filter((n) => n.seq > after);
-    const down = expect.stringMatching(/^OpenClaw gateway is down on /);
+    const down = expect.stringMatching(/^OpenClaw gateway is down on /) as unknown;
     expect(shown.map((n) => n.title)).toEqual([down, restarted.title]);
     expect(shown[0]!.body).toMatch(/restarting it/);
   });

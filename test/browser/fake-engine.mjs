@@ -360,10 +360,10 @@ export function createFakeEngine(opts = {}) {
         ),
       });
     },
-    async answerFix(incidentId, recordId, approve) {
+    answerFix(incidentId, recordId, approve) {
       calls.push(`answerFix:${incidentId}:${recordId}:${approve}`);
       if (!status.pendingFix || status.pendingFix.incidentId !== incidentId)
-        return fail('No known fix is waiting for an answer there.');
+        return Promise.resolve(fail('No known fix is waiting for an answer there.'));
       const rung = status.pendingFix.rung;
       status = { ...status, pendingFix: null };
       emit({
@@ -374,13 +374,13 @@ export function createFakeEngine(opts = {}) {
         detail: approve ? 'approved' : 'declined',
         at: iso(now()),
       });
-      return ok;
+      return Promise.resolve(ok);
     },
-    async undoFix(incidentId, recordId) {
+    undoFix(incidentId, recordId) {
       calls.push(`undoFix:${incidentId}:${recordId}`);
       const inc = incidents.find((i) => i.id === incidentId);
       const rec = inc?.rungs?.find((r) => r.id === recordId);
-      if (!rec?.undo?.available || rec.undo.doneAt) return fail(`Nothing to undo for ${recordId}.`);
+      if (!rec?.undo?.available || rec.undo.doneAt) return Promise.resolve(fail(`Nothing to undo for ${recordId}.`));
       rec.undo.doneAt = iso(now());
       rec.undo.result = 'the config file is back as it was before the fix';
       emit({
@@ -388,24 +388,24 @@ export function createFakeEngine(opts = {}) {
         incidentId,
         event: { at: iso(now()), type: 'known-fix-undone', detail: rec.undo.result },
       });
-      return { ok: true, value: `undid ${rec.rung}` };
+      return Promise.resolve({ ok: true, value: `undid ${rec.rung}` });
     },
-    async revertConfig() {
+    revertConfig() {
       calls.push('revertConfig');
-      if (!status.warnings?.some((w) => w.canRevert)) return fail('There is nothing to revert.');
+      if (!status.warnings?.some((w) => w.canRevert)) return Promise.resolve(fail('There is nothing to revert.'));
       status = { ...status, warnings: (status.warnings ?? []).filter((w) => w.kind !== 'config') };
       emit({ type: 'warnings', warnings: status.warnings ?? [], added: [], at: iso(now()) });
-      return { ok: true, value: 'Put back the last-known-good copy.' };
+      return Promise.resolve({ ok: true, value: 'Put back the last-known-good copy.' });
     },
-    async listPlaybooks() {
-      return structuredClone(playbooks);
+    listPlaybooks() {
+      return Promise.resolve(structuredClone(playbooks));
     },
-    async setPlaybookEnabled(id, enabled) {
+    setPlaybookEnabled(id, enabled) {
       calls.push(`setPlaybookEnabled:${id}:${enabled}`);
       const v = playbooks.find((p) => p.id === id);
-      if (!v?.playbook) return fail(`No playbook "${id}".`);
+      if (!v?.playbook) return Promise.resolve(fail(`No playbook "${id}".`));
       v.playbook.enabled = enabled;
-      return { ok: true, value: structuredClone(v) };
+      return Promise.resolve({ ok: true, value: structuredClone(v) });
     },
     testNotification(channel) {
       calls.push(`testNotification:${channel}`);

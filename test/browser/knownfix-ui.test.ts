@@ -30,7 +30,8 @@ afterAll(async () => {
 const NOW = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
 const DIFF =
-  '--- openclaw.json (now: broken)\n+++ openclaw.json (last known good)\n@@ -1,3 +1,3 @@\n {\n-  gateway: { port: "18789" },\n+  gateway: { port: 18789 },\n }';
+  '--- openclaw.json (now: broken)\n+++ openclaw.json (last known good)\n@@ -1,3 +1,3 @@\n' +
+  ' {\n-  gateway: { port: "18789" },\n+  gateway: { port: 18789 },\n }';
 
 function knownFixIncident(): Incident {
   return {
@@ -83,7 +84,8 @@ function knownFixIncident(): Incident {
         endedAt: iso(NOW - 60_000),
         action: "restore ClawMedic's last-known-good copy of /home/you/.openclaw/openclaw.json",
         detail:
-          'restored the config from the last-known-good copy; the broken file is kept as openclaw.json.clawmedic-broken.2026',
+          'restored the config from the last-known-good copy; ' +
+          'the broken file is kept as openclaw.json.clawmedic-broken.2026',
         diff: DIFF,
         undo: {
           description: 'put back your edited config as it was before the fix',

@@ -69,7 +69,8 @@ export function doctorSessionChunks() {
 
 const REPORT = `# Recovery report
 
-**Cause:** \`channels.telegram.pollIntervalMs\` was the string \`"5s"\`; the gateway refuses to start with an invalid config, so every health check saw *connection refused*.
+**Cause:** \`channels.telegram.pollIntervalMs\` was the string \`"5s"\`; the gateway refuses to start with an \
+invalid config, so every health check saw *connection refused*.
 
 ## What I did
 1. \`openclaw status\` — gateway stopped, exit code 1.

@@ -63,7 +63,7 @@ describe('SIGKILL of the watcher', { timeout: 120_000 }, () => {
     );
   });
 
-  it('during a doctor session: the guard ends the agent within seconds; the next start records when and what changed', async () => {
+  it('doctor session: the guard ends the agent in seconds; the next start records when and what changed', async () => {
     gw = await startFakeGateway();
     await gw.fault('crash');
     await gw.fault('break-config');

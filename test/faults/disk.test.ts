@@ -4,7 +4,7 @@
 // filled: root is not stopped by file modes, a read-only or full filesystem stops everyone. Mounting
 // needs root (CI runs as root); without it these tests cannot run and say so instead of passing.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../common/contract.js';

@@ -72,7 +72,7 @@ describe.runIf(isRoot)('a second local user', () => {
     }
   });
 
-  it("a data dir that is another user's symbolic link is never followed", async () => {
+  it("a data dir that is another user's symbolic link is never followed", () => {
     const victim = path.join(dir, 'home');
     mkdirSync(victim, { mode: 0o700 });
     const link = path.join(dir, 'data');
@@ -104,7 +104,7 @@ describe.runIf(isRoot)('a second local user', () => {
     expect(await readLearnings(dataDir)).toContain('IMPORTANT');
   });
 
-  it('a long data dir: another user cannot claim the socket folder first, and a planted socket is not trusted', async () => {
+  it('long data dir: another user cannot claim the socket folder first; a planted socket is not trusted', async () => {
     const tmp = path.join(dir, 'tmp');
     mkdirSync(tmp, { mode: 0o1777 });
     chmodSync(tmp, 0o1777);
@@ -129,7 +129,8 @@ describe.runIf(isRoot)('a second local user', () => {
       const sock = controlSocketPath(longDataDir);
       const evil = path.join(tmp, 'evil.sock');
       const script =
-        `const s=require('net').createServer(c=>c.end(JSON.stringify({type:'result',result:{ok:true,value:'pwned'}})+'\\n'));` +
+        `const s=require('net').createServer(` +
+        `c=>c.end(JSON.stringify({type:'result',result:{ok:true,value:'pwned'}})+'\\n'));` +
         `s.listen(${JSON.stringify(evil)},()=>require('fs').writeFileSync(${JSON.stringify(evil + '.ready')},''))`;
       const attacker = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY, stdio: 'ignore' });
       try {

@@ -75,7 +75,7 @@ describe('clawmedic doctor', () => {
     expect(inc!.doctor?.configDiff).toBeTruthy();
   });
 
-  it('on a healthy gateway starts no agent, opens no incident, writes no learning (exit 0); --force is a check-up', async () => {
+  it('healthy gateway: no agent, no incident, no learning written (exit 0); --force is a check-up', async () => {
     gw = await startFakeGateway();
     box = new CliSandbox(withAgent(gw.url, gw, [{ result: { status: 'fixed', summary: 'nothing to do' } }]), gw.env);
     const r = await box.run(['doctor'], { timeoutMs: 60_000 });

@@ -39,7 +39,7 @@ async function incidents(b: CliSandbox): Promise<Incident[]> {
 
 // Each test runs a watcher through an outage: more than the fast project's 30 s on a loaded machine.
 describe('clawmedic fix / guard', { timeout: 120_000 }, () => {
-  it('`fix approve` answers the question the watcher waits on; `incidents --json` has the fingerprint and the rungs', async () => {
+  it("`fix approve` answers the watcher's question; `incidents --json` has the fingerprint and the rungs", async () => {
     gw = await startFakeGateway();
     box = sandbox();
     w = box.watch();

@@ -335,7 +335,7 @@ describe('dashboard WebSocket', () => {
     expect(shown).toContain('[REDACTED');
   });
 
-  it('redacts secrets from the terminal and settings, and restores them when settings come back unchanged', async () => {
+  it('redacts secrets from the terminal and settings; restores them when settings come back unchanged', async () => {
     const engine = Object.assign(createFakeEngine({ settings: sampleSettings(), validate: validateSettings }), {
       gatewaySecrets: () => ['plainwordsecret42'],
     });

@@ -78,8 +78,12 @@ describe('crash mid-session', () => {
       const store = new IncidentStore(settings.dataDir, systemClock);
       const incident = await store.open({ trigger: 'manual', summary: 'crash test' });
       const d = new Doctor({ dataDir: settings.dataDir, timing: { probeMs: 200, screenPollMs: 80, workPollMs: 200 } });
-      const down = { condition: 'down', failing: [], at: new Date().toISOString(), health: { ok: false, kind: 'refused', url: '', status: null, latencyMs: 0, detail: 'refused', at: '' } };
-      await d.run({ incident, settings, check: async () => down, recentFailures: [], signal: new AbortController().signal, emit: (p) => process.stdout.write(p + '\\n') });
+      const health = { ok: false, kind: 'refused', url: '', status: null, latencyMs: 0, detail: 'refused', at: '' };
+      const down = { condition: 'down', failing: [], at: new Date().toISOString(), health };
+      await d.run({
+        incident, settings, check: async () => down, recentFailures: [], signal: new AbortController().signal,
+        emit: (p) => process.stdout.write(p + '\\n'),
+      });
     `;
       const p = spawn(process.execPath, ['--input-type=module', '-e', child, JSON.stringify(s)], {
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -131,8 +135,12 @@ describe('SIGTERM mid-session', () => {
       const d = new Doctor({ dataDir: settings.dataDir, timing: { probeMs: 200, screenPollMs: 80, workPollMs: 200 } });
       const ctl = new AbortController();
       process.once('SIGTERM', () => ctl.abort());
-      const down = { condition: 'down', failing: [], at: new Date().toISOString(), health: { ok: false, kind: 'refused', url: '', status: null, latencyMs: 0, detail: 'refused', at: '' } };
-      const out = await d.run({ incident, settings, check: async () => down, recentFailures: [], signal: ctl.signal, emit: (p) => process.stdout.write(p + '\\n') });
+      const health = { ok: false, kind: 'refused', url: '', status: null, latencyMs: 0, detail: 'refused', at: '' };
+      const down = { condition: 'down', failing: [], at: new Date().toISOString(), health };
+      const out = await d.run({
+        incident, settings, check: async () => down, recentFailures: [], signal: ctl.signal,
+        emit: (p) => process.stdout.write(p + '\\n'),
+      });
       process.stdout.write('OUTCOME ' + out.outcome + '\\n');
     `;
       const p = spawn(process.execPath, ['--input-type=module', '-e', child, JSON.stringify(s)], {

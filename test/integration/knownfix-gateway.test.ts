@@ -86,7 +86,7 @@ const closed = (e: Engine) =>
   next(e, (ev) => ev.type === 'incident-closed').then((ev) => (ev as { incident: Incident }).incident);
 
 describe('known fixes with the stand-in gateway', () => {
-  it('a config syntax error: fingerprint from the real CLI, fixed by `openclaw doctor --fix`, undone on request', async () => {
+  it('config syntax error: real-CLI fingerprint, fixed by `openclaw doctor --fix`, undone on request', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
@@ -115,7 +115,7 @@ describe('known fixes with the stand-in gateway', () => {
     expect(readFileSync(gw.configPath, 'utf8')).toBe(broken);
   });
 
-  it('a stale gateway left on the port (hung, SIGSTOP): stopped and the gateway started; no question asked', async () => {
+  it('a stale gateway left on the port (hung, SIGSTOP): stopped, the gateway started; no question asked', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
@@ -151,14 +151,14 @@ describe('known fixes with the stand-in gateway', () => {
       expect.objectContaining({
         rung: 'stale-gateway',
         status: 'recovered',
-        undo: expect.objectContaining({ available: false }),
+        undo: expect.objectContaining({ available: false }) as unknown,
       }),
     ]);
     expect(isProcessAlive(stray.pid!)).toBe(false);
     expect((await e.undoFix(inc.id, 'r1')).ok).toBe(false);
   });
 
-  it('a stranger on the port is never stopped without a yes; with one, it is stopped and the gateway comes back', async () => {
+  it('a stranger on the port is never stopped without a yes; with one it is stopped, the gateway is back', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
@@ -182,7 +182,7 @@ describe('known fixes with the stand-in gateway', () => {
     expect(isProcessAlive(strangerPid)).toBe(false);
   });
 
-  it('a stranger and nobody answers: nothing is stopped, the question expires, ClawMedic asks for attention', async () => {
+  it('a stranger, nobody answers: nothing is stopped, the question expires, ClawMedic asks for attention', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
@@ -195,7 +195,7 @@ describe('known fixes with the stand-in gateway', () => {
     expect(isProcessAlive(strangerPid)).toBe(true);
   });
 
-  it('takes a last-known-good copy (0600) of a config the healthy gateway started with, and not of a later edit', async () => {
+  it('takes a last-known-good copy (0600) of a config the healthy gateway started with, not a later edit', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     const store = path.join(dir!, 'data', 'last-good');
@@ -220,7 +220,7 @@ describe('known fixes with the stand-in gateway', () => {
     expect(copies()).toEqual(files);
   });
 
-  it('the config guard: an edit that would not start is flagged at once (what, which line, the diff), Revert puts back the good copy', async () => {
+  it('config guard: a breaking edit is flagged at once (what, line, diff); Revert restores the good copy', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     const store = path.join(dir!, 'data', 'last-good');
@@ -278,7 +278,7 @@ describe('known fixes with the stand-in gateway', () => {
     );
   });
 
-  it('a broken update: rolled back to the version last seen healthy, and the undo installs the new one again', async () => {
+  it('a broken update: rolled back to the version last seen healthy; the undo installs the new one again', async () => {
     const versionDir = mkdtempSync(path.join(os.tmpdir(), 'cm-kf-ver-'));
     const versionFile = path.join(versionDir, 'installed-version');
     try {
@@ -314,7 +314,7 @@ describe('known fixes with the stand-in gateway', () => {
         expect.objectContaining({
           rung: 'update-rollback',
           status: 'recovered',
-          undo: expect.objectContaining({ available: true }),
+          undo: expect.objectContaining({ available: true }) as unknown,
         }),
       ]);
       expect(readFileSync(versionFile, 'utf8')).toBe('2026.9.6-fake');
@@ -326,7 +326,7 @@ describe('known fixes with the stand-in gateway', () => {
     }
   });
 
-  it("resources: the gateway's memory is read from the process on its port; low disk where it writes is a warning", async () => {
+  it('resources: gateway memory read from the process on its port; low disk where it writes is a warning', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     const settings = e.settings;

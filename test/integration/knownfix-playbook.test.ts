@@ -23,7 +23,7 @@ afterEach(async () => {
 
 // A doctor session in tmux plus two outages: minutes on a loaded machine.
 describe('a playbook learned from the doctor', { timeout: 180_000 }, () => {
-  it('is proposed after the doctor fixed a fingerprinted outage, enabled by a person, and then fixes the same fault without an agent', async () => {
+  it('proposed once the doctor fixed a fingerprinted outage; enabled by a person, fixes it with no agent', async () => {
     gw = await startFakeGateway();
     // What the agent does: stops what holds the port (the stand-in's helper command) and starts the gateway.
     const script = [
@@ -77,7 +77,10 @@ describe('a playbook learned from the doctor', { timeout: 180_000 }, () => {
     expect(context).toContain("## ClawMedic's diagnosis (fingerprint)\n- Kind: port-foreign (key port-foreign:node)");
     expect(context).toContain('- Known fix tried: port-foreign (off) → off');
     expect(learned.detail).toMatch(
-      /^proposed playbook port-foreign-node \(disabled until you enable it\) for port-foreign:node: run `openclaw fault clear`/,
+      new RegExp(
+        /^proposed playbook port-foreign-node \(disabled until you enable it\) /.source +
+          /for port-foreign:node: run `openclaw fault clear`/.source,
+      ),
     );
 
     const listed = await box.run(['playbooks', 'list', '--json']);

@@ -11,14 +11,12 @@ import {
 } from '../../main/engine/agents/screens.js';
 
 const NBSP = '\u00a0';
-const SAFETY_CHECK =
-  'Quick safety check: Is this a project you created or one you trust? ' +
-  '(Like your own code, a well-known open source project, or work from your team).';
 const trust197 = `Accessing workspace:
 
  /home/me/incident/work
 
- ${SAFETY_CHECK}
+ Quick safety check: Is this a project you created or one you trust? (Like your own code, a well-known open \
+source project, or work from your team).
 
  ❯ 1. Yes, I trust this folder
    2. No, exit

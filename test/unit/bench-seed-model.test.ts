@@ -36,7 +36,8 @@ describe('SeedDetector', () => {
   });
 
   it('reads only the last 20 rows of a 200 × 50 pane: a phrase higher up, or a blank bottom, is all it sees', () => {
-    const rows = (top: string[]) => [...top, ...Array(SEED_CONSTANTS.rows - top.length).fill('')].join('\n') + '\n';
+    const rows = (top: string[]) =>
+      [...top, ...Array<string>(SEED_CONSTANTS.rows - top.length).fill('')].join('\n') + '\n';
     // An inline TUI that has drawn 10 rows: the last 20 rows are blank, so "Recovery completed" at the top is missed.
     const d = new SeedDetector(SEED_CONSTANTS, 0);
     expect(d.observe(POLL, rows(['> brief', '⏺ Recovery completed.']))).toEqual({ done: false });

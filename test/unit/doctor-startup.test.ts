@@ -95,7 +95,7 @@ class Run {
   }
 }
 
-const press = (key: string): unknown => expect.objectContaining({ kind: 'press', key });
+const press = (key: string) => expect.objectContaining({ kind: 'press', key }) as unknown;
 const giveUp = (detail: string | RegExp) => ({
   kind: 'give-up',
   detail: typeof detail === 'string' ? detail : (expect.stringMatching(detail) as unknown),
@@ -165,7 +165,7 @@ describe('trust prompt, 2.1.330 layout (unnumbered, "No, exit" first and selecte
     // The selection moved: a new screen, which must settle before the Enter.
     expect(r.read(trust330('yes')).kind).toBe('wait');
     const a = r.until(trust330('yes'));
-    const detail: unknown = expect.stringContaining('(unnumbered layout) with "Yes, I trust this folder"');
+    const detail = expect.stringContaining('(unnumbered layout) with "Yes, I trust this folder"') as unknown;
     expect(a).toMatchObject({ kind: 'press', key: 'Enter', note: { detail } });
     expect(r.keys()).toEqual(['Down', 'Enter']);
   });
@@ -416,8 +416,8 @@ describe('paste → box shows it → Enter → confirmation', () => {
   it('gives up on a paste that never shows when the box is gone (no second paste into nothing)', () => {
     const r = new Run();
     r.after(r.until(box()));
-    const neverAppeared: unknown = expect.stringMatching(/never appeared/);
-    expect(r.until('Loading…')).toMatchObject({ kind: 'give-up', detail: neverAppeared });
+    const detail = expect.stringMatching(/never appeared/) as unknown;
+    expect(r.until('Loading…')).toMatchObject({ kind: 'give-up', detail });
     expect(r.log.filter((e) => e.action.kind === 'paste')).toHaveLength(1);
   });
 });

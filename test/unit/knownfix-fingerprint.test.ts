@@ -98,8 +98,10 @@ describe('signals and commands', () => {
     const text = [
       'openclaw: Node 20.20.2: node:sqlite is unavailable; use 24.16+/26.1+ or a build with the fix.',
       'Error: listen EADDRINUSE: address already in use 127.0.0.1:18789',
-      'Gateway failed to start: Doctor could not enter maintenance. StateDatabaseCoordinatorContentionError: another OpenClaw process owns gateway-lifecycle',
-      "Error [ERR_MODULE_NOT_FOUND]: Cannot find package '@openclaw/sdk' imported from /usr/lib/node_modules/openclaw/dist/x.mjs",
+      'Gateway failed to start: Doctor could not enter maintenance. ' +
+        'StateDatabaseCoordinatorContentionError: another OpenClaw process owns gateway-lifecycle',
+      "Error [ERR_MODULE_NOT_FOUND]: Cannot find package '@openclaw/sdk' " +
+        'imported from /usr/lib/node_modules/openclaw/dist/x.mjs',
       'Invalid config at /x/openclaw.json: gateway.port: Invalid input: expected number, received string',
       'ordinary line',
     ].join('\n');

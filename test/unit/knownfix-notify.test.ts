@@ -115,14 +115,16 @@ describe('known-fix messages', () => {
         incidentId: 'i2',
         rung: 'runtime-mismatch',
         detail:
-          'OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2. Install a Node version OpenClaw supports',
+          'OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2. ' +
+          'Install a Node version OpenClaw supports',
         at: AT,
       },
       ctx,
     )!;
     expect(n).toMatchObject({ kind: 'warning', severity: 'critical', incidentId: 'i2' });
     expect(n.title).toBe(
-      'OpenClaw gateway on mini cannot start: OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2',
+      'OpenClaw gateway on mini cannot start: ' +
+        'OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2',
     );
   });
 });

@@ -83,7 +83,7 @@ function transcript(calls: { name: string; input: Record<string, unknown>; error
 }
 
 describe('learning from a transcript', () => {
-  it("keeps what changed something, leaves out diagnosis and failed calls, and generalises this outage's values", async () => {
+  it("keeps what changed something, drops diagnosis and failed calls, generalises this outage's values", async () => {
     const f = transcript([
       { name: 'Bash', input: { command: 'lsof -nP -iTCP:18789 -sTCP:LISTEN' } },
       { name: 'Bash', input: { command: 'cat /home/me/.openclaw/openclaw.json' } },
@@ -149,7 +149,7 @@ describe('the playbook files', () => {
     expect([...PLAYBOOK_KEYS].sort()).toEqual(Object.keys(playbookSchema.properties).sort());
   });
 
-  it('propose writes a disabled, valid playbook (0600 in 0700, the schema beside it); the same one is not proposed twice', async () => {
+  it('propose writes a disabled valid playbook (0600 in 0700, schema beside it); never proposes it twice', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'cm-pb-'));
     const f = transcript([{ name: 'Bash', input: { command: 'kill 4242' } }]);
     const store = new PlaybookStore(path.join(dir, 'data'));

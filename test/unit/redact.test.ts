@@ -8,7 +8,8 @@ const TELEGRAM = '7012345678:AAHk3mP9qR2sT5uV8wX1yZ4aB7cD0eF3gH6';
 const DISCORD_URL = 'https://discord.com/api/webhooks/1234567890123456789/Zk8_pQ-2mN7vR4xL9sT1wY6uJ3hG0fD5cB8aE2iO';
 const SLACK_URL = 'https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/q9W8e7R6t5Y4u3I2o1P0aSdF';
 const JWT =
-  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.' +
+  'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
 const AWS = 'AKIAIOSFODNN7EXAMPLE';
 const GITHUB = 'ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R';
 const GATEWAY_TOKEN = 'gw-tok-8b1f0c9e7d6a5b4c3d2e1f0a9b8c7d6e';

@@ -76,7 +76,7 @@ describe('electron-builder.yml', () => {
     expect(cfg.linux.files).toContain('assets/tray-linux/**');
   });
 
-  it('every platform `files` list has an include pattern (exclusions alone make electron-builder pack everything)', () => {
+  it('every platform `files` list has an include pattern (exclusions alone make electron-builder pack all)', () => {
     // electron-builder prepends `**/*` to a platform file list holding only `!` patterns: the whole
     // checkout (sources, tests, .git) then lands in app.asar. test/packaging/ looks inside the real asar.
     const raw = yaml.load(readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<

@@ -165,14 +165,14 @@ describe('the engine reading and saving through electron-store', () => {
     const err = await store.load().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SettingsError);
     expect((err as SettingsError).problems).toEqual([
-      { path: 'bogus', message: expect.stringMatching(/^unknown key/) },
+      { path: 'bogus', message: expect.stringMatching(/^unknown key/) as unknown },
       { path: 'gateway.url', message: 'must be string' },
       { path: 'gateway.checkIntervalSec', message: 'must be >= 1' },
-      { path: 'doctor.agents.0', message: expect.stringMatching(/names profile "x"/) },
+      { path: 'doctor.agents.0', message: expect.stringMatching(/names profile "x"/) as unknown },
     ]);
     writeFileSync(file, '{ "gateway": ');
     await expect(store.load()).rejects.toMatchObject({
-      problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) }],
+      problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) as unknown }],
     });
     // Valid shape, broken cross-field rule: the engine refuses it too (the shell still reads its two keys).
     writeFileSync(file, JSON.stringify({ doctor: { agents: ['ghost'] }, app: { launchAtLogin: true } }));

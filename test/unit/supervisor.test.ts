@@ -299,7 +299,7 @@ describe('restart ladder', () => {
     expect(latest!.events.find((e) => e.type === 'circuit-open')!.detail).toMatch(/2 restarts in the last hour/);
   });
 
-  it('a flapping gateway is one incident with one "down" per outage folded in, not one incident per crash', async () => {
+  it('a flapping gateway is one incident with one "down" per outage folded in, not an incident per crash', async () => {
     h = new Harness(settings({ restart: { attempts: 1, waitHealthySec: 2, maxPerHour: 10 } }));
     await h.build(await RateHistory.load(h.dir));
     await h.start();
