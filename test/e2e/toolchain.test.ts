@@ -53,6 +53,8 @@ describe.skipIf(skip !== null)(`e2e toolchain${skip ? ` (skipped: ${skip})` : ''
       timeoutMs: 30_000,
     });
     expect(cl.stdout).toContain(tc.versions.claude);
+    const cx = await runCommand('codex', ['--version'], { env, timeoutMs: 30_000 });
+    expect(cx.stdout).toContain(`codex-cli ${tc.versions.codex}`);
   }, 120_000);
 
   it('starts the real gateway isolated, reports health, and catches a broken config', async () => {

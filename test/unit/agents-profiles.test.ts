@@ -113,11 +113,55 @@ describe('claude profile', () => {
 });
 
 describe('codex and generic profiles', () => {
-  it('codex gets its notify program and a warning that it is best effort', async () => {
-    const l = await prepareLaunch(ctx(profile({ kind: 'codex', command: 'codex' })));
-    expect(l.argv).toContain('-c');
-    expect(l.argv.find((a) => a.startsWith('notify='))).toContain('codex-notify');
-    expect(l.warnings.join()).toMatch(/best effort/);
+  it('codex: no daemon, never asks, sandboxed with loopback network, only existing extra folders', async () => {
+    const cfg = path.join(dir, 'cfg');
+    mkdirSync(cfg);
+    const l = await prepareLaunch(
+      ctx(profile({ kind: 'codex', command: 'codex', args: ['-c', 'model="o9"'] }), { addDirs: [cfg, '/no/such/dir'] }),
+    );
+    const [cmd, ...args] = l.argv;
+    expect(cmd).toBe(path.join(bin, 'codex'));
+    const notify = args.find((a) => a.startsWith('notify='))!;
+    expect(notify).toBe(`notify=["/bin/sh",${JSON.stringify(l.recorder!.script)},"codex-notify"]`);
+    expect(args).toEqual([
+      '--no-daemon',
+      '--ask-for-approval',
+      'never',
+      '--sandbox',
+      'workspace-write',
+      '-c',
+      'sandbox_workspace_write.network_access=true',
+      // bubblewrap cannot start a command when a writable folder is missing: only the existing one.
+      '--add-dir',
+      cfg,
+      '-c',
+      notify,
+      '-c',
+      'check_for_update_on_startup=false',
+      '-c',
+      'allow_login_shell=false',
+      // The user's own arguments last, so their -c overrides win.
+      '-c',
+      'model="o9"',
+    ]);
+    expect(l.hooks).toBe(true);
+    expect(l.warnings.join()).toMatch(/workspace-write sandbox/);
+    // The allowlist is Claude's; Codex says it does not apply.
+    expect(l.warnings.join()).toMatch(/allowedTools is ignored for Codex/);
+  });
+  it('codex: the other permission modes map to flags 0.171.0 accepts; bypass needs the opt-in', async () => {
+    const flags = async (permissionMode: AgentProfile['permissionMode']) => {
+      const l = await prepareLaunch(
+        ctx(profile({ kind: 'codex', command: 'codex', permissionMode, allowBypass: true, allowedTools: [] })),
+      );
+      return l.argv.slice(2, l.argv.indexOf('-c', 2) < 0 ? undefined : l.argv.indexOf('-c', 2));
+    };
+    expect(await flags('acceptEdits')).toEqual(['--ask-for-approval', 'on-request', '--sandbox', 'workspace-write']);
+    expect(await flags('default')).toEqual(['--ask-for-approval', 'on-request']);
+    expect(await flags('plan')).toEqual(['--ask-for-approval', 'on-request', '--sandbox', 'read-only']);
+    expect(await flags('bypassPermissions')).toEqual(['--dangerously-bypass-approvals-and-sandbox']);
+    const p = profile({ kind: 'codex', command: 'codex', permissionMode: 'bypassPermissions' });
+    await expect(prepareLaunch(ctx(p))).rejects.toThrow(/allowBypass/);
   });
   it('generic runs the command as given, without hooks', async () => {
     const l = await prepareLaunch(
@@ -181,5 +225,23 @@ describe('signalFromHook', () => {
     expect(
       signalFromHook('codex-notify', { type: 'agent-turn-complete', 'last-assistant-message': 'hi' }),
     ).toMatchObject({ type: 'stop', lastMessage: 'hi' });
+  });
+
+  it("tells Codex's own turn from its title thread (measured 0.171.0 payloads)", () => {
+    const brief = '# The OpenClaw gateway is down\n\nRead context.md.';
+    const turn = (input: string) => ({
+      type: 'agent-turn-complete',
+      'thread-id': 't',
+      client: 'codex-tui',
+      'input-messages': [input],
+      'last-assistant-message': 'CLAWMEDIC_RESULT {"status":"fixed","summary":"s"}',
+    });
+    const title = `Generate a concise, single-line task title of at most 36 characters.\n\nUser prompt:\n${brief}`;
+    expect(signalFromHook('codex-notify', turn(title), brief)).toEqual({ type: 'other', name: 'codex:side-thread' });
+    expect(signalFromHook('codex-notify', turn(brief), brief)).toMatchObject({ type: 'stop' });
+    // A prompt a person typed after taking over is the agent's turn too.
+    expect(signalFromHook('codex-notify', turn('also restart it please'), brief)).toMatchObject({ type: 'stop' });
+    // Another quote of the brief that does not start with it is a side thread.
+    expect(signalFromHook('codex-notify', turn(`Summarise:\n${brief}`), brief)).toMatchObject({ type: 'other' });
   });
 });

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   classifyScreen,
+  codexComposer,
+  codexComposerHoldsBrief,
   parsePermissionPrompt,
   parseTrustPrompt,
   pasteVisible,
@@ -184,5 +186,96 @@ describe('parsePermissionPrompt', () => {
       .replace('3. No, and', '3. Nope, and');
     expect(parsePermissionPrompt(noPlainYes)).toMatchObject({ approveKey: null, denyKey: '\x1b' });
     expect(parsePermissionPrompt(inputBox)).toBeNull();
+  });
+});
+
+// Codex CLI 0.171.0 in tmux (120×40), measured; blank lines and the start-up logo left out.
+const codexTrust = `  Folder access
+
+  /tmp/cx/g1
+
+  Trust this folder? Codex can read, edit, and run files here, subject to your permission settings. Folder settings
+  can run code automatically, even without a model request. Continue only if you trust these files. Your trust
+  decision will be saved.
+
+› 1. Trust and continue
+  2. Back to Agent Command Center
+
+  enter continue · esc back`;
+const codexReady = `  >_ OpenAI Codex (v0.171.0)
+     /tmp/cx/g3
+
+› Ask Codex to do anything
+
+  gpt-fake default · /tmp/cx/g3
+  ← for agents · ? for shortcuts${' '.repeat(63)}⚠ 1 warning · f2 to view`;
+const codexBrief = 'Line one of the brief: please fix it.\nSecond line.\nThird line.';
+const codexPasted = codexReady.replace(
+  '› Ask Codex to do anything',
+  '› Line one of the brief: please fix it.\n  Second line.\n  Third line.',
+);
+const codexDone = codexReady.replace(
+  '› Ask Codex to do anything',
+  '› Line one of the brief: please fix it.\n  Second line.\n  Third line.\n\n' +
+    '• Ran touch /tmp/cx/marker\n  └ (no output)\n\n' +
+    '• Done.\n  CLAWMEDIC_RESULT {"status":"fixed"}\n\n  Worked for <1s • 23:08\n\n› Ask Codex to do anything',
+);
+
+describe('Codex CLI screens', () => {
+  it('reads its folder-trust prompt: numbered, "Trust and continue" first and selected (Enter accepts)', () => {
+    expect(parseTrustPrompt(codexTrust)).toEqual({
+      layout: 'numbered',
+      yesIndex: 0,
+      selectedIndex: 0,
+      yesLabel: 'Trust and continue',
+    });
+    expect(classifyScreen(codexTrust).inputReady).toBe(false);
+  });
+  it('its composer (›) is a ready input box', () => {
+    expect(classifyScreen(codexReady)).toMatchObject({ inputReady: true, trust: null, human: null, quota: null });
+  });
+  it('the composer holds the paste until Enter takes it; the transcript keeps the brief afterwards', () => {
+    expect(codexComposer(codexReady)).toBe('Ask Codex to do anything');
+    expect(codexComposerHoldsBrief(codexReady, codexBrief)).toBe(false);
+    expect(codexComposerHoldsBrief(codexPasted, codexBrief)).toBe(true);
+    expect(
+      codexComposerHoldsBrief(
+        codexPasted.replace(/› Line one[^]*Third line\./, '› [Pasted Content 5012 chars]'),
+        codexBrief,
+      ),
+    ).toBe(true);
+    expect(pasteVisible(codexDone, codexBrief)).toBe(true);
+    expect(codexComposerHoldsBrief(codexDone, codexBrief)).toBe(false);
+    expect(codexComposer('no composer here')).toBeNull();
+  });
+  it('its rate-limit and quota errors are reasons to fall back', () => {
+    const after = (line: string) =>
+      codexReady.replace(
+        '› Ask Codex to do anything',
+        `› Please fix the gateway.\n\n■ ${line}\n\n› Ask Codex to do anything`,
+      );
+    expect(classifyScreen(after('exceeded retry limit, last status: 429 Too Many Requests')).quota).toBe(
+      'exceeded retry limit, last status: 429 Too Many Requests',
+    );
+    expect(classifyScreen(after('Quota exceeded. Check your plan and billing details.')).quota).toMatch(
+      /^Quota exceeded/,
+    );
+    const usage = 'You’ve hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit …';
+    expect(classifyScreen(after(usage)).quota).toMatch(/^You’ve hit your usage limit/);
+  });
+  it('its sign-in screen needs a person', () => {
+    const login = [
+      "  Welcome to Codex, OpenAI's command-line coding agent",
+      '',
+      '  Choose how you want to use Codex.',
+      '',
+      '> 1. Sign in with ChatGPT',
+      '     Usage included with Plus, Pro, Business, and Enterprise plans',
+      '  2. Sign in with Device Code',
+      '  3. Sign in another way',
+      '',
+      '  Press enter to continue',
+    ].join('\n');
+    expect(classifyScreen(login).human).toMatch(/Codex is not logged in/);
   });
 });

@@ -472,6 +472,72 @@ describe('a generic agent (no input box of its own, maybe no hooks)', () => {
 
 const dead = (text: string, exitStatus: number | null): StartupScreen => ({ pane: { dead: true, exitStatus }, text });
 
+// Codex CLI 0.171.0 (measured in tmux): trust prompt in a git folder, composer "›", the brief echoed in
+// the transcript after Enter while the composer shows its placeholder again.
+const codex = (over: Partial<StartupConfig> = {}): StartupConfig =>
+  claude({ agent: 'codex', command: 'codex', claude: false, codex: true, ...over });
+const CODEX_FOOTER = '\n\n  gpt-5 default · /tmp/inc/work\n  ← for agents · ? for shortcuts';
+const codexBox = (composer = 'Ask Codex to do anything', above = '') =>
+  `  >_ OpenAI Codex (v0.171.0)\n     /tmp/inc/work\n\n${above}› ${composer}${CODEX_FOOTER}`;
+const CODEX_TRUST =
+  '  Folder access\n\n  /tmp/inc/work\n\n  Trust this folder? Codex can read, edit, and run files here, subject to ' +
+  'your permission settings.\n\n› 1. Trust and continue\n  2. Back to Agent Command Center\n\n' +
+  '  enter continue · esc back';
+const briefAsTyped = BRIEF.split('\n').join('\n  ');
+const CODEX_PASTED = codexBox(briefAsTyped);
+const CODEX_TAKEN = codexBox('Ask Codex to do anything', `› ${briefAsTyped}\n\n• Working (0s • esc to interrupt)\n\n`);
+const CODEX_DONE = codexBox('Ask Codex to do anything', `› ${briefAsTyped}\n\n• Done.\n\n  Worked for <1s\n\n`);
+
+describe('Codex CLI: its composer, trust prompt and turn-complete notification', () => {
+  it('answers the trust prompt with Enter ("Trust and continue" is pre-selected), then pastes', () => {
+    const r = new Run(codex());
+    expect(r.until(CODEX_TRUST)).toMatchObject({
+      kind: 'press',
+      key: 'Enter',
+      note: { type: 'doctor-trust-answered' },
+    });
+    r.after(r.log.at(-1)!.action);
+    // Two reads of the composer in a row (it shows during the start-up animation already).
+    expect(r.read(codexBox()).kind).toBe('wait');
+    r.after(r.log.at(-1)!.action);
+    expect(r.read(codexBox()).kind).toBe('paste');
+  });
+
+  it('presses Enter once the composer shows the paste, and is confirmed when the composer empties', () => {
+    const r = new Run(codex());
+    r.after(r.until(codexBox()));
+    expect(r.until(CODEX_PASTED)).toEqual(press('Enter'));
+    r.after(r.log.at(-1)!.action);
+    // The composer still holds the brief: Enter has not taken it yet.
+    expect(r.read(CODEX_PASTED).kind).toBe('wait');
+    expect(r.read(CODEX_DONE)).toEqual({ kind: 'submitted', how: "confirmed by the agent's input box emptying" });
+  });
+
+  it('is confirmed by its busy line, or by a turn-complete notification that came before any read', () => {
+    const r = new Run(codex());
+    r.after(r.until(codexBox()));
+    r.after(r.until(CODEX_PASTED));
+    expect(r.read(CODEX_TAKEN)).toEqual({ kind: 'submitted', how: "confirmed by the agent's busy indicator" });
+    const q = new Run(codex());
+    q.after(q.until(codexBox()));
+    q.after(q.until(CODEX_PASTED));
+    const stop: AgentSignal = { type: 'stop', lastMessage: 'done', transcriptPath: null };
+    expect(q.read(CODEX_PASTED, { hooks: [stop] })).toEqual({
+      kind: 'submitted',
+      how: "confirmed by the agent's turn-complete notification",
+    });
+  });
+
+  it('a rate limit on its screen ends the attempt', () => {
+    const r = new Run(codex());
+    const limited = codexBox(
+      'Ask Codex to do anything',
+      '■ exceeded retry limit, last status: 429 Too Many Requests\n\n',
+    );
+    expect(r.read(limited)).toEqual(giveUp(/cannot work: exceeded retry limit, last status: 429/));
+  });
+});
+
 describe('an agent that exits during start-up', () => {
   it('says how it ended and what it last printed ("Pane is dead" left out)', () => {
     const r = new Run();

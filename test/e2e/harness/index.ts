@@ -6,3 +6,4 @@ export * from './gateway.js';
 export * from './claude.js';
 export * from './hooks.js';
 export * from './tmux.js';
+export * from './codex.js';

@@ -1,4 +1,4 @@
-// Finds (or installs) the pinned Node 24 + OpenClaw + Claude Code toolchain that
+// Finds (or installs) the pinned Node 24 + OpenClaw + Claude Code + Codex toolchain that
 // scripts/e2e-toolchain.mjs keeps in a cache outside the repo.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,12 +7,14 @@ import { fileURLToPath } from 'node:url';
 
 export interface Toolchain {
   cacheDir: string;
-  /** Directories to put first on PATH: Node 24's bin, openclaw's .bin, claude's .bin. */
+  /** Directories to put first on PATH: Node 24's bin, openclaw's, claude's and codex's .bin. */
   pathPrepend: string[];
   node: string;
   openclaw: string;
   claude: string;
-  versions: { node: string; openclaw: string; claude: string };
+  /** The Codex CLI's Node launcher (it execs the native binary of its platform package). */
+  codex: string;
+  versions: { node: string; openclaw: string; claude: string; codex: string };
 }
 
 /** The folder with package.json above this file: the same from test/e2e/harness and, compiled for the bench, dist/. */
