@@ -27,7 +27,11 @@ export interface CallbackQuery {
   id: string;
   from: TelegramUser;
   data?: string;
-  message?: { message_id: number; chat: { id: number; type?: string } };
+  message?: {
+    message_id: number;
+    chat: { id: number; type?: string };
+    reply_markup?: { inline_keyboard?: { callback_data?: string }[][] };
+  };
 }
 
 export interface Update {
