@@ -45,15 +45,23 @@ export function screenLines(screen: string): string[] {
   );
 }
 
+/** The answers of the trust/add-dir prompts, as one option line: optional cursor, optional number, the label. */
+const TRUST_ANSWERS = [
+  'Yes, I trust this folder',
+  'Yes, add it',
+  'Yes, proceed',
+  'Yes, continue',
+  'No, exit',
+  'No, quit',
+];
+const TRUST_OPTION = new RegExp(String.raw`^\s*(❯|>)?\s*(\d+\.\s*)?(` + TRUST_ANSWERS.join('|') + String.raw`)\b`);
+
 export function parseTrustPrompt(screen: string): TrustPrompt | null {
   if (!TRUST_MARKERS.some((re) => re.test(screen))) return null;
   const lines = screenLines(screen);
   const options: { yes: boolean; selected: boolean; numbered: boolean; label: string }[] = [];
   for (const line of lines) {
-    const m =
-      /^\s*(❯|>)?\s*(\d+\.\s*)?(Yes, I trust this folder|Yes, add it|Yes, proceed|Yes, continue|No, exit|No, quit)\b/.exec(
-        line,
-      );
+    const m = TRUST_OPTION.exec(line);
     if (!m) continue;
     options.push({ yes: m[3]!.startsWith('Yes'), selected: Boolean(m[1]), numbered: Boolean(m[2]), label: m[3]! });
   }

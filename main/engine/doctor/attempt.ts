@@ -144,7 +144,10 @@ export function donePatternProblem(pattern: string, brief: string): string | nul
     return `donePattern is not a valid regular expression: ${(err as Error).message}`;
   }
   if (re.test(brief) || brief.split('\n').some((l) => re.test(l))) {
-    return `donePattern /${pattern}/ matches the recovery brief itself, so the echoed brief would look like "done"; choose a phrase the brief does not contain`;
+    return (
+      `donePattern /${pattern}/ matches the recovery brief itself, so the echoed brief would look like "done"; ` +
+      'choose a phrase the brief does not contain'
+    );
   }
   return null;
 }
@@ -190,7 +193,9 @@ export class Attempt {
     if (this.now() >= this.c.deadlineMs) {
       return {
         kind: 'timeout',
-        detail: `the gateway was not healthy within the doctor's time limit (doctor.timeoutSec = ${this.c.timeoutSec} s)`,
+        detail:
+          "the gateway was not healthy within the doctor's time limit " +
+          `(doctor.timeoutSec = ${this.c.timeoutSec} s)`,
       };
     }
     return null;
@@ -307,7 +312,8 @@ export class Attempt {
             this.result = parseResultLine(s.lastMessage) ?? this.result;
             this.c.phase(
               'agent-stopped',
-              `${this.c.profileName} finished its turn${this.result ? ` (${this.result.status}: ${this.result.summary})` : ''}`,
+              `${this.c.profileName} finished its turn` +
+                (this.result ? ` (${this.result.status}: ${this.result.summary})` : ''),
             );
             this.setApproval(false);
             break;
@@ -396,7 +402,9 @@ export class Attempt {
             exitedAt !== null ? `${this.c.profileName} exited` : `${this.c.profileName} finished (${stopWhy})`;
           return {
             kind: 'failed',
-            detail: `${what}, but the gateway is still down after ${t.stopGraceMs / 1000} s more (${this.c.probe.lastDetail()}).${claim}`,
+            detail:
+              `${what}, but the gateway is still down after ${t.stopGraceMs / 1000} s more ` +
+              `(${this.c.probe.lastDetail()}).${claim}`,
           };
         }
       }
@@ -416,7 +424,8 @@ export class Attempt {
     if (on)
       this.c.phase(
         'needs-approval',
-        `${this.c.profileName} is waiting for a person to approve an action (${why}); open the live terminal to answer it`,
+        `${this.c.profileName} is waiting for a person to approve an action (${why}); ` +
+          'open the live terminal to answer it',
       );
     else this.c.phase('approval-resolved', 'the permission prompt was answered');
   }
@@ -425,7 +434,9 @@ export class Attempt {
     const by = this.c.takenOver() ? 'after a person took over' : `by ${this.c.profileName}`;
     return {
       kind: 'recovered',
-      detail: `the gateway is healthy again (ClawMedic's own probe), fixed ${by}${this.result ? `: ${this.result.summary}` : ''}`,
+      detail:
+        `the gateway is healthy again (ClawMedic's own probe), fixed ${by}` +
+        (this.result ? `: ${this.result.summary}` : ''),
     };
   }
 }

@@ -52,7 +52,8 @@ export interface DoctorOptions {
 }
 
 /** Esc and Enter are the very keys to recognise: the pattern is built from a string, like format.ts's CONTROL. */
-const PROMPT_ANSWER = new RegExp('^(?:[0-9yYnN\\r]|\\u001b(?:\\[[ABCD]|O[ABCD])?)$');
+const ESC = '\\u001b';
+const PROMPT_ANSWER = new RegExp(`^(?:[0-9yYnN\\r]|${ESC}(?:\\[[ABCD]|O[ABCD])?)$`);
 
 /**
  * A key that answers a permission prompt: a choice's number, y/n, Enter, Esc, or an arrow moving the selection.
@@ -152,7 +153,9 @@ export class Doctor implements DoctorPort {
     if (!ok) {
       return {
         ok: false,
-        message: `The live view is not attached, so input cannot be passed on. Attach by hand instead: ${this.tmux.attachCommand(run.session)}`,
+        message:
+          'The live view is not attached, so input cannot be passed on. ' +
+          `Attach by hand instead: ${this.tmux.attachCommand(run.session)}`,
       };
     }
     this.live.takenOver = true;
@@ -359,7 +362,8 @@ export class Doctor implements DoctorPort {
     this.say(
       run,
       'started',
-      `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; agents: ${s.doctor.agents.join(', ') || '(none)'}`,
+      `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; ` +
+        `agents: ${s.doctor.agents.join(', ') || '(none)'}`,
     );
     try {
       await this.tmux.version();
@@ -404,7 +408,8 @@ export class Doctor implements DoctorPort {
         if (!contextReady)
           await writeFileAtomic(
             contextPath,
-            `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`,
+            `# ClawMedic context for incident ${inc.id}\n\n` +
+              `ClawMedic could not gather the context: ${(err as Error).message}\n`,
           ).catch(() => undefined);
       } finally {
         contextReady = true;
@@ -465,7 +470,9 @@ export class Doctor implements DoctorPort {
         briefValues(s, { incidentId: inc.id, reportPath, contextPath, snapshotDir }, learnings),
       );
     } catch (err) {
-      const detail = `${(err as Error).message}. Fix doctor.promptTemplate in the settings (or clear it to use the built-in brief).`;
+      const detail =
+        `${(err as Error).message}. ` +
+        'Fix doctor.promptTemplate in the settings (or clear it to use the built-in brief).';
       this.say(run, 'finished', detail);
       return { outcome: 'failed', resolvedBy: null, agent: null, detail };
     }
@@ -702,7 +709,8 @@ export class Doctor implements DoctorPort {
     try {
       await fsp.appendFile(
         a.transcriptPath,
-        `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) in tmux session ${session}, ${iso(this.clock.now())} ====\r\n`,
+        `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) ` +
+          `in tmux session ${session}, ${iso(this.clock.now())} ====\r\n`,
         { mode: PRIVATE_FILE_MODE },
       );
       const size = this.terminal.sizeForNewSession(this.timing.cols, this.timing.rows);
