@@ -150,7 +150,7 @@ const xtermRows = (page: Page) =>
  * machine load. The ceiling for the transport.
  */
 async function xtermAlone(page: Page, bytes: number): Promise<number> {
-  const r = (await page.evaluate(`(async () => {
+  const r = await page.evaluate<{ ms: number; sent: number }>(`(async () => {
     const host = document.createElement('div');
     host.style.cssText = 'position:fixed;left:0;top:0;width:1180px;height:760px;z-index:9999;background:#fff';
     document.body.appendChild(host);
@@ -158,7 +158,14 @@ async function xtermAlone(page: Page, bytes: number): Promise<number> {
     term.open(host);
     const words = 'the quick brown fox jumps over the lazy dog while the gateway log scrolls past at full speed';
     let seq = 0;
-    const block = () => { let s = ''; while (s.length < 65536) { seq++; s += '\\x1b[36m' + String(seq).padStart(9, '0') + '\\x1b[0m ' + words + ' \\x1b[1mok\\x1b[0m\\r\\n'; } return s; };
+    const block = () => {
+      let s = '';
+      while (s.length < 65536) {
+        seq++;
+        s += '\\x1b[36m' + String(seq).padStart(9, '0') + '\\x1b[0m ' + words + ' \\x1b[1mok\\x1b[0m\\r\\n';
+      }
+      return s;
+    };
     const t0 = performance.now();
     let sent = 0;
     let last = null;
@@ -168,7 +175,7 @@ async function xtermAlone(page: Page, bytes: number): Promise<number> {
     term.dispose();
     host.remove();
     return { ms, sent };
-  })()`)) as { ms: number; sent: number };
+  })()`);
   return r.sent / 1024 / 1024 / (r.ms / 1000);
 }
 
@@ -507,19 +514,28 @@ export function liveRows(r: LiveResults): Row[] {
     const l = lost(raw);
     rows.push({
       id: '4a',
-      what: `Live terminal, bare PTY flood → DoctorTerminal → dashboard WebSocket (binary frames, flow control on) → xterm in Chromium: throughput, ${raw.runs.length} × ${fmtBytes(raw.runs[0]?.sourceBytes ?? 0)}`,
+      what:
+        'Live terminal, bare PTY flood → DoctorTerminal → dashboard WebSocket (binary frames, flow control on) ' +
+        `→ xterm in Chromium: throughput, ${raw.runs.length} × ${fmtBytes(raw.runs[0]?.sourceBytes ?? 0)}`,
       ours: `${fmtSpread(rate, fmtRate)} parsed by xterm`,
-      other: `xterm alone (same lines into a bare Terminal in the same page, sampled after each of our rounds): ${fmtSpread(aloneS, fmtRate)}; the program with no viewer: ${fmtRate(noViewer)}`,
+      other:
+        'xterm alone (same lines into a bare Terminal in the same page, sampled after each of our rounds): ' +
+        `${fmtSpread(aloneS, fmtRate)}; the program with no viewer: ${fmtRate(noViewer)}`,
       ratio: shares ? `${fmtSpread(shares, (x) => `${Math.round(x)}%`)} of xterm alone (round by round)` : '–',
       goal: '≥ 95% of xterm alone',
-      verified: `PTY paused by flow control in ${Math.round(raw.pausedShare * 100)}% of 20 ms samples (xterm sets the pace)`,
+      verified:
+        `PTY paused by flow control in ${Math.round(raw.pausedShare * 100)}% of 20 ms samples ` +
+        '(xterm sets the pace)',
     });
     rows.push({
       id: '4a',
       what: 'Live terminal, bare PTY: bytes lost between the program and xterm',
       ours: l.value,
       goal: '0',
-      other: `program wrote ${raw.program?.bytes.toLocaleString('en') ?? '?'} B; PTY reader got ${raw.produced.chars.toLocaleString('en')} chars; page received ${raw.received.chars.toLocaleString('en')}; xterm acked ${raw.acked.toLocaleString('en')}`,
+      other:
+        `program wrote ${raw.program?.bytes.toLocaleString('en') ?? '?'} B; ` +
+        `PTY reader got ${raw.produced.chars.toLocaleString('en')} chars; ` +
+        `page received ${raw.received.chars.toLocaleString('en')}; xterm acked ${raw.acked.toLocaleString('en')}`,
       ratio: '–',
       verified:
         `SHA-256 at the program, the PTY reader and in the page ` +

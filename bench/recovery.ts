@@ -437,10 +437,12 @@ export function recoveryRows(r: RecoveryResults): Row[] {
       const c = phaseCell(splits);
       const isDoctor = label.startsWith('doctor');
       let verified = '';
+      // The seconds between the first failed check and the last one the ladder waits for.
+      const retriesSec = (LADDER.failureThreshold - 1) * LADDER.retryIntervalSec;
       if (i === 0)
         verified =
           `schedule-bound (${sched}): ` +
-          `${fmtMs((LADDER.failureThreshold - 1) * LADDER.retryIntervalSec * 1000)}–${fmtMs((LADDER.checkIntervalSec + (LADDER.failureThreshold - 1) * LADDER.retryIntervalSec) * 1000)} by design`;
+          `${fmtMs(retriesSec * 1000)}–${fmtMs((LADDER.checkIntervalSec + retriesSec) * 1000)} by design`;
       else if (isDoctor && parts.length) {
         const p = (k: keyof DoctorParts) => fmtMs(median(parts.map((x) => x[k])));
         verified =
@@ -448,7 +450,9 @@ export function recoveryRows(r: RecoveryResults): Row[] {
           `(trust dialog, paste, Enter), verdict ${p('verdict')} after the agent's turn (2 healthy probes, 250 ms ` +
           `apart once one is healthy or the Stop hook fired; records), close ${p('close')}`;
       } else if (i === phases.length - 1)
-        verified = `${ok}/${runs.length} recovered (resolved by ${by}); truth from the gateway's exit record, an independent ${TRUTH_POLL_MS} ms prober and the agent's log`;
+        verified =
+          `${ok}/${runs.length} recovered (resolved by ${by}); ` +
+          `truth from the gateway's exit record, an independent ${TRUTH_POLL_MS} ms prober and the agent's log`;
       rows.push({
         id: ids[scenario],
         what: `${title}: ${label}`,

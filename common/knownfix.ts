@@ -55,7 +55,10 @@ export interface FingerprintFacts {
 
 export interface Fingerprint {
   kind: FingerprintKind;
-  /** Stable matching key for playbooks: the kind plus its most specific stable part, e.g. `config-invalid:gateway.port`. */
+  /**
+   * Stable matching key for playbooks: the kind plus its most specific stable part,
+   * e.g. `config-invalid:gateway.port`.
+   */
   key: string;
   /** One line for humans, e.g. `gateway.port: expected number, received string (line 4)`. */
   detail: string;

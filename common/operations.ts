@@ -137,7 +137,8 @@ const fixAnswer: ArgsCheck<[string, string, boolean]> = (raw) => {
   const okId = boundedString(id, LIMITS.maxIncidentIdLength) && /^[0-9A-Za-z-]+$/.test(id);
   if (!okId || !recordId(rec) || typeof approve !== 'boolean') {
     return bad(
-      'an answer is an incident id, a known-fix record id ("r1"…, or "" for the one waiting) and true (yes) or false (no)',
+      'an answer is an incident id, a known-fix record id ("r1"…, or "" for the one waiting) ' +
+        'and true (yes) or false (no)',
     );
   }
   return good([id, rec, approve]);

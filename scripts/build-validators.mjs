@@ -99,12 +99,13 @@ export async function validatorSource() {
         'load: import it in HEADER (scripts/build-validators.mjs), as fullFormats is, or avoid the schema keyword',
     );
   }
+  const plainSchema = JSON.parse(JSON.stringify(module.settingsSchema));
   return `${HEADER}${helpers.join('')}${code.replace(/^export (const validate|default) .*$/gm, '')}
 /** Checks a settings document and fills in its defaults, in place; the errors are left on \`.errors\`. */
 export const validateSettingsDocument: CompiledValidator<Settings> = validate10;
 
 /** The keys the schema defines, by object (\`*\`: each entry of a map or list): for "did you mean". */
-export const SETTINGS_KEYS: SettingsKeyTree = ${JSON.stringify(keyTree(JSON.parse(JSON.stringify(module.settingsSchema))))};
+export const SETTINGS_KEYS: SettingsKeyTree = ${JSON.stringify(keyTree(plainSchema))};
 `;
 }
 

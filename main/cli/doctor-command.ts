@@ -110,7 +110,9 @@ export async function runDoctorCommand(
     if (inc)
       out(
         dim(
-          `Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the timeline${inc.reportPath ? `; report: ${inc.reportPath}` : ''}\n`,
+          `Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the timeline` +
+            (inc.reportPath ? `; report: ${inc.reportPath}` : '') +
+            '\n',
         ),
       );
   }

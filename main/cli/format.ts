@@ -7,7 +7,8 @@ import { incidentTitle, resolvedByWords } from '../../common/incident-words.js';
  * C0 controls but tab and newline, DEL, and C1 controls: none has a place in a line of text. (Built from a
  * string so the source holds no raw control characters.)
  */
-const CONTROL = new RegExp('[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]', 'g');
+const CONTROL_CLASS = '[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]';
+const CONTROL = new RegExp(CONTROL_CLASS, 'g');
 
 /**
  * Text that came from outside (restart output, the agent's result line, log tails, a stranger's answer) may
@@ -151,7 +152,10 @@ export function eventLine(e: EngineEvent, said?: Said): string | null {
     case 'state':
       return `${dim(clockTime(e.at))}  ${stateLabel(e.state)} ${why(e.reason)}`;
     case 'incident-opened':
-      return `${dim(clockTime(e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ${e.incident.id} opened: ${clean(e.incident.summary)}`;
+      return (
+        `${dim(clockTime(e.incident.startedAt))}  ${bold('incident'.padEnd(24))} ` +
+        `${e.incident.id} opened: ${clean(e.incident.summary)}`
+      );
     case 'incident-event':
       if (e.event.type === 'probe-failed' || e.event.type === 'recovered') return null;
       return `${dim(clockTime(e.event.at))}  ${dim(('  ' + clean(e.event.type)).padEnd(24))} ${why(e.event.detail)}`;
@@ -165,7 +169,10 @@ export function eventLine(e: EngineEvent, said?: Said): string | null {
       // The same steps arrive as incident events (doctor-*), with more detail: print those.
       return null;
     case 'settings-invalid':
-      return `${red('settings')}        ${e.file} is invalid, still using the last valid settings:\n${e.problems.map((p) => `    ${clean(p.path)}: ${clean(p.message)}`).join('\n')}`;
+      return (
+        `${red('settings')}        ${e.file} is invalid, still using the last valid settings:\n` +
+        e.problems.map((p) => `    ${clean(p.path)}: ${clean(p.message)}`).join('\n')
+      );
     case 'settings-changed':
       return `${dim(clockTime(new Date().toISOString()))}  settings        reloaded`;
     case 'notification-failed':

@@ -62,13 +62,19 @@ export async function runPlaybooksShow(config: string | undefined, id: string, o
   console.log(`  when:    fingerprint ${p.when.kind}${p.when.key ? `, key ${p.when.key}` : ''}`);
   describeSteps(p.steps, secrets).forEach((s, i) => console.log(`  step ${i + 1}:  ${clean(s)}`));
   console.log(
-    `  then:    ${p.restartAfter ? "the restart steps, then ClawMedic's own probe decides" : "ClawMedic's own probe decides (no restart)"}`,
+    '  then:    ' +
+      (p.restartAfter
+        ? "the restart steps, then ClawMedic's own probe decides"
+        : "ClawMedic's own probe decides (no restart)"),
   );
   console.log(
-    `  learned: ${p.source.learnedAt}${p.source.incidentId ? ` from incident ${p.source.incidentId}` : ''}${p.source.agent ? ` (${p.source.agent})` : ''}`,
+    `  learned: ${p.source.learnedAt}` +
+      (p.source.incidentId ? ` from incident ${p.source.incidentId}` : '') +
+      (p.source.agent ? ` (${p.source.agent})` : ''),
   );
   console.log(
-    `  runs:    ${p.stats.runs}, fixed it ${p.stats.successes}${p.stats.lastRunAt ? `; last ${p.stats.lastRunAt}: ${clean(p.stats.lastResult ?? '')}` : ''}`,
+    `  runs:    ${p.stats.runs}, fixed it ${p.stats.successes}` +
+      (p.stats.lastRunAt ? `; last ${p.stats.lastRunAt}: ${clean(p.stats.lastResult ?? '')}` : ''),
   );
   if (p.stats.disabledReason) console.log(`  ${red('disabled by ClawMedic')}: ${clean(p.stats.disabledReason)}`);
 }

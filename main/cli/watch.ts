@@ -84,7 +84,8 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
   held = null;
   if (!o.json) {
     out(
-      `${bold('ClawMedic')} watching ${displayUrl(s.gateway.url)} every ${s.gateway.checkIntervalSec} s · settings ${engine.settingsFile} · data ${s.dataDir}`,
+      `${bold('ClawMedic')} watching ${displayUrl(s.gateway.url)} every ${s.gateway.checkIntervalSec} s` +
+        ` · settings ${engine.settingsFile} · data ${s.dataDir}`,
     );
   }
   if (!isLoopbackUrl(s.gateway.url)) {
@@ -130,7 +131,8 @@ export async function runWatch(config: string | undefined, o: WatchOptions): Pro
       );
     } else
       out(
-        `${bold('Dashboard')} (${mode}): ${dashboard.url}\n${dim('  The token in this URL is the key: share it with no one.')}`,
+        `${bold('Dashboard')} (${mode}): ${dashboard.url}\n` +
+          dim('  The token in this URL is the key: share it with no one.'),
       );
   }
   for (const inc of interrupted) {

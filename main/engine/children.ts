@@ -34,7 +34,10 @@ export class ChildLedger {
     this.dir = path.join(runtimeDir, 'children');
   }
 
-  /** Records a running child; returns the function that forgets it. Never throws (a full disk must not stop a restart). */
+  /**
+   * Records a running child; returns the function that forgets it. Never throws (a full disk must not stop a
+   * restart).
+   */
   record(r: Omit<ChildRecord, 'processStart' | 'owner' | 'startedAt'>): () => void {
     const file = path.join(this.dir, `${r.pid}.json`);
     try {

@@ -445,8 +445,8 @@ export class Engine implements EngineApi {
   }
 
   /** A person's answer to the known fix waiting for one. */
-  async answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result> {
-    return this.knownFixes.answer(incidentId, recordId, approve);
+  answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result> {
+    return new Promise((resolve) => resolve(this.knownFixes.answer(incidentId, recordId, approve)));
   }
 
   /** Playbooks on disk, each with whether it validates; step texts redacted for display. */
@@ -489,7 +489,8 @@ export class Engine implements EngineApi {
         ctx: playbookContext(inc.fingerprint, s.gateway.url, s.gateway.configPath),
       });
       if (!p) return;
-      const detail = `proposed playbook ${p.id} (disabled until you enable it) for ${p.when.key}: ${describeSteps(p.steps, this.secrets).join('; ')}`;
+      const steps = describeSteps(p.steps, this.secrets).join('; ');
+      const detail = `proposed playbook ${p.id} (disabled until you enable it) for ${p.when.key}: ${steps}`;
       await this.supervisor.noteOnIncident(inc.id, 'playbook-proposed', detail);
       this.bus.emit({
         type: 'known-fix',
@@ -564,7 +565,9 @@ export class Engine implements EngineApi {
     if (busy)
       return {
         ok: false,
-        message: `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; wait for it to finish or stop it first.`,
+        message:
+          `A ${busy === 'doctor' ? 'doctor session' : 'restart'} is already running; ` +
+          'wait for it to finish or stop it first.',
       };
     // Probe first: a healthy gateway needs no agent (and no agent should be told it is down).
     const check = await this.supervisor.checkNow();

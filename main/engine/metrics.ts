@@ -188,6 +188,10 @@ export function createMetrics(): Metrics {
         break;
       case 'settings-changed':
       case 'settings-invalid':
+      case 'storage':
+      case 'preflight':
+      case 'known-fix':
+      case 'warnings':
         // Not a gateway metric.
         break;
     }

@@ -131,7 +131,8 @@ export async function probeHealth(
       return done(
         'stranger',
         ans.status,
-        `answered HTTP ${ans.status} to /healthz, which the OpenClaw gateway never does: another program holds the port`,
+        `answered HTTP ${ans.status} to /healthz, which the OpenClaw gateway never does: ` +
+          'another program holds the port',
       );
     }
     const status = typeof j?.status === 'string' ? ` (${j.status})` : '';

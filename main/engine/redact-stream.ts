@@ -136,11 +136,25 @@ const PEM_LINE_MAX = 200;
  * A key whose value is secret, waiting for that value (`"apiKey": "`, `password=`, `TOKEN: `), at the end.
  * Kept broad on purpose: holding an innocent `key:` for a moment costs nothing.
  */
-const KEY_WAITING =
-  /(?:\\?["']?)(?:[A-Za-z_][A-Za-z0-9_.-]{0,63})?(?:token|secret|passw(?:or)?d|pwd|key|auth|credential|cookie|webhook|dsn)[A-Za-z0-9_.-]{0,16}(?:\\?["']?)\s{0,4}[:=]\s{0,4}(?:\\?["']?)[^\s"',;&<>{}[\]\\)]*$/i;
+const OPTIONAL_QUOTE = String.raw`(?:\\?["']?)`;
+const SECRET_WORD = '(?:token|secret|passw(?:or)?d|pwd|key|auth|credential|cookie|webhook|dsn)';
+const KEY_WAITING = new RegExp(
+  [
+    OPTIONAL_QUOTE,
+    '(?:[A-Za-z_][A-Za-z0-9_.-]{0,63})?',
+    SECRET_WORD,
+    '[A-Za-z0-9_.-]{0,16}',
+    OPTIONAL_QUOTE,
+    String.raw`\s{0,4}[:=]\s{0,4}`,
+    OPTIONAL_QUOTE,
+    String.raw`[^\s"',;&<>{}[\]\\)]*$`,
+  ].join(''),
+  'i',
+);
 
 /** The characters of an unfinished word: anything but whitespace, controls and quote/bracket separators. */
-const TRAILING_WORD = /[^\s\u0000-\u001f\u007f"'<>`()[\]{}]*$/;
+const TRAILING_WORD_SOURCE = '[^\\s\\u0000-\\u001f\\u007f"\'<>`()[\\]{}]*$';
+const TRAILING_WORD = new RegExp(TRAILING_WORD_SOURCE);
 
 export interface StreamRedactorOptions {
   /** Literal secrets (the gateway's token, channel credentials), read at each use. */

@@ -153,8 +153,18 @@ function looksLikeToken(v: string): boolean {
 
 // `key=value`, `key: value`, `"key": "value"`, and the same inside a JSON string (`\"key\":\"value\"`).
 // The key is tested with isSecretKey() in the replacer, so the regex only finds the shape.
-const KEY_VALUE =
-  /(\\?["']?)([A-Za-z_][A-Za-z0-9_.-]{0,63})(\\?["']?)(\s{0,4}[:=]\s{0,4})(\\"(?:(?!\\")[^\n])*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|(?:Bearer|Basic|Digest|Token|Bot)\s+[^\s"',;&]+|[^\s"',;&<>{}[\]\\)]+)/g;
+const KV_QUOTE = String.raw`(\\?["']?)`;
+const KV_VALUE = [
+  String.raw`\\"(?:(?!\\")[^\n])*\\"`, // "…" escaped inside a JSON string
+  String.raw`"(?:[^"\\\n]|\\.)*"`, // "…"
+  String.raw`'[^'\n]*'`, // '…'
+  String.raw`(?:Bearer|Basic|Digest|Token|Bot)\s+[^\s"',;&]+`, // an Authorization scheme and its value
+  String.raw`[^\s"',;&<>{}[\]\\)]+`, // a bare word
+].join('|');
+const KEY_VALUE = new RegExp(
+  [KV_QUOTE, '([A-Za-z_][A-Za-z0-9_.-]{0,63})', KV_QUOTE, String.raw`(\s{0,4}[:=]\s{0,4})`, `(${KV_VALUE})`].join(''),
+  'g',
+);
 
 function redactKeyValues(text: string): string {
   // A manual scan: when the key is not secret only the key is skipped, so a value that is itself a

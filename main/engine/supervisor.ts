@@ -478,7 +478,9 @@ export class Supervisor {
       events.push({
         at: iso(this.d.clock.now()),
         type: 'relapse',
-        detail: `down again ${Math.round((this.d.clock.now() - flap.at) / 1000)} s after it recovered (outage ${flap.outages})`,
+        detail:
+          `down again ${Math.round((this.d.clock.now() - flap.at) / 1000)} s after it recovered ` +
+          `(outage ${flap.outages})`,
       });
       await flap.incident.reopen(events, `flapping: ${flap.outages} outages in ${minutes} min (latest: ${summary})`);
       incident = flap.incident;

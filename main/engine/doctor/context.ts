@@ -358,7 +358,8 @@ export async function buildContext(
   out.push('', '## `openclaw config validate`');
   if (validated === 'pending') {
     out.push(
-      'Still running when this file was written; its output replaces this line when it finishes (within seconds). Run it yourself if you need it now.',
+      'Still running when this file was written; its output replaces this line when it finishes (within seconds). ' +
+        'Run it yourself if you need it now.',
     );
   } else if (validated.error) out.push(`Could not run it: ${validated.error}`);
   else {

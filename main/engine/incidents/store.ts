@@ -340,7 +340,9 @@ export class IncidentStore {
         inc.events.push({
           at: died,
           type: 'owner-died',
-          detail: `ClawMedic (pid ${inc.owner.pid}) stopped without ending the incident; the session guard ended the doctor session`,
+          detail:
+            `ClawMedic (pid ${inc.owner.pid}) stopped without ending the incident; ` +
+            'the session guard ended the doctor session',
         });
       }
       inc.events.push({ at, type: 'interrupted', detail: reason });

@@ -12,7 +12,17 @@ const SIGNAL_PATTERNS: [LogSignalKind, RegExp][] = [
   // npm's EBADENGINE, and the generic "requires Node >= …".
   [
     'engine-version',
-    /node:sqlite is unavailable|failed runtime admission|requires Node(?:\.js)? ?(?:version )?>=|Unsupported engine|EBADENGINE|The engine "node" is incompatible/i,
+    new RegExp(
+      [
+        'node:sqlite is unavailable',
+        'failed runtime admission',
+        String.raw`requires Node(?:\.js)? ?(?:version )?>=`,
+        'Unsupported engine',
+        'EBADENGINE',
+        'The engine "node" is incompatible',
+      ].join('|'),
+      'i',
+    ),
   ],
   ['module-not-found', /ERR_MODULE_NOT_FOUND|Cannot find (?:module|package) ['"]/],
   ['eaddrinuse', /EADDRINUSE|address already in use|is already in use/i],
@@ -113,7 +123,8 @@ export function fingerprintOf(facts: FingerprintFacts, at: string): Fingerprint 
     return fp(
       'stale-gateway',
       'stale-gateway',
-      `an OpenClaw gateway (pid ${holder.pid}) holds the port but does not answer its health check: ${facts.probe.detail}`,
+      `an OpenClaw gateway (pid ${holder.pid}) holds the port ` +
+        `but does not answer its health check: ${facts.probe.detail}`,
     );
   }
   if (holder) {

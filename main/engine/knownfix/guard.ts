@@ -133,7 +133,8 @@ export class ConfigGuard {
     this.d.warnings.set('config', {
       title: `This edit will stop the gateway at its next restart: ${what}${more}`,
       detail: [
-        `${file} does not validate (\`openclaw config validate\`); the running gateway skips the edit and keeps its config until it restarts.`,
+        `${file} does not validate (\`openclaw config validate\`); ` +
+          'the running gateway skips the edit and keeps its config until it restarts.',
         good
           ? `Revert puts back the last-known-good copy of ${good.takenAt} and keeps your edit beside the file.`
           : 'There is no last-known-good copy yet to revert to: fix the file by hand.',
@@ -152,7 +153,9 @@ export class ConfigGuard {
     if (!good)
       return {
         ok: false,
-        message: `There is no last-known-good copy of ${file} yet; fix the file by hand (\`openclaw config validate\` shows what is wrong).`,
+        message:
+          `There is no last-known-good copy of ${file} yet; ` +
+          'fix the file by hand (`openclaw config validate` shows what is wrong).',
       };
     const current = await readOrNull(file);
     if (current === good.text)
@@ -160,9 +163,10 @@ export class ConfigGuard {
     const aside = await replaceKeeping(file, good.text, 'clawmedic-reverted', this.d.clock.now());
     this.lastHash = null;
     await this.check();
+    const kept = aside ? `; your edit is kept as ${aside}` : '';
     return {
       ok: true,
-      value: `Put back the last-known-good copy of ${good.takenAt}${aside ? `; your edit is kept as ${aside}` : ''}. The running gateway was not touched.`,
+      value: `Put back the last-known-good copy of ${good.takenAt}${kept}. The running gateway was not touched.`,
     };
   }
 }

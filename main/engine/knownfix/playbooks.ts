@@ -157,7 +157,8 @@ export function playbookProblems(v: unknown): string[] {
         // Never more privilege than the restart command: no sudo, doas, su, pkexec.
         else if (/(?:^|[;&|(]\s*)(?:sudo|doas|su|pkexec)\b/.test(s.run))
           out.push(
-            `${at}.run: a playbook runs as ClawMedic's own user and may not raise its privileges (${s.run.trim().split(/\s+/)[0]})`,
+            `${at}.run: a playbook runs as ClawMedic's own user ` +
+              `and may not raise its privileges (${s.run.trim().split(/\s+/)[0]})`,
           );
         if (!Number.isInteger(s.timeoutSec) || (s.timeoutSec as number) < 1 || (s.timeoutSec as number) > 3600)
           out.push(`${at}.timeoutSec: a whole number from 1 to 3600`);

@@ -62,7 +62,8 @@ export function memoryWarning(
   const slope = slopePerHour(samples);
   const trend =
     slope !== null
-      ? `${slope >= 0 ? '+' : ''}${Math.round(slope)} MB/h (${mb(first.value)} → ${mb(last.value)} over ${hours(last.at - first.at)})`
+      ? `${slope >= 0 ? '+' : ''}${Math.round(slope)} MB/h ` +
+        `(${mb(first.value)} → ${mb(last.value)} over ${hours(last.at - first.at)})`
       : null;
   if (last.value >= warnMb) {
     return {
@@ -79,7 +80,9 @@ export function memoryWarning(
   if (slope !== null && slope >= growthMbPerHour) {
     const eta = slope > 0 ? (warnMb - last.value) / slope : null;
     return {
-      title: `The gateway's memory keeps growing: ${Math.round(slope)} MB/h, above ${growthMbPerHour} MB/h (guard.memoryGrowthMbPerHour)`,
+      title:
+        `The gateway's memory keeps growing: ${Math.round(slope)} MB/h, ` +
+        `above ${growthMbPerHour} MB/h (guard.memoryGrowthMbPerHour)`,
       detail: [
         `Trend: ${trend}.`,
         eta !== null ? `At this pace it passes ${mb(warnMb)} in about ${hours(eta * 3600_000)}.` : '',
@@ -99,13 +102,17 @@ export function diskWarning(dir: string, samples: Sample[], warnMb: number): { t
   const slope = slopePerHour(samples);
   const trend =
     slope !== null && slope < 0
-      ? `It is falling ${Math.round(-slope)} MB/h; at this pace it is full in about ${hours((last.value / -slope) * 3600_000)}.`
+      ? `It is falling ${Math.round(-slope)} MB/h; ` +
+        `at this pace it is full in about ${hours((last.value / -slope) * 3600_000)}.`
       : '';
   return {
-    title: `Only ${mb(last.value)} free where the gateway writes its state and logs (${dir}), below ${mb(warnMb)} (guard.diskFreeWarnMb)`,
+    title:
+      `Only ${mb(last.value)} free where the gateway writes its state and logs (${dir}), ` +
+      `below ${mb(warnMb)} (guard.diskFreeWarnMb)`,
     detail: [
       trend,
-      'A full disk stops the gateway (its state database and logs cannot be written). Free some space or move the logs.',
+      'A full disk stops the gateway (its state database and logs cannot be written). ' +
+        'Free some space or move the logs.',
     ]
       .filter(Boolean)
       .join('\n'),

@@ -67,12 +67,16 @@ export function rollbackCommand(info: InstallInfo, version: string, setting: str
     case 'homebrew':
       return {
         ok: false,
-        why: 'OpenClaw came from Homebrew, which cannot install an older version by name; set knownFixes.rollbackCommand (e.g. to an npm install of openclaw@{{version}})',
+        why:
+          'OpenClaw came from Homebrew, which cannot install an older version by name; ' +
+          'set knownFixes.rollbackCommand (e.g. to an npm install of openclaw@{{version}})',
       };
-    default:
+    case 'unknown':
       return {
         ok: false,
-        why: `ClawMedic cannot tell how OpenClaw was installed (${info.resolved}); set knownFixes.rollbackCommand, e.g. "npm install -g openclaw@{{version}}"`,
+        why:
+          `ClawMedic cannot tell how OpenClaw was installed (${info.resolved}); ` +
+          'set knownFixes.rollbackCommand, e.g. "npm install -g openclaw@{{version}}"',
       };
   }
 }

@@ -15,7 +15,6 @@ import type {
   RungUndo,
 } from '../../../common/knownfix.js';
 import { iso, sleep, type Clock } from '../../../common/clock.js';
-import type { Settings } from '../../../common/settings-schema.js';
 import { gatewaySecrets } from '../doctor/context.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fsutil.js';
 import type { IncidentHandle, IncidentStore } from '../incidents/store.js';
@@ -228,7 +227,9 @@ export class KnownFixes implements KnownFixPort {
     } catch (err) {
       return {
         ok: false,
-        message: `The undo data for ${rec.rung} cannot be read (${(err as Error).message}); the files beside the config still hold every version.`,
+        message:
+          `The undo data for ${rec.rung} cannot be read (${(err as Error).message}); ` +
+          'the files beside the config still hold every version.',
       };
     }
     let result: string;

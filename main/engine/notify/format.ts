@@ -27,8 +27,17 @@ export function truncate(text: string, max: number): string {
   return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
 }
 
-const LOCAL_HOST =
-  '(?:localhost|127(?:\\.\\d{1,3}){3}|0\\.0\\.0\\.0|\\[::1?\\]|10(?:\\.\\d{1,3}){3}|192\\.168(?:\\.\\d{1,3}){2}|172\\.(?:1[6-9]|2\\d|3[01])(?:\\.\\d{1,3}){2}|[a-z0-9-]+\\.local)';
+const LOCAL_HOSTS = [
+  'localhost',
+  '127(?:\\.\\d{1,3}){3}',
+  '0\\.0\\.0\\.0',
+  '\\[::1?\\]',
+  '10(?:\\.\\d{1,3}){3}',
+  '192\\.168(?:\\.\\d{1,3}){2}',
+  '172\\.(?:1[6-9]|2\\d|3[01])(?:\\.\\d{1,3}){2}',
+  '[a-z0-9-]+\\.local',
+];
+const LOCAL_HOST = `(?:${LOCAL_HOSTS.join('|')})`;
 const LOCAL_URL = new RegExp(`\\bhttps?://(${LOCAL_HOST}(?::\\d+)?(?:/[^\\s"'<>)]*)?)`, 'gi');
 
 /**

@@ -208,7 +208,8 @@ function fixProposedMessage(
     body: [
       `Known fix: ${sentence(p.action)}`,
       p.diff ? `Config change:\n${p.diff.split('\n').slice(2, 14).join('\n')}` : '',
-      `Answer in the ClawMedic window, or on ${ctx.hostname}: clawmedic fix approve (or decline). Without an answer within ${minutes} min ClawMedic goes on without it.`,
+      `Answer in the ClawMedic window, or on ${ctx.hostname}: clawmedic fix approve (or decline). ` +
+        `Without an answer within ${minutes} min ClawMedic goes on without it.`,
     ]
       .filter(Boolean)
       .join('\n'),
@@ -316,7 +317,9 @@ function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, c
     severity: 'warning',
     title: `AI doctor is working on the gateway on ${ctx.hostname}`,
     body: [
-      `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux session${deadline !== null ? ` (time limit ${formatDuration(deadline)})` : ''}.`,
+      `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux session` +
+        (deadline !== null ? ` (time limit ${formatDuration(deadline)})` : '') +
+        '.',
       whereToWatch(ctx, 'Watch it live or take over'),
     ].join('\n'),
     at: event.at,

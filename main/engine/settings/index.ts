@@ -25,7 +25,8 @@ export class SettingsError extends Error {
     super(
       `Settings file ${file} is invalid:\n` +
         problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n') +
-        `\nFix the file (or run \`clawmedic config validate\` to re-check it); ClawMedic keeps using the last valid settings until then.`,
+        '\nFix the file (or run `clawmedic config validate` to re-check it); ' +
+        'ClawMedic keeps using the last valid settings until then.',
     );
     this.name = 'SettingsError';
   }

@@ -32,7 +32,9 @@ export function semanticProblems(s: unknown): SettingsProblem[] {
       const known = Object.keys(profiles);
       out.push({
         path: `doctor.agents.${i}`,
-        message: `names profile "${name}", which doctor.profiles does not define (defined: ${known.join(', ') || 'none'})`,
+        message:
+          `names profile "${name}", which doctor.profiles does not define ` +
+          `(defined: ${known.join(', ') || 'none'})`,
       });
     }
   });
@@ -44,7 +46,8 @@ export function semanticProblems(s: unknown): SettingsProblem[] {
       out.push({
         path: `${at}.permissionMode`,
         message:
-          'bypassPermissions lets the agent run any command unasked; set allowBypass: true to opt in knowingly, or use dontAsk with an allowedTools list',
+          'bypassPermissions lets the agent run any command unasked; ' +
+          'set allowBypass: true to opt in knowingly, or use dontAsk with an allowedTools list',
       });
     }
     const donePattern = str(raw.donePattern);

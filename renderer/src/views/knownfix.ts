@@ -11,6 +11,8 @@ import { button, h, type Child } from '../ui/dom.js';
 import { when } from '../ui/format.js';
 import { toast } from '../ui/toast.js';
 
+const HOUR_MINUTE: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
+
 const STATUS_LABEL: Record<string, string> = {
   proposed: 'Waiting for your answer',
   declined: 'Declined',
@@ -127,7 +129,8 @@ export function pendingQuestion(ctx: Ctx, p: PendingFix, done: () => void): HTML
       h(
         'span',
         { class: 'muted small' },
-        `Without an answer by ${new Date(p.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}, ClawMedic goes on without it.`,
+        `Without an answer by ${new Date(p.expiresAt).toLocaleTimeString([], HOUR_MINUTE)}, ` +
+          'ClawMedic goes on without it.',
       ),
     ),
   );
@@ -230,7 +233,8 @@ export function warningsBanner(ctx: Ctx, warnings: GatewayWarning[], done: () =>
               h(
                 'span',
                 { class: 'muted small' },
-                'Puts back the last-known-good copy; your edit is kept beside the file. The running gateway is not touched.',
+                'Puts back the last-known-good copy; your edit is kept beside the file. ' +
+                  'The running gateway is not touched.',
               ),
             )
           : null,

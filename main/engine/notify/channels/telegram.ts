@@ -25,7 +25,8 @@ export function telegramText(msg: Message): string {
     (s) => `<code>${escapeHtml(s)}</code>`,
   );
   const code = msg.code ? `\n<pre>${escapeHtml(truncate(msg.code, CODE_MAX))}</pre>` : '';
-  const footer = `<i>${escapeHtml(`ClawMedic · ${msg.host}${msg.incidentId ? ` · incident ${msg.incidentId}` : ''}`)}</i>`;
+  const incident = msg.incidentId ? ` · incident ${msg.incidentId}` : '';
+  const footer = `<i>${escapeHtml(`ClawMedic · ${msg.host}${incident}`)}</i>`;
   const text = `${title}\n${body}${code}\n${footer}`;
   // Cutting markup could leave a tag open, which Telegram rejects: fall back to the body as plain text.
   return text.length <= TEXT_MAX ? text : escapeHtml(truncate(`${msg.title}\n${msg.body}`, TEXT_MAX - 200));

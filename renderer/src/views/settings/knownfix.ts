@@ -20,7 +20,8 @@ export function knownFixesSection(form: Form): HTMLElement {
     form.row(label, `knownFixes.${key}`, form.select(`knownFixes.${key}`, options), hint);
   return form.group(
     'Known fixes',
-    'Deterministic repairs between the restart and the doctor: each one checks the outage’s fingerprint first, and ClawMedic’s own probe decides whether it worked. Every change can be undone from the incident.',
+    'Deterministic repairs between the restart and the doctor: each one checks the outage’s fingerprint first, ' +
+      'and ClawMedic’s own probe decides whether it worked. Every change can be undone from the incident.',
     form.row(
       'Known fixes',
       'knownFixes.enabled',
@@ -190,7 +191,10 @@ export function playbooksSection(form: Form): HTMLElement {
             h(
               'div',
               { class: 'muted' },
-              `Learned ${when(p.source.learnedAt)}${p.source.incidentId ? ` from incident ${p.source.incidentId}` : ''}${p.source.agent ? ` (${p.source.agent})` : ''} · ${p.stats.successes} of ${p.stats.runs} runs fixed it`,
+              `Learned ${when(p.source.learnedAt)}` +
+                (p.source.incidentId ? ` from incident ${p.source.incidentId}` : '') +
+                (p.source.agent ? ` (${p.source.agent})` : '') +
+                ` · ${p.stats.successes} of ${p.stats.runs} runs fixed it`,
             ),
             p.stats.disabledReason ? h('div', { class: 'field-error' }, p.stats.disabledReason) : null,
           )
@@ -205,7 +209,9 @@ export function playbooksSection(form: Form): HTMLElement {
     h(
       'p',
       { class: 'group-desc muted' },
-      'Learned from the doctor: what the agent did, as steps you can read. A proposed playbook runs only once you enable it; one that fails twice is disabled again. Changes here apply at once.',
+      'Learned from the doctor: what the agent did, as steps you can read. ' +
+        'A proposed playbook runs only once you enable it; one that fails twice is disabled again. ' +
+        'Changes here apply at once.',
     ),
     h('div', { class: 'card' }, body),
   );
