@@ -40,17 +40,23 @@ const OURS_STAGGER_MS = 1200;
 const SEED_STAGGER_MS = 500;
 
 /** Starts both detectors' sessions; the two promises settle independently. */
-export function startCompletion(o: CompletionOptions): { ours: Promise<OursRun[]>; seed: Promise<SeedResult[]>; errors: string[] } {
+export function startCompletion(o: CompletionOptions): {
+  ours: Promise<OursRun[]>;
+  seed: Promise<SeedResult[]>;
+  errors: string[];
+} {
   const errors: string[] = [];
-  const guard = <T>(label: string, fn: () => Promise<T>) => async (): Promise<T | null> => {
-    try {
-      return await fn();
-    } catch (err) {
-      errors.push(`${label}: ${(err as Error).message}`);
-      progress(`completion: ${label} failed: ${(err as Error).message}`);
-      return null;
-    }
-  };
+  const guard =
+    <T>(label: string, fn: () => Promise<T>) =>
+    async (): Promise<T | null> => {
+      try {
+        return await fn();
+      } catch (err) {
+        errors.push(`${label}: ${(err as Error).message}`);
+        progress(`completion: ${label} failed: ${(err as Error).message}`);
+        return null;
+      }
+    };
   const oursTasks: (() => Promise<OursRun | null>)[] = [];
   const seedTasks: (() => Promise<SeedResult | null>)[] = [];
   for (const kind of KINDS) {
@@ -61,7 +67,12 @@ export function startCompletion(o: CompletionOptions): { ours: Promise<OursRun[]
       for (const withPhrase of variants) {
         const scale = !withPhrase && IDLE_BOUND.has(kind) ? o.idleScale : 1;
         const constants: SeedConstants = scale === 1 ? SEED_CONSTANTS : scaledConstants(SEED_CONSTANTS, scale);
-        seedTasks.push(guard(`seed ${kind}${withPhrase ? '' : ' (no phrase in brief)'} #${i + 1}`, async () => ({ ...(await runSeedSession({ kind, thinkMs, withPhrase, constants })), scale })));
+        seedTasks.push(
+          guard(`seed ${kind}${withPhrase ? '' : ' (no phrase in brief)'} #${i + 1}`, async () => ({
+            ...(await runSeedSession({ kind, thinkMs, withPhrase, constants })),
+            scale,
+          })),
+        );
       }
     });
   }
@@ -75,8 +86,11 @@ export function startCompletion(o: CompletionOptions): { ours: Promise<OursRun[]
 }
 
 /** How one seed session ended, judged against the truth (the gateway's health, the fix's time). */
-export function seedOutcome(r: Pick<SeedRun, 'fixAt' | 'closedAt' | 'healthyAtClose'>): { ok: true; latencyMs: number } | { ok: false } {
-  if (r.healthyAtClose && r.fixAt !== null && r.fixAt <= r.closedAt) return { ok: true, latencyMs: r.closedAt - r.fixAt };
+export function seedOutcome(
+  r: Pick<SeedRun, 'fixAt' | 'closedAt' | 'healthyAtClose'>,
+): { ok: true; latencyMs: number } | { ok: false } {
+  if (r.healthyAtClose && r.fixAt !== null && r.fixAt <= r.closedAt)
+    return { ok: true, latencyMs: r.closedAt - r.fixAt };
   return { ok: false };
 }
 
@@ -85,7 +99,9 @@ function endedBy(runs: SeedRun[]): string {
   for (const r of runs) {
     const k =
       r.by === 'phrase'
-        ? r.matched.map((p) => (p === 'http 200' ? 'its own echoed "HTTP 200"' : `"${p}" in the agent's words`)).join(' + ')
+        ? r.matched
+            .map((p) => (p === 'http 200' ? 'its own echoed "HTTP 200"' : `"${p}" in the agent's words`))
+            .join(' + ')
         : r.by === 'idle'
           ? 'idle pane'
           : r.by;
@@ -106,12 +122,14 @@ function oursVerified(runs: OursRun[]): string {
 export function completionRows(r: CompletionResults): Row[] {
   const rows: Row[] = [];
   const ours = (k: SessionKind) => r.ours.filter((x) => x.kind === k);
-  const seed = (k: SessionKind, withPhrase: boolean) => r.seed.filter((x) => x.kind === k && x.withPhrase === withPhrase);
+  const seed = (k: SessionKind, withPhrase: boolean) =>
+    r.seed.filter((x) => x.kind === k && x.withPhrase === withPhrase);
   const scaledNote = (runs: SeedResult[]) => {
     const s = runs.find((x) => x.scale !== 1)?.scale;
     return s ? ` [--quick: seed constants ÷${s}]` : '';
   };
-  const variantLabel = (withPhrase: boolean) => (withPhrase ? 'seed brief as published ("HTTP 200" in its goal)' : 'seed brief reworded without any phrase');
+  const variantLabel = (withPhrase: boolean) =>
+    withPhrase ? 'seed brief as published ("HTTP 200" in its goal)' : 'seed brief reworded without any phrase';
 
   let sub = 0;
   for (const kind of ['report', 'wrapup'] as const) {
@@ -126,7 +144,10 @@ export function completionRows(r: CompletionResults): Row[] {
         id: `1${'ab'[sub - 1]}${withPhrase ? '' : "'"}`,
         what: `Completion, agent ${SESSION_TITLES[kind]}: fix → session closed; ${variantLabel(withPhrase)}`,
         ours: fmtSpread(o),
-        other: fmtSpread(s) + (wrong ? `; ${wrong}/${runs.length} declared done with the gateway down` : '') + scaledNote(runs),
+        other:
+          fmtSpread(s) +
+          (wrong ? `; ${wrong}/${runs.length} declared done with the gateway down` : '') +
+          scaledNote(runs),
         ratio: fmtRatio(s?.median, o?.median),
         ...(kind === 'report' && withPhrase ? { goal: '≤ 1 s median' } : {}),
         verified: `${oursVerified(ours(kind))}; seed ended by: ${endedBy(runs) || '–'}`,
@@ -137,7 +158,11 @@ export function completionRows(r: CompletionResults): Row[] {
   // Permission prompt: correctness, not speed.
   {
     const o = ours('permission');
-    const na = spread(o.filter((x) => x.needsApprovalAt !== null && x.promptShownAt !== null).map((x) => x.needsApprovalAt! - x.promptShownAt!));
+    const na = spread(
+      o
+        .filter((x) => x.needsApprovalAt !== null && x.promptShownAt !== null)
+        .map((x) => x.needsApprovalAt! - x.promptShownAt!),
+    );
     const waiting = o.filter((x) => x.stillWaitingAfterHold).length;
     const left = o.reduce((n, x) => n + x.leftover.length, 0);
     for (const withPhrase of [true, false]) {
@@ -147,10 +172,16 @@ export function completionRows(r: CompletionResults): Row[] {
       rows.push({
         id: `1c${withPhrase ? '' : "'"}`,
         what: `Agent ${SESSION_TITLES.permission}; ${variantLabel(withPhrase)}`,
-        ours: `needs-approval raised ${fmtSpread(na)} after the prompt showed; still ` + `waiting after ${fmtMs(r.opts.holdMs)}: ${waiting}/${o.length}`,
-        other: `declared "done" ${fmtSpread(after)} after the prompt showed, gateway ` + `down: ${down}/${runs.length}${scaledNote(runs)}`,
+        ours:
+          `needs-approval raised ${fmtSpread(na)} after the prompt showed; still ` +
+          `waiting after ${fmtMs(r.opts.holdMs)}: ${waiting}/${o.length}`,
+        other:
+          `declared "done" ${fmtSpread(after)} after the prompt showed, gateway ` +
+          `down: ${down}/${runs.length}${scaledNote(runs)}`,
         ratio: 'n/a (seed wrong)',
-        verified: `seed ended by: ${endedBy(runs) || '–'}; ours cancelled at the end of ` + `the hold, ${left} tmux sessions left`,
+        verified:
+          `seed ended by: ${endedBy(runs) || '–'}; ours cancelled at the end of ` +
+          `the hold, ${left} tmux sessions left`,
       });
     }
   }
@@ -164,14 +195,23 @@ export function completionRows(r: CompletionResults): Row[] {
       id: '1d',
       what: `Agent ${SESSION_TITLES.slowfix}; seed brief as published (echo holds "HTTP 200")`,
       ours: `fix → closed ${fmtSpread(o)}`,
-      other: `declared "done" ${fmtSpread(before)} after sending the brief, killed ` + `the agent before its fix, gateway down: ${down}/${runs.length}`,
+      other:
+        `declared "done" ${fmtSpread(before)} after sending the brief, killed ` +
+        `the agent before its fix, gateway down: ${down}/${runs.length}`,
       ratio: 'n/a (seed wrong)',
       verified: `${oursVerified(ours('slowfix'))}; seed ended by: ${endedBy(runs) || '–'}`,
     });
   }
 
   if (r.errors.length) {
-    rows.push({ id: '1!', what: 'Sessions that failed to run', ours: '', other: '', ratio: '', verified: r.errors.join('; ') });
+    rows.push({
+      id: '1!',
+      what: 'Sessions that failed to run',
+      ours: '',
+      other: '',
+      ratio: '',
+      verified: r.errors.join('; '),
+    });
   }
   return rows;
 }

@@ -68,7 +68,18 @@ function command(line: string): void {
     const lastLine = `FLOOD ROUND ${round} DONE: ${sent} bytes, last line ${seq}`;
     await write(`${lastLine}\r\n`);
     const endedAt = Date.now();
-    appendFileSync(statsFile!, JSON.stringify({ round, bytes: sent, startedAt, endedAt, totalBytes: total, sha256: hash.copy().digest('hex'), lastLine }) + '\n');
+    appendFileSync(
+      statsFile!,
+      JSON.stringify({
+        round,
+        bytes: sent,
+        startedAt,
+        endedAt,
+        totalBytes: total,
+        sha256: hash.copy().digest('hex'),
+        lastLine,
+      }) + '\n',
+    );
   });
 }
 

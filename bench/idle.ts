@@ -75,7 +75,10 @@ export async function startIdle(gatewayUrl: string, intervals: number[]): Promis
   await Promise.all(watchers.map((x) => x.w.firstProbe));
   await sleep(SETTLE_MS);
   for (const x of watchers) sample(x);
-  progress(`idle: watching ${intervals.map((i) => `${i} s`).join(' and ')} ` + `interval watchers (pids ${watchers.map((x) => x.w.pid).join(', ')})`);
+  progress(
+    `idle: watching ${intervals.map((i) => `${i} s`).join(' and ')} ` +
+      `interval watchers (pids ${watchers.map((x) => x.w.pid).join(', ')})`,
+  );
   const timer = setInterval(() => watchers.forEach(sample), WINDOW_MS);
   return { watchers, timer };
 }

@@ -78,7 +78,12 @@ let statsFile = '';
 let controlFile = '';
 let mode: 'tmux' | 'raw' = 'tmux';
 
-let tap: { sub: TerminalSubscription | null; hash: ReturnType<typeof createHash>; chars: number; lastAt: number } | null = null;
+let tap: {
+  sub: TerminalSubscription | null;
+  hash: ReturnType<typeof createHash>;
+  chars: number;
+  lastAt: number;
+} | null = null;
 let tapTotals: TapStats = { chars: 0, sha256: '', lastAt: 0 };
 
 let watch: { timer: NodeJS.Timeout; s: MemWatch; paused: number } | null = null;
@@ -97,13 +102,16 @@ function startTap(): void {
   tap = t;
   // Acks at once, as an observer (paced: false): it sees what the PTY produced without holding the stream
   // back, and without setting the pace either (the fastest viewer does; the tap would always be it).
-  t.sub = terminal.subscribe((chunk) => {
-    t.hash.update(chunk.data);
-    t.chars += chunk.data.length;
-    t.lastAt = Date.now();
-    if (t.sub) t.sub.ack(chunk.data.length);
-    else owed += chunk.data.length; // the replay arrives before subscribe() returns
-  }, { paced: false });
+  t.sub = terminal.subscribe(
+    (chunk) => {
+      t.hash.update(chunk.data);
+      t.chars += chunk.data.length;
+      t.lastAt = Date.now();
+      if (t.sub) t.sub.ack(chunk.data.length);
+      else owed += chunk.data.length; // the replay arrives before subscribe() returns
+    },
+    { paced: false },
+  );
   if (owed) t.sub.ack(owed);
 }
 
@@ -119,7 +127,11 @@ function stopTap(): void {
   tap = null;
 }
 
-async function start(m: 'tmux' | 'raw', cols: number, rows: number): Promise<{ url: string; token: string; session: string }> {
+async function start(
+  m: 'tmux' | 'raw',
+  cols: number,
+  rows: number,
+): Promise<{ url: string; token: string; session: string }> {
   mode = m;
   dir = mkdtempSync('/tmp/cm-bench-live-');
   statsFile = path.join(dir, 'rounds.jsonl');
@@ -128,18 +140,38 @@ async function start(m: 'tmux' | 'raw', cols: number, rows: number): Promise<{ u
   let env: NodeJS.ProcessEnv = process.env;
   if (m === 'tmux') {
     tmux = new Tmux(path.join(dir, 'run'));
-    await tmux.newSession({ name: session, argv: [process.execPath, FLOOD_JS, statsFile], cwd: dir, env: {}, cols, rows, transcriptPath: path.join(dir, 'transcript.log') });
+    await tmux.newSession({
+      name: session,
+      argv: [process.execPath, FLOOD_JS, statsFile],
+      cwd: dir,
+      env: {},
+      cols,
+      rows,
+      transcriptPath: path.join(dir, 'transcript.log'),
+    });
   } else {
     const bin = path.join(dir, 'bin');
     mkdirSync(bin, { mode: 0o700 });
     const wrapper = path.join(bin, 'tmux');
     // `stty -opost`: no CR insertion by the line discipline, so the bytes read are the bytes written.
     // The driver's other calls (resize, list-clients) reach the wrapper without FLOOD_NODE and fail at once.
-    writeFileSync(wrapper, `#!/bin/sh\n[ -n "$FLOOD_NODE" ] || exit 1\nstty -opost ` + `2>/dev/null\nexec "$FLOOD_NODE" "$FLOOD_JS" "$FLOOD_STATS" --control ` + `"$FLOOD_CONTROL"\n`, { mode: 0o700 });
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\n[ -n "$FLOOD_NODE" ] || exit 1\nstty -opost ` +
+        `2>/dev/null\nexec "$FLOOD_NODE" "$FLOOD_JS" "$FLOOD_STATS" --control ` +
+        `"$FLOOD_CONTROL"\n`,
+      { mode: 0o700 },
+    );
     tmux = new Tmux(path.join(dir, 'run'), wrapper);
     // The live view's PTY starts in the tmux runtime dir, which no tmux server created here.
     mkdirSync(tmux.runtimeDir, { mode: 0o700 });
-    env = { ...process.env, FLOOD_NODE: process.execPath, FLOOD_JS, FLOOD_STATS: statsFile, FLOOD_CONTROL: controlFile };
+    env = {
+      ...process.env,
+      FLOOD_NODE: process.execPath,
+      FLOOD_JS,
+      FLOOD_STATS: statsFile,
+      FLOOD_CONTROL: controlFile,
+    };
   }
   // BENCH_FLOW="high:low" (the window sweep, live-terminal.ts): another flow-control window than the default.
   const flow = /^(\d+):(\d+)$/.exec(process.env.BENCH_FLOW ?? '');
@@ -171,7 +203,11 @@ async function start(m: 'tmux' | 'raw', cols: number, rows: number): Promise<{ u
     preview: () => ({ ok: true, value: '' }),
   };
   const settingsFile = path.join(dir, 'settings.json');
-  writeFileSync(settingsFile, JSON.stringify({ dataDir: path.join(dir, 'data'), gateway: { url: 'http://127.0.0.1:9' } }), { mode: 0o600 });
+  writeFileSync(
+    settingsFile,
+    JSON.stringify({ dataDir: path.join(dir, 'data'), gateway: { url: 'http://127.0.0.1:9' } }),
+    { mode: 0o600 },
+  );
   // Not started: no supervisor loop, so nothing but the terminal and the dashboard uses the CPU.
   engine = await Engine.create({ settingsFile, doctorFactory: () => port, onInvalidSettings: 'throw' });
   dashboard = await startDashboard({ engine, port: 0, allowInput: false });
@@ -226,14 +262,27 @@ async function handle(req: HostRequest): Promise<unknown> {
     }
     case 'watch-start': {
       const jsBefore = js();
-      const s: MemWatch = { samples: 0, jsBefore, jsPeak: jsBefore, jsAfter: 0, rssBefore: process.memoryUsage().rss, rssPeak: 0, rssAfter: 0, pausedShare: 0 };
-      const w = { s, paused: 0, timer: setInterval(() => {
-        const m = process.memoryUsage();
-        s.samples++;
-        s.jsPeak = Math.max(s.jsPeak, m.heapUsed + m.external + m.arrayBuffers);
-        s.rssPeak = Math.max(s.rssPeak, m.rss);
-        if (terminal?.isPaused) w.paused++;
-      }, SAMPLE_MS) };
+      const s: MemWatch = {
+        samples: 0,
+        jsBefore,
+        jsPeak: jsBefore,
+        jsAfter: 0,
+        rssBefore: process.memoryUsage().rss,
+        rssPeak: 0,
+        rssAfter: 0,
+        pausedShare: 0,
+      };
+      const w = {
+        s,
+        paused: 0,
+        timer: setInterval(() => {
+          const m = process.memoryUsage();
+          s.samples++;
+          s.jsPeak = Math.max(s.jsPeak, m.heapUsed + m.external + m.arrayBuffers);
+          s.rssPeak = Math.max(s.rssPeak, m.rss);
+          if (terminal?.isPaused) w.paused++;
+        }, SAMPLE_MS),
+      };
       watch = w;
       return null;
     }

@@ -17,7 +17,16 @@ import type { Row } from './table.js';
 import { onCleanup, progress, sleep, until } from './util.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The xterm.js build the renderer bundles, loaded bare into a page for the "xterm alone" figure (from dist/bench). */
@@ -48,7 +57,10 @@ interface Host {
 
 function startHost(): Host {
   // --expose-gc: memory before and after a flood is read after a collection (retained, not garbage).
-  const proc = fork(path.join(here, 'live-host.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+  const proc = fork(path.join(here, 'live-host.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--expose-gc'],
+  });
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   proc.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
@@ -105,7 +117,8 @@ const PAGE_TAP = `(() => {
 
 type PageTap = { acked: number; lastAckAt: number };
 
-const pageCounters = (page: Page) => page.evaluate<PageTap>('({ acked: window.__bench.acked, lastAckAt: window.__bench.lastAckAt })');
+const pageCounters = (page: Page) =>
+  page.evaluate<PageTap>('({ acked: window.__bench.acked, lastAckAt: window.__bench.lastAckAt })');
 
 /** What the page received as terminal data, hashed like the host hashes what the PTY produced. */
 const pageDigest = (page: Page) =>
@@ -125,7 +138,10 @@ const pageDigest = (page: Page) =>
 
 /** The rows xterm renders (DOM renderer), trailing blanks trimmed. */
 const xtermRows = (page: Page) =>
-  page.evaluate<string[]>(`[...document.querySelectorAll('.view-live .xterm-rows > div')].map((r) ` + `=> (r.textContent || '').replace(/\u00a0/g, ' ').trimEnd())`);
+  page.evaluate<string[]>(
+    `[...document.querySelectorAll('.view-live .xterm-rows > div')].map((r) ` +
+      `=> (r.textContent || '').replace(/\u00a0/g, ' ').trimEnd())`,
+  );
 
 /**
  * xterm.js's own parse rate, in the live view's own page: the flood program's lines written straight into
@@ -134,7 +150,7 @@ const xtermRows = (page: Page) =>
  * machine load. The ceiling for the transport.
  */
 async function xtermAlone(page: Page, bytes: number): Promise<number> {
-  const r = (await page.evaluate(`(async () => {
+  const r = await page.evaluate<{ ms: number; sent: number }>(`(async () => {
     const host = document.createElement('div');
     host.style.cssText = 'position:fixed;left:0;top:0;width:1180px;height:760px;z-index:9999;background:#fff';
     document.body.appendChild(host);
@@ -142,7 +158,14 @@ async function xtermAlone(page: Page, bytes: number): Promise<number> {
     term.open(host);
     const words = 'the quick brown fox jumps over the lazy dog while the gateway log scrolls past at full speed';
     let seq = 0;
-    const block = () => { let s = ''; while (s.length < 65536) { seq++; s += '\\x1b[36m' + String(seq).padStart(9, '0') + '\\x1b[0m ' + words + ' \\x1b[1mok\\x1b[0m\\r\\n'; } return s; };
+    const block = () => {
+      let s = '';
+      while (s.length < 65536) {
+        seq++;
+        s += '\\x1b[36m' + String(seq).padStart(9, '0') + '\\x1b[0m ' + words + ' \\x1b[1mok\\x1b[0m\\r\\n';
+      }
+      return s;
+    };
     const t0 = performance.now();
     let sent = 0;
     let last = null;
@@ -152,7 +175,7 @@ async function xtermAlone(page: Page, bytes: number): Promise<number> {
     term.dispose();
     host.remove();
     return { ms, sent };
-  })()`)) as { ms: number; sent: number };
+  })()`);
   return r.sent / 1024 / 1024 / (r.ms / 1000);
 }
 
@@ -170,7 +193,12 @@ async function quiet(host: Host): Promise<TapStats> {
 }
 
 async function waitRound(host: Host, n: number): Promise<Round> {
-  return until(async () => (await host.call<Round[]>({ cmd: 'rounds' })).find((r) => r.round === n), `flood round ${n} to finish`, ROUND_LIMIT_MS, 50);
+  return until(
+    async () => (await host.call<Round[]>({ cmd: 'rounds' })).find((r) => r.round === n),
+    `flood round ${n} to finish`,
+    ROUND_LIMIT_MS,
+    50,
+  );
 }
 
 export type LiveMode = 'raw' | 'tmux';
@@ -198,12 +226,21 @@ export interface ModeResults {
   screen: { ok: boolean; detail: string };
   pausedShare: number;
   noViewer: MemWatch & { bytes: number; ms: number; pausedAtEnd: boolean };
-  stalled: MemWatch & { bytes: number; receivedChars: number; pausedWhileStalled: boolean; producerHeld: boolean; resumedAfterClose: boolean };
+  stalled: MemWatch & {
+    bytes: number;
+    receivedChars: number;
+    pausedWhileStalled: boolean;
+    producerHeld: boolean;
+    resumedAfterClose: boolean;
+  };
   errors: string[];
 }
 
 export async function runLiveMode(mode: LiveMode, o: LiveOptions): Promise<ModeResults> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it (\`apt-get install -y chromium\`) or set CHROMIUM_PATH.`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it (\`apt-get install -y chromium\`) or set CHROMIUM_PATH.`,
+    );
   const host = startHost();
   const stopHost = onCleanup(async () => {
     if (host.proc.exitCode !== null) return;
@@ -214,11 +251,20 @@ export async function runLiveMode(mode: LiveMode, o: LiveOptions): Promise<ModeR
   const closeBrowser = onCleanup(async () => browser?.close());
   const stats = () => host.call<{ tap: TapStats; paused: boolean }>({ cmd: 'stats' });
   try {
-    const { url, token } = await host.call<{ url: string; token: string }>({ cmd: 'start', mode, cols: START_COLS, rows: START_ROWS });
+    const { url, token } = await host.call<{ url: string; token: string }>({
+      cmd: 'start',
+      mode,
+      cols: START_COLS,
+      rows: START_ROWS,
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     // bypassCSP: only so the bench can add xterm's own build to the page for the "xterm alone" samples
     // (the dashboard's CSP allows no script but its own); our view runs exactly as it always does.
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, reducedMotion: 'reduce', bypassCSP: true });
+    const context = await browser.newContext({
+      viewport: { width: 1200, height: 800 },
+      reducedMotion: 'reduce',
+      bypassCSP: true,
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -230,13 +276,23 @@ export async function runLiveMode(mode: LiveMode, o: LiveOptions): Promise<ModeR
     if (mode === 'tmux') {
       // The view subscribed, fitted xterm and resized the pane to it; then everything settles.
       await until(async () => (await pageCounters(page)).acked > 0, 'the live view to receive the session', 20_000, 50);
-      await until(async () => {
-        const w = await host.call<{ cols: number; rows: number } | null>({ cmd: 'window' });
-        return w && (w.cols !== START_COLS || w.rows !== START_ROWS);
-      }, 'the page to resize the pane to its xterm', 10_000, 50);
+      await until(
+        async () => {
+          const w = await host.call<{ cols: number; rows: number } | null>({ cmd: 'window' });
+          return w && (w.cols !== START_COLS || w.rows !== START_ROWS);
+        },
+        'the page to resize the pane to its xterm',
+        10_000,
+        50,
+      );
     } else {
       // The bare PTY prints nothing before the first round: wait until the server confirmed the page's subscription.
-      await until(() => page.evaluate(`window.__bench.text.some((f) => f.startsWith('{"t":"term-start"'))`), 'the live view to subscribe', 20_000, 50);
+      await until(
+        () => page.evaluate(`window.__bench.text.some((f) => f.startsWith('{"t":"term-start"'))`),
+        'the live view to subscribe',
+        20_000,
+        50,
+      );
     }
     await quiet(host);
 
@@ -250,9 +306,19 @@ export async function runLiveMode(mode: LiveMode, o: LiveOptions): Promise<ModeR
       await host.call({ cmd: 'go', bytes: o.roundBytes });
       last = await waitRound(host, i);
       const after = await quiet(host);
-      await until(async () => (await pageCounters(page)).acked >= after.chars, `xterm to parse all ${after.chars} characters`, ROUND_LIMIT_MS, 50);
+      await until(
+        async () => (await pageCounters(page)).acked >= after.chars,
+        `xterm to parse all ${after.chars} characters`,
+        ROUND_LIMIT_MS,
+        50,
+      );
       const c = await pageCounters(page);
-      runs.push({ sourceBytes: last.bytes, sourceMs: last.endedAt - last.startedAt, streamChars: after.chars - before.chars, deliveredMs: c.lastAckAt - goAt });
+      runs.push({
+        sourceBytes: last.bytes,
+        sourceMs: last.endedAt - last.startedAt,
+        streamChars: after.chars - before.chars,
+        deliveredMs: c.lastAckAt - goAt,
+      });
       // xterm alone, same page, same bytes, right after our round (bare PTY: the transport's ceiling).
       if (mode === 'raw') alone.push(await xtermAlone(page, o.roundBytes));
     }
@@ -266,13 +332,25 @@ export async function runLiveMode(mode: LiveMode, o: LiveOptions): Promise<ModeR
       const pane = (await host.call<string>({ cmd: 'capture' })).split('\n').map((l) => l.trimEnd());
       while (pane.length > rows.length && pane.at(-1) === '') pane.pop();
       let mismatched = 0;
-      for (let i = 0; i < Math.max(rows.length, pane.length); i++) if ((rows[i] ?? '') !== (pane[i] ?? '')) mismatched++;
-      screen = { ok: mismatched === 0, detail: mismatched === 0 ? `xterm's ${rows.length} rows equal tmux's capture-pane` : `${mismatched} of xterm's ${rows.length} rows differ from tmux's capture-pane` };
+      for (let i = 0; i < Math.max(rows.length, pane.length); i++)
+        if ((rows[i] ?? '') !== (pane[i] ?? '')) mismatched++;
+      screen = {
+        ok: mismatched === 0,
+        detail:
+          mismatched === 0
+            ? `xterm's ${rows.length} rows equal tmux's capture-pane`
+            : `${mismatched} of xterm's ${rows.length} rows differ from tmux's capture-pane`,
+      };
     } else {
       const shown = rows.filter((l) => l.trim());
       const lastSeq = /last line (\d+)/.exec(last?.lastLine ?? '')?.[1] ?? '?';
       const ok = shown.at(-1) === last?.lastLine && (shown.at(-2) ?? '').startsWith(lastSeq);
-      screen = { ok, detail: ok ? `xterm's last rows show line ${lastSeq} and "${last?.lastLine}"` : `xterm's last rows are "${shown.slice(-2).join(' / ')}", expected line ${lastSeq} and "${last?.lastLine}"` };
+      screen = {
+        ok,
+        detail: ok
+          ? `xterm's last rows show line ${lastSeq} and "${last?.lastLine}"`
+          : `xterm's last rows are "${shown.slice(-2).join(' / ')}", expected line ${lastSeq} and "${last?.lastLine}"`,
+      };
     }
 
     if (o.throughputOnly) {
@@ -344,7 +422,12 @@ export async function runLiveMode(mode: LiveMode, o: LiveOptions): Promise<ModeR
     const pausedWhileStalled = (await stats()).paused;
     const st = await host.call<MemWatch>({ cmd: 'watch-stop' });
     await closeWs();
-    const resumedAfterClose = await until(async () => !(await stats()).paused, 'the PTY to resume after the stalled viewer left', 5_000, 25)
+    const resumedAfterClose = await until(
+      async () => !(await stats()).paused,
+      'the PTY to resume after the stalled viewer left',
+      5_000,
+      25,
+    )
       .then(() => true)
       .catch(() => false);
     const finalRounds = await waitRound(host, stallRound).then(() => host.call<Round[]>({ cmd: 'rounds' }));
@@ -395,12 +478,22 @@ const fmtRate = (x: number) => `${x.toFixed(x < 1 ? 2 : 1)} MiB/s`;
 function lost(m: ModeResults): { value: string; ok: boolean } {
   const all = [m.produced.sha256, m.received.sha256, ...(m.program ? [m.program.sha256] : [])];
   const same = all.every((x) => x === all[0]) && m.produced.chars === m.received.chars && m.acked === m.received.chars;
-  return { ok: same, value: same ? '0' : `${Math.abs(m.produced.chars - m.received.chars)} chars, digests ` + `${all.every((x) => x === all[0]) ? 'equal' : 'DIFFER'}` };
+  return {
+    ok: same,
+    value: same
+      ? '0'
+      : `${Math.abs(m.produced.chars - m.received.chars)} chars, digests ` +
+        `${all.every((x) => x === all[0]) ? 'equal' : 'DIFFER'}`,
+  };
 }
 
 function memCell(m: MemWatch): string {
   const plus = (x: number) => `${x >= 0 ? '+' : ''}${fmtBytes(x)}`;
-  return `JS heap+buffers retained ${plus(m.jsAfter - m.jsBefore)} ` + `(${fmtBytes(m.jsBefore)} → ${fmtBytes(m.jsAfter)} after GC), transient ` + `peak ${plus(m.jsPeak - m.jsBefore)}; RSS peak ${fmtBytes(m.rssPeak)}`;
+  return (
+    `JS heap+buffers retained ${plus(m.jsAfter - m.jsBefore)} ` +
+    `(${fmtBytes(m.jsBefore)} → ${fmtBytes(m.jsAfter)} after GC), transient ` +
+    `peak ${plus(m.jsPeak - m.jsBefore)}; RSS peak ${fmtBytes(m.rssPeak)}`
+  );
 }
 
 export function liveRows(r: LiveResults): Row[] {
@@ -412,26 +505,43 @@ export function liveRows(r: LiveResults): Row[] {
     const rate = spread(ours);
     const aloneS = spread(raw.xtermAlone);
     // Each of our rounds against the xterm-alone sample taken right after it (same load, same page).
-    const shares = spread(ours.map((x, i) => (raw.xtermAlone[i] ? (x / raw.xtermAlone[i]!) * 100 : Number.NaN)).filter((x) => Number.isFinite(x)));
+    const shares = spread(
+      ours
+        .map((x, i) => (raw.xtermAlone[i] ? (x / raw.xtermAlone[i]) * 100 : Number.NaN))
+        .filter((x) => Number.isFinite(x)),
+    );
     const noViewer = mib(raw.noViewer.bytes, raw.noViewer.ms);
     const l = lost(raw);
     rows.push({
       id: '4a',
-      what: `Live terminal, bare PTY flood → DoctorTerminal → dashboard WebSocket (binary frames, flow control on) → xterm in Chromium: throughput, ${raw.runs.length} × ${fmtBytes(raw.runs[0]?.sourceBytes ?? 0)}`,
+      what:
+        'Live terminal, bare PTY flood → DoctorTerminal → dashboard WebSocket (binary frames, flow control on) ' +
+        `→ xterm in Chromium: throughput, ${raw.runs.length} × ${fmtBytes(raw.runs[0]?.sourceBytes ?? 0)}`,
       ours: `${fmtSpread(rate, fmtRate)} parsed by xterm`,
-      other: `xterm alone (same lines into a bare Terminal in the same page, sampled after each of our rounds): ${fmtSpread(aloneS, fmtRate)}; the program with no viewer: ${fmtRate(noViewer)}`,
+      other:
+        'xterm alone (same lines into a bare Terminal in the same page, sampled after each of our rounds): ' +
+        `${fmtSpread(aloneS, fmtRate)}; the program with no viewer: ${fmtRate(noViewer)}`,
       ratio: shares ? `${fmtSpread(shares, (x) => `${Math.round(x)}%`)} of xterm alone (round by round)` : '–',
       goal: '≥ 95% of xterm alone',
-      verified: `PTY paused by flow control in ${Math.round(raw.pausedShare * 100)}% of 20 ms samples (xterm sets the pace)`,
+      verified:
+        `PTY paused by flow control in ${Math.round(raw.pausedShare * 100)}% of 20 ms samples ` +
+        '(xterm sets the pace)',
     });
     rows.push({
       id: '4a',
       what: 'Live terminal, bare PTY: bytes lost between the program and xterm',
       ours: l.value,
       goal: '0',
-      other: `program wrote ${raw.program?.bytes.toLocaleString('en') ?? '?'} B; PTY reader got ${raw.produced.chars.toLocaleString('en')} chars; page received ${raw.received.chars.toLocaleString('en')}; xterm acked ${raw.acked.toLocaleString('en')}`,
+      other:
+        `program wrote ${raw.program?.bytes.toLocaleString('en') ?? '?'} B; ` +
+        `PTY reader got ${raw.produced.chars.toLocaleString('en')} chars; ` +
+        `page received ${raw.received.chars.toLocaleString('en')}; xterm acked ${raw.acked.toLocaleString('en')}`,
       ratio: '–',
-      verified: `SHA-256 at the program, the PTY reader and in the page ` + `${l.ok ? 'all equal' : 'NOT equal'} ` + `(${raw.received.sha256.slice(0, 12)}…); ` + `${raw.screen.detail}${raw.errors.length ? `; page errors: ${raw.errors.join('; ')}` : ''}`,
+      verified:
+        `SHA-256 at the program, the PTY reader and in the page ` +
+        `${l.ok ? 'all equal' : 'NOT equal'} ` +
+        `(${raw.received.sha256.slice(0, 12)}…); ` +
+        `${raw.screen.detail}${raw.errors.length ? `; page errors: ${raw.errors.join('; ')}` : ''}`,
     });
   }
   if (tm) {
@@ -440,36 +550,76 @@ export function liveRows(r: LiveResults): Row[] {
     const sent = tm.runs.reduce((n, x) => n + x.streamChars, 0);
     rows.push({
       id: '4b',
-      what: `Live terminal, the doctor's path (flood in a tmux pane, tmux client ` + `PTY → dashboard → xterm), ${tm.runs.length} × ` + `${fmtBytes(tm.runs[0]?.sourceBytes ?? 0)}`,
-      ours: `xterm done ` + `${fmtSpread(spread(tm.runs.map((x) => x.deliveredMs - x.sourceMs)))} ` + `after the program; lost: ${l.value}`,
-      other: `the program printed at ` + `${fmtSpread(spread(tm.runs.map((x) => mib(x.sourceBytes, x.sourceMs))), fmtRate)}; ` + `tmux sent ${fmtBytes(sent)} of redraws for ${fmtBytes(printed)} printed`,
+      what:
+        `Live terminal, the doctor's path (flood in a tmux pane, tmux client ` +
+        `PTY → dashboard → xterm), ${tm.runs.length} × ` +
+        `${fmtBytes(tm.runs[0]?.sourceBytes ?? 0)}`,
+      ours:
+        `xterm done ` +
+        `${fmtSpread(spread(tm.runs.map((x) => x.deliveredMs - x.sourceMs)))} ` +
+        `after the program; lost: ${l.value}`,
+      other:
+        `the program printed at ` +
+        `${fmtSpread(spread(tm.runs.map((x) => mib(x.sourceBytes, x.sourceMs))), fmtRate)}; ` +
+        `tmux sent ${fmtBytes(sent)} of redraws for ${fmtBytes(printed)} printed`,
       ratio: printed ? `${((sent / printed) * 100).toFixed(1)}% of the bytes` : '–',
-      verified: `SHA-256 PTY reader = page ${l.ok ? 'equal' : 'NOT equal'}; ` + `${tm.screen.detail}${tm.errors.length ? `; page errors: ${tm.errors.join('; ')}` : ''}`,
+      verified:
+        `SHA-256 PTY reader = page ${l.ok ? 'equal' : 'NOT equal'}; ` +
+        `${tm.screen.detail}${tm.errors.length ? `; page errors: ${tm.errors.join('; ')}` : ''}`,
     });
   }
-  const pick = (f: (m: ModeResults) => string) => ({ ours: raw ? f(raw) : '–', other: tm ? `doctor's tmux path: ${f(tm)}` : '–' });
+  const pick = (f: (m: ModeResults) => string) => ({
+    ours: raw ? f(raw) : '–',
+    other: tm ? `doctor's tmux path: ${f(tm)}` : '–',
+  });
   if (raw || tm) {
     const a = pick((m) => memCell(m.noViewer));
     rows.push({
       id: '4c',
-      what: `Live terminal, window closed (no subscriber), ` + `${fmtBytes((raw ?? tm)!.noViewer.bytes)} flooded: main-side memory (bare PTY)`,
+      what:
+        `Live terminal, window closed (no subscriber), ` +
+        `${fmtBytes((raw ?? tm)!.noViewer.bytes)} flooded: main-side memory (bare PTY)`,
       ...a,
       ratio: '–',
-      verified: `bounded by the 1M-char replay buffer; PTY ` + `${[raw, tm].some((m) => m?.noViewer.pausedAtEnd) ? 'left PAUSED' : 'never held'} ` + `with nobody watching`,
+      verified:
+        `bounded by the 1M-char replay buffer; PTY ` +
+        `${[raw, tm].some((m) => m?.noViewer.pausedAtEnd) ? 'left PAUSED' : 'never held'} ` +
+        `with nobody watching`,
     });
     const b = pick((m) => memCell(m.stalled));
     rows.push({
       id: '4d',
-      what: `Live terminal, a viewer that stops acking, ` + `${fmtBytes((raw ?? tm)!.stalled.bytes)} flooded: main-side memory (bare PTY)`,
+      what:
+        `Live terminal, a viewer that stops acking, ` +
+        `${fmtBytes((raw ?? tm)!.stalled.bytes)} flooded: main-side memory (bare PTY)`,
       ...b,
       ratio: '–',
       verified: [
-        raw ? `bare PTY: viewer got ${raw.stalled.receivedChars.toLocaleString('en')} ` + `chars then the stream held; PTY ` + `${raw.stalled.pausedWhileStalled ? 'paused' : 'NOT paused'}, program ` + `${raw.stalled.producerHeld ? `blocked ${STALL_HOLD_MS / 1000} s (nothing dropped)` : 'NOT blocked'}, ` + `${raw.stalled.resumedAfterClose ? 'resumed' : 'NOT resumed'} when the viewer left` : '',
-        tm ? `tmux: PTY ${tm.stalled.pausedWhileStalled ? 'paused' : 'NOT paused'}, ` + `${tm.stalled.resumedAfterClose ? 'resumed' : 'NOT resumed'} when the viewer left` : '',
-      ].filter(Boolean).join('; '),
+        raw
+          ? `bare PTY: viewer got ${raw.stalled.receivedChars.toLocaleString('en')} ` +
+            `chars then the stream held; PTY ` +
+            `${raw.stalled.pausedWhileStalled ? 'paused' : 'NOT paused'}, program ` +
+            `${raw.stalled.producerHeld ? `blocked ${STALL_HOLD_MS / 1000} s (nothing dropped)` : 'NOT blocked'}, ` +
+            `${raw.stalled.resumedAfterClose ? 'resumed' : 'NOT resumed'} when the viewer left`
+          : '',
+        tm
+          ? `tmux: PTY ${tm.stalled.pausedWhileStalled ? 'paused' : 'NOT paused'}, ` +
+            `${tm.stalled.resumedAfterClose ? 'resumed' : 'NOT resumed'} when the viewer left`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
     });
   }
-  if (r.errors.length) rows.push({ id: '4!', what: 'Live-terminal runs that failed', ours: '', other: '', ratio: '', verified: r.errors.join('; ') });
+  if (r.errors.length)
+    rows.push({
+      id: '4!',
+      what: 'Live-terminal runs that failed',
+      ours: '',
+      other: '',
+      ratio: '',
+      verified: r.errors.join('; '),
+    });
   return rows;
 }
 
@@ -507,7 +657,7 @@ export async function runFlowSweep(o: { rounds: number; roundBytes: number }): P
 export function sweepRows(points: SweepPoint[]): Row[] {
   return points.map((p) => {
     const ours = p.m ? p.m.runs.map((x) => mib(x.streamChars, x.deliveredMs)) : [];
-    const shares = ours.map((x, i) => (p.m?.xtermAlone[i] ? (x / p.m.xtermAlone[i]!) * 100 : Number.NaN));
+    const shares = ours.map((x, i) => (p.m?.xtermAlone[i] ? (x / p.m.xtermAlone[i]) * 100 : Number.NaN));
     const size = `${p.m?.runs.length ?? 0} × ${fmtBytes(p.m?.runs[0]?.sourceBytes ?? 0)}`;
     const pct = (x: number) => `${Math.round(x)}%`;
     return {
@@ -518,7 +668,8 @@ export function sweepRows(points: SweepPoint[]): Row[] {
       ours: p.m ? `${fmtSpread(spread(ours), fmtRate)} parsed by xterm` : `failed: ${p.error}`,
       other: p.m ? `xterm alone, same page: ${fmtSpread(spread(p.m.xtermAlone), fmtRate)}` : '–',
       ratio: p.m ? `${fmtSpread(spread(shares.filter((x) => Number.isFinite(x))), pct)} of xterm alone` : '–',
-      verified: p.m ? `PTY paused in ${Math.round(p.m.pausedShare * 100)}% of 20 ms samples; lost ${lost(p.m).value}`
+      verified: p.m
+        ? `PTY paused in ${Math.round(p.m.pausedShare * 100)}% of 20 ms samples; lost ${lost(p.m).value}`
         : '–',
     };
   });

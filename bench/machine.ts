@@ -43,7 +43,10 @@ export function describeMachine(chromiumPath: string): Machine {
     node: process.version,
     tmux: run('tmux', ['-V']),
     chromium: run(chromiumPath, ['--version']),
-    load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    load: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
   };
 }
 

@@ -55,7 +55,9 @@ export function parseArgs(argv: string[]): BenchOptions | { help: string } {
       if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error('--reps takes a whole number from 1 to 50');
       o.reps = n;
     } else if (a === '--only') {
-      const ids = val().split(',').map((x) => Number(x.trim()));
+      const ids = val()
+        .split(',')
+        .map((x) => Number(x.trim()));
       if (ids.some((x) => !Number.isInteger(x) || x < 1 || x > 7)) {
         throw new Error('--only takes benchmark numbers 1 to 7, comma-separated');
       }
@@ -71,6 +73,14 @@ export function parseArgs(argv: string[]): BenchOptions | { help: string } {
 
 function notes(o: BenchOptions, completion: CompletionResults | null): string {
   const c = SEED_CONSTANTS;
+  const wrapupSec = WRAPUP_AFTER_FIX_MS / 1000;
+  const held = fmtMs(completion?.opts.holdMs ?? 0);
+  const quickNote = o.quick
+    ? "\n  `--quick` ran the seed's idle-rule sessions with all its constants divided by 10."
+    : '';
+  const schedule =
+    `${LADDER.checkIntervalSec} s, ${LADDER.failureThreshold} failures ${LADDER.retryIntervalSec} s apart, ` +
+    `${LADDER.attempts} restart attempts, ${LADDER.backoffSec} s back-off`;
   return `## How the numbers were taken
 
 - **1 Completion detection.** Each scripted session runs the stand-in agent TUI (test/fixtures/fake-agent.ts)
@@ -86,14 +96,14 @@ function notes(o: BenchOptions, completion: CompletionResults | null): string {
   (bracketed paste, then Enter) so that only detection is compared. Both run the same scripts at the same
   time; the agent's thinking time before the fix is spread over one 30 s poll period across repetitions
   (plus golden-ratio fractions of a second), so every phase of both poll clocks is sampled. The agent
-  writes its report ${REPORT_AFTER_FIX_MS} ms after the fix in session "a", keeps working ${WRAPUP_AFTER_FIX_MS / 1000} s in "b",
+  writes its report ${REPORT_AFTER_FIX_MS} ms after the fix in session "a", keeps working ${wrapupSec} s in "b",
   and needs ${SLOW_FIX_THINK_MS / 1000} s in "d". Ours waits for the agent's Stop hook (or 20 s) after the gateway is
   healthy, so it never cuts off the report. "Seed brief as published" keeps "HTTP 200" in the goal, as the
   seed's brief does; "reworded" removes every phrase so the phrase and idle rules can be seen at work.
-  In the permission session ours is cancelled after ${fmtMs(completion?.opts.holdMs ?? 0)} of waiting (no person answers).${o.quick ? '\n  `--quick` ran the seed\'s idle-rule sessions with all its constants divided by 10.' : ''}
+  In the permission session ours is cancelled after ${held} of waiting (no person answers).${quickNote}
 - **2 Time to recovery.** The real \`Engine\` (supervisor, restart ladder, doctor) watching a stand-in gateway
   process driven through the stand-in \`openclaw\` CLI, with a short schedule (check every
-  ${LADDER.checkIntervalSec} s, ${LADDER.failureThreshold} failures ${LADDER.retryIntervalSec} s apart, ${LADDER.attempts} restart attempts, ${LADDER.backoffSec} s back-off). Crash time is the
+  ${schedule}). Crash time is the
   gateway's own exit record; "gateway/agent work" is measured outside the engine: the restart steps' run
   times, the gateway answering healthy (an independent 25 ms prober), and the agent's own log (boot, then
   prompt → end of turn). "Ours" is the rest: probing and confirming, waits our schedule imposes (back-off,
@@ -163,9 +173,16 @@ export async function runBench(o: BenchOptions): Promise<number> {
 
     let comp: ReturnType<typeof startCompletion> | null = null;
     // Hold: long enough to show ours keeps waiting on a permission prompt, short enough for the run budget.
-    const copts = { reps: o.reps, holdMs: o.quick ? 10_000 : 30_000, idleScale: o.quick ? 10 : 1, oursConcurrency: o.quick ? 4 : 5 };
+    const copts = {
+      reps: o.reps,
+      holdMs: o.quick ? 10_000 : 30_000,
+      idleScale: o.quick ? 10 : 1,
+      oursConcurrency: o.quick ? 4 : 5,
+    };
     if (need(1)) {
-      progress(`completion: ${o.reps} repetitions of 4 sessions under our doctor and 7 session variants under the seed model`);
+      progress(
+        `completion: ${o.reps} repetitions of 4 sessions under our doctor and 7 session variants under the seed model`,
+      );
       comp = startCompletion(copts);
     }
     const compFrom = loadNow();
@@ -190,8 +207,12 @@ export async function runBench(o: BenchOptions): Promise<number> {
       : null;
     // The flow-control window is sized by this: the same flood through each window (full runs only).
     const sweepOpts = { rounds: 3, roundBytes: 8 * 1024 * 1024 };
-    const sweep = need(4) && !o.quick ? await section('4w live terminal window sweep', () => runFlowSweep(sweepOpts)) : null;
-    const redactor = need(6) ? await section('6 redactor alone', async () => runRedactor(o.quick ? 2 : o.reps)) : null;
+    const sweep =
+      need(4) && !o.quick ? await section('4w live terminal window sweep', () => runFlowSweep(sweepOpts)) : null;
+    const redactorReps = o.quick ? 2 : o.reps;
+    const redactor = need(6)
+      ? await section('6 redactor alone', () => Promise.resolve(runRedactor(redactorReps)))
+      : null;
     if (comp) {
       progress('completion: waiting for the seed model to finish its sessions');
       const seedFrom = loadNow();
@@ -226,9 +247,11 @@ export async function runBench(o: BenchOptions): Promise<number> {
   process.stdout.write(`${table}\n`);
   progress(`done in ${fmtMs(took)}`);
   if (o.out) {
+    const when = new Date(started).toISOString().slice(0, 16).replace('T', ' ');
+    const quick = o.quick ? ' (`--quick`)' : '';
     const doc = `# ClawMedic benchmarks
 
-Written by \`npm run bench\`${o.quick ? ' (`--quick`)' : ''} on ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC; ${o.reps} repetitions; the run took ${fmtMs(took)}.
+Written by \`npm run bench\`${quick} on ${when} UTC; ${o.reps} repetitions; the run took ${fmtMs(took)}.
 Cells read "median (min–max, n)". Ratios compare medians from the same run.
 
 ## Machine

@@ -40,7 +40,11 @@ export async function runOursSession(o: { kind: SessionKind; thinkMs: number; ho
   });
   try {
     const profile = h.profile(
-      { FAKE_AGENT_TRUST: 'numbered', FAKE_AGENT_SCRIPT: JSON.stringify(sessionScript(o.kind, o.thinkMs, h.marker)), FAKE_AGENT_NOTIFY_MS: '6000' },
+      {
+        FAKE_AGENT_TRUST: 'numbered',
+        FAKE_AGENT_SCRIPT: JSON.stringify(sessionScript(o.kind, o.thinkMs, h.marker)),
+        FAKE_AGENT_NOTIFY_MS: '6000',
+      },
       // A user who left permission checks on: the agent may stop and ask.
       o.kind === 'permission' ? { permissionMode: 'default' } : {},
     );
@@ -65,7 +69,11 @@ export async function runOursSession(o: { kind: SessionKind; thinkMs: number; ho
     let needsApprovalAt: number | null = null;
     let stillWaitingAfterHold: boolean | null = null;
     if (o.kind === 'permission') {
-      const seen = await until(() => phases.find((p) => p.phase === 'needs-approval') ?? (closedAt ? 'ended' : null), 'needs-approval', 60_000);
+      const seen = await until(
+        () => phases.find((p) => p.phase === 'needs-approval') ?? (closedAt ? 'ended' : null),
+        'needs-approval',
+        60_000,
+      );
       if (seen !== 'ended') {
         needsApprovalAt = seen.at;
         await Promise.race([running, new Promise((r) => setTimeout(r, o.holdMs))]);

@@ -18,7 +18,10 @@ export function parseStat(text: string): CpuTicks {
   const close = text.lastIndexOf(')');
   if (close < 0) throw new Error('not a /proc/<pid>/stat line');
   // After ") " comes field 3 (state); field n is at index n - 3 here.
-  const f = text.slice(close + 2).trim().split(/\s+/);
+  const f = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   const at = (n: number) => {
     const v = Number(f[n - 3]);
     if (!Number.isFinite(v)) throw new Error(`field ${n} of /proc/<pid>/stat is not a number`);

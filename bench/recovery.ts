@@ -26,7 +26,15 @@ const SCENARIOS: readonly Scenario[] = ['crash', 'broken-config', 'broken-config
  * 10 s back-off) so a repetition takes seconds. Detection is schedule-bound, so it scales with these;
  * the table says what the defaults imply.
  */
-export const LADDER = { checkIntervalSec: 2, retryIntervalSec: 1, failureThreshold: 2, timeoutSec: 1, attempts: 2, backoffSec: 1, waitHealthySec: 10 };
+export const LADDER = {
+  checkIntervalSec: 2,
+  retryIntervalSec: 1,
+  failureThreshold: 2,
+  timeoutSec: 1,
+  attempts: 2,
+  backoffSec: 1,
+  waitHealthySec: 10,
+};
 
 /** The independent prober's cadence: fine enough that the truth is known to ±25 ms. */
 const TRUTH_POLL_MS = 25;
@@ -90,20 +98,26 @@ export interface AgentTimes {
 }
 
 /** Splits one closed incident into phases; times in ms since the epoch. Pure, for the unit tests. */
-export function splitIncident(inc: Incident, truth: { crashAt: number; healthyAt: number | null }, agent: AgentTimes | null): Omit<RecoveryRun, 'scenario'> {
+export function splitIncident(
+  inc: Incident,
+  truth: { crashAt: number; healthyAt: number | null },
+  agent: AgentTimes | null,
+): Omit<RecoveryRun, 'scenario'> {
   const ev = inc.events;
   const find = (type: string) => ev.find((e) => e.type === type);
   const confirmed = find('confirmed');
   const firstAttempt = find('restart-attempt');
   const doctorStarted = find('doctor-started');
   const fingerprint = find('fingerprint');
-  const byKnownFix = typeof inc.resolvedBy === 'string' && (inc.resolvedBy.startsWith('known-fix:') || inc.resolvedBy.startsWith('playbook:'));
+  const byKnownFix =
+    typeof inc.resolvedBy === 'string' &&
+    (inc.resolvedBy.startsWith('known-fix:') || inc.resolvedBy.startsWith('playbook:'));
   const endedAt = inc.endedAt ? Date.parse(inc.endedAt) : Number.NaN;
   if (!confirmed || !firstAttempt) throw new Error(`incident ${inc.id} has no confirmed/restart-attempt events`);
   const detectionWall = at(confirmed) - truth.crashAt;
   const detection = { wall: detectionWall, external: 0, schedule: detectionWall };
   const knownFixStart = byKnownFix && fingerprint ? at(fingerprint) : null;
-  const restartEnd = doctorStarted ? at(doctorStarted) : knownFixStart ?? endedAt;
+  const restartEnd = doctorStarted ? at(doctorStarted) : (knownFixStart ?? endedAt);
   // A step runs from the event before it (its attempt, or the previous step) to its own event: ms
   // resolution, where the detail's "in 0.4 s" is rounded to 0.1 s.
   let stepsMs = 0;
@@ -111,7 +125,12 @@ export function splitIncident(inc: Incident, truth: { crashAt: number; healthyAt
   ev.forEach((e, i) => {
     const prev = ev[i - 1];
     const inKnownFix = knownFixStart !== null && at(e) >= knownFixStart;
-    const ms = e.type !== 'restart-step' ? 0 : prev && (prev.type === 'restart-attempt' || prev.type === 'restart-step') ? at(e) - at(prev) : stepDurationMs(e.detail);
+    const ms =
+      e.type !== 'restart-step'
+        ? 0
+        : prev && (prev.type === 'restart-attempt' || prev.type === 'restart-step')
+          ? at(e) - at(prev)
+          : stepDurationMs(e.detail);
     if (inKnownFix) knownFixStepsMs += ms;
     else stepsMs += ms;
   });
@@ -121,8 +140,15 @@ export function splitIncident(inc: Incident, truth: { crashAt: number; healthyAt
     restartExternal = Math.max(stepsMs, truth.healthyAt - at(firstAttempt));
   }
   const restartWall = restartEnd - at(confirmed);
-  const backoff = ev.filter((e) => e.type === 'backoff').map((e) => backoffMs(e.detail)).reduce((a, b) => a + b, 0);
-  const restart = { wall: restartWall, external: Math.min(restartExternal, restartWall), schedule: Math.min(backoff, restartWall) };
+  const backoff = ev
+    .filter((e) => e.type === 'backoff')
+    .map((e) => backoffMs(e.detail))
+    .reduce((a, b) => a + b, 0);
+  const restart = {
+    wall: restartWall,
+    external: Math.min(restartExternal, restartWall),
+    schedule: Math.min(backoff, restartWall),
+  };
   let doctor: PhaseSplit | null = null;
   let doctorParts: DoctorParts | null = null;
   if (doctorStarted) {
@@ -142,7 +168,8 @@ export function splitIncident(inc: Incident, truth: { crashAt: number; healthyAt
   let knownFix: PhaseSplit | null = null;
   if (knownFixStart !== null) {
     // The gateway's work: the restart step the rung ran, then its start until it answers healthy.
-    const gatewayWork = truth.healthyAt !== null ? Math.max(knownFixStepsMs, truth.healthyAt - knownFixStart) : knownFixStepsMs;
+    const gatewayWork =
+      truth.healthyAt !== null ? Math.max(knownFixStepsMs, truth.healthyAt - knownFixStart) : knownFixStepsMs;
     knownFix = { wall: endedAt - knownFixStart, external: Math.min(gatewayWork, endedAt - knownFixStart), schedule: 0 };
   }
   const total = {
@@ -159,7 +186,11 @@ function agentScript(): Record<string, unknown>[] {
     { run: 'openclaw config validate' },
     { run: 'openclaw doctor --fix --non-interactive --yes' },
     { run: 'openclaw gateway restart' },
-    { report: '# Recovery report\n\nThe config had a syntax error; restored the last ' + 'good copy with `openclaw doctor --fix`, then restarted the gateway.' },
+    {
+      report:
+        '# Recovery report\n\nThe config had a syntax error; restored the last ' +
+        'good copy with `openclaw doctor --fix`, then restarted the gateway.',
+    },
     { result: { status: 'fixed', summary: 'restored the last good config and restarted the gateway' } },
   ];
 }
@@ -209,7 +240,13 @@ async function runOnce(scenario: Scenario, schedule: Schedule = 'short'): Promis
           command: process.execPath,
           args: [FAKE_AGENT_JS],
           // The 2.1.330 trust layout ("No, exit" pre-selected, selection reset after the first draw), as measured.
-          env: { FAKE_AGENT_TRUST: 'unnumbered', FAKE_AGENT_TRUST_RESET_MS: '60', FAKE_AGENT_SCRIPT: JSON.stringify(agentScript()), FAKE_AGENT_LOG: agentLog, FAKE_AGENT_TRANSCRIPT: '1' },
+          env: {
+            FAKE_AGENT_TRUST: 'unnumbered',
+            FAKE_AGENT_TRUST_RESET_MS: '60',
+            FAKE_AGENT_SCRIPT: JSON.stringify(agentScript()),
+            FAKE_AGENT_LOG: agentLog,
+            FAKE_AGENT_TRANSCRIPT: '1',
+          },
           permissionMode: 'dontAsk',
           allowedTools: ['Bash(openclaw:*)'],
         },
@@ -349,7 +386,8 @@ function phaseCell(splits: PhaseSplit[]): { other: string; share: string } {
   const wall = spread(splits.map((s) => s.wall));
   const own = spread(splits.map((s) => s.wall - s.external - s.schedule));
   const parts = [`gateway/agent work ${fmtSpread(spread(splits.map((s) => s.external)))}`];
-  if (splits.some((s) => s.schedule > 0)) parts.push(`schedule waits ${fmtSpread(spread(splits.map((s) => s.schedule)))}`);
+  if (splits.some((s) => s.schedule > 0))
+    parts.push(`schedule waits ${fmtSpread(spread(splits.map((s) => s.schedule)))}`);
   parts.push(`ours ${fmtSpread(own)}`);
   const share = wall && own ? `ours ${Math.round((own.median / wall.median) * 100)}%` : '–';
   return { other: parts.join('; '), share };
@@ -357,7 +395,9 @@ function phaseCell(splits: PhaseSplit[]): { other: string; share: string } {
 
 export function recoveryRows(r: RecoveryResults): Row[] {
   const rows: Row[] = [];
-  const sched = `check every ${LADDER.checkIntervalSec} s, ${LADDER.failureThreshold} ` + `failures ${LADDER.retryIntervalSec} s apart`;
+  const sched =
+    `check every ${LADDER.checkIntervalSec} s, ${LADDER.failureThreshold} ` +
+    `failures ${LADDER.retryIntervalSec} s apart`;
   const ids: Record<Scenario, string> = { crash: '2a', 'broken-config': '2b', 'broken-config-known-fix': '2d' };
   for (const scenario of SCENARIOS) {
     const runs = r.runs.filter((x) => x.scenario === scenario);
@@ -381,22 +421,38 @@ export function recoveryRows(r: RecoveryResults): Row[] {
         runs.map((x) => x.restart),
       ],
     ];
-    if (scenario === 'broken-config') phases.push(['doctor (called → verified healthy, session closed)', runs.flatMap((x) => (x.doctor ? [x.doctor] : []))]);
-    if (scenario === 'broken-config-known-fix') phases.push(['known fix (fingerprint → verified healthy, incident closed)', runs.flatMap((x) => (x.knownFix ? [x.knownFix] : []))]);
+    if (scenario === 'broken-config')
+      phases.push([
+        'doctor (called → verified healthy, session closed)',
+        runs.flatMap((x) => (x.doctor ? [x.doctor] : [])),
+      ]);
+    if (scenario === 'broken-config-known-fix')
+      phases.push([
+        'known fix (fingerprint → verified healthy, incident closed)',
+        runs.flatMap((x) => (x.knownFix ? [x.knownFix] : [])),
+      ]);
     phases.push(['total (crash → incident closed)', runs.map((x) => x.total)]);
     const parts = runs.flatMap((x) => (x.doctorParts ? [x.doctorParts] : []));
     phases.forEach(([label, splits], i) => {
       const c = phaseCell(splits);
       const isDoctor = label.startsWith('doctor');
       let verified = '';
-      if (i === 0) verified = `schedule-bound (${sched}): ` + `${fmtMs((LADDER.failureThreshold - 1) * LADDER.retryIntervalSec * 1000)}–${fmtMs((LADDER.checkIntervalSec + (LADDER.failureThreshold - 1) * LADDER.retryIntervalSec) * 1000)} by design`;
+      // The seconds between the first failed check and the last one the ladder waits for.
+      const retriesSec = (LADDER.failureThreshold - 1) * LADDER.retryIntervalSec;
+      if (i === 0)
+        verified =
+          `schedule-bound (${sched}): ` +
+          `${fmtMs(retriesSec * 1000)}–${fmtMs((LADDER.checkIntervalSec + retriesSec) * 1000)} by design`;
       else if (isDoctor && parts.length) {
         const p = (k: keyof DoctorParts) => fmtMs(median(parts.map((x) => x[k])));
         verified =
           `ours, medians: prep ${p('prep')} (snapshot, context file, tmux), screens ${p('screens')} ` +
           `(trust dialog, paste, Enter), verdict ${p('verdict')} after the agent's turn (2 healthy probes, 250 ms ` +
           `apart once one is healthy or the Stop hook fired; records), close ${p('close')}`;
-      } else if (i === phases.length - 1) verified = `${ok}/${runs.length} recovered (resolved by ${by}); truth from the gateway's exit record, an independent ${TRUTH_POLL_MS} ms prober and the agent's log`;
+      } else if (i === phases.length - 1)
+        verified =
+          `${ok}/${runs.length} recovered (resolved by ${by}); ` +
+          `truth from the gateway's exit record, an independent ${TRUTH_POLL_MS} ms prober and the agent's log`;
       rows.push({
         id: ids[scenario],
         what: `${title}: ${label}`,
@@ -407,7 +463,8 @@ export function recoveryRows(r: RecoveryResults): Row[] {
       });
     });
   }
-  const totals = (s: Scenario) => r.runs.filter((x) => x.scenario === s && x.outcome === 'recovered').map((x) => x.total.wall);
+  const totals = (s: Scenario) =>
+    r.runs.filter((x) => x.scenario === s && x.outcome === 'recovered').map((x) => x.total.wall);
   const viaFix = spread(totals('broken-config-known-fix'));
   const viaDoctor = spread(totals('broken-config'));
   if (viaFix && viaDoctor) {
@@ -420,6 +477,14 @@ export function recoveryRows(r: RecoveryResults): Row[] {
       verified: 'medians of the totals above, same ladder schedule; only knownFixes.enabled differs',
     });
   }
-  if (r.errors.length) rows.push({ id: '2!', what: 'Repetitions that failed', ours: '', other: '', ratio: '', verified: r.errors.join('; ') });
+  if (r.errors.length)
+    rows.push({
+      id: '2!',
+      what: 'Repetitions that failed',
+      ours: '',
+      other: '',
+      ratio: '',
+      verified: r.errors.join('; '),
+    });
   return rows;
 }

@@ -64,7 +64,13 @@ export function tailOf(pane: string, n: number): string {
 
 /** The same design with every duration divided by `factor` (only `--quick` uses it, and says so in the table). */
 export function scaledConstants(c: SeedConstants, factor: number): SeedConstants {
-  return { ...c, pollMs: c.pollMs / factor, idleMs: c.idleMs / factor, trustSleepMs: c.trustSleepMs / factor, timeoutMs: c.timeoutMs / factor };
+  return {
+    ...c,
+    pollMs: c.pollMs / factor,
+    idleMs: c.idleMs / factor,
+    trustSleepMs: c.trustSleepMs / factor,
+    timeoutMs: c.timeoutMs / factor,
+  };
 }
 
 export type SeedVerdict =
@@ -149,7 +155,9 @@ export function seedAnalytic(c: SeedConstants): SeedAnalytic {
  * detection rules can be measured on their own.
  */
 export function seedBrief(o: { port: number; reportPath: string; withPhrase: boolean }): string {
-  const goal = o.withPhrase ? 'Goal: the gateway answers HTTP 200 on its port again.' : "Goal: the gateway's health check passes again.";
+  const goal = o.withPhrase
+    ? 'Goal: the gateway answers HTTP 200 on its port again.'
+    : "Goal: the gateway's health check passes again.";
   return [
     'Emergency: the OpenClaw gateway on this machine stopped answering.',
     'Within 30 minutes, find out why and repair it:',

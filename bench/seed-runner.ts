@@ -35,7 +35,12 @@ const INPUT_READY = '? for shortcuts';
 /** How long the (not measured) delivery of the brief may take: the stand-in is ready in well under a second. */
 const DELIVERY_TIMEOUT_MS = 15_000;
 
-export async function runSeedSession(o: { kind: SessionKind; thinkMs: number; withPhrase: boolean; constants: SeedConstants }): Promise<SeedRun> {
+export async function runSeedSession(o: {
+  kind: SessionKind;
+  thinkMs: number;
+  withPhrase: boolean;
+  constants: SeedConstants;
+}): Promise<SeedRun> {
   const h = await createHarness();
   const closeHarness = onCleanup(() => h.close());
   const tmux = new Tmux(path.join(h.dir, 'seed'));
@@ -64,10 +69,24 @@ export async function runSeedSession(o: { kind: SessionKind; thinkMs: number; wi
 
     // Delivery of the brief, made reliable on purpose (the seed typed text and Enter in one send-keys,
     // which loses the Enter on real Claude Code): only the detection design is compared here.
-    await until(async () => (await capture())?.includes(INPUT_READY), 'the stand-in agent to show its input box', DELIVERY_TIMEOUT_MS, 50);
-    const brief = seedBrief({ port: Number(new URL(h.url).port), reportPath: path.join(h.dir, 'report.md'), withPhrase: o.withPhrase });
+    await until(
+      async () => (await capture())?.includes(INPUT_READY),
+      'the stand-in agent to show its input box',
+      DELIVERY_TIMEOUT_MS,
+      50,
+    );
+    const brief = seedBrief({
+      port: Number(new URL(h.url).port),
+      reportPath: path.join(h.dir, 'report.md'),
+      withPhrase: o.withPhrase,
+    });
     await tmux.paste(session, brief);
-    await until(async () => (await capture())?.includes('[Pasted text'), 'the pasted brief to show', DELIVERY_TIMEOUT_MS, 50);
+    await until(
+      async () => (await capture())?.includes('[Pasted text'),
+      'the pasted brief to show',
+      DELIVERY_TIMEOUT_MS,
+      50,
+    );
     await tmux.sendKeys(session, ['Enter']);
     const sentAt = Date.now();
 

@@ -32,15 +32,33 @@ export const SESSION_TITLES: Record<SessionKind, string> = {
 };
 
 export function sessionScript(kind: SessionKind, thinkMs: number, marker: string): Step[] {
-  const report = { report: '# Recovery report\n\nThe gateway config had a typo; corrected it and restarted the gateway.' };
+  const report = {
+    report: '# Recovery report\n\nThe gateway config had a typo; corrected it and restarted the gateway.',
+  };
   const result = { result: { status: 'fixed', summary: 'corrected the config and restarted the gateway' } };
   const start = { say: 'Reading the context file and checking the gateway…' };
   switch (kind) {
     case 'report':
     case 'slowfix':
-      return [start, { busy: Math.round(thinkMs) }, { run: `touch ${marker}` }, { busy: REPORT_AFTER_FIX_MS }, { say: 'Recovery completed: the gateway answers its health check again.' }, report, result];
+      return [
+        start,
+        { busy: Math.round(thinkMs) },
+        { run: `touch ${marker}` },
+        { busy: REPORT_AFTER_FIX_MS },
+        { say: 'Recovery completed: the gateway answers its health check again.' },
+        report,
+        result,
+      ];
     case 'wrapup':
-      return [start, { busy: Math.round(thinkMs) }, { run: `touch ${marker}` }, { busy: WRAPUP_AFTER_FIX_MS }, { say: 'Done. The gateway is back; I also tidied the log settings.' }, report, result];
+      return [
+        start,
+        { busy: Math.round(thinkMs) },
+        { run: `touch ${marker}` },
+        { busy: WRAPUP_AFTER_FIX_MS },
+        { say: 'Done. The gateway is back; I also tidied the log settings.' },
+        report,
+        result,
+      ];
     case 'permission':
       // Asks before the command that would fix it; no one answers, so the gateway stays down.
       return [start, { busy: Math.round(thinkMs) }, { ask: `touch ${marker}` }, { say: 'Recovery completed.' }, result];
@@ -56,7 +74,12 @@ export function thinkTimes(kind: SessionKind, n: number, periodMs: number): numb
   for (let i = 0; i < n; i++) {
     const frac = spreadFraction(i);
     // Whole seconds for the coarse spread, so the fractions alone decide the phase within a second.
-    const base = kind === 'slowfix' ? SLOW_FIX_THINK_MS : kind === 'permission' ? 1_000 : 1_500 + Math.round((i * (periodMs - 3_000)) / n / 1000) * 1000;
+    const base =
+      kind === 'slowfix'
+        ? SLOW_FIX_THINK_MS
+        : kind === 'permission'
+          ? 1_000
+          : 1_500 + Math.round((i * (periodMs - 3_000)) / n / 1000) * 1000;
     out.push(Math.round(base + frac * 1000));
   }
   return out;

@@ -29,13 +29,17 @@ const COLUMNS: (keyof Row)[] = ['id', 'what', 'ours', 'other', 'ratio', 'goal', 
 
 /** Pipes inside a cell would split it; newlines would end the row. */
 export function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+  return s
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 export function renderTable(rows: readonly Row[]): string {
   const all = [HEADER, ...rows].map((r) => COLUMNS.map((c) => cell(r[c] ?? '–')));
   const widths = COLUMNS.map((_, i) => Math.max(3, ...all.map((r) => [...r[i]!].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join(' | ')} |`;
   const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   return [line(all[0]!), rule, ...all.slice(1).map(line)].join('\n');
 }

@@ -10,7 +10,12 @@ export function progress(msg: string): void {
 }
 
 /** Polls fn until it returns something truthy; throws with `what` after timeoutMs. */
-export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs: number, stepMs = 25): Promise<NonNullable<T>> {
+export async function until<T>(
+  fn: () => T | Promise<T>,
+  what: string,
+  timeoutMs: number,
+  stepMs = 25,
+): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

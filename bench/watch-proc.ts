@@ -8,13 +8,20 @@ import { onCleanup, tempDir } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** bin/clawmedic.js, found from dist/bench (compiled) or bench/ (sources). */
-export const CLI = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../bin/clawmedic.js' : '../bin/clawmedic.js');
+export const CLI = path.resolve(
+  here,
+  here.includes(`${path.sep}dist${path.sep}`) ? '../../bin/clawmedic.js' : '../bin/clawmedic.js',
+);
 
 /** A settings file in a fresh private dir: the healthy stand-in gateway, the given check interval, nothing else. */
 export async function watchSettings(gatewayUrl: string, checkIntervalSec: number): Promise<string> {
   const { dir } = await tempDir('watch');
   const file = path.join(dir, 'settings.json');
-  await writeFile(file, JSON.stringify({ dataDir: path.join(dir, 'data'), gateway: { url: gatewayUrl, checkIntervalSec } }, null, 2), { mode: 0o600 });
+  await writeFile(
+    file,
+    JSON.stringify({ dataDir: path.join(dir, 'data'), gateway: { url: gatewayUrl, checkIntervalSec } }, null, 2),
+    { mode: 0o600 },
+  );
   return file;
 }
 
@@ -77,7 +84,8 @@ export function spawnWatch(settingsFile: string, env: NodeJS.ProcessEnv): WatchP
         }
       });
       proc.once('exit', (code) => {
-        if (!seen) reject(new Error(`clawmedic watch exited (${code}) before its first probe: ${stderr.trim().slice(-400)}`));
+        if (!seen)
+          reject(new Error(`clawmedic watch exited (${code}) before its first probe: ${stderr.trim().slice(-400)}`));
       });
     }),
     stop: async () => {

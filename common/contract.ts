@@ -78,6 +78,12 @@ export interface DoctorRecord {
   /** The agent's machine-readable result line, if it printed one. */
   resultLine: string | null;
   configDiff: string | null;
+  /**
+   * Permission prompts a person answered (in the window, from a terminal, or from Telegram). With resolvedBy
+   * 'doctor' it means "the doctor's fix, approved by you"; 'human' is kept for a person who typed the fix.
+   * Absent in records from before it was kept.
+   */
+  promptsAnswered?: number;
   costUsd: number | null;
   tokens: { input: number; output: number } | null;
   /** The agent's own session file (Claude Code's JSONL transcript with its tool calls), when it wrote one. */
@@ -134,6 +140,11 @@ export interface DoctorLive {
   /** True while a human has taken over the keyboard. */
   takenOver: boolean;
   needsApproval: boolean;
+  /**
+   * While it needs approval: what the agent's permission prompt asks to do, as the prompt shows it (redacted),
+   * e.g. "Bash command\n\nlsof -i :18789\nList what holds the port"; null when it could not be read.
+   */
+  pendingRequest?: string | null;
 }
 
 export type EngineEvent =
@@ -148,7 +159,17 @@ export type EngineEvent =
   | { type: 'notification-failed'; channel: string; incidentId: string | null; detail: string; at: string }
   /** ClawMedic's own records cannot be written (ok: false) or can again (ok: true); watching goes on either way. */
   | { type: 'storage'; ok: boolean; detail: string; at: string }
-  | { type: 'known-fix'; phase: KnownFixPhase; incidentId: string; rung: string; detail: string; at: string; pending?: PendingFix }
+  /** The setup was checked again (at start, after a settings change, or on request). */
+  | { type: 'preflight'; report: PreflightReport }
+  | {
+      type: 'known-fix';
+      phase: KnownFixPhase;
+      incidentId: string;
+      rung: string;
+      detail: string;
+      at: string;
+      pending?: PendingFix;
+    }
   /** The warnings changed; `added` are the new ones (what the notifier sends). */
   | { type: 'warnings'; warnings: GatewayWarning[]; added: GatewayWarning[]; at: string };
 
@@ -182,7 +203,10 @@ export type DoctorPhase =
 export interface DoctorOutcome {
   /** 'not-needed': the gateway answered healthy before any agent started (no incident was opened). */
   outcome: 'recovered' | 'failed' | 'timeout' | 'cancelled' | 'not-needed';
-  /** 'human' when a person took over the keyboard before the gateway came back. */
+  /**
+   * 'human' when a person typed at the keyboard (beyond answering the agent's permission prompts) before the
+   * gateway came back; 'doctor' otherwise, including when a person only answered prompts.
+   */
   resolvedBy: 'doctor' | 'human' | null;
   agent: string | null;
   /** One line for the incident timeline and notifications. */
@@ -212,6 +236,36 @@ export interface SettingsView {
   warnings?: { path: string; message: string }[];
   templateVariables: Record<string, string>;
   defaultPromptTemplate: string;
+}
+
+/**
+ * What a preflight check found. 'off': not checked because it does not apply (the doctor is disabled, so its
+ * agents and tmux do not matter). 'warn': works, but something will bite later; 'fail': a step of the ladder
+ * cannot work as configured.
+ */
+export type PreflightStatus = 'ok' | 'warn' | 'fail' | 'off';
+
+/** One line of the preflight: ✓/✗, what was checked, what was found, and the fix. */
+export interface PreflightItem {
+  /**
+   * Stable per check: settings · gateway-url · gateway-config · restart · doctor · agent:<profile> · tmux · pty ·
+   * data-dir · notify
+   */
+  id: string;
+  /** What was checked, for people: "Restart command", "Agent “claude”". */
+  label: string;
+  status: PreflightStatus;
+  /** What was found: "openclaw gateway restart → /usr/local/bin/openclaw", "not on PATH". */
+  detail: string;
+  /** What to do about it (null when nothing needs doing). */
+  fix: string | null;
+  /** The settings key that fixes it, for a link to that field (null when no setting does). */
+  setting: string | null;
+}
+
+export interface PreflightReport {
+  at: string;
+  items: PreflightItem[];
 }
 
 export interface Problem {

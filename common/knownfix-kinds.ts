@@ -1,4 +1,5 @@
-// The fingerprint kinds, in their own module so the playbook schema and the contract can both use them.
+// The fingerprint kinds and the playbook file's plain constants, in a module without TypeBox: the playbook
+// schema and the contract both use them, and the engine loads them at start-up without loading the schema.
 
 /**
  * What kind of outage it is, most specific first. The set is open for consumers (show unknown kinds as
@@ -15,4 +16,21 @@ export const FINGERPRINT_KINDS = [
   'module-missing', // a module of OpenClaw cannot be found (a broken install)
   'state-locked', // another OpenClaw process owns the state database
   'unknown',
+] as const;
+
+/** `{{port}}`, `{{configPath}}`, `{{configDir}}`, `{{holderPid}}`, `{{gatewayUrl}}` are filled in when a step runs. */
+export const PLAYBOOK_VARIABLES = ['port', 'configPath', 'configDir', 'holderPid', 'gatewayUrl'] as const;
+
+/** The keys a playbook file may hold: the schema's properties (test/unit/knownfix-playbooks.test.ts checks). */
+export const PLAYBOOK_KEYS = [
+  '$schema',
+  'version',
+  'id',
+  'title',
+  'when',
+  'steps',
+  'restartAfter',
+  'enabled',
+  'source',
+  'stats',
 ] as const;

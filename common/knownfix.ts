@@ -29,7 +29,8 @@ export interface PortHolderFact {
   ageSec: number | null;
 }
 
-export type LogSignalKind = 'eaddrinuse' | 'refusing-to-bind' | 'module-not-found' | 'engine-version' | 'state-locked' | 'config-invalid';
+export type LogSignalKind =
+  'eaddrinuse' | 'refusing-to-bind' | 'module-not-found' | 'engine-version' | 'state-locked' | 'config-invalid';
 
 export interface LogSignal {
   kind: LogSignalKind;
@@ -54,7 +55,10 @@ export interface FingerprintFacts {
 
 export interface Fingerprint {
   kind: FingerprintKind;
-  /** Stable matching key for playbooks: the kind plus its most specific stable part, e.g. `config-invalid:gateway.port`. */
+  /**
+   * Stable matching key for playbooks: the kind plus its most specific stable part,
+   * e.g. `config-invalid:gateway.port`.
+   */
   key: string;
   /** One line for humans, e.g. `gateway.port: expected number, received string (line 4)`. */
   detail: string;
@@ -66,7 +70,14 @@ export interface Fingerprint {
 export const RUNG_MODES: readonly RungMode[] = ['auto', 'ask', 'off'];
 
 /** The known-fix rungs, in the order they are tried. Playbooks run after them as `playbook:<id>`. */
-export const KNOWN_FIX_RUNGS = ['runtime-mismatch', 'stale-gateway', 'port-foreign', 'config-doctor-fix', 'config-restore', 'update-rollback'] as const;
+export const KNOWN_FIX_RUNGS = [
+  'runtime-mismatch',
+  'stale-gateway',
+  'port-foreign',
+  'config-doctor-fix',
+  'config-restore',
+  'update-rollback',
+] as const;
 export type KnownFixRung = (typeof KNOWN_FIX_RUNGS)[number];
 
 export type RungStatus =

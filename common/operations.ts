@@ -9,6 +9,7 @@ import type {
   GatewayCheck,
   Incident,
   IncidentDetail,
+  PreflightReport,
   Problem,
   Result,
   SettingsView,
@@ -38,8 +39,7 @@ export const LIMITS = {
 } as const;
 
 export type ArgsVerdict<A extends unknown[]> =
-  | { ok: true; args: A }
-  | { ok: false; reason: string; problems?: Problem[] };
+  { ok: true; args: A } | { ok: false; reason: string; problems?: Problem[] };
 
 /** Checks raw arguments from outside (IPC, WebSocket, socket) and returns them typed, or why not. */
 export type ArgsCheck<A extends unknown[]> = (raw: readonly unknown[]) => ArgsVerdict<A>;
@@ -58,8 +58,11 @@ interface OperationBase<A extends unknown[], T extends readonly Transport[] = re
 }
 
 /** Request/response. `result`: the answer is a Result, so refusals and failures come back as values. */
-export interface CallOperation<A extends unknown[], R, T extends readonly Transport[] = readonly Transport[]>
-  extends OperationBase<A, T> {
+export interface CallOperation<
+  A extends unknown[],
+  R,
+  T extends readonly Transport[] = readonly Transport[],
+> extends OperationBase<A, T> {
   kind: 'call';
   result: R extends Result<unknown> ? true : false;
   /** Control socket: the engine's events stream to the caller until the operation ends. */
@@ -69,8 +72,10 @@ export interface CallOperation<A extends unknown[], R, T extends readonly Transp
 }
 
 /** One-way: no answer (keystrokes, acks, resizes). */
-export interface SendOperation<A extends unknown[], T extends readonly Transport[] = readonly Transport[]>
-  extends OperationBase<A, T> {
+export interface SendOperation<
+  A extends unknown[],
+  T extends readonly Transport[] = readonly Transport[],
+> extends OperationBase<A, T> {
   kind: 'send';
 }
 
@@ -131,7 +136,10 @@ const fixAnswer: ArgsCheck<[string, string, boolean]> = (raw) => {
   const [id, rec, approve] = raw;
   const okId = boundedString(id, LIMITS.maxIncidentIdLength) && /^[0-9A-Za-z-]+$/.test(id);
   if (!okId || !recordId(rec) || typeof approve !== 'boolean') {
-    return bad('an answer is an incident id, a known-fix record id ("r1"…, or "" for the one waiting) and true (yes) or false (no)');
+    return bad(
+      'an answer is an incident id, a known-fix record id ("r1"…, or "" for the one waiting) ' +
+        'and true (yes) or false (no)',
+    );
   }
   return good([id, rec, approve]);
 };
@@ -149,7 +157,8 @@ const fixRecord: ArgsCheck<[string, string]> = (raw) => {
   if (e) return bad(e);
   const [id, rec] = raw;
   const okId = boundedString(id, LIMITS.maxIncidentIdLength) && /^[0-9A-Za-z-]+$/.test(id);
-  if (!okId || !recordId(rec) || rec === '') return bad('an undo names an incident id and a known-fix record id ("r1", "r2", …)');
+  if (!okId || !recordId(rec) || rec === '')
+    return bad('an undo names an incident id and a known-fix record id ("r1", "r2", …)');
   return good([id, rec]);
 };
 /** The engine's id of a pending permission prompt: an episode number and a hash of what the prompt shows. */
@@ -167,6 +176,17 @@ const doctorOptions: ArgsCheck<[] | [{ force: boolean }]> = (raw) => {
     return good([{ force: (o as { force: boolean }).force }]);
   }
   return bad('doctor options are { force: true | false }');
+};
+/** `[]` (the last report when there is one), or `[{ fresh: true }]`: check again now. */
+const preflightOptions: ArgsCheck<[] | [{ fresh: boolean }]> = (raw) => {
+  if (raw.length === 0) return good([]);
+  const e = arity(raw, 1);
+  if (e) return bad(e);
+  const o = raw[0];
+  if (o && typeof o === 'object' && !Array.isArray(o) && typeof (o as { fresh?: unknown }).fresh === 'boolean') {
+    return good([{ fresh: (o as { fresh: boolean }).fresh }]);
+  }
+  return bad('preflight options are { fresh: true | false }');
 };
 const template = one(
   (v): v is string => boundedString(v, LIMITS.maxTemplateChars),
@@ -189,7 +209,11 @@ const size: ArgsCheck<[number, number]> = (raw) => {
   if (e) return bad(e);
   const [c, r] = raw;
   if (isInt(c, LIMITS.minCols, LIMITS.maxCols) && isInt(r, LIMITS.minRows, LIMITS.maxRows)) return good([c, r]);
-  return bad(`a terminal size is whole numbers: cols ` + `${LIMITS.minCols}-${LIMITS.maxCols}, rows ` + `${LIMITS.minRows}-${LIMITS.maxRows}`);
+  return bad(
+    `a terminal size is whole numbers: cols ` +
+      `${LIMITS.minCols}-${LIMITS.maxCols}, rows ` +
+      `${LIMITS.minRows}-${LIMITS.maxRows}`,
+  );
 };
 
 // ---- the table ------------------------------------------------------------------------------------------
@@ -210,9 +234,29 @@ function send<A extends unknown[], const T extends readonly Transport[]>(
 }
 
 export const OPERATIONS = {
-  getStatus: call<StatusSnapshot>()({ args: none, result: false, readOnly: true, what: 'read the status', transports: EVERYWHERE }),
+  getStatus: call<StatusSnapshot>()({
+    args: none,
+    result: false,
+    readOnly: true,
+    what: 'read the status',
+    transports: EVERYWHERE,
+  }),
+  // Checking the setup runs `--version` of the agents and tmux and reads files: it changes nothing.
+  preflight: call<PreflightReport>()({
+    args: preflightOptions,
+    result: false,
+    readOnly: true,
+    what: 'check the setup',
+    transports: EVERYWHERE,
+  }),
   // A one-off probe observes and changes nothing: read-only viewers may ask for it.
-  checkNow: call<GatewayCheck>()({ args: none, result: false, readOnly: true, what: 'check the gateway', transports: UI }),
+  checkNow: call<GatewayCheck>()({
+    args: none,
+    result: false,
+    readOnly: true,
+    what: 'check the gateway',
+    transports: UI,
+  }),
   restartNow: call<Result>()({
     args: none,
     result: true,
@@ -256,7 +300,7 @@ export const OPERATIONS = {
     args: promptId,
     result: true,
     readOnly: false,
-    what: 'approve the agent\'s request',
+    what: "approve the agent's request",
     transports: ['chat'],
   }),
   /** Refuses the doctor's pending permission prompt, if it is still the prompt with this id. */
@@ -264,16 +308,52 @@ export const OPERATIONS = {
     args: promptId,
     result: true,
     readOnly: false,
-    what: 'deny the agent\'s request',
+    what: "deny the agent's request",
     transports: ['chat'],
   }),
-  resume: call<Result<StatusSnapshot>>()({ args: none, result: true, readOnly: false, what: 'resume monitoring', transports: EVERYWHERE }),
-  listIncidents: call<Incident[]>()({ args: none, result: false, readOnly: true, what: 'list incidents', transports: UI }),
-  getIncident: call<IncidentDetail | null>()({ args: incidentId, result: false, readOnly: true, what: 'read an incident', transports: UI }),
-  getSettings: call<SettingsView>()({ args: none, result: false, readOnly: true, what: 'read the settings', transports: UI }),
-  saveSettings: call<Result>()({ args: settingsDocument, result: true, readOnly: false, what: 'save settings', transports: UI }),
+  resume: call<Result<StatusSnapshot>>()({
+    args: none,
+    result: true,
+    readOnly: false,
+    what: 'resume monitoring',
+    transports: EVERYWHERE,
+  }),
+  listIncidents: call<Incident[]>()({
+    args: none,
+    result: false,
+    readOnly: true,
+    what: 'list incidents',
+    transports: UI,
+  }),
+  getIncident: call<IncidentDetail | null>()({
+    args: incidentId,
+    result: false,
+    readOnly: true,
+    what: 'read an incident',
+    transports: UI,
+  }),
+  getSettings: call<SettingsView>()({
+    args: none,
+    result: false,
+    readOnly: true,
+    what: 'read the settings',
+    transports: UI,
+  }),
+  saveSettings: call<Result>()({
+    args: settingsDocument,
+    result: true,
+    readOnly: false,
+    what: 'save settings',
+    transports: UI,
+  }),
   // Rendering a preview changes nothing.
-  previewBrief: call<Result<string>>()({ args: template, result: true, readOnly: true, what: 'preview the brief', transports: UI }),
+  previewBrief: call<Result<string>>()({
+    args: template,
+    result: true,
+    readOnly: true,
+    what: 'preview the brief',
+    transports: UI,
+  }),
   testNotification: call<Result>()({
     args: channelName,
     result: true,
@@ -281,9 +361,27 @@ export const OPERATIONS = {
     what: 'send a test notification',
     transports: UI,
   }),
-  answerFix: call<Result>()({ args: fixAnswer, result: true, readOnly: false, what: 'answer a known fix', transports: EVERYWHERE }),
-  undoFix: call<Result<string>>()({ args: fixRecord, result: true, readOnly: false, what: 'undo a known fix', transports: EVERYWHERE }),
-  listPlaybooks: call<PlaybookView[]>()({ args: none, result: false, readOnly: true, what: 'list playbooks', transports: EVERYWHERE }),
+  answerFix: call<Result>()({
+    args: fixAnswer,
+    result: true,
+    readOnly: false,
+    what: 'answer a known fix',
+    transports: EVERYWHERE,
+  }),
+  undoFix: call<Result<string>>()({
+    args: fixRecord,
+    result: true,
+    readOnly: false,
+    what: 'undo a known fix',
+    transports: EVERYWHERE,
+  }),
+  listPlaybooks: call<PlaybookView[]>()({
+    args: none,
+    result: false,
+    readOnly: true,
+    what: 'list playbooks',
+    transports: EVERYWHERE,
+  }),
   setPlaybookEnabled: call<Result<PlaybookView>>()({
     args: playbookEnable,
     result: true,
@@ -291,9 +389,27 @@ export const OPERATIONS = {
     what: 'enable or disable a playbook',
     transports: EVERYWHERE,
   }),
-  revertConfig: call<Result<string>>()({ args: none, result: true, readOnly: false, what: 'revert the gateway config', transports: EVERYWHERE }),
-  takeOver: call<Result>()({ args: none, result: true, readOnly: false, what: 'take over the session', transports: UI }),
-  handBack: call<Result>()({ args: none, result: true, readOnly: false, what: 'hand the session back', transports: UI }),
+  revertConfig: call<Result<string>>()({
+    args: none,
+    result: true,
+    readOnly: false,
+    what: 'revert the gateway config',
+    transports: EVERYWHERE,
+  }),
+  takeOver: call<Result>()({
+    args: none,
+    result: true,
+    readOnly: false,
+    what: 'take over the session',
+    transports: UI,
+  }),
+  handBack: call<Result>()({
+    args: none,
+    result: true,
+    readOnly: false,
+    what: 'hand the session back',
+    transports: UI,
+  }),
   terminalAck: send({ args: ackChars, readOnly: true, what: 'acknowledge terminal output', transports: UI }),
   terminalInput: send({ args: keystrokes, readOnly: false, what: 'type into the session', transports: UI }),
   // Resizing only changes how the session is drawn for this viewer.
@@ -302,7 +418,9 @@ export const OPERATIONS = {
 
 type Table = typeof OPERATIONS;
 export type OperationName = keyof Table;
-export type CallName = { [K in OperationName]: Table[K] extends CallOperation<unknown[], unknown> ? K : never }[OperationName];
+export type CallName = {
+  [K in OperationName]: Table[K] extends CallOperation<unknown[], unknown> ? K : never;
+}[OperationName];
 export type SendName = { [K in OperationName]: Table[K] extends SendOperation<unknown[]> ? K : never }[OperationName];
 export type ArgsOf<K extends OperationName> = Table[K] extends { args: ArgsCheck<infer A> } ? A : never;
 export type ResultOf<K extends CallName> = Table[K] extends CallOperation<unknown[], infer R> ? R : never;
@@ -335,7 +453,9 @@ export type Streams = {
 };
 
 /** Operations the window and the dashboard offer (not the control-socket-only ones). */
-export type UiName = { [K in OperationName]: Extract<Table[K]['transports'][number], 'ipc' | 'ws'> extends never ? never : K }[OperationName];
+export type UiName = {
+  [K in OperationName]: Extract<Table[K]['transports'][number], 'ipc' | 'ws'> extends never ? never : K;
+}[OperationName];
 
 /** What the renderer may call, derived from the table: one method per operation, errors as values. */
 export type ClawMedicApi = {

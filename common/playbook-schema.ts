@@ -4,17 +4,21 @@
 // playbook.schema.json for editors.
 import { Type, type Static } from '@sinclair/typebox';
 import { FINGERPRINT_KINDS } from './knownfix-kinds.js';
+export { PLAYBOOK_KEYS, PLAYBOOK_VARIABLES } from './knownfix-kinds.js';
 
 const Strict = { additionalProperties: false } as const;
 
-/** `{{port}}`, `{{configPath}}`, `{{configDir}}`, `{{holderPid}}`, `{{gatewayUrl}}` are filled in when a step runs. */
-export const PLAYBOOK_VARIABLES = ['port', 'configPath', 'configDir', 'holderPid', 'gatewayUrl'] as const;
-
 export const playbookStepSchema = Type.Union([
   /** A shell command, run like a restart step (same user, same environment), with a time limit. */
-  Type.Object({ run: Type.String({ minLength: 1, maxLength: 2000 }), timeoutSec: Type.Integer({ minimum: 1, maximum: 3600 }) }, Strict),
+  Type.Object(
+    { run: Type.String({ minLength: 1, maxLength: 2000 }), timeoutSec: Type.Integer({ minimum: 1, maximum: 3600 }) },
+    Strict,
+  ),
   /** Replace the first occurrence of `find` with `replace` in a file inside the gateway config's folder. */
-  Type.Object({ edit: Type.String({ minLength: 1 }), find: Type.String({ minLength: 1 }), replace: Type.String() }, Strict),
+  Type.Object(
+    { edit: Type.String({ minLength: 1 }), find: Type.String({ minLength: 1 }), replace: Type.String() },
+    Strict,
+  ),
   /** Write a whole file inside the gateway config's folder (the old one is kept beside it). */
   Type.Object({ write: Type.String({ minLength: 1 }), content: Type.String() }, Strict),
 ]);
@@ -47,7 +51,11 @@ export const playbookSchema = Type.Object(
     /** Proposed playbooks are disabled until a person enables them. */
     enabled: Type.Boolean(),
     source: Type.Object(
-      { incidentId: Type.Union([Type.String(), Type.Null()]), agent: Type.Union([Type.String(), Type.Null()]), learnedAt: Type.String() },
+      {
+        incidentId: Type.Union([Type.String(), Type.Null()]),
+        agent: Type.Union([Type.String(), Type.Null()]),
+        learnedAt: Type.String(),
+      },
       Strict,
     ),
     stats: playbookStatsSchema,

@@ -26,7 +26,9 @@ export function templateProblems(template: string): string[] {
     const name = m[1] ?? '';
     // Own keys only: `in` would accept inherited names ({{constructor}}, {{toString}}).
     if (!Object.prototype.hasOwnProperty.call(TEMPLATE_VARIABLES, name)) {
-      out.push(`uses {{${name}}}, which is not a known variable (known: ${Object.keys(TEMPLATE_VARIABLES).join(', ')})`);
+      out.push(
+        `uses {{${name}}}, which is not a known variable (known: ${Object.keys(TEMPLATE_VARIABLES).join(', ')})`,
+      );
     }
   }
   const stray = template.replace(PLACEHOLDER, '').match(/\{\{|\}\}/);

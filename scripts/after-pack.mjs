@@ -11,8 +11,14 @@ import { inspectSpawnHelpers, modeString, nativeDirFor, repairSpawnHelpers } fro
 /**
  * Checks and repairs node-pty inside a packaged app's resources folder. Returns the lines it logs.
  * platform: 'darwin' | 'mas' | 'linux' (electron-builder's electronPlatformName); arch: 'x64', 'arm64', ….
+ * The work is synchronous; a problem still arrives as the rejection, as callers await it.
  */
-export async function checkPackagedNodePty({ resourcesDir, platform, arch }) {
+export function checkPackagedNodePty(options) {
+  return new Promise((resolve) => resolve(inspectPackagedNodePty(options)));
+}
+
+/** checkPackagedNodePty's work: returns the lines it logs, throws on what was packed wrong. */
+function inspectPackagedNodePty({ resourcesDir, platform, arch }) {
   const ptyDir = path.join(resourcesDir, 'app.asar.unpacked', 'node_modules', 'node-pty');
   const problems = [];
   if (!existsSync(path.join(ptyDir, 'package.json'))) {

@@ -64,7 +64,7 @@ function main(argv) {
   if (!nodeSupported(process.version)) {
     console.error(
       `dist: Node.js ${MIN_NODE} or later is needed to package the app; this is ${process.version}. Electron 45 ` +
-        'and electron-builder\'s @electron/rebuild require it. Install Node 22.12+ (24 LTS recommended) and ' +
+        "and electron-builder's @electron/rebuild require it. Install Node 22.12+ (24 LTS recommended) and " +
         'run `npm run dist` again; `node scripts/e2e-toolchain.mjs --print-env` installs a Node 24 and prints ' +
         'where it is. The `clawmedic` CLI itself still runs on Node 20.19+.',
     );

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Installs the real tools the end-to-end suite drives: Node 24 (OpenClaw needs it), the OpenClaw
-// gateway and the Claude Code CLI, all from the npm registry, into a cache outside the repo.
+// gateway, the Claude Code CLI and the Codex CLI, all from the npm registry, into a cache outside the repo.
 // Idempotent: a marker file holding the pinned versions makes a re-run instant; a partial install
 // (no marker, other versions, or a tool that no longer runs) is removed and redone.
 //
 //   node scripts/e2e-toolchain.mjs              install if needed, print where things are
 //   node scripts/e2e-toolchain.mjs --print-env same, then print {cacheDir, pathPrepend, node, openclaw, claude,
-//     versions} as JSON
+//     codex, versions} as JSON
 //   node scripts/e2e-toolchain.mjs --check      do not install; exit 1 when the toolchain is missing
 //   node scripts/e2e-toolchain.mjs --force      reinstall everything
 //
@@ -24,6 +24,9 @@ export const PINS = Object.freeze({
   // 2.1.330: the version whose trust prompt pre-selects "No, exit" (what a user meets today) and whose
   // screens /work/shared/reference/claude-code.md measured. Later 2.1.33x are unmeasured.
   claude: '2.1.330',
+  // 0.171.0: the version whose screens, notify payload and Responses API requests test/e2e/README.md
+  // measured (trust prompt "› 1. Trust and continue", `■ exceeded retry limit, last status: 429 …`).
+  codex: '0.171.0',
 });
 const MARKER_FORMAT = 1;
 
@@ -40,6 +43,7 @@ export function layout(root = cacheRoot()) {
   const nodeBinDir = join(root, 'node', 'node_modules', nodePkg, 'bin');
   const openclawDir = join(root, 'openclaw');
   const claudeDir = join(root, 'claude');
+  const codexDir = join(root, 'codex');
   return {
     root,
     nodePkg,
@@ -54,6 +58,10 @@ export function layout(root = cacheRoot()) {
     claudeDir,
     claudeBinDir: join(claudeDir, 'node_modules', '.bin'),
     claude: join(claudeDir, 'node_modules', '.bin', 'claude'),
+    codexDir,
+    codexBinDir: join(codexDir, 'node_modules', '.bin'),
+    // A Node launcher (bin/codex.js) that execs the native binary from the platform package.
+    codex: join(codexDir, 'node_modules', '.bin', 'codex'),
   };
 }
 
@@ -131,12 +139,28 @@ function npmEnv(L) {
 // are what make the tools work (claude-code links its native binary in postinstall).
 function writeProject(dir, name, deps, allowScripts) {
   mkdirSync(dir, { recursive: true });
-  const pkg = { name, private: true, description: 'ClawMedic e2e toolchain (generated; safe to delete)', dependencies: deps, allowScripts };
+  const pkg = {
+    name,
+    private: true,
+    description: 'ClawMedic e2e toolchain (generated; safe to delete)',
+    dependencies: deps,
+    allowScripts,
+  };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
 async function npmInstall(L, dir, what, extraArgs = []) {
-  const args = ['install', '--no-save', '--cache', L.npmCache, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...extraArgs];
+  const args = [
+    'install',
+    '--no-save',
+    '--cache',
+    L.npmCache,
+    '--prefer-offline',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    ...extraArgs,
+  ];
   log(`installing ${what} …`);
   // npm itself is the one on the caller's PATH; run it with Node 24 first on PATH.
   const res = await runAsync('npm', args, { cwd: dir, env: npmEnv(L) });
@@ -157,13 +181,21 @@ function verify(L) {
   const n = existsSync(L.node) ? versionOf(L.node, ['--version'], env) : { ok: false, detail: `missing ${L.node}` };
   if (!n.ok) problems.push(`node: ${n.detail}`);
   else if (n.out !== `v${PINS.node}`) problems.push(`node: expected v${PINS.node}, got ${n.out}`);
-  const o = existsSync(L.openclaw) ? versionOf(L.openclaw, ['--version'], env) : { ok: false, detail: `missing ${L.openclaw}` };
+  const o = existsSync(L.openclaw)
+    ? versionOf(L.openclaw, ['--version'], env)
+    : { ok: false, detail: `missing ${L.openclaw}` };
   if (!o.ok) problems.push(`openclaw: ${o.detail}`);
   else if (!o.out.includes(PINS.openclaw)) problems.push(`openclaw: expected ${PINS.openclaw}, got ${o.out}`);
   // The claude bin is the native executable (linked by its postinstall); Node is not involved.
-  const c = existsSync(L.claude) ? versionOf(L.claude, ['--version'], { ...env, DISABLE_AUTOUPDATER: '1', DISABLE_TELEMETRY: '1' }) : { ok: false, detail: `missing ${L.claude}` };
+  const c = existsSync(L.claude)
+    ? versionOf(L.claude, ['--version'], { ...env, DISABLE_AUTOUPDATER: '1', DISABLE_TELEMETRY: '1' })
+    : { ok: false, detail: `missing ${L.claude}` };
   if (!c.ok) problems.push(`claude: ${c.detail}`);
   else if (!c.out.includes(PINS.claude)) problems.push(`claude: expected ${PINS.claude}, got ${c.out}`);
+  // `codex --version` prints "codex-cli 0.171.0" without reading a config or touching the network.
+  const x = existsSync(L.codex) ? versionOf(L.codex, ['--version'], env) : { ok: false, detail: `missing ${L.codex}` };
+  if (!x.ok) problems.push(`codex: ${x.detail}`);
+  else if (!x.out.includes(PINS.codex)) problems.push(`codex: expected ${PINS.codex}, got ${x.out}`);
   return problems;
 }
 
@@ -177,34 +209,82 @@ function readMarker(L) {
 }
 
 function markerMatches(m) {
-  return m && m.format === MARKER_FORMAT && m.platform === `${process.platform}-${process.arch}` &&
-    m.versions && m.versions.node === PINS.node && m.versions.openclaw === PINS.openclaw && m.versions.claude === PINS.claude;
+  return (
+    m &&
+    m.format === MARKER_FORMAT &&
+    m.platform === `${process.platform}-${process.arch}` &&
+    m.versions &&
+    m.versions.node === PINS.node &&
+    m.versions.openclaw === PINS.openclaw &&
+    m.versions.claude === PINS.claude &&
+    m.versions.codex === PINS.codex
+  );
 }
 
-async function install(L) {
+async function install(L, force) {
   if (process.platform !== 'linux' && process.platform !== 'darwin') {
     throw new ToolchainError(`unsupported platform ${process.platform}: the e2e toolchain is for Linux and macOS`);
   }
   const npmCheck = run('npm', ['--version'], {});
-  if (npmCheck.status !== 0) throw new ToolchainError('npm was not found on PATH; install Node.js with npm (>= 10) first.');
+  if (npmCheck.status !== 0)
+    throw new ToolchainError('npm was not found on PATH; install Node.js with npm (>= 10) first.');
 
   mkdirSync(L.root, { recursive: true });
-  // A partial earlier install is not trusted: remove every tool dir (the npm cache stays, it is content-addressed).
-  for (const d of [L.nodeDir, L.openclawDir, L.claudeDir]) rmSync(d, { recursive: true, force: true });
+  // A tool whose pin is unchanged since a complete install (the marker says so, its binary is there)
+  // is kept: adding or bumping one tool then does not delete the others, which another checkout may be
+  // running right now. Everything else is removed and redone (the npm cache stays, it is
+  // content-addressed). A new Node means everything is redone: native modules are built against it.
+  const prev = force ? null : readMarker(L);
+  const sameBase = prev && prev.format === MARKER_FORMAT && prev.platform === `${process.platform}-${process.arch}`;
+  const keep = (tool, bin) =>
+    Boolean(sameBase && prev.versions?.node === PINS.node && prev.versions?.[tool] === PINS[tool] && existsSync(bin));
+  const tools = [
+    { tool: 'node', dir: L.nodeDir, bin: L.node },
+    { tool: 'openclaw', dir: L.openclawDir, bin: L.openclaw },
+    { tool: 'claude', dir: L.claudeDir, bin: L.claude },
+    { tool: 'codex', dir: L.codexDir, bin: L.codex },
+  ].map((t) => ({ ...t, keep: keep(t.tool, t.bin) }));
   rmSync(L.marker, { force: true });
+  for (const t of tools) if (!t.keep) rmSync(t.dir, { recursive: true, force: true });
+  const todo = new Set(tools.filter((t) => !t.keep).map((t) => t.tool));
+  if (todo.size < tools.length)
+    log(
+      `keeping ${tools
+        .filter((t) => t.keep)
+        .map((t) => t.tool)
+        .join(', ')} (pins unchanged)`,
+    );
 
   const t0 = Date.now();
-  writeProject(L.nodeDir, 'clawmedic-e2e-node', { [L.nodePkg]: PINS.node }, {});
-  await npmInstall(L, L.nodeDir, `${L.nodePkg}@${PINS.node}`);
-  if (!existsSync(L.node)) throw new ToolchainError(`${L.nodePkg}@${PINS.node} installed but ${L.node} is missing`);
+  if (todo.has('node')) {
+    writeProject(L.nodeDir, 'clawmedic-e2e-node', { [L.nodePkg]: PINS.node }, {});
+    await npmInstall(L, L.nodeDir, `${L.nodePkg}@${PINS.node}`);
+    if (!existsSync(L.node)) throw new ToolchainError(`${L.nodePkg}@${PINS.node} installed but ${L.node} is missing`);
+  }
 
-  writeProject(L.openclawDir, 'clawmedic-e2e-openclaw', { openclaw: PINS.openclaw }, OPENCLAW_ALLOW_SCRIPTS);
-  await npmInstall(L, L.openclawDir, `openclaw@${PINS.openclaw}`);
+  if (todo.has('openclaw')) {
+    writeProject(L.openclawDir, 'clawmedic-e2e-openclaw', { openclaw: PINS.openclaw }, OPENCLAW_ALLOW_SCRIPTS);
+    await npmInstall(L, L.openclawDir, `openclaw@${PINS.openclaw}`);
+  }
 
-  writeProject(L.claudeDir, 'clawmedic-e2e-claude', { '@anthropic-ai/claude-code': PINS.claude }, {
-    '@anthropic-ai/claude-code': true,
-  });
-  await npmInstall(L, L.claudeDir, `@anthropic-ai/claude-code@${PINS.claude}`);
+  if (todo.has('claude')) {
+    writeProject(
+      L.claudeDir,
+      'clawmedic-e2e-claude',
+      { '@anthropic-ai/claude-code': PINS.claude },
+      {
+        '@anthropic-ai/claude-code': true,
+      },
+    );
+    await npmInstall(L, L.claudeDir, `@anthropic-ai/claude-code@${PINS.claude}`);
+  }
+
+  if (todo.has('codex')) {
+    // No install scripts: the native binary arrives as the optional dependency @openai/codex-linux-x64
+    // (an alias of @openai/codex@<version>-linux-x64), so the registry is all it needs.
+    writeProject(L.codexDir, 'clawmedic-e2e-codex', { '@openai/codex': PINS.codex }, {});
+    await npmInstall(L, L.codexDir, `@openai/codex@${PINS.codex}`);
+  }
 
   const problems = verify(L);
   if (problems.length) throw new ToolchainError(`installed, but the tools do not run:\n  ${problems.join('\n  ')}`);
@@ -273,7 +353,11 @@ async function acquireLock(L) {
       rmSync(dir, { recursive: true, force: true }); // stale: its owner died mid-install
       continue;
     }
-    if (Date.now() > deadline) throw new ToolchainError(`another install (pid ${owner}) has held ${dir} for ` + `${LOCK_WAIT_MS / 60000} min; if no install is running, delete that folder`);
+    if (Date.now() > deadline)
+      throw new ToolchainError(
+        `another install (pid ${owner}) has held ${dir} for ` +
+          `${LOCK_WAIT_MS / 60000} min; if no install is running, delete that folder`,
+      );
     if (!announced) log(`waiting for another install (pid ${owner}) to finish …`);
     announced = true;
     // 1 s: installs take tens of seconds; polling faster gains nothing.
@@ -290,7 +374,7 @@ function releaseLock() {
 function isFresh(L, force) {
   // The marker is written last, so it proves a complete install; the existence checks catch a
   // cache pruned by hand afterwards without paying for running each tool.
-  return !force && markerMatches(readMarker(L)) && [L.node, L.openclaw, L.claude].every((p) => existsSync(p));
+  return !force && markerMatches(readMarker(L)) && [L.node, L.openclaw, L.claude, L.codex].every((p) => existsSync(p));
 }
 
 export async function main(argv = process.argv.slice(2)) {
@@ -316,22 +400,27 @@ export async function main(argv = process.argv.slice(2)) {
       await acquireLock(L);
       try {
         // Re-checked under the lock: a concurrent caller may have just finished the same install.
-        if (!isFresh(L, flags.has('--force'))) await install(L);
+        if (!isFresh(L, flags.has('--force'))) await install(L, flags.has('--force'));
       } finally {
         releaseLock();
       }
     }
   } catch (err) {
     const msg = err instanceof ToolchainError ? err.message : (err && err.stack) || String(err);
-    process.stderr.write(`e2e-toolchain: ${msg}\nNothing was marked installed; re-run \`node ` + `scripts/e2e-toolchain.mjs\` after fixing the cause (only the npm ` + `registry must be reachable).\n`);
+    process.stderr.write(
+      `e2e-toolchain: ${msg}\nNothing was marked installed; re-run \`node ` +
+        `scripts/e2e-toolchain.mjs\` after fixing the cause (only the npm ` +
+        `registry must be reachable).\n`,
+    );
     return 1;
   }
   const info = {
     cacheDir: L.root,
-    pathPrepend: [L.nodeBinDir, L.openclawBinDir, L.claudeBinDir],
+    pathPrepend: [L.nodeBinDir, L.openclawBinDir, L.claudeBinDir, L.codexBinDir],
     node: L.node,
     openclaw: L.openclaw,
     claude: L.claude,
+    codex: L.codex,
     versions: { ...PINS },
   };
   if (flags.has('--print-env')) {
@@ -340,7 +429,8 @@ export async function main(argv = process.argv.slice(2)) {
     process.stdout.write(
       `e2e toolchain (${((Date.now() - started) / 1000).toFixed(1)}s)\n` +
         `  cache     ${L.root}\n  node      ${L.node} (v${PINS.node})\n  openclaw  ${L.openclaw} (${PINS.openclaw})\n` +
-        `  claude    ${L.claude} (${PINS.claude})\n  PATH      ${info.pathPrepend.join(delimiter)}${delimiter}$PATH\n`,
+        `  claude    ${L.claude} (${PINS.claude})\n  codex     ${L.codex} (${PINS.codex})\n` +
+        `  PATH      ${info.pathPrepend.join(delimiter)}${delimiter}$PATH\n`,
     );
   }
   return 0;

@@ -50,7 +50,9 @@ function render(svg, widthPx) {
 /** Tray sources: `{ name, frames: [svg…] }`; an SVG with data-frames="N" rotates its #spin group N times. */
 export function traySources() {
   const out = [];
-  for (const file of readdirSync(TRAY_SRC).filter((f) => f.endsWith('.svg')).sort()) {
+  for (const file of readdirSync(TRAY_SRC)
+    .filter((f) => f.endsWith('.svg'))
+    .sort()) {
     const name = file.slice(0, -4);
     const svg = readFileSync(path.join(TRAY_SRC, file), 'utf8');
     const m = /data-frames="(\d+)"/.exec(svg);
@@ -110,7 +112,7 @@ export function parseIcns(buf) {
   const total = buf.readUInt32BE(4);
   if (total !== buf.length) throw new Error(`icns header says ${total} bytes, the file has ${buf.length}`);
   const entries = [];
-  for (let at = 8; at < total; ) {
+  for (let at = 8; at < total;) {
     if (at + 8 > total) throw new Error(`icns entry header at byte ${at} runs past the end`);
     const type = buf.toString('latin1', at, at + 4);
     const len = buf.readUInt32BE(at + 4);
@@ -182,6 +184,8 @@ export function contactSheet(files) {
   const width = cell.w * perRow;
   const height = cell.h * rows * bars.length;
   const uri = (png) => `data:image/png;base64,${png.toString('base64')}`;
+  const PIXELATED = 'image-rendering:optimizeSpeed';
+  const LABEL_FONT = 'DejaVu Sans, Helvetica, sans-serif';
   let body = '';
   bars.forEach((bar, b) => {
     const band = b * cell.h * rows;
@@ -193,10 +197,11 @@ export function contactSheet(files) {
       const two = recolour(files.find((g) => g.file === f.file.replace('.png', '@2x.png')).png, bar.fg);
       const label = path.basename(f.file, 'Template.png');
       // 1x and 2x at their pixel size, then 2x magnified without smoothing so every pixel shows.
-      body += `<image x="${x0 + 8}" y="${y0 + 8}" width="18" height="18" href="${uri(one)}" style="image-rendering:optimizeSpeed"/>`;
+      body += `<image x="${x0 + 8}" y="${y0 + 8}" width="18" height="18" href="${uri(one)}" style="${PIXELATED}"/>`;
       body += `<image x="${x0 + 8}" y="${y0 + 34}" width="36" height="36" href="${uri(two)}"/>`;
-      body += `<image x="${x0 + 56}" y="${y0 + 8}" width="108" height="108" href="${uri(two)}" style="image-rendering:optimizeSpeed"/>`;
-      body += `<text x="${x0 + 8}" y="${y0 + 124}" font-size="11" font-family="DejaVu Sans, Helvetica, sans-serif" fill="${bar.text}">${label}</text>`;
+      body += `<image x="${x0 + 56}" y="${y0 + 8}" width="108" height="108" href="${uri(two)}" style="${PIXELATED}"/>`;
+      const font = `font-size="11" font-family="${LABEL_FONT}"`;
+      body += `<text x="${x0 + 8}" y="${y0 + 124}" ${font} fill="${bar.text}">${label}</text>`;
     });
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`;

@@ -63,6 +63,7 @@ export function repairSpawnHelpers(ptyDir) {
       throw new Error(
         `cannot make ${h.file} executable (${err.code ?? err.message}); without it every terminal fails on macOS ` +
           `with "posix_spawnp failed.". Run: chmod ${modeString(to)} '${h.file}'`,
+        { cause: err },
       );
     }
     repairs.push({ file: h.file, from: h.mode, to });

@@ -33,7 +33,9 @@ export function electronBinary({ root = ROOT, env = process.env, platform = proc
   } catch {
     // No path.txt: the binary was never downloaded; report the default location.
   }
-  const file = env.ELECTRON_OVERRIDE_DIST_PATH ? path.join(env.ELECTRON_OVERRIDE_DIST_PATH, rel) : path.join(pkg, 'dist', rel);
+  const file = env.ELECTRON_OVERRIDE_DIST_PATH
+    ? path.join(env.ELECTRON_OVERRIDE_DIST_PATH, rel)
+    : path.join(pkg, 'dist', rel);
   return { file, exists: existsSync(file), packageInstalled: existsSync(path.join(pkg, 'package.json')) };
 }
 
@@ -51,15 +53,21 @@ export function missingElectronMessage(bin) {
     '',
     'Without Electron (a server, CI, this machine), the same engine and UI run as:',
     '  npm run demo                           a scripted outage and recovery, in the terminal',
-    '  npx clawmedic watch --dashboard        the watcher, with the app\'s UI in your browser',
+    "  npx clawmedic watch --dashboard        the watcher, with the app's UI in your browser",
   ].join('\n');
 }
 
 /** @param {string} cmd @param {string[]} args @param {string} label */
 function run(cmd, args, label) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } });
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+  });
   if (r.status !== 0) {
-    console.error(`\n${label} failed (exit ${r.status ?? r.signal}); fix the errors above and run \`npm start\` again.`);
+    console.error(
+      `\n${label} failed (exit ${r.status ?? r.signal}); fix the errors above and run \`npm start\` again.`,
+    );
     process.exit(r.status || 1);
   }
 }
@@ -68,10 +76,17 @@ function build() {
   const bin = (/** @type {string} */ name) => path.join(ROOT, 'node_modules', '.bin', name);
   run(process.execPath, [path.join(ROOT, 'scripts', 'build-validators.mjs')], 'Compiling the settings validator');
   run(bin('tsc'), ['-b'], 'Type-checking and compiling (tsc -b)');
-  const pkg = /** @type {{ scripts?: Record<string, string> }} */ (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')));
+  const pkg = /** @type {{ scripts?: Record<string, string> }} */ (
+    JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+  );
   const scripts = pkg.scripts ?? {};
   if (scripts['build:renderer']) run('npm', ['run', '--silent', 'build:renderer'], 'Building the renderer');
-  else run(bin('vite'), ['build', '--config', path.join(ROOT, 'renderer', 'vite.config.ts')], 'Building the renderer (vite)');
+  else
+    run(
+      bin('vite'),
+      ['build', '--config', path.join(ROOT, 'renderer', 'vite.config.ts')],
+      'Building the renderer (vite)',
+    );
   run(process.execPath, [path.join(ROOT, 'scripts', 'build-preload.mjs')], 'Bundling the preload');
   const page = path.join(ROOT, 'dist', 'renderer', 'index.html');
   if (!existsSync(page)) console.error(`warning: ${path.relative(ROOT, page)} is missing; the window will report it.`);
@@ -93,8 +108,10 @@ function main(argv) {
     process.exit(1);
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    console.error('No display (DISPLAY and WAYLAND_DISPLAY are unset): the menu-bar app needs a desktop session.\n' +
-      'Use `npx clawmedic watch --dashboard` on a headless machine.');
+    console.error(
+      'No display (DISPLAY and WAYLAND_DISPLAY are unset): the menu-bar app needs a desktop session.\n' +
+        'Use `npx clawmedic watch --dashboard` on a headless machine.',
+    );
     process.exit(1);
   }
   if (!own.includes('--no-build')) build();

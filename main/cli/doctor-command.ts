@@ -5,7 +5,7 @@ import type { DoctorOutcome } from '../engine/doctor/port.js';
 import { Engine } from '../engine/engine.js';
 import { checkGateway } from '../engine/probe.js';
 import { resolvePaths, settingsFilePath } from '../engine/settings/index.js';
-import { bold, describeCheck, dim, eventLine } from './format.js';
+import { bold, clean, describeCheck, dim, eventLine, Said } from './format.js';
 import { EXIT_FAIL, EXIT_OK, loadOrExit } from './index.js';
 
 export async function runDoctorCommand(
@@ -15,11 +15,13 @@ export async function runDoctorCommand(
   const force = { force: o.force === true };
   const { settings } = await loadOrExit(config);
   const s = resolvePaths(settings);
+  // Every reason once: the events of one failure repeat it (fallback, end, needs-attention, state, result).
+  const said = new Said();
   // A running watcher runs it (one session, one incident); we follow its progress here.
   const delegated = await callControl(s.dataDir, 'runDoctor', [force], (e) => {
     if (o.json) process.stdout.write(JSON.stringify(e) + '\n');
     else {
-      const line = eventLine(e);
+      const line = eventLine(e, said);
       if (line) process.stdout.write(line + '\n');
     }
   });
@@ -27,9 +29,20 @@ export async function runDoctorCommand(
     const check = await checkGateway(s.gateway.url, s.gateway.timeoutSec * 1000);
     const healthy = check.condition === 'healthy' || check.condition === 'degraded';
     const outcome: DoctorOutcome | null = delegated.ok ? delegated.value : null;
-    if (o.json) process.stdout.write(JSON.stringify({ type: 'result', ok: delegated.ok, outcome, message: delegated.ok ? null : delegated.message, check }) + '\n');
+    if (o.json)
+      process.stdout.write(
+        JSON.stringify({
+          type: 'result',
+          ok: delegated.ok,
+          outcome,
+          message: delegated.ok ? null : delegated.message,
+          check,
+        }) + '\n',
+      );
     else {
-      process.stdout.write(delegated.ok ? `${bold('Doctor')} (run by the watcher): ${outcome!.outcome}: ${outcome!.detail}\n` : `${delegated.message}\n`);
+      const how = delegated.ok ? `${outcome!.outcome}: ${said.shorten(clean(outcome!.detail))}` : '';
+      const line = delegated.ok ? `${bold('Doctor')} (run by the watcher): ${how}` : delegated.message;
+      process.stdout.write(`${line}\n`);
       process.stdout.write(`${bold('Gateway')}: ${describeCheck(check)}\n`);
     }
     process.exitCode = healthy ? EXIT_OK : EXIT_FAIL;
@@ -61,7 +74,7 @@ export async function runDoctorCommand(
       unsubscribeTerminal = null;
       out('\x1b[0m\r\n\n');
     }
-    const line = eventLine(e);
+    const line = eventLine(e, said);
     if (line) out(line + '\n');
   });
   const onSignal = () => void engine.stopDoctor();
@@ -78,15 +91,30 @@ export async function runDoctorCommand(
   await engine.stop('doctor command finished');
   const healthy = check.condition === 'healthy' || check.condition === 'degraded';
   if (o.json) {
-    out(JSON.stringify({ type: 'result', ok: r.ok, outcome: r.ok ? r.value : null, message: r.ok ? null : r.message, check }) + '\n');
+    out(
+      JSON.stringify({
+        type: 'result',
+        ok: r.ok,
+        outcome: r.ok ? r.value : null,
+        message: r.ok ? null : r.message,
+        check,
+      }) + '\n',
+    );
   } else {
     if (!r.ok) out(`${r.message}\n`);
     else if (r.value.outcome === 'not-needed') {
       out(`${bold('Doctor')}: not needed: ${r.value.detail}. (\`clawmedic doctor --force\` runs a check-up anyway.)\n`);
-    } else out(`${bold('Doctor')}: ${r.value.outcome}: ${r.value.detail}\n`);
+    } else out(`${bold('Doctor')}: ${r.value.outcome}: ${said.shorten(clean(r.value.detail))}\n`);
     out(`${bold('Gateway')}: ${describeCheck(check)}\n`);
     const [inc] = r.ok && r.value.outcome === 'not-needed' ? [] : await engine.listIncidents();
-    if (inc) out(dim(`Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the timeline${inc.reportPath ? `; report: ${inc.reportPath}` : ''}\n`));
+    if (inc)
+      out(
+        dim(
+          `Incident ${inc.id}: \`clawmedic incidents ${inc.id}\` shows the timeline` +
+            (inc.reportPath ? `; report: ${inc.reportPath}` : '') +
+            '\n',
+        ),
+      );
   }
   process.exitCode = healthy ? EXIT_OK : EXIT_FAIL;
 }

@@ -21,12 +21,21 @@ function report(r: Result<unknown>, o: JsonOpt, ok: string): void {
   }
 }
 
-export async function runFixAnswer(config: string | undefined, incidentId: string | undefined, approve: boolean, o: JsonOpt): Promise<void> {
+export async function runFixAnswer(
+  config: string | undefined,
+  incidentId: string | undefined,
+  approve: boolean,
+  o: JsonOpt,
+): Promise<void> {
   const s = resolvePaths((await loadOrExit(config)).settings);
   let id = incidentId;
   if (!id) {
     const status = await callControl(s.dataDir, 'getStatus', []);
-    if (!status) throw new CliExit(EXIT_FAIL, `No ClawMedic watcher is running with data dir ${s.dataDir}, so no known fix is waiting for an answer.`);
+    if (!status)
+      throw new CliExit(
+        EXIT_FAIL,
+        `No ClawMedic watcher is running with data dir ${s.dataDir}, so no known fix is waiting for an answer.`,
+      );
     const pending = status.ok ? status.value.pendingFix : null;
     if (!pending) throw new CliExit(EXIT_FAIL, 'No known fix is waiting for an answer.');
     id = pending.incidentId;
@@ -35,8 +44,18 @@ export async function runFixAnswer(config: string | undefined, incidentId: strin
   const v = OPERATIONS.answerFix.args([id, '', approve]);
   if (!v.ok) throw new CliExit(EXIT_USAGE, `clawmedic fix: ${v.reason}.`);
   const r = await callControl(s.dataDir, 'answerFix', v.args);
-  if (!r) throw new CliExit(EXIT_FAIL, `No ClawMedic watcher is running with data dir ${s.dataDir}; the question lives in the watcher.`);
-  report(r, o, approve ? 'Approved: ClawMedic carries out the fix and checks the gateway.' : 'Declined: ClawMedic goes on without it.');
+  if (!r)
+    throw new CliExit(
+      EXIT_FAIL,
+      `No ClawMedic watcher is running with data dir ${s.dataDir}; the question lives in the watcher.`,
+    );
+  report(
+    r,
+    o,
+    approve
+      ? 'Approved: ClawMedic carries out the fix and checks the gateway.'
+      : 'Declined: ClawMedic goes on without it.',
+  );
 }
 
 /** Runs an operation on the watcher when one runs, else on an engine of our own (files only, no watching). */
@@ -48,7 +67,11 @@ async function viaWatcherOrAlone<T>(
   const s = resolvePaths((await loadOrExit(config)).settings);
   const delegated = await call(s.dataDir);
   if (delegated) return delegated;
-  const engine = await Engine.create({ settingsFile: settingsFilePath(config), onInvalidSettings: 'throw', doctorFactory: null });
+  const engine = await Engine.create({
+    settingsFile: settingsFilePath(config),
+    onInvalidSettings: 'throw',
+    doctorFactory: null,
+  });
   try {
     return await alone(engine);
   } finally {
@@ -56,15 +79,28 @@ async function viaWatcherOrAlone<T>(
   }
 }
 
-export async function runFixUndo(config: string | undefined, incidentId: string, recordId: string, o: JsonOpt): Promise<void> {
+export async function runFixUndo(
+  config: string | undefined,
+  incidentId: string,
+  recordId: string,
+  o: JsonOpt,
+): Promise<void> {
   const v = OPERATIONS.undoFix.args([incidentId, recordId]);
   if (!v.ok) throw new CliExit(EXIT_USAGE, `clawmedic fix undo: ${v.reason}.`);
   const [id, rec] = v.args;
-  const r = await viaWatcherOrAlone(config, (d) => callControl(d, 'undoFix', [id, rec]), (e) => e.undoFix(id, rec));
+  const r = await viaWatcherOrAlone(
+    config,
+    (d) => callControl(d, 'undoFix', [id, rec]),
+    (e) => e.undoFix(id, rec),
+  );
   report(r, o, 'Undone.');
 }
 
 export async function runGuardRevert(config: string | undefined, o: JsonOpt): Promise<void> {
-  const r = await viaWatcherOrAlone(config, (d) => callControl(d, 'revertConfig', []), (e) => e.revertConfig());
+  const r = await viaWatcherOrAlone(
+    config,
+    (d) => callControl(d, 'revertConfig', []),
+    (e) => e.revertConfig(),
+  );
   report(r, o, 'Reverted.');
 }

@@ -3,13 +3,22 @@
 import { OPERATIONS } from '../../common/operations.js';
 import { PrivatePathError } from '../engine/fsutil.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SettingsError, defaultSettings, loadSettings, settingsFilePath } from '../engine/settings/index.js';
 // Each command's module is imported when that command runs (lazy import()): `watch` starts without
 // loading the demo (and its test fixtures), the service installer, the notification test or the doctor
 // command, and `check` without the watcher. Start-up time is what a user waits for at every launch.
 // The imports below are for types only (erased at build).
-import type { runCheck, runConfigValidate, runIncidents, runPause, runRestart, runStatus } from './commands.js';
+import type {
+  runCheck,
+  runConfigValidate,
+  runIncidents,
+  runPause,
+  runPreflightCommand,
+  runRestart,
+  runStatus,
+} from './commands.js';
 import type { DemoOptions } from './demo.js';
 import type { runDoctorCommand } from './doctor-command.js';
 import type { runFixAnswer, runFixUndo, runGuardRevert } from './fix-command.js';
@@ -32,7 +41,10 @@ export const EXIT_USAGE = 2;
 type OptionsOf<F extends (...args: never[]) => unknown> = Parameters<F> extends [...unknown[], infer O] ? O : never;
 
 export class CliExit extends Error {
-  constructor(readonly code: number, message = '') {
+  constructor(
+    readonly code: number,
+    message = '',
+  ) {
     super(message);
   }
 }
@@ -50,7 +62,8 @@ function version(): string {
 function positiveInt(name: string) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${name} must be a whole number from 0 to 65535.`);
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      throw new InvalidArgumentError(`${name} must be a whole number from 0 to 65535.`);
     return n;
   };
 }
@@ -68,6 +81,20 @@ export function buildProgram(): Command {
     .exitOverride();
 
   const cfg = () => program.opts<GlobalOpts>().config;
+  // Without --config a missing file means defaults (the first run has none). Named explicitly, a missing file
+  // is a typo: running on defaults would watch the wrong gateway and say nothing, so it is bad usage.
+  program.hook('preAction', (_program, action) => {
+    const explicit = cfg();
+    if (explicit === undefined || action.name() === 'path') return;
+    const file = settingsFilePath(explicit);
+    if (!existsSync(file)) {
+      throw new CliExit(
+        EXIT_USAGE,
+        `clawmedic: --config ${file}: no such file. Check the path; to start a new settings file, create it ` +
+          `with \`{}\` in it (every default applies). Without --config, ClawMedic uses ${settingsFilePath(undefined)}.`,
+      );
+    }
+  });
 
   program
     .command('watch')
@@ -76,7 +103,11 @@ export function buildProgram(): Command {
     .option('--dashboard', 'serve the app window as a loopback web dashboard')
     .addOption(new Option('--port <n>', 'dashboard port (default: a free port)').argParser(positiveInt('--port')))
     .option('--allow-input', 'let the dashboard change things (take over the terminal, save settings, restart)')
-    .addOption(new Option('--metrics-port <n>', 'serve Prometheus metrics on 127.0.0.1:<n>/metrics').argParser(positiveInt('--metrics-port')))
+    .addOption(
+      new Option('--metrics-port <n>', 'serve Prometheus metrics on 127.0.0.1:<n>/metrics').argParser(
+        positiveInt('--metrics-port'),
+      ),
+    )
     .option('-v, --verbose', 'also print every health check')
     .action(async (o: OptionsOf<typeof runWatch>) => (await import('./watch.js')).runWatch(cfg(), o));
 
@@ -93,11 +124,18 @@ export function buildProgram(): Command {
     .action(async (o: OptionsOf<typeof runStatus>) => (await commands()).runStatus(cfg(), o));
 
   program
+    .command('preflight')
+    .description(
+      'check the setup: gateway, restart command, agents, tmux, data folder, notifications (exit 1 if one fails)',
+    )
+    .option('--json', 'print the checks as JSON')
+    .action(async (o: OptionsOf<typeof runPreflightCommand>) => (await commands()).runPreflightCommand(cfg(), o));
+
+  program
     .command('restart')
     .description('run the restart steps now and wait for healthy: exit 0 when healthy, 1 when not')
     .option('--json', 'print the incident as JSON')
     .action(async (o: OptionsOf<typeof runRestart>) => (await commands()).runRestart(cfg(), o));
-
 
   program
     .command('pause')
@@ -133,7 +171,9 @@ export function buildProgram(): Command {
     .description('incident history, newest first')
     .option('--json', 'print as JSON (an array, newest first)')
     .addOption(new Option('-n, --limit <n>', 'show at most n incidents').argParser(positiveInt('--limit')))
-    .action(async (id: string | undefined, o: OptionsOf<typeof runIncidents>) => (await commands()).runIncidents(cfg(), id, o));
+    .action(async (id: string | undefined, o: OptionsOf<typeof runIncidents>) =>
+      (await commands()).runIncidents(cfg(), id, o),
+    );
 
   const config = program.command('config').description('settings file tools');
   config
@@ -154,18 +194,27 @@ export function buildProgram(): Command {
       console.log(JSON.stringify(defaultSettings(), null, 2));
     });
 
-
   program
     .command('demo')
     .description('show the whole ladder on this machine with a stand-in gateway and agent (nothing else needed)')
     .option('--json', 'print events as JSON lines')
     .option('--no-doctor', 'stop after the restart step')
-    .addOption(new Option('--agent-pace <seconds>', 'how long the stand-in agent pauses between steps (time to attach)').argParser(parseFloat))
+    .option('--dashboard', 'watch it in the browser: the dashboard (input allowed) at a pace a person can follow')
+    .addOption(new Option('--port <n>', 'dashboard port (default: a free port)').argParser(positiveInt('--port')))
+    .addOption(
+      new Option(
+        '--agent-pace <seconds>',
+        'seconds the stand-in agent pauses between steps (time to attach)',
+      ).argParser(parseFloat),
+    )
     .action(async (o: DemoOptions) => {
       // The demo is self-contained on purpose (its own gateway, agent and settings in a temp folder): a
       // --config that would silently be ignored is refused instead.
       if (cfg() !== undefined) {
-        throw new CliExit(EXIT_USAGE, 'clawmedic demo runs with its own stand-in settings; --config does not apply to it.');
+        throw new CliExit(
+          EXIT_USAGE,
+          'clawmedic demo runs with its own stand-in settings; --config does not apply to it.',
+        );
       }
       await (await import('./demo.js')).runDemo(o);
     });
@@ -176,22 +225,30 @@ export function buildProgram(): Command {
     .argument('[incident]', 'the incident whose fix waits (default: the one waiting now)')
     .description('say yes to the known fix waiting for an answer (the running watcher carries it out)')
     .option('--json', 'print the answer as JSON')
-    .action(async (id: string | undefined, o: OptionsOf<typeof runFixAnswer>) => (await fixes()).runFixAnswer(cfg(), id, true, o));
+    .action(async (id: string | undefined, o: OptionsOf<typeof runFixAnswer>) =>
+      (await fixes()).runFixAnswer(cfg(), id, true, o),
+    );
   fix
     .command('decline')
     .argument('[incident]', 'the incident whose fix waits (default: the one waiting now)')
     .description('say no: ClawMedic goes on to the next rung (the doctor) without it')
     .option('--json', 'print the answer as JSON')
-    .action(async (id: string | undefined, o: OptionsOf<typeof runFixAnswer>) => (await fixes()).runFixAnswer(cfg(), id, false, o));
+    .action(async (id: string | undefined, o: OptionsOf<typeof runFixAnswer>) =>
+      (await fixes()).runFixAnswer(cfg(), id, false, o),
+    );
   fix
     .command('undo')
     .argument('<incident>', 'the incident')
     .argument('<record>', 'the known-fix record on it (r1, r2, …: `clawmedic incidents ID`)')
     .description('undo a known fix: put back the config as it was, or the version before a rollback')
     .option('--json', 'print the result as JSON')
-    .action(async (id: string, rec: string, o: OptionsOf<typeof runFixUndo>) => (await fixes()).runFixUndo(cfg(), id, rec, o));
+    .action(async (id: string, rec: string, o: OptionsOf<typeof runFixUndo>) =>
+      (await fixes()).runFixUndo(cfg(), id, rec, o),
+    );
 
-  const playbooks = program.command('playbooks').description('playbooks learned from the doctor (<dataDir>/playbooks/*.json)');
+  const playbooks = program
+    .command('playbooks')
+    .description('playbooks learned from the doctor (<dataDir>/playbooks/*.json)');
   playbooks
     .command('list')
     .description('every playbook: enabled, proposed (waiting for you), disabled or invalid')
@@ -202,24 +259,32 @@ export function buildProgram(): Command {
     .argument('<id>', 'the playbook')
     .description('when it runs, its steps, where it came from, how it did')
     .option('--json', 'print as JSON')
-    .action(async (id: string, o: OptionsOf<typeof runPlaybooksShow>) => (await playbookCommands()).runPlaybooksShow(cfg(), id, o));
+    .action(async (id: string, o: OptionsOf<typeof runPlaybooksShow>) =>
+      (await playbookCommands()).runPlaybooksShow(cfg(), id, o),
+    );
   playbooks
     .command('enable')
     .argument('<id>', 'the playbook')
     .description('let it run before the doctor when its fingerprint matches')
     .option('--json', 'print the playbook as JSON')
-    .action(async (id: string, o: OptionsOf<typeof runPlaybooksEnable>) => (await playbookCommands()).runPlaybooksEnable(cfg(), id, true, o));
+    .action(async (id: string, o: OptionsOf<typeof runPlaybooksEnable>) =>
+      (await playbookCommands()).runPlaybooksEnable(cfg(), id, true, o),
+    );
   playbooks
     .command('disable')
     .argument('<id>', 'the playbook')
     .description('stop it from running')
     .option('--json', 'print the playbook as JSON')
-    .action(async (id: string, o: OptionsOf<typeof runPlaybooksEnable>) => (await playbookCommands()).runPlaybooksEnable(cfg(), id, false, o));
+    .action(async (id: string, o: OptionsOf<typeof runPlaybooksEnable>) =>
+      (await playbookCommands()).runPlaybooksEnable(cfg(), id, false, o),
+    );
 
   const guard = program.command('guard').description('the config guard');
   guard
     .command('revert')
-    .description("put back the gateway config's last-known-good copy (your edit is kept beside it); never touches the gateway")
+    .description(
+      "put back the gateway config's last-known-good copy (your edit is kept beside it); never touches the gateway",
+    )
     .option('--json', 'print the result as JSON')
     .action(async (o: OptionsOf<typeof runGuardRevert>) => (await fixes()).runGuardRevert(cfg(), o));
 
@@ -229,11 +294,15 @@ export function buildProgram(): Command {
     .argument('[channel]', 'channel name (default: every channel)')
     .description('send a test message: exit 0 when every channel accepted it')
     .option('--json', 'print the results as JSON')
-    .action(async (channel: string | undefined, o: OptionsOf<typeof runNotifyTest>) => (await import('./notify-command.js')).runNotifyTest(cfg(), channel, o));
+    .action(async (channel: string | undefined, o: OptionsOf<typeof runNotifyTest>) =>
+      (await import('./notify-command.js')).runNotifyTest(cfg(), channel, o),
+    );
 
   const service = program
     .command('service')
-    .description('run `clawmedic watch` as a background service: a systemd user unit (Linux) or a launchd agent (macOS)');
+    .description(
+      'run `clawmedic watch` as a background service: a systemd user unit (Linux) or a launchd agent (macOS)',
+    );
   const manager = () =>
     new Option('--manager <manager>', 'service manager (default: systemd on Linux, launchd on macOS)').choices([
       'systemd',
@@ -286,7 +355,8 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return 0;
       return EXIT_USAGE;
     }
     if (err instanceof CliExit) {

@@ -38,7 +38,9 @@ export async function runPlaybooksList(config: string | undefined, o: JsonOpt): 
   }
   for (const v of list) {
     const p = v.playbook;
-    const when = p ? `${p.when.kind}${p.when.key && p.when.key !== p.when.kind ? ` (${p.when.key})` : ''}` : v.problems.join('; ');
+    const when = p
+      ? `${p.when.kind}${p.when.key && p.when.key !== p.when.kind ? ` (${p.when.key})` : ''}`
+      : v.problems.join('; ');
     const stats = p ? dim(` ${p.stats.successes}/${p.stats.runs} runs fixed it`) : '';
     console.log(`${bold(v.id.padEnd(28))} ${state(v).padEnd(18)} ${clean(when)}${stats}`);
   }
@@ -59,20 +61,42 @@ export async function runPlaybooksShow(config: string | undefined, id: string, o
   console.log(`  file:    ${v.file}`);
   console.log(`  when:    fingerprint ${p.when.kind}${p.when.key ? `, key ${p.when.key}` : ''}`);
   describeSteps(p.steps, secrets).forEach((s, i) => console.log(`  step ${i + 1}:  ${clean(s)}`));
-  console.log(`  then:    ${p.restartAfter ? 'the restart steps, then ClawMedic\'s own probe decides' : 'ClawMedic\'s own probe decides (no restart)'}`);
-  console.log(`  learned: ${p.source.learnedAt}${p.source.incidentId ? ` from incident ${p.source.incidentId}` : ''}${p.source.agent ? ` (${p.source.agent})` : ''}`);
-  console.log(`  runs:    ${p.stats.runs}, fixed it ${p.stats.successes}${p.stats.lastRunAt ? `; last ${p.stats.lastRunAt}: ${clean(p.stats.lastResult ?? '')}` : ''}`);
+  console.log(
+    '  then:    ' +
+      (p.restartAfter
+        ? "the restart steps, then ClawMedic's own probe decides"
+        : "ClawMedic's own probe decides (no restart)"),
+  );
+  console.log(
+    `  learned: ${p.source.learnedAt}` +
+      (p.source.incidentId ? ` from incident ${p.source.incidentId}` : '') +
+      (p.source.agent ? ` (${p.source.agent})` : ''),
+  );
+  console.log(
+    `  runs:    ${p.stats.runs}, fixed it ${p.stats.successes}` +
+      (p.stats.lastRunAt ? `; last ${p.stats.lastRunAt}: ${clean(p.stats.lastResult ?? '')}` : ''),
+  );
   if (p.stats.disabledReason) console.log(`  ${red('disabled by ClawMedic')}: ${clean(p.stats.disabledReason)}`);
 }
 
-export async function runPlaybooksEnable(config: string | undefined, id: string, enabled: boolean, o: JsonOpt): Promise<void> {
+export async function runPlaybooksEnable(
+  config: string | undefined,
+  id: string,
+  enabled: boolean,
+  o: JsonOpt,
+): Promise<void> {
   const v = OPERATIONS.setPlaybookEnabled.args([id, enabled]);
   if (!v.ok) throw new CliExit(EXIT_USAGE, `clawmedic playbooks: ${v.reason}.`);
   const { store, secrets } = await open(config);
   const before = await store.read(id);
   if (!before.playbook) {
     const missing = before.problems[0]?.includes('ENOENT');
-    throw new CliExit(EXIT_FAIL, missing ? `No playbook "${id}" in ${store.dir} (list them with \`clawmedic playbooks list\`).` : `Playbook ${id} cannot be used: ${before.problems.join('; ')}`);
+    throw new CliExit(
+      EXIT_FAIL,
+      missing
+        ? `No playbook "${id}" in ${store.dir} (list them with \`clawmedic playbooks list\`).`
+        : `Playbook ${id} cannot be used: ${before.problems.join('; ')}`,
+    );
   }
   const p = await store.update(id, (x) => {
     x.enabled = enabled;
@@ -82,5 +106,8 @@ export async function runPlaybooksEnable(config: string | undefined, id: string,
     }
   });
   if (o.json) console.log(JSON.stringify(redactDeep(p, { secrets }), null, 2));
-  else console.log(`${id} is ${enabled ? 'enabled: it runs before the doctor when its fingerprint matches' : 'disabled'}.`);
+  else
+    console.log(
+      `${id} is ${enabled ? 'enabled: it runs before the doctor when its fingerprint matches' : 'disabled'}.`,
+    );
 }

@@ -58,7 +58,12 @@ export interface AccessPolicy {
 }
 
 /** Host first (a rebinding page must learn nothing), then the token from cookie, query or bearer header. */
-export function checkRequest(policy: AccessPolicy, req: IncomingMessage, url: URL, opts: { websocket: boolean }): Refusal | null {
+export function checkRequest(
+  policy: AccessPolicy,
+  req: IncomingMessage,
+  url: URL,
+  opts: { websocket: boolean },
+): Refusal | null {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!policy.hosts.has(host)) {
     return {
@@ -82,14 +87,16 @@ export function checkRequest(policy: AccessPolicy, req: IncomingMessage, url: UR
     return {
       status: 401,
       message:
-        'This dashboard needs its access token. Open the full URL that ' + '`clawmedic watch --dashboard` printed (it ends in ?token=…).',
+        'This dashboard needs its access token. Open the full URL that ' +
+        '`clawmedic watch --dashboard` printed (it ends in ?token=…).',
     };
   }
   if (!tokenMatches(policy.token, given)) {
     return {
       status: 403,
       message:
-        'Wrong or outdated access token (each dashboard start makes a new one). ' + 'Open the URL printed by the running `clawmedic watch --dashboard`.',
+        'Wrong or outdated access token (each dashboard start makes a new one). ' +
+        'Open the URL printed by the running `clawmedic watch --dashboard`.',
     };
   }
   return null;

@@ -67,7 +67,8 @@ export function serveConnection(ws: WebSocket, o: ConnectionOptions): () => void
     ...dashboardOverrides(engine, redactor),
     terminalAck: (chars) => viewer?.ack(chars),
     terminalInput: (data) => {
-      if (!engine.terminalInput(data)) send({ t: 'notice', message: 'Keystrokes were not sent: take over the session first.' });
+      if (!engine.terminalInput(data))
+        send({ t: 'notice', message: 'Keystrokes were not sent: take over the session first.' });
     },
   };
   const offEvents = engine.on((event) => {
@@ -128,13 +129,16 @@ export function serveConnection(ws: WebSocket, o: ConnectionOptions): () => void
     switch (frame.t) {
       case 'call': {
         const args = Array.isArray(frame.args) ? frame.args : [];
-        void dispatch(o.handlers, String(frame.method), args, { transport: 'ws', readOnly: o.readOnly, overrides }).then(
-          (a) =>
-            send(
-              a.ok
-                ? { t: 'result', id: frame.id, ok: true, value: redactor.deep(a.value) }
-                : { t: 'result', id: frame.id, ok: false, message: redactor.text(a.message) },
-            ),
+        void dispatch(o.handlers, String(frame.method), args, {
+          transport: 'ws',
+          readOnly: o.readOnly,
+          overrides,
+        }).then((a) =>
+          send(
+            a.ok
+              ? { t: 'result', id: frame.id, ok: true, value: redactor.deep(a.value) }
+              : { t: 'result', id: frame.id, ok: false, message: redactor.text(a.message) },
+          ),
         );
         return;
       }

@@ -88,7 +88,9 @@ function counterpart(current: unknown, item: unknown, index: number): unknown {
   if (!Array.isArray(current)) return undefined;
   const name = item && typeof item === 'object' ? (item as { name?: unknown }).name : undefined;
   if (typeof name === 'string' && name !== '') {
-    const byName = (current as unknown[]).find((c) => c && typeof c === 'object' && (c as { name?: unknown }).name === name);
+    const byName = (current as unknown[]).find(
+      (c) => c && typeof c === 'object' && (c as { name?: unknown }).name === name,
+    );
     if (byName !== undefined) return byName;
   }
   return current[index];

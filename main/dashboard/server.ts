@@ -66,13 +66,15 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const host = opts.host ?? '127.0.0.1';
   if (!loopbackHost(host)) {
     throw new Error(
-      `Refusing to serve the dashboard on ${host}: it binds loopback only ` + `(127.0.0.1). Use an SSH tunnel (ssh -L) to reach it from another machine.`,
+      `Refusing to serve the dashboard on ${host}: it binds loopback only ` +
+        `(127.0.0.1). Use an SSH tunnel (ssh -L) to reach it from another machine.`,
     );
   }
   const rendererDir = path.resolve(opts.rendererDir ?? defaultRendererDir());
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     throw new Error(
-      `The dashboard UI is not built: ${path.join(rendererDir, 'index.html')} ` + `is missing. Run \`npm run build:renderer\` (or \`npm run build\`) first.`,
+      `The dashboard UI is not built: ${path.join(rendererDir, 'index.html')} ` +
+        `is missing. Run \`npm run build:renderer\` (or \`npm run build\`) first.`,
     );
   }
   const allowInput = opts.allowInput ?? false;

@@ -47,7 +47,12 @@ export function securityHeaders(): Record<string, string> {
   };
 }
 
-export function sendText(res: ServerResponse, status: number, message: string, extra: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  extra: Record<string, string> = {},
+): void {
   const body = message.endsWith('\n') ? message : message + '\n';
   res.writeHead(status, {
     ...securityHeaders(),
@@ -74,9 +79,16 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return full;
 }
 
-export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void> {
+export async function serveStatic(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  urlPath: string,
+): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    sendText(res, 405, 'Only GET and HEAD are served here; the dashboard talks over its WebSocket.', { Allow: 'GET, HEAD' });
+    sendText(res, 405, 'Only GET and HEAD are served here; the dashboard talks over its WebSocket.', {
+      Allow: 'GET, HEAD',
+    });
     return;
   }
   const file = resolveInside(root, urlPath);

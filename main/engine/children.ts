@@ -34,12 +34,20 @@ export class ChildLedger {
     this.dir = path.join(runtimeDir, 'children');
   }
 
-  /** Records a running child; returns the function that forgets it. Never throws (a full disk must not stop a restart). */
+  /**
+   * Records a running child; returns the function that forgets it. Never throws (a full disk must not stop a
+   * restart).
+   */
   record(r: Omit<ChildRecord, 'processStart' | 'owner' | 'startedAt'>): () => void {
     const file = path.join(this.dir, `${r.pid}.json`);
     try {
       ensurePrivateDirSync(this.dir);
-      const full: ChildRecord = { ...r, processStart: processStartOf(r.pid), owner: process.pid, startedAt: new Date().toISOString() };
+      const full: ChildRecord = {
+        ...r,
+        processStart: processStartOf(r.pid),
+        owner: process.pid,
+        startedAt: new Date().toISOString(),
+      };
       writeFileAtomicSync(file, JSON.stringify(full));
     } catch {
       // Without the record the child still runs and is still ended on every orderly path; only a crash
@@ -81,9 +89,12 @@ export class ChildLedger {
       if (r.processStart && sameProcessStart(processStartOf(r.pid), r.processStart) !== 'same') continue;
       killGroup(r.pid, 'SIGTERM');
       const deadline = Date.now() + LEFTOVER_GRACE_MS;
-      while (isProcessAlive(r.pid) && Date.now() < deadline) await new Promise((res) => setTimeout(res, LEFTOVER_POLL_MS));
+      while (isProcessAlive(r.pid) && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, LEFTOVER_POLL_MS));
       if (isProcessAlive(r.pid)) killGroup(r.pid, 'SIGKILL');
-      done.push(`ended ${r.kind} ${r.what} (pid ${r.pid}, started ${r.startedAt}) left running by watcher pid ${r.owner}`);
+      done.push(
+        `ended ${r.kind} ${r.what} (pid ${r.pid}, started ${r.startedAt}) left running by watcher pid ${r.owner}`,
+      );
     }
     return done;
   }

@@ -24,9 +24,7 @@ export interface ControlRequest {
   args: unknown[];
 }
 
-export type ControlReply =
-  | { type: 'event'; event: EngineEvent }
-  | { type: 'result'; result: Result<unknown> };
+export type ControlReply = { type: 'event'; event: EngineEvent } | { type: 'result'; result: Result<unknown> };
 
 export function controlSocketPath(dataDir: string): string {
   // A deep data dir: the socket goes to this data dir's private runtime folder (runtime-dir.ts).
@@ -97,14 +95,20 @@ async function handle(engine: EngineApi, req: ControlRequest | null, sock: net.S
     if (!sock.destroyed) sock.write(JSON.stringify(r) + '\n');
   };
   if (!req) {
-    send({ type: 'result', result: { ok: false, message: 'ClawMedic did not understand that request (a newer or older clawmedic?).' } });
+    send({
+      type: 'result',
+      result: { ok: false, message: 'ClawMedic did not understand that request (a newer or older clawmedic?).' },
+    });
     return void sock.end();
   }
   // Long operations stream the engine's events until they end.
   const op = (OPERATIONS as Record<string, { kind: string; streamsEvents?: boolean }>)[req.op];
-  const off = op?.kind === 'call' && op.streamsEvents ? engine.on((event) => {
-    if (event.type !== 'check') send({ type: 'event', event });
-  }) : null;
+  const off =
+    op?.kind === 'call' && op.streamsEvents
+      ? engine.on((event) => {
+          if (event.type !== 'check') send({ type: 'event', event });
+        })
+      : null;
   try {
     const a = await dispatch(engineHandlers(engine), req.op, req.args, { transport: 'control' });
     // Every answer is a Result on this transport: plain values are wrapped, refusals become values.
@@ -138,7 +142,8 @@ export function socketProblem(file: string): string | null {
   } catch (err) {
     return `cannot check the control socket ${file}: ${(err as Error).message}`;
   }
-  if (!st.isSocket()) return `${file} is not a socket; ClawMedic will not talk to it. Remove it and start the watcher again.`;
+  if (!st.isSocket())
+    return `${file} is not a socket; ClawMedic will not talk to it. Remove it and start the watcher again.`;
   if (uid !== null && st.uid !== uid) {
     return (
       `${file} belongs to another user (uid ${st.uid}), not to you: ClawMedic will not send it commands. ` +

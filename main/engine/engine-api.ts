@@ -6,6 +6,7 @@ import type {
   GatewayCheck,
   Incident,
   IncidentDetail,
+  PreflightReport,
   Result,
   SettingsView,
   StatusSnapshot,
@@ -44,6 +45,8 @@ export interface EngineApi {
   on(listener: (event: EngineEvent) => void): () => void;
   status(): StatusSnapshot;
   checkNow(): Promise<GatewayCheck>;
+  /** Can each step of the ladder work as configured? The last report, or a fresh one with `fresh`. */
+  preflight(opts?: { fresh: boolean }): Promise<PreflightReport>;
   restartNow(): Promise<Result>;
   startDoctor(): Promise<Result>;
   /**

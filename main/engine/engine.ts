@@ -9,10 +9,12 @@ import type {
   GatewayCheck,
   Incident,
   IncidentDetail,
+  PreflightReport,
   Result,
   SettingsView,
   StatusSnapshot,
 } from '../../common/contract.js';
+import { runPreflight } from './preflight.js';
 import { systemClock, type Clock } from '../../common/clock.js';
 import { gatewaySecrets, readableLogLine, resolveLogPaths, tailFile } from './doctor/context.js';
 import { Doctor } from './doctor/doctor.js';
@@ -147,6 +149,10 @@ export class Engine implements EngineApi {
   private answering = false;
   private children!: ChildLedger;
   private storage!: StorageHealth;
+  /** The last preflight (or the one running); checked again at start, on settings changes and on request. */
+  private lastPreflight: Promise<PreflightReport> | null = null;
+  private preflightRuns = 0;
+  private dashboardUrl: string | null = null;
   /** One kept-alive connection to the gateway, /readyz on changes (probe.ts). */
   private readonly prober = new GatewayProbe();
   private knownFixes!: KnownFixes;
@@ -241,6 +247,7 @@ export class Engine implements EngineApi {
       clock: this.clock,
       getSecrets: () => this.secrets,
       getStatus: () => this.status(),
+      getDashboardUrl: () => this.dashboardUrl,
       onMessage: this.opts.onNotification,
       telegramApiBase,
       interactive: this.desk,
@@ -384,6 +391,8 @@ export class Engine implements EngineApi {
       });
     }
     this.supervisor.start({ ready: cleanup });
+    // What cannot work as configured is told now, not in the first outage (the CLI prints it, the window shows it).
+    this.refreshPreflight();
     let done: Awaited<typeof cleanup>;
     try {
       done = await cleanup;
@@ -401,6 +410,14 @@ export class Engine implements EngineApi {
     await this.guard.start();
     this.resources.start();
     return { interrupted, cleaned };
+  }
+
+  /**
+   * The dashboard's address while one serves this engine, without its token (messages leave the machine; the
+   * token stays in `<dataDir>/dashboard.url`): notifications point there instead of at a local tmux socket.
+   */
+  setDashboardUrl(url: string | null): void {
+    this.dashboardUrl = url;
   }
 
   /** The settings the engine runs on (paths resolved). */
@@ -430,7 +447,7 @@ export class Engine implements EngineApi {
 
   /** A person's answer to the known fix waiting for one. */
   answerFix(incidentId: string, recordId: string, approve: boolean): Promise<Result> {
-    return Promise.resolve(this.knownFixes.answer(incidentId, recordId, approve));
+    return new Promise((resolve) => resolve(this.knownFixes.answer(incidentId, recordId, approve)));
   }
 
   /** Playbooks on disk, each with whether it validates; step texts redacted for display. */
@@ -506,6 +523,31 @@ export class Engine implements EngineApi {
 
   checkNow(): Promise<GatewayCheck> {
     return this.supervisor.checkNow();
+  }
+
+  /** The setup as checked last (at start, after a settings change), or checked again now with `fresh`. */
+  preflight(opts: { fresh: boolean } = { fresh: false }): Promise<PreflightReport> {
+    if (!this.lastPreflight || opts.fresh) this.refreshPreflight();
+    return this.lastPreflight!;
+  }
+
+  private refreshPreflight(): void {
+    const n = ++this.preflightRuns;
+    this.lastPreflight = (async () => {
+      const report = await runPreflight({
+        settings: this.resolved,
+        settingsFile: this.settingsFile,
+        settingsProblems: this.problems,
+        env: this.opts.env ?? process.env,
+        // Native notifications exist where the shell shows them (the app), not in the CLI.
+        native: this.opts.onNotification ? this.resolved.notify.native : null,
+        warnings: await this.settingsWarnings().catch(() => []),
+        now: () => this.clock.now(),
+      });
+      // Only the newest run speaks: an older one may finish after it, with settings since replaced.
+      if (n === this.preflightRuns) this.bus.emit({ type: 'preflight', report });
+      return report;
+    })();
   }
 
   restartNow(): Promise<Result> {
@@ -852,6 +894,7 @@ export class Engine implements EngineApi {
       this.resolved.dataDir = before;
     }
     this.bus.emit({ type: 'settings-changed' });
+    if (this.started) this.refreshPreflight();
     // The guard follows gateway.configPath and guard.config.
     if (this.started) void this.guard.start();
   }
@@ -883,6 +926,7 @@ export class Engine implements EngineApi {
       if (err instanceof SettingsError) {
         this.problems = err.problems;
         this.bus.emit({ type: 'settings-invalid', file: this.settingsFile, problems: err.problems });
+        this.refreshPreflight();
       } else {
         process.emitWarning(`ClawMedic: could not reload settings: ${(err as Error).message}`);
       }

@@ -15,7 +15,10 @@ export class EventBus {
       try {
         l(event);
       } catch (err) {
-        process.emitWarning(`ClawMedic: an event listener failed on "${event.type}": ` + `${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        process.emitWarning(
+          `ClawMedic: an event listener failed on "${event.type}": ` +
+            `${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
       }
     }
   }

@@ -64,7 +64,8 @@ export function verifyPrivateDirSync(dir: string): void {
     }
     st = statSync(dir);
   }
-  if (!st.isDirectory()) throw new PrivatePathError(`${dir} is not a folder. Move it aside or choose another path.`, dir);
+  if (!st.isDirectory())
+    throw new PrivatePathError(`${dir} is not a folder. Move it aside or choose another path.`, dir);
   if (st.uid !== uid) {
     throw new PrivatePathError(
       `${dir} belongs to another user (uid ${st.uid}), so files in it could have been planted or read. ` +
@@ -116,7 +117,11 @@ function tmpName(file: string): string {
 }
 
 /** Write to a temp file beside the target, fsync, then rename over it (atomic on POSIX). */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  mode = PRIVATE_FILE_MODE,
+): Promise<void> {
   const tmp = tmpName(file);
   const fh = await fsp.open(tmp, 'w', mode);
   try {

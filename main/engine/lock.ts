@@ -28,7 +28,12 @@ export interface LockHolder {
 }
 
 export type LockResult =
-  | { ok: true; holder: LockHolder; /** Idempotent; returns false when the file was no longer ours. */ release: () => boolean; tookOverFrom: LockHolder | null }
+  | {
+      ok: true;
+      holder: LockHolder;
+      /** Idempotent; returns false when the file was no longer ours. */ release: () => boolean;
+      tookOverFrom: LockHolder | null;
+    }
   | { ok: false; holder: LockHolder | null; message: string };
 
 /** How far apart two `ps` start-time readings of the same process may be (wall-clock corrections, 1 s resolution). */
@@ -78,7 +83,11 @@ export function processStartOf(pid: number): string | null {
   if (fromProc !== undefined) return fromProc;
   try {
     // 2 s: ps answers in milliseconds; a hung ps must not hang the doctor.
-    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      timeout: 2000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const s = out.trim();
     return s || null;
   } catch {
@@ -238,7 +247,11 @@ export function acquireLock(file: string, meta: Record<string, unknown> = {}): L
     if (taken === 'busy') {
       const now = readLock(file);
       const h = now && now !== 'unreadable' ? now : null;
-      return { ok: false, holder: h, message: h ? `held by ${describe(h)}` : 'another process is taking over a stale lock' };
+      return {
+        ok: false,
+        holder: h,
+        message: h ? `held by ${describe(h)}` : 'another process is taking over a stale lock',
+      };
     }
   }
   const last = readLock(file);

@@ -17,8 +17,7 @@ export const LOGIN_SHELL_TIMEOUT_MS = 5000;
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 
 export type LoginShellResult =
-  | { ok: true; env: Record<string, string>; shell: string }
-  | { ok: false; shell: string; reason: string };
+  { ok: true; env: Record<string, string>; shell: string } | { ok: false; shell: string; reason: string };
 
 export interface LoginShellOptions {
   /** The shell to ask; default $SHELL, then the account's shell, then /bin/zsh on macOS or /bin/sh. */
@@ -115,7 +114,11 @@ export function readLoginShellEnv(opts: LoginShellOptions = {}): Promise<LoginSh
       if (child.pid) killGroup(child.pid, 'SIGKILL');
       const parsed = parseMarkedEnv(Buffer.concat(chunks).toString('utf8'), mark);
       if (parsed) return done({ ok: true, env: parsed, shell });
-      done({ ok: false, shell, reason: `it exited (${signal ?? `code ${String(code)}`}) without printing its environment` });
+      done({
+        ok: false,
+        shell,
+        reason: `it exited (${signal ?? `code ${String(code)}`}) without printing its environment`,
+      });
     });
   });
 }

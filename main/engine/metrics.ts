@@ -7,7 +7,17 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EngineEvent, IncidentOutcome, SupervisorState } from '../../common/contract.js';
 
-const STATES: SupervisorState[] = ['starting', 'healthy', 'degraded', 'failing', 'restarting', 'recovering', 'needs-attention', 'paused', 'stopped'];
+const STATES: SupervisorState[] = [
+  'starting',
+  'healthy',
+  'degraded',
+  'failing',
+  'restarting',
+  'recovering',
+  'needs-attention',
+  'paused',
+  'stopped',
+];
 const OUTCOMES: Exclude<IncidentOutcome, 'open'>[] = ['recovered', 'failed', 'timeout', 'cancelled', 'interrupted'];
 
 /**
@@ -57,21 +67,53 @@ export function createMetrics(): Metrics {
   const registry = new Registry();
   const registers = [registry];
 
-  const up = new Gauge({ name: 'clawmedic_gateway_up', help: '1 when the last /healthz probe succeeded, else 0.', registers });
-  const ready = new Gauge({ name: 'clawmedic_gateway_ready', help: '1 when the gateway is alive and /readyz reports ready, else 0.', registers });
+  const up = new Gauge({
+    name: 'clawmedic_gateway_up',
+    help: '1 when the last /healthz probe succeeded, else 0.',
+    registers,
+  });
+  const ready = new Gauge({
+    name: 'clawmedic_gateway_ready',
+    help: '1 when the gateway is alive and /readyz reports ready, else 0.',
+    registers,
+  });
   const probeLatency = new Histogram({
     name: 'clawmedic_probe_latency_seconds',
     help: 'Duration of health probes, failed ones included (a timeout counts as the timeout).',
     buckets: PROBE_BUCKETS,
     registers,
   });
-  const probes = new Counter({ name: 'clawmedic_probes_total', help: 'Health probes by result kind (healthy, refused, timeout, http-error, stranger, dns, error).', labelNames: ['result'], registers });
-  const consecutive = new Gauge({ name: 'clawmedic_consecutive_failures', help: 'Failed health checks in a row (0 when healthy).', registers });
-  const state = new Gauge({ name: 'clawmedic_state', help: 'The supervisor state: 1 for the current one, 0 for the others.', labelNames: ['state'], registers });
+  const probes = new Counter({
+    name: 'clawmedic_probes_total',
+    help: 'Health probes by result kind (healthy, refused, timeout, http-error, stranger, dns, error).',
+    labelNames: ['result'],
+    registers,
+  });
+  const consecutive = new Gauge({
+    name: 'clawmedic_consecutive_failures',
+    help: 'Failed health checks in a row (0 when healthy).',
+    registers,
+  });
+  const state = new Gauge({
+    name: 'clawmedic_state',
+    help: 'The supervisor state: 1 for the current one, 0 for the others.',
+    labelNames: ['state'],
+    registers,
+  });
   const incidentOpen = new Gauge({ name: 'clawmedic_incident_open', help: '1 while an incident is open.', registers });
-  const incidents = new Counter({ name: 'clawmedic_incidents_total', help: 'Closed incidents by outcome.', labelNames: ['outcome'], registers });
+  const incidents = new Counter({
+    name: 'clawmedic_incidents_total',
+    help: 'Closed incidents by outcome.',
+    labelNames: ['outcome'],
+    registers,
+  });
   const restarts = new Counter({ name: 'clawmedic_restarts_total', help: 'Gateway restart attempts.', registers });
-  const doctorRuns = new Counter({ name: 'clawmedic_doctor_runs_total', help: 'AI doctor sessions by the outcome of their incident.', labelNames: ['outcome'], registers });
+  const doctorRuns = new Counter({
+    name: 'clawmedic_doctor_runs_total',
+    help: 'AI doctor sessions by the outcome of their incident.',
+    labelNames: ['outcome'],
+    registers,
+  });
   const doctorDuration = new Histogram({
     name: 'clawmedic_doctor_duration_seconds',
     help: 'How long AI doctor sessions ran, by outcome.',
@@ -79,7 +121,12 @@ export function createMetrics(): Metrics {
     buckets: DOCTOR_BUCKETS,
     registers,
   });
-  const notifyFailures = new Counter({ name: 'clawmedic_notification_failures_total', help: 'Messages a notification channel failed to deliver, by channel.', labelNames: ['channel'], registers });
+  const notifyFailures = new Counter({
+    name: 'clawmedic_notification_failures_total',
+    help: 'Messages a notification channel failed to deliver, by channel.',
+    labelNames: ['channel'],
+    registers,
+  });
 
   // Series that exist from the start, so rate()/increase() see the first increment.
   for (const s of STATES) state.set({ state: s }, 0);
@@ -131,7 +178,8 @@ export function createMetrics(): Metrics {
           doctorStarted.delete(inc.id);
           doctorRuns.inc({ outcome: inc.outcome });
           const end = run.finishedMs ?? (inc.endedAt ? Date.parse(inc.endedAt) : NaN);
-          if (Number.isFinite(end)) doctorDuration.observe({ outcome: inc.outcome }, Math.max(0, end - run.startedMs) / 1000);
+          if (Number.isFinite(end))
+            doctorDuration.observe({ outcome: inc.outcome }, Math.max(0, end - run.startedMs) / 1000);
         }
         break;
       }
@@ -140,6 +188,10 @@ export function createMetrics(): Metrics {
         break;
       case 'settings-changed':
       case 'settings-invalid':
+      case 'storage':
+      case 'preflight':
+      case 'known-fix':
+      case 'warnings':
         // Not a gateway metric.
         break;
     }
@@ -152,7 +204,9 @@ export function createMetrics(): Metrics {
         apply(event);
       } catch (err) {
         // A malformed event must not stop the engine's event loop; it is reported, not hidden.
-        process.emitWarning(`ClawMedic metrics: could not record "${(event as { type?: string })?.type}": ${(err as Error).message}`);
+        process.emitWarning(
+          `ClawMedic metrics: could not record "${(event as { type?: string })?.type}": ${(err as Error).message}`,
+        );
       }
     },
     serve: (opts) => serveRegistry(registry, opts),
@@ -164,11 +218,14 @@ async function serveRegistry(registry: Registry, opts: ServeOptions): Promise<Me
   const loopback = isLoopbackHost(host);
   if (!loopback && !opts.allowRemote) {
     throw new Error(
-      `Refusing to serve metrics on ${host}: it is not a loopback address, ` + `and the metrics reveal the gateway's state to anyone who can reach the port. ` +
-        'Use 127.0.0.1 and let Prometheus scrape through an SSH tunnel or a ' + 'local agent, or opt in explicitly (allowRemote).',
+      `Refusing to serve metrics on ${host}: it is not a loopback address, ` +
+        `and the metrics reveal the gateway's state to anyone who can reach the port. ` +
+        'Use 127.0.0.1 and let Prometheus scrape through an SSH tunnel or a ' +
+        'local agent, or opt in explicitly (allowRemote).',
     );
   }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error(`Metrics port must be an integer from 0 to 65535 (got ${opts.port})`);
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+    throw new Error(`Metrics port must be an integer from 0 to 65535 (got ${opts.port})`);
 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -207,9 +264,21 @@ async function serveRegistry(registry: Registry, opts: ServeOptions): Promise<Me
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new Error(`Cannot serve metrics: port ${opts.port} on ${host} is already in use. Pick another --metrics-port.`));
-      else if (err.code === 'EADDRNOTAVAIL') reject(new Error(`Cannot serve metrics: ${host} is not an address of this machine.`));
-      else if (err.code === 'EACCES') reject(new Error(`Cannot serve metrics: no permission to listen on port ${opts.port} ` + `(ports below 1024 need root). Pick a port above 1024.`));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new Error(
+            `Cannot serve metrics: port ${opts.port} on ${host} is already in use. Pick another --metrics-port.`,
+          ),
+        );
+      else if (err.code === 'EADDRNOTAVAIL')
+        reject(new Error(`Cannot serve metrics: ${host} is not an address of this machine.`));
+      else if (err.code === 'EACCES')
+        reject(
+          new Error(
+            `Cannot serve metrics: no permission to listen on port ${opts.port} ` +
+              `(ports below 1024 need root). Pick a port above 1024.`,
+          ),
+        );
       else reject(new Error(`Cannot serve metrics on ${host}:${opts.port}: ${err.message}`));
     };
     server.once('error', onError);

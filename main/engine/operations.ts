@@ -29,6 +29,7 @@ export type Handlers = {
 export function engineHandlers(engine: EngineApi): Handlers {
   return {
     getStatus: () => engine.status(),
+    preflight: (opts?: { fresh: boolean }) => engine.preflight(opts),
     checkNow: () => engine.checkNow(),
     restartNow: () => engine.restartNow(),
     startDoctor: () => engine.startDoctor(),
@@ -87,7 +88,12 @@ function refuse(isResult: boolean, message: string, problems?: Problem[]): Answe
 }
 
 /** Runs one operation for a transport. Never throws. */
-export async function dispatch(handlers: Handlers, name: string, raw: readonly unknown[], o: DispatchOptions): Promise<Answer> {
+export async function dispatch(
+  handlers: Handlers,
+  name: string,
+  raw: readonly unknown[],
+  o: DispatchOptions,
+): Promise<Answer> {
   const op = operation(name);
   if (!op || !op.transports.includes(o.transport)) {
     return refuse(false, `unknown operation ${JSON.stringify(String(name).slice(0, 100))}`);

@@ -119,7 +119,9 @@ export async function probeHealth(
       return done(
         'stranger',
         200,
-        `answered 200 but not with the gateway's health JSON ` + `(${looksHtml ? 'an HTML page' : 'unexpected body'}): another program ` + `may hold the port`,
+        `answered 200 but not with the gateway's health JSON ` +
+          `(${looksHtml ? 'an HTML page' : 'unexpected body'}): another program ` +
+          `may hold the port`,
       );
     }
     const j = parseJson(ans.body);
@@ -129,7 +131,8 @@ export async function probeHealth(
       return done(
         'stranger',
         ans.status,
-        `answered HTTP ${ans.status} to /healthz, which the OpenClaw gateway never does: another program holds the port`,
+        `answered HTTP ${ans.status} to /healthz, which the OpenClaw gateway never does: ` +
+          'another program holds the port',
       );
     }
     const status = typeof j?.status === 'string' ? ` (${j.status})` : '';
@@ -163,7 +166,11 @@ async function getJson(
  * answering HTTP, /startupz tells "still starting" apart from a failure. One-shot: fresh connections,
  * /readyz every time (`clawmedic check`). The watcher uses GatewayProbe.
  */
-export async function checkGateway(baseUrl: string, timeoutMs: number, now: () => number = Date.now): Promise<GatewayCheck> {
+export async function checkGateway(
+  baseUrl: string,
+  timeoutMs: number,
+  now: () => number = Date.now,
+): Promise<GatewayCheck> {
   return checkWith(baseUrl, timeoutMs, now, { agent: undefined, readyz: true });
 }
 
@@ -189,7 +196,12 @@ async function checkWith(
   if (health.kind === 'http-error') {
     const st = await getJson(baseUrl, '/startupz', timeoutMs, o.agent);
     if (st && st.status === 503 && st.json?.status === 'starting') {
-      return { condition: 'starting', health: { ...health, detail: 'the gateway reports it is still starting' }, failing: [], at };
+      return {
+        condition: 'starting',
+        health: { ...health, detail: 'the gateway reports it is still starting' },
+        failing: [],
+        at,
+      };
     }
   }
   return { condition: 'down', health, failing: [], at };

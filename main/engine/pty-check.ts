@@ -69,7 +69,10 @@ export function checkPtyHelper(opts: PtyHelperOptions): PtyHelperCheck {
     return {
       status: 'missing',
       helper: null,
-      message: `node-pty has no native module for ${platform}-${arch} in ` + `${opts.ptyDir}: reinstall ClawMedic (or run \`npm rebuild node-pty\` ` + `in a checkout).`,
+      message:
+        `node-pty has no native module for ${platform}-${arch} in ` +
+        `${opts.ptyDir}: reinstall ClawMedic (or run \`npm rebuild node-pty\` ` +
+        `in a checkout).`,
     };
   }
   const helper = path.join(dir, 'spawn-helper');
@@ -86,7 +89,11 @@ export function checkPtyHelper(opts: PtyHelperOptions): PtyHelperCheck {
     try {
       chmodSync(helper, 0o755);
       if (isExecutable(helper)) {
-        return { status: 'repaired', helper, message: `node-pty's spawn-helper had mode ${mode}; it is now 755 (${helper}).` };
+        return {
+          status: 'repaired',
+          helper,
+          message: `node-pty's spawn-helper had mode ${mode}; it is now 755 (${helper}).`,
+        };
       }
     } catch {
       // Not ours to change (another owner, a read-only volume): reported as broken below.
@@ -97,6 +104,7 @@ export function checkPtyHelper(opts: PtyHelperOptions): PtyHelperCheck {
     helper,
     message:
       `node-pty's spawn-helper is not executable (mode ${mode}: ${helper}), so the live terminal cannot start ` +
-      `("posix_spawnp failed."). ` + `${insideAppBundle(helper) ? 'Reinstall ClawMedic from a release build.' : `Run: chmod 755 '${helper}'`}`,
+      `("posix_spawnp failed."). ` +
+      `${insideAppBundle(helper) ? 'Reinstall ClawMedic from a release build.' : `Run: chmod 755 '${helper}'`}`,
   };
 }

@@ -68,8 +68,11 @@ export class RateHistory {
     const text = JSON.stringify(this.data);
     const file = this.file;
     // Never rejects: the caps hold in memory, and a read-only or full disk must not stop a restart.
-    this.chain = this.chain.then(
-      () => writeFileAtomic(file, text).then(() => this.health?.succeeded(), (err: unknown) => this.health?.failed(file, err)),
+    this.chain = this.chain.then(() =>
+      writeFileAtomic(file, text).then(
+        () => this.health?.succeeded(),
+        (err: unknown) => this.health?.failed(file, err),
+      ),
     );
     return this.chain;
   }

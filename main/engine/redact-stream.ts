@@ -76,7 +76,7 @@ function stripOther(raw: string): string {
 export function visibleText(raw: string): { text: string; at: number[] } {
   let text = '';
   const at: number[] = [];
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     if (raw.charCodeAt(i) === 0x1b) {
       const n = escapeLength(raw, i);
       if (n > 0) {
@@ -136,12 +136,25 @@ const PEM_LINE_MAX = 200;
  * A key whose value is secret, waiting for that value (`"apiKey": "`, `password=`, `TOKEN: `), at the end.
  * Kept broad on purpose: holding an innocent `key:` for a moment costs nothing.
  */
-const KEY_WAITING =
-  /(?:\\?["']?)(?:[A-Za-z_][A-Za-z0-9_.-]{0,63})?(?:token|secret|passw(?:or)?d|pwd|key|auth|credential|cookie|webhook|dsn)[A-Za-z0-9_.-]{0,16}(?:\\?["']?)\s{0,4}[:=]\s{0,4}(?:\\?["']?)[^\s"',;&<>{}[\]\\)]*$/i;
+const OPTIONAL_QUOTE = String.raw`(?:\\?["']?)`;
+const SECRET_WORD = '(?:token|secret|passw(?:or)?d|pwd|key|auth|credential|cookie|webhook|dsn)';
+const KEY_WAITING = new RegExp(
+  [
+    OPTIONAL_QUOTE,
+    '(?:[A-Za-z_][A-Za-z0-9_.-]{0,63})?',
+    SECRET_WORD,
+    '[A-Za-z0-9_.-]{0,16}',
+    OPTIONAL_QUOTE,
+    String.raw`\s{0,4}[:=]\s{0,4}`,
+    OPTIONAL_QUOTE,
+    String.raw`[^\s"',;&<>{}[\]\\)]*$`,
+  ].join(''),
+  'i',
+);
 
 /** The characters of an unfinished word: anything but whitespace, controls and quote/bracket separators. */
-const TRAILING_WORD = /[^\s\u0000-\u001f\u007f"'<>`()[\]{}]*$/;
-
+const TRAILING_WORD_SOURCE = '[^\\s\\u0000-\\u001f\\u007f"\'<>`()[\\]{}]*$';
+const TRAILING_WORD = new RegExp(TRAILING_WORD_SOURCE);
 
 export interface StreamRedactorOptions {
   /** Literal secrets (the gateway's token, channel credentials), read at each use. */
@@ -234,7 +247,7 @@ export class StreamRedactor {
     for (let b = text.indexOf('-----BEGIN ', windowStart); b >= 0; b = text.indexOf('-----BEGIN ', b + 1)) {
       const head = stripEscapes(text.slice(b, Math.min(end, b + PEM_LINE_MAX)));
       // A key header (or what may still become one), whose END line has not come yet.
-      if (PEM_START.test(head) && !(PEM_END.test(stripEscapes(text.slice(b))))) {
+      if (PEM_START.test(head) && !PEM_END.test(stripEscapes(text.slice(b)))) {
         cut = b;
         break;
       }

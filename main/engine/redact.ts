@@ -91,7 +91,8 @@ interface Rule {
   replace: (match: string, ...groups: string[]) => string;
 }
 
-const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY\2-----|$(?![\s\S]))/g;
+const PRIVATE_KEY_BLOCK =
+  /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY\2-----|$(?![\s\S]))/g;
 
 // Known token shapes. Each is anchored on a distinctive prefix so ordinary words never match.
 const TOKEN_SHAPES: [RegExp, string][] = [
@@ -152,8 +153,18 @@ function looksLikeToken(v: string): boolean {
 
 // `key=value`, `key: value`, `"key": "value"`, and the same inside a JSON string (`\"key\":\"value\"`).
 // The key is tested with isSecretKey() in the replacer, so the regex only finds the shape.
-const KEY_VALUE =
-  /(\\?["']?)([A-Za-z_][A-Za-z0-9_.-]{0,63})(\\?["']?)(\s{0,4}[:=]\s{0,4})(\\"(?:(?!\\")[^\n])*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|(?:Bearer|Basic|Digest|Token|Bot)\s+[^\s"',;&]+|[^\s"',;&<>{}[\]\\)]+)/g;
+const KV_QUOTE = String.raw`(\\?["']?)`;
+const KV_VALUE = [
+  String.raw`\\"(?:(?!\\")[^\n])*\\"`, // "…" escaped inside a JSON string
+  String.raw`"(?:[^"\\\n]|\\.)*"`, // "…"
+  String.raw`'[^'\n]*'`, // '…'
+  String.raw`(?:Bearer|Basic|Digest|Token|Bot)\s+[^\s"',;&]+`, // an Authorization scheme and its value
+  String.raw`[^\s"',;&<>{}[\]\\)]+`, // a bare word
+].join('|');
+const KEY_VALUE = new RegExp(
+  [KV_QUOTE, '([A-Za-z_][A-Za-z0-9_.-]{0,63})', KV_QUOTE, String.raw`(\s{0,4}[:=]\s{0,4})`, `(${KV_VALUE})`].join(''),
+  'g',
+);
 
 function redactKeyValues(text: string): string {
   // A manual scan: when the key is not secret only the key is skipped, so a value that is itself a
@@ -165,7 +176,11 @@ function redactKeyValues(text: string): string {
     const [whole, q1 = '', key = '', q2 = '', sep = '', value = ''] = m;
     const prefixEnd = m.index + q1.length + key.length + q2.length + sep.length;
     // In prose ("the credentials: check them"), a bare word after a colon is not a secret; a token-like one is.
-    const prose = sep.trim() === ':' && /\s/.test(sep) && !/^(\\?["']|Bearer|Basic|Digest|Token|Bot)/.test(value) && !looksLikeToken(value);
+    const prose =
+      sep.trim() === ':' &&
+      /\s/.test(sep) &&
+      !/^(\\?["']|Bearer|Basic|Digest|Token|Bot)/.test(value) &&
+      !looksLikeToken(value);
     if (!isSecretKey(key) || value.includes(REDACTED) || prose) {
       re.lastIndex = prefixEnd;
       continue;
@@ -389,10 +404,42 @@ export function redactDeep<T>(value: T, opts: RedactOptions = {}): T {
 // ---- collecting secrets from the gateway config --------------------------------------------
 
 /** Values under secret-looking keys that are settings, not secrets (e.g. `auth: {mode: "token"}` style enums). */
-const NOT_SECRET_VALUES = new Set(['none', 'token', 'password', 'true', 'false', 'on', 'off', 'env', 'required', 'optional', 'disabled', 'enabled']);
+const NOT_SECRET_VALUES = new Set([
+  'none',
+  'token',
+  'password',
+  'true',
+  'false',
+  'on',
+  'off',
+  'env',
+  'required',
+  'optional',
+  'disabled',
+  'enabled',
+]);
 
 /** Fields of a credential object that describe it rather than hold it. */
-const DESCRIPTIVE_KEYS = new Set(['mode', 'type', 'kind', 'provider', 'name', 'enabled', 'strategy', 'method', 'scheme', 'username', 'user', 'region', 'scope', 'scopes', 'host', 'port', 'header', 'description']);
+const DESCRIPTIVE_KEYS = new Set([
+  'mode',
+  'type',
+  'kind',
+  'provider',
+  'name',
+  'enabled',
+  'strategy',
+  'method',
+  'scheme',
+  'username',
+  'user',
+  'region',
+  'scope',
+  'scopes',
+  'host',
+  'port',
+  'header',
+  'description',
+]);
 
 function isPlaceholder(v: string): boolean {
   return /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v) || NOT_SECRET_VALUES.has(v.toLowerCase());

@@ -37,6 +37,9 @@ export class StorageHealth {
     if (!this.failing) return;
     const was = this.failing;
     this.failing = null;
-    this.onChange({ ok: true, detail: `ClawMedic can write its records again (${was}); what was held is on disk now.` });
+    this.onChange({
+      ok: true,
+      detail: `ClawMedic can write its records again (${was}); what was held is on disk now.`,
+    });
   }
 }

@@ -150,7 +150,10 @@ export class Supervisor {
     const now = this.d.clock.now();
     this.pausedForever = minutes === null;
     this.pausedUntil = minutes === null ? null : now + minutes * 60_000;
-    this.setState('paused', minutes === null ? 'monitoring paused until resumed' : `monitoring paused for ${minutes} min`);
+    this.setState(
+      'paused',
+      minutes === null ? 'monitoring paused until resumed' : `monitoring paused for ${minutes} min`,
+    );
     this.wake();
   }
 
@@ -179,12 +182,23 @@ export class Supervisor {
 
   /** A human asked for a restart: one pass of the ladder's restart steps, no rate cap, no doctor. */
   async restartNow(): Promise<Result> {
-    if (this.busy) return { ok: false, message: `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already ` + `running; wait for it or stop it first.` };
+    if (this.busy)
+      return {
+        ok: false,
+        message:
+          `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already ` +
+          `running; wait for it or stop it first.`,
+      };
     const incident = await this.d.incidents.open({ trigger: 'manual', summary: 'restart requested by the user' });
     this.incident = incident;
     const run = this.runExclusive('ladder', () => this.restartLadder(incident, { attempts: 1, manual: true }));
     const ok = await run;
-    return ok ? { ok: true, value: undefined } : { ok: false, message: `The gateway is not healthy after the restart: ${incident.record.events.at(-1)?.detail ?? ''}` };
+    return ok
+      ? { ok: true, value: undefined }
+      : {
+          ok: false,
+          message: `The gateway is not healthy after the restart: ${incident.record.events.at(-1)?.detail ?? ''}`,
+        };
   }
 
   /**
@@ -194,7 +208,8 @@ export class Supervisor {
    */
   async startDoctor(opts: { force: boolean } = { force: false }): Promise<Result<DoctorOutcome>> {
     if (!this.d.doctor) return { ok: false, message: 'The doctor is not available in this build.' };
-    if (this.busy) return { ok: false, message: `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already running.` };
+    if (this.busy)
+      return { ok: false, message: `A ${this.busy === 'doctor' ? 'doctor session' : 'restart'} is already running.` };
     const check = await this.d.check();
     this.lastCheck = check;
     const up = check.condition === 'healthy' || check.condition === 'degraded';
@@ -364,7 +379,10 @@ export class Supervisor {
       check = {
         ...check,
         condition: 'down',
-        health: { ...check.health, detail: `still starting after ${s.gateway.startupGraceSec} s (gateway.startupGraceSec)` },
+        health: {
+          ...check.health,
+          detail: `still starting after ${s.gateway.startupGraceSec} s (gateway.startupGraceSec)`,
+        },
       };
     } else {
       this.startingSince = null;
@@ -381,7 +399,12 @@ export class Supervisor {
         this.gaveUpOn = null;
       }
       if (check.condition === 'degraded') {
-        this.setState('degraded', `alive, but not ready: ` + `${check.failing.join(', ') || 'readiness check failing'} (a restart ` + `would not fix this)`);
+        this.setState(
+          'degraded',
+          `alive, but not ready: ` +
+            `${check.failing.join(', ') || 'readiness check failing'} (a restart ` +
+            `would not fix this)`,
+        );
       } else {
         this.setState('healthy', `healthy (${check.health.latencyMs} ms)`);
       }
@@ -437,19 +460,27 @@ export class Supervisor {
     events.push({
       at: iso(this.d.clock.now()),
       type: 'confirmed',
-      detail: `${this.failureCount} consecutive failed checks ` + `(gateway.failureThreshold = ${s.gateway.failureThreshold})`,
+      detail:
+        `${this.failureCount} consecutive failed checks ` +
+        `(gateway.failureThreshold = ${s.gateway.failureThreshold})`,
     });
-    const summary = `${first.health.detail} (${kinds}, ${this.failureCount} checks)`;
+    const checks = `${this.failureCount} check${this.failureCount === 1 ? '' : 's'}`;
+    const summary = `${first.health.detail} (${kinds}, ${checks})`;
     const flap = this.lastRecovery;
     let incident: IncidentHandle;
     if (flap && flap.incident.isClosed && this.d.clock.now() - flap.at <= FLAP_WINDOW_MS) {
       // The same trouble again soon after it recovered: one incident (and one notification) for the lot.
       flap.outages++;
-      const minutes = Math.max(1, Math.round((this.d.clock.now() - Date.parse(flap.incident.record.startedAt)) / 60_000));
+      const minutes = Math.max(
+        1,
+        Math.round((this.d.clock.now() - Date.parse(flap.incident.record.startedAt)) / 60_000),
+      );
       events.push({
         at: iso(this.d.clock.now()),
         type: 'relapse',
-        detail: `down again ${Math.round((this.d.clock.now() - flap.at) / 1000)} s after it recovered (outage ${flap.outages})`,
+        detail:
+          `down again ${Math.round((this.d.clock.now() - flap.at) / 1000)} s after it recovered ` +
+          `(outage ${flap.outages})`,
       });
       await flap.incident.reopen(events, `flapping: ${flap.outages} outages in ${minutes} min (latest: ${summary})`);
       incident = flap.incident;
@@ -498,7 +529,10 @@ export class Supervisor {
       });
     } catch (err) {
       // A bug or a disk error in a rung must not keep the doctor from running.
-      await incident.event('known-fix-error', `the known fixes failed: ${(err as Error).message}; going on to the doctor`);
+      await incident.event(
+        'known-fix-error',
+        `the known fixes failed: ${(err as Error).message}; going on to the doctor`,
+      );
       return stop.aborted;
     }
     if (stop.aborted || incident.isClosed) return true;
@@ -526,7 +560,10 @@ export class Supervisor {
       const now = this.d.clock.now();
       if (!opts.manual && this.d.history.restartsInLastHour(now) >= s.restart.maxPerHour) {
         const freeAt = this.d.history.restartBudgetFreesAt(now);
-        const flapping = this.lastRecovery?.incident === incident ? ` while the gateway keeps failing (${incident.record.summary})` : '';
+        const flapping =
+          this.lastRecovery?.incident === incident
+            ? ` while the gateway keeps failing (${incident.record.summary})`
+            : '';
         const detail =
           `restart limit reached: ${s.restart.maxPerHour} restarts in the last hour (restart.maxPerHour)${flapping}` +
           (freeAt ? `; the budget frees up at ${iso(freeAt)}` : '');
@@ -535,7 +572,10 @@ export class Supervisor {
         return false;
       }
       this.setState('restarting', `restart attempt ${attempt} of ${opts.attempts}`);
-      await incident.event('restart-attempt', `attempt ${attempt} of ${opts.attempts}: ${steps.map((x) => x.command).join(' → ')}`);
+      await incident.event(
+        'restart-attempt',
+        `attempt ${attempt} of ${opts.attempts}: ${steps.map((x) => x.command).join(' → ')}`,
+      );
       await this.d.history.recordRestart(now);
       await incident.update({ restarts: incident.record.restarts + 1 });
       let stepsOk = true;
@@ -559,7 +599,9 @@ export class Supervisor {
       await incident.event(
         'restart-failed',
         stepsOk
-          ? `still not healthy ${s.restart.waitHealthySec} s after attempt ` + `${attempt} (restart.waitHealthySec): ` + `${this.lastCheck?.health.detail ?? ''}`
+          ? `still not healthy ${s.restart.waitHealthySec} s after attempt ` +
+              `${attempt} (restart.waitHealthySec): ` +
+              `${this.lastCheck?.health.detail ?? ''}`
           : `attempt ${attempt} failed; skipped waiting for healthy`,
       );
       if (attempt < opts.attempts) {
@@ -612,7 +654,11 @@ export class Supervisor {
     await this.runDoctor(incident, 'restarts did not help');
   }
 
-  private async runDoctor(incident: IncidentHandle, why: string, o: { checkup?: boolean } = {}): Promise<DoctorOutcome> {
+  private async runDoctor(
+    incident: IncidentHandle,
+    why: string,
+    o: { checkup?: boolean } = {},
+  ): Promise<DoctorOutcome> {
     const doctor = this.d.doctor!;
     const ctl = new AbortController();
     this.doctorCtl = ctl;
@@ -637,7 +683,12 @@ export class Supervisor {
           this.d.emit({ type: 'doctor', phase, incidentId: incident.id, detail, at: iso(this.d.clock.now()) }),
       });
     } catch (err) {
-      outcome = { outcome: 'failed', resolvedBy: null, agent: null, detail: `the doctor crashed: ${(err as Error).message}` };
+      outcome = {
+        outcome: 'failed',
+        resolvedBy: null,
+        agent: null,
+        detail: `the doctor crashed: ${(err as Error).message}`,
+      };
     } finally {
       this.doctorCtl = null;
       this.stopCtl.signal.removeEventListener('abort', onStop);
@@ -676,7 +727,13 @@ export class Supervisor {
     this.retryAt = null;
     this.incident = incident;
     await incident.reopen(
-      [{ at: iso(this.d.clock.now()), type: 'retry', detail: 'still down after the back-off: trying the ladder again' }],
+      [
+        {
+          at: iso(this.d.clock.now()),
+          type: 'retry',
+          detail: 'still down after the back-off: trying the ladder again',
+        },
+      ],
       incident.record.summary,
     );
     const s = this.d.settings();
@@ -685,7 +742,11 @@ export class Supervisor {
     await this.handOverToDoctor(incident);
   }
 
-  private async giveUp(incident: IncidentHandle, outcome: 'failed' | 'timeout' | 'cancelled', detail: string): Promise<void> {
+  private async giveUp(
+    incident: IncidentHandle,
+    outcome: 'failed' | 'timeout' | 'cancelled',
+    detail: string,
+  ): Promise<void> {
     await incident.event('needs-attention', detail);
     // Health outages are tried again later (never sooner than the restart cap allows); a person's own
     // request (restart, doctor) is not repeated behind their back.
@@ -718,4 +779,3 @@ export class Supervisor {
     this.d.emit({ type: 'state', state, previous, reason, at: iso(this.since) });
   }
 }
-

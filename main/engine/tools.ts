@@ -45,7 +45,9 @@ export function findTool(name: ToolName, explicit: string, envPath: string | und
     if (p) return { ok: true, path: p };
     return {
       ok: false,
-      problem: `${name} was not found at tools.${name} = "${explicit}" (no executable ` + `file there). Fix or clear that setting.`,
+      problem:
+        `${name} was not found at tools.${name} = "${explicit}" (no executable ` +
+        `file there). Fix or clear that setting.`,
     };
   }
   const p = resolveCommand(name, envPath);

@@ -230,7 +230,8 @@ export class ViewerStream {
       if (p) this.flush(true);
       const before = t.holding;
       const data = all ? t.releaseAll() : t.releaseIdle();
-      if (before !== t.holding) this.send({ kind: 'live', sessionName: p?.sessionName ?? this.lastSession, data }, before - t.holding);
+      if (before !== t.holding)
+        this.send({ kind: 'live', sessionName: p?.sessionName ?? this.lastSession, data }, before - t.holding);
       this.armRelease();
     };
     this.idleTimer = this.clock.schedule(IDLE_RELEASE_MS, () => {

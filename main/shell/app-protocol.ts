@@ -36,8 +36,7 @@ export function isAppUrl(url: URL): boolean {
 }
 
 export type AppRequestDecision =
-  | { kind: 'file'; file: string; contentType: string }
-  | { kind: 'refuse'; status: 403 | 404 | 405; reason: string };
+  { kind: 'file'; file: string; contentType: string } | { kind: 'refuse'; status: 403 | 404 | 405; reason: string };
 
 /**
  * Maps a request to a file under `rendererDir`. Only GET/HEAD on our host; the path is decoded once,
@@ -64,7 +63,8 @@ export function decideAppRequest(method: string, rawUrl: string, rendererDir: st
   if (rel.includes('\0') || rel.includes('\\')) return { kind: 'refuse', status: 404, reason: 'invalid path' };
   const root = path.resolve(rendererDir);
   const file = path.resolve(root, `.${path.posix.normalize(rel)}`);
-  if (file !== root && !file.startsWith(root + path.sep)) return { kind: 'refuse', status: 403, reason: 'outside the app' };
+  if (file !== root && !file.startsWith(root + path.sep))
+    return { kind: 'refuse', status: 403, reason: 'outside the app' };
   const ext = path.extname(file).toLowerCase();
   const contentType = CONTENT_TYPES[ext];
   if (!contentType) return { kind: 'refuse', status: 404, reason: `not served: ${ext || 'no extension'}` };

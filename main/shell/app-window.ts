@@ -1,13 +1,6 @@
 // The one app window (live terminal, incidents, settings) and the hardening every web contents gets.
 // Thin: each decision comes from window-options.ts; this file only wires it to Electron.
-import type {
-  BrowserWindow,
-  BrowserWindowConstructorOptions,
-  Rectangle,
-  Session,
-  Shell,
-  WebContents,
-} from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, Rectangle, Session, Shell, WebContents } from 'electron';
 import type { TrustedOrigins } from './ipc-validate.js';
 import type { Logger } from './log.js';
 import {
@@ -27,7 +20,12 @@ import {
  * Applies the navigation, new-window and webview rules to a web contents. Called for every web contents
  * the app creates (app 'web-contents-created'), not only our window, so nothing slips past.
  */
-export function hardenContents(contents: WebContents, trusted: () => TrustedOrigins, shell: Pick<Shell, 'openExternal'>, log: Logger): void {
+export function hardenContents(
+  contents: WebContents,
+  trusted: () => TrustedOrigins,
+  shell: Pick<Shell, 'openExternal'>,
+  log: Logger,
+): void {
   const guard = (kind: string) => (e: { url: string; preventDefault(): void }) => {
     if (decideNavigation(e.url, trusted()) === 'deny') {
       e.preventDefault();
@@ -69,7 +67,10 @@ export function hardenSession(session: Session, trusted: () => TrustedOrigins, l
     const t = trusted();
     if (!isOwnPage(details.url, t)) return callback({});
     callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy(t.devServerOrigin)] },
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [contentSecurityPolicy(t.devServerOrigin)],
+      },
     });
   });
 }
@@ -141,7 +142,8 @@ export class AppWindow {
       o.log.error(`could not load ${failedUrl}: ${description} (${code})`);
       o.showError(
         'ClawMedic cannot show its window',
-        `The page ${failedUrl} did not load (${description}). From a checkout, ` + `start it with "npm start", which builds the page first.`,
+        `The page ${failedUrl} did not load (${description}). From a checkout, ` +
+          `start it with "npm start", which builds the page first.`,
       );
     });
     this.load(win, url);

@@ -122,7 +122,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
  */
 function ptySelfCheck(platform: NodeJS.Platform, packaged: boolean, log: Logger): void {
   const dir = findPtyDir();
-  if (!dir) return log.warn('node-pty is not installed: the live terminal will be unavailable (the doctor still runs in tmux)');
+  if (!dir)
+    return log.warn('node-pty is not installed: the live terminal will be unavailable (the doctor still runs in tmux)');
   const r = checkPtyHelper({ ptyDir: dir, platform, repair: !packaged });
   if (r.status === 'repaired') log.info(r.message);
   else if (r.status === 'broken' || r.status === 'missing') log.warn(r.message);
@@ -189,6 +190,9 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
   // ---- the tray, first ------------------------------------------------------------------------------
   let engine: EngineApi | null = null;
   let lastIncident: Incident | null = null;
+  /** The preflight's ✗ lines (what cannot work as configured), for the tray; the window shows them all. */
+  let setupProblems: string[] = [];
+  const loggedSetup = new Set<string>();
   let startingUp: string | null = 'Starting ClawMedic…';
   const loginSupported = deps.platform === 'darwin' || deps.platform === 'win32';
   const trayInput = (): TrayInput => ({
@@ -202,6 +206,7 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
       os: loginSupported && app.isPackaged ? app.getLoginItemSettings() : null,
     }),
     startingUp,
+    setupProblems,
   });
   // Set once the engine exists; until then a dialog has no parent window to attach to.
   let window: AppWindow | null = null;
@@ -284,6 +289,8 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
         return showView(action.id ? { name: 'incidents', id: action.id } : { name: 'incidents' });
       case 'open-settings':
         return showView({ name: 'settings' });
+      case 'open-overview':
+        return showView({ name: 'overview' });
     }
   };
 
@@ -379,6 +386,9 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
   const notifier = new NativeNotifier({
     create: (o) => new E.Notification(o),
     isSupported: () => E.Notification.isSupported(),
+    // Electron shows notification buttons on macOS only.
+    supportsActions: deps.platform === 'darwin',
+    stopDoctor: () => dispatch({ type: 'stop-doctor' }),
     enabled: () => shellSettings.nativeNotifications,
     showView,
     log,
@@ -388,6 +398,15 @@ export async function startShell(deps: ShellDeps): Promise<RunningShell | null> 
 
   eng.on((event) => {
     if (event.type === 'incident-opened' || event.type === 'incident-closed') lastIncident = event.incident;
+    if (event.type === 'preflight') {
+      setupProblems = event.report.items.filter((x) => x.status === 'fail').map((x) => `${x.label}: ${x.detail}`);
+      // Each in the log once, however often the preflight runs again.
+      for (const x of event.report.items.filter((i) => i.status === 'fail')) {
+        const line = `setup: ${x.label}: ${x.detail}. ${x.fix ?? ''}`.trim();
+        if (!loggedSetup.has(line)) log.warn(line);
+        loggedSetup.add(line);
+      }
+    }
     if (event.type === 'settings-changed' || event.type === 'settings-invalid') {
       shellSettings = settings.shellSettings();
       syncLoginItem();

@@ -109,7 +109,8 @@ export function registerIpc(opts: IpcRouterOptions): IpcRouter {
         const answer = await dispatch(handlers, name, args, { transport: 'ipc' });
         if (answer.refused) log.warn(`IPC ${channel} refused: ${answer.refused}`);
         if (answer.failed) log.error(`${channel} failed: ${answer.failed}`);
-        if (!answer.ok) throw new Error(answer.refused ? `ClawMedic refused ${channel}: ${answer.message}` : answer.message);
+        if (!answer.ok)
+          throw new Error(answer.refused ? `ClawMedic refused ${channel}: ${answer.message}` : answer.message);
         return answer.value;
       });
     } else {

@@ -69,7 +69,8 @@ export function quitDialog(doctor: DoctorLive, now: number): MessageBoxOptions {
     message: 'A doctor session is still running',
     detail:
       `${doctor.agent} has been working on the gateway${ran} (tmux session ${doctor.sessionName}). ` +
-      'Quitting stops it and records the incident as interrupted; ClawMedic ' + 'checks the gateway again at the next start.',
+      'Quitting stops it and records the incident as interrupted; ClawMedic ' +
+      'checks the gateway again at the next start.',
     buttons: [...QUIT_BUTTONS],
     defaultId: 1,
     cancelId: 1,
@@ -93,7 +94,7 @@ export function quitChoice(response: number): 'quit' | 'cancel' {
  */
 export const ENGINE_STOP_TIMEOUT_MS = 10_000;
 
-/** What a second launch, or the Dock-less "reopen", shows. */
+/** What a second launch, or the Dock-less "reopen", shows: the doctor's session while one runs, else the Overview. */
 export function defaultView(status: StatusSnapshot): View {
-  return status.doctor ? { name: 'terminal' } : { name: 'incidents' };
+  return status.doctor ? { name: 'terminal' } : { name: 'overview' };
 }

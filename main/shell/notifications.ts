@@ -20,9 +20,11 @@ export function viewForMessage(m: Pick<Message, 'kind' | 'incidentId'>): View {
       // The data folder is set in Settings; the message itself says what to free or fix.
       return { name: 'settings' };
     case 'fix-proposed':
+      // A known fix waiting for a yes is answered on its incident (the Overview shows the question too).
+      return m.incidentId ? { name: 'incidents', id: m.incidentId } : { name: 'overview' };
     case 'warning':
-      // A known fix waiting for a yes, and a warning (the config guard's, a resource trend), are answered
-      // on the incident, or on the list where the warnings sit.
+      // The config guard's and the resources' warnings sit on the Overview, with Revert where it applies.
+      return m.incidentId ? { name: 'incidents', id: m.incidentId } : { name: 'overview' };
     case 'down':
     case 'restarted':
     case 'recovered':
@@ -35,11 +37,48 @@ export function viewForMessage(m: Pick<Message, 'kind' | 'incidentId'>): View {
 export interface NotificationLike {
   on(event: 'click' | 'close', listener: () => void): unknown;
   on(event: 'failed', listener: (event: unknown, error: string) => void): unknown;
+  on(event: 'action', listener: (event: unknown, index: number) => void): unknown;
   show(): void;
 }
 
+/** A button on a notification and what it does. */
+export type NotificationAction = { text: string; does: 'open' | 'stop-doctor' };
+
+/**
+ * The buttons a message gets where the system shows them (macOS): while the doctor works, Open (the live
+ * terminal) and Stop doctor; for the rest, a click opens the view, so no button is needed.
+ */
+export function actionsForMessage(m: Pick<Message, 'kind'>): NotificationAction[] {
+  switch (m.kind) {
+    case 'doctor-started':
+    case 'needs-approval':
+      return [
+        { text: 'Open', does: 'open' },
+        { text: 'Stop doctor', does: 'stop-doctor' },
+      ];
+    case 'down':
+    case 'restarted':
+    case 'recovered':
+    case 'failed':
+    case 'test':
+    case 'storage':
+    case 'fix-proposed':
+    case 'warning':
+      return [];
+  }
+}
+
 export interface NativeNotifierOptions {
-  create: (options: { title: string; body: string; silent: boolean }) => NotificationLike;
+  create: (options: {
+    title: string;
+    body: string;
+    silent: boolean;
+    actions?: { type: 'button'; text: string }[];
+  }) => NotificationLike;
+  /** Whether the system shows a notification's buttons (macOS does; Linux desktops ignore them). */
+  supportsActions?: boolean;
+  /** Stops the running doctor (a notification's "Stop doctor" button). */
+  stopDoctor?: () => void;
   isSupported: () => boolean;
   /** settings.notify.native, read at each message so a settings change applies at once. */
   enabled: () => boolean;
@@ -61,15 +100,28 @@ export class NativeNotifier {
     const { opts } = this;
     if (!opts.enabled()) return false;
     if (!opts.isSupported()) {
-      if (!this.warnedUnsupported) opts.log.warn('native notifications are not supported on this system; menu and channels still work');
+      if (!this.warnedUnsupported)
+        opts.log.warn('native notifications are not supported on this system; menu and channels still work');
       this.warnedUnsupported = true;
       return false;
     }
-    const n = opts.create({ title: message.title, body: message.body, silent: false });
+    const actions = opts.supportsActions ? actionsForMessage(message) : [];
+    const n = opts.create({
+      title: message.title,
+      body: message.body,
+      silent: false,
+      ...(actions.length ? { actions: actions.map((a) => ({ type: 'button' as const, text: a.text })) } : {}),
+    });
     const drop = () => this.live.delete(n);
     n.on('click', () => {
       drop();
       opts.showView(viewForMessage(message));
+    });
+    n.on('action', (_e, index) => {
+      drop();
+      const a = actions[index];
+      if (a?.does === 'stop-doctor') opts.stopDoctor?.();
+      else opts.showView(viewForMessage(message));
     });
     n.on('close', drop);
     n.on('failed', (_e, error) => {

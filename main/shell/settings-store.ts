@@ -44,14 +44,19 @@ function readDocument(file: string, text: string): SettingsDocument {
   return doc;
 }
 
+type ConfSchema = Required<Pick<SettingsStoreOptions, 'schema' | 'rootSchema'>>;
+
 /**
  * The settings schema as conf takes it: the top-level keys' schemas, and the root's own keywords (unknown
  * top-level keys are refused, as the CLI refuses them). A plain JSON copy: TypeBox's objects also carry
  * symbols, and TypeBox and conf's json-schema-typed type a keyword this schema does not use
  * (contentEncoding) differently, so the copy is not typed from the TypeBox object.
  */
-function confSchema(): Required<Pick<SettingsStoreOptions, 'schema' | 'rootSchema'>> {
-  const { properties, ...root } = JSON.parse(JSON.stringify(settingsSchema));
+function confSchema(): ConfSchema {
+  const copy = JSON.parse(JSON.stringify(settingsSchema)) as {
+    properties: ConfSchema['schema'];
+  } & ConfSchema['rootSchema'];
+  const { properties, ...root } = copy;
   return { schema: properties, rootSchema: root };
 }
 
@@ -140,15 +145,19 @@ export class SettingsStore implements SettingsSource {
   }
 
   // ---- the engine's SettingsSource -----------------------------------------------------------------------
-  async load(): Promise<LoadResult> {
-    const exists = existsSync(this.file);
-    const r = validateSettings(this.read());
-    if (!r.ok) throw new SettingsError(this.file, r.problems);
-    return { file: this.file, exists, settings: r.settings };
+  // Synchronous work behind the async interface: a throw in the executor becomes the rejection, as it would
+  // in an async method.
+  load(): Promise<LoadResult> {
+    return new Promise((resolve) => {
+      const exists = existsSync(this.file);
+      const r = validateSettings(this.read());
+      if (!r.ok) throw new SettingsError(this.file, r.problems);
+      resolve({ file: this.file, exists, settings: r.settings });
+    });
   }
 
-  async save(next: unknown, now: Date = new Date()): Promise<Settings> {
-    return this.write(next, now);
+  save(next: unknown, now: Date = new Date()): Promise<Settings> {
+    return new Promise((resolve) => resolve(this.write(next, now)));
   }
 
   // ---- the shell's own keys ------------------------------------------------------------------------------

@@ -3,7 +3,16 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuItemModel, TrayAction } from './tray-model.js';
 
-export function menuTemplate(items: MenuItemModel[], dispatch: (action: TrayAction) => void): MenuItemConstructorOptions[] {
+/** The keys macOS users expect for these items (⌘Q, ⌘, for settings), shown in the menu. */
+const ACCELERATORS: Partial<Record<TrayAction['type'], string>> = {
+  quit: 'CommandOrControl+Q',
+  'open-settings': 'CommandOrControl+,',
+};
+
+export function menuTemplate(
+  items: MenuItemModel[],
+  dispatch: (action: TrayAction) => void,
+): MenuItemConstructorOptions[] {
   return items.map((item): MenuItemConstructorOptions => {
     switch (item.kind) {
       case 'separator':
@@ -15,7 +24,7 @@ export function menuTemplate(items: MenuItemModel[], dispatch: (action: TrayActi
           label: item.label,
           enabled: item.enabled,
           click: () => dispatch(item.action),
-          ...(item.action.type === 'quit' ? { accelerator: 'CommandOrControl+Q' } : {}),
+          ...(ACCELERATORS[item.action.type] ? { accelerator: ACCELERATORS[item.action.type] } : {}),
         };
       case 'checkbox':
         return {

@@ -1,6 +1,7 @@
 // The tray as a pure function of state: (status, last incident, now) → icon, tooltip, menu as plain data,
 // and what a click on the icon does. tray-controller.ts turns this into Electron calls.
 import type { Incident, StatusSnapshot, SupervisorState } from '../../common/contract.js';
+import { incidentTitle } from '../../common/incident-words.js';
 
 export type TrayAction =
   | { type: 'open-terminal' }
@@ -12,6 +13,7 @@ export type TrayAction =
   | { type: 'resume' }
   | { type: 'open-incidents'; id?: string }
   | { type: 'open-settings' }
+  | { type: 'open-overview' }
   | { type: 'set-launch-at-login'; enabled: boolean }
   | { type: 'open-login-items' }
   | { type: 'quit' };
@@ -66,6 +68,8 @@ export interface TrayInput {
   loginItem: LoginItemState;
   /** Set while the engine is still starting (the tray exists before it): what is going on, in words. */
   startingUp?: string | null;
+  /** What the last preflight found that cannot work as configured (its ✗ lines), e.g. "`openclaw` is not on PATH". */
+  setupProblems?: string[];
 }
 
 /** The animation's frame count: must match the frames make-icons renders (data-frames in the SVG). */
@@ -144,7 +148,10 @@ export function statusLine(status: StatusSnapshot, now: number): string {
       return failing.length ? clip(`Gateway degraded: ${failing.join(', ')} failing`) : 'Gateway degraded';
     }
     case 'failing':
-      return `Gateway not answering (${status.consecutiveFailures} failed ` + `check${status.consecutiveFailures === 1 ? '' : 's'})`;
+      return (
+        `Gateway not answering (${status.consecutiveFailures} failed ` +
+        `check${status.consecutiveFailures === 1 ? '' : 's'})`
+      );
     case 'restarting':
       return 'Restarting the gateway…';
     case 'recovering': {
@@ -177,13 +184,21 @@ const OUTCOME: Record<string, string> = {
 };
 
 /** The incident line: the open incident, else the last one, else null. */
-export function incidentLine(status: StatusSnapshot, last: Incident | null, now: number): { label: string; id: string } | null {
+export function incidentLine(
+  status: StatusSnapshot,
+  last: Incident | null,
+  now: number,
+): { label: string; id: string } | null {
   if (!last) return null;
   if (last.outcome === 'open' || last.id === status.openIncidentId) {
     const ran = since(last.startedAt, now);
-    return { id: last.id, label: clip(`Incident: ${last.summary || 'in progress'}${ran === null ? '' : ` · ${formatSpan(ran)}`}`) };
+    const age = ran === null ? '' : ` · ${formatSpan(ran)}`;
+    return { id: last.id, label: clip(`Incident: ${incidentTitle(last)}${age}`) };
   }
-  const what = OUTCOME[`${last.outcome}:${last.resolvedBy ?? ''}`] ?? OUTCOME[last.outcome] ?? last.outcome;
+  const approved = last.resolvedBy === 'doctor' && (last.doctor?.promptsAnswered ?? 0) > 0;
+  const what = approved
+    ? 'fixed by the doctor, approved by you'
+    : (OUTCOME[`${last.outcome}:${last.resolvedBy ?? ''}`] ?? OUTCOME[last.outcome] ?? last.outcome);
   const ago = since(last.endedAt ?? last.startedAt, now);
   return { id: last.id, label: clip(`Last incident: ${what}${ago === null ? '' : ` · ${formatSpan(ago)} ago`}`) };
 }
@@ -253,11 +268,27 @@ export function trayModel(input: TrayInput): TrayModel {
   }
   const incident = incidentLine(status, lastIncident, now);
   if (incident) {
-    menu.push({ kind: 'action', label: incident.label, action: { type: 'open-incidents', id: incident.id }, enabled: true });
+    menu.push({
+      kind: 'action',
+      label: incident.label,
+      action: { type: 'open-incidents', id: incident.id },
+      enabled: true,
+    });
+  }
+  const setup = input.setupProblems ?? [];
+  if (setup.length > 0) {
+    // What the preflight found at start: told before the first outage, one click from its fix.
+    const label = setup.length === 1 ? `Setup: ${setup[0]}` : `Setup: ${setup.length} problems`;
+    menu.push({ kind: 'action', label: clip(`${label}…`), action: { type: 'open-overview' }, enabled: true });
   }
   if (status.settingsProblems.length > 0) {
     const n = status.settingsProblems.length;
-    menu.push({ kind: 'action', label: `Settings file has ${n} problem${n === 1 ? '' : 's'}…`, action: { type: 'open-settings' }, enabled: true });
+    menu.push({
+      kind: 'action',
+      label: `Settings file has ${n} problem${n === 1 ? '' : 's'}…`,
+      action: { type: 'open-settings' },
+      enabled: true,
+    });
   }
   menu.push({ kind: 'separator' });
 
@@ -270,7 +301,12 @@ export function trayModel(input: TrayInput): TrayModel {
   });
   menu.push({ kind: 'action', label: 'Run health check now', action: { type: 'check-now' }, enabled: !stopped });
   menu.push({ kind: 'action', label: 'Restart gateway', action: { type: 'restart' }, enabled: !stopped && !busy });
-  menu.push({ kind: 'action', label: 'Start doctor now', action: { type: 'start-doctor' }, enabled: !stopped && !busy });
+  menu.push({
+    kind: 'action',
+    label: 'Start doctor now',
+    action: { type: 'start-doctor' },
+    enabled: !stopped && !busy,
+  });
   if (doctor) menu.push({ kind: 'action', label: 'Stop doctor', action: { type: 'stop-doctor' }, enabled: true });
   menu.push({ kind: 'separator' });
 

@@ -6,13 +6,16 @@ import { APP_INDEX, isAppUrl } from './app-protocol.js';
 import type { TrustedOrigins } from './ipc-validate.js';
 
 /**
- * The views the renderer routes to by URL hash (renderer/src/app.ts parseRoute: `#/live`, `#/incidents/<id>`,
- * `#/settings`).
+ * The views the renderer routes to by URL hash (renderer/src/route.ts: `#/` the Overview, `#/live`,
+ * `#/incidents/<id>`, `#/settings`).
  */
-export type View = { name: 'terminal' } | { name: 'incidents'; id?: string } | { name: 'settings' };
+export type View =
+  { name: 'overview' } | { name: 'terminal' } | { name: 'incidents'; id?: string } | { name: 'settings' };
 
 export function viewHash(view: View): string {
   switch (view.name) {
+    case 'overview':
+      return '/';
     case 'terminal':
       return '/live';
     case 'incidents':
@@ -207,7 +210,10 @@ export function devServerOrigin(
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
   if (u.protocol !== 'http:' || !loopback) {
-    return { origin: null, ignored: `CLAWMEDIC_DEV_SERVER must be http://localhost:<port> or http://127.0.0.1:<port>, not ${raw}` };
+    return {
+      origin: null,
+      ignored: `CLAWMEDIC_DEV_SERVER must be http://localhost:<port> or http://127.0.0.1:<port>, not ${raw}`,
+    };
   }
   return { origin: u.origin, ignored: null };
 }

@@ -20,6 +20,12 @@ export interface Ctx {
   refreshStatus(): void;
   onEvent(fn: (e: EngineEvent) => void): () => void;
   onReadOnly(fn: (readOnly: boolean) => void): () => void;
+  /**
+   * False while a dashboard that was connected has lost the watcher: what the window shows may be stale, so
+   * views say "unknown" rather than the last state. Always true in the app's own window.
+   */
+  connected(): boolean;
+  onConnection(fn: (connected: boolean) => void): () => void;
   navigate(hash: string): void;
   now(): number;
 }

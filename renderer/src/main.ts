@@ -1,6 +1,7 @@
 // Entry point: picks the transport (the Electron preload's window.clawmedic, else the dashboard's
 // WebSocket) and starts the app. Nothing else in the renderer knows which one it got.
 import '@xterm/xterm/css/xterm.css';
+import './styles/glyphs.css';
 import './styles/app.css';
 import type { ClawMedicApi } from '../../common/operations.js';
 import { createWsClient, dashboardSocketUrl, type DashboardClient } from './transport/ws-client.js';
@@ -18,7 +19,9 @@ function pickApi(): { api: ClawMedicApi; client: DashboardClient | null } {
     const client = createWsClient({ url: dashboardSocketUrl(location.href) });
     return { api: client, client };
   }
-  throw new Error('This page needs the ClawMedic app (or `clawmedic watch --dashboard`) to run; it cannot work opened as a file.');
+  throw new Error(
+    'This page needs the ClawMedic app (or `clawmedic watch --dashboard`) to run; it cannot work opened as a file.',
+  );
 }
 
 const root = document.getElementById('app')!;

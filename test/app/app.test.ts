@@ -27,7 +27,7 @@ describe('the tray and native notifications', () => {
     await s.waitTrayIcon('healthy');
     expect(s.trayIconsAfter(after)).toEqual(CRASH_ICONS);
     const shown = s.records.of('notification.shown').filter((n) => n.seq > after);
-    const down = expect.stringMatching(/^OpenClaw gateway is down on /);
+    const down = expect.stringMatching(/^OpenClaw gateway is down on /) as unknown;
     expect(shown.map((n) => n.title)).toEqual([down, restarted.title]);
     expect(shown[0]!.body).toMatch(/restarting it/);
   });
@@ -49,13 +49,13 @@ describe('the tray and native notifications', () => {
     await s.host.screenshot('incident');
     const served = s.host.served.find((r) => r.window === w.id && r.url.endsWith('/index.html'));
     const csp = Object.entries(served?.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-security-policy');
-    expect(csp?.[1], 'the page was served with the CSP of the app\'s onHeadersReceived').toMatch(/default-src 'none'/);
+    expect(csp?.[1], "the page was served with the CSP of the app's onHeadersReceived").toMatch(/default-src 'none'/);
     expect(w.errors).toEqual([]);
   });
 });
 
 describe('settings from the window', () => {
-  it('an invalid save is refused with the engine\'s problems shown; a valid one reaches the engine', async () => {
+  it("an invalid save is refused with the engine's problems shown; a valid one reaches the engine", async () => {
     const s = await start();
     await s.waitTrayIcon('healthy');
     const after = s.records.seq;
@@ -71,7 +71,7 @@ describe('settings from the window', () => {
     await page.getByRole('button', { name: 'Add', exact: true }).last().click();
     await page.getByRole('button', { name: 'Save' }).click();
     const tokenError = page.locator('[data-field="notify.channels.0.token"] .field-error');
-    await waitFor('the engine\'s problem at its field', () => shows(tokenError, 'is required for telegram'));
+    await waitFor("the engine's problem at its field", () => shows(tokenError, 'is required for telegram'));
     await s.host.screenshot('settings-refused');
     expect(readFileSync(s.env.settingsFile, 'utf8')).toBe(before);
     expect(engineEvents(s, 'settings-changed')).toEqual([]);
@@ -92,20 +92,20 @@ describe('settings from the window', () => {
 });
 
 describe('a second launch', () => {
-  it('shows the window (the incidents, with no doctor running)', async () => {
+  it('shows the window (the Overview, with no doctor running)', async () => {
     const s = await start();
     await s.waitTrayIcon('healthy');
     const after = s.records.seq;
     const argv = ['/Applications/ClawMedic.app/Contents/MacOS/ClawMedic'];
     await s.app.control.call('emitAppEvent', 'second-instance', argv);
     const w = await s.shownWindow(after);
-    expect(await s.route(w.page)).toBe('#/incidents');
+    expect(await s.route(w.page)).toBe('#/');
     expect(s.records.of('window.focused').some((r) => r.window === w.id && r.seq > after)).toBe(true);
     expect(w.errors).toEqual([]);
   });
 });
 
-describe('the live terminal (control: the tools on the app\'s own PATH too)', () => {
+describe("the live terminal (control: the tools on the app's own PATH too)", () => {
   // Not a Mac started from Finder: Homebrew's bin is on the app's PATH as well, as when started from a
   // terminal. It shows that the window, preload and IPC carry the doctor's session with today's shell;
   // the Mac version of this scenario is in mac-fixes.test.ts.
@@ -118,7 +118,7 @@ describe('the live terminal (control: the tools on the app\'s own PATH too)', ()
     await s.app.control.call('clickTray', 'click');
     const { page, errors } = await s.shownWindow(after);
     expect(await s.route(page)).toBe('#/live');
-    await waitFor('the agent\'s line in xterm', () => s.terminalShows(page, WORKING_LINE));
+    await waitFor("the agent's line in xterm", () => s.terminalShows(page, WORKING_LINE));
     await waitFor('the session header', () => shows(page.locator('.session-title'), 'Doctor at work'));
     await s.host.screenshot('live-terminal');
     expect(errors).toEqual([]);

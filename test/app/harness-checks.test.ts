@@ -30,7 +30,7 @@ describe('the Mac-like environment', () => {
     expect(probe.loginShell).toBe(env.shell);
   });
 
-  it('with Homebrew\'s bin on the app\'s PATH (the control), the probe finds them there too', async () => {
+  it("with Homebrew's bin on the app's PATH (the control), the probe finds them there too", async () => {
     env = new MacEnv({ loginToolsOnAppPath: true });
     const probe = await env.probe();
     for (const tool of LOGIN_TOOLS) expect(probe.onAppPath[tool]).toBe(path.join(env.brewBin, tool));
@@ -48,7 +48,7 @@ describe('the stand-in Electron', () => {
     expect(s.records.problems()).toEqual([expect.stringMatching(missing)]);
   });
 
-  it('hands the app the sending frame\'s URL: a foreign one is refused, the page\'s own is served', async () => {
+  it("hands the app the sending frame's URL: a foreign one is refused, the page's own is served", async () => {
     const s = await start();
     await s.waitTrayIcon('healthy');
     const after = s.records.seq;
@@ -66,7 +66,7 @@ describe('the stand-in Electron', () => {
 });
 
 describe('the window host', () => {
-  it('maps the app\'s own scheme onto an origin Chromium loads, and the frame URL back', () => {
+  it("maps the app's own scheme onto an origin Chromium loads, and the frame URL back", () => {
     const page = toPageUrl('clawmedic://app/index.html#/incidents/1', 4321);
     expect(page).toBe('http://app.clawmedic.localhost:4321/index.html#/incidents/1');
     expect(toAppUrl(page)).toBe('clawmedic://app/index.html#/incidents/1');
@@ -76,7 +76,7 @@ describe('the window host', () => {
     expect(toAppUrl('http://127.0.0.1:5173/#/live')).toBe('http://127.0.0.1:5173/#/live');
   });
 
-  it('asks the app\'s permission handlers: its page may write the clipboard, nothing else, no one else', async () => {
+  it("asks the app's permission handlers: its page may write the clipboard, nothing else, no one else", async () => {
     const s = await start();
     await s.waitTrayIcon('healthy');
     const after = s.records.seq;

@@ -37,7 +37,7 @@ const AGENT_GONE_WITHIN_MS = 5_000;
 
 /** Nothing of the doctor left: no session on the app's tmux socket, no agent process. */
 async function expectNoDoctorLeft(s: Scenario): Promise<void> {
-  expect(await s.env.tmuxSessions(), 'tmux sessions left on the app\'s socket').toEqual([]);
+  expect(await s.env.tmuxSessions(), "tmux sessions left on the app's socket").toEqual([]);
   expect(s.agentPids().length).toBeGreaterThan(0);
   const gone = () => s.agentPids().every((pid) => !s.agentAlive(pid));
   await waitFor('every agent process to be gone', gone, { timeoutMs: AGENT_GONE_WITHIN_MS });
@@ -81,7 +81,7 @@ describe('the doctor on a Mac (tmux, openclaw and the agent only through the log
     await s.waitAgent('prompt');
     expect(await s.env.tmuxSessions()).toHaveLength(1);
     const { page, errors } = await openLiveTerminal(s);
-    await waitFor('the agent\'s line in xterm', () => s.terminalShows(page, WORKING_LINE));
+    await waitFor("the agent's line in xterm", () => s.terminalShows(page, WORKING_LINE));
     await s.host.screenshot('live-terminal-mac');
     expect(errors).toEqual([]);
   });
@@ -140,13 +140,21 @@ describe('quitting', () => {
     expect(ask.message).toMatch(/doctor/i);
     const attached = ask.parent !== null || ask.afterFocus;
     expect(attached, 'a Dock-less app must attach its dialog to a window or come forward first').toBe(true);
-    await s.app.control.call('answerDialog', ask.dialog, ask.buttons.findIndex((b) => /keep/i.test(b)));
+    await s.app.control.call(
+      'answerDialog',
+      ask.dialog,
+      ask.buttons.findIndex((b) => /keep/i.test(b)),
+    );
     await s.records.next('dialog.answered', (r) => r.dialog === ask.dialog);
     expect(s.app.running).toBe(true);
     expect(await s.env.tmuxSessions()).toHaveLength(1);
 
     const again = await quit('the quit question again');
-    await s.app.control.call('answerDialog', again.dialog, again.buttons.findIndex((b) => /stop/i.test(b)));
+    await s.app.control.call(
+      'answerDialog',
+      again.dialog,
+      again.buttons.findIndex((b) => /stop/i.test(b)),
+    );
     const exit = await within(s.app.exited, QUIT_WITHIN_MS, 'the app quitting');
     expect(exit.code).toBe(0);
     await expectNoDoctorLeft(s);
@@ -183,7 +191,7 @@ describe('activate (the app opened again from Finder or Spotlight: a Dock-less a
     let after = s.records.seq;
     await s.app.control.call('emitAppEvent', 'activate', []);
     const first = await s.shownWindow(after);
-    expect(await s.route(first.page)).toBe('#/incidents');
+    expect(await s.route(first.page)).toBe('#/');
     await s.app.control.call('userCloseWindow', first.id);
     after = s.records.seq;
     await s.app.control.call('emitAppEvent', 'activate', []);
@@ -197,7 +205,7 @@ async function doctorWithoutLiveView(s: Scenario, screenshot: string): Promise<v
   await breakGateway(s);
   await s.waitAgent('prompt');
   const [session] = await s.env.tmuxSessions();
-  expect(session, 'the doctor\'s tmux session').toBeTruthy();
+  expect(session, "the doctor's tmux session").toBeTruthy();
   const { page } = await openLiveTerminal(s);
   const view = page.locator('.view-live');
   const attach = squeezed(attachCommand(s, session!));
@@ -209,13 +217,13 @@ async function doctorWithoutLiveView(s: Scenario, screenshot: string): Promise<v
   expect(await s.env.tmuxSessions()).toEqual([session]);
 }
 
-describe('node-pty\'s darwin spawn-helper shipped 0644 (microsoft/node-pty#850)', () => {
+describe("node-pty's darwin spawn-helper shipped 0644 (microsoft/node-pty#850)", () => {
   it('packaged: the doctor still runs in tmux; the window says why there is no live view, how to attach', async () => {
     const s = await start({ ...DOCTOR, helperMode: 0o644 });
     await doctorWithoutLiveView(s, 'live-unavailable');
   });
 
-  it('packaged, tools also on the app\'s PATH (control): the 0644 helper alone does not abort the doctor', async () => {
+  it("packaged, tools also on the app's PATH (control): the 0644 helper alone does not abort the doctor", async () => {
     const s = await start({ ...DOCTOR, helperMode: 0o644, loginToolsOnAppPath: true });
     await doctorWithoutLiveView(s, 'live-unavailable-control');
   });

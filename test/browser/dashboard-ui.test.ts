@@ -45,13 +45,24 @@ function doctorEngine(extra: Record<string, unknown> = {}) {
 describe('live terminal', () => {
   it('shows the session from its first byte (replay, then live) exactly as printed', async () => {
     const engine = doctorEngine();
-    const before = ['\x1b[1mDoctor session\x1b[22m started', 'café, naïve, 漢字 and → arrows', '\x1b[32m●\x1b[39m Bash(openclaw status)', '  Gateway: \x1b[31mstopped\x1b[39m'];
+    const before = [
+      '\x1b[1mDoctor session\x1b[22m started',
+      'café, naïve, 漢字 and → arrows',
+      '\x1b[32m●\x1b[39m Bash(openclaw status)',
+      '  Gateway: \x1b[31mstopped\x1b[39m',
+    ];
     for (const l of before) engine.terminal.emit(l + '\r\n');
-    const s = await open(engine);
+    const s = await open(engine, { hash: '#/live' });
     await until(async () => (await liveRows(s.page)).includes('  Gateway: stopped'), 'replayed rows');
     const after = ['● Update(~/.openclaw/openclaw.json)', '  pollIntervalMs: 5000', 'done.'];
     for (const l of after) engine.terminal.emit(l + '\r\n');
-    const expected = ['Doctor session started', 'café, naïve, 漢字 and → arrows', '● Bash(openclaw status)', '  Gateway: stopped', ...after];
+    const expected = [
+      'Doctor session started',
+      'café, naïve, 漢字 and → arrows',
+      '● Bash(openclaw status)',
+      '  Gateway: stopped',
+      ...after,
+    ];
     const rows = await until(async () => {
       const r = await liveRows(s.page);
       return r.includes('done.') ? r : null;
@@ -69,7 +80,7 @@ describe('live terminal', () => {
 
   it('keeps up with a flood without losing a line, acking everything xterm parsed', async () => {
     const engine = doctorEngine();
-    const s = await open(engine);
+    const s = await open(engine, { hash: '#/live' });
     await s.page.waitForSelector('.view-live .xterm-rows');
     const N = 20_000;
     let total = 0;
@@ -82,8 +93,16 @@ describe('live terminal', () => {
     }
     // While the browser is behind, the engine holds what it may not send yet (its high watermark).
     expect(engine.terminal.stats().pending).toBeGreaterThan(0);
-    await until(async () => (await liveRows(s.page)).some((r) => r.startsWith(`flood line ${N - 1}`)), 'last line', 30_000);
-    await until(() => engine.terminal.stats().acked === total && engine.terminal.stats().unacked === 0, 'every character acked', 10_000);
+    await until(
+      async () => (await liveRows(s.page)).some((r) => r.startsWith(`flood line ${N - 1}`)),
+      'last line',
+      30_000,
+    );
+    await until(
+      () => engine.terminal.stats().acked === total && engine.terminal.stats().unacked === 0,
+      'every character acked',
+      10_000,
+    );
     const rows = (await liveRows(s.page)).filter(Boolean);
     const last = rows.map((r) => Number(/flood line (\d+)/.exec(r)?.[1]));
     // Consecutive numbers: nothing dropped or reordered on screen.
@@ -98,7 +117,7 @@ describe('live terminal', () => {
 
   it('read-only dashboard: Take over is disabled and keystrokes never reach the session', async () => {
     const engine = doctorEngine();
-    const s = await open(engine);
+    const s = await open(engine, { hash: '#/live' });
     const take = s.page.getByRole('button', { name: 'Take over' });
     await expect.poll(() => take.isDisabled()).toBe(true);
     expect(await take.getAttribute('title')).toContain('--allow-input');
@@ -106,14 +125,15 @@ describe('live terminal', () => {
     await s.page.keyboard.type('rm -rf ~\r');
     await new Promise((r) => setTimeout(r, 200));
     expect(engine.inputs).toEqual([]);
-    expect(engine.calls).toEqual([]);
+    // Nothing but reading the setup (the Overview's preflight list): no call that changes anything.
+    expect(engine.calls.filter((c) => !c.startsWith('preflight'))).toEqual([]);
     await expect.poll(() => s.page.locator('.badge-ro').isVisible()).toBe(true);
   });
 
   it('take over sends what the user types into the session; hand back stops it', async () => {
     const engine = doctorEngine();
     engine.terminal.emit('agent waiting\r\n');
-    const s = await open(engine, { allowInput: true });
+    const s = await open(engine, { allowInput: true, hash: '#/live' });
     const take = s.page.getByRole('button', { name: 'Take over' });
     await expect.poll(() => take.isEnabled()).toBe(true);
     await take.click();
@@ -123,10 +143,15 @@ describe('live terminal', () => {
     await expect.poll(() => s.page.locator('.term-badge').textContent()).toContain('You have the keyboard');
     await s.page.keyboard.type('openclaw status');
     await s.page.keyboard.press('Enter');
-    await until(() => engine.inputs.join('') === 'openclaw status\r', `typed input (got ${JSON.stringify(engine.inputs.join(''))})`);
+    await until(
+      () => engine.inputs.join('') === 'openclaw status\r',
+      `typed input (got ${JSON.stringify(engine.inputs.join(''))})`,
+    );
     await hand.click();
     await until(() => engine.calls.includes('handBack'), 'handBack call');
-    await expect.poll(() => s.page.getByRole('button', { name: 'Take over' }).getAttribute('aria-pressed')).toBe('false');
+    await expect
+      .poll(() => s.page.getByRole('button', { name: 'Take over' }).getAttribute('aria-pressed'))
+      .toBe('false');
     await s.page.locator('.view-live .xterm').click();
     await s.page.keyboard.type('ignored');
     await new Promise((r) => setTimeout(r, 200));
@@ -138,7 +163,7 @@ describe('live terminal', () => {
     const engine = doctorEngine();
     engine.terminal.emit('the last session said goodbye\r\n');
     engine.fakeEndDoctor();
-    const s = await open(engine, { allowInput: true });
+    const s = await open(engine, { allowInput: true, hash: '#/live' });
     await until(async () => (await liveRows(s.page)).includes('the last session said goodbye'), 'transcript');
     await expect.poll(() => s.page.locator('.session-title').textContent()).toBe('No doctor running');
     await expect.poll(() => s.page.locator('.session-sub').textContent()).toContain('showing the last session');
@@ -275,7 +300,9 @@ describe('settings', () => {
     await s.page.getByRole('button', { name: 'Save' }).click();
     const tokenRow = s.page.locator('[data-field="notify.channels.0.token"]');
     await expect.poll(() => tokenRow.locator('.field-error').textContent()).toContain('is required for telegram');
-    expect(await s.page.locator('[data-field="notify.channels.0.chatId"] .field-error').textContent()).toContain('is required');
+    expect(await s.page.locator('[data-field="notify.channels.0.chatId"] .field-error').textContent()).toContain(
+      'is required',
+    );
     expect(engine.saved).toEqual([]);
     await s.page.getByLabel('Bot token').fill('7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c');
     await s.page.getByLabel('Chat id').fill('42');
@@ -290,10 +317,14 @@ describe('settings', () => {
     const editor = s.page.getByLabel('Prompt template');
     await editor.fill('Bring back {{gatewayUrl}} for ');
     await s.page.getByRole('button', { name: /^Insert \{\{incidentId\}\}/ }).click();
-    await expect.poll(() => s.page.locator('.preview').textContent()).toBe('Bring back http://127.0.0.1:18789 for inc-preview');
+    await expect
+      .poll(() => s.page.locator('.preview').textContent())
+      .toBe('Bring back http://127.0.0.1:18789 for inc-preview');
     await editor.press('End');
     await editor.pressSequentially(' {{nope}}');
-    await expect.poll(() => s.page.locator('[data-field="doctor.promptTemplate"] .field-error').textContent()).toContain('not a known variable');
+    await expect
+      .poll(() => s.page.locator('[data-field="doctor.promptTemplate"] .field-error').textContent())
+      .toContain('not a known variable');
     expect(await s.page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     await editor.fill('Bring back {{gatewayUrl}} for {{incidentId}}.');
     await s.page.getByRole('button', { name: 'Save' }).click();
@@ -313,10 +344,14 @@ describe('incidents', () => {
     // The report is the agent's text: raw HTML in it must show as text and never run.
     const detail = { ...history, report: history.report + "\n<script>alert('report html must not run')</script>\n" };
     engine.fakeAddIncident(inc, detail);
-    const row = s.page.locator(`a.incident-row[data-incident-id="${inc.id}"]`);
+    const row = s.page.locator(`.incident-row[data-incident-id="${inc.id}"]`);
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('Recovered');
-    expect(await row.textContent()).toContain('connection refused: invalid gateway config');
+    // The finding is the title; the probe's symptom is under it.
+    expect(await row.locator('.incident-link').textContent()).toBe(
+      'Changed channels.telegram.pollIntervalMs from "5s" to 5000 and restarted the gateway',
+    );
+    expect(await row.textContent()).toContain('connection refused on 127.0.0.1:18789');
     let dialogs = 0;
     s.page.on('dialog', (d) => {
       dialogs++;
@@ -331,7 +366,10 @@ describe('incidents', () => {
     expect(await md.textContent()).toContain("<script>alert('report html must not run')</script>");
     expect(await md.locator('a').first().getAttribute('href')).toBe('https://docs.openclaw.ai/gateway/configuration');
     expect(await md.locator('a').first().getAttribute('rel')).toBe('noopener noreferrer');
-    await until(async () => (await liveRows(s.page, '.transcript-host')).some((r) => r.includes('Report written')), 'transcript replay');
+    await until(
+      async () => (await liveRows(s.page, '.transcript-host')).some((r) => r.includes('Report written')),
+      'transcript replay',
+    );
     expect(await s.page.locator('.diff-add').textContent()).toContain('"pollIntervalMs": 5000');
     expect(dialogs).toBe(0);
     expect(s.errors).toEqual([]);
@@ -388,23 +426,28 @@ describe('access', () => {
 });
 
 describe('keyboard and layout', () => {
-  it('is usable at the minimum window size in dark mode, and Tab never gets ' + 'stuck in a read-only terminal', async () => {
-    const engine = doctorEngine({ incidents: incidentHistory(Date.now()).incidents });
-    const s = await open(engine, { viewport: { width: 720, height: 480 }, colorScheme: 'dark' });
-    await s.page.waitForSelector('.view-live .xterm-rows');
-    // Nothing overflows horizontally at 720 px.
-    for (const hash of ['#/live', '#/incidents', '#/settings']) {
-      await s.page.evaluate((h) => (location.hash = h), hash);
-      await s.page.waitForTimeout(100);
-      const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, hash).toBe(0);
-    }
-    await s.page.evaluate(() => (location.hash = '#/live'));
-    await s.page.locator('.view-live .xterm').click();
-    await s.page.keyboard.press('Tab');
-    const focused = await s.page.evaluate(() => document.activeElement?.closest('.xterm') === null);
-    expect(focused).toBe(true);
-    const bg = await s.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(bg).toBe('rgb(28, 28, 30)');
-  });
+  it(
+    'is usable at the minimum window size in dark mode, and Tab never gets ' + 'stuck in a read-only terminal',
+    async () => {
+      const engine = doctorEngine({ incidents: incidentHistory(Date.now()).incidents });
+      const s = await open(engine, { viewport: { width: 720, height: 480 }, colorScheme: 'dark' });
+      await s.page.waitForSelector('.view-live .xterm-rows');
+      // Nothing overflows horizontally at 720 px.
+      for (const hash of ['#/live', '#/incidents', '#/settings']) {
+        await s.page.evaluate((h) => (location.hash = h), hash);
+        await s.page.waitForTimeout(100);
+        const overflow = await s.page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow, hash).toBe(0);
+      }
+      await s.page.evaluate(() => (location.hash = '#/live'));
+      await s.page.locator('.view-live .xterm').click();
+      await s.page.keyboard.press('Tab');
+      const focused = await s.page.evaluate(() => document.activeElement?.closest('.xterm') === null);
+      expect(focused).toBe(true);
+      const bg = await s.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(bg).toBe('rgb(28, 28, 30)');
+    },
+  );
 });

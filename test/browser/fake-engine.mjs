@@ -120,8 +120,56 @@ export class FakeTerminal {
       acked += s.acked;
       pending += s.pending.reduce((n, c) => n + c.data.length, 0);
     }
-    return { subscribers: this.subs.size, unacked, acked, pending, subscribeCount: this.subscribeCount, closeCount: this.closeCount };
+    return {
+      subscribers: this.subs.size,
+      unacked,
+      acked,
+      pending,
+      subscribeCount: this.subscribeCount,
+      closeCount: this.closeCount,
+    };
   }
+}
+
+/**
+ * A preflight where everything is in place, as on a Mac with OpenClaw and Claude Code installed.
+ * @param {number} nowMs
+ * @returns {import('../../common/contract.js').PreflightReport}
+ */
+export function healthyPreflight(nowMs) {
+  /** @type {[string, string, string][]} */
+  const ok = [
+    ['settings', 'Settings file', '/Users/you/.clawmedic/settings.json'],
+    ['gateway-url', 'Gateway URL', 'http://127.0.0.1:18789 (this machine)'],
+    ['gateway-config', 'Gateway config', '/Users/you/.openclaw/openclaw.json'],
+    ['restart', 'Restart command', 'openclaw gateway restart → /opt/homebrew/bin/openclaw'],
+    ['agent:claude', 'Agent “claude”', '2.1.330 (Claude Code) · /opt/homebrew/bin/claude'],
+    ['tmux', 'tmux', 'tmux 3.5a · /opt/homebrew/bin/tmux'],
+    ['pty', 'Live terminal (node-pty)', 'spawn helper is executable'],
+    ['data-dir', 'Data folder', '/Users/you/.clawmedic (yours, private)'],
+    ['notify', 'Notifications', 'this Mac, discord, phone'],
+  ];
+  return {
+    at: new Date(nowMs).toISOString(),
+    items: ok.map(([id, label, detail]) => ({ id, label, status: 'ok', detail, fix: null, setting: null })),
+  };
+}
+
+/**
+ * An incident id the way the engine makes them (incidents/store.ts): the start to the millisecond, then hex.
+ * @param {number} ms @param {string} hex six hex digits
+ */
+export function incidentIdAt(ms, hex) {
+  return `${new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '')}-${hex}`;
+}
+
+/**
+ * A doctor session name the way the tmux driver makes them (tmux/tmux.ts newSessionName).
+ * @param {number} ms @param {string} hex
+ */
+export function sessionNameAt(ms, hex) {
+  const stamp = new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '').replace('T', '-').replace('Z', '');
+  return `clawmedic-${stamp}-${hex}`;
 }
 
 /**
@@ -134,6 +182,7 @@ export class FakeTerminal {
  *   terminal?: FakeTerminal,
  *   templateVariables?: Record<string, string>,
  *   defaultPromptTemplate?: string,
+ *   preflight?: import('../../common/contract.js').PreflightReport,
  *   playbooks?: PlaybookView[],
  * }} [opts]
  */
@@ -151,6 +200,8 @@ export function createFakeEngine(opts = {}) {
   const saved = [];
   /** @type {string[]} */
   const calls = [];
+  /** @type {import('../../common/contract.js').PreflightReport} */
+  let preflight = opts.preflight ?? healthyPreflight(now());
   /** @type {unknown} */
   let settings = structuredClone(opts.settings ?? {});
   /** @type {Incident[]} */
@@ -192,11 +243,24 @@ export function createFakeEngine(opts = {}) {
       return () => listeners.delete(l);
     },
     status: () => structuredClone(status),
+    /** @param {{ fresh: boolean }} [o] */
+    preflight(o) {
+      calls.push(o?.fresh ? 'preflight:fresh' : 'preflight');
+      return Promise.resolve(structuredClone(preflight));
+    },
     checkNow() {
       calls.push('checkNow');
       return Promise.resolve({
         condition: 'healthy',
-        health: { ok: true, kind: 'healthy', url: status.gatewayUrl + '/healthz', status: 200, latencyMs: 3, detail: 'ok', at: iso(now()) },
+        health: {
+          ok: true,
+          kind: 'healthy',
+          url: status.gatewayUrl + '/healthz',
+          status: 200,
+          latencyMs: 3,
+          detail: 'ok',
+          at: iso(now()),
+        },
         failing: [],
         at: iso(now()),
       });
@@ -230,9 +294,16 @@ export function createFakeEngine(opts = {}) {
     },
     pause(m) {
       calls.push(`pause:${m}`);
+      const previous = status.state;
+      const pausedUntil = m ? iso(now() + m * 60_000) : null;
+      status = { ...status, state: 'paused', reason: 'paused by the user', pausedUntil, since: iso(now()) };
+      emit({ type: 'state', state: 'paused', previous, reason: status.reason, at: iso(now()) });
     },
     resume() {
       calls.push('resume');
+      const reason = 'gateway answers /healthz';
+      status = { ...status, state: 'healthy', reason, pausedUntil: null, since: iso(now()) };
+      emit({ type: 'state', state: 'healthy', previous: 'paused', reason: status.reason, at: iso(now()) });
     },
     notifySuspend() {},
     notifyResume() {},
@@ -247,18 +318,27 @@ export function createFakeEngine(opts = {}) {
     },
     getSettings() {
       return Promise.resolve({
-        file: '/home/you/.clawmedic/settings.json',
+        file: '/Users/you/.clawmedic/settings.json',
         settings: structuredClone(settings),
         problems: [],
-        templateVariables: opts.templateVariables ?? { gatewayUrl: 'the gateway base URL', incidentId: 'the incident id' },
-        defaultPromptTemplate: opts.defaultPromptTemplate ?? 'Fix the gateway at {{gatewayUrl}} (incident {{incidentId}}).',
+        templateVariables: opts.templateVariables ?? {
+          gatewayUrl: 'the gateway base URL',
+          incidentId: 'the incident id',
+        },
+        defaultPromptTemplate:
+          opts.defaultPromptTemplate ?? 'Fix the gateway at {{gatewayUrl}} (incident {{incidentId}}).',
       });
     },
     saveSettings(next) {
       calls.push('saveSettings');
       if (opts.validate) {
         const r = opts.validate(next);
-        if (!r.ok) return Promise.resolve({ ok: false, message: 'Some settings are invalid; nothing was saved.', problems: r.problems });
+        if (!r.ok)
+          return Promise.resolve({
+            ok: false,
+            message: 'Some settings are invalid; nothing was saved.',
+            problems: r.problems,
+          });
       }
       settings = structuredClone(next);
       saved.push(/** @type {Settings} */ (structuredClone(next)));
@@ -268,47 +348,64 @@ export function createFakeEngine(opts = {}) {
     async previewBrief(template) {
       calls.push('previewBrief');
       const values = { gatewayUrl: status.gatewayUrl, incidentId: 'inc-preview', port: '18789' };
-      const bad = [...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1] ?? '').filter((n) => !(n in (opts.templateVariables ?? values)));
+      const bad = [...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)]
+        .map((m) => m[1] ?? '')
+        .filter((n) => !(n in (opts.templateVariables ?? values)));
       if (bad.length) return Promise.resolve({ ok: false, message: `unknown variable {{${bad[0]}}}` });
       return Promise.resolve({
         ok: true,
-        value: template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_m, /** @type {string} */ n) => /** @type {Record<string,string>} */ (values)[n] ?? `<${n}>`),
+        value: template.replace(
+          /\{\{\s*([^{}]*?)\s*\}\}/g,
+          (_m, /** @type {string} */ n) => /** @type {Record<string,string>} */ (values)[n] ?? `<${n}>`,
+        ),
       });
     },
-    async answerFix(incidentId, recordId, approve) {
+    answerFix(incidentId, recordId, approve) {
       calls.push(`answerFix:${incidentId}:${recordId}:${approve}`);
-      if (!status.pendingFix || status.pendingFix.incidentId !== incidentId) return fail('No known fix is waiting for an answer there.');
+      if (!status.pendingFix || status.pendingFix.incidentId !== incidentId)
+        return Promise.resolve(fail('No known fix is waiting for an answer there.'));
       const rung = status.pendingFix.rung;
       status = { ...status, pendingFix: null };
-      emit({ type: 'known-fix', phase: approve ? 'started' : 'declined', incidentId, rung, detail: approve ? 'approved' : 'declined', at: iso(now()) });
-      return ok;
+      emit({
+        type: 'known-fix',
+        phase: approve ? 'started' : 'declined',
+        incidentId,
+        rung,
+        detail: approve ? 'approved' : 'declined',
+        at: iso(now()),
+      });
+      return Promise.resolve(ok);
     },
-    async undoFix(incidentId, recordId) {
+    undoFix(incidentId, recordId) {
       calls.push(`undoFix:${incidentId}:${recordId}`);
       const inc = incidents.find((i) => i.id === incidentId);
       const rec = inc?.rungs?.find((r) => r.id === recordId);
-      if (!rec?.undo?.available || rec.undo.doneAt) return fail(`Nothing to undo for ${recordId}.`);
+      if (!rec?.undo?.available || rec.undo.doneAt) return Promise.resolve(fail(`Nothing to undo for ${recordId}.`));
       rec.undo.doneAt = iso(now());
       rec.undo.result = 'the config file is back as it was before the fix';
-      emit({ type: 'incident-event', incidentId, event: { at: iso(now()), type: 'known-fix-undone', detail: rec.undo.result } });
-      return { ok: true, value: `undid ${rec.rung}` };
+      emit({
+        type: 'incident-event',
+        incidentId,
+        event: { at: iso(now()), type: 'known-fix-undone', detail: rec.undo.result },
+      });
+      return Promise.resolve({ ok: true, value: `undid ${rec.rung}` });
     },
-    async revertConfig() {
+    revertConfig() {
       calls.push('revertConfig');
-      if (!status.warnings?.some((w) => w.canRevert)) return fail('There is nothing to revert.');
+      if (!status.warnings?.some((w) => w.canRevert)) return Promise.resolve(fail('There is nothing to revert.'));
       status = { ...status, warnings: (status.warnings ?? []).filter((w) => w.kind !== 'config') };
       emit({ type: 'warnings', warnings: status.warnings ?? [], added: [], at: iso(now()) });
-      return { ok: true, value: 'Put back the last-known-good copy.' };
+      return Promise.resolve({ ok: true, value: 'Put back the last-known-good copy.' });
     },
-    async listPlaybooks() {
-      return structuredClone(playbooks);
+    listPlaybooks() {
+      return Promise.resolve(structuredClone(playbooks));
     },
-    async setPlaybookEnabled(id, enabled) {
+    setPlaybookEnabled(id, enabled) {
       calls.push(`setPlaybookEnabled:${id}:${enabled}`);
       const v = playbooks.find((p) => p.id === id);
-      if (!v?.playbook) return fail(`No playbook "${id}".`);
+      if (!v?.playbook) return Promise.resolve(fail(`No playbook "${id}".`));
       v.playbook.enabled = enabled;
-      return { ok: true, value: structuredClone(v) };
+      return Promise.resolve({ ok: true, value: structuredClone(v) });
     },
     testNotification(channel) {
       calls.push(`testNotification:${channel}`);
@@ -319,14 +416,26 @@ export function createFakeEngine(opts = {}) {
       calls.push('takeOver');
       if (!status.doctor) return Promise.resolve(fail('No doctor session is running.'));
       status.doctor.takenOver = true;
-      emit({ type: 'doctor', phase: 'taken-over', incidentId: status.doctor.incidentId, detail: 'human has the keyboard', at: iso(now()) });
+      emit({
+        type: 'doctor',
+        phase: 'taken-over',
+        incidentId: status.doctor.incidentId,
+        detail: 'human has the keyboard',
+        at: iso(now()),
+      });
       return Promise.resolve(ok);
     },
     handBack() {
       calls.push('handBack');
       if (!status.doctor) return Promise.resolve(fail('No doctor session is running.'));
       status.doctor.takenOver = false;
-      emit({ type: 'doctor', phase: 'handed-back', incidentId: status.doctor.incidentId, detail: 'agent has the keyboard', at: iso(now()) });
+      emit({
+        type: 'doctor',
+        phase: 'handed-back',
+        incidentId: status.doctor.incidentId,
+        detail: 'agent has the keyboard',
+        at: iso(now()),
+      });
       return Promise.resolve(ok);
     },
     terminalInput(data) {
@@ -345,11 +454,20 @@ export function createFakeEngine(opts = {}) {
     saved,
     calls,
     listenerCount: () => listeners.size,
-    /** @param {string} agent @param {{ startedAt?: number, timeoutSec?: number, needsApproval?: boolean }} [o] */
+    /** @param {import('../../common/contract.js').PreflightReport} r */
+    fakePreflight(r) {
+      preflight = structuredClone(r);
+      emit({ type: 'preflight', report: structuredClone(r) });
+    },
+    /**
+     * @param {string} agent
+     * @param {{ startedAt?: number, timeoutSec?: number, needsApproval?: boolean, pendingRequest?: string }} [o]
+     */
     fakeStartDoctor(agent, o = {}) {
       const started = o.startedAt ?? now();
-      const incidentId = `inc-${started}`;
-      const sessionName = `clawmedic-${incidentId}`;
+      // The outage began a little before the doctor: confirming and two restarts.
+      const incidentId = incidentIdAt(started - 142_000, '7c41e9');
+      const sessionName = sessionNameAt(started, 'b82d4f');
       terminal.startSession(sessionName);
       status = {
         ...status,
@@ -361,11 +479,12 @@ export function createFakeEngine(opts = {}) {
           incidentId,
           agent,
           sessionName,
-          attachCommand: `tmux -S /home/you/.clawmedic/tmux.sock attach -t ${sessionName}`,
+          attachCommand: `tmux -S '/Users/you/.clawmedic/tmux.sock' attach -t '${sessionName}'`,
           startedAt: iso(started),
           deadline: iso(started + (o.timeoutSec ?? 1800) * 1000),
           takenOver: false,
           needsApproval: o.needsApproval ?? false,
+          pendingRequest: o.pendingRequest ?? null,
         },
       };
       emit({ type: 'state', state: 'recovering', previous: 'restarting', reason: status.reason, at: iso(now()) });
@@ -375,7 +494,14 @@ export function createFakeEngine(opts = {}) {
       if (!status.doctor) return;
       const id = status.doctor.incidentId;
       terminal.end();
-      status = { ...status, state: 'healthy', reason: 'gateway answers /healthz', doctor: null, openIncidentId: null, since: iso(now()) };
+      status = {
+        ...status,
+        state: 'healthy',
+        reason: 'gateway answers /healthz',
+        doctor: null,
+        openIncidentId: null,
+        since: iso(now()),
+      };
       emit({ type: 'doctor', phase: 'finished', incidentId: id, detail: 'recovered', at: iso(now()) });
       emit({ type: 'state', state: 'healthy', previous: 'recovering', reason: status.reason, at: iso(now()) });
     },
@@ -391,6 +517,11 @@ export function createFakeEngine(opts = {}) {
       emit({ type: 'incident-opened', incident: structuredClone(inc) });
       if (inc.outcome !== 'open') emit({ type: 'incident-closed', incident: structuredClone(inc) });
     },
+    /** @param {string} id */
+    fakeRemoveIncident(id) {
+      incidents = incidents.filter((i) => i.id !== id);
+      delete details[id];
+    },
     /** @param {EngineEvent} e */
     fakeEmit: emit,
     /** @param {GatewayWarning[]} warnings */
@@ -401,7 +532,16 @@ export function createFakeEngine(opts = {}) {
     /** @param {import('../../common/knownfix.js').PendingFix | null} pending */
     fakePendingFix(pending) {
       status = { ...status, pendingFix: structuredClone(pending) };
-      if (pending) emit({ type: 'known-fix', phase: 'proposed', incidentId: pending.incidentId, rung: pending.rung, detail: pending.action, at: iso(now()), pending });
+      if (pending)
+        emit({
+          type: 'known-fix',
+          phase: 'proposed',
+          incidentId: pending.incidentId,
+          rung: pending.rung,
+          detail: pending.action,
+          at: iso(now()),
+          pending,
+        });
     },
   };
   return engine;

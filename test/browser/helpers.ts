@@ -1,6 +1,7 @@
 // Shared by the browser tests: builds the renderer once per file into a temp dir, launches Debian's
 // Chromium through playwright-core, and serves the real UI through the real dashboard server.
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +35,9 @@ export async function buildRenderer(): Promise<{ dir: string; cleanup: () => voi
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
@@ -52,7 +55,12 @@ export async function openDashboard(
   browser: Browser,
   engine: unknown,
   rendererDir: string,
-  opts: { allowInput?: boolean; colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; hash?: string } = {},
+  opts: {
+    allowInput?: boolean;
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
+    hash?: string;
+  } = {},
 ): Promise<Session> {
   const dash = await startDashboard({ engine: engine as never, rendererDir, allowInput: opts.allowInput ?? false });
   const context = await browser.newContext({
@@ -93,7 +101,46 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, ms = 10_0
   for (;;) {
     last = await fn();
     if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+export interface AxeFinding {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string; html: string; summary: string }[];
+}
+
+let axeSource: string | null = null;
+
+/**
+ * Runs axe-core (every rule) on the page as it is and returns the serious and critical violations. The script is
+ * evaluated through the DevTools protocol, so the page's own CSP (script-src 'self') stays as it is.
+ */
+export async function axeSeriousViolations(page: Page): Promise<AxeFinding[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  if (!loaded) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Axe = { run: (ctx: unknown, o: unknown) => Promise<{ violations: unknown[] }> };
+    const axe = (window as unknown as { axe: Axe }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    type Node = { target: string[]; html: string; failureSummary?: string };
+    type V = { id: string; impact: string | null; help: string; nodes: Node[] };
+    return (r.violations as V[])
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({
+          target: n.target.join(' '),
+          html: n.html.slice(0, 160),
+          summary: (n.failureSummary ?? '').slice(0, 240),
+        })),
+      }));
+  });
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../common/contract.js';
 import type { GatewayWarning, PlaybookView } from '../../common/knownfix.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
-import { buildRenderer, launchChromium, openDashboard, until, type Session } from './helpers.js';
+import { axeSeriousViolations, buildRenderer, launchChromium, openDashboard, until, type Session } from './helpers.js';
 import { createFakeEngine } from './fake-engine.mjs';
 
 let browser: Browser;
@@ -29,7 +29,9 @@ afterAll(async () => {
 
 const NOW = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
-const DIFF = '--- openclaw.json (now: broken)\n+++ openclaw.json (last known good)\n@@ -1,3 +1,3 @@\n {\n-  gateway: { port: "18789" },\n+  gateway: { port: 18789 },\n }';
+const DIFF =
+  '--- openclaw.json (now: broken)\n+++ openclaw.json (last known good)\n@@ -1,3 +1,3 @@\n' +
+  ' {\n-  gateway: { port: "18789" },\n+  gateway: { port: 18789 },\n }';
 
 function knownFixIncident(): Incident {
   return {
@@ -43,7 +45,11 @@ function knownFixIncident(): Incident {
     reportPath: null,
     transcriptPath: null,
     events: [
-      { at: iso(NOW - 110_000), type: 'fingerprint', detail: 'config-invalid (config-invalid:gateway.port): gateway.port: expected number, received string (line 2)' },
+      {
+        at: iso(NOW - 110_000),
+        type: 'fingerprint',
+        detail: 'config-invalid (config-invalid:gateway.port): gateway.port: expected number, received string (line 2)',
+      },
       { at: iso(NOW - 60_000), type: 'recovered', detail: 'fixed by the last-known-good config' },
     ],
     summary: 'connection refused on 127.0.0.1:18789 (refused, 3 checks)',
@@ -58,7 +64,11 @@ function knownFixIncident(): Incident {
       facts: {
         probe: { kind: 'refused', detail: 'connection refused' },
         restartExit: 78,
-        config: { valid: false, issues: [{ path: 'gateway.port', message: 'Invalid input: expected number, received string', line: 2 }], error: null },
+        config: {
+          valid: false,
+          issues: [{ path: 'gateway.port', message: 'Invalid input: expected number, received string', line: 2 }],
+          error: null,
+        },
         portHolder: null,
         logSignals: [],
         version: { now: '2026.9.6', lastHealthy: '2026.9.6' },
@@ -73,9 +83,17 @@ function knownFixIncident(): Incident {
         startedAt: iso(NOW - 100_000),
         endedAt: iso(NOW - 60_000),
         action: "restore ClawMedic's last-known-good copy of /home/you/.openclaw/openclaw.json",
-        detail: 'restored the config from the last-known-good copy; the broken file is kept as openclaw.json.clawmedic-broken.2026',
+        detail:
+          'restored the config from the last-known-good copy; ' +
+          'the broken file is kept as openclaw.json.clawmedic-broken.2026',
         diff: DIFF,
-        undo: { description: 'put back your edited config as it was before the fix', available: true, why: null, doneAt: null, result: null },
+        undo: {
+          description: 'put back your edited config as it was before the fix',
+          available: true,
+          why: null,
+          doneAt: null,
+          result: null,
+        },
       },
     ],
   };
@@ -123,7 +141,9 @@ describe('known fixes in the window', () => {
     const s = await open(e, { allowInput: true, hash: '#/incidents/20261125T120000000Z-abc123' });
     const section = s.page.locator('.kf-section');
     await expect.poll(() => section.locator('.kf-fingerprint').textContent()).toContain('config-invalid:gateway.port');
-    expect(await section.locator('.kf-fingerprint').textContent()).toContain('gateway.port: expected number, received string (line 2)');
+    expect(await section.locator('.kf-fingerprint').textContent()).toContain(
+      'gateway.port: expected number, received string (line 2)',
+    );
     const rung = section.locator('[data-rung="config-restore"]');
     expect(await rung.locator('strong').first().textContent()).toBe('Last-known-good config');
     expect(await rung.locator('.badge').textContent()).toBe('Fixed it');
@@ -131,20 +151,36 @@ describe('known fixes in the window', () => {
     expect(await s.page.locator('.meta-grid').first().textContent()).toContain('Known fix: config restore');
     await rung.getByRole('button', { name: 'Undo' }).click();
     await until(() => e.calls.includes('undoFix:20261125T120000000Z-abc123:r1'), 'the undo call');
-    await expect.poll(() => s.page.locator('.kf-undone').textContent()).toMatch(/^Undone .*back as it was before the fix/);
+    await expect
+      .poll(() => s.page.locator('.kf-undone').textContent())
+      .toMatch(/^Undone .*back as it was before the fix/);
     expect(s.errors).toEqual([]);
   });
 
-  it('the config guard\'s warning is on the incident list with its diff, and Revert clears it', async () => {
+  it("the config guard's warning is on the incident list with its diff, and Revert clears it", async () => {
     const e = engine();
     const s = await open(e, { allowInput: true, hash: '#/incidents' });
     await s.page.waitForSelector('.incident-list');
     e.fakeWarnings([warning]);
-    const banner = s.page.locator('[data-warning="config"]');
+    const banner = s.page.locator('.view-incidents [data-warning="config"]');
     await expect.poll(() => banner.locator('strong').textContent()).toBe(warning.title);
     await banner.getByRole('button', { name: 'Revert' }).click();
     await until(() => e.calls.includes('revertConfig'), 'the revert call');
-    await expect.poll(() => s.page.locator('[data-warning]').count()).toBe(0);
+    await expect.poll(() => s.page.locator('.view-incidents [data-warning]').count()).toBe(0);
+    expect(s.errors).toEqual([]);
+  });
+
+  it("the Overview shows the guard's warning as it comes, and Revert there clears it", async () => {
+    const e = engine();
+    const s = await open(e, { allowInput: true, hash: '#/overview' });
+    await s.page.waitForSelector('.hero');
+    e.fakeWarnings([warning]);
+    const banner = s.page.locator('.view-overview [data-warning="config"]');
+    await expect.poll(() => banner.locator('strong').textContent()).toBe(warning.title);
+    expect(await axeSeriousViolations(s.page)).toEqual([]);
+    await banner.getByRole('button', { name: 'Revert' }).click();
+    await until(() => e.calls.includes('revertConfig'), 'the revert call');
+    await expect.poll(() => s.page.locator('.view-overview [data-warning]').count()).toBe(0);
     expect(s.errors).toEqual([]);
   });
 
@@ -152,12 +188,19 @@ describe('known fixes in the window', () => {
     const e = engine();
     const s = await open(e, { allowInput: true, hash: '#/incidents' });
     await s.page.waitForSelector('.incident-list');
-    e.fakePendingFix({ incidentId: 'inc-now', recordId: 'r1', rung: 'port-foreign', action: 'stop pid 4242 (python3 -m http.server 18789), which is not OpenClaw', diff: null, expiresAt: iso(NOW + 300_000) });
-    const q = s.page.locator('.kf-question');
+    e.fakePendingFix({
+      incidentId: 'inc-now',
+      recordId: 'r1',
+      rung: 'port-foreign',
+      action: 'stop pid 4242 (python3 -m http.server 18789), which is not OpenClaw',
+      diff: null,
+      expiresAt: iso(NOW + 300_000),
+    });
+    const q = s.page.locator('.view-incidents .kf-question');
     await expect.poll(() => q.textContent()).toContain('stop pid 4242 (python3 -m http.server 18789)');
     await q.getByRole('button', { name: 'Approve' }).click();
     await until(() => e.calls.includes('answerFix:inc-now:r1:true'), 'the answer');
-    await expect.poll(() => s.page.locator('.kf-question').count()).toBe(0);
+    await expect.poll(() => s.page.locator('.view-incidents .kf-question').count()).toBe(0);
   });
 
   it('Settings shows the playbooks with their steps, and Enable turns one on', async () => {
@@ -172,7 +215,10 @@ describe('known fixes in the window', () => {
     await expect.poll(() => item.locator('.badge').textContent()).toBe('Enabled');
     // The rung modes are settings like any other.
     expect(await s.page.locator('[data-field="knownFixes.configRestore"] select').inputValue()).toBe('ask');
-    expect(await s.page.locator('[data-field="knownFixes.portForeign"] option').allTextContents()).toEqual(['Ask me first', 'Off']);
+    expect(await s.page.locator('[data-field="knownFixes.portForeign"] option').allTextContents()).toEqual([
+      'Ask me first',
+      'Off',
+    ]);
     expect(s.errors).toEqual([]);
   });
 
@@ -183,7 +229,11 @@ describe('known fixes in the window', () => {
     const undo = s.page.locator('[data-rung="config-restore"]').getByRole('button', { name: 'Undo' });
     await expect.poll(() => undo.isDisabled()).toBe(true);
     await s.page.goto(`${s.dash.url}#/incidents`);
-    await expect.poll(() => s.page.locator('[data-warning="config"]').getByRole('button', { name: 'Revert' }).isDisabled()).toBe(true);
+    await expect
+      .poll(() =>
+        s.page.locator('.view-incidents [data-warning="config"]').getByRole('button', { name: 'Revert' }).isDisabled(),
+      )
+      .toBe(true);
     expect(e.calls.filter((c: string) => c.startsWith('undoFix') || c === 'revertConfig')).toEqual([]);
   });
 });

@@ -41,7 +41,12 @@ const AGENT_LINES = {
   look: 'Reading the context file and the gateway log.',
   decide: 'The config does not parse; leaving the decision to a person.',
 };
-const SCRIPT = [{ say: AGENT_LINES.look }, { run: 'openclaw config validate' }, { busy: 1500 }, { say: AGENT_LINES.decide }];
+const SCRIPT = [
+  { say: AGENT_LINES.look },
+  { run: 'openclaw config validate' },
+  { busy: 1500 },
+  { say: AGENT_LINES.decide },
+];
 
 /** Set to a .png path to keep a screenshot of the live terminal (e.g. /tmp/watch-live.png). */
 const SCREENSHOT = process.env.WATCH_DASHBOARD_SCREENSHOT ?? '';
@@ -59,7 +64,8 @@ const sockets = new Set<string>();
 
 beforeAll(async () => {
   for (const built of ['dist/main/cli/index.js', 'dist/renderer/index.html', 'dist/test/fixtures/fake-agent.js']) {
-    if (!existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (these tests run the compiled CLI).`);
+    if (!existsSync(path.join(repoRoot, built)))
+      throw new Error(`${built} is missing: run \`npm run build\` first (these tests run the compiled CLI).`);
   }
   logDir = mkdtempSync(path.join(os.tmpdir(), 'cm-watch-dash-'));
   agentLog = path.join(logDir, 'agent.jsonl');
@@ -100,20 +106,37 @@ function nonCheck(w: WatchProcess): EngineEvent[] {
 }
 
 /** The (skip+1)-th event of `type` matching `pred`, waiting for it if it has not been printed yet. */
-function nth<T extends EngineEvent['type']>(w: WatchProcess, type: T, pred: (e: Extract<EngineEvent, { type: T }>) => boolean, skip: number, timeoutMs = 30_000) {
+function nth<T extends EngineEvent['type']>(
+  w: WatchProcess,
+  type: T,
+  pred: (e: Extract<EngineEvent, { type: T }>) => boolean,
+  skip: number,
+  timeoutMs = 30_000,
+) {
   return waitFor(
-    `${type} event #${skip + 1} (events so far: ${nonCheck(w).map((e) => e.type).join(', ')}; stderr: ${w.stderr})`,
-    () => w.events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type && pred(e as Extract<EngineEvent, { type: T }>))[skip],
+    `${type} event #${skip + 1} (events so far: ${nonCheck(w)
+      .map((e) => e.type)
+      .join(', ')}; stderr: ${w.stderr})`,
+    () =>
+      w.events.filter(
+        (e): e is Extract<EngineEvent, { type: T }> => e.type === type && pred(e as Extract<EngineEvent, { type: T }>),
+      )[skip],
     { timeoutMs },
   );
 }
 
 /** Until the watcher's latest state is `state`. */
 function settlesIn(w: WatchProcess, state: string, timeoutMs = 20_000) {
-  return waitFor(`state ${state} (states: ${w.states().join(' → ')})`, () => w.states().at(-1) === state, { timeoutMs });
+  return waitFor(`state ${state} (states: ${w.states().join(' → ')})`, () => w.states().at(-1) === state, {
+    timeoutMs,
+  });
 }
 
-function countOf<T extends EngineEvent['type']>(w: WatchProcess, type: T, pred: (e: Extract<EngineEvent, { type: T }>) => boolean = () => true): number {
+function countOf<T extends EngineEvent['type']>(
+  w: WatchProcess,
+  type: T,
+  pred: (e: Extract<EngineEvent, { type: T }>) => boolean = () => true,
+): number {
   return w.events.filter((e) => e.type === type && pred(e as Extract<EngineEvent, { type: T }>)).length;
 }
 
@@ -143,7 +166,11 @@ function wsOutcome(port: number, headers: Record<string, string>): Promise<{ sta
   });
 }
 
-function rawGet(port: number, pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function rawGet(
+  port: number,
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path: pathname, headers }, (res) => {
       let body = '';
@@ -176,8 +203,12 @@ describe('access to the real dashboard', () => {
   it('refuses a WebSocket from a foreign Origin even with the token, and one without the token', async () => {
     const { port, token } = dash;
     const own = `http://127.0.0.1:${port}`;
-    expect((await wsOutcome(port, { Origin: 'http://evil.example', Authorization: `Bearer ${token}` })).status).toBe(403);
-    expect((await wsOutcome(port, { Origin: `http://127.0.0.1:${port + 1}`, Authorization: `Bearer ${token}` })).status).toBe(403);
+    expect((await wsOutcome(port, { Origin: 'http://evil.example', Authorization: `Bearer ${token}` })).status).toBe(
+      403,
+    );
+    expect(
+      (await wsOutcome(port, { Origin: `http://127.0.0.1:${port + 1}`, Authorization: `Bearer ${token}` })).status,
+    ).toBe(403);
     expect((await wsOutcome(port, { Origin: own })).status).toBe(401);
     // Control: the same handshake from our own origin with the token is served.
     const served = await wsOutcome(port, { Origin: own, Authorization: `Bearer ${token}` });
@@ -209,35 +240,42 @@ describe('access to the real dashboard', () => {
 });
 
 describe('settings through the real engine', () => {
-  it('shows an invalid value at its field and the engine’s own problems at ' + 'theirs; the file is never written', async () => {
-    const before = settingsOnDisk();
-    const changesBefore = countOf(dash.watcher, 'settings-changed');
-    const { page, errors } = await openPage(dash.url, '#/settings');
-    const field = page.getByLabel('Check every');
-    await expect.poll(() => field.inputValue()).toBe('1');
-    await field.fill('0');
-    const row = page.locator('[data-field="gateway.checkIntervalSec"]');
-    await expect.poll(() => row.locator('.field-error').textContent()).toBe('must be >= 1');
-    expect(await field.getAttribute('aria-invalid')).toBe('true');
-    const save = page.getByRole('button', { name: 'Save' });
-    expect(await save.isDisabled()).toBe(true);
+  it(
+    'shows an invalid value at its field and the engine’s own problems at ' + 'theirs; the file is never written',
+    async () => {
+      const before = settingsOnDisk();
+      const changesBefore = countOf(dash.watcher, 'settings-changed');
+      const { page, errors } = await openPage(dash.url, '#/settings');
+      const field = page.getByLabel('Check every');
+      await expect.poll(() => field.inputValue()).toBe('1');
+      await field.fill('0');
+      const row = page.locator('[data-field="gateway.checkIntervalSec"]');
+      await expect.poll(() => row.locator('.field-error').textContent()).toBe('must be >= 1');
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      const save = page.getByRole('button', { name: 'Save' });
+      expect(await save.isDisabled()).toBe(true);
 
-    // A rule only the engine knows (a Telegram channel needs a token): the form lets Save through,
-    // the real engine refuses, and its problems land at their fields.
-    await field.fill('1');
-    await expect.poll(() => row.locator('.field-error').textContent()).toBe('');
-    await page.getByLabel('Type of the new channel').selectOption('telegram');
-    await page.getByRole('button', { name: 'Add', exact: true }).last().click();
-    await save.click();
-    await expect.poll(() => page.locator('[data-field="notify.channels.0.token"] .field-error').textContent()).toContain('is required for telegram');
-    expect(await page.locator('[data-field="notify.channels.0.chatId"] .field-error').textContent()).toContain('is required');
+      // A rule only the engine knows (a Telegram channel needs a token): the form lets Save through,
+      // the real engine refuses, and its problems land at their fields.
+      await field.fill('1');
+      await expect.poll(() => row.locator('.field-error').textContent()).toBe('');
+      await page.getByLabel('Type of the new channel').selectOption('telegram');
+      await page.getByRole('button', { name: 'Add', exact: true }).last().click();
+      await save.click();
+      await expect
+        .poll(() => page.locator('[data-field="notify.channels.0.token"] .field-error').textContent())
+        .toContain('is required for telegram');
+      expect(await page.locator('[data-field="notify.channels.0.chatId"] .field-error').textContent()).toContain(
+        'is required',
+      );
 
-    expect(settingsOnDisk()).toEqual(before);
-    expect(countOf(dash.watcher, 'settings-changed')).toBe(changesBefore);
-    expect(countOf(dash.watcher, 'settings-invalid')).toBe(0);
-    expect(errors).toEqual([]);
-    await page.context().close();
-  });
+      expect(settingsOnDisk()).toEqual(before);
+      expect(countOf(dash.watcher, 'settings-changed')).toBe(changesBefore);
+      expect(countOf(dash.watcher, 'settings-invalid')).toBe(0);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    },
+  );
 });
 
 describe('incidents', () => {
@@ -250,7 +288,7 @@ describe('incidents', () => {
     const opensBefore = countOf(dash.watcher, 'incident-opened');
     await gw.fault('crash');
     const opened = await nth(dash.watcher, 'incident-opened', () => true, opensBefore);
-    const row = page.locator(`a.incident-row[data-incident-id="${opened.incident.id}"]`);
+    const row = page.locator(`.incident-row[data-incident-id="${opened.incident.id}"]`);
     // Listed as soon as the engine opens it (pushed over the socket, no reload)…
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     const closed = await nth(dash.watcher, 'incident-closed', (e) => e.incident.id === opened.incident.id, 0);
@@ -276,18 +314,30 @@ describe('a doctor session', () => {
   let early: Page;
 
   /** The agent's lines as the session shows them once its turn is over, in order. */
-  const expectedLines = () => [`  ${marker.replace('{{incidentId}}', incident.id)}`, `⏺ ${AGENT_LINES.look}`, '⏺ Bash(openclaw config validate)', `⏺ ${AGENT_LINES.decide}`, '✻ Cooked for 1s'];
+  const expectedLines = () => [
+    `  ${marker.replace('{{incidentId}}', incident.id)}`,
+    `⏺ ${AGENT_LINES.look}`,
+    '⏺ Bash(openclaw config validate)',
+    `⏺ ${AGENT_LINES.decide}`,
+    '✻ Cooked for 1s',
+  ];
 
   /** Until what xterm shows on `page` is row for row what tmux has in the pane (capture-pane). */
   async function sameScreen(page: Page, ms: number): Promise<string[]> {
     let last = { shown: [] as string[], pane: [] as string[] };
     let size = '';
-    return until(async () => {
-      const [r, pane, [cols, height]] = await Promise.all([liveRows(page), capturePane(target), paneSize(target)]);
-      size = `xterm ${r.length} rows, tmux window ${cols}×${height}`;
-      last = { shown: trimBlankTail(r), pane: trimBlankTail(pane) };
-      return r.length === height && last.shown.length > 0 && JSON.stringify(last.shown) === JSON.stringify(last.pane) ? last.shown : null;
-    }, 'xterm to show exactly the tmux pane, at the same size', ms).catch((err: Error) => {
+    return until(
+      async () => {
+        const [r, pane, [cols, height]] = await Promise.all([liveRows(page), capturePane(target), paneSize(target)]);
+        size = `xterm ${r.length} rows, tmux window ${cols}×${height}`;
+        last = { shown: trimBlankTail(r), pane: trimBlankTail(pane) };
+        return r.length === height && last.shown.length > 0 && JSON.stringify(last.shown) === JSON.stringify(last.pane)
+          ? last.shown
+          : null;
+      },
+      'xterm to show exactly the tmux pane, at the same size',
+      ms,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${size}\nxterm:\n${last.shown.join('\n')}\ntmux pane:\n${last.pane.join('\n')}`);
     });
   }
@@ -311,7 +361,10 @@ describe('a doctor session', () => {
     await editor.pressSequentially(`\n${marker}`);
     const previewLine = marker.replace('{{incidentId}}', '<incident-id>');
     // (expect.poll only works inside a test: here the same wait by hand.)
-    await until(async () => ((await page.locator('.preview').textContent()) ?? '').includes(previewLine), 'the preview');
+    await until(
+      async () => ((await page.locator('.preview').textContent()) ?? '').includes(previewLine),
+      'the preview',
+    );
     const changes = countOf(dash.watcher, 'settings-changed');
     await page.getByRole('button', { name: 'Save' }).click();
     await nth(dash.watcher, 'settings-changed', () => true, changes, 10_000);
@@ -321,7 +374,10 @@ describe('a doctor session', () => {
     // A viewer on the live terminal before anything happens.
     early = (await openPage(dash.url, '#/live')).page;
     await early.waitForSelector('.view-live .xterm-rows');
-    await until(async () => (await early.locator('.session-title').textContent()) === 'No doctor running', 'the idle title');
+    await until(
+      async () => (await early.locator('.session-title').textContent()) === 'No doctor running',
+      'the idle title',
+    );
 
     const opens = countOf(dash.watcher, 'incident-opened');
     await gw.fault('break-config');
@@ -335,7 +391,12 @@ describe('a doctor session', () => {
     );
     target = parseAttach(started.detail.split('watch it with: ')[1] ?? '');
     sockets.add(target.socket);
-    await dash.watcher.waitEvent('brief sent', (e) => e.incidentId === incident.id && e.phase === 'prompt-sent', 'doctor', 30_000);
+    await dash.watcher.waitEvent(
+      'brief sent',
+      (e) => e.incidentId === incident.id && e.phase === 'prompt-sent',
+      'doctor',
+      30_000,
+    );
     const [prompt] = agentEvents('prompt') as unknown as { prompt: string }[];
     const brief = readFileSync(path.join(incidentDir(box, incident.id), 'brief.md'), 'utf8');
     // What Claude Code's UserPromptSubmit hook would have carried, too.
@@ -388,7 +449,12 @@ describe('a doctor session', () => {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 400,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     await page.goto(dash.url);
     await expect.poll(() => page.locator('.session-title').textContent()).toBe('Doctor at work');
     try {
@@ -426,7 +492,10 @@ describe('a doctor session', () => {
     await expect.poll(() => hand.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => page.locator('.term-badge').textContent()).toContain('You have the keyboard');
     await page.keyboard.type('restore the last good config');
-    await until(async () => (await inputRow()) === '│ ❯ restore the last good config', 'the typed line in the tmux pane');
+    await until(
+      async () => (await inputRow()) === '│ ❯ restore the last good config',
+      'the typed line in the tmux pane',
+    );
 
     const handedBefore = countOf(dash.watcher, 'doctor', (e) => e.phase === 'handed-back');
     await hand.click();
@@ -464,7 +533,9 @@ describe('a doctor session', () => {
     const timeline = closed.incident.events.map((e) => e.type);
     expect(timeline).toEqual(expect.arrayContaining(['doctor-taken-over', 'doctor-handed-back', 'recovered']));
     // The live view falls back to the last session's transcript.
-    await expect.poll(() => page.locator('.session-title').textContent(), { timeout: 10_000 }).toBe('No doctor running');
+    await expect
+      .poll(() => page.locator('.session-title').textContent(), { timeout: 10_000 })
+      .toBe('No doctor running');
     await expect.poll(() => page.locator('.session-sub').textContent()).toContain('showing the last session');
     expect(errors).toEqual([]);
   });

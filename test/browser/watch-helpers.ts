@@ -34,7 +34,12 @@ export function doctorSettings(gw: FakeGateway, script: AgentStep[], agentLog: s
           kind: 'claude',
           command: process.execPath,
           args: [FAKE_AGENT_JS],
-          env: { FAKE_AGENT_TRUST: 'numbered', FAKE_AGENT_SCRIPT: JSON.stringify(script), FAKE_AGENT_LOG: agentLog, FAKE_AGENT_TRANSCRIPT: '1' },
+          env: {
+            FAKE_AGENT_TRUST: 'numbered',
+            FAKE_AGENT_SCRIPT: JSON.stringify(script),
+            FAKE_AGENT_LOG: agentLog,
+            FAKE_AGENT_TRANSCRIPT: '1',
+          },
           permissionMode: 'dontAsk',
           allowedTools: ['Bash(openclaw:*)'],
         },
@@ -102,7 +107,17 @@ export async function capturePane(t: TmuxTarget): Promise<string[]> {
 
 /** The session window's size in tmux: [cols, rows]. */
 export async function paneSize(t: TmuxTarget): Promise<[number, number]> {
-  const { stdout } = await run('tmux', ['-S', t.socket, '-f', '/dev/null', 'display-message', '-p', '-t', t.session, '#{window_width} #{window_height}']);
+  const { stdout } = await run('tmux', [
+    '-S',
+    t.socket,
+    '-f',
+    '/dev/null',
+    'display-message',
+    '-p',
+    '-t',
+    t.session,
+    '#{window_width} #{window_height}',
+  ]);
   const [cols, rows] = stdout.trim().split(' ').map(Number);
   return [cols!, rows!];
 }

@@ -10,6 +10,10 @@ export default function setup(): void {
   const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/e2e-toolchain.mjs');
   const r = spawnSync(process.execPath, [script], { stdio: 'inherit' });
   if (r.status !== 0) {
-    throw new Error(`Installing the end-to-end toolchain failed (exit ${r.status}); run ` + `\`node scripts/e2e-toolchain.mjs\` to see why, or set ` + `CLAWMEDIC_SKIP_E2E=1 to skip the end-to-end tests.`);
+    throw new Error(
+      `Installing the end-to-end toolchain failed (exit ${r.status}); run ` +
+        `\`node scripts/e2e-toolchain.mjs\` to see why, or set ` +
+        `CLAWMEDIC_SKIP_E2E=1 to skip the end-to-end tests.`,
+    );
   }
 }

@@ -48,8 +48,13 @@ describe.skipIf(skip !== null)(`e2e toolchain${skip ? ` (skipped: ${skip})` : ''
     expect(node.stdout.trim()).toBe(`v${tc.versions.node}`);
     const oc = await runCommand('openclaw', ['--version'], { env, timeoutMs: 60_000 });
     expect(oc.stdout).toContain(tc.versions.openclaw);
-    const cl = await runCommand('claude', ['--version'], { env: { ...env, DISABLE_AUTOUPDATER: '1' }, timeoutMs: 30_000 });
+    const cl = await runCommand('claude', ['--version'], {
+      env: { ...env, DISABLE_AUTOUPDATER: '1' },
+      timeoutMs: 30_000,
+    });
     expect(cl.stdout).toContain(tc.versions.claude);
+    const cx = await runCommand('codex', ['--version'], { env, timeoutMs: 30_000 });
+    expect(cx.stdout).toContain(`codex-cli ${tc.versions.codex}`);
   }, 120_000);
 
   it('starts the real gateway isolated, reports health, and catches a broken config', async () => {
@@ -104,9 +109,12 @@ describe.skipIf(skip !== null)(`e2e toolchain${skip ? ` (skipped: ${skip})` : ''
     const hooks = createHookRecorder(claude.dir);
 
     const launch = claude.launch(work, [
-      '--settings', hooks.settingsJson,
-      '--permission-mode', 'dontAsk',
-      '--allowedTools', 'Bash(openclaw --version)',
+      '--settings',
+      hooks.settingsJson,
+      '--permission-mode',
+      'dontAsk',
+      '--allowedTools',
+      'Bash(openclaw --version)',
     ]);
     const pane = await startTmux({ dir: tmuxDir.dir, command: launch.launcher });
     cleanups.push(() => pane.kill());
@@ -116,7 +124,8 @@ describe.skipIf(skip !== null)(`e2e toolchain${skip ? ` (skipped: ${skip})` : ''
     await pane.waitForText(INPUT_READY_RE, 20_000);
 
     const marker = `e2e-smoke-${Date.now()}`;
-    const prompt = `${marker}: the gateway is down.\nCheck it with the allowed commands ` + `only.\nEnd with a REPAIR_RESULT line.`;
+    const prompt =
+      `${marker}: the gateway is down.\nCheck it with the allowed commands ` + `only.\nEnd with a REPAIR_RESULT line.`;
     const since = Date.now();
     await submitPrompt(pane, prompt, () =>
       Promise.resolve(hooks.calls().some((c) => c.event === 'UserPromptSubmit' && c.at >= since)),

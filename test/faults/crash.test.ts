@@ -30,7 +30,10 @@ describe('SIGKILL of the watcher', { timeout: 120_000 }, () => {
   it('during a restart step: the next start ends that step before anything else, and records it', async () => {
     gw = await startFakeGateway();
     const pidFile = path.join(gw.stateDir, 'step.pid');
-    box = new CliSandbox(fastSettings(gw.url, { restart: { command: `echo $$ > '${pidFile}'; exec sleep 300`, attempts: 1 } }), gw.env);
+    box = new CliSandbox(
+      fastSettings(gw.url, { restart: { command: `echo $$ > '${pidFile}'; exec sleep 300`, attempts: 1 } }),
+      gw.env,
+    );
     const first = box.watch();
     watchers.push(first);
     await first.waitState('healthy');
@@ -46,15 +49,21 @@ describe('SIGKILL of the watcher', { timeout: 120_000 }, () => {
     watchers.push(second);
     // …until the next start ends it, before its own first restart.
     await waitFor('the left-over step to be ended', () => !isProcessAlive(step), { timeoutMs: 15_000 });
-    const closed = await second.waitEvent('the old incident closed', (e) => e.incident.outcome === 'interrupted', 'incident-closed');
+    const closed = await second.waitEvent(
+      'the old incident closed',
+      (e) => e.incident.outcome === 'interrupted',
+      'incident-closed',
+    );
     await waitFor('the clean-up on the record', async () =>
       (await incidents(box!)).find((i) => i.id === closed.incident.id)?.events.some((e) => e.type === 'cleanup'),
     );
     const rec = (await incidents(box)).find((i) => i.id === closed.incident.id)!;
-    expect(rec.events.find((e) => e.type === 'cleanup')!.detail).toMatch(new RegExp(`ended restart-step .*pid ${step}`));
+    expect(rec.events.find((e) => e.type === 'cleanup')!.detail).toMatch(
+      new RegExp(`ended restart-step .*pid ${step}`),
+    );
   });
 
-  it('during a doctor session: the guard ends the agent within seconds; the next start records when and what changed', async () => {
+  it('doctor session: the guard ends the agent in seconds; the next start records when and what changed', async () => {
     gw = await startFakeGateway();
     await gw.fault('crash');
     await gw.fault('break-config');
@@ -74,7 +83,11 @@ describe('SIGKILL of the watcher', { timeout: 120_000 }, () => {
               kind: 'claude',
               command: process.execPath,
               args: [FAKE_AGENT_JS],
-              env: { FAKE_AGENT_TRUST: 'numbered', FAKE_AGENT_LOG: agentLog, FAKE_AGENT_SCRIPT: JSON.stringify(script) },
+              env: {
+                FAKE_AGENT_TRUST: 'numbered',
+                FAKE_AGENT_LOG: agentLog,
+                FAKE_AGENT_SCRIPT: JSON.stringify(script),
+              },
               permissionMode: 'dontAsk',
               allowedTools: ['Bash(echo:*)'],
             },
@@ -85,9 +98,13 @@ describe('SIGKILL of the watcher', { timeout: 120_000 }, () => {
     );
     const w = box.watch();
     watchers.push(w);
-    await waitFor('the agent to edit the config', () => readFileSync(gw!.configPath, 'utf8').includes('edited by the agent'), {
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      'the agent to edit the config',
+      () => readFileSync(gw!.configPath, 'utf8').includes('edited by the agent'),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     const agent = readAgentLog(agentLog).find((e) => e.ev === 'start')!.pid as number;
     expect(isProcessAlive(agent)).toBe(true);
     await w.stop('SIGKILL');
@@ -96,7 +113,11 @@ describe('SIGKILL of the watcher', { timeout: 120_000 }, () => {
 
     const next = box.watch();
     watchers.push(next);
-    const closed = await next.waitEvent('the old incident closed', (e) => e.incident.outcome === 'interrupted', 'incident-closed');
+    const closed = await next.waitEvent(
+      'the old incident closed',
+      (e) => e.incident.outcome === 'interrupted',
+      'incident-closed',
+    );
     const rec = await waitFor('the config diff on the record', async () => {
       const r = (await incidents(box!)).find((i) => i.id === closed.incident.id);
       return r?.events.some((e) => e.type === 'config-changed') ? r : null;

@@ -4,7 +4,7 @@
 // filled: root is not stopped by file modes, a read-only or full filesystem stops everyone. Mounting
 // needs root (CI runs as root); without it these tests cannot run and say so instead of passing.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../common/contract.js';
@@ -74,7 +74,12 @@ describe.runIf(MOUNTS)('disk faults', { timeout: 180_000 }, () => {
     });
     await gw.fault('crash');
     // Still watching and restarting: the outage is recovered by a restart although nothing can be written.
-    const closed = await w.waitEvent('recovered by restart', (e) => e.incident.outcome === 'recovered', 'incident-closed', 60_000);
+    const closed = await w.waitEvent(
+      'recovered by restart',
+      (e) => e.incident.outcome === 'recovered',
+      'incident-closed',
+      60_000,
+    );
     const fault = await w.waitEvent('the storage fault', (e) => !e.ok, 'storage');
     expect(fault.detail).toMatch(/cannot write .*read-only.*keeps watching and restarting/);
     expect(w.events.filter((e) => e.type === 'storage' && !e.ok)).toHaveLength(1);
@@ -93,7 +98,12 @@ describe.runIf(MOUNTS)('disk faults', { timeout: 180_000 }, () => {
     const dir = dataDirOnTmpfs(box, 512);
     const w = await watching();
     await gw.fault('crash');
-    const first = await w.waitEvent('a first incident', (e) => e.incident.outcome === 'recovered', 'incident-closed', 60_000);
+    const first = await w.waitEvent(
+      'a first incident',
+      (e) => e.incident.outcome === 'recovered',
+      'incident-closed',
+      60_000,
+    );
     await waitFor('the first on disk', async () => (await incidents(box!)).some((i) => i.id === first.incident.id));
     // Fill the disk to the last block.
     const filler = path.join(dir, 'filler');
@@ -106,7 +116,12 @@ describe.runIf(MOUNTS)('disk faults', { timeout: 180_000 }, () => {
     // Soon after the first, the second outage continues that incident (a relapse of a flapping gateway).
     const relapsed = (e: { incident: Incident }) =>
       e.incident.id === first.incident.id && e.incident.events.some((ev) => ev.type === 'relapse');
-    await w.waitEvent('the relapse recovered', (e) => relapsed(e) && e.incident.outcome === 'recovered', 'incident-closed', 60_000);
+    await w.waitEvent(
+      'the relapse recovered',
+      (e) => relapsed(e) && e.incident.outcome === 'recovered',
+      'incident-closed',
+      60_000,
+    );
     await w.waitEvent('the storage fault', (e) => !e.ok && /disk is full/.test(e.detail), 'storage');
     rmSync(filler);
     await w.waitEvent('writing again', (e) => e.ok, 'storage', 30_000);
@@ -120,18 +135,28 @@ describe.runIf(MOUNTS)('disk faults', { timeout: 180_000 }, () => {
   it('an incident folder deleted mid-incident comes back with the whole record', async () => {
     gw = await startFakeGateway();
     // A slow restart step, so the incident is open long enough to delete its folder.
-    box = new CliSandbox(fastSettings(gw.url, { restart: { command: 'sleep 2; openclaw gateway restart', attempts: 1 } }), gw.env);
+    box = new CliSandbox(
+      fastSettings(gw.url, { restart: { command: 'sleep 2; openclaw gateway restart', attempts: 1 } }),
+      gw.env,
+    );
     const w = await watching();
     await gw.fault('crash');
     const opened = await w.waitEvent('the incident', () => true, 'incident-opened');
     await w.waitState('restarting');
     // The watcher may write into the folder while it goes (ENOTEMPTY): Node's own retries cover that race.
-    rmSync(path.join(box.dataDir, 'incidents', opened.incident.id), { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+    rmSync(path.join(box.dataDir, 'incidents', opened.incident.id), {
+      recursive: true,
+      force: true,
+      maxRetries: 10,
+      retryDelay: 20,
+    });
     await w.waitEvent('recovered', (e) => e.incident.id === opened.incident.id, 'incident-closed', 60_000);
     const rec = await waitFor('the record again', async () =>
       (await incidents(box!)).find((i) => i.id === opened.incident.id && i.outcome === 'recovered'),
     );
-    expect(rec.events.map((e) => e.type)).toEqual(expect.arrayContaining(['probe-failed', 'confirmed', 'restart-attempt', 'recovered']));
+    expect(rec.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['probe-failed', 'confirmed', 'restart-attempt', 'recovered']),
+    );
   });
 });
 

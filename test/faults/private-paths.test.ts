@@ -28,7 +28,9 @@ import { waitFor } from '../helpers/wait.js';
 const NOBODY = 65534;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot) {
-  console.warn('\n*** test/faults/private-paths: NOT RUN — needs root to act as a second local user (CI runs as root) ***\n');
+  console.warn(
+    '\n*** test/faults/private-paths: NOT RUN — needs root to act as a second local user (CI runs as root) ***\n',
+  );
 }
 
 let dir: string;
@@ -42,7 +44,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs a small Node script as `nobody`; resolves its exit code. */
 function asNobody(script: string, env: NodeJS.ProcessEnv = {}): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY, env: { ...env, HOME: '/nonexistent' }, stdio: 'inherit' });
+    const p = spawn(process.execPath, ['-e', script], {
+      uid: NOBODY,
+      gid: NOBODY,
+      env: { ...env, HOME: '/nonexistent' },
+      stdio: 'inherit',
+    });
     p.on('error', reject);
     p.on('exit', (code) => resolve(code));
   });
@@ -65,7 +72,7 @@ describe.runIf(isRoot)('a second local user', () => {
     }
   });
 
-  it("a data dir that is another user's symbolic link is never followed", async () => {
+  it("a data dir that is another user's symbolic link is never followed", () => {
     const victim = path.join(dir, 'home');
     mkdirSync(victim, { mode: 0o700 });
     const link = path.join(dir, 'data');
@@ -97,7 +104,7 @@ describe.runIf(isRoot)('a second local user', () => {
     expect(await readLearnings(dataDir)).toContain('IMPORTANT');
   });
 
-  it('a long data dir: another user cannot claim the socket folder first, and a planted socket is not trusted', async () => {
+  it('long data dir: another user cannot claim the socket folder first; a planted socket is not trusted', async () => {
     const tmp = path.join(dir, 'tmp');
     mkdirSync(tmp, { mode: 0o1777 });
     chmodSync(tmp, 0o1777);
@@ -122,13 +129,16 @@ describe.runIf(isRoot)('a second local user', () => {
       const sock = controlSocketPath(longDataDir);
       const evil = path.join(tmp, 'evil.sock');
       const script =
-        `const s=require('net').createServer(c=>c.end(JSON.stringify({type:'result',result:{ok:true,value:'pwned'}})+'\\n'));` +
+        `const s=require('net').createServer(` +
+        `c=>c.end(JSON.stringify({type:'result',result:{ok:true,value:'pwned'}})+'\\n'));` +
         `s.listen(${JSON.stringify(evil)},()=>require('fs').writeFileSync(${JSON.stringify(evil + '.ready')},''))`;
       const attacker = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY, stdio: 'ignore' });
       try {
         await waitFor('the planted socket', () => existsSync(`${evil}.ready`));
         renameSync(evil, sock);
-        await expect(callControl(longDataDir, 'getStatus', [])).rejects.toThrow(/belongs to another user \(uid 65534\)/);
+        await expect(callControl(longDataDir, 'getStatus', [])).rejects.toThrow(
+          /belongs to another user \(uid 65534\)/,
+        );
       } finally {
         attacker.kill('SIGKILL');
       }

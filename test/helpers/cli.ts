@@ -99,8 +99,13 @@ export class WatchProcess {
     timeoutMs = 20_000,
   ): Promise<Extract<EngineEvent, { type: T }>> {
     return waitFor(
-      `${what} (events so far: ${this.events.filter((e) => e.type !== 'check').map((e) => (e.type === 'state' ? e.state : e.type)).join(', ')}; stderr: ${this.stderr})`,
-      () => this.events.find((e) => e.type === type && pred(e as Extract<EngineEvent, { type: T }>)) as Extract<EngineEvent, { type: T }> | undefined,
+      `${what} (events so far: ${this.events
+        .filter((e) => e.type !== 'check')
+        .map((e) => (e.type === 'state' ? e.state : e.type))
+        .join(', ')}; stderr: ${this.stderr})`,
+      () =>
+        this.events.find((e) => e.type === type && pred(e as Extract<EngineEvent, { type: T }>)) as
+          Extract<EngineEvent, { type: T }> | undefined,
       { timeoutMs },
     );
   }
@@ -116,9 +121,19 @@ export class WatchProcess {
 }
 
 /** Settings that make the ladder fast enough for tests (1 s probes, 2-failure confirmation). */
-export function fastSettings(gatewayUrl: string, over: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+export function fastSettings(
+  gatewayUrl: string,
+  over: Record<string, Record<string, unknown>> = {},
+): Record<string, unknown> {
   const base: Record<string, Record<string, unknown>> = {
-    gateway: { url: gatewayUrl, checkIntervalSec: 1, retryIntervalSec: 1, timeoutSec: 0.5, failureThreshold: 2, startupGraceSec: 5 },
+    gateway: {
+      url: gatewayUrl,
+      checkIntervalSec: 1,
+      retryIntervalSec: 1,
+      timeoutSec: 0.5,
+      failureThreshold: 2,
+      startupGraceSec: 5,
+    },
     restart: { command: 'openclaw gateway restart', attempts: 2, waitHealthySec: 10, backoffSec: 0, maxPerHour: 10 },
     doctor: { enabled: false },
   };

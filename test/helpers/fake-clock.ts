@@ -84,7 +84,10 @@ export class FakeClock implements Clock {
       // Without a timer to wait for, "settled" can only mean quiet for a while: 50 turns and 50 ms
       // cover an fsync on a slow disk.
       if (opts.allowNoTimers && stableTurns >= 50 && Date.now() - quietSince >= 50) return;
-      if (Date.now() > deadline) throw new Error(`FakeClock.settle: code under test never waited on the clock (pending timers: ${this.timers.length})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `FakeClock.settle: code under test never waited on the clock (pending timers: ${this.timers.length})`,
+        );
     }
   }
 

@@ -4,7 +4,7 @@ import { appendFileSync } from 'node:fs';
 
 const out = process.env.CLAWMEDIC_MODULE_LOG;
 
-export async function load(url, context, nextLoad) {
+export function load(url, context, nextLoad) {
   if (out) appendFileSync(out, `${url}\n`);
   return nextLoad(url, context);
 }

@@ -14,7 +14,8 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what} (last: ${last instanceof Error ? last.message : String(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what} (last: ${last instanceof Error ? last.message : String(last)})`);
     // 20 ms: fine-grained enough that waits end within a frame of the event, cheap enough on 2 cores.
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
   }

@@ -45,7 +45,11 @@ describe('the running watcher takes commands from other terminals', () => {
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ trigger: 'manual', outcome: 'recovered', resolvedBy: 'restart' });
     // The watcher saw it happen (same engine), and stops cleanly, removing its socket.
-    await watcher.waitEvent('manual incident in the watcher', (e) => e.incident.trigger === 'manual', 'incident-closed');
+    await watcher.waitEvent(
+      'manual incident in the watcher',
+      (e) => e.incident.trigger === 'manual',
+      'incident-closed',
+    );
     expect((await watcher.stop('SIGTERM')).code).toBe(0);
     expect(() => statSync(controlSocketPath(box!.dataDir))).toThrow();
   });

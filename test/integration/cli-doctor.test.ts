@@ -38,8 +38,18 @@ function withAgent(url: string, g: FakeGateway, script: unknown[]) {
 }
 
 function parse(stdout: string) {
-  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as EngineEvent | { type: 'result'; ok: boolean; outcome: { outcome: string } });
-  return { events: lines, result: lines.find((l) => l.type === 'result') as { type: 'result'; ok: boolean; outcome: { outcome: string; agent: string } } };
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as EngineEvent | { type: 'result'; ok: boolean; outcome: { outcome: string } });
+  return {
+    events: lines,
+    result: lines.find((l) => l.type === 'result') as {
+      type: 'result';
+      ok: boolean;
+      outcome: { outcome: string; agent: string };
+    },
+  };
 }
 
 describe('clawmedic doctor', () => {
@@ -47,7 +57,14 @@ describe('clawmedic doctor', () => {
     gw = await startFakeGateway();
     await gw.fault('break-config');
     await gw.fault('crash');
-    box = new CliSandbox(withAgent(gw.url, gw, [{ run: 'openclaw doctor --fix --non-interactive --yes' }, { run: 'openclaw gateway restart' }, { result: { status: 'fixed', summary: 'restored last-good' } }]), gw.env);
+    box = new CliSandbox(
+      withAgent(gw.url, gw, [
+        { run: 'openclaw doctor --fix --non-interactive --yes' },
+        { run: 'openclaw gateway restart' },
+        { result: { status: 'fixed', summary: 'restored last-good' } },
+      ]),
+      gw.env,
+    );
     const r = await box.run(['doctor', '--json'], { timeoutMs: 90_000 });
     expect(r.code, r.stderr).toBe(0);
     const { result } = parse(r.stdout);
@@ -58,7 +75,7 @@ describe('clawmedic doctor', () => {
     expect(inc!.doctor?.configDiff).toBeTruthy();
   });
 
-  it('on a healthy gateway starts no agent, opens no incident, writes no learning (exit 0); --force is a check-up', async () => {
+  it('healthy gateway: no agent, no incident, no learning written (exit 0); --force is a check-up', async () => {
     gw = await startFakeGateway();
     box = new CliSandbox(withAgent(gw.url, gw, [{ result: { status: 'fixed', summary: 'nothing to do' } }]), gw.env);
     const r = await box.run(['doctor'], { timeoutMs: 60_000 });
@@ -81,7 +98,9 @@ describe('clawmedic doctor', () => {
   it('exits 1 with a clear message when the agent cannot start, and the gateway stays down', async () => {
     gw = await startFakeGateway();
     await gw.fault('crash');
-    const settings = withAgent(gw.url, gw, []) as { doctor: { profiles: { standin: { command: string; args: string[] } } } };
+    const settings = withAgent(gw.url, gw, []) as {
+      doctor: { profiles: { standin: { command: string; args: string[] } } };
+    };
     settings.doctor.profiles.standin.command = '/nonexistent/claude';
     settings.doctor.profiles.standin.args = [];
     box = new CliSandbox(settings, gw.env);
@@ -98,7 +117,10 @@ describe('clawmedic doctor', () => {
     gw = await startFakeGateway();
     await gw.fault('crash');
     box = new CliSandbox(withAgent(gw.url, gw, [{ say: 'thinking for a long time' }, { busy: 60_000 }]), gw.env);
-    const child = spawn(process.execPath, [cliPath, '--config', box.settingsFile, 'doctor', '--json'], { env: { ...gw.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, '--config', box.settingsFile, 'doctor', '--json'], {
+      env: { ...gw.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', r));
@@ -108,7 +130,9 @@ describe('clawmedic doctor', () => {
     const socket = path.join(box.dataDir, 'run', 'tmux.sock');
     const sessions = (() => {
       try {
-        return execFileSync('tmux', ['-S', socket, 'list-sessions'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+        return execFileSync('tmux', ['-S', socket, 'list-sessions'], { stdio: ['ignore', 'pipe', 'ignore'] })
+          .toString()
+          .trim();
       } catch {
         // No server on the socket any more: no sessions.
         return '';

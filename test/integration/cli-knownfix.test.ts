@@ -22,7 +22,13 @@ afterEach(async () => {
 });
 
 function sandbox(knownFixes: Record<string, unknown> = {}): CliSandbox {
-  return new CliSandbox(fastSettings(gw!.url, { gateway: { configPath: gw!.configPath, logPaths: [gw!.logFile] }, knownFixes: { askTimeoutSec: 60, lastGoodAfterSec: 0, ...knownFixes } }), gw!.env);
+  return new CliSandbox(
+    fastSettings(gw!.url, {
+      gateway: { configPath: gw!.configPath, logPaths: [gw!.logFile] },
+      knownFixes: { askTimeoutSec: 60, lastGoodAfterSec: 0, ...knownFixes },
+    }),
+    gw!.env,
+  );
 }
 
 async function incidents(b: CliSandbox): Promise<Incident[]> {
@@ -33,7 +39,7 @@ async function incidents(b: CliSandbox): Promise<Incident[]> {
 
 // Each test runs a watcher through an outage: more than the fast project's 30 s on a loaded machine.
 describe('clawmedic fix / guard', { timeout: 120_000 }, () => {
-  it('`fix approve` answers the question the watcher waits on; `incidents --json` has the fingerprint and the rungs', async () => {
+  it("`fix approve` answers the watcher's question; `incidents --json` has the fingerprint and the rungs", async () => {
     gw = await startFakeGateway();
     box = sandbox();
     w = box.watch();
@@ -47,7 +53,9 @@ describe('clawmedic fix / guard', { timeout: 120_000 }, () => {
     expect(closed.incident.resolvedBy).toBe('known-fix:port-foreign');
     const [inc] = await incidents(box);
     expect(inc!.fingerprint).toMatchObject({ kind: 'port-foreign', key: 'port-foreign:node' });
-    expect(inc!.rungs).toEqual([expect.objectContaining({ id: 'r1', rung: 'port-foreign', mode: 'ask', status: 'recovered' })]);
+    expect(inc!.rungs).toEqual([
+      expect.objectContaining({ id: 'r1', rung: 'port-foreign', mode: 'ask', status: 'recovered' }),
+    ]);
     expect((await box.run(['fix', 'approve'])).code).toBe(1);
   });
 

@@ -81,7 +81,13 @@ describe('clawmedic watch', () => {
     expect(gw.pid()).not.toBe(pidBefore);
 
     const [inc] = await incidents(box);
-    expect(inc).toMatchObject({ id: closed.incident.id, trigger: 'health', outcome: 'recovered', resolvedBy: 'restart', agent: null });
+    expect(inc).toMatchObject({
+      id: closed.incident.id,
+      trigger: 'health',
+      outcome: 'recovered',
+      resolvedBy: 'restart',
+      agent: null,
+    });
     for (const key of ['startedAt', 'endedAt'] as const) expect(new Date(inc![key]!).toISOString()).toBe(inc![key]);
     expect(inc).toHaveProperty('reportPath', null);
     expect(inc).toHaveProperty('transcriptPath', null);
@@ -103,7 +109,10 @@ describe('clawmedic watch', () => {
 
   it('prints one readable line per state change without --json, and stops cleanly on SIGINT', async () => {
     const { gw, box } = await setup();
-    const child = spawn(process.execPath, [cliPath, '--config', box.settingsFile, 'watch'], { env: { ...box.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, '--config', box.settingsFile, 'watch'], {
+      env: { ...box.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     await waitFor('healthy line', () => /\bhealthy\s+healthy \(/.test(out));
@@ -115,8 +124,16 @@ describe('clawmedic watch', () => {
     const lines = out.trim().split('\n');
     expect(lines[0]).toMatch(/^ClawMedic watching http:\/\/127\.0\.0\.1:\d+ every 1 s/);
     // One line per state change, each starting with a timestamp and the state.
-    const stateLines = lines.filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}(healthy|failing|restarting|stopped)\s/.test(l));
-    expect(stateLines.map((l) => l.split(/\s+/)[2])).toEqual(['healthy', 'failing', 'restarting', 'healthy', 'stopped']);
+    const stateLines = lines.filter((l) =>
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}(healthy|failing|restarting|stopped)\s/.test(l),
+    );
+    expect(stateLines.map((l) => l.split(/\s+/)[2])).toEqual([
+      'healthy',
+      'failing',
+      'restarting',
+      'healthy',
+      'stopped',
+    ]);
     expect(out).not.toMatch(/\{"type"/);
   });
 
@@ -129,7 +146,12 @@ describe('clawmedic watch', () => {
     const st = await watcher.waitState('degraded');
     expect(st.reason).toContain('discord');
     // Several more probe cycles: still degraded, same process, no incident.
-    await watcher.waitEvent('three more checks', () => watcher!.events.filter((e) => e.type === 'check').length >= 6, 'check', 15_000);
+    await watcher.waitEvent(
+      'three more checks',
+      () => watcher!.events.filter((e) => e.type === 'check').length >= 6,
+      'check',
+      15_000,
+    );
     expect(watcher.states()).not.toContain('restarting');
     expect(gw.pid()).toBe(pid);
     expect(await incidents(box)).toEqual([]);
@@ -141,7 +163,11 @@ describe('clawmedic watch', () => {
     await watcher.waitState('healthy');
     for (let i = 1; i <= 2; i++) {
       await gw.fault('crash');
-      await watcher.waitEvent(`recovery ${i}`, () => watcher!.events.filter((e) => e.type === 'incident-closed').length >= i, 'incident-closed');
+      await watcher.waitEvent(
+        `recovery ${i}`,
+        () => watcher!.events.filter((e) => e.type === 'incident-closed').length >= i,
+        'incident-closed',
+      );
       await gw.waitHealthy();
     }
     await gw.fault('crash');
@@ -209,7 +235,11 @@ describe('clawmedic watch', () => {
     const [open] = await incidents(box);
     expect(open!.outcome).toBe('open');
     watcher = box.watch();
-    await watcher.waitEvent('interrupted incident reported', (e) => e.incident.outcome === 'interrupted', 'incident-closed');
+    await watcher.waitEvent(
+      'interrupted incident reported',
+      (e) => e.incident.outcome === 'interrupted',
+      'incident-closed',
+    );
     const after = (await incidents(box)).find((i) => i.id === open!.id);
     expect(after).toMatchObject({ id: open!.id, outcome: 'interrupted' });
     expect(after!.endedAt).not.toBeNull();
@@ -219,13 +249,18 @@ describe('clawmedic watch', () => {
 describe('bad settings', () => {
   it('exit 2 with every problem listed, and the file is left untouched', async () => {
     const { box } = await setup();
-    const broken = JSON.stringify({ gateway: { checkIntervalSec: 'often', bogus: 1 }, doctor: { agents: ['nope'] }, extra: 1 });
+    const broken = JSON.stringify({
+      gateway: { checkIntervalSec: 'often', bogus: 1 },
+      doctor: { agents: ['nope'] },
+      extra: 1,
+    });
     const { writeFileSync } = await import('node:fs');
     writeFileSync(box.settingsFile, broken);
     for (const args of [['config', 'validate'], ['watch'], ['check'], ['incidents']]) {
       const r = await box.run(args);
       expect(r.code, args.join(' ')).toBe(2);
-      for (const p of ['gateway.checkIntervalSec', 'gateway.bogus', 'doctor.agents.0', 'extra']) expect(r.stderr).toContain(p);
+      for (const p of ['gateway.checkIntervalSec', 'gateway.bogus', 'doctor.agents.0', 'extra'])
+        expect(r.stderr).toContain(p);
     }
     expect(readFileSync(box.settingsFile, 'utf8')).toBe(broken);
     const j = await box.run(['config', 'validate', '--json']);

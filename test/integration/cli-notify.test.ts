@@ -93,18 +93,30 @@ describe('a watcher tells the channels', () => {
             { name: 'broken', type: 'slack', url: `${rx.url}/services/T000/B000/XXXX`, minIntervalSec: 0 },
           ],
         },
-        restart: { command: `echo "restarting with token ${token}" && openclaw gateway restart`, attempts: 1, waitHealthySec: 10, backoffSec: 0 },
+        restart: {
+          command: `echo "restarting with token ${token}" && openclaw gateway restart`,
+          attempts: 1,
+          waitHealthySec: 10,
+          backoffSec: 0,
+        },
       },
       gw.env,
     );
     // Slack answers 400 (a bad request is not retried): the failure must be recorded, not block the rest.
-    rx.script('slack', { status: 400, body: 'invalid_payload' }, { status: 400, body: 'invalid_payload' }, { status: 400, body: 'invalid_payload' });
+    rx.script(
+      'slack',
+      { status: 400, body: 'invalid_payload' },
+      { status: 400, body: 'invalid_payload' },
+      { status: 400, body: 'invalid_payload' },
+    );
     watcher = box.watch();
     await watcher.waitState('healthy');
     await gw.fault('crash');
     const closed = await watcher.waitEvent('recovered', () => true, 'incident-closed');
     await rx.waitFor((reqs) => reqs.filter((r) => r.service === 'webhook').length >= 2);
-    const kinds = rx.requests.filter((r) => r.service === 'webhook').map((r) => (JSON.parse(r.body) as { kind: string }).kind);
+    const kinds = rx.requests
+      .filter((r) => r.service === 'webhook')
+      .map((r) => (JSON.parse(r.body) as { kind: string }).kind);
     expect(kinds).toEqual(['down', 'restarted']);
     for (const r of rx.requests) expect(r.body).not.toContain(token);
     await watcher.waitEvent('slack failure', (e) => e.channel === 'broken', 'notification-failed');

@@ -7,7 +7,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startDashboard, type Dashboard } from '../../main/dashboard/index.js';
-import { decodeTermFrame, encodeAckFrame, PROTOCOL_VERSION, type ServerFrame as WireFrame } from '../../common/ws-protocol.js';
+import {
+  decodeTermFrame,
+  encodeAckFrame,
+  PROTOCOL_VERSION,
+  type ServerFrame as WireFrame,
+} from '../../common/ws-protocol.js';
 import type { TerminalChunk } from '../../common/contract.js';
 
 /** What the server sends, with binary terminal frames decoded as `{t: 'term', ...chunk}` for the tests. */
@@ -43,12 +48,15 @@ async function start(engine: unknown, extra: { allowInput?: boolean } = {}) {
 
 function request(port: number, p: string, headers: Record<string, string> = {}, method = 'GET') {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: p, method, headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: p, method, headers: { Host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -89,7 +97,10 @@ async function until<T>(fn: () => T | undefined | false, what: string, ms = 3000
 
 function call(ws: WebSocket, frames: ServerFrame[], id: number, method: string, ...args: unknown[]) {
   ws.send(JSON.stringify({ t: 'call', id, method, args }));
-  return until(() => frames.find((f) => f.t === 'result' && f.id === id) as Extract<ServerFrame, { t: 'result' }> | undefined, `result ${id}`);
+  return until(
+    () => frames.find((f) => f.t === 'result' && f.id === id) as Extract<ServerFrame, { t: 'result' }> | undefined,
+    `result ${id}`,
+  );
 }
 
 describe('dashboard HTTP access', () => {
@@ -141,23 +152,41 @@ describe('dashboard HTTP access', () => {
   });
 
   it('binds loopback only and says why when asked for anything else', async () => {
-    await expect(startDashboard({ engine: createFakeEngine(), rendererDir, host: '0.0.0.0' })).rejects.toThrow(/loopback only/);
-    await expect(startDashboard({ engine: createFakeEngine(), rendererDir: path.join(rendererDir, 'missing') })).rejects.toThrow(/not built/);
+    await expect(startDashboard({ engine: createFakeEngine(), rendererDir, host: '0.0.0.0' })).rejects.toThrow(
+      /loopback only/,
+    );
+    await expect(
+      startDashboard({ engine: createFakeEngine(), rendererDir: path.join(rendererDir, 'missing') }),
+    ).rejects.toThrow(/not built/);
   });
 });
 
 describe('dashboard WebSocket', () => {
-  it('refuses a handshake without the token (401), with a wrong one (403), ' + 'or from a foreign Origin (403)', async () => {
-    const d = await start(createFakeEngine());
-    expect((await connect(d.port, {})).refused).toBe(401);
-    expect((await connect(d.port, { token: 'wrong' })).refused).toBe(403);
-    expect((await connect(d.port, { token: d.token, origin: 'http://evil.example' })).refused).toBe(403);
-    expect((await connect(d.port, { token: d.token, origin: `http://127.0.0.1:${d.port}`, host: `evil.example:${d.port}` })).refused).toBe(403);
-    const ok = await connect(d.port, { cookie: `clawmedic_${d.port}=${d.token}`, origin: `http://localhost:${d.port}` });
-    expect(ok.refused).toBeNull();
-    const hello = await until(() => ok.frames.find((f) => f.t === 'hello'), 'hello');
-    expect(hello).toEqual({ t: 'hello', protocol: PROTOCOL_VERSION, readOnly: true });
-  });
+  it(
+    'refuses a handshake without the token (401), with a wrong one (403), ' + 'or from a foreign Origin (403)',
+    async () => {
+      const d = await start(createFakeEngine());
+      expect((await connect(d.port, {})).refused).toBe(401);
+      expect((await connect(d.port, { token: 'wrong' })).refused).toBe(403);
+      expect((await connect(d.port, { token: d.token, origin: 'http://evil.example' })).refused).toBe(403);
+      expect(
+        (
+          await connect(d.port, {
+            token: d.token,
+            origin: `http://127.0.0.1:${d.port}`,
+            host: `evil.example:${d.port}`,
+          })
+        ).refused,
+      ).toBe(403);
+      const ok = await connect(d.port, {
+        cookie: `clawmedic_${d.port}=${d.token}`,
+        origin: `http://localhost:${d.port}`,
+      });
+      expect(ok.refused).toBeNull();
+      const hello = await until(() => ok.frames.find((f) => f.t === 'hello'), 'hello');
+      expect(hello).toEqual({ t: 'hello', protocol: PROTOCOL_VERSION, readOnly: true });
+    },
+  );
 
   it('read-only: refuses every state-changing operation and never reaches the engine', async () => {
     const engine = createFakeEngine();
@@ -166,7 +195,17 @@ describe('dashboard WebSocket', () => {
     const { ws, frames } = await connect(d.port, { token: d.token });
     let id = 1;
     const args: Record<string, unknown[]> = { saveSettings: [{}], testNotification: ['discord'], pause: [5] };
-    for (const method of ['takeOver', 'handBack', 'saveSettings', 'restartNow', 'startDoctor', 'stopDoctor', 'testNotification', 'pause', 'resume']) {
+    for (const method of [
+      'takeOver',
+      'handBack',
+      'saveSettings',
+      'restartNow',
+      'startDoctor',
+      'stopDoctor',
+      'testNotification',
+      'pause',
+      'resume',
+    ]) {
       const r = await call(ws, frames, id++, method, ...(args[method] ?? []));
       expect(r.ok, method).toBe(true);
       const value = (r as { value: { ok: boolean; message: string } }).value;
@@ -189,7 +228,9 @@ describe('dashboard WebSocket', () => {
     engine.fakeStartDoctor('claude');
     const d = await start(engine, { allowInput: true });
     const { ws, frames } = await connect(d.port, { token: d.token });
-    expect((await until(() => frames.find((f) => f.t === 'hello'), 'hello')) as { readOnly: boolean }).toMatchObject({ readOnly: false });
+    expect((await until(() => frames.find((f) => f.t === 'hello'), 'hello')) as { readOnly: boolean }).toMatchObject({
+      readOnly: false,
+    });
     ws.send(JSON.stringify({ t: 'send', op: 'terminalInput', args: ['early'] }));
     await until(() => frames.find((f) => f.t === 'notice'), 'refusal before take-over');
     const r = await call(ws, frames, 1, 'takeOver');
@@ -202,29 +243,33 @@ describe('dashboard WebSocket', () => {
     expect(engine.resizes).toEqual([{ cols: 100, rows: 30 }]);
   });
 
-  it('flow control: a viewer that does not ack pauses the engine, acks ' + 'resume it, a disconnect forgets it', async () => {
-    // The engine owns the one flow-control window (doctor/terminal.ts pauses the PTY); the dashboard only
-    // passes acks on, so a silent viewer holds the engine at its watermark and no queue builds here.
-    const terminal = new FakeTerminal();
-    const engine = createFakeEngine({ terminal });
-    engine.fakeStartDoctor('claude');
-    const d = await start(engine);
-    const { ws, frames } = await connect(d.port, { token: d.token });
-    ws.send(JSON.stringify({ t: 'term-sub' }));
-    await until(() => terminal.stats().subscribers === 1, 'subscription');
-    const chunk = 'x'.repeat(999) + '\n';
-    for (let i = 0; i < 400; i++) terminal.emit(chunk); // 400k characters
-    const received = () => frames.filter((f) => f.t === 'term').reduce((n, f) => n + (f as { data: string }).data.length, 0);
-    await until(() => received() >= FAKE_HIGH, 'first window');
-    expect(terminal.stats().pending).toBeGreaterThan(0);
-    ws.send(JSON.stringify({ t: 'send', op: 'terminalAck', args: [received()] }));
-    await until(() => received() >= 2 * FAKE_HIGH, 'second window');
-    // The engine was acked exactly what the browser acked (no redaction changed lengths here).
-    expect(terminal.stats().acked).toBe(FAKE_HIGH);
-    ws.close();
-    await until(() => terminal.stats().subscribers === 0, 'unsubscribe on disconnect');
-    expect(terminal.stats().closeCount).toBe(1);
-  });
+  it(
+    'flow control: a viewer that does not ack pauses the engine, acks ' + 'resume it, a disconnect forgets it',
+    async () => {
+      // The engine owns the one flow-control window (doctor/terminal.ts pauses the PTY); the dashboard only
+      // passes acks on, so a silent viewer holds the engine at its watermark and no queue builds here.
+      const terminal = new FakeTerminal();
+      const engine = createFakeEngine({ terminal });
+      engine.fakeStartDoctor('claude');
+      const d = await start(engine);
+      const { ws, frames } = await connect(d.port, { token: d.token });
+      ws.send(JSON.stringify({ t: 'term-sub' }));
+      await until(() => terminal.stats().subscribers === 1, 'subscription');
+      const chunk = 'x'.repeat(999) + '\n';
+      for (let i = 0; i < 400; i++) terminal.emit(chunk); // 400k characters
+      const received = () =>
+        frames.filter((f) => f.t === 'term').reduce((n, f) => n + (f as { data: string }).data.length, 0);
+      await until(() => received() >= FAKE_HIGH, 'first window');
+      expect(terminal.stats().pending).toBeGreaterThan(0);
+      ws.send(JSON.stringify({ t: 'send', op: 'terminalAck', args: [received()] }));
+      await until(() => received() >= 2 * FAKE_HIGH, 'second window');
+      // The engine was acked exactly what the browser acked (no redaction changed lengths here).
+      expect(terminal.stats().acked).toBe(FAKE_HIGH);
+      ws.close();
+      await until(() => terminal.stats().subscribers === 0, 'unsubscribe on disconnect');
+      expect(terminal.stats().closeCount).toBe(1);
+    },
+  );
 
   it('flow control end to end: a cooperating engine pauses, and everything arrives once acked', async () => {
     const engine = createFakeEngine();
@@ -239,16 +284,24 @@ describe('dashboard WebSocket', () => {
     }
     ws.send(JSON.stringify({ t: 'term-sub' }));
     let acked = 0;
-    const data = () => frames.filter((f) => f.t === 'term').map((f) => (f as { data: string }).data).join('');
+    const data = () =>
+      frames
+        .filter((f) => f.t === 'term')
+        .map((f) => (f as { data: string }).data)
+        .join('');
     // Ack in 5k steps as xterm would, until the whole replay arrived.
-    await until(() => {
-      const got = data().length;
-      if (got > acked) {
-        ws.send(encodeAckFrame(got - acked));
-        acked = got;
-      }
-      return got === sent.join('').length;
-    }, 'whole replay', 5000);
+    await until(
+      () => {
+        const got = data().length;
+        if (got > acked) {
+          ws.send(encodeAckFrame(got - acked));
+          acked = got;
+        }
+        return got === sent.join('').length;
+      },
+      'whole replay',
+      5000,
+    );
     expect(data()).toBe(sent.join(''));
     expect(frames.find((f) => f.t === 'term-start')).toBeTruthy();
     await until(() => engine.terminal.stats().unacked === 0, 'engine fully acked');
@@ -270,7 +323,11 @@ describe('dashboard WebSocket', () => {
     await new Promise((r) => setTimeout(r, IDLE_RELEASE_MS * 3));
     engine.terminal.emit('RET123456 sk-ant-');
     engine.terminal.emit('api03-abcdefghijklmnopqrstuvwxyz\r\n$ ');
-    const text = () => frames.filter((f) => f.t === 'term').map((f) => (f as { data: string }).data).join('');
+    const text = () =>
+      frames
+        .filter((f) => f.t === 'term')
+        .map((f) => (f as { data: string }).data)
+        .join('');
     const shown = await until(() => (text().includes('$ ') ? text() : undefined), 'the rest of the output');
     expect(shown).not.toContain('gwTokenSEC');
     expect(shown).not.toContain('RET123456');
@@ -278,7 +335,7 @@ describe('dashboard WebSocket', () => {
     expect(shown).toContain('[REDACTED');
   });
 
-  it('redacts secrets from the terminal and settings, and restores them when settings come back unchanged', async () => {
+  it('redacts secrets from the terminal and settings; restores them when settings come back unchanged', async () => {
     const engine = Object.assign(createFakeEngine({ settings: sampleSettings(), validate: validateSettings }), {
       gatewaySecrets: () => ['plainwordsecret42'],
     });
@@ -292,7 +349,11 @@ describe('dashboard WebSocket', () => {
     // The agent prints the gateway's config: its token has no recognisable shape, only the engine knows it.
     engine.terminal.emit('  connecting with plainwordsecret42 now\r\n');
     // Chunks are batched per 5 ms, so three writes may arrive as one frame: wait for the text.
-    const text = () => frames.filter((f) => f.t === 'term').map((f) => (f as { data: string }).data).join('');
+    const text = () =>
+      frames
+        .filter((f) => f.t === 'term')
+        .map((f) => (f as { data: string }).data)
+        .join('');
     const shown = await until(() => (text().includes('now\r\n') ? text() : undefined), 'all three lines');
     expect(shown).not.toContain('sk-ant-api03');
     expect(shown).not.toContain('AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c');
@@ -302,7 +363,9 @@ describe('dashboard WebSocket', () => {
     ws.send(JSON.stringify({ t: 'send', op: 'terminalAck', args: [shown.length] }));
     await until(() => engine.terminal.stats().unacked === 0, 'engine acked original length');
 
-    const view = (await call(ws, frames, 1, 'getSettings')) as { value: { settings: ReturnType<typeof sampleSettings> } };
+    const view = (await call(ws, frames, 1, 'getSettings')) as {
+      value: { settings: ReturnType<typeof sampleSettings> };
+    };
     const channels = view.value.settings.notify.channels;
     expect(JSON.stringify(view.value)).not.toContain('AbCdEfGhIjKlMnOpQrStUvWxYz0123456789');
     expect(JSON.stringify(view.value)).not.toContain('AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c');
@@ -321,7 +384,9 @@ describe('dashboard WebSocket', () => {
     const first = moved.notify.channels[0]!;
     first.name = 'renamed';
     first.url = first.url + 'x';
-    const refused = (await call(ws, frames, 3, 'saveSettings', moved)) as { value: { ok: boolean; problems: { path: string }[] } };
+    const refused = (await call(ws, frames, 3, 'saveSettings', moved)) as {
+      value: { ok: boolean; problems: { path: string }[] };
+    };
     expect(refused.value.ok).toBe(false);
     expect(refused.value.problems.map((p) => p.path)).toEqual(['notify.channels.0.url']);
     expect(engine.saved).toHaveLength(1);
@@ -368,7 +433,10 @@ describe('ws-client against the real server', () => {
       expect(client.connection()).toMatchObject({ state: 'open', readOnly: true });
       const refused = await client.takeOver();
       expect(refused.ok).toBe(false);
-      expect(await client.pause(5)).toMatchObject({ ok: false, message: expect.stringMatching(/read-only/) as unknown });
+      expect(await client.pause(5)).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/read-only/) as unknown,
+      });
       const events: string[] = [];
       client.onEvent((e) => events.push(e.type));
       const chunks: { kind: string; data: string }[] = [];
@@ -395,7 +463,10 @@ describe('ws-client against the real server', () => {
     const token = 'fixed-test-token-0123456789abcdef';
     const d1 = await startDashboard({ engine, rendererDir, token });
     const port = d1.port;
-    const client = createWsClient({ url: `ws://127.0.0.1:${port}/ws?token=${token}`, socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    const client = createWsClient({
+      url: `ws://127.0.0.1:${port}/ws?token=${token}`,
+      socket: (u) => new WebSocket(u) as unknown as SocketLike,
+    });
     const states: string[] = [];
     client.onConnection((s) => states.push(s.state));
     const chunks: { kind: string; data: string }[] = [];

@@ -30,7 +30,9 @@ describe('one doctor at a time', () => {
   it('two concurrent triggers (two ClawMedic instances on one data dir) start one session', async () => {
     const a = doctor();
     const b = doctor();
-    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ busy: 1500 }, { run: `touch ${h.marker}` }]) }) });
+    const s = h.settings({
+      claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ busy: 1500 }, { run: `touch ${h.marker}` }]) }),
+    });
     const ra = await h.request(s);
     const rb = await h.request(s);
     const [oa, ob] = await Promise.all([a.run(ra.req), b.run(rb.req)]);
@@ -43,7 +45,9 @@ describe('one doctor at a time', () => {
 
   it('a second run in the same instance is refused while one runs', async () => {
     const a = doctor();
-    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ busy: 800 }, { run: `touch ${h.marker}` }]) }) });
+    const s = h.settings({
+      claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ busy: 800 }, { run: `touch ${h.marker}` }]) }),
+    });
     const first = a.run((await h.request(s)).req);
     const second = await a.run((await h.request(s)).req);
     expect(second).toMatchObject({ busy: true, outcome: 'failed' });
@@ -55,15 +59,18 @@ const DIST_DOCTOR = path.resolve('dist/main/engine/doctor/doctor.js');
 
 // These tests start separate processes running the compiled engine: without a build they cannot run at all,
 // which must be a failure (npm test builds first), never a silent skip.
-if (!existsSync(DIST_DOCTOR)) throw new Error(`${DIST_DOCTOR} is missing: run \`npm run build\` first (npm test does).`);
+if (!existsSync(DIST_DOCTOR))
+  throw new Error(`${DIST_DOCTOR} is missing: run \`npm run build\` first (npm test does).`);
 const DIST_STORE = path.resolve('dist/main/engine/incidents/store.js');
 const DIST_CLOCK = path.resolve('dist/common/clock.js');
 
 describe('crash mid-session', () => {
-  it('the next start kills the orphan session, clears the stale lock, and ' + 'the incident is marked interrupted', async () => {
-    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
-    // A separate ClawMedic process runs the doctor; we kill it with SIGKILL (nothing can clean up).
-    const child = `
+  it(
+    'the next start kills the orphan session, clears the stale lock, and ' + 'the incident is marked interrupted',
+    async () => {
+      const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
+      // A separate ClawMedic process runs the doctor; we kill it with SIGKILL (nothing can clean up).
+      const child = `
       import { Doctor } from ${JSON.stringify(DIST_DOCTOR)};
       import { IncidentStore } from ${JSON.stringify(DIST_STORE)};
       import { systemClock } from ${JSON.stringify(DIST_CLOCK)};
@@ -71,43 +78,54 @@ describe('crash mid-session', () => {
       const store = new IncidentStore(settings.dataDir, systemClock);
       const incident = await store.open({ trigger: 'manual', summary: 'crash test' });
       const d = new Doctor({ dataDir: settings.dataDir, timing: { probeMs: 200, screenPollMs: 80, workPollMs: 200 } });
-      const down = { condition: 'down', failing: [], at: new Date().toISOString(), health: { ok: false, kind: 'refused', url: '', status: null, latencyMs: 0, detail: 'refused', at: '' } };
-      await d.run({ incident, settings, check: async () => down, recentFailures: [], signal: new AbortController().signal, emit: (p) => process.stdout.write(p + '\\n') });
+      const health = { ok: false, kind: 'refused', url: '', status: null, latencyMs: 0, detail: 'refused', at: '' };
+      const down = { condition: 'down', failing: [], at: new Date().toISOString(), health };
+      await d.run({
+        incident, settings, check: async () => down, recentFailures: [], signal: new AbortController().signal,
+        emit: (p) => process.stdout.write(p + '\\n'),
+      });
     `;
-    const p = spawn(process.execPath, ['--input-type=module', '-e', child, JSON.stringify(s)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const probe = new Doctor({ dataDir: h.dataDir });
-    await until(() => out.includes('prompt-sent'), 20_000);
-    const sessions = h.sessions(probe.tmux.socket);
-    expect(sessions).toHaveLength(1);
-    expect(readLock(probe.lockFile)).toMatchObject({ pid: p.pid });
+      const p = spawn(process.execPath, ['--input-type=module', '-e', child, JSON.stringify(s)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const probe = new Doctor({ dataDir: h.dataDir });
+      await until(() => out.includes('prompt-sent'), 20_000);
+      const sessions = h.sessions(probe.tmux.socket);
+      expect(sessions).toHaveLength(1);
+      expect(readLock(probe.lockFile)).toMatchObject({ pid: p.pid });
 
-    // While the owner lives, a second instance's start-up clean-up must leave its session alone.
-    expect(await probe.cleanupOrphans()).toEqual([]);
-    expect(h.sessions(probe.tmux.socket)).toEqual(sessions);
+      // While the owner lives, a second instance's start-up clean-up must leave its session alone.
+      expect(await probe.cleanupOrphans()).toEqual([]);
+      expect(h.sessions(probe.tmux.socket)).toEqual(sessions);
 
-    p.kill('SIGKILL');
-    await new Promise((r) => p.on('exit', r));
-    const cleaned = await probe.cleanupOrphans();
-    expect(cleaned.join('\n')).toMatch(/stale doctor lock left by pid/);
-    expect(cleaned.join('\n')).toContain(`killed tmux session ${sessions[0]}`);
-    expect(h.sessions(probe.tmux.socket)).toEqual([]);
-    expect(readLock(probe.lockFile)).toBeNull();
-    // The fake agent saw its terminal go away.
-    await until(() => readAgentLog(h.agentLog).some((e) => e.ev === 'exit'));
+      p.kill('SIGKILL');
+      await new Promise((r) => p.on('exit', r));
+      const cleaned = await probe.cleanupOrphans();
+      expect(cleaned.join('\n')).toMatch(/stale doctor lock left by pid/);
+      expect(cleaned.join('\n')).toContain(`killed tmux session ${sessions[0]}`);
+      expect(h.sessions(probe.tmux.socket)).toEqual([]);
+      expect(readLock(probe.lockFile)).toBeNull();
+      // The fake agent saw its terminal go away.
+      await until(() => readAgentLog(h.agentLog).some((e) => e.ev === 'exit'));
 
-    const interrupted = await new IncidentStore(h.dataDir, systemClock).closeOrphans('ClawMedic stopped before this incident ended');
-    expect(interrupted).toHaveLength(1);
-    expect(interrupted[0]).toMatchObject({ outcome: 'interrupted' });
-    expect(interrupted[0]!.doctor?.sessionName).toBe(sessions[0]);
-  });
+      const interrupted = await new IncidentStore(h.dataDir, systemClock).closeOrphans(
+        'ClawMedic stopped before this incident ended',
+      );
+      expect(interrupted).toHaveLength(1);
+      expect(interrupted[0]).toMatchObject({ outcome: 'interrupted' });
+      expect(interrupted[0]!.doctor?.sessionName).toBe(sessions[0]);
+    },
+  );
 });
 
 describe('SIGTERM mid-session', () => {
-  it('aborting on SIGTERM (as the engine does) kills the session and frees ' + 'the lock before the process exits', async () => {
-    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
-    const child = `
+  it(
+    'aborting on SIGTERM (as the engine does) kills the session and frees ' + 'the lock before the process exits',
+    async () => {
+      const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
+      const child = `
       import { Doctor } from ${JSON.stringify(DIST_DOCTOR)};
       import { IncidentStore } from ${JSON.stringify(DIST_STORE)};
       import { systemClock } from ${JSON.stringify(DIST_CLOCK)};
@@ -117,28 +135,38 @@ describe('SIGTERM mid-session', () => {
       const d = new Doctor({ dataDir: settings.dataDir, timing: { probeMs: 200, screenPollMs: 80, workPollMs: 200 } });
       const ctl = new AbortController();
       process.once('SIGTERM', () => ctl.abort());
-      const down = { condition: 'down', failing: [], at: new Date().toISOString(), health: { ok: false, kind: 'refused', url: '', status: null, latencyMs: 0, detail: 'refused', at: '' } };
-      const out = await d.run({ incident, settings, check: async () => down, recentFailures: [], signal: ctl.signal, emit: (p) => process.stdout.write(p + '\\n') });
+      const health = { ok: false, kind: 'refused', url: '', status: null, latencyMs: 0, detail: 'refused', at: '' };
+      const down = { condition: 'down', failing: [], at: new Date().toISOString(), health };
+      const out = await d.run({
+        incident, settings, check: async () => down, recentFailures: [], signal: ctl.signal,
+        emit: (p) => process.stdout.write(p + '\\n'),
+      });
       process.stdout.write('OUTCOME ' + out.outcome + '\\n');
     `;
-    const p = spawn(process.execPath, ['--input-type=module', '-e', child, JSON.stringify(s)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const probe = new Doctor({ dataDir: h.dataDir });
-    await until(() => out.includes('prompt-sent'), 20_000);
-    expect(h.sessions(probe.tmux.socket)).toHaveLength(1);
-    p.kill('SIGTERM');
-    const code = await new Promise((r) => p.on('exit', r));
-    expect(code).toBe(0);
-    expect(out).toContain('OUTCOME cancelled');
-    expect(h.sessions(probe.tmux.socket)).toEqual([]);
-    expect(readLock(probe.lockFile)).toBeNull();
-  });
+      const p = spawn(process.execPath, ['--input-type=module', '-e', child, JSON.stringify(s)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const probe = new Doctor({ dataDir: h.dataDir });
+      await until(() => out.includes('prompt-sent'), 20_000);
+      expect(h.sessions(probe.tmux.socket)).toHaveLength(1);
+      p.kill('SIGTERM');
+      const code = await new Promise((r) => p.on('exit', r));
+      expect(code).toBe(0);
+      expect(out).toContain('OUTCOME cancelled');
+      expect(h.sessions(probe.tmux.socket)).toEqual([]);
+      expect(readLock(probe.lockFile)).toBeNull();
+    },
+  );
 });
 
 describe('generic agents', () => {
   const generic = (script: unknown[], over = {}) =>
-    h.profile({ FAKE_AGENT_MODE: 'generic', FAKE_AGENT_SCRIPT: JSON.stringify(script) }, { kind: 'generic', donePattern: 'ALL_DONE_42', idleSec: 1, ...over });
+    h.profile(
+      { FAKE_AGENT_MODE: 'generic', FAKE_AGENT_SCRIPT: JSON.stringify(script) },
+      { kind: 'generic', donePattern: 'ALL_DONE_42', idleSec: 1, ...over },
+    );
 
   it('an idle screen is not "done" while a permission prompt shows', async () => {
     const d = doctor();

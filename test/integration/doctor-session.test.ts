@@ -30,7 +30,11 @@ const mode = (f: string) => statSync(f).mode & 0o777;
 describe('doctor session with the fake agent', () => {
   it('recovers when the agent fixes the gateway: trust prompt (2.1.330 layout), paste, hooks, records', async () => {
     const d = doctor();
-    const fix = [{ run: `touch ${'MARKER'}` }, { report: 'Cause: config typo. Fixed it.' }, { result: { status: 'fixed', summary: 'repaired the config' } }];
+    const fix = [
+      { run: `touch ${'MARKER'}` },
+      { report: 'Cause: config typo. Fixed it.' },
+      { result: { status: 'fixed', summary: 'repaired the config' } },
+    ];
     const s = h.settings({
       claude: h.profile({
         FAKE_AGENT_TRUST: 'unnumbered',
@@ -52,7 +56,9 @@ describe('doctor session with the fake agent', () => {
     const fixedAt = readAgentLog(h.agentLog).find((e) => e.ev === 'ran')!.at as number;
     expect(endedAt - fixedAt).toBeLessThan(3000);
     const names = phases.map((p) => p.phase);
-    expect(names).toEqual(expect.arrayContaining(['started', 'agent-started', 'prompt-sent', 'agent-stopped', 'finished']));
+    expect(names).toEqual(
+      expect.arrayContaining(['started', 'agent-started', 'prompt-sent', 'agent-stopped', 'finished']),
+    );
     expect(names).not.toContain('fallback');
 
     // The 2.1.330 layout: the selection was moved to "Yes" before Enter; "No, exit" was never chosen.
@@ -82,7 +88,9 @@ describe('doctor session with the fake agent', () => {
     expect(mode(inc.transcriptPath!)).toBe(0o600);
     expect(readFileSync(inc.transcriptPath!, 'utf8')).toContain('Pasted text #1');
     expect(mode(req.incident.file('context.md'))).toBe(0o600);
-    expect(inc.events.map((e) => e.type)).toEqual(expect.arrayContaining(['doctor-started', 'doctor-trust-answered', 'doctor-prompt-sent', 'doctor-finished']));
+    expect(inc.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['doctor-started', 'doctor-trust-answered', 'doctor-prompt-sent', 'doctor-finished']),
+    );
 
     // Cleaned up: no session, no lock, nobody left on the socket; the fix became a learning.
     expect(h.sessions(d.tmux.socket)).toEqual([]);
@@ -112,7 +120,12 @@ describe('doctor session with the fake agent', () => {
 
   it('presses Enter again when the first one is lost', async () => {
     const d = doctor();
-    const s = h.settings({ claude: h.profile({ FAKE_AGENT_DROP_ENTERS: '1', FAKE_AGENT_SCRIPT: JSON.stringify([{ run: `touch ${h.marker}` }]) }) });
+    const s = h.settings({
+      claude: h.profile({
+        FAKE_AGENT_DROP_ENTERS: '1',
+        FAKE_AGENT_SCRIPT: JSON.stringify([{ run: `touch ${h.marker}` }]),
+      }),
+    });
     const { req } = await h.request(s);
     const out = await d.run(req);
     expect(out.outcome).toBe('recovered');
@@ -120,26 +133,34 @@ describe('doctor session with the fake agent', () => {
     expect(req.incident.record.events.map((e) => e.type)).toContain('doctor-submit-retry');
   });
 
-  it('fails when the agent claims success but the gateway is still down (and ' + 'the echoed brief never counts)', async () => {
-    const d = doctor();
-    const template = 'Fix the gateway until it answers HTTP 200, then say recovery completed. Report to {{reportPath}}.';
-    const s = h.settings(
-      {
-        claude: h.profile({
-          FAKE_AGENT_SCRIPT: JSON.stringify([{ say: 'Recovery completed, the gateway answers HTTP 200.' }, { result: { status: 'fixed', summary: 'all good' } }]),
-        }),
-      },
-      { promptTemplate: template },
-    );
-    const { req, phases } = await h.request(s);
-    const out = await d.run(req);
-    expect(out.outcome).toBe('failed');
-    expect(out.detail).toMatch(/still down/);
-    expect(out.detail).toMatch(/"fixed": all good/);
-    expect(phases.map((p) => p.phase)).toContain('agent-stopped');
-    expect(h.sessions(d.tmux.socket)).toEqual([]);
-    // It waits out the report grace and a probe streak: seconds alone, more on a loaded machine.
-  }, 90_000);
+  it(
+    'fails when the agent claims success but the gateway is still down (and ' + 'the echoed brief never counts)',
+    async () => {
+      const d = doctor();
+      const template =
+        'Fix the gateway until it answers HTTP 200, then say recovery completed. Report to {{reportPath}}.';
+      const s = h.settings(
+        {
+          claude: h.profile({
+            FAKE_AGENT_SCRIPT: JSON.stringify([
+              { say: 'Recovery completed, the gateway answers HTTP 200.' },
+              { result: { status: 'fixed', summary: 'all good' } },
+            ]),
+          }),
+        },
+        { promptTemplate: template },
+      );
+      const { req, phases } = await h.request(s);
+      const out = await d.run(req);
+      expect(out.outcome).toBe('failed');
+      expect(out.detail).toMatch(/still down/);
+      expect(out.detail).toMatch(/"fixed": all good/);
+      expect(phases.map((p) => p.phase)).toContain('agent-stopped');
+      expect(h.sessions(d.tmux.socket)).toEqual([]);
+      // It waits out the report grace and a probe streak: seconds alone, more on a loaded machine.
+    },
+    90_000,
+  );
 
   it('raises needs-approval on a permission prompt, never calls it done, and a human can take over', async () => {
     const d = doctor();
@@ -159,10 +180,29 @@ describe('doctor session with the fake agent', () => {
     expect(d.input('1')).toBe(true);
     const out = await running;
     sub.close();
-    expect(out).toMatchObject({ outcome: 'recovered', resolvedBy: 'human' });
-    expect(phases.map((p) => p.phase)).toEqual(expect.arrayContaining(['needs-approval', 'taken-over', 'approval-resolved']));
+    // The person only answered the agent's prompt: the fix is the doctor's, approved by them.
+    expect(out).toMatchObject({ outcome: 'recovered', resolvedBy: 'doctor' });
+    expect(req.incident.record.doctor?.promptsAnswered).toBe(1);
+    expect(phases.map((p) => p.phase)).toEqual(
+      expect.arrayContaining(['needs-approval', 'taken-over', 'approval-resolved']),
+    );
     expect(live.join('')).toContain('Do you want to proceed?');
     expect(readAgentLog(h.agentLog).find((e) => e.ev === 'permission-answer')).toMatchObject({ choice: 0 });
+  });
+
+  it('a person who types more than an answer at the keyboard gets the credit', async () => {
+    const d = doctor();
+    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ ask: `touch ${h.marker}` }]) }) });
+    const { req, phases } = await h.request(s);
+    const running = d.run(req);
+    const { until } = await import('../fixtures/fake-agent-harness.js');
+    await until(() => phases.some((p) => p.phase === 'needs-approval'));
+    expect((await d.takeOver()).ok).toBe(true);
+    // A word typed at the prompt is not an answer to it; the "1" after it is.
+    expect(d.input('ok, go ahead')).toBe(true);
+    expect(d.input('1')).toBe(true);
+    const out = await running;
+    expect(out).toMatchObject({ outcome: 'recovered', resolvedBy: 'human' });
   });
 
   it('falls back to the next agent on a quota error', async () => {
@@ -194,7 +234,10 @@ describe('doctor session with the fake agent', () => {
 
   it('times out a hanging agent and cleans up', async () => {
     const d = doctor();
-    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) }, { timeoutSec: 4 });
+    const s = h.settings(
+      { claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) },
+      { timeoutSec: 4 },
+    );
     const { req } = await h.request(s);
     const out = await d.run(req);
     expect(out.outcome).toBe('timeout');
@@ -247,26 +290,39 @@ describe('agents that cannot start', () => {
 
   it('reports an agent that exits at once, with its exit code and last words', async () => {
     const d = doctor();
-    const s = h.settings({ g: h.profile({}, { kind: 'generic', command: '/bin/sh', args: ['-c', 'echo boom: no credentials configured; exit 2'], donePattern: 'NEVER_42' }) });
+    const s = h.settings({
+      g: h.profile(
+        {},
+        {
+          kind: 'generic',
+          command: '/bin/sh',
+          args: ['-c', 'echo boom: no credentials configured; exit 2'],
+          donePattern: 'NEVER_42',
+        },
+      ),
+    });
     const { req } = await h.request(s);
     const out = await d.run(req);
     expect(out.outcome).toBe('failed');
     expect(out.detail).toMatch(/exited during start-up \(exit 2\).*boom: no credentials configured/);
   });
 
-  it('an exception inside the doctor still ends in a clear outcome, with the ' + 'lock released and no session left', async () => {
-    const d = doctor();
-    const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
-    // A work folder that is a file: creating it throws.
-    s.doctor.workDir = h.marker + '-file';
-    writeFileSync(s.doctor.workDir, 'not a folder');
-    const { req, phases } = await h.request(s);
-    const out = await d.run(req);
-    expect(out.outcome).toBe('failed');
-    expect(out.detail).toMatch(/^the doctor failed: .*EEXIST/);
-    expect(phases.at(-1)?.phase).toBe('finished');
-    expect(existsSync(d.lockFile)).toBe(false);
-    expect(h.sessions(d.tmux.socket)).toEqual([]);
-    expect(d.current()).toBeNull();
-  });
+  it(
+    'an exception inside the doctor still ends in a clear outcome, with the ' + 'lock released and no session left',
+    async () => {
+      const d = doctor();
+      const s = h.settings({ claude: h.profile({ FAKE_AGENT_SCRIPT: JSON.stringify([{ hang: true }]) }) });
+      // A work folder that is a file: creating it throws.
+      s.doctor.workDir = h.marker + '-file';
+      writeFileSync(s.doctor.workDir, 'not a folder');
+      const { req, phases } = await h.request(s);
+      const out = await d.run(req);
+      expect(out.outcome).toBe('failed');
+      expect(out.detail).toMatch(/^the doctor failed: .*EEXIST/);
+      expect(phases.at(-1)?.phase).toBe('finished');
+      expect(existsSync(d.lockFile)).toBe(false);
+      expect(h.sessions(d.tmux.socket)).toEqual([]);
+      expect(d.current()).toBeNull();
+    },
+  );
 });

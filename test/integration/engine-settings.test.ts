@@ -79,7 +79,9 @@ describe('settings while running', () => {
     writeFileSync(box.settingsFile, '{"gateway":{"bogus":1}}');
     await expect(engine(box)).rejects.toThrow(/gateway\.bogus/);
     const e = await engine(box, { onInvalidSettings: 'defaults' });
-    expect(e.status().settingsProblems).toEqual([{ path: 'gateway.bogus', message: expect.stringMatching(/unknown key/) as unknown }]);
+    expect(e.status().settingsProblems).toEqual([
+      { path: 'gateway.bogus', message: expect.stringMatching(/unknown key/) as unknown },
+    ]);
     expect(readFileSync(box.settingsFile, 'utf8')).toBe('{"gateway":{"bogus":1}}');
   });
 });
@@ -128,7 +130,11 @@ describe('clawmedic status', () => {
   it('shows the running watcher, the gateway now and the last incident', async () => {
     const { gw, box } = await setup();
     const none = await box.run(['status', '--json']);
-    expect(JSON.parse(none.stdout)).toMatchObject({ watcher: null, lastIncident: null, gateway: { condition: 'healthy' } });
+    expect(JSON.parse(none.stdout)).toMatchObject({
+      watcher: null,
+      lastIncident: null,
+      gateway: { condition: 'healthy' },
+    });
     box.write(fastSettings(gw.url));
     watcher = box.watch();
     await watcher.waitState('healthy');

@@ -5,7 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXHAUSTED_TEXT, startFakeAnthropic, unwrapPasted, type FakeAnthropic, type Step } from '../fixtures/fake-anthropic.js';
+import {
+  EXHAUSTED_TEXT,
+  startFakeAnthropic,
+  unwrapPasted,
+  type FakeAnthropic,
+  type Step,
+} from '../fixtures/fake-anthropic.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let api: FakeAnthropic | null = null;
@@ -92,7 +98,10 @@ function toolResultTurns(n: number) {
     { role: 'user', content: [{ type: 'text', text: 'fix the gateway' }] },
   ];
   for (let i = 0; i < n; i++) {
-    msgs.push({ role: 'assistant', content: [{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: { command: 'x' } }] });
+    msgs.push({
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: { command: 'x' } }],
+    });
     msgs.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: 'ok' }] });
   }
   return msgs;
@@ -108,7 +117,13 @@ async function post(url: string, body: object, pathName = '/v1/messages?beta=tru
 }
 
 async function mainTurn(url: string, toolResults: number) {
-  const res = await post(url, { model: 'claude-test', stream: true, max_tokens: 100, tools: [BASH_TOOL], messages: toolResultTurns(toolResults) });
+  const res = await post(url, {
+    model: 'claude-test',
+    stream: true,
+    max_tokens: 100,
+    tools: [BASH_TOOL],
+    messages: toolResultTurns(toolResults),
+  });
   const text = await res.text();
   return { res, text, events: res.headers.get('content-type') === 'text/event-stream' ? parseSse(text) : [] };
 }
@@ -128,14 +143,31 @@ describe('fake Anthropic Messages API', () => {
     const types = events.map((e) => e.event);
     expect(types[0]).toBe('message_start');
     expect(types.slice(-2)).toEqual(['message_delta', 'message_stop']);
-    expect(new Set(types)).toEqual(new Set(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']));
+    expect(new Set(types)).toEqual(
+      new Set([
+        'message_start',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
+      ]),
+    );
     for (const e of events) expect(e.data.type).toBe(e.event);
     expect(events[0]?.data).toMatchObject({ type: 'message_start' });
-    expect((events[0]?.data as { message?: unknown }).message).toMatchObject({ role: 'assistant', model: 'claude-test', content: [] });
+    expect((events[0]?.data as { message?: unknown }).message).toMatchObject({
+      role: 'assistant',
+      model: 'claude-test',
+      content: [],
+    });
     const msg = assemble(events);
     expect(msg.stopReason).toBe('tool_use');
     expect(msg.blocks).toHaveLength(1);
-    expect(msg.blocks[0]).toMatchObject({ type: 'tool_use', name: 'Bash', input: { command: 'openclaw config validate', description: 'Validate the config' } });
+    expect(msg.blocks[0]).toMatchObject({
+      type: 'tool_use',
+      name: 'Bash',
+      input: { command: 'openclaw config validate', description: 'Validate the config' },
+    });
     expect(msg.blocks[0]?.id).toMatch(/^toolu_/);
   });
 
@@ -148,7 +180,10 @@ describe('fake Anthropic Messages API', () => {
     expect(second.blocks[1]?.input?.command).toBe('openclaw gateway restart');
 
     const last = assemble((await mainTurn(api.url, 2)).events);
-    expect(last).toEqual({ stopReason: 'end_turn', blocks: [{ type: 'text', text: 'Fixed it. REPAIR_RESULT: {"status":"fixed"}' }] });
+    expect(last).toEqual({
+      stopReason: 'end_turn',
+      blocks: [{ type: 'text', text: 'Fixed it. REPAIR_RESULT: {"status":"fixed"}' }],
+    });
 
     const beyond = assemble((await mainTurn(api.url, 3)).events);
     expect(beyond.blocks[0]?.text).toBe(EXHAUSTED_TEXT);
@@ -168,7 +203,11 @@ describe('fake Anthropic Messages API', () => {
       output_config: {
         format: {
           type: 'json_schema',
-          schema: { type: 'object', properties: { title: { type: 'string' }, confident: { type: 'boolean' }, tags: { type: 'array' } }, required: ['title'] },
+          schema: {
+            type: 'object',
+            properties: { title: { type: 'string' }, confident: { type: 'boolean' }, tags: { type: 'array' } },
+            required: ['title'],
+          },
         },
       },
     });
@@ -184,7 +223,11 @@ describe('fake Anthropic Messages API', () => {
   it('answers preconnects and count_tokens, refuses unknown routes, and records it all', async () => {
     api = await startFakeAnthropic(SCRIPT);
     expect((await fetch(`${api.url}/`, { method: 'HEAD' })).status).toBe(200);
-    const count = await post(api.url, { model: 'm', messages: [{ role: 'user', content: 'hello' }] }, '/v1/messages/count_tokens?beta=true');
+    const count = await post(
+      api.url,
+      { model: 'm', messages: [{ role: 'user', content: 'hello' }] },
+      '/v1/messages/count_tokens?beta=true',
+    );
     expect(((await count.json()) as { input_tokens: number }).input_tokens).toBeGreaterThan(0);
     const unknown = await fetch(`${api.url}/v1/models`);
     expect(unknown.status).toBe(404);
@@ -201,7 +244,13 @@ describe('fake Anthropic Messages API', () => {
       stream: true,
       tools: [BASH_TOOL],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: '<system-reminder>\nnoise\n</system-reminder>' }, { type: 'text', text: 'Recover the gateway.\nLine 2' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '<system-reminder>\nnoise\n</system-reminder>' },
+            { type: 'text', text: 'Recover the gateway.\nLine 2' },
+          ],
+        },
         { role: 'system', content: 'local command output' },
       ],
     }).then((r) => r.text());
@@ -237,7 +286,9 @@ describe('fake Anthropic Messages API', () => {
 
     // Bodies: parse one of each kind directly.
     api.setScenario([{ error: 'rate_limit' }]);
-    const body = (await (await post(api.url, { model: 'm', stream: true, tools: [BASH_TOOL], messages: toolResultTurns(0) })).json()) as unknown;
+    const body = (await (
+      await post(api.url, { model: 'm', stream: true, tools: [BASH_TOOL], messages: toolResultTurns(0) })
+    ).json()) as unknown;
     expect(body).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
     api.setScenario([{ error: 'auth', message: 'invalid x-api-key' }]);
     expect((await mainTurn(api.url, 0)).text).toContain('authentication_error');
@@ -274,7 +325,11 @@ describe('fake Anthropic Messages API', () => {
     const res = await post(api.url, { model: 'm', tools: [BASH_TOOL], messages: toolResultTurns(0) });
     const msg = (await res.json()) as WireMessage;
     expect(msg.stop_reason).toBe('tool_use');
-    expect(msg.content[0]).toMatchObject({ type: 'tool_use', name: 'Bash', input: { command: 'openclaw config validate' } });
+    expect(msg.content[0]).toMatchObject({
+      type: 'tool_use',
+      name: 'Bash',
+      input: { command: 'openclaw config validate' },
+    });
     expect(msg.usage.output_tokens).toBeGreaterThan(0);
   });
 
@@ -297,9 +352,21 @@ describe('fake Anthropic CLI', () => {
     let child: ReturnType<typeof spawn> | null = null;
     try {
       writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ steps: [{ text: 'from the file' }] }));
-      child = spawn(process.execPath, [cli, '--scenario', path.join(dir, 'scenario.json'), '--port-file', path.join(dir, 'port'), '--log', path.join(dir, 'requests.jsonl')], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      child = spawn(
+        process.execPath,
+        [
+          cli,
+          '--scenario',
+          path.join(dir, 'scenario.json'),
+          '--port-file',
+          path.join(dir, 'port'),
+          '--log',
+          path.join(dir, 'requests.jsonl'),
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       const proc = child;
       const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
       const firstLine = await new Promise<string>((resolve, reject) => {
@@ -314,7 +381,10 @@ describe('fake Anthropic CLI', () => {
       expect(Number(readFileSync(path.join(dir, 'port'), 'utf8'))).toBe(port);
       const { events } = await mainTurn(url, 0);
       expect(assemble(events).blocks[0]?.text).toBe('from the file');
-      const logged = readFileSync(path.join(dir, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { answer: string });
+      const logged = readFileSync(path.join(dir, 'requests.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { answer: string });
       expect(logged.map((r) => r.answer)).toEqual(['text']);
       proc.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -329,7 +399,9 @@ describe('fake Anthropic CLI', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fake-anthropic-cli-'));
     try {
       writeFileSync(path.join(dir, 'bad.json'), '[{"bogus": true}]');
-      const child = spawn(process.execPath, [cli, '--scenario', path.join(dir, 'bad.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [cli, '--scenario', path.join(dir, 'bad.json')], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));

@@ -35,7 +35,11 @@ afterEach(async () => {
   dir = null;
 });
 
-async function startEngine(knownFixes: Record<string, unknown> = {}, restart: Record<string, unknown> = {}, before?: (dataDir: string) => void): Promise<Engine> {
+async function startEngine(
+  knownFixes: Record<string, unknown> = {},
+  restart: Record<string, unknown> = {},
+  before?: (dataDir: string) => void,
+): Promise<Engine> {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cm-kf-int-'));
   before?.(path.join(dir, 'data'));
   const settingsFile = path.join(dir, 'settings.json');
@@ -78,10 +82,11 @@ function next(e: Engine, pred: (ev: EngineEvent) => boolean, timeoutMs = 60_000)
   });
 }
 
-const closed = (e: Engine) => next(e, (ev) => ev.type === 'incident-closed').then((ev) => (ev as { incident: Incident }).incident);
+const closed = (e: Engine) =>
+  next(e, (ev) => ev.type === 'incident-closed').then((ev) => (ev as { incident: Incident }).incident);
 
 describe('known fixes with the stand-in gateway', () => {
-  it('a config syntax error: fingerprint from the real CLI, fixed by `openclaw doctor --fix`, undone on request', async () => {
+  it('config syntax error: real-CLI fingerprint, fixed by `openclaw doctor --fix`, undone on request', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
@@ -91,10 +96,18 @@ describe('known fixes with the stand-in gateway', () => {
     const broken = readFileSync(gw.configPath, 'utf8');
     await gw.fault('crash');
     const inc = await done;
-    expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'known-fix:config-doctor-fix' });
-    expect(inc.fingerprint).toMatchObject({ kind: 'config-syntax', facts: { restartExit: 78, config: { valid: false } } });
+    expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({
+      outcome: 'recovered',
+      resolvedBy: 'known-fix:config-doctor-fix',
+    });
+    expect(inc.fingerprint).toMatchObject({
+      kind: 'config-syntax',
+      facts: { restartExit: 78, config: { valid: false } },
+    });
     expect(inc.fingerprint!.detail).toMatch(/syntax error/);
-    expect(inc.rungs).toEqual([expect.objectContaining({ rung: 'config-doctor-fix', mode: 'auto', status: 'recovered' })]);
+    expect(inc.rungs).toEqual([
+      expect.objectContaining({ rung: 'config-doctor-fix', mode: 'auto', status: 'recovered' }),
+    ]);
     expect(inc.rungs![0]!.diff).toContain('half-finished edit');
     expect(JSON.stringify(inc)).not.toContain(/"token":\s*"([^"]+)"/.exec(good)![1]);
     const r = await e.undoFix(inc.id, 'r1');
@@ -102,7 +115,7 @@ describe('known fixes with the stand-in gateway', () => {
     expect(readFileSync(gw.configPath, 'utf8')).toBe(broken);
   });
 
-  it('a stale gateway left on the port (hung, SIGSTOP): stopped and the gateway started; no question asked', async () => {
+  it('a stale gateway left on the port (hung, SIGSTOP): stopped, the gateway started; no question asked', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
@@ -111,7 +124,12 @@ describe('known fixes with the stand-in gateway', () => {
     await gw.run(['gateway', 'stop']);
     const strayState = mkdtempSync(path.join(os.tmpdir(), 'cm-kf-stray-'));
     const stray = spawn(process.execPath, [fixturePaths.fakeGateway, '--port', String(gw.port), '--bind', 'loopback'], {
-      env: { ...gw.env, OPENCLAW_STATE_DIR: strayState, OPENCLAW_CONFIG_PATH: gw.configPath, FAKE_GATEWAY_STARTUP_MS: '0' },
+      env: {
+        ...gw.env,
+        OPENCLAW_STATE_DIR: strayState,
+        OPENCLAW_CONFIG_PATH: gw.configPath,
+        FAKE_GATEWAY_STARTUP_MS: '0',
+      },
       stdio: 'ignore',
       detached: true,
     });
@@ -121,14 +139,26 @@ describe('known fixes with the stand-in gateway', () => {
     process.kill(stray.pid!, 'SIGSTOP');
     const inc = await done;
     rmSync(strayState, { recursive: true, force: true });
-    expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'known-fix:stale-gateway' });
-    expect(inc.fingerprint).toMatchObject({ kind: 'stale-gateway', facts: { portHolder: { pid: stray.pid, openclaw: true } } });
-    expect(inc.rungs).toEqual([expect.objectContaining({ rung: 'stale-gateway', status: 'recovered', undo: expect.objectContaining({ available: false }) })]);
+    expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({
+      outcome: 'recovered',
+      resolvedBy: 'known-fix:stale-gateway',
+    });
+    expect(inc.fingerprint).toMatchObject({
+      kind: 'stale-gateway',
+      facts: { portHolder: { pid: stray.pid, openclaw: true } },
+    });
+    expect(inc.rungs).toEqual([
+      expect.objectContaining({
+        rung: 'stale-gateway',
+        status: 'recovered',
+        undo: expect.objectContaining({ available: false }) as unknown,
+      }),
+    ]);
     expect(isProcessAlive(stray.pid!)).toBe(false);
     expect((await e.undoFix(inc.id, 'r1')).ok).toBe(false);
   });
 
-  it('a stranger on the port is never stopped without a yes; with one, it is stopped and the gateway comes back', async () => {
+  it('a stranger on the port is never stopped without a yes; with one it is stopped, the gateway is back', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
@@ -144,12 +174,15 @@ describe('known fixes with the stand-in gateway', () => {
     expect(isProcessAlive(strangerPid)).toBe(true);
     expect((await e.answerFix(ask.incidentId, ask.pending!.recordId, true)).ok).toBe(true);
     const inc = await done;
-    expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'known-fix:port-foreign' });
+    expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({
+      outcome: 'recovered',
+      resolvedBy: 'known-fix:port-foreign',
+    });
     expect(inc.fingerprint).toMatchObject({ kind: 'port-foreign', key: 'port-foreign:node' });
     expect(isProcessAlive(strangerPid)).toBe(false);
   });
 
-  it('a stranger and nobody answers: nothing is stopped, the question expires, ClawMedic asks for attention', async () => {
+  it('a stranger, nobody answers: nothing is stopped, the question expires, ClawMedic asks for attention', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
@@ -162,7 +195,7 @@ describe('known fixes with the stand-in gateway', () => {
     expect(isProcessAlive(strangerPid)).toBe(true);
   });
 
-  it('takes a last-known-good copy (0600) of a config the healthy gateway started with, and not of a later edit', async () => {
+  it('takes a last-known-good copy (0600) of a config the healthy gateway started with, not a later edit', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     const store = path.join(dir!, 'data', 'last-good');
@@ -187,7 +220,7 @@ describe('known fixes with the stand-in gateway', () => {
     expect(copies()).toEqual(files);
   });
 
-  it('the config guard: an edit that would not start is flagged at once (what, which line, the diff), Revert puts back the good copy', async () => {
+  it('config guard: a breaking edit is flagged at once (what, line, diff); Revert restores the good copy', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     const store = path.join(dir!, 'data', 'last-good');
@@ -210,7 +243,9 @@ describe('known fixes with the stand-in gateway', () => {
     writeFileSync(gw.configPath, edited);
     const w = ((await warned) as Extract<EngineEvent, { type: 'warnings' }>).added[0]!;
     expect(w.kind).toBe('config');
-    expect(w.title).toBe('This edit will stop the gateway at its next restart: gateway.port: expected number, received string (line 4)');
+    expect(w.title).toBe(
+      'This edit will stop the gateway at its next restart: gateway.port: expected number, received string (line 4)',
+    );
     expect(w.diff).toContain(`-    "port": ${gw.port},`);
     expect(w.diff).toContain(`+    "port": "${gw.port}",`);
     expect(w.canRevert).toBe(true);
@@ -238,29 +273,50 @@ describe('known fixes with the stand-in gateway', () => {
     const done = closed(e);
     await gw.fault('crash');
     const inc = await done;
-    expect(inc.events.find((ev) => ev.type === 'warning')?.detail).toMatch(/^This edit will stop the gateway at its next restart: syntax error|JSON5/);
+    expect(inc.events.find((ev) => ev.type === 'warning')?.detail).toMatch(
+      /^This edit will stop the gateway at its next restart: syntax error|JSON5/,
+    );
   });
 
-  it('a broken update: rolled back to the version last seen healthy, and the undo installs the new one again', async () => {
+  it('a broken update: rolled back to the version last seen healthy; the undo installs the new one again', async () => {
     const versionDir = mkdtempSync(path.join(os.tmpdir(), 'cm-kf-ver-'));
     const versionFile = path.join(versionDir, 'installed-version');
     try {
       gw = await startFakeGateway({ env: { FAKE_OPENCLAW_VERSION_FILE: versionFile } });
-      const e = await startEngine({ updateRollback: 'auto', rollbackCommand: `printf %s {{version}} > ${versionFile}` }, {}, (dataDir) => {
-        // What an earlier healthy stretch recorded (the observer does it after 60 s healthy).
-        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-        writeFileSync(path.join(dataDir, 'known-fixes.json'), JSON.stringify({ lastHealthyVersion: '2026.9.6-fake', lastHealthyAt: '2026-11-25T10:00:00.000Z' }));
-      });
+      const e = await startEngine(
+        { updateRollback: 'auto', rollbackCommand: `printf %s {{version}} > ${versionFile}` },
+        {},
+        (dataDir) => {
+          // What an earlier healthy stretch recorded (the observer does it after 60 s healthy).
+          mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+          writeFileSync(
+            path.join(dataDir, 'known-fixes.json'),
+            JSON.stringify({ lastHealthyVersion: '2026.9.6-fake', lastHealthyAt: '2026-11-25T10:00:00.000Z' }),
+          );
+        },
+      );
       await next(e, (ev) => ev.type === 'check' && ev.check.condition === 'healthy');
       const done = closed(e);
       // `npm install -g openclaw@next`, then the gateway restarts into a version that cannot start.
       writeFileSync(versionFile, '2026.10.0-fake');
       await gw.fault('crash');
       const inc = await done;
-      expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({ outcome: 'recovered', resolvedBy: 'known-fix:update-rollback' });
-      expect(inc.fingerprint).toMatchObject({ kind: 'update-broke', facts: { version: { now: '2026.10.0-fake', lastHealthy: '2026.9.6-fake' } } });
+      expect(inc, JSON.stringify(inc.events, null, 1)).toMatchObject({
+        outcome: 'recovered',
+        resolvedBy: 'known-fix:update-rollback',
+      });
+      expect(inc.fingerprint).toMatchObject({
+        kind: 'update-broke',
+        facts: { version: { now: '2026.10.0-fake', lastHealthy: '2026.9.6-fake' } },
+      });
       expect(inc.fingerprint!.detail).toMatch(/from 2026\.9\.6-fake to 2026\.10\.0-fake .*Cannot find package/);
-      expect(inc.rungs).toEqual([expect.objectContaining({ rung: 'update-rollback', status: 'recovered', undo: expect.objectContaining({ available: true }) })]);
+      expect(inc.rungs).toEqual([
+        expect.objectContaining({
+          rung: 'update-rollback',
+          status: 'recovered',
+          undo: expect.objectContaining({ available: true }) as unknown,
+        }),
+      ]);
       expect(readFileSync(versionFile, 'utf8')).toBe('2026.9.6-fake');
       const r = await e.undoFix(inc.id, 'r1');
       expect(r.ok, JSON.stringify(r)).toBe(true);
@@ -270,7 +326,7 @@ describe('known fixes with the stand-in gateway', () => {
     }
   });
 
-  it('resources: the gateway\'s memory is read from the process on its port; low disk where it writes is a warning', async () => {
+  it('resources: gateway memory read from the process on its port; low disk where it writes is a warning', async () => {
     gw = await startFakeGateway();
     const e = await startEngine();
     const settings = e.settings;
@@ -279,7 +335,12 @@ describe('known fixes with the stand-in gateway', () => {
     expect(rss!.mb).toBeGreaterThan(1);
     expect(await freeMb(path.dirname(gw.configPath))).toBeGreaterThan(1);
     const board = new WarningBoard(systemClock, () => undefined);
-    const rw = new ResourceWatch({ clock: systemClock, env: gw.env, settings: () => ({ ...settings, guard: { ...settings.guard, diskFreeWarnMb: 1048576 } }), warnings: board });
+    const rw = new ResourceWatch({
+      clock: systemClock,
+      env: gw.env,
+      settings: () => ({ ...settings, guard: { ...settings.guard, diskFreeWarnMb: 1048576 } }),
+      warnings: board,
+    });
     await rw.sampleOnce();
     expect(board.list().map((w) => w.kind)).toEqual(['disk']);
     expect(board.list()[0]!.title).toMatch(/^Only .* free where the gateway writes its state and logs \(/);

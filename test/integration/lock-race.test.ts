@@ -39,7 +39,9 @@ async function race(lock: string, round: number): Promise<string[]> {
   const ready = path.join(dir, `ready-${round}`);
   const exits: Promise<void>[] = [];
   const procs = Array.from({ length: CONTENDERS }, () => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', CONTENDER, lock, go, stop, ready], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--input-type=module', '-e', CONTENDER, lock, go, stop, ready], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     exits.push(new Promise((r) => p.on('exit', () => r())));
@@ -68,11 +70,23 @@ describe('lock race between processes', () => {
   });
 
   it('exactly one contender takes over a stale lock left by a dead process', async () => {
-    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const dead = Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout,
+    );
     for (let round = 10; round < 13; round++) {
       const lock = path.join(dir, `stale-${round}.lock`);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(lock, JSON.stringify({ pid: dead, hostname: os.hostname(), token: `stale-${round}`, acquiredAt: 'then', processStart: null, meta: {} }));
+      writeFileSync(
+        lock,
+        JSON.stringify({
+          pid: dead,
+          hostname: os.hostname(),
+          token: `stale-${round}`,
+          acquiredAt: 'then',
+          processStart: null,
+          meta: {},
+        }),
+      );
       const results = await race(lock, round);
       expect(results.filter((r) => r === 'ok')).toHaveLength(1);
     }

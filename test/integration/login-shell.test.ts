@@ -23,7 +23,10 @@ function fakeShell(rc: string): string {
   const rcFile = path.join(dir, 'rc.sh');
   writeFileSync(rcFile, rc);
   const shell = path.join(dir, 'login-shell');
-  writeFileSync(shell, `#!/bin/bash\n# -ilc <script>, like zsh: read the rc file, then run the script\n. '${rcFile}'\neval "$2"\n`);
+  writeFileSync(
+    shell,
+    `#!/bin/bash\n# -ilc <script>, like zsh: read the rc file, then run the script\n. '${rcFile}'\neval "$2"\n`,
+  );
   chmodSync(shell, 0o755);
   return shell;
 }
@@ -33,7 +36,9 @@ describe('reading the login shell environment', () => {
     const brew = path.join(dir, 'opt', 'homebrew', 'bin');
     mkdirSync(brew, { recursive: true });
     symlinkSync(resolveCommand('tmux', process.env.PATH)!, path.join(brew, 'tmux'));
-    const shell = fakeShell(`export PATH="${brew}:$PATH"\nexport ANTHROPIC_API_KEY=from-zshrc\necho "welcome to zsh"\n`);
+    const shell = fakeShell(
+      `export PATH="${brew}:$PATH"\nexport ANTHROPIC_API_KEY=from-zshrc\necho "welcome to zsh"\n`,
+    );
     const appEnv = { PATH: '/nonexistent-launchd-path', HOME: dir, SHELL: shell };
     expect(findTool('tmux', '', appEnv.PATH).ok).toBe(false);
     const warnings: string[] = [];
@@ -63,7 +68,7 @@ describe('reading the login shell environment', () => {
     expect(r.reason).toMatch(/did not answer within 0.3 s/);
     const { readFileSync } = await import('node:fs');
     const child = Number(readFileSync(pidFile, 'utf8'));
-    await waitFor('the rc file\'s background job to be killed', () => !isProcessAlive(child));
+    await waitFor("the rc file's background job to be killed", () => !isProcessAlive(child));
   });
 
   it('falls back to well-known folders, with one actionable warning, when the shell is missing', async () => {
@@ -74,8 +79,16 @@ describe('reading the login shell environment', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/could not read your login shell's environment .*no-such-shell/);
     expect(warnings[0]).toMatch(/set their full paths in the settings/);
-    expect(env.PATH!.split(':')).toEqual([...MAC_PATH.split(':'), '/opt/homebrew/bin', '/usr/local/bin', '/opt/local/bin',
-      '/Users/u/.local/bin', '/Users/u/.npm-global/bin', '/Users/u/.volta/bin', '/Users/u/.bun/bin']);
+    expect(env.PATH!.split(':')).toEqual([
+      ...MAC_PATH.split(':'),
+      '/opt/homebrew/bin',
+      '/usr/local/bin',
+      '/opt/local/bin',
+      '/Users/u/.local/bin',
+      '/Users/u/.npm-global/bin',
+      '/Users/u/.volta/bin',
+      '/Users/u/.bun/bin',
+    ]);
   });
 });
 
@@ -85,8 +98,13 @@ describe('merging and parsing', () => {
       { PATH: '/usr/bin:/bin', HOME: '/Users/u', LANG: 'en_US.UTF-8' },
       { PATH: '/Users/u/.npm/bin:/opt/homebrew/bin:/usr/bin', SHLVL: '2', EDITOR: 'vim' },
     );
-    expect(env.PATH!.split(':').slice(0, 5)).toEqual(['/Users/u/.npm/bin', '/opt/homebrew/bin', '/usr/bin', '/bin',
-      '/usr/local/bin']);
+    expect(env.PATH!.split(':').slice(0, 5)).toEqual([
+      '/Users/u/.npm/bin',
+      '/opt/homebrew/bin',
+      '/usr/bin',
+      '/bin',
+      '/usr/local/bin',
+    ]);
     expect(env.LANG).toBe('en_US.UTF-8');
     expect(env.EDITOR).toBe('vim');
     expect(env.SHLVL).toBeUndefined();

@@ -88,9 +88,11 @@ function parseExposition(text: string): Map<string, Family> {
       const les = buckets.map((b) => parseValue(b.labels.le!));
       if (les.some((v, i) => i > 0 && v <= les[i - 1]!)) throw new Error(`${name}: buckets not in increasing le order`);
       if (les.at(-1) !== Infinity) throw new Error(`${name}: no +Inf bucket`);
-      if (buckets.some((b, i) => i > 0 && b.value < buckets[i - 1]!.value)) throw new Error(`${name}: buckets not cumulative`);
+      if (buckets.some((b, i) => i > 0 && b.value < buckets[i - 1]!.value))
+        throw new Error(`${name}: buckets not cumulative`);
       const count = f.samples.find((s) => s.name === `${name}_count` && JSON.stringify(s.labels) === key);
-      if (!count || count.value !== buckets.at(-1)!.value) throw new Error(`${name}: _count differs from the +Inf bucket`);
+      if (!count || count.value !== buckets.at(-1)!.value)
+        throw new Error(`${name}: _count differs from the +Inf bucket`);
     }
   }
   return families;
@@ -98,18 +100,40 @@ function parseExposition(text: string): Map<string, Family> {
 
 function value(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined {
   const fam = familyOf(name, families);
-  return fam ? families.get(fam)!.samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))?.value : undefined;
+  return fam
+    ? families.get(fam)!.samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))
+        ?.value
+    : undefined;
 }
 
 // ---- events -------------------------------------------------------------------------------------
 
 const at = (s: number) => new Date(Date.parse('2026-03-01T10:00:00.000Z') + s * 1000).toISOString();
 
-function check(ok: boolean, kind: ProbeKind, latencyMs: number, failures: number, condition: GatewayCheck['condition'] = ok ? 'healthy' : 'down'): EngineEvent {
+function check(
+  ok: boolean,
+  kind: ProbeKind,
+  latencyMs: number,
+  failures: number,
+  condition: GatewayCheck['condition'] = ok ? 'healthy' : 'down',
+): EngineEvent {
   return {
     type: 'check',
     consecutiveFailures: failures,
-    check: { condition, failing: [], at: at(0), health: { ok, kind, url: 'http://127.0.0.1:18789/healthz', status: ok ? 200 : null, latencyMs, detail: kind, at: at(0) } },
+    check: {
+      condition,
+      failing: [],
+      at: at(0),
+      health: {
+        ok,
+        kind,
+        url: 'http://127.0.0.1:18789/healthz',
+        status: ok ? 200 : null,
+        latencyMs,
+        detail: kind,
+        at: at(0),
+      },
+    },
   };
 }
 
@@ -141,7 +165,11 @@ afterEach(async () => {
   server = null;
 });
 
-function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; type: string; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers }, (res) => {
       let body = '';
@@ -173,7 +201,10 @@ describe('metrics', () => {
       { type: 'incident-event', incidentId: 'a', event: { at: at(30), type: 'restart-attempt', detail: '2 of 2' } },
       { type: 'doctor', phase: 'started', incidentId: 'a', detail: 'doctor started', at: at(60) },
       { type: 'doctor', phase: 'finished', incidentId: 'a', detail: 'recovered', at: at(60 + 420) },
-      { type: 'incident-closed', incident: incident('a', { outcome: 'recovered', resolvedBy: 'doctor', endedAt: at(490) }) },
+      {
+        type: 'incident-closed',
+        incident: incident('a', { outcome: 'recovered', resolvedBy: 'doctor', endedAt: at(490) }),
+      },
       { type: 'notification-failed', channel: 'slack "team"', incidentId: 'a', detail: 'HTTP 500', at: at(491) },
       { type: 'notification-failed', channel: 'slack "team"', incidentId: 'a', detail: 'HTTP 500', at: at(492) },
       { type: 'incident-opened', incident: incident('b', {}) },
@@ -247,13 +278,17 @@ describe('metrics', () => {
     const m = createMetrics();
     server = await m.serve({ port: 0 });
     const port = Number(new URL(server.url).port);
-    await expect(m.serve({ port })).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use. Pick another --metrics-port.`);
+    await expect(m.serve({ port })).rejects.toThrow(
+      `port ${port} on 127.0.0.1 is already in use. Pick another --metrics-port.`,
+    );
   });
 
   it('close() stops the server even with a keep-alive client connected', async () => {
     server = await createMetrics().serve({ port: 0 });
     const agent = new http.Agent({ keepAlive: true });
-    await new Promise<void>((resolve, reject) => http.get(server!.url, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject));
+    await new Promise<void>((resolve, reject) =>
+      http.get(server!.url, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject),
+    );
     const url = server.url;
     await server.close();
     server = null;
@@ -274,6 +309,8 @@ describe('the exposition parser itself', () => {
     expect(() => parseExposition('# TYPE x gauge\nx{a="1"} one\n')).toThrow(/bad sample value/);
     expect(() => parseExposition('# TYPE x gauge\nx{a=1} 1\n')).toThrow(/not a valid exposition line/);
     expect(() => parseExposition('# TYPE x gauge\nx 1')).toThrow(/newline/);
-    expect(() => parseExposition('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_count 1\nh_sum 1\n')).toThrow(/cumulative/);
+    expect(() =>
+      parseExposition('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_count 1\nh_sum 1\n'),
+    ).toThrow(/cumulative/);
   });
 });

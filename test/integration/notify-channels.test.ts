@@ -6,7 +6,12 @@ import { collectSecrets } from '../../main/engine/redact.js';
 import { Notifier, type NotificationFailure } from '../../main/engine/notify/notifier.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
 import type { NotifyChannel, Settings } from '../../common/settings-schema.js';
-import { decodeHeaderWord, startWebhookReceiver, type Service, type WebhookReceiver } from '../fixtures/webhook-receiver.js';
+import {
+  decodeHeaderWord,
+  startWebhookReceiver,
+  type Service,
+  type WebhookReceiver,
+} from '../fixtures/webhook-receiver.js';
 
 const SERVICES: Service[] = ['discord', 'slack', 'telegram', 'ntfy', 'webhook'];
 const TELEGRAM_TOKEN = '123456789:AAExampleTokenForTests_abcdefghijk';
@@ -23,15 +28,42 @@ afterEach(async () => {
 
 function channels(base: string, over: Partial<NotifyChannel> = {}): Partial<NotifyChannel>[] {
   return [
-    { name: 'discord', type: 'discord', url: `${base}/api/webhooks/123456789012345678/AbC-dEf_1234567890`, minIntervalSec: 0, ...over },
+    {
+      name: 'discord',
+      type: 'discord',
+      url: `${base}/api/webhooks/123456789012345678/AbC-dEf_1234567890`,
+      minIntervalSec: 0,
+      ...over,
+    },
     { name: 'slack', type: 'slack', url: `${base}/services/T0001/B0002/XyZ123abc456`, minIntervalSec: 0, ...over },
     { name: 'telegram', type: 'telegram', token: TELEGRAM_TOKEN, chatId: '-1001234567890', minIntervalSec: 0, ...over },
-    { name: 'ntfy', type: 'ntfy', url: `${base}/clawmedic-alerts-7f3a`, headers: { Authorization: 'Bearer tk_ntfyaccess0123456789' }, minIntervalSec: 0, ...over },
-    { name: 'webhook', type: 'webhook', url: `${base}/hook`, headers: { 'X-Hook-Token': 'hook-shared-secret-5566' }, minIntervalSec: 0, ...over },
+    {
+      name: 'ntfy',
+      type: 'ntfy',
+      url: `${base}/clawmedic-alerts-7f3a`,
+      headers: { Authorization: 'Bearer tk_ntfyaccess0123456789' },
+      minIntervalSec: 0,
+      ...over,
+    },
+    {
+      name: 'webhook',
+      type: 'webhook',
+      url: `${base}/hook`,
+      headers: { 'X-Hook-Token': 'hook-shared-secret-5566' },
+      minIntervalSec: 0,
+      ...over,
+    },
   ];
 }
 
-function make(opts: { channels?: Partial<NotifyChannel>[]; secrets?: string[]; status?: StatusSnapshot | null; hostname?: string } = {}) {
+function make(
+  opts: {
+    channels?: Partial<NotifyChannel>[];
+    secrets?: string[];
+    status?: StatusSnapshot | null;
+    hostname?: string;
+  } = {},
+) {
   const settings: Settings = validateSettings({ notify: { channels: opts.channels ?? channels(rx.url) } }).settings;
   const failures: NotificationFailure[] = [];
   const notifier = new Notifier({
@@ -83,8 +115,20 @@ const live: DoctorLive = {
 function story(id: string, plant = ''): EngineEvent[] {
   return [
     { type: 'incident-opened', incident: incident(id, { summary: `${incident(id).summary} ${plant}` }) },
-    { type: 'doctor', phase: 'agent-started', incidentId: id, detail: `started "claude" in tmux session s; watch it with: ${live.attachCommand} ${plant}`, at: T0 },
-    { type: 'doctor', phase: 'needs-approval', incidentId: id, detail: `claude is waiting for a person to approve an action (permission prompt) ${plant}`, at: T0 },
+    {
+      type: 'doctor',
+      phase: 'agent-started',
+      incidentId: id,
+      detail: `started "claude" in tmux session s; watch it with: ${live.attachCommand} ${plant}`,
+      at: T0,
+    },
+    {
+      type: 'doctor',
+      phase: 'needs-approval',
+      incidentId: id,
+      detail: `claude is waiting for a person to approve an action (permission prompt) ${plant}`,
+      at: T0,
+    },
     {
       type: 'incident-closed',
       incident: incident(id, {
@@ -94,7 +138,9 @@ function story(id: string, plant = ''): EngineEvent[] {
         restarts: 2,
         endedAt: '2026-03-01T10:07:00.000Z',
         reportPath: '/Users/a/.clawmedic/incidents/inc1/report.md',
-        events: [{ at: '2026-03-01T10:07:00.000Z', type: 'recovered', detail: `the gateway is healthy again ${plant}` }],
+        events: [
+          { at: '2026-03-01T10:07:00.000Z', type: 'recovered', detail: `the gateway is healthy again ${plant}` },
+        ],
         doctor: {
           attempts: [{ agent: 'claude', startedAt: T0, endedAt: T0, ended: 'recovered' }],
           sessionName: 's',
@@ -125,13 +171,21 @@ describe('notification channels against their services', () => {
     await feed(notifier, story('inc1'));
     notifier.handle({
       type: 'incident-closed',
-      incident: incident('inc2', { outcome: 'failed', restarts: 2, endedAt: '2026-03-01T10:05:00.000Z', events: [{ at: T0, type: 'failed', detail: 'restart limit reached' }] }),
+      incident: incident('inc2', {
+        outcome: 'failed',
+        restarts: 2,
+        endedAt: '2026-03-01T10:05:00.000Z',
+        events: [{ at: T0, type: 'failed', detail: 'restart limit reached' }],
+      }),
     });
     await notifier.drain();
     expect(failures).toEqual([]);
     for (const s of SERVICES) {
       const got = byService(s);
-      expect(got.map((r) => [r.status, r.problem]), s).toEqual(Array(5).fill([s === 'discord' ? 204 : 200, null]));
+      expect(
+        got.map((r) => [r.status, r.problem]),
+        s,
+      ).toEqual(Array(5).fill([s === 'discord' ? 204 : 200, null]));
     }
     // ntfy got the non-ASCII title through RFC 2047, and it decodes to what was meant.
     const titles = byService('ntfy').map((r) => decodeHeaderWord(String(r.headers.title)));
@@ -143,13 +197,24 @@ describe('notification channels against their services', () => {
   });
 
   it('the stand-in rejects malformed payloads like the services do (so "accepted" means something)', async () => {
-    const post = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-      fetch(`${rx.url}${path}`, { method: 'POST', headers, body });
+    const post = (
+      path: string,
+      body: string,
+      headers: Record<string, string> = { 'content-type': 'application/json' },
+    ) => fetch(`${rx.url}${path}`, { method: 'POST', headers, body });
     expect((await post('/api/webhooks/1/x', '{}')).status).toBe(400);
-    expect((await post('/api/webhooks/1/x', JSON.stringify({ embeds: [{ title: 'x'.repeat(300) }] }))).status).toBe(400);
-    const slack = await post('/services/T1/B1/x', JSON.stringify({ blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }] }));
+    expect((await post('/api/webhooks/1/x', JSON.stringify({ embeds: [{ title: 'x'.repeat(300) }] }))).status).toBe(
+      400,
+    );
+    const slack = await post(
+      '/services/T1/B1/x',
+      JSON.stringify({ blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }] }),
+    );
     expect([slack.status, await slack.text()]).toEqual([400, 'invalid_blocks']);
-    const tg = await post(`/bot${TELEGRAM_TOKEN}/sendMessage`, JSON.stringify({ chat_id: '1', text: 'a < b', parse_mode: 'HTML' }));
+    const tg = await post(
+      `/bot${TELEGRAM_TOKEN}/sendMessage`,
+      JSON.stringify({ chat_id: '1', text: 'a < b', parse_mode: 'HTML' }),
+    );
     expect(tg.status).toBe(400);
     expect(await tg.text()).toContain("can't parse entities");
     expect((await post('/topic', 'hi', { priority: 'bogus' })).status).toBe(400);
@@ -172,13 +237,24 @@ describe('notification channels against their services', () => {
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFudGVkIn0.c2lnbmF0dXJlLXBsYW50ZWQ',
       'ghp_PlantedGithubToken0123456789abcdefABCD',
     ];
-    const plant = `${planted.slice(0, 3).join(' ')} key=${planted[3]} hook ${planted[4]} ` + `jwt ${planted[5]} ${planted[6]}`;
-    const { notifier, failures } = make({ secrets: collectSecrets(gatewayConfig), status: { doctor: live } as StatusSnapshot });
+    const plant =
+      `${planted.slice(0, 3).join(' ')} key=${planted[3]} hook ${planted[4]} ` + `jwt ${planted[5]} ${planted[6]}`;
+    const { notifier, failures } = make({
+      secrets: collectSecrets(gatewayConfig),
+      status: { doctor: live } as StatusSnapshot,
+    });
     await feed(notifier, story('inc1', plant));
     expect(failures).toEqual([]);
     expect(rx.requests).toHaveLength(20);
     // The channels' own credentials may travel only where the service needs them (URL, auth header).
-    const own = ['AbC-dEf_1234567890', 'XyZ123abc456', TELEGRAM_TOKEN, 'clawmedic-alerts-7f3a', 'tk_ntfyaccess0123456789', 'hook-shared-secret-5566'];
+    const own = [
+      'AbC-dEf_1234567890',
+      'XyZ123abc456',
+      TELEGRAM_TOKEN,
+      'clawmedic-alerts-7f3a',
+      'tk_ntfyaccess0123456789',
+      'hook-shared-secret-5566',
+    ];
     for (const r of rx.requests) {
       const headers = Object.entries(r.headers)
         .filter(([k]) => k !== 'authorization' && k !== 'x-hook-token')
@@ -190,7 +266,16 @@ describe('notification channels against their services', () => {
         expect(decodeHeaderWord(String(r.headers.title ?? '')), `${r.service} title`).not.toContain(secret);
       }
       // Also no recognisable piece of them.
-      for (const piece of ['0c1d2e3f4a5b', 'NeverToBeSent', '77aa88bb', 'PlantedKey', 'PlantedWebhook', 'PlantedGithub', 'cGxhbnRlZC']) expect(r.body).not.toContain(piece);
+      for (const piece of [
+        '0c1d2e3f4a5b',
+        'NeverToBeSent',
+        '77aa88bb',
+        'PlantedKey',
+        'PlantedWebhook',
+        'PlantedGithub',
+        'cGxhbnRlZC',
+      ])
+        expect(r.body).not.toContain(piece);
     }
     expect(byService('webhook').some((r) => r.body.includes('[REDACTED'))).toBe(true);
   });
@@ -237,7 +322,9 @@ describe('notification channels against their services', () => {
     const { notifier, failures } = make();
     const t0 = Date.now();
     notifier.handle(story('inc1')[0]!);
-    await rx.waitFor((reqs) => ['discord', 'slack', 'telegram', 'webhook'].every((s) => reqs.some((r) => r.service === s && r.status !== null)));
+    await rx.waitFor((reqs) =>
+      ['discord', 'slack', 'telegram', 'webhook'].every((s) => reqs.some((r) => r.service === s && r.status !== null)),
+    );
     expect(Date.now() - t0).toBeLessThan(FAST.timeoutMs);
     await notifier.drain();
     expect(failures).toHaveLength(1);
@@ -274,8 +361,14 @@ describe('notification channels against their services', () => {
       ['ntfy', true],
       ['webhook', true],
     ]);
-    expect(results[1]!.detail).toBe('Slack (slack) answered HTTP 404 (no_service): the webhook, bot or ' + 'topic does not exist (deleted or mistyped): check notify.channels');
+    expect(results[1]!.detail).toBe(
+      'Slack (slack) answered HTTP 404 (no_service): the webhook, bot or ' +
+        'topic does not exist (deleted or mistyped): check notify.channels',
+    );
     expect(rx.requests.filter((r) => r.problem !== null)).toEqual([]);
-    expect(JSON.parse(byService('webhook')[0]!.body)).toMatchObject({ kind: 'test', title: 'ClawMedic test message (webhook)' });
+    expect(JSON.parse(byService('webhook')[0]!.body)).toMatchObject({
+      kind: 'test',
+      title: 'ClawMedic test message (webhook)',
+    });
   });
 });

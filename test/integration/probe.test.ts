@@ -20,11 +20,16 @@ async function serve(handler: http.RequestListener): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const json = (res: http.ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const json = (res: http.ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
 describe('probe classification', () => {
   it('healthy only with the health JSON on /healthz', async () => {
-    const url = await serve((req, res) => (req.url === '/healthz' ? json(res, 200, { ok: true, status: 'live' }) : json(res, 200, { ready: true, failing: [] })));
+    const url = await serve((req, res) =>
+      req.url === '/healthz'
+        ? json(res, 200, { ok: true, status: 'live' })
+        : json(res, 200, { ready: true, failing: [] }),
+    );
     const c = await checkGateway(url, 1000);
     expect(c.condition).toBe('healthy');
     expect(c.health).toMatchObject({ ok: true, kind: 'healthy', status: 200 });
@@ -52,7 +57,9 @@ describe('probe classification', () => {
   });
 
   it('stranger when 200 comes with an HTML page (OpenClaw UI, or another program on the port)', async () => {
-    const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>x</title>'));
+    const url = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>x</title>'),
+    );
     const c = await checkGateway(url, 1000);
     expect(c.condition).toBe('down');
     expect(c.health.kind).toBe('stranger');
@@ -60,7 +67,9 @@ describe('probe classification', () => {
 
   it('stranger for a 404 (a plain web server on the port, as python3 -m http.server answers)', async () => {
     const url = await serve((_req, res) =>
-      res.writeHead(404, { 'content-type': 'text/html' }).end('<html><title>Error response</title>File not found</html>'),
+      res
+        .writeHead(404, { 'content-type': 'text/html' })
+        .end('<html><title>Error response</title>File not found</html>'),
     );
     const c = await checkGateway(url, 1000);
     expect(c).toMatchObject({ condition: 'down', health: { kind: 'stranger', status: 404 } });
@@ -75,14 +84,18 @@ describe('probe classification', () => {
 
   it('starting when /healthz fails but /startupz says "starting"', async () => {
     const url = await serve((req, res) =>
-      req.url === '/startupz' ? json(res, 503, { ok: false, status: 'starting' }) : json(res, 503, { ok: false, status: 'starting' }),
+      req.url === '/startupz'
+        ? json(res, 503, { ok: false, status: 'starting' })
+        : json(res, 503, { ok: false, status: 'starting' }),
     );
     expect((await checkGateway(url, 1000)).condition).toBe('starting');
   });
 
   it('degraded when alive but /readyz is 503, with the failing list', async () => {
     const url = await serve((req, res) =>
-      req.url === '/healthz' ? json(res, 200, { ok: true, status: 'live' }) : json(res, 503, { ready: false, failing: ['telegram'] }),
+      req.url === '/healthz'
+        ? json(res, 200, { ok: true, status: 'live' })
+        : json(res, 503, { ready: false, failing: ['telegram'] }),
     );
     const c = await checkGateway(url, 1000);
     expect(c).toMatchObject({ condition: 'degraded', failing: ['telegram'] });

@@ -127,14 +127,17 @@ describe('Prometheus rules (docs/prometheus)', () => {
     expect(t.out).toContain('alertname: ClawMedicRestartStorm, time: 20m');
   });
 
-  it('name only metrics ClawMedic exports (plus Prometheus\'s own `up`)', async () => {
+  it("name only metrics ClawMedic exports (plus Prometheus's own `up`)", async () => {
     const names = await exportedNames();
     const exprs = ruleExprs(readFileSync(RULES, 'utf8'));
     expect(exprs).toHaveLength(6);
     for (const e of exprs) {
       const used = metricsIn(e);
       expect(used.length, e).toBeGreaterThan(0);
-      expect(used.filter((n) => !names.has(n) && n !== 'up'), e).toEqual([]);
+      expect(
+        used.filter((n) => !names.has(n) && n !== 'up'),
+        e,
+      ).toEqual([]);
     }
   });
 });
@@ -176,7 +179,10 @@ describe('Grafana dashboard (docs/grafana/clawmedic.json)', () => {
     const promtool = requireTool('promtool', 'prometheus');
     // Grafana's variables, as Grafana would fill them in.
     const concrete = (e: string) =>
-      e.replace(/\$__rate_interval|\$__interval/g, '1m').replace(/\$__range/g, '1h').replace(/\$instance/g, '.*');
+      e
+        .replace(/\$__rate_interval|\$__interval/g, '1m')
+        .replace(/\$__range/g, '1h')
+        .replace(/\$instance/g, '.*');
     const rule = (t: Target, i: number) =>
       `      - record: dashboard:query_${i}\n        expr: ${JSON.stringify(concrete(t.expr))}`;
     const rules = targets.map(rule).join('\n');
@@ -220,9 +226,9 @@ describe('Grafana dashboard (docs/grafana/clawmedic.json)', () => {
         '      - expr: dashboard:state',
         '        eval_time: 1m',
         '        exp_samples:',
-        "          - labels: 'dashboard:state{instance=\"a\"}'",
+        '          - labels: \'dashboard:state{instance="a"}\'',
         '            value: 6',
-        "          - labels: 'dashboard:state{instance=\"b\"}'",
+        '          - labels: \'dashboard:state{instance="b"}\'',
         '            value: 2',
         '',
       ].join('\n'),

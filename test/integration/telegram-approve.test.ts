@@ -106,7 +106,8 @@ describe('approving a permission prompt from Telegram', () => {
 
     await waitFor('the incident to close', () => closed.length === 1, { timeoutMs: 30_000 });
     const inc = closed[0]!;
-    expect(inc).toMatchObject({ outcome: 'recovered', resolvedBy: 'human' });
+    // Approving from the phone answers the agent's prompt: the doctor's fix, approved by a person.
+    expect(inc).toMatchObject({ outcome: 'recovered', resolvedBy: 'doctor', doctor: { promptsAnswered: 1 } });
     // The fake agent got "1" (Yes) once, through the live terminal a person would type into.
     expect(readAgentLog(h.agentLog).filter((e) => e.ev === 'permission-answer')).toEqual([
       expect.objectContaining({ choice: 0 }),

@@ -66,17 +66,21 @@ function setup(over: Partial<NotifyChannel> = {}, o: { incidentTtlMs?: number; g
   const host: DeskHost = {
     dispatch: (name, args) => dispatch(handlers, name, args, { transport: 'chat' }),
     status: () => ({ doctor: null }) as unknown as StatusSnapshot,
-    pendingPrompt: async () => null,
-    note: async (id, type, detail) => {
+    pendingPrompt: () => Promise.resolve(null),
+    note: (id, type, detail) => {
       notes.push({ id, type, detail });
+      return Promise.resolve();
     },
-    logTail: async (n) =>
-      `gateway.log:\n${Array.from({ length: n }, (_, i) => `line ${i + 1} auth=${SECRET}`).join('\n')}`,
+    logTail: (n) =>
+      Promise.resolve(
+        `gateway.log:\n${Array.from({ length: n }, (_, i) => `line ${i + 1} auth=${SECRET}`).join('\n')}`,
+      ),
     secrets: () => [SECRET],
-    gatewayTokens: async () => ({
-      tokens: o.gatewayToken ? [{ token: o.gatewayToken, where: 'channels.telegram.botToken in openclaw.json' }] : [],
-      unchecked: [],
-    }),
+    gatewayTokens: () =>
+      Promise.resolve({
+        tokens: o.gatewayToken ? [{ token: o.gatewayToken, where: 'channels.telegram.botToken in openclaw.json' }] : [],
+        unchecked: [],
+      }),
   };
   const desk = new TelegramDesk({
     getSettings: () => settings.settings,

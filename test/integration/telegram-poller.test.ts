@@ -37,9 +37,10 @@ function poller(stateDir = path.join(dir, 'telegram')) {
     api: new BotApi(bot.url, TOKEN),
     stateDir,
     timing: TIMING,
-    onUpdate: async (u) => {
+    onUpdate: (u) => {
       savedAtHandling.push((JSON.parse(readFileSync(p.offsetFile, 'utf8')) as { offset: number }).offset);
       seen.push(u);
+      return Promise.resolve();
     },
     onTrouble: (kind, detail, waitMs) => trouble.push({ kind, detail, waitMs }),
     onRecovered: () => recovered++,

@@ -21,7 +21,15 @@ afterEach(async () => {
 });
 
 async function start(argv: string[], name = newSessionName()): Promise<string> {
-  await tmux.newSession({ name, argv, cwd: dir, env: { GREETING: 'hello from env' }, cols: 100, rows: 30, transcriptPath: path.join(dir, 't.log') });
+  await tmux.newSession({
+    name,
+    argv,
+    cwd: dir,
+    env: { GREETING: 'hello from env' },
+    cols: 100,
+    rows: 30,
+    transcriptPath: path.join(dir, 't.log'),
+  });
   return name;
 }
 
@@ -80,7 +88,12 @@ describe('live terminal', () => {
     expect(await term.attach(tmux, s, 100, 30)).toBeNull();
     const early: TerminalChunk[] = [];
     const sub1 = term.subscribe((c) => early.push(c));
-    await until(() => early.map((c) => c.data).join('').includes('READY'));
+    await until(() =>
+      early
+        .map((c) => c.data)
+        .join('')
+        .includes('READY'),
+    );
     // Input is refused while read-only; typing into a read-only tmux client does nothing either.
     expect(term.write('nope\r')).toBe(false);
     expect(await term.setWritable(true)).toBe(true);
@@ -103,7 +116,11 @@ describe('live terminal', () => {
   it('pauses the PTY above the high watermark, resumes on ack, and close() forgets a subscriber', async () => {
     // Endless output: tmux sends a client screen updates, not the raw stream, so only a flood that
     // never stops guarantees more than the watermark reaches us after each ack.
-    const s = await start(['/bin/sh', '-c', 'i=0; while :; do echo "flood line $i ................................"; i=$((i+1)); done']);
+    const s = await start([
+      '/bin/sh',
+      '-c',
+      'i=0; while :; do echo "flood line $i ................................"; i=$((i+1)); done',
+    ]);
     const term = new DoctorTerminal();
     await term.attach(tmux, s, 100, 30);
     let received = 0;

@@ -4,8 +4,8 @@
 // electron-builder as CUSTOM_FPM_PATH by the packaging tests. It records what electron-builder asks for -
 // the arguments, the install scripts and the desktop entry, which are temporary files - into the folder
 // named by FAKE_FPM_RECORD, and writes a placeholder package where the deb would go.
-const fs = require('node:fs');
-const path = require('node:path');
+const fs = process.getBuiltinModule('node:fs');
+const path = process.getBuiltinModule('node:path');
 
 const record = process.env.FAKE_FPM_RECORD;
 if (!record) {

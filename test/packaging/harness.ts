@@ -145,7 +145,12 @@ const asar = require('@electron/asar') as {
 export function asarFiles(archive: string): string[] {
   return asar
     .listPackage(archive, { isPack: false })
-    .map((p) => p.replace(/^[\\/]/, '').split(path.sep).join('/'))
+    .map((p) =>
+      p
+        .replace(/^[\\/]/, '')
+        .split(path.sep)
+        .join('/'),
+    )
     .filter((p) => {
       const st = asar.statFile(archive, p) as { files?: unknown };
       return st.files === undefined;

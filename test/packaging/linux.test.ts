@@ -114,7 +114,7 @@ describe.runIf(ON_LINUX)('linux: electron-builder --linux deb (fpm stood in for)
     expect(existsSync(path.join(debRun.out, 'linux-unpacked/clawmedic'))).toBe(true);
   });
 
-  it('installs and loads the profile after install, removes it on uninstall (electron-builder\'s own scripts)', () => {
+  it("installs and loads the profile after install, removes it on uninstall (electron-builder's own scripts)", () => {
     const install = readFileSync(path.join(debRun.record, 'after-install'), 'utf8');
     expect(install).toContain("APPARMOR_PROFILE_SOURCE='/opt/ClawMedic/resources/apparmor-profile'");
     expect(install).toContain("APPARMOR_PROFILE_TARGET='/etc/apparmor.d/clawmedic'");

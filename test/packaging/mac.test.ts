@@ -129,7 +129,7 @@ describe.each(ARCHES)('mac %s: electron-builder --mac dir', (arch) => {
     for (const dev of DEV_ONLY) expect(files.has(`node_modules/${dev}/package.json`), dev).toBe(false);
   });
 
-  it('node-pty: unpacked, with only this arch\'s prebuild (helper 0755, both binaries for this CPU)', () => {
+  it("node-pty: unpacked, with only this arch's prebuild (helper 0755, both binaries for this CPU)", () => {
     const inAsar = asarFiles(archive())
       .filter((f) => f.startsWith('node_modules/node-pty/'))
       .map((f) => f.replace('node_modules/node-pty/', ''));

@@ -5,9 +5,9 @@
 // lookup fails at once with an error that names the address, and is appended to the file named by
 // CLAWMEDIC_NO_NETWORK_LOG so the test can report it even when electron-builder swallows the error.
 // Unix sockets stay open: they are local (IPC with child processes).
-const fs = require('node:fs');
-const net = require('node:net');
-const dns = require('node:dns');
+const fs = process.getBuiltinModule('node:fs');
+const net = process.getBuiltinModule('node:net');
+const dns = process.getBuiltinModule('node:dns');
 
 const LOG = process.env.CLAWMEDIC_NO_NETWORK_LOG;
 
@@ -20,7 +20,8 @@ function refuse(what) {
   );
 }
 
-const connect = net.Socket.prototype.connect;
+// The original method itself, to be applied to each socket in turn (not bound to any one).
+const connect = Reflect.get(net.Socket.prototype, 'connect');
 net.Socket.prototype.connect = function trappedConnect(...args) {
   // net.connect passes its normalized arguments as an array; the public forms are (options), (port, host)
   // and (path).
@@ -40,6 +41,9 @@ dns.lookup = function trappedLookup(host, ...rest) {
   const err = refuse(`a DNS lookup of ${host}`);
   process.nextTick(() => callback(err));
 };
-dns.promises.lookup = async function trappedLookupPromise(host) {
-  throw refuse(`a DNS lookup of ${host}`);
+dns.promises.lookup = function trappedLookupPromise(host) {
+  // Rejects (never throws), as the async function it replaces.
+  return new Promise(() => {
+    throw refuse(`a DNS lookup of ${host}`);
+  });
 };

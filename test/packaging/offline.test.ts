@@ -57,19 +57,23 @@ describe('network trap', () => {
     expect(logged).toContain('a DNS lookup of github.com');
   });
 
-  it('stops electron-builder at its first download, and the test then fails saying what it fetched', async () => {
-    // An AppImage needs tools electron-builder downloads from GitHub: exactly what the packaging runs avoid.
-    const electronDist = makeElectronDist(work, 'linux', ELECTRON_VERSION);
-    const workDir = mkdtempSync(path.join(work, 'appimage-'));
-    const r = await build({
-      args: ['--linux', 'AppImage', `-c.electronDist=${electronDist}`],
-      workDir,
-      stopWhenBlocked: true,
-    });
-    expect(r.status).not.toBe(0);
-    expect(r.blocked.join('\n')).toMatch(/a connection to github\.com:443 \[pid \d+: .*electron-builder\/cli\.js/);
-    expect(() => expectOffline(r)).toThrow(
-      /electron-builder tried to download during a packaging test[\s\S]*github\.com:443/,
-    );
-  }, RUN_TIMEOUT_MS);
+  it(
+    'stops electron-builder at its first download, and the test then fails saying what it fetched',
+    async () => {
+      // An AppImage needs tools electron-builder downloads from GitHub: exactly what the packaging runs avoid.
+      const electronDist = makeElectronDist(work, 'linux', ELECTRON_VERSION);
+      const workDir = mkdtempSync(path.join(work, 'appimage-'));
+      const r = await build({
+        args: ['--linux', 'AppImage', `-c.electronDist=${electronDist}`],
+        workDir,
+        stopWhenBlocked: true,
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.blocked.join('\n')).toMatch(/a connection to github\.com:443 \[pid \d+: .*electron-builder\/cli\.js/);
+      expect(() => expectOffline(r)).toThrow(
+        /electron-builder tried to download during a packaging test[\s\S]*github\.com:443/,
+      );
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

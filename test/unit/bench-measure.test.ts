@@ -54,7 +54,9 @@ describe('/proc parsing', () => {
 describe('table', () => {
   it('escapes pipes and newlines and pads columns', () => {
     expect(cell('a | b\n  c')).toBe('a \\| b c');
-    const t = renderTable([{ id: '1', what: 'x', ours: '1 s', other: '30 s', ratio: '×30', verified: 'ok' }]).split('\n');
+    const t = renderTable([{ id: '1', what: 'x', ours: '1 s', other: '30 s', ratio: '×30', verified: 'ok' }]).split(
+      '\n',
+    );
     expect(t).toHaveLength(3);
     expect(t[0]).toMatch(/^\| # +\| Measurement/);
     expect(new Set(t.map((l) => l.length)).size).toBe(1);
@@ -90,52 +92,66 @@ describe('splitting an incident into phases', () => {
     expect(stepDurationMs('no duration here')).toBe(0);
   });
 
-  it('crash → restart: detection is schedule, the gateway works from the ' + 'restart step to healthy, the rest is ours', () => {
-    const inc = incident(
-      [
-        [T + 1000, 'probe-failed', 'refused'],
-        [T + 2000, 'confirmed', '2 consecutive failed checks'],
-        [T + 2010, 'restart-attempt', 'attempt 1 of 2'],
-        [T + 2500, 'restart-step', '`openclaw gateway restart` succeeded in 0.5 s'],
-        [T + 3600, 'recovered', 'healthy again'],
-      ],
-      T + 3600,
-    );
-    const s = splitIncident(inc, { crashAt: T, healthyAt: T + 2900 }, null);
-    expect(s.detection).toEqual({ wall: 2000, external: 0, schedule: 2000 });
-    expect(s.restart).toEqual({ wall: 1600, external: 890, schedule: 0 });
-    expect(s.doctor).toBeNull();
-    expect(s.total).toEqual({ wall: 3600, external: 890, schedule: 2000 });
-  });
+  it(
+    'crash → restart: detection is schedule, the gateway works from the ' + 'restart step to healthy, the rest is ours',
+    () => {
+      const inc = incident(
+        [
+          [T + 1000, 'probe-failed', 'refused'],
+          [T + 2000, 'confirmed', '2 consecutive failed checks'],
+          [T + 2010, 'restart-attempt', 'attempt 1 of 2'],
+          [T + 2500, 'restart-step', '`openclaw gateway restart` succeeded in 0.5 s'],
+          [T + 3600, 'recovered', 'healthy again'],
+        ],
+        T + 3600,
+      );
+      const s = splitIncident(inc, { crashAt: T, healthyAt: T + 2900 }, null);
+      expect(s.detection).toEqual({ wall: 2000, external: 0, schedule: 2000 });
+      expect(s.restart).toEqual({ wall: 1600, external: 890, schedule: 0 });
+      expect(s.doctor).toBeNull();
+      expect(s.total).toEqual({ wall: 3600, external: 890, schedule: 2000 });
+    },
+  );
 
-  it('broken config → doctor: failed steps and back-off, then the agent\'s ' + 'boot and turn against our prep, screens and verdict', () => {
-    const inc = incident(
-      [
-        [T + 2000, 'confirmed', ''],
-        [T + 2000, 'restart-attempt', 'attempt 1 of 2'],
-        // The timeline says 310 ms; the detail's rounded "0.3 s" is not used when the timeline can tell.
-        [T + 2310, 'restart-step', 'exited 78 after 0.3 s'],
-        [T + 2310, 'backoff', 'waiting 1 s before the next attempt'],
-        [T + 3300, 'restart-attempt', 'attempt 2 of 2'],
-        [T + 3600, 'restart-step', 'exited 78 after 0.3 s'],
-        [T + 3700, 'doctor-started', ''],
-        [T + 4000, 'doctor-agent-started', ''],
-        [T + 5000, 'doctor-prompt-sent', ''],
-        [T + 9000, 'doctor-finished', ''],
-      ],
-      T + 9200,
-    );
-    const s = splitIncident(inc, { crashAt: T, healthyAt: T + 7000 }, { bootMs: 100, turnMs: 2500, stopAt: T + 7500 });
-    expect(s.restart).toEqual({ wall: 1700, external: 610, schedule: 1000 });
-    expect(s.doctor).toEqual({ wall: 5500, external: 2600, schedule: 0 });
-    expect(s.doctorParts).toEqual({ prep: 300, screens: 900, verdict: 1500, close: 200 });
-    expect(s.total).toEqual({ wall: 9200, external: 3210, schedule: 3000 });
-  });
+  it(
+    "broken config → doctor: failed steps and back-off, then the agent's " +
+      'boot and turn against our prep, screens and verdict',
+    () => {
+      const inc = incident(
+        [
+          [T + 2000, 'confirmed', ''],
+          [T + 2000, 'restart-attempt', 'attempt 1 of 2'],
+          // The timeline says 310 ms; the detail's rounded "0.3 s" is not used when the timeline can tell.
+          [T + 2310, 'restart-step', 'exited 78 after 0.3 s'],
+          [T + 2310, 'backoff', 'waiting 1 s before the next attempt'],
+          [T + 3300, 'restart-attempt', 'attempt 2 of 2'],
+          [T + 3600, 'restart-step', 'exited 78 after 0.3 s'],
+          [T + 3700, 'doctor-started', ''],
+          [T + 4000, 'doctor-agent-started', ''],
+          [T + 5000, 'doctor-prompt-sent', ''],
+          [T + 9000, 'doctor-finished', ''],
+        ],
+        T + 9200,
+      );
+      const s = splitIncident(
+        inc,
+        { crashAt: T, healthyAt: T + 7000 },
+        { bootMs: 100, turnMs: 2500, stopAt: T + 7500 },
+      );
+      expect(s.restart).toEqual({ wall: 1700, external: 610, schedule: 1000 });
+      expect(s.doctor).toEqual({ wall: 5500, external: 2600, schedule: 0 });
+      expect(s.doctorParts).toEqual({ prep: 300, screens: 900, verdict: 1500, close: 200 });
+      expect(s.total).toEqual({ wall: 9200, external: 3210, schedule: 3000 });
+    },
+  );
 });
 
 describe('judging a seed session', () => {
   it('counts a latency only when the gateway was fixed before the seed closed the session', () => {
-    expect(seedOutcome({ fixAt: 1000, closedAt: 31_000, healthyAtClose: true })).toEqual({ ok: true, latencyMs: 30_000 });
+    expect(seedOutcome({ fixAt: 1000, closedAt: 31_000, healthyAtClose: true })).toEqual({
+      ok: true,
+      latencyMs: 30_000,
+    });
     expect(seedOutcome({ fixAt: null, closedAt: 31_000, healthyAtClose: false })).toEqual({ ok: false });
     expect(seedOutcome({ fixAt: 40_000, closedAt: 31_000, healthyAtClose: false })).toEqual({ ok: false });
   });

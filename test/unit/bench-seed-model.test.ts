@@ -2,7 +2,14 @@
 // pattern in the last 20 rows of the pane (echo included once it is there), 3 minutes of unchanged last
 // 20 rows = done, nothing else. No timing here.
 import { describe, expect, it } from 'vitest';
-import { SEED_CONSTANTS, SeedDetector, scaledConstants, seedAnalytic, seedBrief, seedNoticeAt } from '../../bench/seed-model.js';
+import {
+  SEED_CONSTANTS,
+  SeedDetector,
+  scaledConstants,
+  seedAnalytic,
+  seedBrief,
+  seedNoticeAt,
+} from '../../bench/seed-model.js';
 import { sessionScript, thinkTimes } from '../../bench/sessions.js';
 
 const POLL = SEED_CONSTANTS.pollMs;
@@ -11,7 +18,11 @@ describe('SeedDetector', () => {
   it('declares done on its completion pattern in the last 20 rows, case-insensitively', () => {
     const d = new SeedDetector(SEED_CONSTANTS, 0);
     expect(d.observe(POLL, '⏺ Working on it…')).toEqual({ done: false });
-    expect(d.observe(2 * POLL, '⏺ RECOVERY COMPLETED, all good')).toEqual({ done: true, by: 'phrase', matched: ['recovery completed'] });
+    expect(d.observe(2 * POLL, '⏺ RECOVERY COMPLETED, all good')).toEqual({
+      done: true,
+      by: 'phrase',
+      matched: ['recovery completed'],
+    });
     // The script's other alternatives: "gateway … restored", "wrote … report", "task finished", "✅ … success".
     for (const [line, m] of [
       ['The gateway is restored.', 'gateway is restored'],
@@ -25,7 +36,8 @@ describe('SeedDetector', () => {
   });
 
   it('reads only the last 20 rows of a 200 × 50 pane: a phrase higher up, or a blank bottom, is all it sees', () => {
-    const rows = (top: string[]) => [...top, ...Array(SEED_CONSTANTS.rows - top.length).fill('')].join('\n') + '\n';
+    const rows = (top: string[]) =>
+      [...top, ...Array<string>(SEED_CONSTANTS.rows - top.length).fill('')].join('\n') + '\n';
     // An inline TUI that has drawn 10 rows: the last 20 rows are blank, so "Recovery completed" at the top is missed.
     const d = new SeedDetector(SEED_CONSTANTS, 0);
     expect(d.observe(POLL, rows(['> brief', '⏺ Recovery completed.']))).toEqual({ done: false });
@@ -42,7 +54,11 @@ describe('SeedDetector', () => {
 
   it('matches its own echoed brief: a brief whose goal says "HTTP 200" is "done" at the first poll', () => {
     const brief = seedBrief({ port: 18789, reportPath: '/tmp/r/report.md', withPhrase: true });
-    const pane = brief.split('\n').map((l, i) => (i === 0 ? `> ${l}` : `  ${l}`)).join('\n') + '\n✢ Working… (3s · esc to interrupt)';
+    const pane =
+      brief
+        .split('\n')
+        .map((l, i) => (i === 0 ? `> ${l}` : `  ${l}`))
+        .join('\n') + '\n✢ Working… (3s · esc to interrupt)';
     const d = new SeedDetector(SEED_CONSTANTS, 0);
     expect(d.observe(POLL, pane)).toEqual({ done: true, by: 'phrase', matched: ['http 200'] });
     // Both on screen: the echo and the agent's own words.
@@ -122,7 +138,8 @@ describe('benchmark sessions', () => {
   });
 
   it('script the fix only where the session is meant to fix, and keep phrases out of the wrap-up', () => {
-    const fixes = (k: Parameters<typeof sessionScript>[0]) => sessionScript(k, 1000, '/tmp/m').filter((s) => 'run' in s).length;
+    const fixes = (k: Parameters<typeof sessionScript>[0]) =>
+      sessionScript(k, 1000, '/tmp/m').filter((s) => 'run' in s).length;
     expect(fixes('report')).toBe(1);
     expect(fixes('wrapup')).toBe(1);
     expect(fixes('permission')).toBe(0);

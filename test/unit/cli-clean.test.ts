@@ -12,7 +12,10 @@ const HOSTILE = [
   'st-terminated \x1b]0;x\x1b\\ end',
 ].join(' | ');
 
-const ESC_OR_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+// C0 controls but tab and newline, DEL, and C1 controls: built from their codes, as a regular expression
+// literal may not hold control characters.
+const ch = (code: number) => String.fromCharCode(code);
+const ESC_OR_CONTROL = new RegExp(`[${ch(0x00)}-${ch(0x08)}${ch(0x0b)}-${ch(0x1f)}${ch(0x7f)}-${ch(0x9f)}]`);
 
 describe('clean', () => {
   it('removes every control sequence and control character, keeping the words', () => {
@@ -25,7 +28,11 @@ describe('clean', () => {
 
   it('applies to what `watch` prints and to `incidents <id>`', () => {
     const at = new Date().toISOString();
-    const line = eventLine({ type: 'incident-event', incidentId: 'i1', event: { at, type: 'restart-step', detail: HOSTILE } });
+    const line = eventLine({
+      type: 'incident-event',
+      incidentId: 'i1',
+      event: { at, type: 'restart-step', detail: HOSTILE },
+    });
     expect(line).not.toMatch(ESC_OR_CONTROL);
     const inc = {
       id: 'i1',

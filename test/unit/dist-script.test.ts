@@ -34,7 +34,7 @@ function cliConfig(args: readonly string[]): Record<string, unknown> {
 }
 
 describe('dist.mjs', () => {
-  it('release: the config as it is; --local adds the ad-hoc options in front of the caller\'s own', () => {
+  it("release: the config as it is; --local adds the ad-hoc options in front of the caller's own", () => {
     expect(builderArgs(['--mac', 'dmg'])).toEqual(['--config', 'electron-builder.yml', '--mac', 'dmg']);
     const local = builderArgs(['--local', '--mac', 'dir']);
     expect(local).toEqual(['--config', 'electron-builder.yml', ...LOCAL_ARGS, '--mac', 'dir']);

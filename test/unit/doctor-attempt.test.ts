@@ -3,13 +3,7 @@
 // move time by hand and never sleep. (The real TUI in real tmux: test/integration/doctor-session.)
 import { describe, expect, it } from 'vitest';
 import type { AgentLaunch } from '../../main/engine/agents/profiles.js';
-import {
-  Attempt,
-  DEFAULT_TIMING,
-  Waker,
-  type AttemptEnd,
-  type AttemptTmux,
-} from '../../main/engine/doctor/attempt.js';
+import { Attempt, DEFAULT_TIMING, Waker, type AttemptEnd, type AttemptTmux } from '../../main/engine/doctor/attempt.js';
 import type { PaneState } from '../../main/engine/tmux/tmux.js';
 import type { AgentProfile } from '../../common/settings-schema.js';
 import { API_KEY, addDir, BRIEF, box, BUSY, PASTED, trust330, type Sel } from '../helpers/claude-screens.js';
@@ -58,15 +52,26 @@ class Claude330 implements AttemptTmux {
     });
   }
 
-  async pane(): Promise<PaneState | null> {
-    return { dead: this.exit !== null, exitStatus: this.exit?.status ?? null, pid: 4242, cols: 160, rows: 48 };
+  pane(): Promise<PaneState | null> {
+    return Promise.resolve({
+      dead: this.exit !== null,
+      exitStatus: this.exit?.status ?? null,
+      pid: 4242,
+      cols: 160,
+      rows: 48,
+    });
   }
 
-  async capture(_session: string, opts: { history?: boolean } = {}): Promise<string> {
-    return opts.history ? `${this.history}\n${this.screen}` : this.screen;
+  capture(_session: string, opts: { history?: boolean } = {}): Promise<string> {
+    return Promise.resolve(opts.history ? `${this.history}\n${this.screen}` : this.screen);
   }
 
-  async sendKeys(_session: string, keys: string[]): Promise<void> {
+  sendKeys(_session: string, keys: string[]): Promise<void> {
+    this.press(keys);
+    return Promise.resolve();
+  }
+
+  private press(keys: string[]): void {
     for (const key of keys) {
       this.keys.push(key);
       const d = this.dialogs[0];
@@ -90,9 +95,10 @@ class Claude330 implements AttemptTmux {
     }
   }
 
-  async paste(_session: string, text: string): Promise<void> {
+  paste(_session: string, text: string): Promise<void> {
     this.pastes.push(text);
     if (this.screen === box()) this.screen = PASTED;
+    return Promise.resolve();
   }
 }
 
@@ -224,7 +230,8 @@ describe('start-up driver (Attempt) on a fake clock', () => {
     agent.screen = API_KEY;
     const { a } = attempt(clock, agent);
     const end = await drive(clock, a.run());
-    expect(end).toMatchObject({ kind: 'fallback', detail: expect.stringMatching(/^claude needs a person: .*API key/) });
+    const detail = expect.stringMatching(/^claude needs a person: .*API key/) as unknown;
+    expect(end).toMatchObject({ kind: 'fallback', detail });
     expect(agent.keys).toEqual([]);
   });
 

@@ -95,10 +95,10 @@ class Run {
   }
 }
 
-const press = (key: string) => expect.objectContaining({ kind: 'press', key });
+const press = (key: string) => expect.objectContaining({ kind: 'press', key }) as unknown;
 const giveUp = (detail: string | RegExp) => ({
   kind: 'give-up',
-  detail: typeof detail === 'string' ? detail : expect.stringMatching(detail),
+  detail: typeof detail === 'string' ? detail : (expect.stringMatching(detail) as unknown),
 });
 
 // ---- trust prompts ------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ describe('trust prompt, 2.1.197 layout (numbered, "Yes" first and selected)', ()
     const enter = r.until(trust197());
     const enteredAt = r.clock.now();
     r.after(enter);
-    for (; r.clock.now() - enteredAt <= T.dialogRepeatMs; ) r.after(r.read(trust197()));
+    for (; r.clock.now() - enteredAt <= T.dialogRepeatMs;) r.after(r.read(trust197()));
     expect(r.keys()).toEqual(['Enter']);
   });
 
@@ -165,7 +165,7 @@ describe('trust prompt, 2.1.330 layout (unnumbered, "No, exit" first and selecte
     // The selection moved: a new screen, which must settle before the Enter.
     expect(r.read(trust330('yes')).kind).toBe('wait');
     const a = r.until(trust330('yes'));
-    const detail = expect.stringContaining('(unnumbered layout) with "Yes, I trust this folder"');
+    const detail = expect.stringContaining('(unnumbered layout) with "Yes, I trust this folder"') as unknown;
     expect(a).toMatchObject({ kind: 'press', key: 'Enter', note: { detail } });
     expect(r.keys()).toEqual(['Down', 'Enter']);
   });
@@ -220,7 +220,7 @@ describe('--add-dir dialogs (2.1.330: "No, exit" / "Yes, add it")', () => {
     expect(r.until(addDir('no'))).toEqual(press('Down'));
     r.after(r.log.at(-1)!.action);
     const a = r.until(addDir('yes'));
-    const note = { type: 'doctor-trust-answered', detail: expect.stringContaining('"Yes, add it"') };
+    const note = { type: 'doctor-trust-answered', detail: expect.stringContaining('"Yes, add it"') as unknown };
     expect(a).toMatchObject({ kind: 'press', key: 'Enter', note });
     r.after(a);
     expect(r.until(box())).toEqual({ kind: 'paste', until: r.clock.now() + T.screenPollMs });
@@ -294,7 +294,7 @@ describe('screens only a person can answer: fail fast, press nothing', () => {
     ['first-run setup', ONBOARDING, /claude needs a person: .*first-run setup.*Run `claude` once in a terminal/],
   ])('%s', (_name, screen, detail) => {
     const r = new Run();
-    expect(r.read(screen)).toEqual({ kind: 'give-up', detail: expect.stringMatching(detail) });
+    expect(r.read(screen)).toEqual({ kind: 'give-up', detail: expect.stringMatching(detail) as unknown });
     expect(r.keys()).toEqual([]);
     expect(r.elapsed()).toBe(0);
   });
@@ -345,7 +345,7 @@ describe('paste → box shows it → Enter → confirmation', () => {
     expect(r.read(PASTED)).toEqual({ kind: 'press', key: 'Enter', until: r.clock.now() + T.screenPollMs });
   });
 
-  it("is confirmed by the UserPromptSubmit hook, even before the screen shows anything", () => {
+  it('is confirmed by the UserPromptSubmit hook, even before the screen shows anything', () => {
     const r = new Run();
     r.after(r.until(box()));
     r.after(r.until(PASTED));
@@ -416,7 +416,8 @@ describe('paste → box shows it → Enter → confirmation', () => {
   it('gives up on a paste that never shows when the box is gone (no second paste into nothing)', () => {
     const r = new Run();
     r.after(r.until(box()));
-    expect(r.until('Loading…')).toMatchObject({ kind: 'give-up', detail: expect.stringMatching(/never appeared/) });
+    const detail = expect.stringMatching(/never appeared/) as unknown;
+    expect(r.until('Loading…')).toMatchObject({ kind: 'give-up', detail });
     expect(r.log.filter((e) => e.action.kind === 'paste')).toHaveLength(1);
   });
 });
@@ -470,6 +471,72 @@ describe('a generic agent (no input box of its own, maybe no hooks)', () => {
 // ---- an agent that exits, and the launch timeout -------------------------------------------------------
 
 const dead = (text: string, exitStatus: number | null): StartupScreen => ({ pane: { dead: true, exitStatus }, text });
+
+// Codex CLI 0.171.0 (measured in tmux): trust prompt in a git folder, composer "›", the brief echoed in
+// the transcript after Enter while the composer shows its placeholder again.
+const codex = (over: Partial<StartupConfig> = {}): StartupConfig =>
+  claude({ agent: 'codex', command: 'codex', claude: false, codex: true, ...over });
+const CODEX_FOOTER = '\n\n  gpt-5 default · /tmp/inc/work\n  ← for agents · ? for shortcuts';
+const codexBox = (composer = 'Ask Codex to do anything', above = '') =>
+  `  >_ OpenAI Codex (v0.171.0)\n     /tmp/inc/work\n\n${above}› ${composer}${CODEX_FOOTER}`;
+const CODEX_TRUST =
+  '  Folder access\n\n  /tmp/inc/work\n\n  Trust this folder? Codex can read, edit, and run files here, subject to ' +
+  'your permission settings.\n\n› 1. Trust and continue\n  2. Back to Agent Command Center\n\n' +
+  '  enter continue · esc back';
+const briefAsTyped = BRIEF.split('\n').join('\n  ');
+const CODEX_PASTED = codexBox(briefAsTyped);
+const CODEX_TAKEN = codexBox('Ask Codex to do anything', `› ${briefAsTyped}\n\n• Working (0s • esc to interrupt)\n\n`);
+const CODEX_DONE = codexBox('Ask Codex to do anything', `› ${briefAsTyped}\n\n• Done.\n\n  Worked for <1s\n\n`);
+
+describe('Codex CLI: its composer, trust prompt and turn-complete notification', () => {
+  it('answers the trust prompt with Enter ("Trust and continue" is pre-selected), then pastes', () => {
+    const r = new Run(codex());
+    expect(r.until(CODEX_TRUST)).toMatchObject({
+      kind: 'press',
+      key: 'Enter',
+      note: { type: 'doctor-trust-answered' },
+    });
+    r.after(r.log.at(-1)!.action);
+    // Two reads of the composer in a row (it shows during the start-up animation already).
+    expect(r.read(codexBox()).kind).toBe('wait');
+    r.after(r.log.at(-1)!.action);
+    expect(r.read(codexBox()).kind).toBe('paste');
+  });
+
+  it('presses Enter once the composer shows the paste, and is confirmed when the composer empties', () => {
+    const r = new Run(codex());
+    r.after(r.until(codexBox()));
+    expect(r.until(CODEX_PASTED)).toEqual(press('Enter'));
+    r.after(r.log.at(-1)!.action);
+    // The composer still holds the brief: Enter has not taken it yet.
+    expect(r.read(CODEX_PASTED).kind).toBe('wait');
+    expect(r.read(CODEX_DONE)).toEqual({ kind: 'submitted', how: "confirmed by the agent's input box emptying" });
+  });
+
+  it('is confirmed by its busy line, or by a turn-complete notification that came before any read', () => {
+    const r = new Run(codex());
+    r.after(r.until(codexBox()));
+    r.after(r.until(CODEX_PASTED));
+    expect(r.read(CODEX_TAKEN)).toEqual({ kind: 'submitted', how: "confirmed by the agent's busy indicator" });
+    const q = new Run(codex());
+    q.after(q.until(codexBox()));
+    q.after(q.until(CODEX_PASTED));
+    const stop: AgentSignal = { type: 'stop', lastMessage: 'done', transcriptPath: null };
+    expect(q.read(CODEX_PASTED, { hooks: [stop] })).toEqual({
+      kind: 'submitted',
+      how: "confirmed by the agent's turn-complete notification",
+    });
+  });
+
+  it('a rate limit on its screen ends the attempt', () => {
+    const r = new Run(codex());
+    const limited = codexBox(
+      'Ask Codex to do anything',
+      '■ exceeded retry limit, last status: 429 Too Many Requests\n\n',
+    );
+    expect(r.read(limited)).toEqual(giveUp(/cannot work: exceeded retry limit, last status: 429/));
+  });
+});
 
 describe('an agent that exits during start-up', () => {
   it('says how it ended and what it last printed ("Pane is dead" left out)', () => {

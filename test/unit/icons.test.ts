@@ -126,7 +126,10 @@ describe('tray icons', () => {
   });
 
   it('differ in shape between states (alpha, not colour, tells them apart)', () => {
-    const shapes = iconsInUse().map((icon) => ({ name: icon.name, png: read(files(icon)[0]!.replace('.png', '@2x.png')) }));
+    const shapes = iconsInUse().map((icon) => ({
+      name: icon.name,
+      png: read(files(icon)[0]!.replace('.png', '@2x.png')),
+    }));
     for (let i = 0; i < shapes.length; i++) {
       for (let j = i + 1; j < shapes.length; j++) {
         const a = shapes[i]!;

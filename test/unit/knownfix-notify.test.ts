@@ -18,7 +18,13 @@ const incident = (over: Partial<Incident> = {}): Incident => ({
   agent: null,
   reportPath: null,
   transcriptPath: null,
-  events: [{ at: AT, type: 'recovered', detail: 'fixed by the last-known-good config: restored the config from the copy of 2026-11-25T10:00:00Z' }],
+  events: [
+    {
+      at: AT,
+      type: 'recovered',
+      detail: 'fixed by the last-known-good config: restored the config from the copy of 2026-11-25T10:00:00Z',
+    },
+  ],
   summary: 'connection refused (refused, 3 checks)',
   restarts: 2,
   doctor: null,
@@ -60,7 +66,12 @@ describe('known-fix messages', () => {
       },
     };
     const m = messageFor(e, ctx)!;
-    expect(m).toMatchObject({ kind: 'fix-proposed', severity: 'warning', incidentId: 'i1', dedupeKey: 'i1:fix-proposed:r1' });
+    expect(m).toMatchObject({
+      kind: 'fix-proposed',
+      severity: 'warning',
+      incidentId: 'i1',
+      dedupeKey: 'i1:fix-proposed:r1',
+    });
     expect(m.title).toBe('ClawMedic can fix the gateway on mini: it needs your yes');
     expect(m.body).toContain("Known fix: Restore ClawMedic's last-known-good copy");
     expect(m.body).toContain('+  port: 18789');
@@ -75,22 +86,45 @@ describe('known-fix messages', () => {
     expect(m.body).toContain('Fixed by a known fix (config-restore), without an agent.');
     expect(m.body).toContain('+  port: 18789');
     expect(m.body).not.toContain('s3cr3t-gateway-token-value');
-    const pb = messageFor({ type: 'incident-closed', incident: incident({ resolvedBy: 'playbook:stranger-on-port', rungs: [] }) }, ctx)!;
+    const pb = messageFor(
+      { type: 'incident-closed', incident: incident({ resolvedBy: 'playbook:stranger-on-port', rungs: [] }) },
+      ctx,
+    )!;
     expect(pb.body).toContain('Fixed by playbook stranger-on-port, without an agent.');
   });
 
   it('a guard warning goes out once, with its diff; a runtime mismatch is a precise, critical note', () => {
-    const w = { kind: 'config' as const, title: 'This edit will stop the gateway at its next restart: gateway.port: expected number, received string (line 4)', detail: 'x', since: AT, diff: '--- a\n+++ b\n@@\n-  "port": 1,\n+  "port": "1",', canRevert: true };
+    const w = {
+      kind: 'config' as const,
+      title:
+        'This edit will stop the gateway at its next restart: gateway.port: expected number, received string (line 4)',
+      detail: 'x',
+      since: AT,
+      diff: '--- a\n+++ b\n@@\n-  "port": 1,\n+  "port": "1",',
+      canRevert: true,
+    };
     const m = messageFor({ type: 'warnings', warnings: [w], added: [w], at: AT }, ctx)!;
     expect(m).toMatchObject({ kind: 'warning', severity: 'warning', incidentId: null });
     expect(m.title).toContain('(line 4)');
     expect(m.body).toContain('+  "port": "1",');
     expect(messageFor({ type: 'warnings', warnings: [w], added: [], at: AT }, ctx)).toBeNull();
     const n = messageFor(
-      { type: 'known-fix', phase: 'notified', incidentId: 'i2', rung: 'runtime-mismatch', detail: 'OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2. Install a Node version OpenClaw supports', at: AT },
+      {
+        type: 'known-fix',
+        phase: 'notified',
+        incidentId: 'i2',
+        rung: 'runtime-mismatch',
+        detail:
+          'OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2. ' +
+          'Install a Node version OpenClaw supports',
+        at: AT,
+      },
       ctx,
     )!;
     expect(n).toMatchObject({ kind: 'warning', severity: 'critical', incidentId: 'i2' });
-    expect(n.title).toBe('OpenClaw gateway on mini cannot start: OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2');
+    expect(n.title).toBe(
+      'OpenClaw gateway on mini cannot start: ' +
+        'OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2',
+    );
   });
 });

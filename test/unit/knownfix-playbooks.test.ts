@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PLAYBOOK_KEYS } from '../../common/knownfix-kinds.js';
 import type { Fingerprint } from '../../common/knownfix.js';
+import { playbookSchema } from '../../common/playbook-schema.js';
 import { recordPlaybookResult } from '../../main/engine/knownfix/playbook-rung.js';
 import {
   PLAYBOOK_MAX_FAILURES,
@@ -82,35 +84,32 @@ function transcript(calls: { name: string; input: Record<string, unknown>; error
 }
 
 describe('learning from a transcript', () => {
-  it(
-    'keeps what changed something, leaves out diagnosis and failed calls, ' + "and generalises this outage's values",
-    async () => {
-      const f = transcript([
-        { name: 'Bash', input: { command: 'lsof -nP -iTCP:18789 -sTCP:LISTEN' } },
-        { name: 'Bash', input: { command: 'cat /home/me/.openclaw/openclaw.json' } },
-        { name: 'Bash', input: { command: 'kill 4242' } },
-        { name: 'Bash', input: { command: 'kill -9 999' }, error: true },
-        {
-          name: 'Edit',
-          input: {
-            file_path: '/home/me/.openclaw/openclaw.json',
-            old_string: 'port: "18789"',
-            new_string: 'port: 18789',
-          },
+  it("keeps what changed something, drops diagnosis and failed calls, generalises this outage's values", async () => {
+    const f = transcript([
+      { name: 'Bash', input: { command: 'lsof -nP -iTCP:18789 -sTCP:LISTEN' } },
+      { name: 'Bash', input: { command: 'cat /home/me/.openclaw/openclaw.json' } },
+      { name: 'Bash', input: { command: 'kill 4242' } },
+      { name: 'Bash', input: { command: 'kill -9 999' }, error: true },
+      {
+        name: 'Edit',
+        input: {
+          file_path: '/home/me/.openclaw/openclaw.json',
+          old_string: 'port: "18789"',
+          new_string: 'port: 18789',
         },
-        { name: 'Write', input: { file_path: '/etc/hosts', content: 'nope' } },
-        { name: 'Bash', input: { command: 'openclaw gateway restart' } },
-        { name: 'Bash', input: { command: 'curl -s http://127.0.0.1:18789/healthz' } },
-      ]);
-      const calls = await toolCallsFromTranscript(f);
-      expect(calls).toHaveLength(8);
-      expect(stepsFromCalls(calls, ctx)).toEqual([
-        { run: 'kill {{holderPid}}', timeoutSec: 120 },
-        { edit: '{{configPath}}', find: 'port: "18789"', replace: 'port: 18789' },
-        { run: 'openclaw gateway restart', timeoutSec: 120 },
-      ]);
-    },
-  );
+      },
+      { name: 'Write', input: { file_path: '/etc/hosts', content: 'nope' } },
+      { name: 'Bash', input: { command: 'openclaw gateway restart' } },
+      { name: 'Bash', input: { command: 'curl -s http://127.0.0.1:18789/healthz' } },
+    ]);
+    const calls = await toolCallsFromTranscript(f);
+    expect(calls).toHaveLength(8);
+    expect(stepsFromCalls(calls, ctx)).toEqual([
+      { run: 'kill {{holderPid}}', timeoutSec: 120 },
+      { edit: '{{configPath}}', find: 'port: "18789"', replace: 'port: 18789' },
+      { run: 'openclaw gateway restart', timeoutSec: 120 },
+    ]);
+  });
 
   it('tells diagnosis from changes', () => {
     for (const c of [
@@ -147,48 +146,48 @@ describe('learning from a transcript', () => {
 });
 
 describe('the playbook files', () => {
-  it(
-    'propose writes a disabled, valid playbook (0600 in 0700, the schema beside it); ' +
-      'the same one is not proposed twice',
-    async () => {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'cm-pb-'));
-      const f = transcript([{ name: 'Bash', input: { command: 'kill 4242' } }]);
-      const store = new PlaybookStore(path.join(dir, 'data'));
-      const p = await store.propose({
+  it('accept exactly the keys the schema declares (the watcher checks them without loading TypeBox)', () => {
+    expect([...PLAYBOOK_KEYS].sort()).toEqual(Object.keys(playbookSchema.properties).sort());
+  });
+
+  it('propose writes a disabled valid playbook (0600 in 0700, schema beside it); never proposes it twice', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cm-pb-'));
+    const f = transcript([{ name: 'Bash', input: { command: 'kill 4242' } }]);
+    const store = new PlaybookStore(path.join(dir, 'data'));
+    const p = await store.propose({
+      fp,
+      transcript: f,
+      incidentId: 'i1',
+      agent: 'claude',
+      at: '2026-11-25T12:00:00.000Z',
+      ctx,
+    });
+    expect(p).toMatchObject({
+      id: 'port-foreign-python3',
+      enabled: false,
+      restartAfter: true,
+      when: { kind: 'port-foreign', key: 'port-foreign:python3' },
+    });
+    expect(statSync(store.file(p!.id)).mode & 0o777).toBe(0o600);
+    expect(statSync(store.dir).mode & 0o777).toBe(0o700);
+    expect(JSON.parse(readFileSync(path.join(store.dir, 'playbook.schema.json'), 'utf8'))).toMatchObject({
+      type: 'object',
+    });
+    expect(
+      await store.propose({
         fp,
         transcript: f,
-        incidentId: 'i1',
+        incidentId: 'i2',
         agent: 'claude',
-        at: '2026-11-25T12:00:00.000Z',
+        at: '2026-11-25T13:00:00.000Z',
         ctx,
-      });
-      expect(p).toMatchObject({
-        id: 'port-foreign-python3',
-        enabled: false,
-        restartAfter: true,
-        when: { kind: 'port-foreign', key: 'port-foreign:python3' },
-      });
-      expect(statSync(store.file(p!.id)).mode & 0o777).toBe(0o600);
-      expect(statSync(store.dir).mode & 0o777).toBe(0o700);
-      expect(JSON.parse(readFileSync(path.join(store.dir, 'playbook.schema.json'), 'utf8'))).toMatchObject({
-        type: 'object',
-      });
-      expect(
-        await store.propose({
-          fp,
-          transcript: f,
-          incidentId: 'i2',
-          agent: 'claude',
-          at: '2026-11-25T13:00:00.000Z',
-          ctx,
-        }),
-      ).toBeNull();
-      expect(await store.matching(fp)).toEqual([]);
-      await store.update(p!.id, (x) => (x.enabled = true));
-      expect((await store.matching(fp)).map((x) => x.id)).toEqual(['port-foreign-python3']);
-      expect(await store.matching({ ...fp, key: 'port-foreign:nginx' })).toEqual([]);
-    },
-  );
+      }),
+    ).toBeNull();
+    expect(await store.matching(fp)).toEqual([]);
+    await store.update(p!.id, (x) => (x.enabled = true));
+    expect((await store.matching(fp)).map((x) => x.id)).toEqual(['port-foreign-python3']);
+    expect(await store.matching({ ...fp, key: 'port-foreign:nginx' })).toEqual([]);
+  });
 
   it(
     "an agent that ran ClawMedic's own restart step started the gateway: " + 'the playbook does not restart it again',
@@ -226,7 +225,6 @@ describe('the playbook files', () => {
       expect(startsGateway('kill {{holderPid}}', [restart, ''], ctx)).toBe(false);
     },
   );
-
   it('refuses privilege, unknown keys and broken files, naming each problem', async () => {
     const ok = {
       version: 1,

@@ -11,7 +11,13 @@ const H = 3600_000;
 
 describe('trends', () => {
   it('a slope needs an hour of samples; then it is the least-squares MB per hour', () => {
-    expect(slopePerHour([{ at: 0, value: 1 }, { at: H / 2, value: 2 }, { at: H / 2 + 1, value: 3 }])).toBeNull();
+    expect(
+      slopePerHour([
+        { at: 0, value: 1 },
+        { at: H / 2, value: 2 },
+        { at: H / 2 + 1, value: 3 },
+      ]),
+    ).toBeNull();
     expect(slopePerHour([0, 1, 2, 3].map((h) => ({ at: h * H, value: 900 + 150 * h })))).toBeCloseTo(150);
   });
 
@@ -21,14 +27,25 @@ describe('trends', () => {
     expect(w.title).toBe("The gateway's memory keeps growing: 150 MB/h, above 100 MB/h (guard.memoryGrowthMbPerHour)");
     expect(w.detail).toContain('Trend: +150 MB/h (900 MB → 1.3 GB over 3 h).');
     expect(w.detail).toContain('At this pace it passes 2.0 GB in about 5 h.');
-    expect(memoryWarning(growing, 1000, 1000)!.title).toBe('The gateway uses 1.3 GB of memory, above 1000 MB (guard.memoryWarnMb)');
-    expect(memoryWarning([0, 1, 2].map((h) => ({ at: h * H, value: 950 })), 2048, 100)).toBeNull();
+    expect(memoryWarning(growing, 1000, 1000)!.title).toBe(
+      'The gateway uses 1.3 GB of memory, above 1000 MB (guard.memoryWarnMb)',
+    );
+    expect(
+      memoryWarning(
+        [0, 1, 2].map((h) => ({ at: h * H, value: 950 })),
+        2048,
+        100,
+      ),
+    ).toBeNull();
   });
 
   it('disk: below the limit, with the fall rate', () => {
     const falling = [0, 1, 2].map((h) => ({ at: h * H, value: 1000 - 200 * h }));
     const w = diskWarning('/home/me/.openclaw', falling, 1024)!;
-    expect(w.title).toBe('Only 600 MB free where the gateway writes its state and logs (/home/me/.openclaw), below 1.0 GB (guard.diskFreeWarnMb)');
+    expect(w.title).toBe(
+      'Only 600 MB free where the gateway writes its state and logs (/home/me/.openclaw), ' +
+        'below 1.0 GB (guard.diskFreeWarnMb)',
+    );
     expect(w.detail).toContain('It is falling 200 MB/h; at this pace it is full in about 3 h.');
     expect(diskWarning('/x', [{ at: 0, value: 5000 }], 1024)).toBeNull();
   });
@@ -40,11 +57,14 @@ describe('ResourceWatch', () => {
     await rw?.stop();
   });
 
-  it('samples every guard.sampleIntervalSec, warns once per new warning, starts over when the gateway restarts, clears', async () => {
+  it('samples per guard.sampleIntervalSec, warns once per new warning, resets on gateway restart, clears', async () => {
     const clock = new FakeClock();
     const events: EngineEvent[] = [];
     const board = new WarningBoard(clock, (e) => events.push(e));
-    const r = validateSettings({ gateway: { configPath: '/srv/oc/openclaw.json', logPaths: ['/var/log/oc/gw.log'] }, guard: { sampleIntervalSec: 600, memoryGrowthMbPerHour: 100 } });
+    const r = validateSettings({
+      gateway: { configPath: '/srv/oc/openclaw.json', logPaths: ['/var/log/oc/gw.log'] },
+      guard: { sampleIntervalSec: 600, memoryGrowthMbPerHour: 100 },
+    });
     let pid = 100;
     let rssMb = 900;
     const dirs: string[] = [];
@@ -53,10 +73,10 @@ describe('ResourceWatch', () => {
       env: {},
       settings: () => r.settings,
       warnings: board,
-      gatewayRssMb: async () => ({ pid, mb: rssMb }),
-      freeMb: async (d) => {
+      gatewayRssMb: () => Promise.resolve({ pid, mb: rssMb }),
+      freeMb: (d) => {
         dirs.push(d);
-        return 50_000;
+        return Promise.resolve(50_000);
       },
     });
     rw.start();

@@ -38,7 +38,13 @@ class Harness {
   constructor(knownFixes: Record<string, unknown> = {}) {
     const r = validateSettings({
       dataDir: path.join(this.dir, 'data'),
-      gateway: { checkIntervalSec: 30, retryIntervalSec: 5, failureThreshold: 2, configPath: this.configPath, logPaths: [] },
+      gateway: {
+        checkIntervalSec: 30,
+        retryIntervalSec: 5,
+        failureThreshold: 2,
+        configPath: this.configPath,
+        logPaths: [],
+      },
       restart: { command: 'start-it', attempts: 1, waitHealthySec: 10, backoffSec: 0 },
       doctor: { enabled: true },
       knownFixes: { askTimeoutSec: 60, ...knownFixes },
@@ -66,7 +72,11 @@ class Harness {
       restartExit: valid ? 0 : 78,
       config: valid
         ? { valid: true, issues: [], error: null }
-        : { valid: false, error: null, issues: [{ path: 'gateway.port', message: 'Invalid input: expected number, received string', line: 2 }] },
+        : {
+            valid: false,
+            error: null,
+            issues: [{ path: 'gateway.port', message: 'Invalid input: expected number, received string', line: 2 }],
+          },
       portHolder: null,
       version: { now: '2026.9.6', lastHealthy: '2026.9.6' },
     };
@@ -82,27 +92,39 @@ class Harness {
       lastGood: this.lastGood,
       state,
       emit: (e) => this.events.push(e),
-      runCommand: async () => {
-        throw new Error('no command runs in these tests');
-      },
-      collect: async () => this.facts(),
+      runCommand: () => Promise.reject(new Error('no command runs in these tests')),
+      collect: () => Promise.resolve(this.facts()),
     });
     const doctor = {
-      run: async (req: DoctorRequest): Promise<DoctorOutcome> => {
+      run: (req: DoctorRequest): Promise<DoctorOutcome> => {
         this.doctorRuns++;
         req.emit('started', 'fake');
-        return { outcome: 'failed', resolvedBy: null, agent: 'fake', detail: 'the fake doctor never fixes anything' };
+        return Promise.resolve({
+          outcome: 'failed',
+          resolvedBy: null,
+          agent: 'fake',
+          detail: 'the fake doctor never fixes anything',
+        });
       },
     } as unknown as DoctorPort;
     this.sup = new Supervisor({
       clock: this.clock,
       settings: () => this.s,
-      check: async () => this.check(),
-      runStep: async (command): Promise<StepResult> => {
+      check: () => Promise.resolve(this.check()),
+      runStep: (command): Promise<StepResult> => {
         this.steps.push(command);
         const ok = this.configValid() && this.startable;
         if (ok) this.condition = 'healthy';
-        return { command, exitCode: ok ? 0 : 78, signal: null, timedOut: false, cancelled: false, durationMs: 5, output: ok ? 'started' : 'Invalid config', spawnError: null };
+        return Promise.resolve({
+          command,
+          exitCode: ok ? 0 : 78,
+          signal: null,
+          timedOut: false,
+          cancelled: false,
+          durationMs: 5,
+          output: ok ? 'started' : 'Invalid config',
+          spawnError: null,
+        });
       },
       incidents: this.incidents,
       history: await RateHistory.load(null),
@@ -118,16 +140,25 @@ class Harness {
     const ok = this.condition === 'healthy';
     return {
       condition: this.condition,
-      health: { ok, kind: ok ? 'healthy' : 'refused', url: 'http://127.0.0.1:18789/healthz', status: ok ? 200 : null, latencyMs: 1, detail: ok ? 'live' : 'connection refused', at },
+      health: {
+        ok,
+        kind: ok ? 'healthy' : 'refused',
+        url: 'http://127.0.0.1:18789/healthz',
+        status: ok ? 200 : null,
+        latencyMs: 1,
+        detail: ok ? 'live' : 'connection refused',
+        at,
+      },
       failing: [],
       at,
     };
   }
 
   /** Breaks the config and crashes the gateway: restarts now exit 78. */
-  async breakIt() {
+  breakIt(): Promise<void> {
     writeFileSync(this.configPath, BROKEN);
     this.condition = 'down';
+    return Promise.resolve();
   }
 
   async run(ms: number) {
@@ -173,7 +204,7 @@ async function started(knownFixes: Record<string, unknown> = {}) {
 }
 
 describe('config restore (ask by default)', () => {
-  it('records the fingerprint, asks, and on "yes" restores the last-known-good copy; the broken file stays beside it', async () => {
+  it('records the fingerprint, asks; on "yes" restores the last-known-good copy, keeps the broken file', async () => {
     await started();
     await h.breakIt();
     await h.until(() => h.kf.pending() !== null);
@@ -187,11 +218,24 @@ describe('config restore (ask by default)', () => {
 
     const inc = await h.lastIncident();
     expect(inc).toMatchObject({ outcome: 'recovered', resolvedBy: 'known-fix:config-restore', agent: null });
-    expect(inc.fingerprint).toMatchObject({ kind: 'config-invalid', key: 'config-invalid:gateway.port', detail: 'gateway.port: expected number, received string (line 2)' });
-    expect(inc.rungs).toEqual([expect.objectContaining({ id: 'r1', rung: 'config-restore', mode: 'ask', status: 'recovered' })]);
-    expect(inc.events.map((e) => e.type)).toEqual(expect.arrayContaining(['fingerprint', 'known-fix-proposed', 'known-fix-approved', 'known-fix-recovered']));
+    expect(inc.fingerprint).toMatchObject({
+      kind: 'config-invalid',
+      key: 'config-invalid:gateway.port',
+      detail: 'gateway.port: expected number, received string (line 2)',
+    });
+    expect(inc.rungs).toEqual([
+      expect.objectContaining({ id: 'r1', rung: 'config-restore', mode: 'ask', status: 'recovered' }),
+    ]);
+    expect(inc.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['fingerprint', 'known-fix-proposed', 'known-fix-approved', 'known-fix-recovered']),
+    );
     expect(h.doctorRuns).toBe(0);
-    expect(h.phases()).toEqual(['config-invalid:fingerprint', 'config-restore:proposed', 'config-restore:started', 'config-restore:recovered']);
+    expect(h.phases()).toEqual([
+      'config-invalid:fingerprint',
+      'config-restore:proposed',
+      'config-restore:started',
+      'config-restore:recovered',
+    ]);
     expect(readFileSync(h.configPath, 'utf8')).toBe(GOOD);
     expect(statSync(h.configPath).mode & 0o777).toBe(0o600);
     const beside = readdirSync(h.dir).filter((n) => n.startsWith('openclaw.json.clawmedic-broken.'));
@@ -212,7 +256,11 @@ describe('config restore (ask by default)', () => {
     const undone = readdirSync(h.dir).filter((n) => n.startsWith('openclaw.json.clawmedic-undone.'));
     expect(undone.map((n) => readFileSync(path.join(h.dir, n), 'utf8'))).toEqual([GOOD]);
     const after = await h.incidents.get(inc.id);
-    expect(after!.rungs![0]!.undo).toMatchObject({ available: true, doneAt: expect.any(String), result: expect.stringContaining('back as it was') });
+    expect(after!.rungs![0]!.undo).toMatchObject({
+      available: true,
+      doneAt: expect.any(String) as unknown,
+      result: expect.stringContaining('back as it was') as unknown,
+    });
     expect(after!.events.at(-1)).toMatchObject({ type: 'known-fix-undone' });
     expect((await h.kf.undo(inc.id, 'r1')).ok).toBe(false);
   });
@@ -245,7 +293,13 @@ describe('config restore (ask by default)', () => {
     await h.breakIt();
     await h.until(() => h.doctorRuns === 1);
     const inc = await h.lastIncident();
-    expect(inc.rungs).toEqual([expect.objectContaining({ rung: 'config-restore', status: 'off', detail: expect.stringContaining('knownFixes.configRestore') })]);
+    expect(inc.rungs).toEqual([
+      expect.objectContaining({
+        rung: 'config-restore',
+        status: 'off',
+        detail: expect.stringContaining('knownFixes.configRestore') as unknown,
+      }),
+    ]);
     expect(readFileSync(h.configPath, 'utf8')).toBe(BROKEN);
   });
 
@@ -262,12 +316,20 @@ describe('config restore (ask by default)', () => {
 describe('runtime mismatch', () => {
   it('is only reported (a precise note, no action); the ladder goes on', async () => {
     await started();
-    h.signals = [{ kind: 'engine-version', line: 'openclaw: Node 20.20.2: node:sqlite is unavailable; use 24.16+/26.1+ or a build with the fix.' }];
+    h.signals = [
+      {
+        kind: 'engine-version',
+        line: 'openclaw: Node 20.20.2: node:sqlite is unavailable; use 24.16+/26.1+ or a build with the fix.',
+      },
+    ];
     h.startable = false;
     h.condition = 'down';
     await h.until(() => h.doctorRuns === 1);
     const inc = await h.lastIncident();
-    expect(inc.fingerprint).toMatchObject({ kind: 'runtime-mismatch', detail: 'OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2' });
+    expect(inc.fingerprint).toMatchObject({
+      kind: 'runtime-mismatch',
+      detail: 'OpenClaw needs Node 24.16+/26.1+; the gateway was started with Node 20.20.2',
+    });
     expect(inc.rungs).toEqual([expect.objectContaining({ rung: 'runtime-mismatch', status: 'notified', undo: null })]);
     expect(h.phases()).toContain('runtime-mismatch:notified');
   });

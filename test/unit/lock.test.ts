@@ -30,7 +30,15 @@ function deadPid(): number {
 }
 
 function fakeHolder(pid: number, extra: Partial<LockHolder> = {}): LockHolder {
-  return { pid, hostname: os.hostname(), token: 'deadbeef', acquiredAt: '2020-01-01T00:00:00.000Z', processStart: null, meta: { incidentId: 'x' }, ...extra };
+  return {
+    pid,
+    hostname: os.hostname(),
+    token: 'deadbeef',
+    acquiredAt: '2020-01-01T00:00:00.000Z',
+    processStart: null,
+    meta: { incidentId: 'x' },
+    ...extra,
+  };
 }
 
 describe('acquireLock', () => {
@@ -49,7 +57,7 @@ describe('acquireLock', () => {
     expect(readLock(file)).toBeNull();
   });
 
-  it('release never removes a lock that is not ours (the seed deleted the winner\'s lock)', () => {
+  it("release never removes a lock that is not ours (the seed deleted the winner's lock)", () => {
     const a = acquireLock(file);
     if (!a.ok) throw new Error('expected the lock');
     // Someone else's lock replaces ours on disk (e.g. after we were judged dead).

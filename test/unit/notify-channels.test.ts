@@ -47,7 +47,10 @@ function channel(over: Partial<NotifyChannel>): NotifyChannel {
 const ctx = { telegramApiBase: 'https://api.telegram.org' };
 
 describe('discord', () => {
-  const p = discordPayload(msg) as { allowed_mentions: { parse: string[] }; embeds: { title: string; description: string; color: number; timestamp: string; footer: { text: string } }[] };
+  const p = discordPayload(msg) as {
+    allowed_mentions: { parse: string[] };
+    embeds: { title: string; description: string; color: number; timestamp: string; footer: { text: string } }[];
+  };
   const e = p.embeds[0]!;
 
   it('never pings anyone, whatever the text says', () => {
@@ -77,12 +80,17 @@ describe('discord', () => {
 
   it('refuses a channel without a URL, naming the key', () => {
     expect(() => FORMATTERS.discord.build(msg, channel({ type: 'discord' }), ctx)).toThrow(ChannelConfigError);
-    expect(() => FORMATTERS.discord.build(msg, channel({ type: 'discord', url: 'ftp://x' }), ctx)).toThrow(/url .* must be an http\(s\) URL/);
+    expect(() => FORMATTERS.discord.build(msg, channel({ type: 'discord', url: 'ftp://x' }), ctx)).toThrow(
+      /url .* must be an http\(s\) URL/,
+    );
   });
 });
 
 describe('slack', () => {
-  const p = slackPayload(msg) as { text: string; blocks: { type: string; text?: { type: string; text: string }; elements?: { text: string }[] }[] };
+  const p = slackPayload(msg) as {
+    text: string;
+    blocks: { type: string; text?: { type: string; text: string }; elements?: { text: string }[] }[];
+  };
 
   it('escapes &, < and > in mrkdwn and in the fallback text', () => {
     const section = p.blocks.find((b) => b.type === 'section')!.text!.text;
@@ -123,9 +131,13 @@ describe('telegram', () => {
   });
 
   it('posts to the configured API base with chat_id as given', () => {
-    const req = FORMATTERS.telegram.build(msg, channel({ type: 'telegram', token: '123456:ABC-def_ghi', chatId: '-1001234567890123' }), {
-      telegramApiBase: 'http://127.0.0.1:9999/',
-    });
+    const req = FORMATTERS.telegram.build(
+      msg,
+      channel({ type: 'telegram', token: '123456:ABC-def_ghi', chatId: '-1001234567890123' }),
+      {
+        telegramApiBase: 'http://127.0.0.1:9999/',
+      },
+    );
     expect(req.url).toBe('http://127.0.0.1:9999/bot123456:ABC-def_ghi/sendMessage');
     const body = JSON.parse(req.body) as Record<string, unknown>;
     expect(body.chat_id).toBe('-1001234567890123');
@@ -134,14 +146,22 @@ describe('telegram', () => {
   });
 
   it('refuses a malformed token or a missing chat id', () => {
-    expect(() => FORMATTERS.telegram.build(msg, channel({ type: 'telegram', token: 'nope', chatId: '1' }), ctx)).toThrow(/BotFather/);
-    expect(() => FORMATTERS.telegram.build(msg, channel({ type: 'telegram', token: '1:a', chatId: ' ' }), ctx)).toThrow(/chatId/);
+    expect(() =>
+      FORMATTERS.telegram.build(msg, channel({ type: 'telegram', token: 'nope', chatId: '1' }), ctx),
+    ).toThrow(/BotFather/);
+    expect(() => FORMATTERS.telegram.build(msg, channel({ type: 'telegram', token: '1:a', chatId: ' ' }), ctx)).toThrow(
+      /chatId/,
+    );
   });
 });
 
 describe('ntfy', () => {
   it('sends plain text with Title, Priority and Tags headers', () => {
-    const req = FORMATTERS.ntfy.build({ ...msg, kind: 'failed' }, channel({ type: 'ntfy', url: 'https://ntfy.sh/claw-alerts', headers: { Authorization: 'Bearer tk_x' } }), ctx);
+    const req = FORMATTERS.ntfy.build(
+      { ...msg, kind: 'failed' },
+      channel({ type: 'ntfy', url: 'https://ntfy.sh/claw-alerts', headers: { Authorization: 'Bearer tk_x' } }),
+      ctx,
+    );
     expect(req.url).toBe('https://ntfy.sh/claw-alerts');
     expect(req.headers.Title).toBe(msg.title);
     expect(req.headers.Priority).toBe('5');
@@ -160,7 +180,11 @@ describe('ntfy', () => {
   });
 
   it('keeps header values on one line', () => {
-    const req = FORMATTERS.ntfy.build({ ...msg, title: 'a\r\nInjected: yes' }, channel({ type: 'ntfy', url: 'https://ntfy.sh/t' }), ctx);
+    const req = FORMATTERS.ntfy.build(
+      { ...msg, title: 'a\r\nInjected: yes' },
+      channel({ type: 'ntfy', url: 'https://ntfy.sh/t' }),
+      ctx,
+    );
     expect(req.headers.Title).toBe('a Injected: yes');
   });
 
@@ -171,12 +195,36 @@ describe('ntfy', () => {
 
 describe('webhook', () => {
   it('sends the documented version 1 payload', () => {
-    const req = FORMATTERS.webhook.build(msg, channel({ url: 'https://example.com/hook', headers: { 'X-Token': 'abc' } }), ctx);
+    const req = FORMATTERS.webhook.build(
+      msg,
+      channel({ url: 'https://example.com/hook', headers: { 'X-Token': 'abc' } }),
+      ctx,
+    );
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers['X-Token']).toBe('abc');
     const p = JSON.parse(req.body) as Record<string, unknown>;
-    expect(Object.keys(p).sort()).toEqual(['at', 'attachCommand', 'body', 'dedupeKey', 'host', 'incidentId', 'kind', 'severity', 'source', 'title', 'version']);
-    expect(p).toMatchObject({ version: 1, source: 'clawmedic', kind: 'doctor-started', severity: 'warning', incidentId: msg.incidentId, attachCommand: ATTACH, host: 'mac-mini' });
+    expect(Object.keys(p).sort()).toEqual([
+      'at',
+      'attachCommand',
+      'body',
+      'dedupeKey',
+      'host',
+      'incidentId',
+      'kind',
+      'severity',
+      'source',
+      'title',
+      'version',
+    ]);
+    expect(p).toMatchObject({
+      version: 1,
+      source: 'clawmedic',
+      kind: 'doctor-started',
+      severity: 'warning',
+      incidentId: msg.incidentId,
+      attachCommand: ATTACH,
+      host: 'mac-mini',
+    });
     expect(webhookPayload({ ...msg, attachCommand: undefined }).attachCommand).toBeNull();
   });
 });

@@ -47,11 +47,18 @@ interface Call {
 function fakeFetch(clock: FakeClock, script: Record<string, ({ status: number; body?: string } | 'hang')[]> = {}) {
   const calls: Call[] = [];
   const impl = (async (url: string, init: RequestInit) => {
-    calls.push({ url, body: typeof init.body === 'string' ? init.body : '', headers: init.headers as Record<string, string>, at: clock.now() });
+    calls.push({
+      url,
+      body: typeof init.body === 'string' ? init.body : '',
+      headers: init.headers as Record<string, string>,
+      at: clock.now(),
+    });
     const key = Object.keys(script).find((k) => url.includes(k));
     const a = (key && script[key]!.shift()) || { status: 200 };
     if (a === 'hang') {
-      return new Promise((_res, rej) => init.signal!.addEventListener('abort', () => rej(new DOMException('aborted', 'AbortError'))));
+      return new Promise((_res, rej) =>
+        init.signal!.addEventListener('abort', () => rej(new DOMException('aborted', 'AbortError'))),
+      );
     }
     return new Response(a.body ?? null, { status: a.status });
   }) as unknown as typeof fetch;
@@ -65,7 +72,12 @@ function settingsWith(channels: Partial<NotifyChannel>[]): Settings {
 }
 
 const CHANNELS: Partial<NotifyChannel>[] = [
-  { name: 'disc', type: 'discord', url: 'https://discord.com/api/webhooks/123456789012345678/tok-en_AAAABBBBCCCC', minIntervalSec: 30 },
+  {
+    name: 'disc',
+    type: 'discord',
+    url: 'https://discord.com/api/webhooks/123456789012345678/tok-en_AAAABBBBCCCC',
+    minIntervalSec: 30,
+  },
   { name: 'hook', type: 'webhook', url: 'https://example.com/hook', minIntervalSec: 0 },
   { name: 'off', type: 'slack', enabled: false, url: 'https://hooks.slack.com/services/T1/B1/x' },
 ];
@@ -89,7 +101,10 @@ function incident(id: string, over: Partial<Incident> = {}): Incident {
     ...over,
   };
 }
-const opened = (id: string, over: Partial<Incident> = {}): EngineEvent => ({ type: 'incident-opened', incident: incident(id, over) });
+const opened = (id: string, over: Partial<Incident> = {}): EngineEvent => ({
+  type: 'incident-opened',
+  incident: incident(id, over),
+});
 const restarted = (id: string): EngineEvent => ({
   type: 'incident-closed',
   incident: incident(id, {
@@ -101,7 +116,13 @@ const restarted = (id: string): EngineEvent => ({
   }),
 });
 
-function setup(opts: { channels?: Partial<NotifyChannel>[]; script?: Parameters<typeof fakeFetch>[1]; secrets?: () => string[] } = {}) {
+function setup(
+  opts: {
+    channels?: Partial<NotifyChannel>[];
+    script?: Parameters<typeof fakeFetch>[1];
+    secrets?: () => string[];
+  } = {},
+) {
   const clock = new FakeClock();
   const f = fakeFetch(clock, opts.script);
   let settings = settingsWith(opts.channels ?? CHANNELS);
@@ -132,13 +153,19 @@ describe('Notifier', () => {
 
   it('returns from handle() at once and never throws, even on junk', () => {
     const t = setup();
-    expect(() => t.notifier.handle({ type: 'incident-opened', incident: null } as unknown as EngineEvent)).not.toThrow();
+    expect(() =>
+      t.notifier.handle({ type: 'incident-opened', incident: null } as unknown as EngineEvent),
+    ).not.toThrow();
     expect(() => t.notifier.handle({ type: 'settings-changed' })).not.toThrow();
   });
 
   it('redacts configured and pattern secrets before anything leaves', async () => {
     const t = setup();
-    t.notifier.handle(opened('inc1', { summary: `auth failed with token ${GATEWAY_TOKEN} and key sk-ant-api03-abcdefghijklmnopqrstuvwxyz` }));
+    t.notifier.handle(
+      opened('inc1', {
+        summary: `auth failed with token ${GATEWAY_TOKEN} and key sk-ant-api03-abcdefghijklmnopqrstuvwxyz`,
+      }),
+    );
     await t.notifier.drain();
     expect(t.calls).toHaveLength(2);
     for (const c of t.calls) {
@@ -195,8 +222,13 @@ describe('Notifier', () => {
     t.notifier.handle(restarted('inc1'));
     await t.clock.advance(30_000);
     await t.notifier.drain();
-    const disc = t.calls.filter((c) => c.url.includes('discord.com')).map((c) => (JSON.parse(c.body) as { embeds: { title: string }[] }).embeds[0]!.title);
-    expect(disc).toEqual(['OpenClaw gateway is down on mac-mini', 'OpenClaw gateway restarted on mac-mini, back after 20 s']);
+    const disc = t.calls
+      .filter((c) => c.url.includes('discord.com'))
+      .map((c) => (JSON.parse(c.body) as { embeds: { title: string }[] }).embeds[0]!.title);
+    expect(disc).toEqual([
+      'OpenClaw gateway is down on mac-mini',
+      'OpenClaw gateway restarted on mac-mini, back after 20 s',
+    ]);
     // The unthrottled channel told the whole story.
     expect(t.calls.filter((c) => c.url.includes('example.com'))).toHaveLength(3);
     expect(t.failures).toEqual([]);
@@ -233,11 +265,15 @@ describe('Notifier', () => {
   });
 
   it('reports a channel whose settings cannot work without sending anything', async () => {
-    const t = setup({ channels: [{ name: 'tg', type: 'telegram', token: 'not-a-token', chatId: '1', minIntervalSec: 0 }] });
+    const t = setup({
+      channels: [{ name: 'tg', type: 'telegram', token: 'not-a-token', chatId: '1', minIntervalSec: 0 }],
+    });
     t.notifier.handle(opened('inc1'));
     await t.notifier.drain();
     expect(t.calls).toHaveLength(0);
-    expect(t.failures[0]!.detail).toMatch(/Telegram \(tg\): token must be the bot token .*fix this channel in notify.channels/);
+    expect(t.failures[0]!.detail).toMatch(
+      /Telegram \(tg\): token must be the bot token .*fix this channel in notify.channels/,
+    );
   });
 
   it('redacts again at send time with the secrets known then', async () => {
@@ -296,11 +332,23 @@ describe('Notifier', () => {
 
   it('follows the supervisor into and out of pause by itself', async () => {
     const t = setup();
-    t.notifier.handle({ type: 'state', state: 'paused', previous: 'healthy', reason: 'paused for 30 min', at: '2026-03-01T10:00:00.000Z' });
+    t.notifier.handle({
+      type: 'state',
+      state: 'paused',
+      previous: 'healthy',
+      reason: 'paused for 30 min',
+      at: '2026-03-01T10:00:00.000Z',
+    });
     t.notifier.handle(opened('inc1'));
     await t.notifier.drain();
     expect(t.calls).toHaveLength(0);
-    t.notifier.handle({ type: 'state', state: 'healthy', previous: 'paused', reason: 'resumed', at: '2026-03-01T10:30:00.000Z' });
+    t.notifier.handle({
+      type: 'state',
+      state: 'healthy',
+      previous: 'paused',
+      reason: 'resumed',
+      at: '2026-03-01T10:30:00.000Z',
+    });
     t.notifier.handle(opened('inc1'));
     await t.notifier.drain();
     expect(t.calls).toHaveLength(2);
@@ -308,7 +356,13 @@ describe('Notifier', () => {
 
   it('ignores notification-failed events (no loops)', async () => {
     const t = setup();
-    t.notifier.handle({ type: 'notification-failed', channel: 'disc', incidentId: 'inc1', detail: 'x', at: '2026-03-01T10:00:00.000Z' });
+    t.notifier.handle({
+      type: 'notification-failed',
+      channel: 'disc',
+      incidentId: 'inc1',
+      detail: 'x',
+      at: '2026-03-01T10:00:00.000Z',
+    });
     await t.notifier.drain();
     expect(t.calls).toHaveLength(0);
   });
@@ -334,15 +388,23 @@ describe('Notifier.test', () => {
     const [off] = await t.notifier.test('off');
     expect(off).toEqual({ channel: 'off', ok: true, detail: 'delivered (HTTP 200)' });
     const [nope] = await t.notifier.test('nope');
-    expect(nope).toEqual({ channel: 'nope', ok: false, detail: 'no channel named "nope" in notify.channels (configured: disc, hook, off)' });
+    expect(nope).toEqual({
+      channel: 'nope',
+      ok: false,
+      detail: 'no channel named "nope" in notify.channels (configured: disc, hook, off)',
+    });
   });
 
   it('reports what went wrong', async () => {
-    const t = setup({ script: { 'discord.com': [{ status: 404, body: '{"message": "Unknown Webhook", "code": 10015}' }] } });
+    const t = setup({
+      script: { 'discord.com': [{ status: 404, body: '{"message": "Unknown Webhook", "code": 10015}' }] },
+    });
     const [r] = await t.notifier.test('disc');
     expect(r!.ok).toBe(false);
     expect(r!.detail).toBe(
-      'Discord (disc) answered HTTP 404 ({"message": "Unknown Webhook", ' + '"code": 10015}): the webhook, bot or topic does not exist (deleted or ' + 'mistyped): check notify.channels',
+      'Discord (disc) answered HTTP 404 ({"message": "Unknown Webhook", ' +
+        '"code": 10015}): the webhook, bot or topic does not exist (deleted or ' +
+        'mistyped): check notify.channels',
     );
   });
 });

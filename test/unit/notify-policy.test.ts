@@ -30,7 +30,11 @@ function incident(over: Partial<Incident> = {}): Incident {
     transcriptPath: null,
     events: [
       { at: '2026-03-01T09:59:50.000Z', type: 'probe-failed', detail: 'connection refused on 127.0.0.1:18789' },
-      { at: '2026-03-01T10:00:00.000Z', type: 'confirmed', detail: '3 consecutive failed checks (gateway.failureThreshold = 3)' },
+      {
+        at: '2026-03-01T10:00:00.000Z',
+        type: 'confirmed',
+        detail: '3 consecutive failed checks (gateway.failureThreshold = 3)',
+      },
     ],
     summary: 'connection refused on 127.0.0.1:18789 (refused, 3 checks)',
     restarts: 0,
@@ -79,18 +83,39 @@ describe('messageFor', () => {
         condition: 'down',
         failing: [],
         at: T0,
-        health: { ok: false, kind: 'refused', url: 'http://127.0.0.1:18789/healthz', status: null, latencyMs: 1, detail: 'refused', at: T0 },
+        health: {
+          ok: false,
+          kind: 'refused',
+          url: 'http://127.0.0.1:18789/healthz',
+          status: null,
+          latencyMs: 1,
+          detail: 'refused',
+          at: T0,
+        },
       },
     };
     expect(messageFor(check, ctx)).toBeNull();
-    expect(messageFor({ type: 'state', state: 'failing', previous: 'healthy', reason: '1 of 3', at: T0 }, ctx)).toBeNull();
+    expect(
+      messageFor({ type: 'state', state: 'failing', previous: 'healthy', reason: '1 of 3', at: T0 }, ctx),
+    ).toBeNull();
     expect(messageFor({ type: 'incident-opened', incident: incident({ trigger: 'manual' }) }, ctx)).toBeNull();
-    expect(messageFor({ type: 'incident-event', incidentId: 'x', event: { at: T0, type: 'restart-attempt', detail: '1 of 2' } }, ctx)).toBeNull();
+    expect(
+      messageFor(
+        { type: 'incident-event', incidentId: 'x', event: { at: T0, type: 'restart-attempt', detail: '1 of 2' } },
+        ctx,
+      ),
+    ).toBeNull();
   });
 
   it('restarted: with the duration and the number of restarts', () => {
     const m = messageFor(
-      { type: 'incident-closed', incident: closed({ outcome: 'recovered', resolvedBy: 'restart', restarts: 2 }, { type: 'recovered', detail: 'healthy again after restart attempt 2' }) },
+      {
+        type: 'incident-closed',
+        incident: closed(
+          { outcome: 'recovered', resolvedBy: 'restart', restarts: 2 },
+          { type: 'recovered', detail: 'healthy again after restart attempt 2' },
+        ),
+      },
       ctx,
     )!;
     expect(m.kind).toBe('restarted');
@@ -110,8 +135,16 @@ describe('messageFor', () => {
     };
     const m = messageFor(e, { ...ctx, status })!;
     expect(m.kind).toBe('doctor-started');
+    // For programs (the webhook's field); the text a person reads far away names no local socket path.
     expect(m.attachCommand).toBe(live.attachCommand);
-    expect(m.body).toContain(`Watch or take over on mac-mini: ${live.attachCommand}`);
+    expect(m.body).not.toContain(live.attachCommand);
+    expect(m.body).not.toContain('tmux -');
+    expect(m.body).toContain('Watch it live or take over in the ClawMedic window on mac-mini');
+    // With a dashboard running, a link to its live view (never its token).
+    const dash = messageFor(e, { ...ctx, status, dashboardUrl: 'http://127.0.0.1:8787/' })!;
+    expect(dash.body).toContain(
+      'Watch it live or take over in the dashboard on mac-mini: http://127.0.0.1:8787/#/live',
+    );
     expect(m.body).toContain('time limit 30 min');
     // Without a status snapshot the command still comes from the event detail.
     expect(messageFor(e, ctx)!.attachCommand).toBe(live.attachCommand);
@@ -134,20 +167,40 @@ describe('messageFor', () => {
     expect(gate.admit(messageFor(e('s2', 'codex'), ctx)!)).toBe(true);
   });
 
-  it('needs approval: what is waiting and where to answer it', () => {
-    const m = messageFor(
-      {
-        type: 'doctor',
-        phase: 'needs-approval',
-        incidentId: live.incidentId,
-        detail: 'claude is waiting for a person to approve an action (permission ' + 'prompt); open the live terminal to answer it',
-        at: T0,
-      },
-      { ...ctx, status },
-    )!;
+  it('needs approval: the pending command, the time left, and where to answer it', () => {
+    const waiting: DoctorLive = {
+      ...live,
+      needsApproval: true,
+      pendingRequest: 'Bash command\n\nlsof -i :18789\nFind what holds the gateway port',
+    };
+    const e: EngineEvent = {
+      type: 'doctor',
+      phase: 'needs-approval',
+      incidentId: live.incidentId,
+      detail:
+        'claude is waiting for a person to approve an action (permission prompt); ' +
+        'open the live terminal to answer it',
+      // 26 min before the doctor's deadline (10:31:30).
+      at: '2026-03-01T10:05:30.000Z',
+    };
+    const m = messageFor(e, {
+      ...ctx,
+      status: { doctor: waiting } as StatusSnapshot,
+      dashboardUrl: 'http://127.0.0.1:8787',
+    })!;
     expect(m.kind).toBe('needs-approval');
-    expect(m.body).toContain('Claude is waiting for a person to approve an action (permission prompt).');
-    expect(m.body).toContain(`Answer it in the live terminal: ${live.attachCommand}`);
+    expect(m.title).toBe('The AI doctor needs your approval on mac-mini: lsof -i :18789');
+    expect(m.body).toContain(
+      "claude waits for your approval to run `lsof -i :18789` (26 min left before the doctor's time limit).",
+    );
+    expect(m.body).toContain(
+      'Answer it (take over, then choose) in the dashboard on mac-mini: http://127.0.0.1:8787/#/live',
+    );
+    expect(m.body).not.toContain(live.attachCommand);
+    // Without a readable prompt or a dashboard, it still says what to do.
+    const plain = messageFor(e, { ...ctx, status })!;
+    expect(plain.body).toContain('claude waits for your approval to run an action');
+    expect(plain.body).toContain('in the ClawMedic window on mac-mini');
     expect(m.dedupeKey).toBe(`${live.incidentId}:needs-approval:${live.sessionName}`);
   });
 
@@ -217,8 +270,16 @@ describe('messageFor', () => {
   it('failed by a circuit breaker mentions the safety limit once', () => {
     const inc = incident({ outcome: 'failed', endedAt: '2026-03-01T10:01:00.000Z' });
     inc.events.push(
-      { at: T0, type: 'circuit-open', detail: 'restart limit reached: 6 restarts in the last hour (restart.maxPerHour)' },
-      { at: T0, type: 'needs-attention', detail: 'restart limit reached: 6 restarts in the last hour (restart.maxPerHour)' },
+      {
+        at: T0,
+        type: 'circuit-open',
+        detail: 'restart limit reached: 6 restarts in the last hour (restart.maxPerHour)',
+      },
+      {
+        at: T0,
+        type: 'needs-attention',
+        detail: 'restart limit reached: 6 restarts in the last hour (restart.maxPerHour)',
+      },
       { at: T0, type: 'failed', detail: 'restart limit reached: 6 restarts in the last hour (restart.maxPerHour)' },
     );
     const m = messageFor({ type: 'incident-closed', incident: inc }, ctx)!;
@@ -229,7 +290,11 @@ describe('messageFor', () => {
 
   it('healthy again after ClawMedic gave up is good news', () => {
     const m = messageFor(
-      { type: 'incident-event', incidentId: 'inc9', event: { at: T0, type: 'healthy-again', detail: 'the gateway answers healthy again (fixed outside ClawMedic)' } },
+      {
+        type: 'incident-event',
+        incidentId: 'inc9',
+        event: { at: T0, type: 'healthy-again', detail: 'the gateway answers healthy again (fixed outside ClawMedic)' },
+      },
       ctx,
     )!;
     expect(m.kind).toBe('recovered');
@@ -237,9 +302,23 @@ describe('messageFor', () => {
   });
 
   it('an interrupted incident and a manual success are not news', () => {
-    expect(messageFor({ type: 'incident-closed', incident: closed({ outcome: 'interrupted' }, { type: 'interrupted', detail: 'x' }) }, ctx)).toBeNull();
     expect(
-      messageFor({ type: 'incident-closed', incident: closed({ outcome: 'recovered', resolvedBy: 'doctor', trigger: 'manual' }, { type: 'recovered', detail: 'x' }) }, ctx),
+      messageFor(
+        { type: 'incident-closed', incident: closed({ outcome: 'interrupted' }, { type: 'interrupted', detail: 'x' }) },
+        ctx,
+      ),
+    ).toBeNull();
+    expect(
+      messageFor(
+        {
+          type: 'incident-closed',
+          incident: closed(
+            { outcome: 'recovered', resolvedBy: 'doctor', trigger: 'manual' },
+            { type: 'recovered', detail: 'x' },
+          ),
+        },
+        ctx,
+      ),
     ).toBeNull();
   });
 
@@ -314,8 +393,12 @@ describe('format helpers', () => {
   ])('formatDuration(%d) = %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 
   it('unlinkLocalUrls drops the scheme of loopback and LAN URLs only', () => {
-    expect(unlinkLocalUrls('see http://127.0.0.1:18789/healthz and https://localhost:5173/x')).toBe('see 127.0.0.1:18789/healthz and localhost:5173/x');
-    expect(unlinkLocalUrls('http://192.168.1.20:18789 http://mini.local/ http://[::1]:80/')).toBe('192.168.1.20:18789 mini.local/ [::1]:80/');
+    expect(unlinkLocalUrls('see http://127.0.0.1:18789/healthz and https://localhost:5173/x')).toBe(
+      'see 127.0.0.1:18789/healthz and localhost:5173/x',
+    );
+    expect(unlinkLocalUrls('http://192.168.1.20:18789 http://mini.local/ http://[::1]:80/')).toBe(
+      '192.168.1.20:18789 mini.local/ [::1]:80/',
+    );
     expect(unlinkLocalUrls('docs https://docs.openclaw.ai/gateway')).toBe('docs https://docs.openclaw.ai/gateway');
   });
 });

@@ -35,7 +35,12 @@ class FakeClock implements Clock {
 }
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
-const req: HttpRequest = { url: 'https://hooks.example.com/secret-path', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
+const req: HttpRequest = {
+  url: 'https://hooks.example.com/secret-path',
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: '{}',
+};
 
 type Answer = { status: number; body?: string; headers?: Record<string, string> } | 'hang' | 'refused';
 
@@ -105,12 +110,21 @@ describe('sendWithRetry', () => {
   it('retries 5xx with exponential backoff, then reports the last answer', async () => {
     const clock = new FakeClock();
     const t0 = clock.now();
-    const { result, calls } = run(clock, [{ status: 500 }, { status: 502 }, { status: 503 }, { status: 500, body: 'boom' }]);
+    const { result, calls } = run(clock, [
+      { status: 500 },
+      { status: 502 },
+      { status: 503 },
+      { status: 500, body: 'boom' },
+    ]);
     await clock.advance(10_000);
     const r = await result;
     expect(calls).toEqual([t0, t0 + 1_000, t0 + 3_000, t0 + 7_000]);
     expect(r).toMatchObject({ ok: false, status: 500, attempts: 4 });
-    if (!r.ok) expect(r.detail).toBe('Webhook (ops) answered HTTP 500 (boom): the service is having trouble; ' + 'it may work again later (after 4 attempts)');
+    if (!r.ok)
+      expect(r.detail).toBe(
+        'Webhook (ops) answered HTTP 500 (boom): the service is having trouble; ' +
+          'it may work again later (after 4 attempts)',
+      );
   });
 
   it.each([400, 401, 403, 404, 410])('never retries %d', async (status) => {

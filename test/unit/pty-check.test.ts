@@ -45,8 +45,10 @@ describe("node-pty's spawn-helper check", () => {
   });
 
   it('never changes a signed app bundle: it tells the user to reinstall', () => {
-    const pty = nodePty(path.join(dir, 'ClawMedic.app', 'Contents', 'Resources', 'app.asar.unpacked', 'node_modules',
-      'node-pty'), 0o644);
+    const pty = nodePty(
+      path.join(dir, 'ClawMedic.app', 'Contents', 'Resources', 'app.asar.unpacked', 'node_modules', 'node-pty'),
+      0o644,
+    );
     const r = checkPtyHelper({ ptyDir: pty, platform: 'darwin', arch: 'x64', repair: true });
     expect(r.status).toBe('broken');
     expect(r.message).toMatch(/Reinstall ClawMedic/);

@@ -40,9 +40,25 @@ const PAIRS = [
 ];
 /** A piece of each secret above that no redacted output may show. */
 const MUST_GO = [
-  'Qx7vR2mN9pL4', '4fGh7JkL9mN2', 'AAHk3mP9qR2s', 'Zk8_pQ-2mN7v', 'q9W8e7R6t5Y4', 'IOSFODNN7', '1a2B3c4D5e6F',
-  'dozjgNryP4J3', '123456789012-abc', 'hunter2hunter2', 'abc.def.ghi', 'dXNlcjpwYXNzd29yZA', 'MIIEowIBAAKCAQEA',
-  'ABCdefGhIJKlmNoPQRsTUVwxyZ', 'hunter2', 'abc123def', 's3cr3t', 'wJalrXUtnFEMI', 'gw-tok-8b1f0c9e7d6a',
+  'Qx7vR2mN9pL4',
+  '4fGh7JkL9mN2',
+  'AAHk3mP9qR2s',
+  'Zk8_pQ-2mN7v',
+  'q9W8e7R6t5Y4',
+  'IOSFODNN7',
+  '1a2B3c4D5e6F',
+  'dozjgNryP4J3',
+  '123456789012-abc',
+  'hunter2hunter2',
+  'abc.def.ghi',
+  'dXNlcjpwYXNzd29yZA',
+  'MIIEowIBAAKCAQEA',
+  'ABCdefGhIJKlmNoPQRsTUVwxyZ',
+  'hunter2',
+  'abc123def',
+  's3cr3t',
+  'wJalrXUtnFEMI',
+  'gw-tok-8b1f0c9e7d6a',
 ];
 const LITERALS = ['gw-tok-8b1f0c9e7d6a5b4c3d2e1f0a9b8c7d6e', 'my pa$$word/"quoted"'];
 const AROUND: [string, string][] = [
@@ -84,17 +100,24 @@ describe('gated redact() equals every rule run', () => {
 
 describe('escape handling of the stream redactor', () => {
   it('the hand-written escape parser strips exactly what the escape grammar (a regex) matches', () => {
-    const ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[()][0-9A-Za-z]|[@-Z\\-_])/g;
+    // ESC and BEL from their codes, as a regular expression literal may not hold control characters.
+    const [ESC, BEL] = [String.fromCharCode(0x1b), String.fromCharCode(0x07)];
+    const ESCAPE = new RegExp(
+      `${ESC}(?:\\[[0-?]*[ -/]*[@-~]|\\][^${BEL}${ESC}]*(?:${BEL}|${ESC}\\\\)|[()][0-9A-Za-z]|[@-Z\\\\-_])`,
+      'g',
+    );
     const raw = 'a\x1b[38;5;246mb\x1b]0;title\x07c\x1b(Bd\x1b=e\x1b[f\x1b]unterminated\x1b';
     expect(stripEscapes(raw)).toBe(raw.replace(ESCAPE, ''));
     expect(visibleText(raw).text).toBe(raw.replace(ESCAPE, ''));
     // Every ESC followed by every pair of printable or control characters.
     const alphabet = ['[', ']', '(', ')', '\\', '\x07', '\x1b', '0', ';', ' ', '/', '@', 'Z', '_', '~', 'm', '=', 'B'];
     alphabet.push('é');
-    for (const a of alphabet) for (const b of alphabet) for (const c of alphabet) {
-      const t = `x\x1b${a}${b}${c}y`;
-      expect(stripEscapes(t), JSON.stringify(t)).toBe(t.replace(ESCAPE, ''));
-    }
+    for (const a of alphabet)
+      for (const b of alphabet)
+        for (const c of alphabet) {
+          const t = `x\x1b${a}${b}${c}y`;
+          expect(stripEscapes(t), JSON.stringify(t)).toBe(t.replace(ESCAPE, ''));
+        }
   });
 
   it('a flood pushed in pieces of many sizes comes out as the whole text redacted at once', () => {

@@ -34,10 +34,14 @@ describe('stream redactor', () => {
 
   it('catches token shapes and key: value pairs split anywhere', () => {
     const key = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123';
-    const text = `export ANTHROPIC_API_KEY=${key}\r\npassword: hunter2hunter2\r\nbot 7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c ok\r\n`;
+    const text =
+      `export ANTHROPIC_API_KEY=${key}\r\npassword: hunter2hunter2\r\n` +
+      'bot 7123456789:AAHk3v9xQm2Lw8ZrT5nYp0sJd4fGh6uKe1c ok\r\n';
     for (let cut = 1; cut < text.length; cut += 3) {
       // Without a pause at the cut, any cut; with one, any cut but inside a key's name (see releaseIdle).
-      expect(stream([text.slice(0, cut), text.slice(cut)]), `cut at ${cut}`).not.toMatch(/abcdefghijklmnop|hunter2|AAHk3v9x/);
+      expect(stream([text.slice(0, cut), text.slice(cut)]), `cut at ${cut}`).not.toMatch(
+        /abcdefghijklmnop|hunter2|AAHk3v9x/,
+      );
       const insideKey = /[A-Za-z_]$/.test(text.slice(0, cut)) && /^[A-Za-z_]*[:=]/.test(text.slice(cut));
       if (insideKey) continue;
       const out = stream([text.slice(0, cut), text.slice(cut)], { idleBetween: true });
@@ -64,7 +68,9 @@ describe('stream redactor', () => {
     expect(visibleText(out).text).not.toMatch(/SECRET|123456|gwToken/);
     expect(out).toContain('[REDACTED secret]');
     // Ordinary coloured output keeps its escapes.
-    expect(stream(['\x1b[32mok\x1b[0m and \x1b[1mbold\x1b[0m\r\n'])).toBe('\x1b[32mok\x1b[0m and \x1b[1mbold\x1b[0m\r\n');
+    expect(stream(['\x1b[32mok\x1b[0m and \x1b[1mbold\x1b[0m\r\n'])).toBe(
+      '\x1b[32mok\x1b[0m and \x1b[1mbold\x1b[0m\r\n',
+    );
   });
 
   it('never holds more than its bound', () => {

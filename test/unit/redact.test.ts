@@ -8,7 +8,8 @@ const TELEGRAM = '7012345678:AAHk3mP9qR2sT5uV8wX1yZ4aB7cD0eF3gH6';
 const DISCORD_URL = 'https://discord.com/api/webhooks/1234567890123456789/Zk8_pQ-2mN7vR4xL9sT1wY6uJ3hG0fD5cB8aE2iO';
 const SLACK_URL = 'https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/q9W8e7R6t5Y4u3I2o1P0aSdF';
 const JWT =
-  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.' +
+  'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
 const AWS = 'AKIAIOSFODNN7EXAMPLE';
 const GITHUB = 'ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R';
 const GATEWAY_TOKEN = 'gw-tok-8b1f0c9e7d6a5b4c3d2e1f0a9b8c7d6e';
@@ -35,7 +36,11 @@ describe('redact: credential shapes', () => {
     ['jwt', `session=${JWT}`, JWT],
     ['aws key', `aws id ${AWS}`, AWS],
     ['github token', `remote uses ${GITHUB}`, GITHUB],
-    ['slack bot token', 'token xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx ok', 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'],
+    [
+      'slack bot token',
+      'token xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx ok',
+      'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+    ],
     ['google key', 'key AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q in url', 'AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'],
   ])('%s', (_name, text, secret) => {
     expectClean(redact(text), secret);
@@ -54,17 +59,26 @@ describe('redact: credential shapes', () => {
     expectClean(redact('curl -H "Authorization: Bearer abc123def456ghi789" http://x'), 'abc123def456ghi789');
     expectClean(redact('Authorization: Basic dXNlcjpwYXNzd29yZA=='), 'dXNlcjpwYXNzd29yZA==');
     expectClean(redact('x-api-key: k3y-v4lu3-0123456789'), 'k3y-v4lu3-0123456789');
-    expectClean(redact('Authorization: Bot MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnop'), 'MTIzNDU2Nzg5MDEyMzQ1Njc4');
+    expectClean(
+      redact('Authorization: Bot MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnop'),
+      'MTIzNDU2Nzg5MDEyMzQ1Njc4',
+    );
   });
 
   it('key=value and JSON pairs, keeping the key', () => {
     expect(redact('password=hunter2!x user=bob')).toBe('password=[REDACTED] user=bob');
     expect(redact('OPENCLAW_GATEWAY_TOKEN=abcd1234efgh')).toBe('OPENCLAW_GATEWAY_TOKEN=[REDACTED]');
-    expect(redact(`{"botToken": "zzz-top-9931", "chatId": "-100123"}`)).toBe(`{"botToken": "[REDACTED]", "chatId": "-100123"}`);
+    expect(redact(`{"botToken": "zzz-top-9931", "chatId": "-100123"}`)).toBe(
+      `{"botToken": "[REDACTED]", "chatId": "-100123"}`,
+    );
     expect(redact(`client_secret: 'q1w2e3r4t5'`)).toBe(`client_secret: '[REDACTED]'`);
     expect(redact('password: hunter2 and token:plainword')).toBe('password: [REDACTED] and token:[REDACTED]');
-    expect(redact('GET /cb?code=1&access_token=ya29.a0AfH6S&state=ok')).toBe('GET /cb?code=1&access_token=[REDACTED]&state=ok');
-    expect(redact('AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toBe('AWS_SECRET_ACCESS_KEY=[REDACTED]');
+    expect(redact('GET /cb?code=1&access_token=ya29.a0AfH6S&state=ok')).toBe(
+      'GET /cb?code=1&access_token=[REDACTED]&state=ok',
+    );
+    expect(redact('AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toBe(
+      'AWS_SECRET_ACCESS_KEY=[REDACTED]',
+    );
   });
 
   it('secrets inside a JSON log line, including a stringified JSON payload', () => {
@@ -84,7 +98,12 @@ describe('redact: credential shapes', () => {
   });
 
   it('multi-line private key blocks, also when truncated by a log tail', () => {
-    const pem = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ', 'AAAAMwAAAAtzc2gtZWQyNTUxOQ', '-----END OPENSSH PRIVATE KEY-----'].join('\n');
+    const pem = [
+      '-----BEGIN OPENSSH PRIVATE KEY-----',
+      'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
+      'AAAAMwAAAAtzc2gtZWQyNTUxOQ',
+      '-----END OPENSSH PRIVATE KEY-----',
+    ].join('\n');
     const out = redact(`before\n${pem}\nafter`);
     expect(out).toBe('before\n[REDACTED private-key]\nafter');
     const cut = redact('x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq\nQ2hlY2s');
@@ -94,7 +113,9 @@ describe('redact: credential shapes', () => {
   });
 
   it('user:password in URLs', () => {
-    expect(redact('db postgres://admin:s3cr3tP4ss@db.local:5432/app')).toBe('db postgres://[REDACTED credentials]@db.local:5432/app');
+    expect(redact('db postgres://admin:s3cr3tP4ss@db.local:5432/app')).toBe(
+      'db postgres://[REDACTED credentials]@db.local:5432/app',
+    );
     expect(redact('https://x-access-token:ghs_abc@github.com/o/r.git')).not.toContain('ghs_abc');
   });
 
@@ -146,7 +167,9 @@ describe('redact: no over-redaction of ordinary text', () => {
   });
 
   it('empty values and env references are left readable', () => {
-    expect(redact('token="" password="" apiKey: "${OPENAI_API_KEY}"')).toBe('token="" password="" apiKey: "${OPENAI_API_KEY}"');
+    expect(redact('token="" password="" apiKey: "${OPENAI_API_KEY}"')).toBe(
+      'token="" password="" apiKey: "${OPENAI_API_KEY}"',
+    );
   });
 });
 
@@ -163,12 +186,24 @@ describe('redactDeep', () => {
 });
 
 describe('isSecretKey', () => {
-  it.each(['token', 'botToken', 'GITHUB_TOKEN', 'apiKey', 'api_key', 'x-api-key', 'password', 'clientSecret', 'privateKey', 'AWS_SECRET_ACCESS_KEY', 'webhookUrl', 'authorization', 'auth'])(
-    '%s is secret',
-    (k) => expect(isSecretKey(k)).toBe(true),
-  );
-  it.each(['max_tokens', 'tokenUsage', 'key', 'sortKey', 'dedupeKey', 'mode', 'authMode', 'chatId', 'url', 'name'])('%s is not', (k) =>
-    expect(isSecretKey(k)).toBe(false),
+  it.each([
+    'token',
+    'botToken',
+    'GITHUB_TOKEN',
+    'apiKey',
+    'api_key',
+    'x-api-key',
+    'password',
+    'clientSecret',
+    'privateKey',
+    'AWS_SECRET_ACCESS_KEY',
+    'webhookUrl',
+    'authorization',
+    'auth',
+  ])('%s is secret', (k) => expect(isSecretKey(k)).toBe(true));
+  it.each(['max_tokens', 'tokenUsage', 'key', 'sortKey', 'dedupeKey', 'mode', 'authMode', 'chatId', 'url', 'name'])(
+    '%s is not',
+    (k) => expect(isSecretKey(k)).toBe(false),
   );
 });
 
@@ -188,14 +223,32 @@ describe('collectSecrets', () => {
 
   it('finds the values under secret keys, URL secrets and credential shapes', () => {
     const found = collectSecrets(config);
-    for (const s of [GATEWAY_TOKEN, TELEGRAM, 'discord-bot-token-abcdef123', ANTHROPIC, 'pw-in-env-4411', 'first-pass-0001', 'second-pass-0002', 'proxypass99'])
+    for (const s of [
+      GATEWAY_TOKEN,
+      TELEGRAM,
+      'discord-bot-token-abcdef123',
+      ANTHROPIC,
+      'pw-in-env-4411',
+      'first-pass-0001',
+      'second-pass-0002',
+      'proxypass99',
+    ])
       expect(found).toContain(s);
     expect(found.some((s) => DISCORD_URL.endsWith(s) && s.length > 20)).toBe(true);
   });
 
   it('does not collect descriptive or harmless values', () => {
     const found = collectSecrets(config);
-    for (const s of ['token', 'local', 'loopback', '12345', '${OPENAI_API_KEY}', 'debug', '/tmp/openclaw/openclaw.log', 'info'])
+    for (const s of [
+      'token',
+      'local',
+      'loopback',
+      '12345',
+      '${OPENAI_API_KEY}',
+      'debug',
+      '/tmp/openclaw/openclaw.log',
+      'info',
+    ])
       expect(found).not.toContain(s);
   });
 

@@ -118,7 +118,7 @@ describe('preview scheduler', () => {
     const asked: string[] = [];
     const shown: Result<string>[] = [];
     const p = previewScheduler(
-      async (t) => (asked.push(t), { ok: true, value: t.toUpperCase() }),
+      (t) => (asked.push(t), Promise.resolve({ ok: true, value: t.toUpperCase() })),
       (r) => shown.push(r),
     );
     for (const t of ['a', 'ab', 'abc']) {

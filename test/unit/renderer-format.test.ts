@@ -1,6 +1,17 @@
 // Words and numbers the window shows: durations, times, labels, the doctor's progress, routes.
 import { describe, expect, it } from 'vitest';
-import { ago, clock, doctorProgress, duration, durationBetween, eventTypeLabel, outcomeLabel, outcomeTone, stateLabel, stateTone } from '../../renderer/src/ui/format.js';
+import {
+  ago,
+  clock,
+  doctorProgress,
+  duration,
+  durationBetween,
+  eventTypeLabel,
+  outcomeLabel,
+  outcomeTone,
+  stateLabel,
+  stateTone,
+} from '../../renderer/src/ui/format.js';
 import { parseRoute } from '../../renderer/src/route.js';
 import { parseHeaders, parseLines, parseNumber } from '../../renderer/src/settings/parse.js';
 
@@ -57,12 +68,14 @@ describe('format', () => {
 
 describe('routes', () => {
   it('maps hashes to views, with the incident id decoded', () => {
-    expect(parseRoute('')).toEqual({ route: 'live', arg: null });
+    expect(parseRoute('')).toEqual({ route: 'overview', arg: null });
+    expect(parseRoute('#/live')).toEqual({ route: 'live', arg: null });
+    expect(parseRoute('#/settings/restart.command')).toEqual({ route: 'settings', arg: 'restart.command' });
     expect(parseRoute('#/settings')).toEqual({ route: 'settings', arg: null });
     expect(parseRoute('#/incidents')).toEqual({ route: 'incidents', arg: null });
     expect(parseRoute('#/incidents/inc%2F1')).toEqual({ route: 'incidents', arg: 'inc/1' });
     expect(parseRoute('#/incidents/%E0%A4')).toEqual({ route: 'incidents', arg: null });
-    expect(parseRoute('#/nonsense')).toEqual({ route: 'live', arg: null });
+    expect(parseRoute('#/nonsense')).toEqual({ route: 'overview', arg: null });
   });
 });
 

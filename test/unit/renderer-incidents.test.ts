@@ -30,7 +30,14 @@ describe('summarize', () => {
   const now = new Date(2025, 5, 14, 12, 0, 0).getTime();
 
   it('bins incidents by local day and outcome, oldest day first', () => {
-    const s = summarize([inc('a', now - 1 * H, now - 0.5 * H), inc('b', now - 30 * H, now - 29 * H, 'failed'), inc('old', now - 40 * 24 * H, now - 40 * 24 * H + H)], now);
+    const s = summarize(
+      [
+        inc('a', now - 1 * H, now - 0.5 * H),
+        inc('b', now - 30 * H, now - 29 * H, 'failed'),
+        inc('old', now - 40 * 24 * H, now - 40 * 24 * H + H),
+      ],
+      now,
+    );
     expect(s.days).toHaveLength(14);
     expect(s.days[13]!.counts.recovered).toBe(1);
     expect(s.days[12]!.counts.failed).toBe(1);
@@ -43,7 +50,14 @@ describe('summarize', () => {
   it('uptime counts overlapping incidents once and an open one until now', () => {
     const from = new Date(2025, 5, 1).getTime();
     const windowMs = now - from;
-    const s = summarize([inc('a', now - 4 * H, now - 2 * H), inc('b', now - 3 * H, now - 1 * H), inc('open', now - 0.5 * H, null, 'open')], now);
+    const s = summarize(
+      [
+        inc('a', now - 4 * H, now - 2 * H),
+        inc('b', now - 3 * H, now - 1 * H),
+        inc('open', now - 0.5 * H, null, 'open'),
+      ],
+      now,
+    );
     expect(s.uptime).toBeCloseTo(1 - (3 * H + 0.5 * H) / windowMs, 10);
     expect(s.medianRecoveryMs).toBe(2 * H);
     expect(summarize([], now).uptime).toBe(1);
@@ -68,13 +82,17 @@ describe('diff', () => {
 
 describe('renderMarkdown', () => {
   it('escapes raw HTML instead of rendering it', () => {
-    const html = renderMarkdown('Hi <script>alert(1)</script> <img src=x onerror=alert(1)>\n\n<div onclick="x()">block</div>');
+    const html = renderMarkdown(
+      'Hi <script>alert(1)</script> <img src=x onerror=alert(1)>\n\n<div onclick="x()">block</div>',
+    );
     expect(html).not.toMatch(/<script|<img|<div/);
     expect(html).toContain('&lt;script&gt;');
   });
 
   it('links only http(s), opening in a new window without referrer', () => {
-    const html = renderMarkdown('[ok](https://example.com/a) [js](javascript:alert(1)) [data](data:text/html,x) [file](file:///etc/passwd)');
+    const html = renderMarkdown(
+      '[ok](https://example.com/a) [js](javascript:alert(1)) [data](data:text/html,x) [file](file:///etc/passwd)',
+    );
     expect(html).toContain('<a href="https://example.com/a" target="_blank" rel="noopener noreferrer">ok</a>');
     expect(html).not.toMatch(/href="(javascript|data|file):/);
     expect((html.match(/<a /g) ?? []).length).toBe(1);

@@ -25,7 +25,10 @@ describe('the form check', () => {
       { path: 'gateway.bogus', message: 'unknown key (check the spelling; see README "Settings")' },
       { path: 'gateway.url', message: 'must start with http:// or https://' },
       { path: 'gateway.checkIntervalSec', message: 'must be >= 1' },
-      { path: 'doctor.promptTemplate', message: expect.stringMatching(/^uses \{\{nope\}\}, which is not a known/) },
+      {
+        path: 'doctor.promptTemplate',
+        message: expect.stringMatching(/^uses \{\{nope\}\}, which is not a known/) as unknown,
+      },
       { path: 'doctor.promptTemplate', message: 'has an unmatched "{{" or "}}"' },
     ]);
     const engine = validateSettings(draft).problems;

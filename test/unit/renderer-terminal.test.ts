@@ -81,7 +81,11 @@ describe('TerminalFeed', () => {
   it('starts over (in-band reset) when a new subscription replays or another session begins', () => {
     const sink = new FakeSink();
     const states: boolean[] = [];
-    const feed = new TerminalFeed(sink, () => undefined, (s) => states.push(s.ended));
+    const feed = new TerminalFeed(
+      sink,
+      () => undefined,
+      (s) => states.push(s.ended),
+    );
     feed.push({ kind: 'replay', data: '', sessionName: null });
     feed.push({ kind: 'replay', data: 'old', sessionName: 's1' });
     feed.push({ kind: 'live', data: 'more', sessionName: 's1' });

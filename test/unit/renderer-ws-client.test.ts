@@ -2,7 +2,12 @@
 // connection, reconnect with backoff, and the terminal subscription surviving a reconnect.
 import { decodeAckFrame, encodeTermFrame, PROTOCOL_VERSION } from '../../common/ws-protocol.js';
 import { describe, expect, it } from 'vitest';
-import { createWsClient, dashboardSocketUrl, type SocketLike, type Timers } from '../../renderer/src/transport/ws-client.js';
+import {
+  createWsClient,
+  dashboardSocketUrl,
+  type SocketLike,
+  type Timers,
+} from '../../renderer/src/transport/ws-client.js';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -175,6 +180,9 @@ describe('ws-client', () => {
     expect(await r).toMatchObject({ ok: false });
     expect(h.timers.filter((t) => t.ms === 250)).toEqual([]);
     expect(h.client.connection().state).toBe('closed');
-    expect(await h.client.startDoctor()).toMatchObject({ ok: false, message: expect.stringMatching(/closed/) as unknown });
+    expect(await h.client.startDoctor()).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/closed/) as unknown,
+    });
   });
 });

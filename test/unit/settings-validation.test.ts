@@ -9,6 +9,7 @@ import {
   checkSettingsShape,
   describeSchemaError,
   UNKNOWN_KEY,
+  unknownKeyMessage,
   type CompiledValidator,
 } from '../../common/settings-validation.js';
 import { validateSettings } from '../../main/engine/settings/index.js';
@@ -33,8 +34,19 @@ describe('compiled settings validator', () => {
       [{ gateway: { url: 'ftp://host' } }, { path: 'gateway.url', message: 'must start with http:// or https://' }],
       [{ gateway: { url: 'http://a b' } }, { path: 'gateway.url', message: 'must be a valid uri' }],
       [{ gateway: { logPaths: ['a', 3] } }, { path: 'gateway.logPaths.1', message: 'must be string' }],
-      [{ gatway: {} }, { path: 'gatway', message: UNKNOWN_KEY }],
-      [{ gateway: { urll: 'x' } }, { path: 'gateway.urll', message: UNKNOWN_KEY }],
+      [{ gatway: {} }, { path: 'gatway', message: unknownKeyMessage('gateway') }],
+      [{ gateway: { urll: 'x' } }, { path: 'gateway.urll', message: unknownKeyMessage('url') }],
+      [
+        { gateway: { FailureThreshold: 3 } },
+        { path: 'gateway.FailureThreshold', message: unknownKeyMessage('failureThreshold') },
+      ],
+      [
+        { restart: { steps: [{ command: 'true', comand: 'x' }] } },
+        { path: 'restart.steps.0.comand', message: unknownKeyMessage('command') },
+      ],
+      [{ gateway: { bogus: 1 } }, { path: 'gateway.bogus', message: UNKNOWN_KEY }],
+      // One mistake, two broken rules (pattern and format): said once.
+      [{ gateway: { url: 'not a url' } }, { path: 'gateway.url', message: 'must start with http:// or https://' }],
       [{ dataDir: '' }, { path: 'dataDir', message: 'must not be empty' }],
       [{ restart: { steps: [{ command: ' ' }] } }, { path: 'restart.steps.0.command', message: 'must not be empty' }],
       [{ restart: { steps: [{ timeoutSec: 5 }] } }, { path: 'restart.steps.0.command', message: 'is required' }],
@@ -105,8 +117,8 @@ describe('the generated module', () => {
     expect(changed, `${VALIDATOR_FILE} is stale: run \`npm run build\``).toBe(false);
   });
 
-  it('evaluates no strings as code and loads nothing with require, so it runs under script-src \'self\'', () => {
-    const code = readFileSync(VALIDATOR_FILE as string, 'utf8');
+  it("evaluates no strings as code and loads nothing with require, so it runs under script-src 'self'", () => {
+    const code = readFileSync(VALIDATOR_FILE, 'utf8');
     expect(code).not.toMatch(/new Function|\beval\(|require\(/);
   });
 });

@@ -26,7 +26,12 @@ afterEach(() => {
 describe('settings schema', () => {
   it('fills every default from an empty object', () => {
     const s = defaultSettings();
-    expect(s.gateway).toMatchObject({ url: 'http://127.0.0.1:18789', checkIntervalSec: 30, failureThreshold: 3, timeoutSec: 5 });
+    expect(s.gateway).toMatchObject({
+      url: 'http://127.0.0.1:18789',
+      checkIntervalSec: 30,
+      failureThreshold: 3,
+      timeoutSec: 5,
+    });
     expect(s.restart).toMatchObject({ command: 'openclaw gateway restart', attempts: 2, maxPerHour: 6 });
     expect(s.doctor).toMatchObject({ enabled: true, agents: ['claude'], timeoutSec: 1800 });
     expect(s.doctor.profiles.claude).toMatchObject({ kind: 'claude', permissionMode: 'dontAsk', allowBypass: false });
@@ -44,14 +49,22 @@ describe('settings schema', () => {
   it('fills defaults inside a partially given profile', () => {
     const r = validateSettings({ doctor: { profiles: { claude: { kind: 'claude', command: '/opt/claude' } } } });
     expect(r.ok).toBe(true);
-    expect(r.settings.doctor.profiles.claude).toMatchObject({ command: '/opt/claude', args: [], permissionMode: 'dontAsk' });
+    expect(r.settings.doctor.profiles.claude).toMatchObject({
+      command: '/opt/claude',
+      args: [],
+      permissionMode: 'dontAsk',
+    });
   });
 
   it('names the key path and the reason for each problem, all at once', () => {
     const r = validateSettings({
       gateway: { url: 'ftp://x', checkIntervalSec: 'often', failureThreshold: 0, surprise: true },
       restart: { steps: [{ command: ' ' }] },
-      doctor: { agents: ['claude', 'ghost', 'claude'], profiles: { claude: { kind: 'robot', command: 'x' } }, promptTemplate: 'Hi {{who}}' },
+      doctor: {
+        agents: ['claude', 'ghost', 'claude'],
+        profiles: { claude: { kind: 'robot', command: 'x' } },
+        promptTemplate: 'Hi {{who}}',
+      },
       notify: { channels: [{ type: 'telegram' }, { type: 'slack', url: 'nope' }] },
     });
     expect(r.ok).toBe(false);
@@ -70,29 +83,41 @@ describe('settings schema', () => {
     expect(byPath['notify.channels.1.url']).toMatch(/http/);
   });
 
-  it('refuses a profile that cannot work: empty command, bypass without ' + 'opt-in, generic without a done pattern, bad regex', () => {
-    const r = validateSettings({
-      doctor: {
-        agents: ['a'],
-        profiles: {
-          a: { kind: 'claude', command: '' },
-          b: { kind: 'claude', command: 'claude', permissionMode: 'bypassPermissions' },
-          c: { kind: 'generic', command: 'aider' },
-          d: { kind: 'generic', command: 'aider', donePattern: '([' },
+  it(
+    'refuses a profile that cannot work: empty command, bypass without ' +
+      'opt-in, generic without a done pattern, bad regex',
+    () => {
+      const r = validateSettings({
+        doctor: {
+          agents: ['a'],
+          profiles: {
+            a: { kind: 'claude', command: '' },
+            b: { kind: 'claude', command: 'claude', permissionMode: 'bypassPermissions' },
+            c: { kind: 'generic', command: 'aider' },
+            d: { kind: 'generic', command: 'aider', donePattern: '([' },
+          },
         },
-      },
-    });
-    const paths = r.problems.map((p) => p.path);
-    expect(paths).toEqual(
-      expect.arrayContaining([
-        'doctor.profiles.a.command',
-        'doctor.profiles.b.permissionMode',
-        'doctor.profiles.c.donePattern',
-        'doctor.profiles.d.donePattern',
-      ]),
-    );
-    expect(validateSettings({ doctor: { profiles: { claude: { kind: 'claude', command: 'claude', permissionMode: 'bypassPermissions', allowBypass: true } } } }).ok).toBe(true);
-  });
+      });
+      const paths = r.problems.map((p) => p.path);
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'doctor.profiles.a.command',
+          'doctor.profiles.b.permissionMode',
+          'doctor.profiles.c.donePattern',
+          'doctor.profiles.d.donePattern',
+        ]),
+      );
+      expect(
+        validateSettings({
+          doctor: {
+            profiles: {
+              claude: { kind: 'claude', command: 'claude', permissionMode: 'bypassPermissions', allowBypass: true },
+            },
+          },
+        }).ok,
+      ).toBe(true);
+    },
+  );
 
   it('never mutates its input', () => {
     const input = { gateway: { checkIntervalSec: 10 } };
@@ -102,12 +127,20 @@ describe('settings schema', () => {
 
   it('turns restart.command into a one-step ladder unless steps are given', () => {
     expect(restartSteps(defaultSettings())).toEqual([{ command: 'openclaw gateway restart', timeoutSec: 120 }]);
-    const s = validateSettings({ restart: { steps: [{ command: 'launchctl kickstart -k gui/501/ai.openclaw.gateway', timeoutSec: 30 }] } }).settings;
-    expect(restartSteps(s)).toEqual([{ command: 'launchctl kickstart -k gui/501/ai.openclaw.gateway', timeoutSec: 30 }]);
+    const s = validateSettings({
+      restart: { steps: [{ command: 'launchctl kickstart -k gui/501/ai.openclaw.gateway', timeoutSec: 30 }] },
+    }).settings;
+    expect(restartSteps(s)).toEqual([
+      { command: 'launchctl kickstart -k gui/501/ai.openclaw.gateway', timeoutSec: 30 },
+    ]);
   });
 
   it('expands ~ in every path-valued key', () => {
-    const s = resolvePaths(validateSettings({ dataDir: '~/cm', gateway: { configPath: '~/oc.json', logPaths: ['~/a.log', '/b.log'] } }).settings, '/home/u');
+    const s = resolvePaths(
+      validateSettings({ dataDir: '~/cm', gateway: { configPath: '~/oc.json', logPaths: ['~/a.log', '/b.log'] } })
+        .settings,
+      '/home/u',
+    );
     expect(s.dataDir).toBe('/home/u/cm');
     expect(s.gateway.configPath).toBe('/home/u/oc.json');
     expect(s.gateway.logPaths).toEqual(['/home/u/a.log', '/b.log']);
@@ -155,7 +188,9 @@ describe('settings file', () => {
     const f = path.join(tmp(), 's.json');
     writeFileSync(f, '{ "gateway": { ');
     await expect(loadSettings(f)).rejects.toThrow(SettingsError);
-    await expect(loadSettings(f)).rejects.toMatchObject({ problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) as unknown }] });
+    await expect(loadSettings(f)).rejects.toMatchObject({
+      problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) as unknown }],
+    });
   });
 
   it('saves atomically as 0600 in a 0700 folder, keeping only what the user wrote', async () => {
@@ -186,16 +221,20 @@ describe('settings file', () => {
 });
 
 describe('hostile settings documents', () => {
-  it('a deeply nested document is refused with a key path, not a stack overflow', async () => {
+  it('a deeply nested document is refused with a key path, not a stack overflow', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 5000; i++) deep = { a: deep };
     const r = validateSettings({ gateway: deep });
     expect(r.ok).toBe(false);
-    expect(r.problems).toEqual([{ path: '(root)', message: expect.stringMatching(/nested more than 32 levels/) }]);
+    expect(r.problems).toEqual([
+      { path: '(root)', message: expect.stringMatching(/nested more than 32 levels/) as unknown },
+    ]);
   });
 
   it('inherited names are not template variables or profiles', () => {
-    const r = validateSettings({ doctor: { agents: ['constructor'], promptTemplate: 'Fix {{constructor}} and {{toString}}' } });
+    const r = validateSettings({
+      doctor: { agents: ['constructor'], promptTemplate: 'Fix {{constructor}} and {{toString}}' },
+    });
     expect(r.ok).toBe(false);
     const paths = r.problems.map((p) => p.path);
     expect(paths).toContain('doctor.agents.0');

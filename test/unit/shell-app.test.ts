@@ -42,7 +42,9 @@ const doctor: DoctorLive = {
 };
 
 /** Every Electron module startShell touches, recording what it was asked to do. */
-function fakeElectron(opts: { lock?: boolean; dialogResponse?: number; packaged?: boolean; loginStatus?: string } = {}) {
+function fakeElectron(
+  opts: { lock?: boolean; dialogResponse?: number; packaged?: boolean; loginStatus?: string } = {},
+) {
   const rec = {
     quit: 0,
     exit: [] as number[],
@@ -73,11 +75,21 @@ function fakeElectron(opts: { lock?: boolean; dialogResponse?: number; packaged?
     // Electron's sequence: before-quit, then will-quit, each may be prevented.
     quit() {
       rec.quit++;
-      const e = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+      const e = {
+        defaultPrevented: false,
+        preventDefault() {
+          this.defaultPrevented = true;
+        },
+      };
       app.emit('before-quit', e);
       rec.beforeQuit.push(e.defaultPrevented);
       if (e.defaultPrevented) return;
-      const w = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+      const w = {
+        defaultPrevented: false,
+        preventDefault() {
+          this.defaultPrevented = true;
+        },
+      };
       app.emit('will-quit', w);
       if (!w.defaultPrevented) rec.willQuit++;
     },
@@ -171,7 +183,9 @@ function fakeEngine(initial: StatusSnapshot) {
     on: (l: (e: unknown) => void) => (listeners.add(l), () => listeners.delete(l)),
     status: () => status,
     checkNow: vi.fn(() => Promise.resolve({})),
-    restartNow: vi.fn((): Promise<Result> => Promise.resolve({ ok: false, message: 'Restart limit reached (6 per hour).' })),
+    restartNow: vi.fn((): Promise<Result> =>
+      Promise.resolve({ ok: false, message: 'Restart limit reached (6 per hour).' }),
+    ),
     startDoctor: vi.fn(() => Promise.resolve(ok)),
     stopDoctor: vi.fn(() => Promise.resolve(ok)),
     pause: vi.fn(),
@@ -305,7 +319,10 @@ describe('startShell', () => {
     s.click('Restart gateway');
     await settle();
     expect(s.engine.restartNow).toHaveBeenCalled();
-    expect(s.rec.dialogs.at(-1)).toMatchObject({ message: 'The gateway was not restarted', detail: 'Restart limit reached (6 per hour).' });
+    expect(s.rec.dialogs.at(-1)).toMatchObject({
+      message: 'The gateway was not restarted',
+      detail: 'Restart limit reached (6 per hour).',
+    });
     s.click('For 1 hour');
     expect(s.engine.pause).toHaveBeenCalledWith(60);
     s.click('Start doctor now');
@@ -323,7 +340,12 @@ describe('startShell', () => {
     const s = await start();
     s.click('Incidents…');
     expect(s.rec.windows[0]!.options).toMatchObject({
-      webPreferences: { preload: path.join(dir, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+      webPreferences: {
+        preload: path.join(dir, 'preload.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+      },
     });
   });
 
@@ -344,7 +366,7 @@ describe('startShell', () => {
     expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8'))).toEqual({ app: { launchAtLogin: true } });
   });
 
-  it('Launch at login is never registered from a checkout (it would be node_modules\' Electron.app)', async () => {
+  it("Launch at login is never registered from a checkout (it would be node_modules' Electron.app)", async () => {
     writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ app: { launchAtLogin: true } }));
     const s = await start({ packaged: false });
     expect(s.rec.loginItem).toEqual([]);
@@ -400,22 +422,25 @@ describe('startShell', () => {
     expect(s.engine.interruptSync).not.toHaveBeenCalled();
   });
 
-  it('quitting while a doctor runs: asks; "Keep Running" cancels, "Stop the ' + 'Doctor and Quit" stops and quits', async () => {
-    const keep = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 1 });
-    keep.click('Quit ClawMedic');
-    await settle();
-    expect(keep.rec.dialogs.at(-1)?.buttons).toEqual([...QUIT_BUTTONS]);
-    // No Dock icon: the app comes to the front before asking, or the question hides behind other apps.
-    expect(keep.rec.dialogs.at(-1)?.focusedFirst).toBe(true);
-    expect(keep.engine.stop).not.toHaveBeenCalled();
-    expect(keep.rec.quit).toBe(0);
+  it(
+    'quitting while a doctor runs: asks; "Keep Running" cancels, "Stop the ' + 'Doctor and Quit" stops and quits',
+    async () => {
+      const keep = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 1 });
+      keep.click('Quit ClawMedic');
+      await settle();
+      expect(keep.rec.dialogs.at(-1)?.buttons).toEqual([...QUIT_BUTTONS]);
+      // No Dock icon: the app comes to the front before asking, or the question hides behind other apps.
+      expect(keep.rec.dialogs.at(-1)?.focusedFirst).toBe(true);
+      expect(keep.engine.stop).not.toHaveBeenCalled();
+      expect(keep.rec.quit).toBe(0);
 
-    const stop = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 0 });
-    stop.click('Quit ClawMedic');
-    await settle();
-    expect(stop.engine.stop).toHaveBeenCalledWith('quit');
-    expect(stop.rec.quit).toBe(1);
-  });
+      const stop = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 0 });
+      stop.click('Quit ClawMedic');
+      await settle();
+      expect(stop.engine.stop).toHaveBeenCalledWith('quit');
+      expect(stop.rec.quit).toBe(1);
+    },
+  );
 
   it('a quit the system starts (log out) is never prevented: the engine stops synchronously', async () => {
     const s = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 1 });
@@ -428,7 +453,12 @@ describe('startShell', () => {
 
   it('on system shutdown: delays it (preventDefault), no question, stops the engine, quits', async () => {
     const s = await start({ status: statusOf({ state: 'recovering', doctor }), dialogResponse: 1 });
-    const e = { prevented: false, preventDefault() { this.prevented = true; } };
+    const e = {
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+    };
     s.powerMonitor.emit('shutdown', e);
     await settle();
     expect(e.prevented).toBe(true);
@@ -442,7 +472,7 @@ describe('startShell', () => {
     const s = await start();
     s.app.emit('activate');
     expect(s.rec.windows).toHaveLength(1);
-    expect(s.rec.windows[0]!.urls.at(-1)).toBe('clawmedic://app/index.html#/incidents');
+    expect(s.rec.windows[0]!.urls.at(-1)).toBe('clawmedic://app/index.html#/');
     s.app.emit('second-instance');
     expect(s.rec.windows).toHaveLength(1);
   });
@@ -484,7 +514,13 @@ describe('startShell', () => {
   it('the tray follows engine events', async () => {
     const s = await start();
     s.set(statusOf({ state: 'restarting', reason: 'restart attempt 1 of 2' }));
-    s.emit({ type: 'state', state: 'restarting', previous: 'failing', reason: 'restart attempt 1 of 2', at: new Date().toISOString() });
+    s.emit({
+      type: 'state',
+      state: 'restarting',
+      previous: 'failing',
+      reason: 'restart attempt 1 of 2',
+      at: new Date().toISOString(),
+    });
     expect(s.rec.trays[0]!.images.at(-1)).toBe(path.join('/assets', 'tray', 'restarting-0Template.png'));
     expect(s.menuItem('Restart gateway').enabled).toBe(false);
   });

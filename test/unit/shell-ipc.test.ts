@@ -4,7 +4,14 @@
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent, Result, StatusSnapshot, TerminalChunk } from '../../common/contract.js';
-import { answersWithResult, LIMITS, operation, OPERATIONS, type ClawMedicApi, type OperationName } from '../../common/operations.js';
+import {
+  answersWithResult,
+  LIMITS,
+  operation,
+  OPERATIONS,
+  type ClawMedicApi,
+  type OperationName,
+} from '../../common/operations.js';
 import type { EngineApi, LiveTerminal } from '../../main/engine/engine-api.js';
 import { channelOf, streamChannels } from '../../common/channels.js';
 import { checkSender, type TrustedOrigins } from '../../main/shell/ipc-validate.js';
@@ -20,7 +27,9 @@ describe('sender check', () => {
   it('accepts our page (any hash or query) and the dev server when one is configured', () => {
     expect(checkSender(main(), trusted)).toBeNull();
     expect(checkSender(main('clawmedic://app/index.html?x=1#/settings'), trusted)).toBeNull();
-    expect(checkSender(main('http://localhost:5173/#/live'), { ...trusted, devServerOrigin: 'http://localhost:5173' })).toBeNull();
+    expect(
+      checkSender(main('http://localhost:5173/#/live'), { ...trusted, devServerOrigin: 'http://localhost:5173' }),
+    ).toBeNull();
   });
 
   it('rejects everything else, with a reason', () => {
@@ -42,7 +51,7 @@ describe('sender check', () => {
   });
 });
 
-describe('the operation table\'s argument checks (every transport uses them)', () => {
+describe("the operation table's argument checks (every transport uses them)", () => {
   const check = (name: OperationName, args: unknown[]) => operation(name)!.args(args);
 
   it('refuses bad payloads, operation by operation, each with a reason', () => {
@@ -228,10 +237,15 @@ const settle = () => new Promise((r) => setImmediate(r));
 describe('ipc router', () => {
   it('registers exactly one handler per operation of the table, and nothing generic', () => {
     const { ipc } = routerSetup();
-    const ui = (Object.keys(OPERATIONS) as OperationName[]).filter((n) => OPERATIONS[n].transports.includes('ipc' as never));
+    const ui = (Object.keys(OPERATIONS) as OperationName[]).filter((n) =>
+      OPERATIONS[n].transports.includes('ipc' as never),
+    );
     const calls = ui.filter((n) => OPERATIONS[n].kind === 'call').map(channelOf);
     const sends = ui.filter((n) => OPERATIONS[n].kind === 'send').map(channelOf);
-    const streams = (['terminal', 'events'] as const).flatMap((x) => [streamChannels(x).subscribe, streamChannels(x).unsubscribe]);
+    const streams = (['terminal', 'events'] as const).flatMap((x) => [
+      streamChannels(x).subscribe,
+      streamChannels(x).unsubscribe,
+    ]);
     expect([...ipc.handlers.keys()].sort()).toEqual(calls.sort());
     expect([...ipc.listeners.keys()].sort()).toEqual([...sends, ...streams].sort());
     // Operations only the control socket offers are not reachable from the window.
@@ -241,7 +255,9 @@ describe('ipc router', () => {
   it('a bad sender never reaches the engine; the rejection is logged with its reason', async () => {
     const { ipc, engine, log } = routerSetup();
     const c = new FakeContents();
-    await expect(ipc.invoke(c.event('https://evil.example/'), channelOf('getStatus'))).rejects.toThrow(/refused .*untrusted sender/);
+    await expect(ipc.invoke(c.event('https://evil.example/'), channelOf('getStatus'))).rejects.toThrow(
+      /refused .*untrusted sender/,
+    );
     const r = await ipc.invoke(c.event('https://evil.example/'), channelOf('restartNow'));
     expect(r).toMatchObject({ ok: false, message: expect.stringContaining('untrusted sender') as unknown });
     ipc.emit(c.event(PAGE_URL, { url: 'parent' }), channelOf('terminalInput'), 'rm -rf ~\r');
@@ -249,7 +265,9 @@ describe('ipc router', () => {
     expect(engine.restartNow).not.toHaveBeenCalled();
     expect(engine.terminalInput).not.toHaveBeenCalled();
     expect(log.lines).toEqual([
-      expect.stringMatching(/^warn: IPC clawmedic:getStatus refused: untrusted sender: sender origin https:\/\/evil.example/),
+      expect.stringMatching(
+        /^warn: IPC clawmedic:getStatus refused: untrusted sender: sender origin https:\/\/evil.example/,
+      ),
       expect.stringMatching(/^warn: IPC clawmedic:restartNow refused: untrusted sender/),
       expect.stringMatching(/^warn: IPC clawmedic:terminalInput refused: untrusted sender: sent from a sub-frame/),
     ]);
@@ -283,7 +301,10 @@ describe('ipc router', () => {
       ok: true,
       value: 'brief: Fix {{gatewayUrl}}',
     });
-    expect(await ipc.invoke(c.event(), channelOf('stopDoctor'))).toEqual({ ok: false, message: 'No doctor session is running.' });
+    expect(await ipc.invoke(c.event(), channelOf('stopDoctor'))).toEqual({
+      ok: false,
+      message: 'No doctor session is running.',
+    });
     await ipc.invoke(c.event(), channelOf('saveSettings'), { gateway: { url: 'http://127.0.0.1:1' } });
     expect(engine.saveSettings).toHaveBeenCalledWith({ gateway: { url: 'http://127.0.0.1:1' } });
     ipc.emit(c.event(), channelOf('terminalResize'), 100, 30);
@@ -296,14 +317,33 @@ describe('ipc router', () => {
     engine.restartNow.mockRejectedValueOnce(new Error('spawn openclaw ENOENT'));
     const r = await ipc.invoke(new FakeContents().event(), channelOf('restartNow'));
     expect(r).toEqual({ ok: false, message: 'ClawMedic could not restart the gateway: spawn openclaw ENOENT' });
-    expect(log.lines).toEqual(['error: clawmedic:restartNow failed: ClawMedic could not restart the gateway: spawn openclaw ENOENT']);
+    expect(log.lines).toEqual([
+      'error: clawmedic:restartNow failed: ClawMedic could not restart the gateway: spawn openclaw ENOENT',
+    ]);
   });
 
   it('Result operations are exactly the table entries whose answer is a Result', () => {
     const results = (Object.keys(OPERATIONS) as OperationName[]).filter(answersWithResult).sort();
     expect(results).toEqual(
-      ['answerFix', 'handBack', 'pause', 'previewBrief', 'restartNow', 'resume', 'runDoctor', 'saveSettings', 'startDoctor', 'stopDoctor',
-        'takeOver', 'testNotification', 'undoFix', 'revertConfig', 'setPlaybookEnabled', 'approvePrompt', 'denyPrompt'].sort(),
+      [
+        'answerFix',
+        'handBack',
+        'pause',
+        'previewBrief',
+        'restartNow',
+        'resume',
+        'runDoctor',
+        'saveSettings',
+        'startDoctor',
+        'stopDoctor',
+        'takeOver',
+        'testNotification',
+        'undoFix',
+        'revertConfig',
+        'setPlaybookEnabled',
+        'approvePrompt',
+        'denyPrompt',
+      ].sort(),
     );
   });
 
@@ -312,11 +352,16 @@ describe('ipc router', () => {
     const c = new FakeContents();
     ipc.emit(c.event(), streamChannels('terminal').subscribe);
     timers.fire();
-    expect(c.sent).toEqual([[streamChannels('terminal').push, { kind: 'replay', data: 'earlier output\r\n', sessionName: 'clawmedic-1' }]]);
+    expect(c.sent).toEqual([
+      [streamChannels('terminal').push, { kind: 'replay', data: 'earlier output\r\n', sessionName: 'clawmedic-1' }],
+    ]);
     term.listener!({ kind: 'live', data: 'a', sessionName: 'clawmedic-1' });
     term.listener!({ kind: 'live', data: 'b', sessionName: 'clawmedic-1' });
     timers.fire();
-    expect(c.sent.at(-1)).toEqual([streamChannels('terminal').push, { kind: 'live', data: 'ab', sessionName: 'clawmedic-1' }]);
+    expect(c.sent.at(-1)).toEqual([
+      streamChannels('terminal').push,
+      { kind: 'live', data: 'ab', sessionName: 'clawmedic-1' },
+    ]);
     ipc.emit(c.event(), channelOf('terminalAck'), 18);
     expect(term.acked).toBe(18);
     expect(router.subscriptions(c.id)).toEqual({ terminal: true, events: false });
@@ -420,9 +465,31 @@ describe('preload bridge', () => {
     expect([...bridge.state.exposed.keys()]).toEqual(['clawmedic']);
     expect(Object.keys(api).sort()).toEqual(
       [
-        'getStatus', 'checkNow', 'restartNow', 'startDoctor', 'stopDoctor', 'pause', 'resume', 'listIncidents', 'getIncident',
-        'getSettings', 'saveSettings', 'previewBrief', 'testNotification', 'terminalSubscribe', 'terminalAck', 'takeOver',
-        'handBack', 'terminalInput', 'terminalResize', 'onEvent', 'answerFix', 'undoFix', 'revertConfig', 'listPlaybooks',
+        'getStatus',
+        'preflight',
+        'checkNow',
+        'restartNow',
+        'startDoctor',
+        'stopDoctor',
+        'pause',
+        'resume',
+        'listIncidents',
+        'getIncident',
+        'getSettings',
+        'saveSettings',
+        'previewBrief',
+        'testNotification',
+        'terminalSubscribe',
+        'terminalAck',
+        'takeOver',
+        'handBack',
+        'terminalInput',
+        'terminalResize',
+        'onEvent',
+        'answerFix',
+        'undoFix',
+        'revertConfig',
+        'listPlaybooks',
         'setPlaybookEnabled',
       ].sort(),
     );

@@ -73,7 +73,7 @@ describe('quitting', () => {
 
   it('a second launch shows the live terminal while a doctor runs, else the incidents', () => {
     expect(defaultView(status(doctor))).toEqual({ name: 'terminal' });
-    expect(defaultView(status(null))).toEqual({ name: 'incidents' });
+    expect(defaultView(status(null))).toEqual({ name: 'overview' });
   });
 });
 
@@ -98,13 +98,14 @@ describe('native notifications', () => {
     expect(viewForMessage(msg('test', null))).toEqual({ name: 'settings' });
   });
 
-  function setup(opts: { supported?: boolean; enabled?: boolean } = {}) {
-    const shown: { title: string; body: string; n: FakeNotification }[] = [];
+  function setup(opts: { supported?: boolean; enabled?: boolean; actions?: boolean } = {}) {
+    const shown: { title: string; body: string; actions?: { text: string }[]; n: FakeNotification }[] = [];
     const views: View[] = [];
+    const stops: number[] = [];
     const log = memoryLogger();
     class FakeNotification implements NotificationLike {
       handlers = new Map<string, (...a: never[]) => void>();
-      constructor(readonly o: { title: string; body: string }) {}
+      constructor(readonly o: { title: string; body: string; actions?: { text: string }[] }) {}
       on(event: string, l: (...a: never[]) => void) {
         this.handlers.set(event, l);
         return this;
@@ -118,10 +119,33 @@ describe('native notifications', () => {
       isSupported: () => opts.supported ?? true,
       enabled: () => opts.enabled ?? true,
       showView: (v) => views.push(v),
+      supportsActions: opts.actions ?? false,
+      stopDoctor: () => stops.push(1),
       log,
     });
-    return { notifier, shown, views, log };
+    return { notifier, shown, views, stops, log };
   }
+
+  it('while the doctor works, offer Open and Stop doctor where the system shows buttons', () => {
+    const s = setup({ actions: true });
+    s.notifier.show(msg('needs-approval'));
+    expect(s.shown[0]!.actions).toEqual([
+      { type: 'button', text: 'Open' },
+      { type: 'button', text: 'Stop doctor' },
+    ]);
+    const action = s.shown[0]!.n.handlers.get('action') as (e: unknown, index: number) => void;
+    action({}, 1);
+    expect(s.stops).toEqual([1]);
+    s.notifier.show(msg('doctor-started'));
+    (s.shown[1]!.n.handlers.get('action') as (e: unknown, index: number) => void)({}, 0);
+    expect(s.views).toEqual([{ name: 'terminal' }]);
+    // Nothing to stop or open by button for the rest, and no buttons where the system would not show them.
+    s.notifier.show(msg('down'));
+    expect(s.shown[2]!.actions).toBeUndefined();
+    const plain = setup({ actions: false });
+    plain.notifier.show(msg('needs-approval'));
+    expect(plain.shown[0]!.actions).toBeUndefined();
+  });
 
   it('show the message, and a click opens its incident', () => {
     const s = setup();

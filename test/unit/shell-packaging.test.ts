@@ -28,7 +28,9 @@ const builderConfig = require(path.join(ROOT, 'node_modules/app-builder-lib/out/
   getConfig(projectDir: string, configPath: string | null, configFromOptions: unknown): Promise<BuilderConfig>;
   validateConfiguration(config: unknown, logger: unknown): Promise<void>;
 };
-const { DebugLogger } = require(path.join(ROOT, 'node_modules/builder-util')) as { DebugLogger: new (enabled: boolean) => unknown };
+const { DebugLogger } = require(path.join(ROOT, 'node_modules/builder-util')) as {
+  DebugLogger: new (enabled: boolean) => unknown;
+};
 const yaml = require(path.join(ROOT, 'node_modules/js-yaml')) as { load(text: string): unknown };
 
 describe('electron-builder.yml', () => {
@@ -66,21 +68,29 @@ describe('electron-builder.yml', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main).toBe('dist/main/shell/main.js');
     const common = cfg.files.flatMap((f) => f.filter);
-    expect(common).toEqual(expect.arrayContaining(['package.json', 'dist/main/**', 'dist/preload/**', 'dist/renderer/**']));
+    expect(common).toEqual(
+      expect.arrayContaining(['package.json', 'dist/main/**', 'dist/preload/**', 'dist/renderer/**']),
+    );
     // Each platform brings its own tray icons: macOS template images, white ones for Linux panels.
     expect(cfg.mac.files).toContain('assets/tray/**');
     expect(cfg.linux.files).toContain('assets/tray-linux/**');
   });
 
-  it('every platform `files` list has an include pattern (exclusions alone make electron-builder pack everything)', () => {
+  it('every platform `files` list has an include pattern (exclusions alone make electron-builder pack all)', () => {
     // electron-builder prepends `**/*` to a platform file list holding only `!` patterns: the whole
     // checkout (sources, tests, .git) then lands in app.asar. test/packaging/ looks inside the real asar.
-    const raw = yaml.load(readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, { files?: unknown }>;
+    const raw = yaml.load(readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<
+      string,
+      { files?: unknown }
+    >;
     for (const p of ['mac', 'linux']) {
       const files = raw[p]?.files;
       expect(Array.isArray(files), `${p}.files`).toBe(true);
       const strings = (files as unknown[]).filter((f): f is string => typeof f === 'string');
-      expect(strings.some((f) => !f.startsWith('!')), `${p}.files has an include pattern`).toBe(true);
+      expect(
+        strings.some((f) => !f.startsWith('!')),
+        `${p}.files has an include pattern`,
+      ).toBe(true);
     }
   });
 
@@ -99,7 +109,9 @@ describe('electron-builder.yml', () => {
 
 describe('preload bundle', () => {
   it('is one CommonJS file that requires nothing but electron (what a sandboxed preload can load)', async () => {
-    const { buildPreload } = (await import(path.join(ROOT, 'scripts/build-preload.mjs'))) as { buildPreload: (o: { quiet: boolean }) => Promise<string> };
+    const { buildPreload } = (await import(path.join(ROOT, 'scripts/build-preload.mjs'))) as {
+      buildPreload: (o: { quiet: boolean }) => Promise<string>;
+    };
     const out = await buildPreload({ quiet: true });
     expect(out).toBe(path.join(ROOT, 'dist/preload/preload.cjs'));
     const code = readFileSync(out, 'utf8');

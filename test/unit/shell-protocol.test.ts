@@ -22,13 +22,22 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('the app scheme', () => {
   it('recognises only clawmedic://app', () => {
     expect(isAppUrl(new URL('clawmedic://app/index.html#/live'))).toBe(true);
-    for (const u of ['clawmedic://other/index.html', 'clawmedic://u:p@app/', 'clawmedic://app:81/', 'file:///x', 'https://app/']) {
+    for (const u of [
+      'clawmedic://other/index.html',
+      'clawmedic://u:p@app/',
+      'clawmedic://app:81/',
+      'file:///x',
+      'https://app/',
+    ]) {
       expect(isAppUrl(new URL(u)), u).toBe(false);
     }
   });
 
   it('maps paths inside the page folder, refuses everything else with a status', () => {
-    expect(decideAppRequest('GET', 'clawmedic://app/', page)).toMatchObject({ kind: 'file', file: path.join(page, 'index.html') });
+    expect(decideAppRequest('GET', 'clawmedic://app/', page)).toMatchObject({
+      kind: 'file',
+      file: path.join(page, 'index.html'),
+    });
     expect(decideAppRequest('GET', 'clawmedic://app/assets/index-1.js', page)).toMatchObject({
       kind: 'file',
       contentType: 'text/javascript; charset=utf-8',
@@ -42,7 +51,8 @@ describe('the app scheme', () => {
       ['GET', 'clawmedic://app/%E0%A4%A', 404],
       ['GET', 'clawmedic://evil/index.html', 403],
     ];
-    for (const [m, u, status] of refused) expect(decideAppRequest(m, u, page), u).toMatchObject({ kind: 'refuse', status });
+    for (const [m, u, status] of refused)
+      expect(decideAppRequest(m, u, page), u).toMatchObject({ kind: 'refuse', status });
   });
 
   it('serves files with the CSP and nosniff, and refuses a symlink out of the folder', async () => {

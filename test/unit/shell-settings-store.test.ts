@@ -16,10 +16,17 @@ import {
   SettingsError,
   settingsFilePath,
 } from '../../main/engine/settings/index.js';
-import { SettingsStore, settingsStoreOptions, type SettingsStoreOptions, type StoreLike } from '../../main/shell/settings-store.js';
+import {
+  SettingsStore,
+  settingsStoreOptions,
+  type SettingsStoreOptions,
+  type StoreLike,
+} from '../../main/shell/settings-store.js';
 
 // conf is electron-store's own dependency (not ours): resolve it from there, as electron-store does.
-const requireFromStore = createRequire(path.resolve(__dirname, '..', '..', 'node_modules', 'electron-store', 'index.js'));
+const requireFromStore = createRequire(
+  path.resolve(__dirname, '..', '..', 'node_modules', 'electron-store', 'index.js'),
+);
 const confEntry = pathToFileURL(requireFromStore.resolve('conf')).href;
 
 type ConfCtor = new (o: Record<string, unknown>) => StoreLike;
@@ -63,7 +70,10 @@ describe('settings store options', () => {
     expect(store.setLaunchAtLogin(true)).toEqual({ ok: true, value: undefined });
     const text = readFileSync(file, 'utf8');
     // Only the changed key was added: defaults are not frozen into the user's file.
-    expect(JSON.parse(text)).toEqual({ gateway: { url: 'http://127.0.0.1:18789', checkIntervalSec: 15 }, app: { launchAtLogin: true } });
+    expect(JSON.parse(text)).toEqual({
+      gateway: { url: 'http://127.0.0.1:18789', checkIntervalSec: 15 },
+      app: { launchAtLogin: true },
+    });
     expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect((await loadSettings(file)).settings.app.launchAtLogin).toBe(true);
@@ -147,7 +157,7 @@ describe('the engine reading and saving through electron-store', () => {
     expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ gateway: { checkIntervalSec: 15 } }));
   });
 
-  it('names every problem of a broken file by key path (not conf\'s one-line schema violation)', async () => {
+  it("names every problem of a broken file by key path (not conf's one-line schema violation)", async () => {
     const file = path.join(dir, 'settings.json');
     const broken = { gateway: { url: 5, checkIntervalSec: 0 }, bogus: true, doctor: { agents: ['x'] } };
     writeFileSync(file, JSON.stringify(broken));
@@ -155,14 +165,14 @@ describe('the engine reading and saving through electron-store', () => {
     const err = await store.load().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SettingsError);
     expect((err as SettingsError).problems).toEqual([
-      { path: 'bogus', message: expect.stringMatching(/^unknown key/) },
+      { path: 'bogus', message: expect.stringMatching(/^unknown key/) as unknown },
       { path: 'gateway.url', message: 'must be string' },
       { path: 'gateway.checkIntervalSec', message: 'must be >= 1' },
-      { path: 'doctor.agents.0', message: expect.stringMatching(/names profile "x"/) },
+      { path: 'doctor.agents.0', message: expect.stringMatching(/names profile "x"/) as unknown },
     ]);
     writeFileSync(file, '{ "gateway": ');
     await expect(store.load()).rejects.toMatchObject({
-      problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) }],
+      problems: [{ path: '(file)', message: expect.stringMatching(/not valid JSON/) as unknown }],
     });
     // Valid shape, broken cross-field rule: the engine refuses it too (the shell still reads its two keys).
     writeFileSync(file, JSON.stringify({ doctor: { agents: ['ghost'] }, app: { launchAtLogin: true } }));
@@ -186,7 +196,7 @@ describe('the engine reading and saving through electron-store', () => {
     expect((await loadSettings(file)).settings.gateway.failureThreshold).toBe(4);
   });
 
-  it('is the only way the app\'s engine touches the file: loading, saving, reloading', async () => {
+  it("is the only way the app's engine touches the file: loading, saving, reloading", async () => {
     const file = path.join(dir, 'settings.json');
     const dataDir = path.join(dir, 'data');
     writeFileSync(file, JSON.stringify({ dataDir }));
@@ -215,9 +225,13 @@ describe('the engine reading and saving through electron-store', () => {
     }
   });
 
-  it('refuses a source for another file than the engine\'s', async () => {
+  it("refuses a source for another file than the engine's", async () => {
     const store = new SettingsStore(path.join(dir, 'a.json'), open);
-    const create = Engine.create({ settingsFile: path.join(dir, 'b.json'), settingsSource: store, doctorFactory: null });
+    const create = Engine.create({
+      settingsFile: path.join(dir, 'b.json'),
+      settingsSource: store,
+      doctorFactory: null,
+    });
     await expect(create).rejects.toThrow(/settings source reads .*a\.json, not .*b\.json/);
   });
 });

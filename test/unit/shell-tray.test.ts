@@ -26,7 +26,15 @@ function status(state: SupervisorState, over: Partial<StatusSnapshot> = {}): Sta
     reason: '',
     lastCheck: {
       condition: 'healthy',
-      health: { ok: true, kind: 'healthy', url: 'http://127.0.0.1:18789/healthz', status: 200, latencyMs: 3, detail: 'ok', at: ago(12) },
+      health: {
+        ok: true,
+        kind: 'healthy',
+        url: 'http://127.0.0.1:18789/healthz',
+        status: 200,
+        latencyMs: 3,
+        detail: 'ok',
+        at: ago(12),
+      },
       failing: [],
       at: ago(12),
     },
@@ -64,7 +72,7 @@ function incident(over: Partial<Incident> = {}): Incident {
     reportPath: null,
     transcriptPath: null,
     events: [],
-    summary: 'connection refused (3 probes)',
+    summary: 'connection refused on 127.0.0.1:18789 (refused, 3 checks)',
     restarts: 1,
     doctor: null,
     owner: { pid: 1, hostname: 'mac' },
@@ -138,9 +146,14 @@ describe('tray model, state by state', () => {
   });
 
   it('failing: counts the failed checks, still the checking icon (nothing is done yet)', () => {
-    const m = trayModel(input(status('failing', { consecutiveFailures: 2, reason: 'connection refused on 127.0.0.1:18789' })));
+    const m = trayModel(
+      input(status('failing', { consecutiveFailures: 2, reason: 'connection refused on 127.0.0.1:18789' })),
+    );
     expect(m.icon.name).toBe('checking');
-    expect(outline(m.menu).slice(0, 2)).toEqual(['(Gateway not answering (2 failed checks))', '(connection refused on 127.0.0.1:18789)']);
+    expect(outline(m.menu).slice(0, 2)).toEqual([
+      '(Gateway not answering (2 failed checks))',
+      '(connection refused on 127.0.0.1:18789)',
+    ]);
     expect(trayModel(input(status('failing', { consecutiveFailures: 1 }))).menu[0]).toEqual({
       kind: 'label',
       label: 'Gateway not answering (1 failed check)',
@@ -155,18 +168,21 @@ describe('tray model, state by state', () => {
     expect(outline(m.menu)).not.toContain('Stop doctor');
   });
 
-  it('recovering: doctor line with agent and time, terminal enabled, Stop ' + 'doctor shown, click opens the terminal', () => {
-    const m = trayModel(input(status('recovering', { doctor: doctor() })));
-    expect(m.icon).toEqual({ name: 'recovering', frames: 4 });
-    expect(m.tooltip).toBe('ClawMedic · Doctor at work · last checked 12 s ago');
-    const o = outline(m.menu);
-    expect(o[0]).toBe('(Doctor at work (claude, 3 min))');
-    expect(o).toContain('Open live terminal');
-    expect(o).toContain('Stop doctor');
-    expect(o).toContain('[off] Restart gateway');
-    expect(o).toContain('[off] Start doctor now');
-    expect(m.click).toEqual({ type: 'open-terminal' });
-  });
+  it(
+    'recovering: doctor line with agent and time, terminal enabled, Stop ' + 'doctor shown, click opens the terminal',
+    () => {
+      const m = trayModel(input(status('recovering', { doctor: doctor() })));
+      expect(m.icon).toEqual({ name: 'recovering', frames: 4 });
+      expect(m.tooltip).toBe('ClawMedic · Doctor at work · last checked 12 s ago');
+      const o = outline(m.menu);
+      expect(o[0]).toBe('(Doctor at work (claude, 3 min))');
+      expect(o).toContain('Open live terminal');
+      expect(o).toContain('Stop doctor');
+      expect(o).toContain('[off] Restart gateway');
+      expect(o).toContain('[off] Start doctor now');
+      expect(m.click).toEqual({ type: 'open-terminal' });
+    },
+  );
 
   it('recovering, waiting for approval: the attention icon and an explicit line', () => {
     const m = trayModel(input(status('recovering', { doctor: doctor({ needsApproval: true }) })));
@@ -191,7 +207,9 @@ describe('tray model, state by state', () => {
   });
 
   it('paused for an hour: says when it resumes and offers Resume instead of Pause', () => {
-    const m = trayModel(input(status('paused', { pausedUntil: new Date(NOW + 42 * 60_000).toISOString(), reason: 'paused by user' })));
+    const m = trayModel(
+      input(status('paused', { pausedUntil: new Date(NOW + 42 * 60_000).toISOString(), reason: 'paused by user' })),
+    );
     expect(m.icon.name).toBe('paused');
     const o = outline(m.menu);
     expect(o[0]).toBe('(Monitoring paused (resumes in 42 min))');
@@ -217,7 +235,9 @@ describe('tray model, state by state', () => {
   });
 
   it('shows settings problems as a way into Settings', () => {
-    const m = trayModel(input(status('healthy', { settingsProblems: [{ path: 'gateway.url', message: 'must be a URL' }] })));
+    const m = trayModel(
+      input(status('healthy', { settingsProblems: [{ path: 'gateway.url', message: 'must be a URL' }] })),
+    );
     expect(find(m.menu, 'Settings file has 1 problem…')).toMatchObject({ action: { type: 'open-settings' } });
   });
 
@@ -236,7 +256,9 @@ describe('tray model, state by state', () => {
   });
 
   it('Launch at login waiting for approval (macOS 13+) offers the way to System Settings', () => {
-    const m = trayModel(input(status('healthy'), { loginItem: { kind: 'ready', wanted: true, status: 'requires-approval' } }));
+    const m = trayModel(
+      input(status('healthy'), { loginItem: { kind: 'ready', wanted: true, status: 'requires-approval' } }),
+    );
     expect(find(m.menu, 'Allow in System Settings › Login Items…')).toMatchObject({
       kind: 'action',
       action: { type: 'open-login-items' },
@@ -256,28 +278,53 @@ describe('tray model, state by state', () => {
     expect(m.tooltip).toBe('ClawMedic · Reading your login shell…');
   });
 
+  it('what the preflight found at start is in the menu, one click from the Overview', () => {
+    const one = trayModel(input(status('healthy'), { setupProblems: ['Restart command: `openclaw` is not on PATH'] }));
+    expect(find(one.menu, 'Setup: Restart command: `openclaw` is not on PATH…')).toMatchObject({
+      action: { type: 'open-overview' },
+      enabled: true,
+    });
+    const two = trayModel(input(status('healthy'), { setupProblems: ['a', 'b'] }));
+    expect(find(two.menu, 'Setup: 2 problems…')).toMatchObject({ action: { type: 'open-overview' } });
+    expect(outline(trayModel(input(status('healthy'))).menu).some((l) => l.startsWith('Setup'))).toBe(false);
+  });
+
   it('the incident line: open incident with its age, else the last outcome, clickable to that incident', () => {
-    const open = incident({ outcome: 'open', endedAt: null, resolvedBy: null, startedAt: ago(90) });
+    const events = [{ at: ago(80), type: 'restart-attempt', detail: 'attempt 1 of 2' }];
+    const open = incident({ outcome: 'open', endedAt: null, resolvedBy: null, startedAt: ago(90), events });
     const s = status('restarting', { openIncidentId: open.id });
-    expect(incidentLine(s, open, NOW)).toEqual({ id: open.id, label: 'Incident: connection refused (3 probes) · 90 s' });
+    // Named like everywhere else: the cause, and what is being done about it.
+    expect(incidentLine(s, open, NOW)).toEqual({ id: open.id, label: 'Incident: Gateway down: restarting · 90 s' });
     const m = trayModel(input(s, { lastIncident: open }));
-    expect(find(m.menu, 'Incident: connection refused (3 probes) · 90 s')).toMatchObject({
+    expect(find(m.menu, 'Incident: Gateway down: restarting · 90 s')).toMatchObject({
       action: { type: 'open-incidents', id: open.id },
       enabled: true,
     });
 
-    expect(incidentLine(status('healthy'), incident(), NOW)?.label).toBe('Last incident: fixed by a restart · 4 min ago');
+    expect(incidentLine(status('healthy'), incident(), NOW)?.label).toBe(
+      'Last incident: fixed by a restart · 4 min ago',
+    );
     expect(incidentLine(status('healthy'), incident({ resolvedBy: 'doctor', endedAt: ago(7200) }), NOW)?.label).toBe(
       'Last incident: fixed by the doctor · 2 h ago',
     );
-    expect(incidentLine(status('healthy'), incident({ outcome: 'failed', resolvedBy: null }), NOW)?.label).toMatch(/^Last incident: not fixed/);
+    expect(incidentLine(status('healthy'), incident({ outcome: 'failed', resolvedBy: null }), NOW)?.label).toMatch(
+      /^Last incident: not fixed/,
+    );
     expect(incidentLine(status('healthy'), null, NOW)).toBeNull();
   });
 
   it('Open live terminal is enabled after a doctor ran (the last session replays)', () => {
     const withDoctor = incident({
       resolvedBy: 'doctor',
-      doctor: { attempts: [], sessionName: 's', attachCommand: null, resultLine: null, configDiff: null, costUsd: null, tokens: null },
+      doctor: {
+        attempts: [],
+        sessionName: 's',
+        attachCommand: null,
+        resultLine: null,
+        configDiff: null,
+        costUsd: null,
+        tokens: null,
+      },
     });
     const m = trayModel(input(status('healthy'), { lastIncident: withDoctor }));
     expect(outline(m.menu)).toContain('Open live terminal');
@@ -317,6 +364,7 @@ describe('menu template', () => {
     (byLabel('Launch at login').click as () => void)();
     expect(byLabel('Launch at login')).toMatchObject({ type: 'checkbox', checked: false });
     expect(byLabel('Quit ClawMedic').accelerator).toBe('CommandOrControl+Q');
+    expect(byLabel('Settings…').accelerator).toBe('CommandOrControl+,');
     expect(dispatched).toEqual([
       { type: 'stop-doctor' },
       { type: 'open-terminal' },
@@ -375,7 +423,9 @@ describe('tray controller', () => {
     t.set(status('restarting'));
     t.c.refresh();
     t.timers.advance(ANIMATION_FRAME_MS * 5);
-    expect(t.tray.images.slice(1)).toEqual([0, 1, 2, 3, 0, 1].map((i) => `/app/assets/tray/restarting-${i}Template.png`));
+    expect(t.tray.images.slice(1)).toEqual(
+      [0, 1, 2, 3, 0, 1].map((i) => `/app/assets/tray/restarting-${i}Template.png`),
+    );
     t.set(status('healthy'));
     t.c.refresh();
     const count = t.tray.images.length;
@@ -436,5 +486,3 @@ describe('tray controller', () => {
     expect(t.tray.destroyed).toBe(true);
   });
 });
-
-

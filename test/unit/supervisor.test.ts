@@ -70,7 +70,16 @@ class Harness {
       runStep: (command): Promise<StepResult> => {
         this.steps.push({ at: this.clock.now(), command });
         if (this.afterRestart) this.condition = this.afterRestart;
-        return Promise.resolve({ command, exitCode: 0, signal: null, timedOut: false, cancelled: false, durationMs: 5, output: 'ok', spawnError: null });
+        return Promise.resolve({
+          command,
+          exitCode: 0,
+          signal: null,
+          timedOut: false,
+          cancelled: false,
+          durationMs: 5,
+          output: 'ok',
+          spawnError: null,
+        });
       },
       incidents: this.incidents,
       history: history ?? (await RateHistory.load(null)),
@@ -290,7 +299,7 @@ describe('restart ladder', () => {
     expect(latest!.events.find((e) => e.type === 'circuit-open')!.detail).toMatch(/2 restarts in the last hour/);
   });
 
-  it('a flapping gateway is one incident with one "down" per outage folded in, not one incident per crash', async () => {
+  it('a flapping gateway is one incident with one "down" per outage folded in, not an incident per crash', async () => {
     h = new Harness(settings({ restart: { attempts: 1, waitHealthySec: 2, maxPerHour: 10 } }));
     await h.build(await RateHistory.load(h.dir));
     await h.start();
@@ -322,7 +331,9 @@ describe('restart ladder', () => {
     expect(h.steps).toHaveLength(1);
     const gaveUpAt = h.clock.now();
     let [inc] = await h.incidents.list();
-    expect(inc!.events.find((e) => e.type === 'retry-planned')!.detail).toMatch(/will try again at \d\d:\d\d.*back-off 15 min/);
+    expect(inc!.events.find((e) => e.type === 'retry-planned')!.detail).toMatch(
+      /will try again at \d\d:\d\d.*back-off 15 min/,
+    );
     expect(h.sup.snapshotFields().reason).toMatch(/trying again at \d\d:\d\d/);
     await h.run(14 * 60 * SEC);
     expect(h.steps).toHaveLength(1);
@@ -382,12 +393,15 @@ describe('restart ladder', () => {
   });
 
   it('keeps a long failure streak bounded: counts every check, keeps the first and the last 20', async () => {
-    h = await new Harness(settings({ gateway: { failureThreshold: 30 }, restart: { attempts: 0 }, doctor: { enabled: true } }), {
-      outcome: 'failed',
-      resolvedBy: null,
-      agent: 'claude',
-      detail: 'could not fix it',
-    }).build();
+    h = await new Harness(
+      settings({ gateway: { failureThreshold: 30 }, restart: { attempts: 0 }, doctor: { enabled: true } }),
+      {
+        outcome: 'failed',
+        resolvedBy: null,
+        agent: 'claude',
+        detail: 'could not fix it',
+      },
+    ).build();
     await h.start();
     h.condition = 'down';
     const firstFailAt = h.clock.now() + 30 * SEC;

@@ -18,7 +18,12 @@ import { FakeClock } from '../helpers/fake-clock.js';
 
 /** A PTY that prints when the test says so and records pause/resume, like node-pty's flow control. */
 function fakePty() {
-  const state = { paused: false, pauses: 0, resumes: 0, emit: (_d: string) => undefined as void };
+  const state: { paused: boolean; pauses: number; resumes: number; emit: (d: string) => void } = {
+    paused: false,
+    pauses: 0,
+    resumes: 0,
+    emit: () => undefined,
+  };
   const mod: PtyModule = {
     spawn: () => ({
       pid: 4242,
@@ -69,7 +74,7 @@ function viewer(term: DoctorTerminal, clock: FakeClock) {
 async function setup() {
   const clock = new FakeClock();
   const pty = fakePty();
-  const term = new DoctorTerminal({}, async () => pty.mod);
+  const term = new DoctorTerminal({}, () => Promise.resolve(pty.mod));
   const tmux = new Tmux(path.join(os.tmpdir(), 'cm-flow-test'), 'tmux');
   expect(await term.attach(tmux, 'sess', 120, 40)).toBeNull();
   let n = 0;

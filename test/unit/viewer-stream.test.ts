@@ -40,7 +40,12 @@ function setup(opts: { replay?: TerminalChunk[]; maxChars?: number } = {}) {
   const t = fakeTerminal(opts.replay);
   const timers = fakeTimers();
   const sent: TerminalChunk[] = [];
-  const f = new ViewerStream({ terminal: t.terminal, send: (c) => sent.push(c), clock: timers, maxChars: opts.maxChars ?? 64 * 1024 });
+  const f = new ViewerStream({
+    terminal: t.terminal,
+    send: (c) => sent.push(c),
+    clock: timers,
+    maxChars: opts.maxChars ?? 64 * 1024,
+  });
   return { ...t, timers, sent, f };
 }
 
@@ -81,7 +86,8 @@ describe('viewer stream', () => {
     t.push(emoji.charAt(1) + '!');
     t.timers.fire();
     expect(t.sent.map((c) => c.data).join('')).toBe('ok ' + emoji + '!');
-    for (const c of [...s.sent, ...t.sent]) expect(c.data, JSON.stringify(c.data)).not.toMatch(/[\ud800-\udbff]$|^[\udc00-\udfff]/);
+    for (const c of [...s.sent, ...t.sent])
+      expect(c.data, JSON.stringify(c.data)).not.toMatch(/[\ud800-\udbff]$|^[\udc00-\udfff]/);
   });
 
   it('keeps replay and live apart, and delivers end at once after what came before it', () => {
@@ -141,7 +147,7 @@ describe('viewer stream', () => {
     expect(errors).toEqual(['Object has been destroyed']);
   });
 
-  it('translates acks of redacted text back to the engine\'s characters', () => {
+  it("translates acks of redacted text back to the engine's characters", () => {
     const t = fakeTerminal();
     const timers = fakeTimers();
     const sent: string[] = [];
@@ -162,7 +168,12 @@ describe('viewer stream', () => {
     expect(t.state.acked).toBe(24 + 8);
     // Text that the transform emptied is settled at once: the viewer can never ack it.
     const empty = fakeTerminal();
-    const e = new ViewerStream({ terminal: empty.terminal, send: () => undefined, transform: wordTransform(() => ''), clock: timers });
+    const e = new ViewerStream({
+      terminal: empty.terminal,
+      send: () => undefined,
+      transform: wordTransform(() => ''),
+      clock: timers,
+    });
     empty.push('gone');
     timers.fire();
     expect(empty.state.acked).toBe(4);

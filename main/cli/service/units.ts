@@ -29,12 +29,16 @@ export function watchArgv(spec: ServiceSpec): string[] {
   return [spec.node, spec.cli, '--config', spec.settingsFile, 'watch'];
 }
 
+/** C0 controls and DEL (built from a string so the source holds no raw control characters). */
+const SYSTEMD_FORBIDDEN_CLASS = '[\\u0000-\\u001f\\u007f]';
+const SYSTEMD_FORBIDDEN = new RegExp(SYSTEMD_FORBIDDEN_CLASS);
+
 /**
  * One ExecStart=/Environment= word, quoted for systemd: `%` is a specifier and `$` a variable there, so
  * both are doubled; anything beyond a plain path character is double-quoted with C-style escapes.
  */
 export function systemdQuote(word: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(word)) {
+  if (SYSTEMD_FORBIDDEN.test(word)) {
     throw new Error(`cannot put a control character into a systemd unit: ${JSON.stringify(word)}`);
   }
   const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
@@ -89,9 +93,13 @@ export function systemdUnit(spec: ServiceSpec): string {
   ].join('\n');
 }
 
+/** The control characters XML 1.0 cannot hold (all C0 but tab, newline and carriage return). */
+const XML_FORBIDDEN_CLASS = '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]';
+const XML_FORBIDDEN = new RegExp(XML_FORBIDDEN_CLASS);
+
 function xml(text: string): string {
   // XML 1.0 cannot hold most control characters, even escaped.
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) {
+  if (XML_FORBIDDEN.test(text)) {
     throw new Error(`cannot put a control character into a plist: ${JSON.stringify(text)}`);
   }
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -14,7 +14,14 @@ export interface HookEvent {
 }
 
 /** Claude Code hook events ClawMedic listens to. */
-export const CLAUDE_HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Notification', 'Stop', 'StopFailure', 'SessionEnd'] as const;
+export const CLAUDE_HOOK_EVENTS = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'Notification',
+  'Stop',
+  'StopFailure',
+  'SessionEnd',
+] as const;
 
 /**
  * The recorder: `sh record.sh <Event> [json]`; the JSON comes on stdin (Claude Code) or as the last argument (Codex
@@ -28,7 +35,8 @@ export function recorderScript(dir: string): string {
     `d=${shQuote(dir)}`,
     'ev=$(printf %s "$1" | tr -c "A-Za-z0-9_-" _)',
     'n="$d/$(date +%s)-$$-$ev"',
-    'if [ $# -ge 2 ]; then shift; for a in "$@"; do last=$a; done; printf ' + '%s "$last" > "$n.tmp"; else cat > "$n.tmp"; fi',
+    'if [ $# -ge 2 ]; then shift; for a in "$@"; do last=$a; done; printf ' +
+      '%s "$last" > "$n.tmp"; else cat > "$n.tmp"; fi',
     'mv "$n.tmp" "$n.json"',
     // Always succeed and print nothing: a hook's output would otherwise be fed to the model.
     'exit 0',
@@ -52,7 +60,10 @@ export async function createRecorder(incidentDir: string, attempt: number): Prom
 }
 
 /** Claude Code `--settings` hooks block that calls the recorder for each event we listen to. */
-export function claudeHookSettings(rec: HookRecorder, events: readonly string[] = CLAUDE_HOOK_EVENTS): Record<string, unknown> {
+export function claudeHookSettings(
+  rec: HookRecorder,
+  events: readonly string[] = CLAUDE_HOOK_EVENTS,
+): Record<string, unknown> {
   const hooks: Record<string, unknown> = {};
   for (const ev of events) {
     // No matcher: one entry receives every notification type (permission_prompt, idle_prompt, …);

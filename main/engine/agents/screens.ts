@@ -1,9 +1,13 @@
 // What an agent's screen says, read from plain `capture-pane` text. Pure functions: the screen
-// driver acts on these facts instead of on sleeps. Texts come from the real Claude Code screens
-// (see reference); they change between versions, so each recogniser accepts the known variants.
+// driver acts on these facts instead of on sleeps. Texts come from the real Claude Code and Codex CLI
+// screens (see reference, test/e2e/README.md); they change between versions, so each recogniser
+// accepts the known variants. Claude Code marks a selection or its input line with ❯, Codex with ›.
 
 export interface TrustPrompt {
-  /** 'numbered' = "❯ 1. Yes, I trust this folder" first (2.1.197); 'unnumbered' = "❯ No, exit" first (2.1.330). */
+  /**
+   * 'numbered' = "❯ 1. Yes, I trust this folder" first (2.1.197; Codex 0.171.0: "› 1. Trust and continue");
+   * 'unnumbered' = "❯ No, exit" first (2.1.330).
+   */
   layout: 'numbered' | 'unnumbered';
   /** Index of the "Yes, I trust" option among the options, and of the option the ❯ is on (-1: none seen). */
   yesIndex: number;
@@ -28,11 +32,27 @@ export interface ScreenFacts {
 
 // 2.1.330 also asks about each --add-dir folder ("Is this a directory you created or one you trust?",
 // "❯ No, exit / Yes, add it"), sometimes after the input box has appeared.
-const TRUST_MARKERS = [/Yes, I trust this folder/, /Yes, add it/, /Do you trust the files in this folder\?/i, /Is this a (?:project|directory|folder) you (?:created|trust)/i];
+// Codex 0.171.0, in a git workspace: "Trust this folder? Codex can read, edit, and run files here, …"
+// with "› 1. Trust and continue / 2. Back to Agent Command Center" (Enter accepts the pre-selected 1).
+const TRUST_MARKERS = [
+  /Yes, I trust this folder/,
+  /Yes, add it/,
+  /Do you trust the files in this folder\?/i,
+  /Is this a (?:project|directory|folder) you (?:created|trust)/i,
+  /Trust this folder\?/,
+];
+const YES_CHOICES = 'Yes, I trust this folder|Yes, add it|Yes, proceed|Yes, continue|Trust and continue';
+const NO_CHOICES = 'No, exit|No, quit|Back to Agent Command Center';
+const CHOICE_RE = new RegExp(`^\\s*(❯|›|>)?\\s*(\\d+\\.\\s*)?(${YES_CHOICES}|${NO_CHOICES})\\b`);
 
 /** Strips box-drawing borders and non-breaking spaces so line tests see the words. */
 export function screenLines(screen: string): string[] {
-  return screen.split('\n').map((l) => l.replace(/\u00a0/g, ' ').replace(/[│┃]/g, ' ').trimEnd());
+  return screen.split('\n').map((l) =>
+    l
+      .replace(/\u00a0/g, ' ')
+      .replace(/[│┃]/g, ' ')
+      .trimEnd(),
+  );
 }
 
 export function parseTrustPrompt(screen: string): TrustPrompt | null {
@@ -40,9 +60,10 @@ export function parseTrustPrompt(screen: string): TrustPrompt | null {
   const lines = screenLines(screen);
   const options: { yes: boolean; selected: boolean; numbered: boolean; label: string }[] = [];
   for (const line of lines) {
-    const m = /^\s*(❯|>)?\s*(\d+\.\s*)?(Yes, I trust this folder|Yes, add it|Yes, proceed|Yes, continue|No, exit|No, quit)\b/.exec(line);
+    const m = CHOICE_RE.exec(line);
     if (!m) continue;
-    options.push({ yes: m[3]!.startsWith('Yes'), selected: Boolean(m[1]), numbered: Boolean(m[2]), label: m[3]! });
+    const yes = new RegExp(`^(?:${YES_CHOICES})$`).test(m[3]!);
+    options.push({ yes, selected: Boolean(m[1]), numbered: Boolean(m[2]), label: m[3]! });
   }
   const yesIndex = options.findIndex((o) => o.yes);
   if (yesIndex < 0) return null;
@@ -56,11 +77,42 @@ export function parseTrustPrompt(screen: string): TrustPrompt | null {
 
 /** Screens that need a person: we fail fast with what to do instead of pressing keys blindly. */
 const HUMAN_SCREENS: [RegExp, string][] = [
-  [/Detected a custom API key/i, 'Claude Code asks whether to use the API key from ANTHROPIC_API_KEY ' + '(its default answer is No). Run `claude` once in a terminal with the ' + 'same environment and approve the key, then retry.'],
-  [/Unable to connect to Anthropic services/i, 'Claude Code could not reach Anthropic during its first-run checks ' + '(offline, or a custom API key not yet approved). Run `claude` once in ' + 'a terminal and finish its setup, then retry.'],
-  [/Select login method|Log in with your Claude account|Please run \/login|Not logged in/i, 'Claude Code is not logged in. Run `claude` in a terminal and log in ' + '(or set ANTHROPIC_API_KEY in the profile env), then retry.'],
-  [/Choose the text style|Let's get started|Security notes:|Welcome to Claude Code.*\n[\s\S]*Press Enter to continue/i, 'Claude Code shows its first-run setup (theme, security notes). Run ' + '`claude` once in a terminal to finish it, then retry.'],
-  [/running in Bypass Permissions mode/i, 'Claude Code asks to confirm bypass-permissions mode. ClawMedic only ' + 'skips that question when allowBypass is set; run `claude ' + '--dangerously-skip-permissions` once by hand to accept it, or use ' + 'permissionMode dontAsk.'],
+  [
+    /Detected a custom API key/i,
+    'Claude Code asks whether to use the API key from ANTHROPIC_API_KEY ' +
+      '(its default answer is No). Run `claude` once in a terminal with the ' +
+      'same environment and approve the key, then retry.',
+  ],
+  [
+    /Unable to connect to Anthropic services/i,
+    'Claude Code could not reach Anthropic during its first-run checks ' +
+      '(offline, or a custom API key not yet approved). Run `claude` once in ' +
+      'a terminal and finish its setup, then retry.',
+  ],
+  [
+    /Select login method|Log in with your Claude account|Please run \/login|Not logged in/i,
+    'Claude Code is not logged in. Run `claude` in a terminal and log in ' +
+      '(or set ANTHROPIC_API_KEY in the profile env), then retry.',
+  ],
+  [
+    /Choose the text style|Let's get started|Security notes:|Welcome to Claude Code.*\n[\s\S]*Press Enter to continue/i,
+    'Claude Code shows its first-run setup (theme, security notes). Run ' +
+      '`claude` once in a terminal to finish it, then retry.',
+  ],
+  // Codex 0.171.0 with no usable provider or login: "Welcome to Codex, …" / "> 1. Sign in with ChatGPT".
+  [
+    /Sign in with ChatGPT|Sign in with Device Code/,
+    'Codex is not logged in and has no model provider it can use. ' +
+      'Run `codex` once in a terminal and sign in (or configure a model ' +
+      'provider with an API key in ~/.codex/config.toml), then retry.',
+  ],
+  [
+    /running in Bypass Permissions mode/i,
+    'Claude Code asks to confirm bypass-permissions mode. ClawMedic only ' +
+      'skips that question when allowBypass is set; run `claude ' +
+      '--dangerously-skip-permissions` once by hand to accept it, or use ' +
+      'permissionMode dontAsk.',
+  ],
 ];
 
 /** Agent-specific phrasing only: generic words like "429" also appear in a gateway's own logs. */
@@ -74,6 +126,9 @@ const QUOTA_TEXTS: RegExp[] = [
   // 2.1.330 retries 429/401 up to 10 times (minutes) showing this line: no reason to wait for the end.
   /✻\s*(?:429|401)\b[^\n]*retrying in[^\n]*/,
   /usage_limit_reached[^\n]*/,
+  // Codex 0.171.0 after a 429 once its retries are used up, and its quota error (insufficient_quota).
+  /exceeded retry limit, last status: 429[^\n]*/,
+  /Quota exceeded\. Check your plan and billing details[^\n]*/,
   /RESOURCE_EXHAUSTED[^\n]*/,
 ];
 
@@ -106,7 +161,7 @@ export function classifyScreen(screen: string): ScreenFacts {
   if (!quota && /Not logged in/i.test(screen)) quota = 'Not logged in';
   const permission = PERMISSION_TEXTS.some((re) => re.test(screen));
   const busy = /esc to interrupt/i.test(screen);
-  const promptLine = screenLines(screen).some((l) => /^\s*(❯|>)\s*($|[^\d\s]|\s*$)/.test(l) && !/\d\.\s/.test(l));
+  const promptLine = screenLines(screen).some((l) => /^\s*(❯|›|>)\s*($|[^\d\s]|\s*$)/.test(l) && !/\d\.\s/.test(l));
   const inputReady = promptLine && !trust && !human && !permission;
   return { trust, human, quota, permission, busy, inputReady };
 }
@@ -181,4 +236,22 @@ export function parsePermissionPrompt(screen: string): PermissionPrompt | null {
     approveKey: yes?.key ?? null,
     denyKey: no?.key ?? '\x1b',
   };
+}
+
+/**
+ * Codex's input box (composer): the last line starting with ›, its text after the glyph. It shows the
+ * placeholder ("Ask Codex to do anything") when empty, the text or "[Pasted Content N chars]" once
+ * pasted; earlier prompts stay above it in the transcript with the same glyph. Null when no › line shows.
+ */
+export function codexComposer(screen: string): string | null {
+  const line = screenLines(screen).findLast((l) => /^\s*›(\s|$)/.test(l));
+  return line === undefined ? null : line.replace(/^\s*›\s?/, '').trim();
+}
+
+/** True while Codex's composer still holds the pasted brief (so Enter has not taken it yet). */
+export function codexComposerHoldsBrief(screen: string, brief: string): boolean {
+  const text = codexComposer(screen);
+  if (!text) return false;
+  if (/\[Pasted (?:text|Content)\b[^\]]*\]/i.test(text)) return true;
+  return brief.replace(/\s+/g, ' ').includes(text.replace(/\s+/g, ' '));
 }

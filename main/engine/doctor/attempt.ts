@@ -3,7 +3,7 @@
 // screen says and by events, never by fixed sleeps: every wait is "until X, at most T".
 import type { DoctorPhase } from '../../../common/contract.js';
 import type { AgentLaunch, AgentSignal } from '../agents/profiles.js';
-import { classifyScreen } from '../agents/screens.js';
+import { classifyScreen, parsePermissionPrompt } from '../agents/screens.js';
 import type { Clock } from '../../../common/clock.js';
 import type { AgentProfile } from '../../../common/settings-schema.js';
 import type { Tmux } from '../tmux/tmux.js';
@@ -130,7 +130,8 @@ export interface AttemptContext {
   /** Timeline entry (incident event). */
   note: (type: string, detail: string) => void;
   phase: (phase: DoctorPhase, detail: string) => void;
-  setNeedsApproval: (v: boolean) => void;
+  /** `request`: what the prompt asks to do, as shown ("Bash command\n\nlsof -i :18789\n…"), when it can be read. */
+  setNeedsApproval: (v: boolean, request: string | null) => void;
 }
 
 /** Does a generic agent's done pattern occur in the brief itself? Then it would "finish" on its own echo. */
@@ -143,7 +144,10 @@ export function donePatternProblem(pattern: string, brief: string): string | nul
     return `donePattern is not a valid regular expression: ${(err as Error).message}`;
   }
   if (re.test(brief) || brief.split('\n').some((l) => re.test(l))) {
-    return `donePattern /${pattern}/ matches the recovery brief itself, so the echoed brief would look like "done"; choose a phrase the brief does not contain`;
+    return (
+      `donePattern /${pattern}/ matches the recovery brief itself, so the echoed brief would look like "done"; ` +
+      'choose a phrase the brief does not contain'
+    );
   }
   return null;
 }
@@ -152,7 +156,11 @@ export function donePatternProblem(pattern: string, brief: string): string | nul
 export function linesNotFromBrief(screen: string, brief: string): string[] {
   const flat = brief.replace(/\s+/g, ' ');
   // Echoes carry a prompt glyph or quote mark in front ("> ", "❯ ", "│ "): compare without it.
-  const bare = (l: string) => l.replace(/^[^\p{L}\p{N}]+/u, '').replace(/\s+/g, ' ').trim();
+  const bare = (l: string) =>
+    l
+      .replace(/^[^\p{L}\p{N}]+/u, '')
+      .replace(/\s+/g, ' ')
+      .trim();
   return screen
     .split('\n')
     .map((l) => l.replace(/\u00a0/g, ' ').trim())
@@ -183,7 +191,12 @@ export class Attempt {
   private stopReason(): AttemptEnd | null {
     if (this.c.signal.aborted) return { kind: 'cancelled', detail: 'the doctor session was stopped' };
     if (this.now() >= this.c.deadlineMs) {
-      return { kind: 'timeout', detail: `the gateway was not healthy within the doctor's time limit (doctor.timeoutSec = ${this.c.timeoutSec} s)` };
+      return {
+        kind: 'timeout',
+        detail:
+          "the gateway was not healthy within the doctor's time limit " +
+          `(doctor.timeoutSec = ${this.c.timeoutSec} s)`,
+      };
     }
     return null;
   }
@@ -223,6 +236,7 @@ export class Attempt {
       agent: this.c.profileName,
       command: this.c.profile.command,
       claude: this.c.profile.kind === 'claude',
+      codex: this.c.profile.kind === 'codex',
       hooks: this.c.launch.hooks,
       brief: this.c.brief,
       timing: this.c.timing,
@@ -238,6 +252,9 @@ export class Attempt {
       const action = step.action;
       switch (action.kind) {
         case 'submitted':
+          // What else this read brought (a Stop that came with a fast turn, a permission prompt) is for
+          // the working phase: put it back.
+          this.signals.unshift(...hooks.filter((h) => h.type !== 'prompt-submitted'));
           return this.confirmed(action.how);
         case 'give-up':
           return { kind: 'fallback', detail: action.detail };
@@ -297,7 +314,11 @@ export class Attempt {
             this.lastMessage = s.lastMessage ?? this.lastMessage;
             if (s.transcriptPath) this.agentTranscript = s.transcriptPath;
             this.result = parseResultLine(s.lastMessage) ?? this.result;
-            this.c.phase('agent-stopped', `${this.c.profileName} finished its turn${this.result ? ` (${this.result.status}: ${this.result.summary})` : ''}`);
+            this.c.phase(
+              'agent-stopped',
+              `${this.c.profileName} finished its turn` +
+                (this.result ? ` (${this.result.status}: ${this.result.summary})` : ''),
+            );
             this.setApproval(false);
             break;
           case 'prompt-submitted':
@@ -326,9 +347,13 @@ export class Attempt {
       if (this.c.probe.healthyStreak() >= t.healthyStreak) {
         if (healthySince === null) {
           healthySince = this.now();
-          this.c.note('doctor-gateway-healthy', 'the gateway answers its health check again (ClawMedic probe); waiting for the agent to finish its report');
+          this.c.note(
+            'doctor-gateway-healthy',
+            'the gateway answers its health check again (ClawMedic probe); waiting for the agent to finish its report',
+          );
         }
-        if (agentStoppedAt !== null || exitedAt !== null || this.now() - healthySince >= t.reportGraceMs) return this.recovered();
+        if (agentStoppedAt !== null || exitedAt !== null || this.now() - healthySince >= t.reportGraceMs)
+          return this.recovered();
       } else healthySince = null;
 
       // The screen: permission prompts, quota texts, exit, and (generic agents) done pattern / idleness.
@@ -339,9 +364,11 @@ export class Attempt {
         if (!pane || pane.dead) exitedAt ??= this.now();
         const f = classifyScreen(screen);
         lastBusy = f.busy && !f.permission;
-        if (f.permission) this.setApproval(true, 'a permission prompt is showing');
+        const request = f.permission ? (parsePermissionPrompt(screen)?.request ?? null) : null;
+        if (f.permission) this.setApproval(true, 'a permission prompt is showing', request);
         else if (this.needsApproval && ++this.approvalClearReads >= 2) this.setApproval(false);
-        if (f.quota && !this.c.takenOver()) return { kind: 'fallback', detail: `${this.c.profileName} cannot continue: ${f.quota}` };
+        if (f.quota && !this.c.takenOver())
+          return { kind: 'fallback', detail: `${this.c.profileName} cannot continue: ${f.quota}` };
         if (screen !== lastScreen) {
           lastScreen = screen;
           screenChangedAt = this.now();
@@ -353,7 +380,11 @@ export class Attempt {
             this.c.probe.hint?.();
             this.result = parseResultLine(linesNotFromBrief(screen, this.c.brief).join('\n')) ?? this.result;
             this.c.phase('agent-stopped', `${this.c.profileName} says it is done (${stopWhy})`);
-          } else if (!f.permission && !this.needsApproval && this.now() - screenChangedAt >= this.c.profile.idleSec * 1000) {
+          } else if (
+            !f.permission &&
+            !this.needsApproval &&
+            this.now() - screenChangedAt >= this.c.profile.idleSec * 1000
+          ) {
             // Idle only counts while no permission prompt shows: a prompt is static too.
             agentStoppedAt = this.now();
             stopWhy = `its screen did not change for ${this.c.profile.idleSec} s`;
@@ -366,26 +397,50 @@ export class Attempt {
       if (!this.c.takenOver()) {
         const endedAt = exitedAt ?? agentStoppedAt;
         if (endedAt !== null && this.now() - endedAt >= t.stopGraceMs) {
-          const claim = this.result ? ` It reported "${this.result.status}": ${this.result.summary}` : this.lastMessage ? ` Its last words: ${this.lastMessage.slice(0, 200)}` : '';
-          const what = exitedAt !== null ? `${this.c.profileName} exited` : `${this.c.profileName} finished (${stopWhy})`;
-          return { kind: 'failed', detail: `${what}, but the gateway is still down after ${t.stopGraceMs / 1000} s more (${this.c.probe.lastDetail()}).${claim}` };
+          const claim = this.result
+            ? ` It reported "${this.result.status}": ${this.result.summary}`
+            : this.lastMessage
+              ? ` Its last words: ${this.lastMessage.slice(0, 200)}`
+              : '';
+          const what =
+            exitedAt !== null ? `${this.c.profileName} exited` : `${this.c.profileName} finished (${stopWhy})`;
+          return {
+            kind: 'failed',
+            detail:
+              `${what}, but the gateway is still down after ${t.stopGraceMs / 1000} s more ` +
+              `(${this.c.probe.lastDetail()}).${claim}`,
+          };
         }
       }
       await this.wait(Math.min(t.workPollMs, t.probeMs));
     }
   }
 
-  private setApproval(on: boolean, why = ''): void {
+  private setApproval(on: boolean, why = '', request: string | null = null): void {
     this.approvalClearReads = 0;
-    if (on === this.needsApproval) return;
+    if (on === this.needsApproval) {
+      // The same prompt still showing, or another one right after it: what it asks may have changed.
+      if (on) this.c.setNeedsApproval(true, request);
+      return;
+    }
     this.needsApproval = on;
-    this.c.setNeedsApproval(on);
-    if (on) this.c.phase('needs-approval', `${this.c.profileName} is waiting for a person to approve an action (${why}); open the live terminal to answer it`);
+    this.c.setNeedsApproval(on, on ? request : null);
+    if (on)
+      this.c.phase(
+        'needs-approval',
+        `${this.c.profileName} is waiting for a person to approve an action (${why}); ` +
+          'open the live terminal to answer it',
+      );
     else this.c.phase('approval-resolved', 'the permission prompt was answered');
   }
 
   private recovered(): AttemptEnd {
     const by = this.c.takenOver() ? 'after a person took over' : `by ${this.c.profileName}`;
-    return { kind: 'recovered', detail: `the gateway is healthy again (ClawMedic's own probe), fixed ${by}${this.result ? `: ${this.result.summary}` : ''}` };
+    return {
+      kind: 'recovered',
+      detail:
+        `the gateway is healthy again (ClawMedic's own probe), fixed ${by}` +
+        (this.result ? `: ${this.result.summary}` : ''),
+    };
   }
 }

@@ -51,6 +51,18 @@ export interface DoctorOptions {
   openclaw?: string;
 }
 
+/** Esc and Enter are the very keys to recognise: the pattern is built from a string, like format.ts's CONTROL. */
+const ESC = String.fromCharCode(0x1b);
+const PROMPT_ANSWER = new RegExp(`^(?:[0-9yYnN\\r]|${ESC}(?:\\[[ABCD]|O[ABCD])?)$`);
+
+/**
+ * A key that answers a permission prompt: a choice's number, y/n, Enter, Esc, or an arrow moving the selection.
+ * (xterm and tmux deliver one key per write; a paste or a typed sentence is longer.)
+ */
+export function isPromptAnswer(data: string): boolean {
+  return PROMPT_ANSWER.test(data);
+}
+
 function isInside(dir: string, parent: string): boolean {
   const rel = path.relative(parent, dir);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
@@ -68,6 +80,10 @@ interface ActiveRun {
   req: DoctorRequest;
   session: string | null;
   everTakenOver: boolean;
+  /** Permission prompts a person answered (a key at a prompt: the agent does the fix, the person allows it). */
+  promptsAnswered: number;
+  /** A person typed something other than an answer to a prompt: the fix is (also) theirs. */
+  typed: boolean;
   secrets: string[];
   releaseLock: () => boolean;
 }
@@ -88,7 +104,8 @@ export class Doctor implements DoctorPort {
     this.env = opts.env ?? process.env;
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.tools = new ToolPaths(this.env, opts.toolSettings);
-    const tmuxLookup = () => (opts.tmuxBinary ? { ok: true as const, path: opts.tmuxBinary } : this.tools.lookup('tmux'));
+    const tmuxLookup = () =>
+      opts.tmuxBinary ? { ok: true as const, path: opts.tmuxBinary } : this.tools.lookup('tmux');
     this.tmux = new Tmux(
       opts.runtimeDir ?? runtimeDir(opts.dataDir, this.env),
       () => {
@@ -101,7 +118,10 @@ export class Doctor implements DoctorPort {
         return r.ok ? `tmux at ${r.path} could not be run.` : r.problem;
       },
     );
-    this.terminal = new DoctorTerminal(this.env, opts.loadPty ?? (() => loadNodePty({ repair: opts.ptyRepair ?? true })));
+    this.terminal = new DoctorTerminal(
+      this.env,
+      opts.loadPty ?? (() => loadNodePty({ repair: opts.ptyRepair ?? true })),
+    );
     this.lockFile = path.join(opts.dataDir, 'doctor.lock');
   }
 
@@ -116,7 +136,11 @@ export class Doctor implements DoctorPort {
   preview(template: string, settings: Settings): Result<string> {
     const problems = templateProblems(template);
     if (problems.length) {
-      return { ok: false, message: `The template is invalid: ${problems.join('; ')}`, problems: problems.map((message) => ({ path: 'doctor.promptTemplate', message })) };
+      return {
+        ok: false,
+        message: `The template is invalid: ${problems.join('; ')}`,
+        problems: problems.map((message) => ({ path: 'doctor.promptTemplate', message })),
+      };
     }
     return { ok: true, value: previewBrief(template, settings) };
   }
@@ -127,11 +151,20 @@ export class Doctor implements DoctorPort {
     if (this.live.takenOver) return { ok: true, value: undefined };
     const ok = await this.terminal.setWritable(true).catch(() => false);
     if (!ok) {
-      return { ok: false, message: `The live view is not attached, so input cannot be passed on. Attach by hand instead: ${this.tmux.attachCommand(run.session)}` };
+      return {
+        ok: false,
+        message:
+          'The live view is not attached, so input cannot be passed on. Attach by hand instead: ' +
+          this.tmux.attachCommand(run.session),
+      };
     }
     this.live.takenOver = true;
     run.everTakenOver = true;
-    this.say(run, 'taken-over', 'a person took over the keyboard; ClawMedic keeps probing and will not end the session on the agent\'s account');
+    this.say(
+      run,
+      'taken-over',
+      "a person took over the keyboard; ClawMedic keeps probing and will not end the session on the agent's account",
+    );
     return { ok: true, value: undefined };
   }
 
@@ -147,7 +180,16 @@ export class Doctor implements DoctorPort {
 
   input(data: string): boolean {
     if (!this.live?.takenOver) return false;
-    return this.terminal.write(data);
+    const ok = this.terminal.write(data);
+    const run = this.active;
+    if (ok && run) {
+      // Credit follows what the person did: answering the agent's permission prompt approves the agent's fix;
+      // anything else typed makes the fix (also) theirs.
+      if (this.live.needsApproval && isPromptAnswer(data)) {
+        if (/^[0-9yYnN\r]$/.test(data)) run.promptsAnswered++;
+      } else run.typed = true;
+    }
+    return ok;
   }
 
   resize(cols: number, rows: number): void {
@@ -170,8 +212,15 @@ export class Doctor implements DoctorPort {
     }
     const stale = clearStaleLock(this.lockFile);
     if (stale) {
-      const inc = stale !== 'unreadable' && typeof stale.meta?.incidentId === 'string' ? `, incident ${stale.meta.incidentId}` : '';
-      done.push(stale === 'unreadable' ? 'removed an unreadable doctor lock' : `removed a stale doctor lock left by pid ${stale.pid} (${stale.acquiredAt}${inc})`);
+      const inc =
+        stale !== 'unreadable' && typeof stale.meta?.incidentId === 'string'
+          ? `, incident ${stale.meta.incidentId}`
+          : '';
+      done.push(
+        stale === 'unreadable'
+          ? 'removed an unreadable doctor lock'
+          : `removed a stale doctor lock left by pid ${stale.pid} (${stale.acquiredAt}${inc})`,
+      );
     }
     let sessions: string[];
     try {
@@ -191,7 +240,13 @@ export class Doctor implements DoctorPort {
 
   async run(req: DoctorRequest): Promise<DoctorOutcome> {
     if (this.active) {
-      return { outcome: 'failed', resolvedBy: null, agent: null, busy: true, detail: 'a doctor session is already running in this ClawMedic' };
+      return {
+        outcome: 'failed',
+        resolvedBy: null,
+        agent: null,
+        busy: true,
+        detail: 'a doctor session is already running in this ClawMedic',
+      };
     }
     const lock = acquireLock(this.lockFile, { incidentId: req.incident.id, purpose: 'doctor' });
     if (!lock.ok) {
@@ -199,13 +254,22 @@ export class Doctor implements DoctorPort {
       await req.incident.event('doctor-busy', detail).catch(() => undefined);
       return { outcome: 'failed', resolvedBy: null, agent: null, busy: true, detail };
     }
-    const run: ActiveRun = { req, session: null, everTakenOver: false, secrets: [], releaseLock: lock.release };
+    const run: ActiveRun = {
+      req,
+      session: null,
+      everTakenOver: false,
+      promptsAnswered: 0,
+      typed: false,
+      secrets: [],
+      releaseLock: lock.release,
+    };
     this.active = run;
     // process.exit() paths (a CLI signal handler) get no await: kill the session and free the lock synchronously.
     const onExit = () => this.emergencyCleanup(run);
     process.on('exit', onExit);
     try {
-      if (lock.tookOverFrom) this.note(run, 'note', `took over a stale doctor lock left by pid ${lock.tookOverFrom.pid}`);
+      if (lock.tookOverFrom)
+        this.note(run, 'note', `took over a stale doctor lock left by pid ${lock.tookOverFrom.pid}`);
       return await this.runLocked(req, run);
     } catch (err) {
       const detail = `the doctor failed: ${(err as Error).message}`;
@@ -230,7 +294,10 @@ export class Doctor implements DoctorPort {
     if (run.session) {
       try {
         // 2 s: a synchronous call on the way out; tmux answers in milliseconds.
-        execFileSync(this.tmux.binary, ['-S', this.tmux.socket, '-f', '/dev/null', 'kill-session', '-t', run.session], { timeout: 2000, stdio: 'ignore' });
+        execFileSync(this.tmux.binary, ['-S', this.tmux.socket, '-f', '/dev/null', 'kill-session', '-t', run.session], {
+          timeout: 2000,
+          stdio: 'ignore',
+        });
       } catch {
         // Already gone, or tmux wedged: the next start's cleanupOrphans() kills it.
       }
@@ -273,7 +340,15 @@ export class Doctor implements DoctorPort {
     const inc = req.incident;
     const startedMs = this.clock.now();
     const deadlineMs = startedMs + s.doctor.timeoutSec * 1000;
-    const record: DoctorRecord = { attempts: [], sessionName: null, attachCommand: null, resultLine: null, configDiff: null, costUsd: null, tokens: null };
+    const record: DoctorRecord = {
+      attempts: [],
+      sessionName: null,
+      attachCommand: null,
+      resultLine: null,
+      configDiff: null,
+      costUsd: null,
+      tokens: null,
+    };
     const configPath = expandHome(s.gateway.configPath, this.env.HOME);
     const snapshotDir = inc.file('snapshot');
     const contextPath = inc.file('context.md');
@@ -284,7 +359,12 @@ export class Doctor implements DoctorPort {
     // which it takes without a dialog.
     const workDir = s.doctor.workDir ? path.resolve(expandHome(s.doctor.workDir, this.env.HOME)) : inc.dir;
 
-    this.say(run, 'started', `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; agents: ${s.doctor.agents.join(', ') || '(none)'}`);
+    this.say(
+      run,
+      'started',
+      `doctor started; time limit ${Math.round(s.doctor.timeoutSec / 60)} min; ` +
+        `agents: ${s.doctor.agents.join(', ') || '(none)'}`,
+    );
     try {
       await this.tmux.version();
     } catch (err) {
@@ -325,13 +405,29 @@ export class Doctor implements DoctorPort {
         // The agent can gather evidence itself; a missing context file is worth a note, not a failure.
         this.note(run, 'note', `could not write the full context file: ${(err as Error).message}`);
         // A first version already written stays: it is more than this fallback says.
-        if (!contextReady) await writeFileAtomic(contextPath, `# ClawMedic context for incident ${inc.id}\n\nClawMedic could not gather the context: ${(err as Error).message}\n`).catch(() => undefined);
+        if (!contextReady)
+          await writeFileAtomic(
+            contextPath,
+            `# ClawMedic context for incident ${inc.id}\n\n` +
+              `ClawMedic could not gather the context: ${(err as Error).message}\n`,
+          ).catch(() => undefined);
       } finally {
         contextReady = true;
       }
     })();
     try {
-      return await this.runWithContext(req, run, { record, configPath, snapshotDir, contextPath, reportPath, transcriptPath, workDir, deadlineMs, beforeConfig, contextReady: () => contextReady });
+      return await this.runWithContext(req, run, {
+        record,
+        configPath,
+        snapshotDir,
+        contextPath,
+        reportPath,
+        transcriptPath,
+        workDir,
+        deadlineMs,
+        beforeConfig,
+        contextReady: () => contextReady,
+      });
     } finally {
       await contextDone;
     }
@@ -355,13 +451,28 @@ export class Doctor implements DoctorPort {
   ): Promise<DoctorOutcome> {
     const s = req.settings;
     const inc = req.incident;
-    const { record, configPath, snapshotDir, contextPath, reportPath, transcriptPath, workDir, deadlineMs, beforeConfig } = p;
+    const {
+      record,
+      configPath,
+      snapshotDir,
+      contextPath,
+      reportPath,
+      transcriptPath,
+      workDir,
+      deadlineMs,
+      beforeConfig,
+    } = p;
     let brief: string;
     try {
       const learnings = await readLearnings(s.dataDir, (why) => this.note(run, 'note', `learnings.md ignored: ${why}`));
-      brief = renderBrief(s.doctor.promptTemplate, briefValues(s, { incidentId: inc.id, reportPath, contextPath, snapshotDir }, learnings));
+      brief = renderBrief(
+        s.doctor.promptTemplate,
+        briefValues(s, { incidentId: inc.id, reportPath, contextPath, snapshotDir }, learnings),
+      );
     } catch (err) {
-      const detail = `${(err as Error).message}. Fix doctor.promptTemplate in the settings (or clear it to use the built-in brief).`;
+      const detail =
+        `${(err as Error).message}. Fix doctor.promptTemplate in the settings ` +
+        '(or clear it to use the built-in brief).';
       this.say(run, 'finished', detail);
       return { outcome: 'failed', resolvedBy: null, agent: null, detail };
     }
@@ -400,7 +511,16 @@ export class Doctor implements DoctorPort {
           result = { kind: 'fallback', detail: `no profile named "${name}" in doctor.profiles` };
         } else {
           const r = await this.runAttempt(run, {
-            name, profile, attemptNo: i + 1, brief, workDir, transcriptPath, deadlineMs, record, waker, configPath,
+            name,
+            profile,
+            attemptNo: i + 1,
+            brief,
+            workDir,
+            transcriptPath,
+            deadlineMs,
+            record,
+            waker,
+            configPath,
             contextReady: p.contextReady,
             probe: watch,
           });
@@ -416,13 +536,21 @@ export class Doctor implements DoctorPort {
         }
         fallbacks.push(`${name}: ${result.detail}`);
         const next = names[i + 1];
-        this.say(run, 'fallback', next ? `${result.detail}; trying the next agent, "${next}"` : `${result.detail}; no other agent is configured (doctor.agents)`);
+        const why = result.detail.replace(/\.$/, '');
+        const then = next ? `trying the next agent, "${next}"` : 'no other agent is configured (doctor.agents)';
+        this.say(run, 'fallback', `${why}; ${then}`);
       }
     } finally {
       await watch.stop();
     }
 
-    if (!end) end = { kind: 'failed', detail: fallbacks.length ? `no agent could work on it: ${fallbacks.join(' · ')}` : 'no agent is configured (doctor.agents is empty)' };
+    if (!end)
+      end = {
+        kind: 'failed',
+        detail: fallbacks.length
+          ? `no agent could work on it: ${fallbacks.join(' · ')}`
+          : 'no agent is configured (doctor.agents is empty)',
+      };
 
     // Records: diff against the snapshot, the result line, cost, report, learnings.
     const afterConfig = await fsp.readFile(configPath, 'utf8').catch(() => null);
@@ -430,9 +558,18 @@ export class Doctor implements DoctorPort {
       const secrets = [...run.secrets, ...(await gatewaySecrets(configPath))];
       // `diff` is loaded only when the config really changed (start-up cost of every other run).
       const { createTwoFilesPatch } = await import('diff');
-      let diff = createTwoFilesPatch(`${configPath} (before)`, `${configPath} (after)`, beforeConfig ?? '', afterConfig ?? '', undefined, undefined, { context: 2 });
+      let diff = createTwoFilesPatch(
+        `${configPath} (before)`,
+        `${configPath} (after)`,
+        beforeConfig ?? '',
+        afterConfig ?? '',
+        undefined,
+        undefined,
+        { context: 2 },
+      );
       diff = redact(diff, { secrets });
-      record.configDiff = diff.length > CONFIG_DIFF_MAX_CHARS ? `${diff.slice(0, CONFIG_DIFF_MAX_CHARS)}\n[… diff cut …]` : diff;
+      record.configDiff =
+        diff.length > CONFIG_DIFF_MAX_CHARS ? `${diff.slice(0, CONFIG_DIFF_MAX_CHARS)}\n[… diff cut …]` : diff;
     }
     const report = await fsp.readFile(reportPath, 'utf8').catch(() => null);
     const result = lastAttempt?.result ?? parseResultLine(report);
@@ -447,17 +584,37 @@ export class Doctor implements DoctorPort {
       }
     }
     if (report !== null) await fsp.chmod(reportPath, PRIVATE_FILE_MODE).catch(() => undefined);
+    if (run.promptsAnswered > 0) record.promptsAnswered = run.promptsAnswered;
     await inc.update({ doctor: record, agent: agentUsed, reportPath: report !== null ? reportPath : null });
 
     const outcome: DoctorOutcome = {
       outcome: end.kind === 'fallback' ? 'failed' : end.kind,
-      resolvedBy: end.kind === 'recovered' ? (run.everTakenOver ? 'human' : 'doctor') : null,
+      resolvedBy: end.kind === 'recovered' ? (run.typed ? 'human' : 'doctor') : null,
       agent: agentUsed,
       detail: redact(end.detail, { secrets: run.secrets }),
     };
     if (outcome.outcome === 'recovered' && !req.checkup) {
-      const summary = result?.summary || (report ? report.split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 3).join(' ') : '') || lastAttempt?.lastMessage || end.detail;
-      await appendLearning(s.dataDir, { at: iso(this.clock.now()), incidentId: inc.id, agent: agentUsed ?? '?', summary: `${summary}${record.configDiff ? ' (config changed)' : ''}` }, run.secrets).catch((err: unknown) =>
+      const summary =
+        result?.summary ||
+        (report
+          ? report
+              .split('\n')
+              .filter((l) => l.trim() && !l.startsWith('#'))
+              .slice(0, 3)
+              .join(' ')
+          : '') ||
+        lastAttempt?.lastMessage ||
+        end.detail;
+      await appendLearning(
+        s.dataDir,
+        {
+          at: iso(this.clock.now()),
+          incidentId: inc.id,
+          agent: agentUsed ?? '?',
+          summary: `${summary}${record.configDiff ? ' (config changed)' : ''}`,
+        },
+        run.secrets,
+      ).catch((err: unknown) =>
         this.note(run, 'note', `could not update the learnings file: ${(err as Error).message}`),
       );
     }
@@ -517,6 +674,7 @@ export class Doctor implements DoctorPort {
       deadline: iso(a.deadlineMs),
       takenOver: false,
       needsApproval: false,
+      pendingRequest: null,
     };
     for (const w of launch.warnings) this.note(run, 'note', w);
     const attempt = new Attempt({
@@ -537,15 +695,24 @@ export class Doctor implements DoctorPort {
       canPaste: a.contextReady,
       note: (type, detail) => this.note(run, type, detail),
       phase: (phase, detail) => this.say(run, phase, detail),
-      setNeedsApproval: (v) => {
-        if (this.live) this.live.needsApproval = v;
+      setNeedsApproval: (v, request) => {
+        if (!this.live) return;
+        this.live.needsApproval = v;
+        this.live.pendingRequest = v ? redact(request ?? '', { secrets: run.secrets }) || null : null;
       },
     });
-    const inbox = launch.recorder ? new HookInbox(launch.recorder.dir, (e) => attempt.push(signalFromHook(e.event, e.payload))) : null;
+    const inbox = launch.recorder
+      ? new HookInbox(launch.recorder.dir, (e) => attempt.push(signalFromHook(e.event, e.payload, a.brief)))
+      : null;
     inbox?.start();
     let guard: GuardHandle | null = null;
     try {
-      await fsp.appendFile(a.transcriptPath, `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) in tmux session ${session}, ${iso(this.clock.now())} ====\r\n`, { mode: PRIVATE_FILE_MODE });
+      await fsp.appendFile(
+        a.transcriptPath,
+        `\r\n==== ClawMedic: agent "${a.name}" (attempt ${a.attemptNo}) in tmux session ${session}, ` +
+          `${iso(this.clock.now())} ====\r\n`,
+        { mode: PRIVATE_FILE_MODE },
+      );
       const size = this.terminal.sizeForNewSession(this.timing.cols, this.timing.rows);
       await this.tmux.newSession({
         name: session,
@@ -566,7 +733,8 @@ export class Doctor implements DoctorPort {
       this.say(run, 'agent-started', `started "${a.name}" in tmux session ${session}; watch it with: ${attach}`);
       const viewProblem = await this.terminal.attach(this.tmux, session, size.cols, size.rows);
       if (viewProblem) this.note(run, 'note', viewProblem);
-      if (run.req.signal.aborted) return { end: { kind: 'cancelled', detail: 'the doctor session was stopped' }, attempt };
+      if (run.req.signal.aborted)
+        return { end: { kind: 'cancelled', detail: 'the doctor session was stopped' }, attempt };
       const end = await attempt.run();
       return { end, attempt };
     } finally {

@@ -9,7 +9,9 @@ import { redact } from '../redact.js';
 export const LEARNINGS_MAX_ENTRIES = 8;
 /** One entry's summary is cut here so one long report cannot crowd out the others. */
 const ENTRY_MAX_CHARS = 600;
-const HEADER = '# ClawMedic learnings\n\nSummaries of recent successful recoveries ' + '(newest last). Written by ClawMedic; edit freely.\n';
+const HEADER =
+  '# ClawMedic learnings\n\nSummaries of recent successful recoveries ' +
+  '(newest last). Written by ClawMedic; edit freely.\n';
 
 export interface Learning {
   at: string;

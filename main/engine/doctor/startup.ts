@@ -14,7 +14,14 @@
 //   so paste → wait until the box shows it → Enter → confirm (UserPromptSubmit hook or "esc to
 //   interrupt") → Enter again when unconfirmed.
 import type { AgentSignal } from '../agents/profiles.js';
-import { classifyScreen, pasteVisible, type ScreenFacts, type TrustPrompt } from '../agents/screens.js';
+import {
+  classifyScreen,
+  codexComposer,
+  codexComposerHoldsBrief,
+  pasteVisible,
+  type ScreenFacts,
+  type TrustPrompt,
+} from '../agents/screens.js';
 
 export interface StartupTiming {
   /** Screen reads while driving start-up dialogs: 150 ms, well under the ~0.5 s a dialog takes to react. */
@@ -72,6 +79,11 @@ export interface StartupConfig {
   command: string;
   /** Claude Code (input box, "[Pasted text]" box, busy indicator), or a generic terminal agent. */
   claude: boolean;
+  /**
+   * Codex CLI: its input box (› composer) says when it is ready, shows the paste, and empties once Enter
+   * took it; its notify program's turn-complete also confirms a submission.
+   */
+  codex?: boolean;
   /** The agent calls our hooks, so a UserPromptSubmit (and nothing on screen) confirms a submission. */
   hooks: boolean;
   brief: string;
@@ -192,6 +204,10 @@ export function startupStep(
     if (s.type === 'prompt-submitted' && state.phase.name === 'entered') {
       return submitted(state, "confirmed by the agent's UserPromptSubmit hook");
     }
+    // A turn that completed was submitted (a fast turn can end between two screen reads).
+    if (s.type === 'stop' && state.phase.name === 'entered') {
+      return submitted(state, "confirmed by the agent's turn-complete notification");
+    }
     if (s.type === 'failure') {
       const todo = `start \`${cfg.command}\` in a terminal to see the full error`;
       return giveUp(state, `${cfg.agent} failed to start: ${s.reason}; ${todo}`);
@@ -230,7 +246,7 @@ function decide(
   const until = now + cfg.timing.screenPollMs;
   switch (state.phase.name) {
     case 'launch': {
-      const ready = cfg.claude ? f.inputReady : Boolean(read.text.trim()) && read.still && !f.permission;
+      const ready = cfg.claude || cfg.codex ? f.inputReady : Boolean(read.text.trim()) && read.still && !f.permission;
       return launch(cfg, state, state.phase, ready && read.briefReady, ready, now, until);
     }
     case 'pasted':
@@ -300,7 +316,8 @@ function launch(
   until: number,
 ): StartupStep {
   const readyReads = ready ? phase.readyReads + 1 : 0;
-  // Claude Code: its input box is enough. Others: the screen must hold still for two reads.
+  // Claude Code: its input box is enough. Codex: its box shows during the start-up animation already, so
+  // two reads in a row (the box, no dialog over it). Others: the screen must hold still for two reads.
   if (canPaste && readyReads >= (cfg.claude ? 1 : 2)) {
     return { state: { ...state, phase: { name: 'pasted', pastes: 1, at: now } }, action: { kind: 'paste', until } };
   }
@@ -318,7 +335,7 @@ function pasted(
 ): StartupStep {
   const overdue = now - phase.at > cfg.timing.pasteShowMs;
   // Agents that do not echo a paste give us nothing to wait for: Enter after the wait.
-  if (pasteVisible(text, cfg.brief) || (!cfg.claude && overdue)) {
+  if (pasteVisible(text, cfg.brief) || (!cfg.claude && !cfg.codex && overdue)) {
     // Enter in its own call: sent together with the text it is lost for long prompts.
     return press({ ...state, phase: { name: 'entered', enters: 1, at: now } }, 'Enter', until);
   }
@@ -343,8 +360,13 @@ function entered(
   until: number,
 ): StartupStep {
   const t = cfg.timing;
-  if (cfg.claude && busy) return submitted(state, "confirmed by the agent's busy indicator");
-  if (!cfg.claude && (!cfg.hooks || !pasteVisible(text, cfg.brief))) {
+  if ((cfg.claude || cfg.codex) && busy) return submitted(state, "confirmed by the agent's busy indicator");
+  if (cfg.codex) {
+    // Its transcript keeps showing the brief after Enter, but the composer below it empties.
+    if (codexComposer(text) !== null && !codexComposerHoldsBrief(text, cfg.brief)) {
+      return submitted(state, "confirmed by the agent's input box emptying");
+    }
+  } else if (!cfg.claude && (!cfg.hooks || !pasteVisible(text, cfg.brief))) {
     return submitted(state, cfg.hooks ? 'the input box cleared' : 'sent (this agent gives no confirmation)');
   }
   if (now - phase.at <= t.submitConfirmMs) return wait(state, until);

@@ -200,7 +200,8 @@ export class DoctorTerminal implements LiveTerminal {
     } else if (this.replay.length) {
       this.deliver(sub, { kind: 'replay', data: this.replay.join(''), sessionName: this.session });
     }
-    if (this.unavailable) this.deliver(sub, { kind: 'replay', data: `\r\n${this.unavailable}\r\n`, sessionName: this.session });
+    if (this.unavailable)
+      this.deliver(sub, { kind: 'replay', data: `\r\n${this.unavailable}\r\n`, sessionName: this.session });
     if (this.ended && this.session) this.deliver(sub, { kind: 'end', data: '', sessionName: this.session });
     return {
       ack: (chars: number) => {

@@ -85,10 +85,19 @@ export class IncidentHandle {
     return this.persist();
   }
 
-  async close(outcome: Exclude<IncidentOutcome, 'open'>, resolvedBy: ResolvedBy, detail: string, atMs = this.clock.now()): Promise<void> {
+  async close(
+    outcome: Exclude<IncidentOutcome, 'open'>,
+    resolvedBy: ResolvedBy,
+    detail: string,
+    atMs = this.clock.now(),
+  ): Promise<void> {
     if (this.closed) return this.chain;
     this.closed = true;
-    const ev: IncidentEvent = { at: iso(atMs), type: outcome === 'recovered' ? 'recovered' : outcome, detail: this.scrub(detail) };
+    const ev: IncidentEvent = {
+      at: iso(atMs),
+      type: outcome === 'recovered' ? 'recovered' : outcome,
+      detail: this.scrub(detail),
+    };
     this.record.events.push(ev);
     this.record.outcome = outcome;
     this.record.resolvedBy = outcome === 'recovered' ? resolvedBy : null;
@@ -190,7 +199,11 @@ export class IncidentStore {
   constructor(
     dataDir: string,
     private readonly clock: Clock,
-    private readonly onChange: (kind: 'opened' | 'event' | 'closed', incident: Incident, event?: IncidentEvent) => void = () => {},
+    private readonly onChange: (
+      kind: 'opened' | 'event' | 'closed',
+      incident: Incident,
+      event?: IncidentEvent,
+    ) => void = () => {},
     private readonly scrub: (text: string) => string = (t) => t,
     readonly health: StorageHealth = new StorageHealth(),
   ) {
@@ -327,7 +340,9 @@ export class IncidentStore {
         inc.events.push({
           at: died,
           type: 'owner-died',
-          detail: `ClawMedic (pid ${inc.owner.pid}) stopped without ending the incident; the session guard ended the doctor session`,
+          detail:
+            `ClawMedic (pid ${inc.owner.pid}) stopped without ending the incident; ` +
+            'the session guard ended the doctor session',
         });
       }
       inc.events.push({ at, type: 'interrupted', detail: reason });

@@ -2,7 +2,6 @@
 // beside it (0600, a timestamped name), and every change can be undone from a private backup.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
 import { redact } from '../redact.js';
 
@@ -22,10 +21,28 @@ export async function readOrNull(file: string): Promise<string | null> {
   }
 }
 
-/** A redacted, bounded unified diff; null when the texts are equal. */
-export function configDiff(file: string, before: string | null, after: string | null, labels: [string, string], secrets: string[]): string | null {
+/**
+ * A redacted, bounded unified diff; null when the texts are equal. `diff` is imported here, on first use: a
+ * watcher that never changes a config does not load it at start-up (test/integration/lazy-imports.test.ts).
+ */
+export async function configDiff(
+  file: string,
+  before: string | null,
+  after: string | null,
+  labels: [string, string],
+  secrets: string[],
+): Promise<string | null> {
   if (before === after) return null;
-  let d = createTwoFilesPatch(`${file} (${labels[0]})`, `${file} (${labels[1]})`, before ?? '', after ?? '', undefined, undefined, { context: 2 });
+  const { createTwoFilesPatch } = await import('diff');
+  let d = createTwoFilesPatch(
+    `${file} (${labels[0]})`,
+    `${file} (${labels[1]})`,
+    before ?? '',
+    after ?? '',
+    undefined,
+    undefined,
+    { context: 2 },
+  );
   d = redact(d, { secrets });
   return d.length > DIFF_MAX_CHARS ? `${d.slice(0, DIFF_MAX_CHARS)}\n[… diff cut …]` : d;
 }
@@ -75,7 +92,9 @@ export async function backupFile(target: string, dir: string): Promise<FileBacku
 export async function restoreBackup(b: FileBackup, atMs: number): Promise<string> {
   if (b.backup === null) {
     const aside = await keepBeside(b.target, 'clawmedic-undone', atMs);
-    return aside ? `${b.target} did not exist before; the file is now kept as ${aside}` : `${b.target} did not exist before and does not exist now`;
+    return aside
+      ? `${b.target} did not exist before; the file is now kept as ${aside}`
+      : `${b.target} did not exist before and does not exist now`;
   }
   const text = await fsp.readFile(b.backup, 'utf8');
   const aside = await replaceKeeping(b.target, text, 'clawmedic-undone', atMs);

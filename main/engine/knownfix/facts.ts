@@ -97,8 +97,19 @@ export async function collectFacts(input: FactInput): Promise<FingerprintFacts> 
   return {
     probe: { kind: probe?.kind ?? 'error', detail: r(probe?.detail ?? 'not probed') },
     restartExit: step && !step.timedOut && !step.cancelled ? step.exitCode : null,
-    config: { valid: config.valid, issues: config.issues.map((i) => ({ ...i, message: r(i.message) })), error: config.error },
-    portHolder: owner ? { pid: owner.pid, command: r(owner.command), openclaw: isOpenClawGatewayCommand(owner.command), ageSec: owner.ageSec } : null,
+    config: {
+      valid: config.valid,
+      issues: config.issues.map((i) => ({ ...i, message: r(i.message) })),
+      error: config.error,
+    },
+    portHolder: owner
+      ? {
+          pid: owner.pid,
+          command: r(owner.command),
+          openclaw: isOpenClawGatewayCommand(owner.command),
+          ageSec: owner.ageSec,
+        }
+      : null,
     logSignals: signals,
     version: { now: version, lastHealthy: input.lastHealthyVersion },
   };

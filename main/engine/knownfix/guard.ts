@@ -98,7 +98,9 @@ export class ConfigGuard {
     }
     this.running = this.checkOnce()
       .catch((err: unknown) => {
-        process.emitWarning(`ClawMedic: the config guard could not check the gateway config: ${(err as Error).message}`);
+        process.emitWarning(
+          `ClawMedic: the config guard could not check the gateway config: ${(err as Error).message}`,
+        );
       })
       .finally(() => {
         this.running = null;
@@ -131,10 +133,15 @@ export class ConfigGuard {
     this.d.warnings.set('config', {
       title: `This edit will stop the gateway at its next restart: ${what}${more}`,
       detail: [
-        `${file} does not validate (\`openclaw config validate\`); the running gateway skips the edit and keeps its config until it restarts.`,
-        good ? `Revert puts back the last-known-good copy of ${good.takenAt} and keeps your edit beside the file.` : 'There is no last-known-good copy yet to revert to: fix the file by hand.',
+        `${file} does not validate (\`openclaw config validate\`); ` +
+          'the running gateway skips the edit and keeps its config until it restarts.',
+        good
+          ? `Revert puts back the last-known-good copy of ${good.takenAt} and keeps your edit beside the file.`
+          : 'There is no last-known-good copy yet to revert to: fix the file by hand.',
       ].join('\n'),
-      diff: good ? configDiff(file, good.text, text, [`last known good, ${good.takenAt}`, 'now'], this.d.secrets()) : null,
+      diff: good
+        ? await configDiff(file, good.text, text, [`last known good, ${good.takenAt}`, 'now'], this.d.secrets())
+        : null,
       canRevert: good !== null && good.text !== text,
     });
   }
@@ -143,12 +150,23 @@ export class ConfigGuard {
   async revert(): Promise<Result<string>> {
     const file = this.d.settings().gateway.configPath;
     const good = await this.d.lastGood.newest(file);
-    if (!good) return { ok: false, message: `There is no last-known-good copy of ${file} yet; fix the file by hand (\`openclaw config validate\` shows what is wrong).` };
+    if (!good)
+      return {
+        ok: false,
+        message:
+          `There is no last-known-good copy of ${file} yet; ` +
+          'fix the file by hand (`openclaw config validate` shows what is wrong).',
+      };
     const current = await readOrNull(file);
-    if (current === good.text) return { ok: false, message: `${file} is already the last-known-good copy of ${good.takenAt}.` };
+    if (current === good.text)
+      return { ok: false, message: `${file} is already the last-known-good copy of ${good.takenAt}.` };
     const aside = await replaceKeeping(file, good.text, 'clawmedic-reverted', this.d.clock.now());
     this.lastHash = null;
     await this.check();
-    return { ok: true, value: `Put back the last-known-good copy of ${good.takenAt}${aside ? `; your edit is kept as ${aside}` : ''}. The running gateway was not touched.` };
+    const kept = aside ? `; your edit is kept as ${aside}` : '';
+    return {
+      ok: true,
+      value: `Put back the last-known-good copy of ${good.takenAt}${kept}. The running gateway was not touched.`,
+    };
   }
 }

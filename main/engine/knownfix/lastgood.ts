@@ -45,7 +45,11 @@ export class LastGoodStore {
   private async readIndex(): Promise<Index> {
     try {
       const j = JSON.parse(await fsp.readFile(this.indexFile, 'utf8')) as Partial<Index>;
-      return { entries: Array.isArray(j.entries) ? j.entries.filter((e) => e && typeof e.file === 'string' && typeof e.sha256 === 'string') : [] };
+      return {
+        entries: Array.isArray(j.entries)
+          ? j.entries.filter((e) => e && typeof e.file === 'string' && typeof e.sha256 === 'string')
+          : [],
+      };
     } catch (err) {
       // Missing: no copies yet. Unreadable: start a new index; the copies themselves stay on disk.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err;

@@ -77,8 +77,11 @@ export class HealthyObserver {
     // first real work is not a version to roll back to.
     if (!this.versionSeen && this.healthySince !== null && now - this.healthySince >= VERSION_HEALTHY_AFTER_MS) {
       this.versionSeen = true;
-      const v = (await gatewayVersion(s.gateway.url, s.gateway.timeoutSec * 1000)) ?? (await openclawVersion(this.d.openclaw(), this.d.env));
-      if (v && v !== this.d.state.get().lastHealthyVersion) await this.d.state.set({ lastHealthyVersion: v, lastHealthyAt: iso(now) });
+      const v =
+        (await gatewayVersion(s.gateway.url, s.gateway.timeoutSec * 1000)) ??
+        (await openclawVersion(this.d.openclaw(), this.d.env));
+      if (v && v !== this.d.state.get().lastHealthyVersion)
+        await this.d.state.set({ lastHealthyVersion: v, lastHealthyAt: iso(now) });
     }
     if (this.healthySince === null || now - this.healthySince < s.knownFixes.lastGoodAfterSec * 1000) return;
     const configPath = s.gateway.configPath;
@@ -107,7 +110,10 @@ export class HealthyObserver {
       if (!v.valid) return;
     }
     // Going back to an older good content makes it the newest copy again (take() skips a repeat).
-    const entry = await this.d.lastGood.take(configPath, text, { at: iso(now), version: this.d.state.get().lastHealthyVersion });
+    const entry = await this.d.lastGood.take(configPath, text, {
+      at: iso(now),
+      version: this.d.state.get().lastHealthyVersion,
+    });
     this.stored = hash;
     if (entry) this.d.onLastGood?.(configPath);
   }

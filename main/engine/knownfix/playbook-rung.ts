@@ -40,15 +40,18 @@ async function runPlaybook(p: Playbook, e: RungEnv, dir: string): Promise<ActRes
         done.push(`ran \`${cmd}\``);
       } else {
         const file = path.resolve(render('edit' in step ? step.edit : step.write, ctx));
-        if (!inside(file, ctx.configDir)) return finish(`${n} refused: ${file} is outside the gateway config's folder ${ctx.configDir}`, true);
+        if (!inside(file, ctx.configDir))
+          return finish(`${n} refused: ${file} is outside the gateway config's folder ${ctx.configDir}`, true);
         let text: string;
         if ('edit' in step) {
           const current = await readOrNull(file);
-          if (current === null || !current.includes(step.find)) return finish(`${n} failed: the text to replace is not in ${file}`, true);
+          if (current === null || !current.includes(step.find))
+            return finish(`${n} failed: the text to replace is not in ${file}`, true);
           text = current.replace(step.find, step.replace);
         } else text = step.content;
         const aside = await replaceKeeping(file, text, 'clawmedic-playbook', e.clock.now());
-        done.push(`${'edit' in step ? 'edited' : 'wrote'} ${file}${aside ? ` (the previous one kept as ${path.basename(aside)})` : ''}`);
+        const kept = aside ? ` (the previous one kept as ${path.basename(aside)})` : '';
+        done.push(`${'edit' in step ? 'edited' : 'wrote'} ${file}${kept}`);
       }
     } catch (err) {
       return finish(`${n} failed: ${(err as Error).message}`, true);
@@ -56,7 +59,7 @@ async function runPlaybook(p: Playbook, e: RungEnv, dir: string): Promise<ActRes
   }
   const after = await readOrNull(configPath);
   const r = finish(done.join('; ') || 'nothing to do', false);
-  r.diff = configDiff(configPath, before, after, ['before the playbook', 'after'], e.secrets);
+  r.diff = await configDiff(configPath, before, after, ['before the playbook', 'after'], e.secrets);
   return r;
 }
 
@@ -69,18 +72,23 @@ export async function playbookCandidates(store: PlaybookStore, e: RungEnv): Prom
     mode,
     setting: 'knownFixes.playbooks',
     resolvedBy: `playbook:${p.id}` as const,
-    plan: async () => ({
-      action: `run playbook ${p.id} ("${p.title}"): ${describeSteps(p.steps, e.secrets).join('; ')}${p.restartAfter ? '; then start the gateway' : ''}`,
-      diff: null,
-      undo: {
-        description: 'put back the config file as it was before the playbook (the playbook\'s version is kept beside it); commands it ran are not undone',
-        available: true,
-        why: null,
-        doneAt: null,
-        result: null,
-      },
-      act: (dir) => runPlaybook(p, e, dir),
-    }),
+    plan: () =>
+      Promise.resolve({
+        action:
+          `run playbook ${p.id} ("${p.title}"): ${describeSteps(p.steps, e.secrets).join('; ')}` +
+          (p.restartAfter ? '; then start the gateway' : ''),
+        diff: null,
+        undo: {
+          description:
+            "put back the config file as it was before the playbook (the playbook's version is kept beside it); " +
+            'commands it ran are not undone',
+          available: true,
+          why: null,
+          doneAt: null,
+          result: null,
+        },
+        act: (dir: string) => runPlaybook(p, e, dir),
+      }),
   }));
 }
 
@@ -106,7 +114,9 @@ export async function recordPlaybookResult(
       p.stats.consecutiveFailures++;
       if (p.stats.consecutiveFailures >= maxFailures) {
         p.enabled = false;
-        p.stats.disabledReason = `failed ${p.stats.consecutiveFailures} times in a row (last at ${at}); enable it again after checking its steps`;
+        p.stats.disabledReason =
+          `failed ${p.stats.consecutiveFailures} times in a row (last at ${at}); ` +
+          'enable it again after checking its steps';
       }
     }
   });

@@ -7,7 +7,8 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Fingerprint, Playbook, PlaybookStep, PlaybookView } from '../../../common/knownfix.js';
-import { PLAYBOOK_VARIABLES, playbookSchema } from '../../../common/playbook-schema.js';
+// The schema itself (TypeBox) is imported only when a playbook is written: the watcher starts without it.
+import { PLAYBOOK_KEYS, PLAYBOOK_VARIABLES } from '../../../common/knownfix-kinds.js';
 import { FINGERPRINT_KINDS } from '../../../common/knownfix-kinds.js';
 import { gatewayPort } from '../doctor/brief.js';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writeFileAtomic } from '../fsutil.js';
@@ -135,7 +136,7 @@ export function playbookProblems(v: unknown): string[] {
   const out: string[] = [];
   const obj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
   if (!obj(v)) return ['the file must hold a JSON object'];
-  const allowed = new Set(Object.keys(playbookSchema.properties));
+  const allowed = new Set<string>(PLAYBOOK_KEYS);
   for (const k of Object.keys(v)) if (!allowed.has(k)) out.push(`${k}: unknown key`);
   if (v.version !== 1) out.push('version: must be 1');
   if (typeof v.id !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(v.id))
@@ -156,8 +157,8 @@ export function playbookProblems(v: unknown): string[] {
         // Never more privilege than the restart command: no sudo, doas, su, pkexec.
         else if (/(?:^|[;&|(]\s*)(?:sudo|doas|su|pkexec)\b/.test(s.run))
           out.push(
-            `${at}.run: a playbook runs as ClawMedic's own user and may not raise its privileges ` +
-              `(${s.run.trim().split(/\s+/)[0]})`,
+            `${at}.run: a playbook runs as ClawMedic's own user ` +
+              `and may not raise its privileges (${s.run.trim().split(/\s+/)[0]})`,
           );
         if (!Number.isInteger(s.timeoutSec) || (s.timeoutSec as number) < 1 || (s.timeoutSec as number) > 3600)
           out.push(`${at}.timeoutSec: a whole number from 1 to 3600`);
@@ -347,11 +348,9 @@ export class PlaybookStore {
     if (problems.length) return Promise.reject(new Error(`invalid playbook ${p.id}: ${problems.join('; ')}`));
     const run = this.chain.then(async () => {
       await ensurePrivateDir(this.dir);
-      await writeFileAtomic(
-        path.join(this.dir, 'playbook.schema.json'),
-        `${JSON.stringify(playbookSchema, null, 2)}\n`,
-        PRIVATE_FILE_MODE,
-      );
+      const { playbookSchema } = await import('../../../common/playbook-schema.js');
+      const schemaText = `${JSON.stringify(playbookSchema, null, 2)}\n`;
+      await writeFileAtomic(path.join(this.dir, 'playbook.schema.json'), schemaText, PRIVATE_FILE_MODE);
       await writeFileAtomic(this.file(p.id), `${JSON.stringify(p, null, 2)}\n`, PRIVATE_FILE_MODE);
     });
     this.chain = run.catch(() => undefined);

@@ -28,13 +28,23 @@ export function isLocalUrl(url: string): boolean {
 
 /** The real gateway sets its process title to `openclaw-gateway`; older ones show `openclaw gateway run`. */
 export function isOpenClawGatewayCommand(command: string): boolean {
-  return /(^|[\s/])openclaw-gateway\b/.test(command) || /\bopenclaw(?:\.m?js)?\b.*\sgateway\s+(?:run|start)\b/.test(command);
+  return (
+    /(^|[\s/])openclaw-gateway\b/.test(command) || /\bopenclaw(?:\.m?js)?\b.*\sgateway\s+(?:run|start)\b/.test(command)
+  );
 }
 
 async function pidFromLsof(port: string, env: NodeJS.ProcessEnv): Promise<number | null | undefined> {
-  const r = await runCapture('lsof', ['-nP', '-t', `-iTCP:${port}`, '-sTCP:LISTEN'], { timeoutMs: TOOL_TIMEOUT_MS, env });
+  const r = await runCapture('lsof', ['-nP', '-t', `-iTCP:${port}`, '-sTCP:LISTEN'], {
+    timeoutMs: TOOL_TIMEOUT_MS,
+    env,
+  });
   if (r.error) return undefined;
-  const pid = Number(r.stdout.split('\n').map((l) => l.trim()).find(Boolean));
+  const pid = Number(
+    r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean),
+  );
   // lsof exits 1 with no output when nothing listens.
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }

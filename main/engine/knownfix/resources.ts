@@ -51,23 +51,45 @@ function hours(ms: number): string {
 }
 
 /** The memory warning's text, or null (pure: the thresholds and the samples decide). */
-export function memoryWarning(samples: Sample[], warnMb: number, growthMbPerHour: number): { title: string; detail: string } | null {
+export function memoryWarning(
+  samples: Sample[],
+  warnMb: number,
+  growthMbPerHour: number,
+): { title: string; detail: string } | null {
   const last = samples.at(-1);
   if (!last) return null;
   const first = samples[0]!;
   const slope = slopePerHour(samples);
-  const trend = slope !== null ? `${slope >= 0 ? '+' : ''}${Math.round(slope)} MB/h (${mb(first.value)} → ${mb(last.value)} over ${hours(last.at - first.at)})` : null;
+  const trend =
+    slope !== null
+      ? `${slope >= 0 ? '+' : ''}${Math.round(slope)} MB/h ` +
+        `(${mb(first.value)} → ${mb(last.value)} over ${hours(last.at - first.at)})`
+      : null;
   if (last.value >= warnMb) {
     return {
       title: `The gateway uses ${mb(last.value)} of memory, above ${mb(warnMb)} (guard.memoryWarnMb)`,
-      detail: [`Resident memory of the gateway process now: ${mb(last.value)}.`, trend ? `Trend: ${trend}.` : '', 'A restart at a quiet moment frees it; a steady climb is a leak worth reporting to OpenClaw.'].filter(Boolean).join('\n'),
+      detail: [
+        `Resident memory of the gateway process now: ${mb(last.value)}.`,
+        trend ? `Trend: ${trend}.` : '',
+        'A restart at a quiet moment frees it; a steady climb is a leak worth reporting to OpenClaw.',
+      ]
+        .filter(Boolean)
+        .join('\n'),
     };
   }
   if (slope !== null && slope >= growthMbPerHour) {
     const eta = slope > 0 ? (warnMb - last.value) / slope : null;
     return {
-      title: `The gateway's memory keeps growing: ${Math.round(slope)} MB/h, above ${growthMbPerHour} MB/h (guard.memoryGrowthMbPerHour)`,
-      detail: [`Trend: ${trend}.`, eta !== null ? `At this pace it passes ${mb(warnMb)} in about ${hours(eta * 3600_000)}.` : '', 'A restart at a quiet moment frees it.'].filter(Boolean).join('\n'),
+      title:
+        `The gateway's memory keeps growing: ${Math.round(slope)} MB/h, ` +
+        `above ${growthMbPerHour} MB/h (guard.memoryGrowthMbPerHour)`,
+      detail: [
+        `Trend: ${trend}.`,
+        eta !== null ? `At this pace it passes ${mb(warnMb)} in about ${hours(eta * 3600_000)}.` : '',
+        'A restart at a quiet moment frees it.',
+      ]
+        .filter(Boolean)
+        .join('\n'),
     };
   }
   return null;
@@ -78,10 +100,22 @@ export function diskWarning(dir: string, samples: Sample[], warnMb: number): { t
   const last = samples.at(-1);
   if (!last || last.value >= warnMb) return null;
   const slope = slopePerHour(samples);
-  const trend = slope !== null && slope < 0 ? `It is falling ${Math.round(-slope)} MB/h; at this pace it is full in about ${hours((last.value / -slope) * 3600_000)}.` : '';
+  const trend =
+    slope !== null && slope < 0
+      ? `It is falling ${Math.round(-slope)} MB/h; ` +
+        `at this pace it is full in about ${hours((last.value / -slope) * 3600_000)}.`
+      : '';
   return {
-    title: `Only ${mb(last.value)} free where the gateway writes its state and logs (${dir}), below ${mb(warnMb)} (guard.diskFreeWarnMb)`,
-    detail: [trend, 'A full disk stops the gateway (its state database and logs cannot be written). Free some space or move the logs.'].filter(Boolean).join('\n'),
+    title:
+      `Only ${mb(last.value)} free where the gateway writes its state and logs (${dir}), ` +
+      `below ${mb(warnMb)} (guard.diskFreeWarnMb)`,
+    detail: [
+      trend,
+      'A full disk stops the gateway (its state database and logs cannot be written). ' +
+        'Free some space or move the logs.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
   };
 }
 
@@ -116,7 +150,9 @@ export async function freeMb(dir: string): Promise<number | null> {
 
 /** Where the gateway writes: its config's folder (the state dir by default) and its log folders. */
 export function gatewayWriteDirs(s: Settings): string[] {
-  const dirs = [path.dirname(s.gateway.configPath), ...s.gateway.logPaths.map((p) => path.dirname(p))].filter((d) => d && !d.includes('*'));
+  const dirs = [path.dirname(s.gateway.configPath), ...s.gateway.logPaths.map((p) => path.dirname(p))].filter(
+    (d) => d && !d.includes('*'),
+  );
   return [...new Set(dirs)];
 }
 

@@ -18,7 +18,10 @@ import { detectInstall, rollbackCommand } from './rollback.js';
 import type { UndoPlan } from './runner.js';
 import type { KnownFixState } from './state.js';
 
-/** `openclaw doctor --fix` took 13-29 s here under load (it loads the whole CLI and checks state); 180 s bounds a wedged one. */
+/**
+ * `openclaw doctor --fix` took 13-29 s here under load (it loads the whole CLI and checks state); 180 s bounds a
+ * wedged one.
+ */
 const DOCTOR_FIX_TIMEOUT_SEC = 180;
 /** A global npm install of OpenClaw takes ~50 s on a good connection (330 packages); 600 s covers a slow one. */
 const ROLLBACK_TIMEOUT_SEC = 600;
@@ -38,7 +41,11 @@ export interface RungEnv {
   secrets: string[];
   lastGood: LastGoodStore;
   state: KnownFixState;
-  runCommand: (command: string, timeoutSec: number, signal: AbortSignal) => Promise<StepResult & { ok: boolean; detail: string }>;
+  runCommand: (
+    command: string,
+    timeoutSec: number,
+    signal: AbortSignal,
+  ) => Promise<StepResult & { ok: boolean; detail: string }>;
 }
 
 export interface ActResult {
@@ -83,7 +90,13 @@ const fileUndo = (what: string): RungUndo => ({
   result: null,
 });
 
-const noUndo = (why: string): RungUndo => ({ description: 'nothing to undo', available: false, why, doneAt: null, result: null });
+const noUndo = (why: string): RungUndo => ({
+  description: 'nothing to undo',
+  available: false,
+  why,
+  doneAt: null,
+  result: null,
+});
 
 /** SIGTERM (plus SIGCONT, so a stopped process can act on it), SIGKILL after the grace; true once it is gone. */
 export async function stopProcess(pid: number, graceMs: number, clock: Clock, signal: AbortSignal): Promise<boolean> {
@@ -114,11 +127,19 @@ async function stopHolder(e: RungEnv, what: string): Promise<ActResult> {
   // Pid reuse: never signal a process that is not the one the facts describe (same program).
   const program = (c: string) => c.trim().split(/\s+/)[0] ?? '';
   if (now !== null && program(now) !== program(h.command)) {
-    return { acted: false, detail: `pid ${h.pid} is now a different process (${now.slice(0, 80)}); nothing was stopped`, undo: null };
+    return {
+      acted: false,
+      detail: `pid ${h.pid} is now a different process (${now.slice(0, 80)}); nothing was stopped`,
+      undo: null,
+    };
   }
   const gone = await stopProcess(h.pid, e.settings.knownFixes.stopGraceSec * 1000, e.clock, e.req.signal);
   return gone
-    ? { acted: true, detail: `stopped ${what} (pid ${h.pid}: ${h.command})`, undo: { kind: 'none', why: 'a stopped process cannot be put back' } }
+    ? {
+        acted: true,
+        detail: `stopped ${what} (pid ${h.pid}: ${h.command})`,
+        undo: { kind: 'none', why: 'a stopped process cannot be put back' },
+      }
     : { acted: false, detail: `${what} (pid ${h.pid}) did not exit after SIGTERM and SIGKILL`, undo: null };
 }
 
@@ -128,16 +149,22 @@ const runtimeMismatch = (e: RungEnv): Candidate => ({
   mode: 'auto',
   setting: '(always on: it only tells you)',
   resolvedBy: 'known-fix:runtime-mismatch',
-  plan: async () =>
-    e.fp.kind !== 'runtime-mismatch'
-      ? null
-      : {
-          action: `${e.fp.detail}. Install a Node version OpenClaw supports and start the gateway with it (e.g. \`nvm install 24 && nvm alias default 24\`, or the service's Node path); ClawMedic changes nothing here.`,
-          diff: null,
-          undo: null,
-          notifyOnly: true,
-          act: async () => ({ acted: false, detail: 'only a person can change the Node version', undo: null }),
-        },
+  plan: () =>
+    Promise.resolve(
+      e.fp.kind !== 'runtime-mismatch'
+        ? null
+        : {
+            action:
+              `${e.fp.detail}. Install a Node version OpenClaw supports and start the gateway with it ` +
+              "(e.g. `nvm install 24 && nvm alias default 24`, or the service's Node path); " +
+              'ClawMedic changes nothing here.',
+            diff: null,
+            undo: null,
+            notifyOnly: true,
+            act: () =>
+              Promise.resolve({ acted: false, detail: 'only a person can change the Node version', undo: null }),
+          },
+    ),
 });
 
 const staleGateway = (e: RungEnv): Candidate => ({
@@ -146,17 +173,21 @@ const staleGateway = (e: RungEnv): Candidate => ({
   mode: e.settings.knownFixes.staleGateway,
   setting: 'knownFixes.staleGateway',
   resolvedBy: 'known-fix:stale-gateway',
-  plan: async () => {
+  plan: () => {
     const h = e.facts.portHolder;
-    if (!h?.openclaw || !isLocalUrl(e.settings.gateway.url)) return null;
+    if (!h?.openclaw || !isLocalUrl(e.settings.gateway.url)) return Promise.resolve(null);
     // A gateway still inside its start-up grace is starting, not stale.
-    if (h.ageSec !== null && h.ageSec < e.settings.gateway.startupGraceSec) return null;
-    return {
-      action: `stop the OpenClaw gateway process ${h.pid} (${h.command}) that holds port ${gatewayPort(e.settings.gateway.url)} but does not answer its health check (SIGTERM, SIGKILL after ${e.settings.knownFixes.stopGraceSec} s), then start the gateway`,
+    if (h.ageSec !== null && h.ageSec < e.settings.gateway.startupGraceSec) return Promise.resolve(null);
+    const port = gatewayPort(e.settings.gateway.url);
+    return Promise.resolve({
+      action:
+        `stop the OpenClaw gateway process ${h.pid} (${h.command}) that holds port ${port} ` +
+        `but does not answer its health check (SIGTERM, SIGKILL after ${e.settings.knownFixes.stopGraceSec} s), ` +
+        'then start the gateway',
       diff: null,
       undo: noUndo('a process that did not answer is stopped; nothing on disk changes'),
       act: () => stopHolder(e, 'the stale OpenClaw gateway'),
-    };
+    });
   },
 });
 
@@ -167,15 +198,18 @@ const portForeign = (e: RungEnv): Candidate => ({
   mode: e.settings.knownFixes.portForeign,
   setting: 'knownFixes.portForeign',
   resolvedBy: 'known-fix:port-foreign',
-  plan: async () => {
+  plan: () => {
     const h = e.facts.portHolder;
-    if (!h || h.openclaw || !isLocalUrl(e.settings.gateway.url)) return null;
-    return {
-      action: `stop pid ${h.pid} (${h.command}), which is not OpenClaw but holds the gateway's port ${gatewayPort(e.settings.gateway.url)}, then start the gateway`,
+    if (!h || h.openclaw || !isLocalUrl(e.settings.gateway.url)) return Promise.resolve(null);
+    const port = gatewayPort(e.settings.gateway.url);
+    return Promise.resolve({
+      action:
+        `stop pid ${h.pid} (${h.command}), which is not OpenClaw but holds the gateway's port ${port}, ` +
+        'then start the gateway',
       diff: null,
       undo: noUndo('a stopped process cannot be put back; start it again yourself if you need it'),
       act: () => stopHolder(e, 'the program on the gateway port'),
-    };
+    });
   },
 });
 
@@ -192,7 +226,9 @@ const configDoctorFix = (e: RungEnv): Candidate => ({
     // error nor a wrong type ("No config changes were written", exit 1 after 13-29 s). Skip it then.
     if ((await readOrNull(`${configPath}.last-good`)) === null) return null;
     return {
-      action: "run OpenClaw's own `openclaw doctor --fix --non-interactive --yes` (it restores OpenClaw's last-good config and keeps the broken file as .clobbered.*), then start the gateway",
+      action:
+        "run OpenClaw's own `openclaw doctor --fix --non-interactive --yes` " +
+        "(it restores OpenClaw's last-good config and keeps the broken file as .clobbered.*), then start the gateway",
       diff: null,
       undo: fileUndo('the config file'),
       act: async (dir) => {
@@ -203,12 +239,29 @@ const configDoctorFix = (e: RungEnv): Candidate => ({
         });
         const before = backup.backup === null ? null : await readOrNull(backup.backup);
         const after = await readOrNull(configPath);
-        const diff = configDiff(configPath, before, after, ['before', 'after doctor --fix'], e.secrets);
+        const diff = await configDiff(configPath, before, after, ['before', 'after doctor --fix'], e.secrets);
         const v = await validateConfig(e.openclaw, configPath, e.env, after);
-        const tail = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.replace(/[│◇┌└├╮╯─]/g, '').trim()).filter(Boolean).slice(-2).join(' ');
-        if (v.valid) return { acted: true, detail: `\`openclaw doctor --fix\` repaired the config (exit ${r.code ?? r.error})`, undo: backup, diff };
-        const still = v.issues[0] ? describeIssue(v.issues[0]) : v.error ?? 'invalid';
-        return { acted: false, detail: `\`openclaw doctor --fix\` did not repair it (exit ${r.code ?? r.error}): ${still}${tail ? ` — ${tail.slice(0, 200)}` : ''}`, undo: diff ? backup : null, diff };
+        const tail = `${r.stdout}\n${r.stderr}`
+          .split('\n')
+          .map((l) => l.replace(/[│◇┌└├╮╯─]/g, '').trim())
+          .filter(Boolean)
+          .slice(-2)
+          .join(' ');
+        if (v.valid)
+          return {
+            acted: true,
+            detail: `\`openclaw doctor --fix\` repaired the config (exit ${r.code ?? r.error})`,
+            undo: backup,
+            diff,
+          };
+        const still = v.issues[0] ? describeIssue(v.issues[0]) : (v.error ?? 'invalid');
+        const said = tail ? ` — ${tail.slice(0, 200)}` : '';
+        return {
+          acted: false,
+          detail: `\`openclaw doctor --fix\` did not repair it (exit ${r.code ?? r.error}): ${still}${said}`,
+          undo: diff ? backup : null,
+          diff,
+        };
       },
     };
   },
@@ -227,17 +280,27 @@ const configRestore = (e: RungEnv): Candidate => ({
     if (!good) return null;
     const current = await readOrNull(configPath);
     if (current === good.text) return null;
-    const diff = configDiff(configPath, current, good.text, ['now: broken', `last known good, ${good.takenAt}`], e.secrets);
+    const diff = await configDiff(
+      configPath,
+      current,
+      good.text,
+      ['now: broken', `last known good, ${good.takenAt}`],
+      e.secrets,
+    );
+    const version = good.version ? `, OpenClaw ${good.version}` : '';
     return {
-      action: `restore ClawMedic's last-known-good copy of ${configPath} (taken ${good.takenAt}${good.version ? `, OpenClaw ${good.version}` : ''}); the broken file is kept beside it, then start the gateway`,
+      action:
+        `restore ClawMedic's last-known-good copy of ${configPath} (taken ${good.takenAt}${version}); ` +
+        'the broken file is kept beside it, then start the gateway',
       diff,
       undo: fileUndo('your edited config'),
       act: async (dir) => {
         const backup = await backupFile(configPath, dir);
         const aside = await replaceKeeping(configPath, good.text, 'clawmedic-broken', e.clock.now());
+        const kept = aside ? `; the broken file is kept as ${aside}` : '';
         return {
           acted: true,
-          detail: `restored the config from the last-known-good copy of ${good.takenAt}${aside ? `; the broken file is kept as ${aside}` : ''}`,
+          detail: `restored the config from the last-known-good copy of ${good.takenAt}${kept}`,
           undo: backup,
           diff,
         };
@@ -263,22 +326,39 @@ const updateRollback = (e: RungEnv): Candidate => ({
         diff: null,
         undo: null,
         notifyOnly: true,
-        act: async () => ({ acted: false, detail: back.why, undo: null }),
+        act: () => Promise.resolve({ acted: false, detail: back.why, undo: null }),
       };
     }
     const forward = rollbackCommand(info, now, e.settings.knownFixes.rollbackCommand);
     return {
-      action: `roll OpenClaw back from ${now} to ${lastHealthy}, the version last seen healthy (${back.how}: \`${back.command}\`), then start the gateway`,
+      action:
+        `roll OpenClaw back from ${now} to ${lastHealthy}, the version last seen healthy ` +
+        `(${back.how}: \`${back.command}\`), then start the gateway`,
       diff: null,
       undo: forward.ok
-        ? { description: `install ${now} again (\`${forward.command}\`)`, available: true, why: null, doneAt: null, result: null }
+        ? {
+            description: `install ${now} again (\`${forward.command}\`)`,
+            available: true,
+            why: null,
+            doneAt: null,
+            result: null,
+          }
         : noUndo(forward.why),
       act: async () => {
         const r = await e.runCommand(back.command, ROLLBACK_TIMEOUT_SEC, e.req.signal);
         if (!r.ok) return { acted: false, detail: `the rollback command failed: ${r.detail}`, undo: null };
         const installed = await openclawVersion(e.openclaw, e.env);
-        const undo: UndoPlan | null = forward.ok ? { kind: 'reinstall', command: forward.command, timeoutSec: ROLLBACK_TIMEOUT_SEC } : null;
-        if (installed !== lastHealthy) return { acted: true, detail: `ran the rollback, but \`openclaw --version\` now says ${installed ?? 'nothing'}, not ${lastHealthy}`, undo };
+        const undo: UndoPlan | null = forward.ok
+          ? { kind: 'reinstall', command: forward.command, timeoutSec: ROLLBACK_TIMEOUT_SEC }
+          : null;
+        if (installed !== lastHealthy)
+          return {
+            acted: true,
+            detail:
+              `ran the rollback, but \`openclaw --version\` now says ${installed ?? 'nothing'}, ` +
+              `not ${lastHealthy}`,
+            undo,
+          };
         return { acted: true, detail: `rolled OpenClaw back from ${now} to ${lastHealthy}`, undo };
       },
     };
@@ -286,4 +366,11 @@ const updateRollback = (e: RungEnv): Candidate => ({
 });
 
 /** In the order they are tried. */
-export const RUNGS: ((e: RungEnv) => Candidate)[] = [runtimeMismatch, staleGateway, portForeign, configDoctorFix, configRestore, updateRollback];
+export const RUNGS: ((e: RungEnv) => Candidate)[] = [
+  runtimeMismatch,
+  staleGateway,
+  portForeign,
+  configDoctorFix,
+  configRestore,
+  updateRollback,
+];

@@ -6,9 +6,15 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { EngineEvent, GatewayCheck, KnownFixPhase, Result } from '../../../common/contract.js';
-import type { Fingerprint, FingerprintFacts, PendingFix, RungMode, RungRecord, RungUndo } from '../../../common/knownfix.js';
+import type {
+  Fingerprint,
+  FingerprintFacts,
+  PendingFix,
+  RungMode,
+  RungRecord,
+  RungUndo,
+} from '../../../common/knownfix.js';
 import { iso, sleep, type Clock } from '../../../common/clock.js';
-import type { Settings } from '../../../common/settings-schema.js';
 import { gatewaySecrets } from '../doctor/context.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fsutil.js';
 import type { IncidentHandle, IncidentStore } from '../incidents/store.js';
@@ -25,7 +31,8 @@ import type { KnownFixState } from './state.js';
 const MAX_RUNGS_PER_OUTAGE = 12;
 
 /** How an undo is carried out, stored beside the rung's files (`<incident>/fixes/<record>/undo.json`). */
-export type UndoPlan = FileBackup | { kind: 'reinstall'; command: string; timeoutSec: number } | { kind: 'none'; why: string };
+export type UndoPlan =
+  FileBackup | { kind: 'reinstall'; command: string; timeoutSec: number } | { kind: 'none'; why: string };
 
 export interface KnownFixesDeps {
   clock: Clock;
@@ -69,7 +76,10 @@ export class KnownFixes implements KnownFixPort {
   answer(incidentId: string, recordId: string, approve: boolean): Result {
     const w = this.waiting;
     if (!w || w.pending.incidentId !== incidentId || (recordId && w.pending.recordId !== recordId)) {
-      return { ok: false, message: 'No known fix is waiting for an answer there (it may have expired or been answered already).' };
+      return {
+        ok: false,
+        message: 'No known fix is waiting for an answer there (it may have expired or been answered already).',
+      };
     }
     w.resolve(approve ? 'approve' : 'decline');
     return { ok: true, value: undefined };
@@ -80,7 +90,12 @@ export class KnownFixes implements KnownFixPort {
     this.handles.set(inc.id, inc);
     const s = req.settings;
     const secrets = await gatewaySecrets(s.gateway.configPath).catch(() => [] as string[]);
-    const none = (detail: string): KnownFixOutcome => ({ recovered: false, resolvedBy: null, detail, check: req.lastCheck });
+    const none = (detail: string): KnownFixOutcome => ({
+      recovered: false,
+      resolvedBy: null,
+      detail,
+      check: req.lastCheck,
+    });
     req.setReason('diagnosing: collecting the facts for the fingerprint');
     let lastCheck = req.lastCheck;
     let lastStep = req.lastStep;
@@ -116,7 +131,14 @@ export class KnownFixes implements KnownFixPort {
         const answer = await this.ask(req, rec, plan.diff);
         if (answer !== 'approve') {
           if (answer === 'cancelled') return none('stopped while a known fix waited for an answer');
-          await this.finish(inc, rec, answer === 'decline' ? 'declined' : 'expired', answer === 'decline' ? 'a person said no' : `nobody answered within ${s.knownFixes.askTimeoutSec} s (knownFixes.askTimeoutSec)`);
+          await this.finish(
+            inc,
+            rec,
+            answer === 'decline' ? 'declined' : 'expired',
+            answer === 'decline'
+              ? 'a person said no'
+              : `nobody answered within ${s.knownFixes.askTimeoutSec} s (knownFixes.askTimeoutSec)`,
+          );
           continue;
         }
       }
@@ -148,7 +170,12 @@ export class KnownFixes implements KnownFixPort {
         const detail = `${act.detail}; the gateway is healthy again (ClawMedic's own probe)`;
         await this.finish(inc, rec, 'recovered', detail, 'recovered');
         await this.d.onResult?.(c.rung, true, detail, inc.id);
-        return { recovered: true, resolvedBy: c.resolvedBy, detail: `fixed by ${c.label}: ${act.detail}`, check: healthy };
+        return {
+          recovered: true,
+          resolvedBy: c.resolvedBy,
+          detail: `fixed by ${c.label}: ${act.detail}`,
+          check: healthy,
+        };
       }
       if (act.acted) {
         // The fix changed something: the facts may have changed with it (a freed port, a repaired config).
@@ -158,15 +185,26 @@ export class KnownFixes implements KnownFixPort {
           const detail = `${act.detail}; the gateway is healthy again (ClawMedic's own probe)`;
           await this.finish(inc, rec, 'recovered', detail, 'recovered');
           await this.d.onResult?.(c.rung, true, detail, inc.id);
-          return { recovered: true, resolvedBy: c.resolvedBy, detail: `fixed by ${c.label}: ${act.detail}`, check: lastCheck };
+          return {
+            recovered: true,
+            resolvedBy: c.resolvedBy,
+            detail: `fixed by ${c.label}: ${act.detail}`,
+            check: lastCheck,
+          };
         }
       }
-      const detail = act.acted ? `${act.detail}; the gateway is still down (${lastCheck?.health.detail ?? 'not healthy'})` : act.detail;
+      const detail = act.acted
+        ? `${act.detail}; the gateway is still down (${lastCheck?.health.detail ?? 'not healthy'})`
+        : act.detail;
       await this.finish(inc, rec, 'failed', detail, 'failed');
       await this.d.onResult?.(c.rung, false, detail, inc.id);
       if (act.acted) fp = await this.diagnose(req, lastCheck, lastStep, secrets);
     }
-    return none(tried.size ? `no known fix brought it back (tried: ${[...tried].join(', ')})` : `no known fix applies to ${fp.kind}`);
+    return none(
+      tried.size
+        ? `no known fix brought it back (tried: ${[...tried].join(', ')})`
+        : `no known fix applies to ${fp.kind}`,
+    );
   }
 
   /** Undoes a rung's change (the config file as it was, or the version before a rollback). */
@@ -176,14 +214,23 @@ export class KnownFixes implements KnownFixPort {
     if (!inc) return { ok: false, message: `No incident "${incidentId}".` };
     const rec = inc.rungs?.find((r) => r.id === recordId);
     if (!rec) return { ok: false, message: `Incident ${incidentId} has no known-fix record "${recordId}".` };
-    if (!rec.undo?.available) return { ok: false, message: `There is nothing to undo for ${rec.rung}: ${rec.undo?.why ?? 'it changed nothing'}.` };
+    if (!rec.undo?.available)
+      return {
+        ok: false,
+        message: `There is nothing to undo for ${rec.rung}: ${rec.undo?.why ?? 'it changed nothing'}.`,
+      };
     if (rec.undo.doneAt) return { ok: false, message: `${rec.rung} was already undone at ${rec.undo.doneAt}.` };
     const dir = path.join(this.d.incidents.root, incidentId, 'fixes', recordId);
     let plan: UndoPlan;
     try {
       plan = JSON.parse(await fsp.readFile(path.join(dir, 'undo.json'), 'utf8')) as UndoPlan;
     } catch (err) {
-      return { ok: false, message: `The undo data for ${rec.rung} cannot be read (${(err as Error).message}); the files beside the config still hold every version.` };
+      return {
+        ok: false,
+        message:
+          `The undo data for ${rec.rung} cannot be read (${(err as Error).message}); ` +
+          'the files beside the config still hold every version.',
+      };
     }
     let result: string;
     try {
@@ -234,7 +281,12 @@ export class KnownFixes implements KnownFixPort {
     };
   }
 
-  private async diagnose(req: KnownFixRequest, lastCheck: GatewayCheck | null, lastStep: KnownFixRequest['lastStep'], secrets: string[]): Promise<Fingerprint> {
+  private async diagnose(
+    req: KnownFixRequest,
+    lastCheck: GatewayCheck | null,
+    lastStep: KnownFixRequest['lastStep'],
+    secrets: string[],
+  ): Promise<Fingerprint> {
     const s = req.settings;
     const facts: FingerprintFacts = await (this.d.collect ?? collectFacts)({
       gatewayUrl: s.gateway.url,
@@ -266,17 +318,39 @@ export class KnownFixes implements KnownFixPort {
     return req.waitHealthy(r.ok ? req.settings.restart.waitHealthySec * 1000 : 0);
   }
 
-  private async ask(req: KnownFixRequest, rec: RungRecord, diff: string | null): Promise<'approve' | 'decline' | 'expired' | 'cancelled'> {
+  private async ask(
+    req: KnownFixRequest,
+    rec: RungRecord,
+    diff: string | null,
+  ): Promise<'approve' | 'decline' | 'expired' | 'cancelled'> {
     const inc = req.incident;
     const ms = req.settings.knownFixes.askTimeoutSec * 1000;
-    const pending: PendingFix = { incidentId: inc.id, recordId: rec.id, rung: rec.rung, action: rec.action, diff, expiresAt: iso(this.d.clock.now() + ms) };
+    const pending: PendingFix = {
+      incidentId: inc.id,
+      recordId: rec.id,
+      rung: rec.rung,
+      action: rec.action,
+      diff,
+      expiresAt: iso(this.d.clock.now() + ms),
+    };
     rec.status = 'proposed';
     await this.save(inc);
-    await inc.event('known-fix-proposed', `${rec.rung}: ${rec.action} — waiting up to ${Math.round(ms / 1000)} s for a person's answer`);
+    await inc.event(
+      'known-fix-proposed',
+      `${rec.rung}: ${rec.action} — waiting up to ${Math.round(ms / 1000)} s for a person's answer`,
+    );
     const stop = new AbortController();
     const answer = await new Promise<'approve' | 'decline' | 'expired' | 'cancelled'>((resolve) => {
       this.waiting = { pending, resolve };
-      this.d.emit({ type: 'known-fix', phase: 'proposed', incidentId: inc.id, rung: rec.rung, detail: rec.action, at: iso(this.d.clock.now()), pending });
+      this.d.emit({
+        type: 'known-fix',
+        phase: 'proposed',
+        incidentId: inc.id,
+        rung: rec.rung,
+        detail: rec.action,
+        at: iso(this.d.clock.now()),
+        pending,
+      });
       const onAbort = () => resolve('cancelled');
       req.signal.addEventListener('abort', onAbort, { once: true });
       void sleep(this.d.clock, ms, stop.signal).then(() => resolve('expired'));
@@ -289,7 +363,14 @@ export class KnownFixes implements KnownFixPort {
     return answer;
   }
 
-  private async newRecord(inc: IncidentHandle, rung: string, mode: RungMode, action: string, diff: string | null, undo: RungUndo | null): Promise<RungRecord> {
+  private async newRecord(
+    inc: IncidentHandle,
+    rung: string,
+    mode: RungMode,
+    action: string,
+    diff: string | null,
+    undo: RungUndo | null,
+  ): Promise<RungRecord> {
     const rungs = inc.record.rungs ?? [];
     const rec: RungRecord = {
       id: `r${rungs.length + 1}`,
@@ -308,7 +389,13 @@ export class KnownFixes implements KnownFixPort {
     return rec;
   }
 
-  private async finish(inc: IncidentHandle, rec: RungRecord, status: RungRecord['status'], detail: string, phase?: KnownFixPhase): Promise<void> {
+  private async finish(
+    inc: IncidentHandle,
+    rec: RungRecord,
+    status: RungRecord['status'],
+    detail: string,
+    phase?: KnownFixPhase,
+  ): Promise<void> {
     rec.status = status;
     rec.detail = detail;
     rec.endedAt = iso(this.d.clock.now());
@@ -322,6 +409,13 @@ export class KnownFixes implements KnownFixPort {
   }
 
   private phase(inc: IncidentHandle, phase: KnownFixPhase, rung: string, detail: string): void {
-    this.d.emit({ type: 'known-fix', phase, incidentId: inc.id, rung, detail: redact(detail), at: iso(this.d.clock.now()) });
+    this.d.emit({
+      type: 'known-fix',
+      phase,
+      incidentId: inc.id,
+      rung,
+      detail: redact(detail),
+      at: iso(this.d.clock.now()),
+    });
   }
 }

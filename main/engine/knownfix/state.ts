@@ -23,7 +23,8 @@ export class KnownFixState {
       s.data.lastHealthyAt = typeof raw.lastHealthyAt === 'string' ? raw.lastHealthyAt : null;
     } catch (err) {
       // Missing: nothing seen yet. Unreadable: start over; the worst case is one update not recognised.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') process.emitWarning(`ClawMedic: ignoring unreadable ${s.file}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        process.emitWarning(`ClawMedic: ignoring unreadable ${s.file}: ${(err as Error).message}`);
     }
     return s;
   }
@@ -35,9 +36,11 @@ export class KnownFixState {
   set(next: Partial<KnownFixStateData>): Promise<void> {
     this.data = { ...this.data, ...next };
     const text = `${JSON.stringify(this.data, null, 2)}\n`;
-    this.chain = this.chain.then(() => writeFileAtomic(this.file, text)).catch((err: unknown) => {
-      process.emitWarning(`ClawMedic: could not write ${this.file}: ${(err as Error).message}`);
-    });
+    this.chain = this.chain
+      .then(() => writeFileAtomic(this.file, text))
+      .catch((err: unknown) => {
+        process.emitWarning(`ClawMedic: could not write ${this.file}: ${(err as Error).message}`);
+      });
     return this.chain;
   }
 }

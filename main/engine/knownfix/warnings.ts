@@ -26,8 +26,19 @@ export class WarningBoard {
       this.emit({ type: 'warnings', warnings: this.list(), added: [], at: iso(this.clock.now()) });
       return;
     }
-    if (before && before.title === w.title && before.detail === w.detail && before.diff === w.diff && before.canRevert === w.canRevert) return;
-    const next: GatewayWarning = { kind, ...w, since: before?.title === w.title ? before.since : iso(this.clock.now()) };
+    if (
+      before &&
+      before.title === w.title &&
+      before.detail === w.detail &&
+      before.diff === w.diff &&
+      before.canRevert === w.canRevert
+    )
+      return;
+    const next: GatewayWarning = {
+      kind,
+      ...w,
+      since: before?.title === w.title ? before.since : iso(this.clock.now()),
+    };
     this.current.set(kind, next);
     // A changed trend line is not news; a new title is.
     const added = before?.title === w.title ? [] : [next];

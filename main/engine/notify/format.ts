@@ -27,8 +27,17 @@ export function truncate(text: string, max: number): string {
   return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
 }
 
-const LOCAL_HOST =
-  '(?:localhost|127(?:\\.\\d{1,3}){3}|0\\.0\\.0\\.0|\\[::1?\\]|10(?:\\.\\d{1,3}){3}|192\\.168(?:\\.\\d{1,3}){2}|172\\.(?:1[6-9]|2\\d|3[01])(?:\\.\\d{1,3}){2}|[a-z0-9-]+\\.local)';
+const LOCAL_HOSTS = [
+  'localhost',
+  '127(?:\\.\\d{1,3}){3}',
+  '0\\.0\\.0\\.0',
+  '\\[::1?\\]',
+  '10(?:\\.\\d{1,3}){3}',
+  '192\\.168(?:\\.\\d{1,3}){2}',
+  '172\\.(?:1[6-9]|2\\d|3[01])(?:\\.\\d{1,3}){2}',
+  '[a-z0-9-]+\\.local',
+];
+const LOCAL_HOST = `(?:${LOCAL_HOSTS.join('|')})`;
 const LOCAL_URL = new RegExp(`\\bhttps?://(${LOCAL_HOST}(?::\\d+)?(?:/[^\\s"'<>)]*)?)`, 'gi');
 
 /**
@@ -41,7 +50,10 @@ export function unlinkLocalUrls(text: string): string {
 
 /** One line, no control characters: for HTTP header values and titles. */
 export function oneLine(text: string): string {
-  return text.replace(/\p{Cc}+/gu, ' ').replace(/\s{2,}/g, ' ').trim();
+  return text
+    .replace(/\p{Cc}+/gu, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 export function escapeHtml(text: string): string {
@@ -62,7 +74,12 @@ export function escapeDiscord(text: string): string {
  * Escapes text for a markup, rendering each occurrence of `code` (e.g. the tmux attach command) with
  * the markup's code style so it can be copied as is.
  */
-export function renderWithCode(text: string, code: string | undefined, esc: (s: string) => string, wrap: (s: string) => string): string {
+export function renderWithCode(
+  text: string,
+  code: string | undefined,
+  esc: (s: string) => string,
+  wrap: (s: string) => string,
+): string {
   if (!code || !text.includes(code)) return esc(text);
   return text
     .split(code)

@@ -30,6 +30,8 @@ export interface NotifierOptions {
   fetchImpl?: typeof fetch;
   /** The engine's status, so messages can carry the doctor's attach command. */
   getStatus?: () => StatusSnapshot | null;
+  /** The dashboard's address (without its token) while `watch --dashboard` serves it: where to watch from afar. */
+  getDashboardUrl?: () => string | null;
   /**
    * Every message that passed the gate (deduplicated, not paused), already redacted: the Electron shell
    * shows these as native notifications when `notify.native` is on.
@@ -128,7 +130,12 @@ export class Notifier {
     }
     try {
       const secrets = this.secrets();
-      const clean = messageFor(event, { hostname: this.hostname, status: this.o.getStatus?.() ?? null, secrets });
+      const clean = messageFor(event, {
+        hostname: this.hostname,
+        status: this.o.getStatus?.() ?? null,
+        secrets,
+        dashboardUrl: this.o.getDashboardUrl?.() ?? null,
+      });
       if (!clean) return;
       const admitted = this.gate.admit(clean);
       // Each permission prompt is news where it can be answered: the gate's once-per-session rule is for
@@ -148,7 +155,10 @@ export class Notifier {
       }
     } catch (err) {
       // A bug here must never reach the engine's event loop; it is reported, not swallowed.
-      process.emitWarning(`ClawMedic: notifying about "${event.type}" failed: ` + `${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.emitWarning(
+        `ClawMedic: notifying about "${event.type}" failed: ` +
+          `${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     }
   }
 
@@ -164,19 +174,27 @@ export class Notifier {
    */
   async test(channelName?: string): Promise<ChannelTestResult[]> {
     const channels = this.o.getSettings().notify.channels;
-    const targets = channelName !== undefined ? channels.filter((c) => channelLabel(c) === channelName) : channels.filter((c) => c.enabled);
+    const targets =
+      channelName !== undefined
+        ? channels.filter((c) => channelLabel(c) === channelName)
+        : channels.filter((c) => c.enabled);
     if (channelName !== undefined && targets.length === 0) {
       const known = channels.map(channelLabel);
       return [
         {
           channel: channelName,
           ok: false,
-          detail: `no channel named "${channelName}" in notify.channels (configured: ` + `${known.length ? known.join(', ') : 'none'})`,
+          detail:
+            `no channel named "${channelName}" in notify.channels (configured: ` +
+            `${known.length ? known.join(', ') : 'none'})`,
         },
       ];
     }
     const secrets = this.secrets();
-    const policy: RetryPolicy = { ...this.retry, maxTotalWaitMs: Math.min(this.retry.maxTotalWaitMs, TEST_MAX_TOTAL_WAIT_MS) };
+    const policy: RetryPolicy = {
+      ...this.retry,
+      maxTotalWaitMs: Math.min(this.retry.maxTotalWaitMs, TEST_MAX_TOTAL_WAIT_MS),
+    };
     return Promise.all(
       targets.map(async (c) => {
         const name = channelLabel(c);
@@ -185,7 +203,9 @@ export class Notifier {
         return {
           channel: name,
           ok: r.ok,
-          detail: r.ok ? `delivered (HTTP ${r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''})` : redact(r.detail, { secrets }),
+          detail: r.ok
+            ? `delivered (HTTP ${r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''})`
+            : redact(r.detail, { secrets }),
         };
       }),
     );
@@ -243,7 +263,12 @@ export class Notifier {
     if (FINAL_KINDS.has(msg.kind) && msg.incidentId) q.items = q.items.filter((m) => m.incidentId !== msg.incidentId);
     if (q.items.length >= QUEUE_LIMIT) {
       const dropped = q.items.shift()!;
-      this.fail(name, dropped.incidentId, `dropped "${dropped.title}": ${QUEUE_LIMIT} messages were waiting for ` + `this channel (it is failing or rate-limited)`);
+      this.fail(
+        name,
+        dropped.incidentId,
+        `dropped "${dropped.title}": ${QUEUE_LIMIT} messages were waiting for ` +
+          `this channel (it is failing or rate-limited)`,
+      );
     }
     q.items.push(msg);
     if (!q.active) {
@@ -270,7 +295,12 @@ export class Notifier {
         if (wait > 0) {
           await sleep(this.o.clock, wait, signal);
           if (signal.aborted) {
-            for (const m of q.items.splice(0)) this.fail(q.name, m.incidentId, `not sent: ClawMedic stopped while "${m.title}" waited for the channel's rate limit`);
+            for (const m of q.items.splice(0))
+              this.fail(
+                q.name,
+                m.incidentId,
+                `not sent: ClawMedic stopped while "${m.title}" waited for the channel's rate limit`,
+              );
             break;
           }
           // The settings may have changed while waiting (interval, URL, or the channel switched off).
@@ -296,7 +326,8 @@ export class Notifier {
     const { FORMATTERS } = await import('./channels/index.js');
     const formatter = FORMATTERS[ch.type];
     const label = `${formatter?.service ?? ch.type} (${name})`;
-    if (!formatter) return { ok: false, status: null, attempts: 0, detail: `${label}: unknown channel type "${ch.type}"` };
+    if (!formatter)
+      return { ok: false, status: null, attempts: 0, detail: `${label}: unknown channel type "${ch.type}"` };
     if (this.o.interactive && isInteractive(ch) && msg.kind !== 'test') {
       try {
         const shown = await this.o.interactive.decorate(msg, ch);
@@ -313,15 +344,38 @@ export class Notifier {
       // Redacted again with the secrets known now: the list may have grown while the message waited.
       req = formatter.build(redactMessage(msg, secrets), ch, this.ctx);
     } catch (err) {
-      return { ok: false, status: null, attempts: 0, detail: `${label}: ${(err as Error).message}; fix this channel in notify.channels` };
+      return {
+        ok: false,
+        status: null,
+        attempts: 0,
+        detail: `${label}: ${(err as Error).message}; fix this channel in notify.channels`,
+      };
     }
     // Last line of defence: a configured secret must not be in what we send (the channel's own
     // credentials live in the URL and its configured headers, which are not checked).
     const configured = new Set(Object.keys(ch.headers).map((k) => k.toLowerCase()));
-    const outgoing = [req.body, ...Object.entries(req.headers).filter(([k]) => !configured.has(k.toLowerCase())).map(([, v]) => v)];
+    const outgoing = [
+      req.body,
+      ...Object.entries(req.headers)
+        .filter(([k]) => !configured.has(k.toLowerCase()))
+        .map(([, v]) => v),
+    ];
     if (secrets.some((s) => s.length >= MIN_SECRET_LENGTH && outgoing.some((text) => text.includes(s)))) {
-      return { ok: false, status: null, attempts: 0, detail: `${label}: not sent because the message still contained a secret after ` + `redaction (a ClawMedic bug: please report it)` };
+      return {
+        ok: false,
+        status: null,
+        attempts: 0,
+        detail:
+          `${label}: not sent because the message still contained a secret after ` +
+          `redaction (a ClawMedic bug: please report it)`,
+      };
     }
-    return sendWithRetry(req, { fetchImpl: this.fetchImpl, clock: this.o.clock, policy, signal: this.stopCtl.signal, label });
+    return sendWithRetry(req, {
+      fetchImpl: this.fetchImpl,
+      clock: this.o.clock,
+      policy,
+      signal: this.stopCtl.signal,
+      label,
+    });
   }
 }

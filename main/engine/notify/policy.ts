@@ -12,6 +12,8 @@
 import type { DoctorLive, EngineEvent, Incident, StatusSnapshot } from '../../../common/contract.js';
 import { redact, redactDeep } from '../redact.js';
 import { between, formatDuration, oneLine, truncate } from './format.js';
+import { doctorResultSummary } from '../../../common/incident-words.js';
+import { pendingAction, timeLeft } from '../../../common/status-words.js';
 
 export { NotificationGate } from './gate.js';
 
@@ -64,6 +66,8 @@ export interface PolicyContext {
   status?: StatusSnapshot | null;
   /** Literal secrets to scrub (credential patterns are always scrubbed). */
   secrets?: readonly string[];
+  /** The dashboard's address (no token) when `watch --dashboard` serves one: a link a person can follow. */
+  dashboardUrl?: string | null;
 }
 
 /** Kinds that end an incident's story: earlier unsent news about the same incident is superseded by them. */
@@ -78,7 +82,10 @@ const BODY_MAX = 600;
  */
 export function messageFor(event: EngineEvent, ctx: PolicyContext): Message | null {
   const opts = { secrets: ctx.secrets ?? [] };
-  const msg = compose(redactDeep(event, opts), { ...ctx, status: ctx.status ? redactDeep(ctx.status, opts) : ctx.status });
+  const msg = compose(redactDeep(event, opts), {
+    ...ctx,
+    status: ctx.status ? redactDeep(ctx.status, opts) : ctx.status,
+  });
   return msg && redactMessage(msg, opts.secrets);
 }
 
@@ -121,7 +128,9 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
           kind: 'storage',
           incidentId: null,
           severity: event.ok ? 'info' : 'warning',
-          title: event.ok ? `ClawMedic writes its records again on ${ctx.hostname}` : `ClawMedic cannot write its records on ${ctx.hostname}`,
+          title: event.ok
+            ? `ClawMedic writes its records again on ${ctx.hostname}`
+            : `ClawMedic cannot write its records on ${ctx.hostname}`,
           body: event.detail,
           dedupeKey: `storage:${event.ok ? 'ok' : 'failing'}:${event.at}`,
           at: event.at,
@@ -156,7 +165,15 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
           incidentId: null,
           severity: 'warning',
           title: truncate(oneLine(`${w.title} (${ctx.hostname})`), 200),
-          body: truncate([w.detail, w.diff ? `Diff from the last-known-good copy:\n${w.diff.split('\n').slice(2, 14).join('\n')}` : ''].filter(Boolean).join('\n'), BODY_MAX),
+          body: truncate(
+            [
+              w.detail,
+              w.diff ? `Diff from the last-known-good copy:\n${w.diff.split('\n').slice(2, 14).join('\n')}` : '',
+            ]
+              .filter(Boolean)
+              .join('\n'),
+            BODY_MAX,
+          ),
           dedupeKey: `warning:${w.kind}:${w.title}`,
           at: event.at,
           host: ctx.hostname,
@@ -166,16 +183,21 @@ function compose(event: EngineEvent, ctx: PolicyContext): Message | null {
     }
     case 'check':
     case 'state':
+    case 'preflight':
     case 'settings-changed':
     case 'settings-invalid':
     case 'notification-failed':
-      // Routine checks and state changes are told by the incident messages above; a message about a failed
-      // message would most likely fail the same way.
+      // Routine checks and state changes are told by the incident messages above; a setup problem is shown where
+      // the watcher starts (its output, the window); a message about a failed message would most likely fail too.
       return null;
   }
 }
 
-function fixProposedMessage(event: Extract<EngineEvent, { type: 'known-fix' }>, p: NonNullable<Extract<EngineEvent, { type: 'known-fix' }>['pending']>, ctx: PolicyContext): Message {
+function fixProposedMessage(
+  event: Extract<EngineEvent, { type: 'known-fix' }>,
+  p: NonNullable<Extract<EngineEvent, { type: 'known-fix' }>['pending']>,
+  ctx: PolicyContext,
+): Message {
   const minutes = Math.max(1, Math.round((Date.parse(p.expiresAt) - Date.parse(event.at)) / 60_000));
   return make(ctx, {
     kind: 'fix-proposed',
@@ -186,7 +208,8 @@ function fixProposedMessage(event: Extract<EngineEvent, { type: 'known-fix' }>, 
     body: [
       `Known fix: ${sentence(p.action)}`,
       p.diff ? `Config change:\n${p.diff.split('\n').slice(2, 14).join('\n')}` : '',
-      `Answer in the ClawMedic window, or on ${ctx.hostname}: clawmedic fix approve (or decline). Without an answer within ${minutes} min ClawMedic goes on without it.`,
+      `Answer in the ClawMedic window, or on ${ctx.hostname}: clawmedic fix approve (or decline). ` +
+        `Without an answer within ${minutes} min ClawMedic goes on without it.`,
     ]
       .filter(Boolean)
       .join('\n'),
@@ -196,16 +219,21 @@ function fixProposedMessage(event: Extract<EngineEvent, { type: 'known-fix' }>, 
 
 /** The clearly-labelled message `clawmedic notify test` sends. */
 export function testMessage(channel: string, ctx: PolicyContext, atIso: string): Message {
-  return redactMessage({
-    kind: 'test',
-    incidentId: null,
-    severity: 'info',
-    title: `ClawMedic test message (${channel})`,
-    body: `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, ` + `the "${channel}" channel works; nothing is wrong with the gateway.`,
-    dedupeKey: `test:${channel}:${atIso}`,
-    at: atIso,
-    host: ctx.hostname,
-  }, ctx.secrets);
+  return redactMessage(
+    {
+      kind: 'test',
+      incidentId: null,
+      severity: 'info',
+      title: `ClawMedic test message (${channel})`,
+      body:
+        `This is a test from ClawMedic on ${ctx.hostname}. If you can read it, ` +
+        `the "${channel}" channel works; nothing is wrong with the gateway.`,
+      dedupeKey: `test:${channel}:${atIso}`,
+      at: atIso,
+      host: ctx.hostname,
+    },
+    ctx.secrets,
+  );
 }
 
 // ---- builders ------------------------------------------------------------------------------
@@ -268,6 +296,14 @@ function attachFrom(detail: string): string | undefined {
   return m ? m[1]!.trim() : undefined;
 }
 
+/** Where to watch and answer: the window, and the dashboard when one runs (never a local tmux socket path). */
+function whereToWatch(ctx: PolicyContext, what: string): string {
+  const dash = ctx.dashboardUrl ? `${ctx.dashboardUrl.replace(/\/?$/, '/')}#/live` : null;
+  return dash
+    ? `${what} in the dashboard on ${ctx.hostname}: ${dash}`
+    : `${what} in the ClawMedic window on ${ctx.hostname} (menu bar › Open live terminal).`;
+}
+
 function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, ctx: PolicyContext): Message {
   const live = doctorLiveFor(event.incidentId, ctx);
   const attach = live?.attachCommand ?? attachFrom(event.detail);
@@ -281,10 +317,13 @@ function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, c
     severity: 'warning',
     title: `AI doctor is working on the gateway on ${ctx.hostname}`,
     body: [
-      `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux ` + `session${deadline !== null ? ` (time limit ${formatDuration(deadline)})` : ''}.`,
-      attach ? `Watch or take over on ${ctx.hostname}: ${attach}` : 'Open the ClawMedic window to watch it live.',
+      `Restarts did not bring it back, so ${agent} is diagnosing it in a tmux session` +
+        (deadline !== null ? ` (time limit ${formatDuration(deadline)})` : '') +
+        '.',
+      whereToWatch(ctx, 'Watch it live or take over'),
     ].join('\n'),
     at: event.at,
+    // For programs (the webhook's attachCommand field), not the text a person reads far from the machine.
     ...(attach ? { attachCommand: attach } : {}),
   });
 }
@@ -292,16 +331,20 @@ function doctorStartedMessage(event: Extract<EngineEvent, { type: 'doctor' }>, c
 function needsApprovalMessage(event: Extract<EngineEvent, { type: 'doctor' }>, ctx: PolicyContext): Message {
   const live = doctorLiveFor(event.incidentId, ctx);
   const attach = live?.attachCommand;
+  const action = pendingAction(live?.pendingRequest);
+  const left = live ? timeLeft(live.deadline, Date.parse(event.at)) : '';
+  const what = action ? `\`${action}\`` : 'an action';
+  const waits = `${live?.agent ?? 'The agent'} waits for your approval to run ${what}`;
   return make(ctx, {
     kind: 'needs-approval',
     incidentId: event.incidentId,
     // Once per agent session: a person who answered one prompt is watching; more pings would be noise.
     dedupeSuffix: live?.sessionName ?? live?.agent,
     severity: 'warning',
-    title: `The AI doctor needs your approval on ${ctx.hostname}`,
+    title: `The AI doctor needs your approval on ${ctx.hostname}${action ? `: ${action}` : ''}`,
     body: [
-      sentence(event.detail.replace(/;\s*open the live terminal to answer it$/, '')),
-      attach ? `Answer it in the live terminal: ${attach}` : 'Answer it in the ClawMedic window (live terminal).',
+      `${waits}${left ? ` (${left} before the doctor's time limit)` : ''}.`,
+      whereToWatch(ctx, 'Answer it (take over, then choose)'),
       'Until then the repair is on hold.',
     ].join('\n'),
     at: event.at,
@@ -333,12 +376,13 @@ function closedMessage(incident: Incident, ctx: PolicyContext): Message | null {
         at,
       });
     }
+    const approved = (incident.doctor?.promptsAnswered ?? 0) > 0;
     const by = incident.resolvedBy ?? '';
     const fixedBy =
       by === 'doctor'
-        ? `the AI doctor${incident.agent ? ` (${incident.agent})` : ''}`
+        ? `the AI doctor${incident.agent ? ` (${incident.agent})` : ''}${approved ? ', with your approval' : ''}`
         : by === 'human'
-          ? 'a person at the keyboard'
+          ? 'you, at the keyboard'
           : by.startsWith('known-fix:')
             ? `a known fix (${by.slice('known-fix:'.length)}), without an agent`
             : by.startsWith('playbook:')
@@ -419,18 +463,9 @@ function triedText(incident: Incident): string {
   return parts.join(', then ');
 }
 
-/** The doctor's own one-line result, when it printed one (e.g. a REPAIR_RESULT line). */
+/** The doctor's own one-line result, when it printed one (its summary; else the line as it is). */
 function doctorSummary(incident: Incident): string | null {
   const line = incident.doctor?.resultLine;
   if (!line) return null;
-  const json = /\{.*\}/.exec(line)?.[0];
-  if (json) {
-    try {
-      const parsed = JSON.parse(json) as { summary?: unknown };
-      if (typeof parsed.summary === 'string' && parsed.summary.trim()) return parsed.summary;
-    } catch {
-      // Not JSON after all: show the line as it is.
-    }
-  }
-  return line;
+  return doctorResultSummary(line) ?? line;
 }

@@ -78,8 +78,10 @@ function hostOf(url: string): string {
 
 function hintFor(status: number): string {
   if (status >= 300 && status < 400) return 'the URL redirects elsewhere: put the final URL in notify.channels';
-  if (status === 401 || status === 403) return 'the service refused the credentials: check the token or webhook URL in notify.channels';
-  if (status === 404 || status === 410) return 'the webhook, bot or topic does not exist (deleted or mistyped): check notify.channels';
+  if (status === 401 || status === 403)
+    return 'the service refused the credentials: check the token or webhook URL in notify.channels';
+  if (status === 404 || status === 410)
+    return 'the webhook, bot or topic does not exist (deleted or mistyped): check notify.channels';
   if (status === 400 || status === 422) return 'the service rejected the message format';
   if (status === 413) return 'the message was too large for the service';
   if (status === 429) return 'the service is rate-limiting this channel';
@@ -90,7 +92,8 @@ function hintFor(status: number): string {
 function networkDetail(err: unknown, host: string): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.cause?.code ?? '';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${host} (${code}): offline, or a typo in the URL`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `cannot resolve ${host} (${code}): offline, or a typo in the URL`;
   if (code === 'ECONNREFUSED') return `${host} refused the connection`;
   if (code) return `network error talking to ${host} (${code})`;
   return `request to ${host} failed: ${oneLine(e.cause?.message ?? e.message ?? String(err))}`;
@@ -106,7 +109,13 @@ export async function sendWithRetry(req: HttpRequest, opts: SendOptions): Promis
   let waited = 0;
   let last: { status: number | null; detail: string } = { status: null, detail: 'not sent' };
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-    if (opts.signal?.aborted) return { ok: false, status: last.status, attempts: attempt - 1, detail: 'ClawMedic stopped before the message was delivered' };
+    if (opts.signal?.aborted)
+      return {
+        ok: false,
+        status: last.status,
+        attempts: attempt - 1,
+        detail: 'ClawMedic stopped before the message was delivered',
+      };
     const ctl = new AbortController();
     const onAbort = () => ctl.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -118,12 +127,22 @@ export async function sendWithRetry(req: HttpRequest, opts: SendOptions): Promis
     let retryWaitMs: number | null = null;
     try {
       // Redirects are not followed: that would send the message, and any auth header, wherever the answer points.
-      const res = await opts.fetchImpl(req.url, { method: req.method, headers: req.headers, body: req.body, signal: ctl.signal, redirect: 'manual' });
+      const res = await opts.fetchImpl(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: ctl.signal,
+        redirect: 'manual',
+      });
       const text = await res.text();
       if (res.ok) return { ok: true, status: res.status, attempts: attempt };
       const said = truncate(oneLine(text), 200);
-      last = { status: res.status, detail: `${opts.label} answered HTTP ${res.status}${said ? ` (${said})` : ''}: ${hintFor(res.status)}` };
-      if (res.status !== 429 && res.status < 500) return { ok: false, status: res.status, attempts: attempt, detail: last.detail };
+      last = {
+        status: res.status,
+        detail: `${opts.label} answered HTTP ${res.status}${said ? ` (${said})` : ''}: ${hintFor(res.status)}`,
+      };
+      if (res.status !== 429 && res.status < 500)
+        return { ok: false, status: res.status, attempts: attempt, detail: last.detail };
       if (res.status === 429) retryWaitMs = retryAfterMs(res.headers.get('retry-after'), text, clock.now());
     } catch (err) {
       last = {
@@ -142,11 +161,19 @@ export async function sendWithRetry(req: HttpRequest, opts: SendOptions): Promis
     if (attempt === policy.maxAttempts) break;
     const wait = retryWaitMs ?? policy.baseBackoffMs * 2 ** (attempt - 1);
     if (waited + wait > policy.maxTotalWaitMs) {
-      const why = retryWaitMs !== null ? `it asked to wait ${Math.ceil(retryWaitMs / 1000)} s, more than the retry budget` : 'the retry budget is spent';
+      const why =
+        retryWaitMs !== null
+          ? `it asked to wait ${Math.ceil(retryWaitMs / 1000)} s, more than the retry budget`
+          : 'the retry budget is spent';
       return { ok: false, status: last.status, attempts: attempt, detail: `${last.detail}; gave up (${why})` };
     }
     waited += wait;
     await sleep(clock, wait, opts.signal);
   }
-  return { ok: false, status: last.status, attempts: policy.maxAttempts, detail: `${last.detail} (after ${policy.maxAttempts} attempts)` };
+  return {
+    ok: false,
+    status: last.status,
+    attempts: policy.maxAttempts,
+    detail: `${last.detail} (after ${policy.maxAttempts} attempts)`,
+  };
 }

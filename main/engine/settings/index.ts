@@ -8,6 +8,7 @@ import type { Problem } from '../../../common/contract.js';
 import type { Settings } from '../../../common/settings-schema.js';
 import { checkSettingsShape } from '../../../common/settings-validation.js';
 import { semanticProblems } from './semantics.js';
+import { parseSettingsJsonc } from './text.js';
 
 // Types only from the schema module (it loads TypeBox); the constants come from their own light module.
 export type * from '../../../common/settings-schema.js';
@@ -24,7 +25,8 @@ export class SettingsError extends Error {
     super(
       `Settings file ${file} is invalid:\n` +
         problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n') +
-        `\nFix the file (or run \`clawmedic config validate\` to re-check it); ClawMedic keeps using the last valid settings until then.`,
+        '\nFix the file (or run `clawmedic config validate` to re-check it); ' +
+        'ClawMedic keeps using the last valid settings until then.',
     );
     this.name = 'SettingsError';
   }
@@ -75,7 +77,9 @@ export function validateSettings(input: unknown): ValidationResult {
     return {
       ok: false,
       settings: defaultSettings(),
-      problems: [{ path: '(root)', message: `is nested more than ${MAX_SETTINGS_DEPTH} levels deep; real settings need 5` }],
+      problems: [
+        { path: '(root)', message: `is nested more than ${MAX_SETTINGS_DEPTH} levels deep; real settings need 5` },
+      ],
     };
   }
   const copy: unknown = input === undefined ? {} : structuredClone(input);
@@ -105,13 +109,16 @@ export interface LoadResult {
   settings: Settings;
 }
 
-/** The document in a settings file's text (empty text: `{}`); throws SettingsError when it is not JSON. */
+/**
+ * The document in a settings file's text: JSON with comments and trailing commas (settings/text.ts); empty
+ * text is `{}`. Throws SettingsError naming the line and column when it does not parse.
+ */
 export function parseSettingsText(file: string, text: string): unknown {
-  try {
-    return text.trim() === '' ? {} : JSON.parse(text);
-  } catch (err) {
-    throw new SettingsError(file, [{ path: '(file)', message: `is not valid JSON: ${(err as Error).message}` }]);
-  }
+  const r = parseSettingsJsonc(text);
+  if (r.ok) return r.value;
+  const { line, column, message } = r.problem;
+  const problem = { path: '(file)', message: `is not valid JSON at line ${line}, column ${column}: ${message}` };
+  throw new SettingsError(file, [problem]);
 }
 
 /** The layout every writer uses (2 spaces, final newline), so the file does not churn between tools. */
@@ -126,7 +133,10 @@ export async function loadSettings(file: string): Promise<LoadResult> {
     const size = (await fsp.stat(file)).size;
     if (size > MAX_SETTINGS_BYTES) {
       throw new SettingsError(file, [
-        { path: '(file)', message: `is ${Math.round(size / 1024)} KiB; settings files are at most ${MAX_SETTINGS_BYTES / 1024} KiB` },
+        {
+          path: '(file)',
+          message: `is ${Math.round(size / 1024)} KiB; settings files are at most ${MAX_SETTINGS_BYTES / 1024} KiB`,
+        },
       ]);
     }
     text = await fsp.readFile(file, 'utf8');
@@ -191,7 +201,9 @@ export function resolvePaths(s: Settings, home: string = os.homedir()): Settings
   x.dataDir = path.resolve(expandHome(x.dataDir, home));
   x.gateway.configPath = x.gateway.configPath && path.resolve(expandHome(x.gateway.configPath, home));
   x.gateway.logPaths = x.gateway.logPaths.map((p) => expandHome(p, home));
-  x.doctor.workDir = x.doctor.workDir ? path.resolve(expandHome(x.doctor.workDir, home)) : path.join(x.dataDir, 'doctor');
+  x.doctor.workDir = x.doctor.workDir
+    ? path.resolve(expandHome(x.doctor.workDir, home))
+    : path.join(x.dataDir, 'doctor');
   x.tools.tmux = x.tools.tmux && expandHome(x.tools.tmux, home);
   x.tools.openclaw = x.tools.openclaw && expandHome(x.tools.openclaw, home);
   return x;

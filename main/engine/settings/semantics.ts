@@ -6,9 +6,23 @@ import { templateProblems } from '../../../common/template.js';
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    // Not a URL at all: the schema's format check reports it.
+    return '';
+  }
+}
+
 export function semanticProblems(s: unknown): SettingsProblem[] {
   const out: SettingsProblem[] = [];
   if (!isObj(s)) return out;
+  const url = isObj(s.gateway) ? s.gateway.url : undefined;
+  if (typeof url === 'string' && /^https?:\/\//.test(url) && !hostOf(url)) {
+    // "http://" passes the schema's pattern and its uri format, but there is nothing to probe.
+    out.push({ path: 'gateway.url', message: 'must name a host, e.g. http://127.0.0.1:18789' });
+  }
   const doctor = isObj(s.doctor) ? s.doctor : null;
   const profiles = doctor && isObj(doctor.profiles) ? doctor.profiles : {};
   const agents: unknown[] = doctor && Array.isArray(doctor.agents) ? doctor.agents : [];
@@ -18,7 +32,9 @@ export function semanticProblems(s: unknown): SettingsProblem[] {
       const known = Object.keys(profiles);
       out.push({
         path: `doctor.agents.${i}`,
-        message: `names profile "${name}", which doctor.profiles does not define (defined: ${known.join(', ') || 'none'})`,
+        message:
+          `names profile "${name}", which doctor.profiles does not define ` +
+          `(defined: ${known.join(', ') || 'none'})`,
       });
     }
   });
@@ -30,7 +46,8 @@ export function semanticProblems(s: unknown): SettingsProblem[] {
       out.push({
         path: `${at}.permissionMode`,
         message:
-          'bypassPermissions lets the agent run any command unasked; set allowBypass: true to opt in knowingly, or use dontAsk with an allowedTools list',
+          'bypassPermissions lets the agent run any command unasked; ' +
+          'set allowBypass: true to opt in knowingly, or use dontAsk with an allowedTools list',
       });
     }
     const donePattern = str(raw.donePattern);
@@ -38,7 +55,10 @@ export function semanticProblems(s: unknown): SettingsProblem[] {
       try {
         new RegExp(donePattern);
       } catch (err) {
-        out.push({ path: `${at}.donePattern`, message: `is not a valid regular expression: ${(err as Error).message}` });
+        out.push({
+          path: `${at}.donePattern`,
+          message: `is not a valid regular expression: ${(err as Error).message}`,
+        });
       }
     } else if (raw.kind === 'generic') {
       out.push({
@@ -57,16 +77,18 @@ export function semanticProblems(s: unknown): SettingsProblem[] {
     const at = `notify.channels.${i}`;
     const type = str(c.type);
     const label = str(c.name) || type;
-    if (names.has(label)) out.push({ path: `${at}.name`, message: `"${label}" is used by another channel; give each a unique name` });
+    if (names.has(label))
+      out.push({ path: `${at}.name`, message: `"${label}" is used by another channel; give each a unique name` });
     names.add(label);
     if (type === 'telegram') {
-      if (!str(c.token)) out.push({ path: `${at}.token`, message: 'is required for telegram (the bot token from @BotFather)' });
+      if (!str(c.token))
+        out.push({ path: `${at}.token`, message: 'is required for telegram (the bot token from @BotFather)' });
       if (!str(c.chatId)) out.push({ path: `${at}.chatId`, message: 'is required for telegram' });
       const allowed = Array.isArray(c.allowChatIds) ? c.allowChatIds : [];
       if (c.interactive === true && allowed.length === 0) {
         out.push({
           path: `${at}.allowChatIds`,
-          message: 'must list who may press the buttons (Telegram user ids, or a group\'s chat id)',
+          message: "must list who may press the buttons (Telegram user ids, or a group's chat id)",
         });
       }
       if (c.allowActions === true && c.interactive !== true) {

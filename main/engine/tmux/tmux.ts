@@ -105,7 +105,8 @@ export class Tmux {
           if (!err) return resolve(stdout);
           const e = err as NodeJS.ErrnoException & { killed?: boolean };
           if (e.code === 'ENOENT' || e.code === 'EACCES') return reject(new TmuxError(this.missing(), 'missing'));
-          if (e.killed) return reject(new TmuxError(`tmux ${args[0]} did not answer within ${timeoutMs / 1000} s`, 'timeout'));
+          if (e.killed)
+            return reject(new TmuxError(`tmux ${args[0]} did not answer within ${timeoutMs / 1000} s`, 'timeout'));
           const msg = (stderr || e.message).trim();
           if (/no server running|error connecting to|No such file or directory/i.test(msg)) {
             return reject(new TmuxError(`tmux ${args[0]}: ${msg}`, 'no-server', msg));
@@ -141,23 +142,80 @@ export class Tmux {
     await fh.close();
     const envArgs = Object.entries(o.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     await this.run([
-      'new-session', '-d', '-s', o.name, '-x', String(o.cols), '-y', String(o.rows), '-c', o.cwd, ...envArgs, '--', ...o.argv,
-      ';', 'pipe-pane', '-o', '-t', o.name, `cat >> ${shQuote(o.transcriptPath)}`,
+      'new-session',
+      '-d',
+      '-s',
+      o.name,
+      '-x',
+      String(o.cols),
+      '-y',
+      String(o.rows),
+      '-c',
+      o.cwd,
+      ...envArgs,
+      '--',
+      ...o.argv,
+      ';',
+      'pipe-pane',
+      '-o',
+      '-t',
+      o.name,
+      `cat >> ${shQuote(o.transcriptPath)}`,
       // Viewers must not resize the agent's window (tmux 3.3 crashes on a global `manual`, so per window).
-      ';', 'set-option', '-w', '-t', o.name, 'window-size', 'manual',
+      ';',
+      'set-option',
+      '-w',
+      '-t',
+      o.name,
+      'window-size',
+      'manual',
       // Keep a dead pane so its last screen (an error message) can still be read.
-      ';', 'set-option', '-w', '-t', o.name, 'remain-on-exit', 'on',
+      ';',
+      'set-option',
+      '-w',
+      '-t',
+      o.name,
+      'remain-on-exit',
+      'on',
       // No prefix key and no status line: a human who takes over types straight into the agent.
-      ';', 'set-option', '-g', 'prefix', 'None',
-      ';', 'set-option', '-g', 'prefix2', 'None',
-      ';', 'set-option', '-g', 'status', 'off',
-      ';', 'set-option', '-g', 'history-limit', '5000',
+      ';',
+      'set-option',
+      '-g',
+      'prefix',
+      'None',
+      ';',
+      'set-option',
+      '-g',
+      'prefix2',
+      'None',
+      ';',
+      'set-option',
+      '-g',
+      'status',
+      'off',
+      ';',
+      'set-option',
+      '-g',
+      'history-limit',
+      '5000',
       // The agent's output is not trusted: it may not write the viewer's clipboard (OSC 52), set the
       // outer terminal's title, or pass raw sequences through tmux to the terminal around it.
-      ';', 'set-option', '-g', 'set-clipboard', 'off',
-      ';', 'set-option', '-g', 'set-titles', 'off',
+      ';',
+      'set-option',
+      '-g',
+      'set-clipboard',
+      'off',
+      ';',
+      'set-option',
+      '-g',
+      'set-titles',
+      'off',
       // -q: tmux before 3.3 has no such option (and then passes nothing through anyway).
-      ';', 'set-option', '-gq', 'allow-passthrough', 'off',
+      ';',
+      'set-option',
+      '-gq',
+      'allow-passthrough',
+      'off',
     ]);
   }
 
@@ -188,7 +246,13 @@ export class Tmux {
 
   async pane(session: string): Promise<PaneState | null> {
     try {
-      const out = await this.run(['display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status} #{pane_pid} #{window_width} #{window_height}']);
+      const out = await this.run([
+        'display-message',
+        '-p',
+        '-t',
+        session,
+        '#{pane_dead} #{pane_dead_status} #{pane_pid} #{window_width} #{window_height}',
+      ]);
       const [dead, status, pid, cols, rows] = out.trim().split(' ');
       // An empty answer: the server was exiting with its last session (the session is gone).
       if (!dead || !cols || !rows) return null;
@@ -200,7 +264,12 @@ export class Tmux {
         rows: Number(rows),
       };
     } catch (err) {
-      if (err instanceof TmuxError && (err.code === 'no-server' || /can't find|session not found|no current target|server exited unexpectedly/i.test(err.stderr))) return null;
+      if (
+        err instanceof TmuxError &&
+        (err.code === 'no-server' ||
+          /can't find|session not found|no current target|server exited unexpectedly/i.test(err.stderr))
+      )
+        return null;
       throw err;
     }
   }
@@ -247,7 +316,13 @@ export class Tmux {
   /** Clients attached to a session: tty and pid (to find the live view's own client). */
   async clients(session: string): Promise<{ tty: string; pid: number; readonly: boolean }[]> {
     try {
-      const out = await this.run(['list-clients', '-t', session, '-F', '#{client_tty} #{client_pid} #{client_readonly}']);
+      const out = await this.run([
+        'list-clients',
+        '-t',
+        session,
+        '-F',
+        '#{client_tty} #{client_pid} #{client_readonly}',
+      ]);
       return out
         .split('\n')
         .filter(Boolean)

@@ -9,7 +9,13 @@ export interface DiffLine {
 export function diffLines(diff: string): DiffLine[] {
   const lines = diff.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
   return lines.map((text): DiffLine => {
-    if (text.startsWith('+++') || text.startsWith('---') || text.startsWith('diff ') || text.startsWith('index ') || text.startsWith('===')) {
+    if (
+      text.startsWith('+++') ||
+      text.startsWith('---') ||
+      text.startsWith('diff ') ||
+      text.startsWith('index ') ||
+      text.startsWith('===')
+    ) {
       return { kind: 'meta', text };
     }
     if (text.startsWith('@@')) return { kind: 'hunk', text };

@@ -1,6 +1,7 @@
 // Numbers behind the incidents chart: incidents per day by outcome, and an uptime estimate from the
 // time incidents were open. Pure; times in epoch milliseconds, days in local time.
 import type { Incident, IncidentOutcome } from '../../../common/contract.js';
+import { recoveredWithoutYou } from '../../../common/incident-words.js';
 
 export interface DayBin {
   /** Local midnight of the day. */
@@ -16,6 +17,8 @@ export interface HistorySummary {
   days: DayBin[];
   incidents: number;
   recovered: number;
+  /** Recovered with no one's help: no person typed the fix or answered the agent's prompts. */
+  withoutYou: number;
   /** 0..1 over the window: 1 - (time inside incidents) / window. */
   uptime: number;
   /** Median time to recovery of recovered incidents in the window, or null. */
@@ -71,6 +74,7 @@ export function summarize(incidents: Incident[], nowMs: number, dayCount = 14): 
   const recoveries: number[] = [];
   let count = 0;
   let recovered = 0;
+  let withoutYou = 0;
   for (const inc of incidents) {
     const start = Date.parse(inc.startedAt);
     if (!Number.isFinite(start)) continue;
@@ -83,6 +87,7 @@ export function summarize(incidents: Incident[], nowMs: number, dayCount = 14): 
     const bin = days[idx]!;
     bin.counts[inc.outcome] = (bin.counts[inc.outcome] ?? 0) + 1;
     bin.total++;
+    if (recoveredWithoutYou(inc)) withoutYou++;
     if (inc.outcome === 'recovered') {
       recovered++;
       if (Number.isFinite(end)) recoveries.push(end - start);
@@ -101,8 +106,13 @@ export function summarize(incidents: Incident[], nowMs: number, dayCount = 14): 
   recoveries.sort((a, b) => a - b);
   const mid = Math.floor(recoveries.length / 2);
   const median =
-    recoveries.length === 0 ? null : recoveries.length % 2 ? recoveries[mid]! : (recoveries[mid - 1]! + recoveries[mid]!) / 2;
-  return { days, incidents: count, recovered, uptime: Math.max(0, 1 - downMs / windowMs), medianRecoveryMs: median };
+    recoveries.length === 0
+      ? null
+      : recoveries.length % 2
+        ? recoveries[mid]!
+        : (recoveries[mid - 1]! + recoveries[mid]!) / 2;
+  const uptime = Math.max(0, 1 - downMs / windowMs);
+  return { days, incidents: count, recovered, withoutYou, uptime, medianRecoveryMs: median };
 }
 
 /** "99.95 %", "100 %", "87.3 %": enough digits to tell a good week from a perfect one. */
@@ -112,4 +122,20 @@ export function percent(fraction: number): string {
   // Rounded down: 99.996 % must not read as "100 %" when there was downtime.
   if (p >= 99.9) return `${(Math.floor(p * 100) / 100).toFixed(2)} %`;
   return `${(Math.floor(p * 10) / 10).toFixed(1)} %`;
+}
+
+/**
+ * The share of the last `windowMs` the gateway was up, estimated from incidents (the time between an incident's
+ * start and end counts as down; an open incident counts until now). 1 with no incidents in the window.
+ */
+export function uptimeOver(incidents: Incident[], nowMs: number, windowMs: number): number {
+  const from = nowMs - windowMs;
+  const spans: [number, number][] = [];
+  for (const inc of incidents) {
+    const start = Date.parse(inc.startedAt);
+    const end = inc.endedAt ? Date.parse(inc.endedAt) : nowMs;
+    if (Number.isFinite(start)) spans.push([start, Number.isFinite(end) ? end : nowMs]);
+  }
+  const down = mergeIntervals(spans, from, nowMs).reduce((n, [a, b]) => n + (b - a), 0);
+  return Math.max(0, 1 - down / windowMs);
 }

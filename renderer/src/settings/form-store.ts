@@ -30,6 +30,7 @@ export interface FormSnapshot {
 }
 
 const isDoc = (v: unknown): v is Doc => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 
 export const FILE_HAS_PROBLEMS =
   'The settings file on disk has problems; ClawMedic uses the last valid settings until they are fixed.';
@@ -122,7 +123,7 @@ export class SettingsFormStore {
    */
   changeList(path: string, mutate: (items: unknown[]) => void): void {
     const shown = this.value(path);
-    mutate(this.materialize(path, () => (Array.isArray(shown) ? structuredClone(shown) : []), Array.isArray));
+    mutate(this.materialize(path, () => (isList(shown) ? structuredClone(shown) : []), isList));
     this.edited(path, 'restructured');
   }
 

@@ -59,7 +59,9 @@ export function setAt(doc: Doc, path: string, value: unknown, schema: SchemaNode
       const node = schemaAt(nodePath, schema);
       const dflt = node?.default;
       const nonEmpty =
-        dflt !== undefined && ((Array.isArray(dflt) && dflt.length > 0) || (!Array.isArray(dflt) && typeof dflt === 'object' && dflt !== null && Object.keys(dflt).length > 0));
+        dflt !== undefined &&
+        ((Array.isArray(dflt) && dflt.length > 0) ||
+          (!Array.isArray(dflt) && typeof dflt === 'object' && dflt !== null && Object.keys(dflt).length > 0));
       next = nonEmpty ? structuredClone(dflt) : /^\d+$/.test(parts[i + 1]!) ? [] : {};
       cur[key] = next;
     }
@@ -72,7 +74,8 @@ export function setAt(doc: Doc, path: string, value: unknown, schema: SchemaNode
 export function unsetAt(doc: Doc, path: string): void {
   const parts = segs(path);
   const parent = getAt(doc, parts.slice(0, -1).join('.'));
-  if (parent && typeof parent === 'object' && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[parts[parts.length - 1]!];
+  if (parent && typeof parent === 'object' && !Array.isArray(parent))
+    delete (parent as Record<string, unknown>)[parts[parts.length - 1]!];
 }
 
 /**

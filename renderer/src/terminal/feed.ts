@@ -22,7 +22,7 @@ export const ACK_STEP_CHARS = 5_000;
 export function slices(data: string, step: number): string[] {
   if (data.length <= step) return [data];
   const out: string[] = [];
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     let end = Math.min(data.length, i + step);
     const c = data.charCodeAt(end - 1);
     if (end < data.length && c >= 0xd800 && c <= 0xdbff) end -= 1;
@@ -55,7 +55,8 @@ export class TerminalFeed {
   }
 
   push(chunk: TerminalChunk): void {
-    const otherSession = chunk.sessionName !== null && this.state.sessionName !== null && chunk.sessionName !== this.state.sessionName;
+    const otherSession =
+      chunk.sessionName !== null && this.state.sessionName !== null && chunk.sessionName !== this.state.sessionName;
     const startsOver = chunk.kind === 'replay' && this.lastKind !== null && this.lastKind !== 'replay';
     if (otherSession || startsOver) {
       this.sink.write(FULL_RESET);

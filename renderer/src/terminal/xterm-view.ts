@@ -62,6 +62,10 @@ const DARK: ITheme = {
   brightWhite: '#ffffff',
 };
 
+/** The terminal's fonts: the system's monospace font first, then the bundled glyphs it lacks. */
+export const MONO_FONTS =
+  'ui-monospace, "SF Mono", Menlo, Monaco, "DejaVu Sans Mono", "Liberation Mono", "ClawMedic Glyphs", monospace';
+
 const darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
 
 export function currentTheme(): ITheme {
@@ -90,7 +94,8 @@ export function createTermView(host: HTMLElement, opts: TermViewOptions = {}): T
   const term = new Terminal({
     // 20k lines: a long Claude Code session redraws a lot; this keeps all of it for the replay.
     scrollback: opts.scrollback ?? 20_000,
-    fontFamily: 'ui-monospace, "SF Mono", Menlo, Monaco, "DejaVu Sans Mono", "Liberation Mono", monospace',
+    // "ClawMedic Glyphs" (styles/glyphs.css) only supplies ⎿ and ⏺, which the system monospace fonts lack.
+    fontFamily: MONO_FONTS,
     fontSize: opts.fontSize ?? 12.5,
     lineHeight: 1.15,
     theme: currentTheme(),
@@ -100,6 +105,9 @@ export function createTermView(host: HTMLElement, opts: TermViewOptions = {}): T
     allowProposedApi: false,
     convertEol: false,
     screenReaderMode: false,
+    // WCAG AA for what the agent prints: xterm lifts a colour (dim text, a dark ANSI blue on black) until it
+    // reaches 4.5:1 against the background, in both themes.
+    minimumContrastRatio: 4.5,
     // Also sets the scrollbar's width (xterm uses the ruler's): 10 px reads as a macOS overlay scrollbar.
     overviewRuler: { width: 10 },
   });

@@ -189,7 +189,9 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       else if (ev.code === 1001) message = 'The ClawMedic dashboard stopped. Reconnecting when it is back…';
       else if (!everOpened)
         message =
-          'Cannot connect to the ClawMedic dashboard. It may have stopped, or ' + 'this link is from an earlier run: open the URL printed by `clawmedic ' + 'watch --dashboard`.';
+          'Cannot connect to the ClawMedic dashboard. It may have stopped, or ' +
+          'this link is from an earlier run: open the URL printed by `clawmedic ' +
+          'watch --dashboard`.';
       else message = 'Connection to ClawMedic lost. Reconnecting…';
       setStatus({ state: 'reconnecting', message });
       scheduleReconnect();
@@ -256,7 +258,10 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
   function operationMethods(): ClawMedicApi {
     const api: Record<string, unknown> = {};
     for (const name of operationsFor('ws')) {
-      api[name] = OPERATIONS[name].kind === 'call' ? (...args: unknown[]) => call(name as CallName, ...args) : sendOp(name as SendName);
+      api[name] =
+        OPERATIONS[name].kind === 'call'
+          ? (...args: unknown[]) => call(name as CallName, ...args)
+          : sendOp(name as SendName);
     }
     return api as unknown as ClawMedicApi;
   }

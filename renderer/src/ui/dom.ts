@@ -2,7 +2,8 @@
 export type Child = Node | string | number | null | undefined | false | Child[];
 
 /** An attribute's value: text, a number, a boolean toggle, a class list, or (for `on*`) a listener. */
-export type AttrValue = string | number | boolean | null | undefined | (string | null | false | undefined)[] | ((ev: never) => void);
+export type AttrValue =
+  string | number | boolean | null | undefined | (string | null | false | undefined)[] | ((ev: never) => void);
 
 export interface Attrs {
   [name: string]: AttrValue;
@@ -14,7 +15,9 @@ function append(el: Node, child: Child): void {
     for (const c of child) append(el, c);
     return;
   }
-  el.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+  el.appendChild(
+    typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child,
+  );
 }
 
 /**
@@ -22,7 +25,11 @@ function append(el: Node, child: Child): void {
  * `on*` functions become listeners; booleans toggle attributes; `class` accepts an array; `style` is not
  * supported on purpose (inline style attributes would need a looser CSP).
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (attrs) {
     for (const [k, v] of Object.entries(attrs)) {
@@ -56,7 +63,11 @@ export function nextId(prefix: string): string {
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, ...children: (SVGElement | null)[]): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number> = {},
+  ...children: (SVGElement | null)[]
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   for (const c of children) if (c) el.appendChild(c);
@@ -66,11 +77,19 @@ export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<
 // 16×16 line icons, drawn with currentColor so they follow the theme.
 const ICONS: Record<string, string> = {
   terminal: 'M2.5 3.5h11v9h-11z M5 6.5l2 1.5-2 1.5 M8.5 10h2.5',
+  pulse: 'M1.5 8.5h3l1.5-4 2.5 8 2-6 1 2h3',
+  power: 'M8 2v5.5 M4.6 4.4a5 5 0 1 0 6.8 0',
+  pause: 'M5.5 3.5v9 M10.5 3.5v9',
   list: 'M5.5 4.5h8 M5.5 8h8 M5.5 11.5h8 M2.5 4.5h.01 M2.5 8h.01 M2.5 11.5h.01',
-  gear: 'M8 5.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z M8 1.5v2 M8 12.5v2 M1.5 ' + '8h2 M12.5 8h2 M3.4 3.4l1.4 1.4 M11.2 11.2l1.4 1.4 M3.4 12.6l1.4-1.4 ' + 'M11.2 4.8l1.4-1.4',
+  gear:
+    'M8 5.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z M8 1.5v2 M8 12.5v2 M1.5 ' +
+    '8h2 M12.5 8h2 M3.4 3.4l1.4 1.4 M11.2 11.2l1.4 1.4 M3.4 12.6l1.4-1.4 ' +
+    'M11.2 4.8l1.4-1.4',
   play: 'M5 3.5l7 4.5-7 4.5z',
   stop: 'M4 4h8v8H4z',
-  hand: 'M5.5 8V3.5a1 1 0 0 1 2 0V7 M7.5 7V2.5a1 1 0 0 1 2 0V7 M9.5 7V3.5a1 1 0 ' + '0 1 2 0V9c0 3-1.5 5-4 5-2 0-3-1-4-3L2.3 8.6a1 1 0 0 1 1.6-1.2L5.5 9',
+  hand:
+    'M5.5 8V3.5a1 1 0 0 1 2 0V7 M7.5 7V2.5a1 1 0 0 1 2 0V7 M9.5 7V3.5a1 1 0 ' +
+    '0 1 2 0V9c0 3-1.5 5-4 5-2 0-3-1-4-3L2.3 8.6a1 1 0 0 1 1.6-1.2L5.5 9',
   back: 'M6 4L2 8l4 4 M2.5 8H10a3.5 3.5 0 0 1 0 7',
   copy: 'M5.5 5.5h7v8h-7z M3.5 10.5v-8h7',
   search: 'M7 2.5a4.5 4.5 0 1 0 0 9 4.5 4.5 0 0 0 0-9z M10.3 10.3L14 14',
@@ -89,7 +108,11 @@ const ICONS: Record<string, string> = {
 };
 
 export function icon(name: string, label?: string): SVGSVGElement {
-  const el = svg('svg', { viewBox: '0 0 16 16', width: 16, height: 16, class: 'icon' }, svg('path', { d: ICONS[name] ?? '' }));
+  const el = svg(
+    'svg',
+    { viewBox: '0 0 16 16', width: 16, height: 16, class: 'icon' },
+    svg('path', { d: ICONS[name] ?? '' }),
+  );
   if (label) {
     el.setAttribute('role', 'img');
     el.setAttribute('aria-label', label);
@@ -100,7 +123,13 @@ export function icon(name: string, label?: string): SVGSVGElement {
 export function button(
   label: string,
   onClick: (ev: MouseEvent) => void,
-  opts: { icon?: string; kind?: 'primary' | 'danger' | 'plain' | 'ghost'; title?: string; iconOnly?: boolean; attrs?: Attrs } = {},
+  opts: {
+    icon?: string;
+    kind?: 'primary' | 'danger' | 'plain' | 'ghost';
+    title?: string;
+    iconOnly?: boolean;
+    attrs?: Attrs;
+  } = {},
 ): HTMLButtonElement {
   const b = h(
     'button',

@@ -1,5 +1,6 @@
 // Words and numbers for people: durations, relative times, state and outcome labels. Pure.
-import type { IncidentOutcome, ResolvedBy, SupervisorState } from '../../../common/contract.js';
+import type { Incident, IncidentOutcome, SupervisorState } from '../../../common/contract.js';
+import { resolvedByWords } from '../../../common/incident-words.js';
 
 /** 75 → "1:15", 3700 → "1:01:40". */
 export function clock(totalSec: number): string {
@@ -41,6 +42,14 @@ export function ago(iso: string, nowMs: number): string {
   if (s < 2 * 86_400) return 'yesterday';
   if (s < 14 * 86_400) return `${Math.floor(s / 86_400)} d ago`;
   return new Date(t).toISOString().slice(0, 10);
+}
+
+/** Local time of day, 24-hour, to the second ("06:29:15"): one format everywhere, never a 12-hour one. */
+export function timeOfDay(iso: string): string {
+  const t = new Date(iso);
+  if (!Number.isFinite(t.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
 }
 
 /** Local date and time to the minute, for tooltips and detail views. */
@@ -112,24 +121,9 @@ export function outcomeTone(o: string): Tone {
   return (OUTCOME_TONE as Record<string, Tone>)[o] ?? 'idle';
 }
 
-export function resolvedByLabel(r: ResolvedBy): string {
-  switch (r) {
-    case 'self':
-      return 'By itself';
-    case 'restart':
-      return 'Restart';
-    case 'doctor':
-      return 'Doctor';
-    case 'human':
-      return 'You';
-    case null:
-      return '—';
-    default:
-      // Open set: one value per known-fix rung and per playbook; anything newer is shown as it is.
-      if (r.startsWith('known-fix:')) return `Known fix: ${r.slice('known-fix:'.length).replace(/-/g, ' ')}`;
-      if (r.startsWith('playbook:')) return `Playbook ${r.slice('playbook:'.length)}`;
-      return r;
-  }
+/** Who fixed it, for a label (common/incident-words.ts: "Doctor (approved by you)", "You" only for typing). */
+export function resolvedByLabel(inc: Pick<Incident, 'resolvedBy' | 'doctor'>): string {
+  return resolvedByWords(inc);
 }
 
 /** "doctor-agent-started" → "Doctor agent started"; unknown types still read as words. */

@@ -16,7 +16,12 @@ export function mountToasts(parent: HTMLElement): void {
 export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
   if (!host) return;
   const close = h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss' }, icon('close'));
-  const el = h('div', { class: ['toast', `toast-${kind}`], role: kind === 'error' ? 'alert' : null }, h('span', null, message), close);
+  const el = h(
+    'div',
+    { class: ['toast', `toast-${kind}`], role: kind === 'error' ? 'alert' : null },
+    h('span', null, message),
+    close,
+  );
   const remove = () => el.remove();
   close.addEventListener('click', remove);
   host.appendChild(el);

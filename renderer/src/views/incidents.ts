@@ -7,7 +7,18 @@ import { diffLines, diffStats } from '../incidents/diff.js';
 import { percent, summarize, type HistorySummary } from '../incidents/history.js';
 import { createTermView, type TermView } from '../terminal/xterm-view.js';
 import { button, h, icon, replaceChildren, svg, type Child } from '../ui/dom.js';
-import { ago, duration, durationBetween, eventTypeLabel, outcomeLabel, outcomeTone, resolvedByLabel, when } from '../ui/format.js';
+import {
+  ago,
+  duration,
+  durationBetween,
+  eventTypeLabel,
+  outcomeLabel,
+  outcomeTone,
+  resolvedByLabel,
+  timeOfDay,
+  when,
+} from '../ui/format.js';
+import { incidentTitle } from '../../../common/incident-words.js';
 import { renderMarkdown } from '../ui/markdown.js';
 import { knownFixSection, pendingQuestion, warningsBanner } from './knownfix.js';
 
@@ -15,7 +26,12 @@ import { knownFixSection, pendingQuestion, warningsBanner } from './knownfix.js'
 const RELATIVE_TIME_REFRESH_MS = 60_000;
 
 function outcomeBadge(outcome: string): HTMLElement {
-  return h('span', { class: ['badge', `tone-${outcomeTone(outcome)}`] }, h('span', { class: 'glyph', 'aria-hidden': 'true' }), outcomeLabel(outcome));
+  return h(
+    'span',
+    { class: ['badge', `tone-${outcomeTone(outcome)}`] },
+    h('span', { class: 'glyph', 'aria-hidden': 'true' }),
+    outcomeLabel(outcome),
+  );
 }
 
 /** Stacked bars per day; labels are HTML below the SVG so they never stretch with it. */
@@ -32,7 +48,8 @@ export function historyChart(summary: HistorySummary): HTMLElement {
     class: 'chart',
     role: 'img',
     preserveAspectRatio: 'none',
-    'aria-label': `Incidents per day over the last ${n} days: ${summary.incidents} in ` + `total, ${summary.recovered} recovered.`,
+    'aria-label':
+      `Incidents per day over the last ${n} days: ${summary.incidents} in ` + `total, ${summary.recovered} recovered.`,
   });
   chart.appendChild(svg('line', { x1: 0, y1: H - 0.5, x2: W, y2: H - 0.5, class: 'chart-axis' }));
   summary.days.forEach((d, i) => {
@@ -40,7 +57,9 @@ export function historyChart(summary: HistorySummary): HTMLElement {
     let y = H;
     const g = svg('g');
     const title = svg('title');
-    title.textContent = `${d.label}: ${d.total} ` + `incident${d.total === 1 ? '' : 's'}${d.downMs ? `, ${duration(d.downMs)} down` : ''}`;
+    title.textContent =
+      `${d.label}: ${d.total} ` +
+      `incident${d.total === 1 ? '' : 's'}${d.downMs ? `, ${duration(d.downMs)} down` : ''}`;
     g.appendChild(title);
     // Invisible full-height target so the tooltip works on empty days too.
     g.appendChild(svg('rect', { x: i * slot, y: 0, width: slot, height: H, class: 'chart-hit' }));
@@ -85,7 +104,15 @@ export function createIncidentsView(ctx: Ctx): View {
     try {
       incidents = await api.listIncidents();
     } catch (err) {
-      replaceChildren(el, h('div', { class: 'empty-state' }, h('div', { class: 'empty-title' }, 'Could not load incidents'), h('div', { class: 'muted' }, (err as Error).message)));
+      replaceChildren(
+        el,
+        h(
+          'div',
+          { class: 'empty-state' },
+          h('div', { class: 'empty-title' }, 'Could not load incidents'),
+          h('div', { class: 'muted' }, (err as Error).message),
+        ),
+      );
       return;
     }
     if (openId === null) renderList();
@@ -99,9 +126,17 @@ export function createIncidentsView(ctx: Ctx): View {
       'div',
       { class: 'stats' },
       stat('Incidents', String(summary.incidents), 'last 14 days'),
-      stat('Recovered', summary.incidents ? `${summary.recovered} of ${summary.incidents}` : '—', 'without you'),
+      stat(
+        'Recovered',
+        summary.incidents ? `${summary.recovered} of ${summary.incidents}` : '—',
+        summary.incidents ? `${summary.withoutYou} without you` : 'none yet',
+      ),
       stat('Uptime', percent(summary.uptime), 'estimated from incidents'),
-      stat('Median recovery', summary.medianRecoveryMs === null ? '—' : duration(summary.medianRecoveryMs), 'to healthy'),
+      stat(
+        'Median recovery',
+        summary.medianRecoveryMs === null ? '—' : duration(summary.medianRecoveryMs),
+        'to healthy',
+      ),
     );
     const chartCard = h(
       'div',
@@ -115,7 +150,11 @@ export function createIncidentsView(ctx: Ctx): View {
         'div',
         { class: 'card empty-state' },
         h('div', { class: 'empty-title' }, 'No incidents yet'),
-        h('div', { class: 'muted' }, 'When the gateway fails a health check, the incident and everything ClawMedic did about it appears here.'),
+        h(
+          'div',
+          { class: 'muted' },
+          'When the gateway fails a health check, the incident and everything ClawMedic did about it appears here.',
+        ),
       );
     } else {
       list = h(
@@ -124,25 +163,11 @@ export function createIncidentsView(ctx: Ctx): View {
         h(
           'div',
           { class: 'incident-row incident-head', role: 'row' },
-          ...['Outcome', 'What happened', 'When', 'Took', 'Resolved by', 'Agent'].map((c) => h('span', { role: 'columnheader' }, c)),
-        ),
-        ...incidents.map((inc) =>
-          h(
-            'a',
-            { class: 'incident-row', role: 'row', href: `#/incidents/${encodeURIComponent(inc.id)}`, 'data-incident-id': inc.id },
-            h('span', { role: 'cell' }, outcomeBadge(inc.outcome)),
-            h(
-              'span',
-              { role: 'cell', class: 'incident-summary' },
-              h('span', { class: 'summary-text' }, inc.summary || '—'),
-              h('span', { class: 'muted small' }, inc.trigger === 'manual' ? 'Started by hand' : 'Health check'),
-            ),
-            h('span', { role: 'cell', title: when(inc.startedAt) }, ago(inc.startedAt, now)),
-            h('span', { role: 'cell', class: 'mono-num' }, durationBetween(inc.startedAt, inc.endedAt, now)),
-            h('span', { role: 'cell' }, resolvedByLabel(inc.resolvedBy)),
-            h('span', { role: 'cell', class: 'muted' }, inc.agent ?? '—'),
+          ...['Outcome', 'What happened', 'When', 'Took', 'Resolved by', 'Agent'].map((c) =>
+            h('span', { role: 'columnheader' }, c),
           ),
         ),
+        ...incidents.map((inc) => incidentRow(inc, now)),
       );
     }
     const st = ctx.status();
@@ -167,6 +192,31 @@ export function createIncidentsView(ctx: Ctx): View {
     );
   }
 
+  /** A row: a link on the title for keyboards and screen readers; a click anywhere on the row opens it too. */
+  function incidentRow(inc: Incident, now: number): HTMLElement {
+    const href = `#/incidents/${encodeURIComponent(inc.id)}`;
+    const row = h(
+      'div',
+      { class: 'incident-row', role: 'row', 'data-incident-id': inc.id },
+      h('span', { role: 'cell' }, outcomeBadge(inc.outcome)),
+      h(
+        'span',
+        { role: 'cell', class: 'incident-summary' },
+        h('a', { class: 'summary-text incident-link', href }, incidentTitle(inc)),
+        h('span', { class: 'muted small summary-sub' }, `${triggerWords(inc)} · ${inc.summary || '—'}`),
+      ),
+      h('span', { role: 'cell', class: 'mono-num', title: when(inc.startedAt) }, ago(inc.startedAt, now)),
+      h('span', { role: 'cell', class: 'mono-num' }, durationBetween(inc.startedAt, inc.endedAt, now)),
+      h('span', { role: 'cell' }, resolvedByLabel(inc)),
+      h('span', { role: 'cell', class: 'muted' }, inc.agent ?? '—'),
+    );
+    row.addEventListener('click', (ev) => {
+      if ((ev.target as Element).closest('a')) return;
+      ctx.navigate(href);
+    });
+    return row;
+  }
+
   async function renderDetail(id: string): Promise<void> {
     disposeTranscript();
     replaceChildren(el, h('div', { class: 'loading muted' }, 'Loading incident…'));
@@ -174,12 +224,30 @@ export function createIncidentsView(ctx: Ctx): View {
     try {
       detail = await api.getIncident(id);
     } catch (err) {
-      replaceChildren(el, backLink(), h('div', { class: 'empty-state' }, h('div', { class: 'empty-title' }, 'Could not load the incident'), h('div', { class: 'muted' }, (err as Error).message)));
+      replaceChildren(
+        el,
+        backLink(),
+        h(
+          'div',
+          { class: 'empty-state' },
+          h('div', { class: 'empty-title' }, 'Could not load the incident'),
+          h('div', { class: 'muted' }, (err as Error).message),
+        ),
+      );
       return;
     }
     if (openId !== id) return;
     if (!detail) {
-      replaceChildren(el, backLink(), h('div', { class: 'empty-state' }, h('div', { class: 'empty-title' }, 'Incident not found'), h('div', { class: 'muted' }, `No incident with id ${id}. It may have been pruned from the history.`)));
+      replaceChildren(
+        el,
+        backLink(),
+        h(
+          'div',
+          { class: 'empty-state' },
+          h('div', { class: 'empty-title' }, 'Incident not found'),
+          h('div', { class: 'muted' }, `No incident with id ${id}. It may have been pruned from the history.`),
+        ),
+      );
       return;
     }
     const inc = detail.incident;
@@ -190,11 +258,16 @@ export function createIncidentsView(ctx: Ctx): View {
       metaItem('Started', when(inc.startedAt)),
       metaItem('Took', durationBetween(inc.startedAt, inc.endedAt, now) + (inc.endedAt ? '' : ' so far')),
       metaItem('Trigger', inc.trigger === 'manual' ? 'Started by hand' : 'Health check'),
-      metaItem('Resolved by', resolvedByLabel(inc.resolvedBy)),
+      metaItem('Resolved by', resolvedByLabel(inc)),
       metaItem('Restarts', String(inc.restarts)),
       metaItem('Agent', inc.agent ?? '—'),
       inc.doctor?.costUsd != null ? metaItem('Doctor cost', `$${inc.doctor.costUsd.toFixed(2)}`) : null,
-      inc.doctor?.tokens ? metaItem('Tokens', `${inc.doctor.tokens.input.toLocaleString()} in · ${inc.doctor.tokens.output.toLocaleString()} out`) : null,
+      inc.doctor?.tokens
+        ? metaItem(
+            'Tokens',
+            `${inc.doctor.tokens.input.toLocaleString()} in · ${inc.doctor.tokens.output.toLocaleString()} out`,
+          )
+        : null,
     );
     const timeline = h(
       'ol',
@@ -203,9 +276,14 @@ export function createIncidentsView(ctx: Ctx): View {
         h(
           'li',
           { class: ['tl-item', `tl-${e.type.replace(/[^a-z0-9-]/gi, '')}`] },
-          h('time', { datetime: e.at, class: 'tl-time mono-num', title: when(e.at) }, new Date(e.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })),
+          h('time', { datetime: e.at, class: 'tl-time mono-num', title: when(e.at) }, timeOfDay(e.at)),
           h('span', { class: 'tl-dot', 'aria-hidden': 'true' }),
-          h('span', { class: 'tl-body' }, h('span', { class: 'tl-type' }, eventTypeLabel(e.type)), e.detail ? h('span', { class: 'tl-detail' }, e.detail) : null),
+          h(
+            'span',
+            { class: 'tl-body' },
+            h('span', { class: 'tl-type' }, eventTypeLabel(e.type)),
+            e.detail ? h('span', { class: 'tl-detail' }, e.detail) : null,
+          ),
         ),
       ),
     );
@@ -214,7 +292,9 @@ export function createIncidentsView(ctx: Ctx): View {
     if (detail.report) reportBody.innerHTML = renderMarkdown(detail.report);
     const termHost = h('div', { class: 'transcript-host' });
     const diff = inc.doctor?.configDiff ?? null;
-    const diffBody = diff ? renderDiff(diff) : h('p', { class: 'muted' }, 'The doctor did not change the gateway config.');
+    const diffBody = diff
+      ? renderDiff(diff)
+      : h('p', { class: 'muted' }, 'The doctor did not change the gateway config.');
     replaceChildren(
       el,
       backLink(),
@@ -222,17 +302,30 @@ export function createIncidentsView(ctx: Ctx): View {
         'div',
         { class: 'detail-head' },
         outcomeBadge(inc.outcome),
-        h('h1', { class: 'detail-title' }, inc.summary || 'Incident'),
+        h('h1', { class: 'detail-title' }, incidentTitle(inc)),
         h('span', { class: 'muted small mono' }, inc.id),
       ),
+      h('p', { class: 'detail-sub muted' }, `${triggerWords(inc)}: ${inc.summary || '—'}`),
       h('div', { class: 'card' }, meta),
       knownFixSection(ctx, inc, () => {
         ctx.refreshStatus();
         void renderDetail(id);
       }),
       section('Timeline', inc.events.length ? timeline : h('p', { class: 'muted' }, 'No events were recorded.')),
-      section('Doctor’s report', detail.report ? reportBody : h('p', { class: 'muted' }, inc.doctor ? 'The agent did not write a report.' : 'No doctor ran for this incident.')),
-      section('Session transcript', detail.transcript ? termHost : h('p', { class: 'muted' }, 'No terminal session was recorded.')),
+      section(
+        'Doctor’s report',
+        detail.report
+          ? reportBody
+          : h(
+              'p',
+              { class: 'muted' },
+              inc.doctor ? 'The agent did not write a report.' : 'No doctor ran for this incident.',
+            ),
+      ),
+      section(
+        'Session transcript',
+        detail.transcript ? termHost : h('p', { class: 'muted' }, 'No terminal session was recorded.'),
+      ),
       section('Config changes', diffBody),
     );
     if (detail.transcript) {
@@ -264,7 +357,8 @@ export function createIncidentsView(ctx: Ctx): View {
       ctx.refreshStatus();
       return;
     }
-    if (el.hidden || (e.type !== 'incident-opened' && e.type !== 'incident-closed' && e.type !== 'incident-event')) return;
+    if (el.hidden || (e.type !== 'incident-opened' && e.type !== 'incident-closed' && e.type !== 'incident-event'))
+      return;
     if (openId === null) void loadList();
     else if ((e.type === 'incident-event' ? e.incidentId : e.incident.id) === openId) void renderDetail(openId);
   });
@@ -288,11 +382,20 @@ export function createIncidentsView(ctx: Ctx): View {
       disposeTranscript();
     },
   };
+}
 
+function triggerWords(inc: Incident): string {
+  return inc.trigger === 'manual' ? 'Started by hand' : 'Health check';
 }
 
 function stat(label: string, value: string, hint: string): HTMLElement {
-  return h('div', { class: 'stat card' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value' }, value), h('div', { class: 'stat-hint muted' }, hint));
+  return h(
+    'div',
+    { class: 'stat card' },
+    h('div', { class: 'stat-label' }, label),
+    h('div', { class: 'stat-value' }, value),
+    h('div', { class: 'stat-hint muted' }, hint),
+  );
 }
 
 function legend(): HTMLElement {
@@ -319,7 +422,17 @@ function renderDiff(diff: string): HTMLElement {
   return h(
     'div',
     null,
-    h('div', { class: 'diff-stats small' }, h('span', { class: 'diff-add-count' }, `+${added}`), ' ', h('span', { class: 'diff-del-count' }, `−${removed}`)),
-    h('pre', { class: 'diff mono', tabindex: 0, 'aria-label': 'Config diff' }, ...lines.map((l) => h('span', { class: `diff-${l.kind}` }, l.text + '\n'))),
+    h(
+      'div',
+      { class: 'diff-stats small' },
+      h('span', { class: 'diff-add-count' }, `+${added}`),
+      ' ',
+      h('span', { class: 'diff-del-count' }, `−${removed}`),
+    ),
+    h(
+      'pre',
+      { class: 'diff mono', tabindex: 0, 'aria-label': 'Config diff' },
+      ...lines.map((l) => h('span', { class: `diff-${l.kind}` }, l.text + '\n')),
+    ),
   );
 }

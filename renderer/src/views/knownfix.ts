@@ -11,6 +11,8 @@ import { button, h, type Child } from '../ui/dom.js';
 import { when } from '../ui/format.js';
 import { toast } from '../ui/toast.js';
 
+const HOUR_MINUTE: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
+
 const STATUS_LABEL: Record<string, string> = {
   proposed: 'Waiting for your answer',
   declined: 'Declined',
@@ -52,8 +54,18 @@ export function diffBlock(diff: string, label: string): HTMLElement {
   return h(
     'div',
     { class: 'kf-diff' },
-    h('div', { class: 'diff-stats small' }, h('span', { class: 'diff-add-count' }, `+${added}`), ' ', h('span', { class: 'diff-del-count' }, `−${removed}`)),
-    h('pre', { class: 'diff mono', tabindex: 0, 'aria-label': label }, ...lines.map((l) => h('span', { class: `diff-${l.kind}` }, l.text + '\n'))),
+    h(
+      'div',
+      { class: 'diff-stats small' },
+      h('span', { class: 'diff-add-count' }, `+${added}`),
+      ' ',
+      h('span', { class: 'diff-del-count' }, `−${removed}`),
+    ),
+    h(
+      'pre',
+      { class: 'diff mono', tabindex: 0, 'aria-label': label },
+      ...lines.map((l) => h('span', { class: `diff-${l.kind}` }, l.text + '\n')),
+    ),
   );
 }
 
@@ -88,9 +100,38 @@ export function pendingQuestion(ctx: Ctx, p: PendingFix, done: () => void): HTML
     h(
       'div',
       { class: 'kf-actions' },
-      guarded(ctx, button('Approve', () => void act('Approved: ClawMedic carries it out and checks the gateway.', () => ctx.api.answerFix(p.incidentId, p.recordId, true), done), { kind: 'primary', icon: 'check' })),
-      guarded(ctx, button('Decline', () => void act('Declined: ClawMedic goes on without it.', () => ctx.api.answerFix(p.incidentId, p.recordId, false), done), { kind: 'ghost' })),
-      h('span', { class: 'muted small' }, `Without an answer by ${new Date(p.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}, ClawMedic goes on without it.`),
+      guarded(
+        ctx,
+        button(
+          'Approve',
+          () =>
+            void act(
+              'Approved: ClawMedic carries it out and checks the gateway.',
+              () => ctx.api.answerFix(p.incidentId, p.recordId, true),
+              done,
+            ),
+          { kind: 'primary', icon: 'check' },
+        ),
+      ),
+      guarded(
+        ctx,
+        button(
+          'Decline',
+          () =>
+            void act(
+              'Declined: ClawMedic goes on without it.',
+              () => ctx.api.answerFix(p.incidentId, p.recordId, false),
+              done,
+            ),
+          { kind: 'ghost' },
+        ),
+      ),
+      h(
+        'span',
+        { class: 'muted small' },
+        `Without an answer by ${new Date(p.expiresAt).toLocaleTimeString([], HOUR_MINUTE)}, ` +
+          'ClawMedic goes on without it.',
+      ),
     ),
   );
 }
@@ -98,15 +139,24 @@ export function pendingQuestion(ctx: Ctx, p: PendingFix, done: () => void): HTML
 function rungItem(ctx: Ctx, inc: Incident, r: RungRecord, done: () => void): HTMLElement {
   const undo = r.undo;
   let undoPart: Child = null;
-  if (undo?.doneAt) undoPart = h('div', { class: 'kf-undone small' }, `Undone ${when(undo.doneAt)}: ${undo.result ?? ''}`);
+  if (undo?.doneAt)
+    undoPart = h('div', { class: 'kf-undone small' }, `Undone ${when(undo.doneAt)}: ${undo.result ?? ''}`);
   else if (undo?.available) {
     undoPart = h(
       'div',
       { class: 'kf-actions' },
-      guarded(ctx, button('Undo', () => void act('Undone.', () => ctx.api.undoFix(inc.id, r.id), done), { kind: 'ghost', icon: 'undo', attrs: { 'data-undo': r.id } })),
+      guarded(
+        ctx,
+        button('Undo', () => void act('Undone.', () => ctx.api.undoFix(inc.id, r.id), done), {
+          kind: 'ghost',
+          icon: 'undo',
+          attrs: { 'data-undo': r.id },
+        }),
+      ),
       h('span', { class: 'muted small' }, undo.description),
     );
-  } else if (undo && !undo.available) undoPart = h('div', { class: 'muted small' }, `Nothing to undo: ${undo.why ?? ''}`);
+  } else if (undo && !undo.available)
+    undoPart = h('div', { class: 'muted small' }, `Nothing to undo: ${undo.why ?? ''}`);
   return h(
     'li',
     { class: 'kf-rung', 'data-rung': r.rung },
@@ -161,13 +211,31 @@ export function warningsBanner(ctx: Ctx, warnings: GatewayWarning[], done: () =>
         { class: 'banner banner-warn kf-warning', role: 'alert', 'data-warning': w.kind },
         h('strong', null, w.title),
         h('div', { class: 'small kf-warning-detail' }, w.detail),
-        w.diff ? h('details', null, h('summary', null, 'The change from the last-known-good copy'), diffBlock(w.diff, 'Config change')) : null,
+        w.diff
+          ? h(
+              'details',
+              null,
+              h('summary', null, 'The change from the last-known-good copy'),
+              diffBlock(w.diff, 'Config change'),
+            )
+          : null,
         w.canRevert
           ? h(
               'div',
               { class: 'kf-actions' },
-              guarded(ctx, button('Revert', () => void act('Reverted.', () => ctx.api.revertConfig(), done), { kind: 'primary', icon: 'undo' })),
-              h('span', { class: 'muted small' }, 'Puts back the last-known-good copy; your edit is kept beside the file. The running gateway is not touched.'),
+              guarded(
+                ctx,
+                button('Revert', () => void act('Reverted.', () => ctx.api.revertConfig(), done), {
+                  kind: 'primary',
+                  icon: 'undo',
+                }),
+              ),
+              h(
+                'span',
+                { class: 'muted small' },
+                'Puts back the last-known-good copy; your edit is kept beside the file. ' +
+                  'The running gateway is not touched.',
+              ),
             )
           : null,
       ),

@@ -5,7 +5,8 @@ import { READ_ONLY_HINT, type Ctx, type View } from '../context.js';
 import { AckBatcher } from '../terminal/ack-batcher.js';
 import { TerminalFeed, type FeedState } from '../terminal/feed.js';
 import { createTermView } from '../terminal/xterm-view.js';
-import { button, h } from '../ui/dom.js';
+import { button, h, replaceChildren } from '../ui/dom.js';
+import { pendingAction, timeLeft } from '../../../common/status-words.js';
 import { clock, doctorProgress, stateLabel } from '../ui/format.js';
 import { toast } from '../ui/toast.js';
 
@@ -16,7 +17,7 @@ const TICK_MS = 1_000;
 
 export function createLiveView(ctx: Ctx): View {
   const { api } = ctx;
-  const title = h('strong', { class: 'session-title' }, 'No doctor running');
+  const title = h('h1', { class: 'session-title' }, 'No doctor running');
   const subtitle = h('span', { class: 'session-sub muted' });
   const fill = h('div', { class: 'progress-fill' });
   const progress = h(
@@ -37,11 +38,13 @@ export function createLiveView(ctx: Ctx): View {
   const copyBtn = button('Copy attach command', () => void copyAttach(), { icon: 'copy' });
   const searchBtn = button('Find in terminal (Ctrl+F)', () => openSearch(), { icon: 'search', iconOnly: true });
 
+  const approvalWhat = h('span');
   const approval = h(
     'div',
     { class: 'banner banner-warn inline-banner', role: 'alert', hidden: true },
-    h('strong', null, 'The agent is waiting for a permission answer. '),
-    'Take over to answer it in the terminal, or let the time limit run out.',
+    h('strong', null, 'The agent waits for your approval'),
+    approvalWhat,
+    '. Take over to answer it in the terminal, or let the time limit run out.',
   );
 
   const termHost = h('div', { class: 'term-host' });
@@ -49,10 +52,20 @@ export function createLiveView(ctx: Ctx): View {
     'div',
     { class: 'empty-state term-empty', hidden: true },
     h('div', { class: 'empty-title' }, 'No doctor session yet'),
-    h('div', { class: 'muted' }, 'When a restart is not enough, ClawMedic starts an AI doctor here. You ' + 'can watch it work and take over at any time.'),
+    h(
+      'div',
+      { class: 'muted' },
+      'When a restart is not enough, ClawMedic starts an AI doctor here. You ' +
+        'can watch it work and take over at any time.',
+    ),
   );
   const modeBadge = h('div', { class: 'term-badge' }, 'Watching · read-only');
-  const searchInput = h('input', { type: 'search', class: 'search-input', placeholder: 'Find', 'aria-label': 'Find in terminal' });
+  const searchInput = h('input', {
+    type: 'search',
+    class: 'search-input',
+    placeholder: 'Find',
+    'aria-label': 'Find in terminal',
+  });
   const searchBar = h(
     'div',
     { class: 'search-bar', hidden: true, role: 'search' },
@@ -91,13 +104,17 @@ export function createLiveView(ctx: Ctx): View {
       render();
     });
   };
-  const feed = new TerminalFeed(term, (n) => acks.add(n), (s) => {
-    const was = feedState;
-    const visible = s.sessionName !== was.sessionName || s.ended !== was.ended || s.shown > 0 !== was.shown > 0;
-    feedState = s;
-    // Only what the bar shows counts: the session, ended or not, and whether anything was shown.
-    if (visible) renderSoon();
-  });
+  const feed = new TerminalFeed(
+    term,
+    (n) => acks.add(n),
+    (s) => {
+      const was = feedState;
+      const visible = s.sessionName !== was.sessionName || s.ended !== was.ended || s.shown > 0 !== was.shown > 0;
+      feedState = s;
+      // Only what the bar shows counts: the session, ended or not, and whether anything was shown.
+      if (visible) renderSoon();
+    },
+  );
   let unsubscribe: (() => void) | null = null;
   const subscribe = () => {
     unsubscribe?.();
@@ -240,7 +257,16 @@ export function createLiveView(ctx: Ctx): View {
     const s = ctx.status();
     const ro = ctx.readOnly();
     if (d) {
-      title.textContent = controlling ? 'You have the keyboard' : d.takenOver ? 'Taken over' : 'Doctor at work';
+      title.textContent = controlling
+        ? 'You have the keyboard'
+        : d.takenOver
+          ? 'Taken over'
+          : d.needsApproval
+            ? 'Needs your approval'
+            : 'Doctor at work';
+      const action = pendingAction(d.pendingRequest);
+      const left = ` (${timeLeft(d.deadline, ctx.now())})`;
+      replaceChildren(approvalWhat, action ? [' to run ', h('code', null, action)] : null, left);
       subtitle.textContent = ` · ${d.agent} · ${d.sessionName}`;
       progressRow.hidden = false;
     } else {
@@ -270,7 +296,11 @@ export function createLiveView(ctx: Ctx): View {
     copyBtn.hidden = !d;
     takeOverBtn.disabled = ro || busy;
     stopBtn.disabled = ro;
-    takeOverBtn.title = ro ? READ_ONLY_HINT : controlling ? 'Give the keyboard back to the agent' : 'Type into the session yourself';
+    takeOverBtn.title = ro
+      ? READ_ONLY_HINT
+      : controlling
+        ? 'Give the keyboard back to the agent'
+        : 'Type into the session yourself';
     stopBtn.title = ro ? READ_ONLY_HINT : 'End the doctor session now';
     takeOverBtn.setAttribute('aria-pressed', String(controlling));
     const label = takeOverBtn.querySelector('span');

@@ -281,7 +281,10 @@ export class MacEnv {
     for (const p of ['package.json', 'lib', 'prebuilds/darwin-arm64', 'prebuilds/darwin-x64']) {
       if (existsSync(path.join(realPty, p))) cpSync(path.join(realPty, p), path.join(pty, p), { recursive: true });
     }
-    cpSync(path.join(realPty, 'build/Release/pty.node'), path.join(pty, 'prebuilds', `darwin-${process.arch}`, 'pty.node'));
+    cpSync(
+      path.join(realPty, 'build/Release/pty.node'),
+      path.join(pty, 'prebuilds', `darwin-${process.arch}`, 'pty.node'),
+    );
     const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { dependencies: object };
     for (const dep of Object.keys(pkg.dependencies)) {
       if (dep === 'node-pty') continue;
@@ -295,7 +298,7 @@ export class MacEnv {
     cpSync(SYSTEM_TMUX, path.join(this.brewBin, 'tmux'));
     chmodSync(path.join(this.brewBin, 'tmux'), 0o755);
     const wrapper = (what: string, command: string) => `#!/bin/sh\n# ${what}\nexec ${command} "$@"\n`;
-    writeExecutable(path.join(this.brewBin, 'openclaw'), wrapper('The stand-in gateway\'s CLI.', q(OPENCLAW_BIN)));
+    writeExecutable(path.join(this.brewBin, 'openclaw'), wrapper("The stand-in gateway's CLI.", q(OPENCLAW_BIN)));
     const agent = `${q(process.execPath)} ${q(FAKE_AGENT_JS)}`;
     writeExecutable(path.join(this.brewBin, 'claude'), wrapper('The stand-in agent.', agent));
   }
@@ -306,8 +309,8 @@ export class MacEnv {
       this.shell,
       [
         '#!/bin/sh',
-        '# Stand-in for the user\'s login zsh, written by the app harness. Like a login zsh whose .zprofile runs',
-        '# `brew shellenv`, it puts Homebrew\'s bin first on PATH; then it checks in at the harness\'s login gate (if',
+        "# Stand-in for the user's login zsh, written by the app harness. Like a login zsh whose .zprofile runs",
+        "# `brew shellenv`, it puts Homebrew's bin first on PATH; then it checks in at the harness's login gate (if",
         '# open), which may hold it; then it runs the -c command (with bash: the commands asked of it are POSIX).',
         `PATH=${q(this.brewBin)}:"$PATH"; export PATH`,
         // The gate's path is written in here, not passed in the environment: an app may run its login shell
@@ -333,13 +336,15 @@ export class MacEnv {
   /** /etc/passwd as the namespace sees it: our user's home and login shell are the stand-ins. */
   private writePasswd(): void {
     const uid = String(process.getuid?.() ?? 0);
-    const lines = readFileSync('/etc/passwd', 'utf8').split('\n').map((line) => {
-      const f = line.split(':');
-      if (f.length < 7 || f[2] !== uid) return line;
-      f[5] = this.home;
-      f[6] = this.shell;
-      return f.join(':');
-    });
+    const lines = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((line) => {
+        const f = line.split(':');
+        if (f.length < 7 || f[2] !== uid) return line;
+        f[5] = this.home;
+        f[6] = this.shell;
+        return f.join(':');
+      });
     writeFileSync(path.join(this.root, 'etc', 'passwd'), lines.join('\n'), { mode: 0o644 });
   }
 

@@ -70,10 +70,9 @@ export class RecordLog {
   until<T>(what: string | (() => string), cond: () => T | Falsy, timeoutMs = RECORD_WAIT_MS): Promise<T> {
     const say = () => (typeof what === 'string' ? what : what());
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
       const done = () => {
         this.waiters.delete(check);
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
       };
       const check = () => {
         const v = cond();
@@ -86,7 +85,7 @@ export class RecordLog {
         }
       };
       this.waiters.add(check);
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         done();
         reject(new Error(`waited ${timeoutMs / 1000} s in vain for ${say()}\n--- records ---\n${this.story()}`));
       }, timeoutMs);

@@ -101,7 +101,10 @@ async function checkMacLike(env: MacEnv): Promise<void> {
 
 /** tray/healthyTemplate.png → healthy; tray/restarting-2Template.png → restarting. */
 export function iconName(image: string): string {
-  return path.basename(image).replace(/Template\.png$/, '').replace(/-\d+$/, '');
+  return path
+    .basename(image)
+    .replace(/Template\.png$/, '')
+    .replace(/-\d+$/, '');
 }
 
 export interface AgentLogEntry {
@@ -267,7 +270,10 @@ export class Scenario {
       else if (this.trayIcon() === 'attention') why = 'ClawMedic gave up (the tray asks for attention)';
       else if (Date.now() > deadline) why = `not within ${timeoutMs / 1000} s`;
       if (why) {
-        const said = this.records.of('notification.shown').map((n) => `${n.title}: ${n.body}`).join('\n');
+        const said = this.records
+          .of('notification.shown')
+          .map((n) => `${n.title}: ${n.body}`)
+          .join('\n');
         throw new Error(`no "${ev}" #${count} from the agent: ${why}\nnotifications:\n${said}`);
       }
       await new Promise((r) => setTimeout(r, AGENT_LOG_POLL_MS));

@@ -203,7 +203,10 @@ export class WindowHost implements Methods<HostControl> {
     if (options.preload) {
       await page.addInitScript({ content: preloadInitScript(readFileSync(options.preload, 'utf8')) });
     }
-    await page.route(() => true, (route) => this.route(w, route));
+    await page.route(
+      () => true,
+      (route) => this.route(w, route),
+    );
   }
 
   async loadWindow(id: number, url: string): Promise<LoadResult> {

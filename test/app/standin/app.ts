@@ -55,10 +55,12 @@ export class StandinApp extends EventEmitter {
       this.dockVisible = false;
       record('app.dock', { call: 'hide' });
     },
-    show: async (): Promise<void> => {
-      this.dockVisible = true;
-      record('app.dock', { call: 'show' });
-    },
+    show: (): Promise<void> =>
+      new Promise((resolve) => {
+        this.dockVisible = true;
+        record('app.dock', { call: 'show' });
+        resolve();
+      }),
     isVisible: (): boolean => this.dockVisible,
     setIcon: (): void => undefined,
     setBadge: (): void => undefined,

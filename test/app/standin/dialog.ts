@@ -55,15 +55,19 @@ export const dialog = {
   showErrorBox(title: string, content: string): void {
     opened('error-box', null, { message: title, detail: content }, true);
   },
-  async showOpenDialog(a: unknown, b?: MessageBoxOptions): Promise<{ canceled: boolean; filePaths: string[] }> {
-    const [parent, o] = split(a, b);
-    opened('open', parent, o, false);
-    return { canceled: true, filePaths: [] };
+  showOpenDialog(a: unknown, b?: MessageBoxOptions): Promise<{ canceled: boolean; filePaths: string[] }> {
+    return new Promise((resolve) => {
+      const [parent, o] = split(a, b);
+      opened('open', parent, o, false);
+      resolve({ canceled: true, filePaths: [] });
+    });
   },
-  async showSaveDialog(a: unknown, b?: MessageBoxOptions): Promise<{ canceled: boolean; filePath: string }> {
-    const [parent, o] = split(a, b);
-    opened('save', parent, o, false);
-    return { canceled: true, filePath: '' };
+  showSaveDialog(a: unknown, b?: MessageBoxOptions): Promise<{ canceled: boolean; filePath: string }> {
+    return new Promise((resolve) => {
+      const [parent, o] = split(a, b);
+      opened('save', parent, o, false);
+      resolve({ canceled: true, filePath: '' });
+    });
   },
 };
 

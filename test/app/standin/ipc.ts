@@ -58,7 +58,7 @@ export class StandinIpcMain extends EventEmitter {
     try {
       return await handler(event, ...args);
     } catch (err) {
-      throw new Error(`Error invoking remote method '${channel}': ${String(err)}`);
+      throw new Error(`Error invoking remote method '${channel}': ${String(err)}`, { cause: err });
     }
   }
 

@@ -110,10 +110,10 @@ export class StandinMenu extends EventEmitter {
 
   /** The item a person reaches by these labels (submenus first); throws with what was there instead. */
   find(path: string[]): StandinMenuItem {
-    let menu: StandinMenu = this;
+    let items = this.items;
     let item: StandinMenuItem | undefined;
     path.forEach((label, i) => {
-      const shown = menu.items.filter((x) => x.visible && x.type !== 'separator');
+      const shown = items.filter((x) => x.visible && x.type !== 'separator');
       item = shown.find((x) => x.label === label);
       if (!item) {
         const labels = shown.map((x) => JSON.stringify(x.label)).join(', ');
@@ -122,7 +122,7 @@ export class StandinMenu extends EventEmitter {
       if (i < path.length - 1) {
         if (!item.submenu) throw new Error(`menu item "${label}" has no submenu`);
         if (!item.enabled) throw new Error(`menu item "${label}" is disabled: its submenu cannot open`);
-        menu = item.submenu;
+        items = item.submenu.items;
       }
     });
     if (!item) throw new Error('no menu item given');

@@ -71,10 +71,13 @@ export class RpcPeer<Local, Remote> {
     this.pending.clear();
   }
 
-  private async run(method: string, args: unknown[]): Promise<unknown> {
-    const fn = (this.local as Record<string, ((...a: unknown[]) => unknown) | undefined>)[method];
-    if (typeof fn !== 'function') throw new Error(`no method ${method} on this side of the app harness`);
-    return fn.apply(this.local, args);
+  /** Like an async function: whatever `method` throws, or a missing method, rejects the promise. */
+  private run(method: string, args: unknown[]): Promise<unknown> {
+    return new Promise((resolve) => {
+      const fn = (this.local as Record<string, ((...a: unknown[]) => unknown) | undefined>)[method];
+      if (typeof fn !== 'function') throw new Error(`no method ${method} on this side of the app harness`);
+      resolve(fn.apply(this.local, args));
+    });
   }
 }
 

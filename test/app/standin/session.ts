@@ -87,7 +87,11 @@ export class StandinSession extends EventEmitter {
   readonly protocol = protocol;
   permissionRequest: PermissionRequestHandler | null = null;
   permissionCheck: PermissionCheckHandler | null = null;
-  readonly cookies = { get: async () => [], set: async () => undefined, remove: async () => undefined };
+  readonly cookies = {
+    get: () => Promise.resolve([]),
+    set: () => Promise.resolve(undefined),
+    remove: () => Promise.resolve(undefined),
+  };
 
   setPermissionRequestHandler(h: PermissionRequestHandler | null): void {
     this.permissionRequest = h;

@@ -39,12 +39,17 @@ export class StandinScreen extends EventEmitter {
 export const screen = new StandinScreen();
 
 export const shell = {
-  async openExternal(url: string): Promise<void> {
-    record('shell.open-external', { url });
+  openExternal(url: string): Promise<void> {
+    return new Promise((resolve) => {
+      record('shell.open-external', { url });
+      resolve();
+    });
   },
-  async openPath(p: string): Promise<string> {
-    note(`shell.openPath(${p})`);
-    return '';
+  openPath(p: string): Promise<string> {
+    return new Promise((resolve) => {
+      note(`shell.openPath(${p})`);
+      resolve('');
+    });
   },
   showItemInFolder(p: string): void {
     note(`shell.showItemInFolder(${p})`);

@@ -13,7 +13,8 @@ import type { Rect, WindowOptionsSnapshot } from './wire.js';
 
 let nextId = 1;
 const windows = new Map<number, StandinBrowserWindow>();
-let focused: StandinBrowserWindow | null = null;
+/** The focused window, by id (a closed window leaves `windows`). */
+let focusedId: number | null = null;
 
 type OpenDetails = { url: string; frameName: string; features: string; disposition: string };
 type OpenHandler = (details: OpenDetails) => { action: 'allow' | 'deny' };
@@ -94,7 +95,9 @@ function sameDocument(a: string, b: string): boolean {
 function describeIcon(icon: unknown): string | null {
   if (icon === undefined || icon === null) return null;
   if (icon instanceof StandinNativeImage) return icon.sourcePath;
-  return String(icon);
+  if (typeof icon === 'string') return icon;
+  // Neither of what Electron takes (a NativeImage or a path): recorded by its type, e.g. "[object Object]".
+  return Object.prototype.toString.call(icon);
 }
 
 interface WindowOptions {
@@ -125,6 +128,7 @@ export class StandinBrowserWindow extends EventEmitter implements WindowParticip
   }
 
   static getFocusedWindow(): StandinBrowserWindow | null {
+    const focused = focusedId === null ? undefined : windows.get(focusedId);
     return focused && !focused.destroyed ? focused : null;
   }
 
@@ -155,7 +159,10 @@ export class StandinBrowserWindow extends EventEmitter implements WindowParticip
       sandbox: options.webPreferences?.sandbox ?? null,
       nodeIntegration: options.webPreferences?.nodeIntegration ?? null,
     };
-    for (const [what, file] of [['icon', snapshot.icon], ['preload', snapshot.preload]] as const) {
+    for (const [what, file] of [
+      ['icon', snapshot.icon],
+      ['preload', snapshot.preload],
+    ] as const) {
       if (file && !existsSync(file)) problem(`window ${this.id}: its ${what} ${file} does not exist`);
     }
     record('window.created', { window: this.id, options: snapshot });
@@ -214,13 +221,13 @@ export class StandinBrowserWindow extends EventEmitter implements WindowParticip
 
   focus(): void {
     if (this.destroyed) return;
-    focused = this;
+    focusedId = this.id;
     record('window.focused', { window: this.id });
     this.emit('focus');
   }
 
   blur(): void {
-    if (focused === this) focused = null;
+    if (focusedId === this.id) focusedId = null;
     this.emit('blur');
   }
 
@@ -229,7 +236,7 @@ export class StandinBrowserWindow extends EventEmitter implements WindowParticip
   }
 
   isFocused(): boolean {
-    return focused === this && !this.destroyed;
+    return focusedId === this.id && !this.destroyed;
   }
 
   isMinimized(): boolean {
@@ -302,7 +309,7 @@ export class StandinBrowserWindow extends EventEmitter implements WindowParticip
     if (this.destroyed) return;
     this.destroyed = true;
     this.visible = false;
-    if (focused === this) focused = null;
+    if (focusedId === this.id) focusedId = null;
     windows.delete(this.id);
     record('window.closed', { window: this.id });
     host.notify('closeWindow', this.id);

@@ -84,7 +84,15 @@ export function prepareClaudeHome(opts: ClaudeHomeOptions): ClaudeHome {
     TERM: 'xterm-256color',
   };
   // A token or a real key from the developer's shell must never reach the CLI under test.
-  for (const k of ['ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'TMUX', 'TMUX_PANE']) delete env[k];
+  for (const k of [
+    'ANTHROPIC_AUTH_TOKEN',
+    'CLAUDE_CODE_OAUTH_TOKEN',
+    'CLAUDECODE',
+    'CLAUDE_CODE_ENTRYPOINT',
+    'TMUX',
+    'TMUX_PANE',
+  ])
+    delete env[k];
   for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k.startsWith('npm_')) delete env[k];
 
   let launchers = 0;
@@ -102,7 +110,11 @@ export function prepareClaudeHome(opts: ClaudeHomeOptions): ClaudeHome {
         .map(([k, v]) => `export ${k}=${shQuote(v!)}`)
         .join('\n');
       // exec: the pane's process is claude itself, so its exit status is the pane's.
-      writeFileSync(launcher, `#!/bin/sh\n${exports}\ncd ${shQuote(cwd)} || exit 97\nexec ${argv.map(shQuote).join(' ')}\n`, { mode: 0o700 });
+      writeFileSync(
+        launcher,
+        `#!/bin/sh\n${exports}\ncd ${shQuote(cwd)} || exit 97\nexec ${argv.map(shQuote).join(' ')}\n`,
+        { mode: 0o700 },
+      );
       chmodSync(launcher, 0o700);
       return { argv, env, cwd, launcher };
     },
@@ -112,7 +124,9 @@ export function prepareClaudeHome(opts: ClaudeHomeOptions): ClaudeHome {
       return dir;
     },
     readClaudeJson() {
-      return existsSync(claudeJsonPath) ? (JSON.parse(readFileSync(claudeJsonPath, 'utf8')) as Record<string, unknown>) : {};
+      return existsSync(claudeJsonPath)
+        ? (JSON.parse(readFileSync(claudeJsonPath, 'utf8')) as Record<string, unknown>)
+        : {};
     },
     dispose() {
       // A CLI still running (a driver that did not wait for it) would write ~/.claude.json on exit

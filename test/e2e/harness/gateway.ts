@@ -4,7 +4,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, isAlive, killGroup, makeTempDir, pidsWithEnv, pollUntil, runCommand, spawnGroup, type RunResult } from './procs.js';
+import {
+  freePort,
+  isAlive,
+  killGroup,
+  makeTempDir,
+  pidsWithEnv,
+  pollUntil,
+  runCommand,
+  spawnGroup,
+  type RunResult,
+} from './procs.js';
 import { toolchainPath, type Toolchain } from './toolchain.js';
 
 // Measured: /healthz answers 11–21 s after launch on 2 cores, 46 s once under load; 120 s leaves room
@@ -131,7 +141,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   // Vitest and npm variables are noise for the gateway and must not change its behaviour.
   for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k.startsWith('npm_')) delete env[k];
 
-  const writeConfig = (config: unknown) => writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  const writeConfig = (config: unknown) =>
+    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   writeConfig(minimalConfig(port, token, logFile, opts.extraConfig));
 
   let proc: ReturnType<typeof spawnGroup> | null = null;
@@ -160,7 +171,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       );
     } catch (err) {
       const tail = output().split('\n').slice(-30).join('\n');
-      const base = err instanceof GatewayExited ? `the gateway exited (code ${err.status.code}, signal ${err.status.signal}) before it was healthy` : (err as Error).message;
+      const base =
+        err instanceof GatewayExited
+          ? `the gateway exited (code ${err.status.code}, signal ${err.status.signal}) before it was healthy`
+          : (err as Error).message;
       throw new Error(`${base}\n--- gateway output (last 30 lines) ---\n${tail}`, { cause: err });
     }
   };
@@ -186,11 +200,15 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     configPath,
     logFile,
     env,
-    pid: () => (proc && proc.child.exitCode === null && proc.child.signalCode === null ? proc.child.pid ?? null : null),
+    pid: () =>
+      proc && proc.child.exitCode === null && proc.child.signalCode === null ? (proc.child.pid ?? null) : null,
     start() {
       if (disposed) throw new Error('gateway harness already disposed');
       if (gw.pid()) throw new Error(`gateway already running (pid ${gw.pid()})`);
-      proc = spawnGroup(opts.toolchain.openclaw, ['gateway', 'run', '--port', String(port), '--bind', 'loopback'], { env, cwd: home });
+      proc = spawnGroup(opts.toolchain.openclaw, ['gateway', 'run', '--port', String(port), '--bind', 'loopback'], {
+        env,
+        cwd: home,
+      });
     },
     async startHealthy(timeoutMs) {
       gw.start();
@@ -211,7 +229,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         clearTimeout(timer);
       }
     },
-    openclaw: (args, timeoutMs = CLI_TIMEOUT_MS) => runCommand(opts.toolchain.openclaw, args, { env, cwd: home, timeoutMs }),
+    openclaw: (args, timeoutMs = CLI_TIMEOUT_MS) =>
+      runCommand(opts.toolchain.openclaw, args, { env, cwd: home, timeoutMs }),
     writeConfig,
     readConfigText: () => readFileSync(configPath, 'utf8'),
     breakConfig(kind) {
@@ -238,7 +257,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         // The stray exits by itself after 10 min so a failed test cannot leave it behind forever.
         'setTimeout(()=>process.exit(0),600000);';
       const holder = spawnGroup(process.execPath, ['-e', script, String(port)], { env: process.env });
-      await pollUntil(() => (holder.output().includes('listening') ? true : undefined), { timeoutMs: 10_000, what: `the stray process to hold port ${port}` });
+      await pollUntil(() => (holder.output().includes('listening') ? true : undefined), {
+        timeoutMs: 10_000,
+        what: `the stray process to hold port ${port}`,
+      });
       const pid = holder.child.pid!;
       return {
         pid,
@@ -293,4 +315,3 @@ class GatewayExited extends Error {
 export function gatewayLeftovers(gw: Pick<Gateway, 'stateDir'>): number[] {
   return pidsWithEnv('OPENCLAW_STATE_DIR', gw.stateDir).filter(isAlive);
 }
-

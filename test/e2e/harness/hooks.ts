@@ -4,7 +4,16 @@ import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } fr
 import path from 'node:path';
 import { pollUntil } from './procs.js';
 
-export const RECORDED_HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Notification', 'Stop', 'StopFailure', 'SessionEnd'] as const;
+export const RECORDED_HOOK_EVENTS = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'Notification',
+  'Stop',
+  'StopFailure',
+  'SessionEnd',
+] as const;
 export type HookEventName = (typeof RECORDED_HOOK_EVENTS)[number];
 
 export interface HookCall {
@@ -21,7 +30,10 @@ export interface HookRecorder {
   settingsJson: string;
   calls(): HookCall[];
   /** First call of `event` (optionally matching) at or after `since` (epoch ms). */
-  waitFor(event: HookEventName, opts: { timeoutMs: number; since?: number; match?: (c: HookCall) => boolean }): Promise<HookCall>;
+  waitFor(
+    event: HookEventName,
+    opts: { timeoutMs: number; since?: number; match?: (c: HookCall) => boolean },
+  ): Promise<HookCall>;
 }
 
 // The hook program: Node (the test runner's own binary) so stdin of any size and content is
@@ -69,7 +81,10 @@ export function createHookRecorder(dir: string): HookRecorder {
           { timeoutMs: opts.timeoutMs, intervalMs: 50, what: `the ${event} hook` },
         );
       } catch (err) {
-        const seen = calls().map((c) => c.event).join(', ') || 'none';
+        const seen =
+          calls()
+            .map((c) => c.event)
+            .join(', ') || 'none';
         throw new Error(`${(err as Error).message} (hooks recorded: ${seen})`, { cause: err });
       }
     },

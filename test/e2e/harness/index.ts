@@ -6,4 +6,5 @@ export * from './gateway.js';
 export * from './claude.js';
 export * from './hooks.js';
 export * from './tmux.js';
+export * from './codex.js';
 export * from './service.js';

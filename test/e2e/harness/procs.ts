@@ -119,7 +119,9 @@ export async function pollUntil<T>(fn: () => T | undefined | Promise<T | undefin
       lastError = err; // kept for the timeout message; the condition may still become true
     }
     if (Date.now() >= deadline) {
-      const why = lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : '';
+      const why = lastError
+        ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})`
+        : '';
       throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${opts.what}${why}`);
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));

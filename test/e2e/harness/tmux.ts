@@ -50,12 +50,33 @@ export async function startTmux(opts: StartTmuxOptions): Promise<TmuxPane> {
   delete env.TMUX;
   delete env.TMUX_PANE;
   const tmux = async (...args: string[]) => {
-    const { stdout } = await execFileP('tmux', ['-f', '/dev/null', '-S', socket, ...args], { env, timeout: TMUX_CMD_TIMEOUT_MS, encoding: 'utf8' });
+    const { stdout } = await execFileP('tmux', ['-f', '/dev/null', '-S', socket, ...args], {
+      env,
+      timeout: TMUX_CMD_TIMEOUT_MS,
+      encoding: 'utf8',
+    });
     return stdout;
   };
   // remain-on-exit in the same command: the pane is kept even if the program exits at once, so
   // its exit status can be read.
-  await tmux('new-session', '-d', '-s', session, '-x', String(opts.width ?? 120), '-y', String(opts.height ?? 40), opts.command, ';', 'set-option', '-w', '-t', session, 'remain-on-exit', 'on');
+  await tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    String(opts.width ?? 120),
+    '-y',
+    String(opts.height ?? 40),
+    opts.command,
+    ';',
+    'set-option',
+    '-w',
+    '-t',
+    session,
+    'remain-on-exit',
+    'on',
+  );
   let firstPid: number | null = null;
 
   const pane: TmuxPane = {
@@ -71,7 +92,12 @@ export async function startTmux(opts: StartTmuxOptions): Promise<TmuxPane> {
     async paste(text) {
       const buf = `e2e-${Date.now()}`;
       await new Promise<void>((resolve, reject) => {
-        const child = execFile('tmux', ['-f', '/dev/null', '-S', socket, 'load-buffer', '-b', buf, '-'], { env, timeout: TMUX_CMD_TIMEOUT_MS }, (err: Error | null) => (err ? reject(err) : resolve()));
+        const child = execFile(
+          'tmux',
+          ['-f', '/dev/null', '-S', socket, 'load-buffer', '-b', buf, '-'],
+          { env, timeout: TMUX_CMD_TIMEOUT_MS },
+          (err: Error | null) => (err ? reject(err) : resolve()),
+        );
         child.stdin!.end(text.replace(/\r/g, ''));
       });
       // -p: bracketed paste, so newlines stay newlines; -d: delete the buffer afterwards.
@@ -81,7 +107,11 @@ export async function startTmux(opts: StartTmuxOptions): Promise<TmuxPane> {
       let last = '';
       try {
         // 50 ms: screens change within ~0.1 s of their cause; capture-pane costs ~2 ms.
-        return await pollUntil(async () => ((last = await pane.capture()), re.test(last) ? last : undefined), { timeoutMs, intervalMs: 50, what: `${re} on the tmux screen` });
+        return await pollUntil(async () => ((last = await pane.capture()), re.test(last) ? last : undefined), {
+          timeoutMs,
+          intervalMs: 50,
+          what: `${re} on the tmux screen`,
+        });
       } catch (err) {
         throw new Error(`${(err as Error).message}\n--- screen ---\n${last.replace(/\n+$/, '')}`, { cause: err });
       }
@@ -105,7 +135,11 @@ export async function startTmux(opts: StartTmuxOptions): Promise<TmuxPane> {
       // then), and kill it outright if it has not: nothing may outlive the test.
       if (pid) {
         // 3 s: Claude Code exits on SIGHUP in well under a second.
-        await pollUntil(() => (isAlive(pid) ? undefined : true), { timeoutMs: 3_000, intervalMs: 20, what: 'the pane process to exit' }).catch(() => {
+        await pollUntil(() => (isAlive(pid) ? undefined : true), {
+          timeoutMs: 3_000,
+          intervalMs: 20,
+          what: 'the pane process to exit',
+        }).catch(() => {
           try {
             process.kill(pid, 'SIGKILL');
           } catch {
@@ -143,7 +177,8 @@ export async function answerTrustPrompt(pane: TmuxPane, timeoutMs = 30_000): Pro
   await pane.waitForText(TRUST_PROMPT_RE, timeoutMs);
   let downs = 0;
   for (;;) {
-    if (Date.now() - started > timeoutMs) throw new Error(`could not select "Yes, I trust this folder" within ${timeoutMs} ms\n${await pane.capture()}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`could not select "Yes, I trust this folder" within ${timeoutMs} ms\n${await pane.capture()}`);
     if (!TRUST_YES_SELECTED_RE.test(await pane.capture())) {
       await pane.sendKeys('Down');
       downs++;
@@ -169,7 +204,12 @@ export async function answerTrustPrompt(pane: TmuxPane, timeoutMs = 30_000): Pro
  * Sends a (multi-line) prompt the reliable way: bracketed paste, wait until the box shows it,
  * Enter as its own command, and Enter again if `submitted()` does not confirm within a second.
  */
-export async function submitPrompt(pane: TmuxPane, text: string, submitted: () => Promise<boolean>, timeoutMs = 15_000): Promise<{ enters: number }> {
+export async function submitPrompt(
+  pane: TmuxPane,
+  text: string,
+  submitted: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<{ enters: number }> {
   await pane.paste(text);
   const firstLine = text.split('\n')[0]!.slice(0, 40);
   const shown = new RegExp(`\\[Pasted text #\\d+|${firstLine.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
@@ -179,7 +219,11 @@ export async function submitPrompt(pane: TmuxPane, text: string, submitted: () =
   while (Date.now() < deadline) {
     await pane.sendKeys('Enter');
     enters++;
-    const ok = await pollUntil(async () => ((await submitted()) ? true : undefined), { timeoutMs: 1_000, intervalMs: 50, what: 'prompt submission' }).catch(() => false);
+    const ok = await pollUntil(async () => ((await submitted()) ? true : undefined), {
+      timeoutMs: 1_000,
+      intervalMs: 50,
+      what: 'prompt submission',
+    }).catch(() => false);
     if (ok) return { enters };
   }
   throw new Error(`the prompt was not submitted after ${enters} Enter(s)\n${await pane.capture()}`);

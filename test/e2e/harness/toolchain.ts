@@ -1,4 +1,4 @@
-// Finds (or installs) the pinned Node 24 + OpenClaw + Claude Code toolchain that
+// Finds (or installs) the pinned Node 24 + OpenClaw + Claude Code + Codex toolchain that
 // scripts/e2e-toolchain.mjs keeps in a cache outside the repo.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,12 +7,14 @@ import { fileURLToPath } from 'node:url';
 
 export interface Toolchain {
   cacheDir: string;
-  /** Directories to put first on PATH: Node 24's bin, openclaw's .bin, claude's .bin. */
+  /** Directories to put first on PATH: Node 24's bin, openclaw's, claude's and codex's .bin. */
   pathPrepend: string[];
   node: string;
   openclaw: string;
   claude: string;
-  versions: { node: string; openclaw: string; claude: string };
+  /** The Codex CLI's Node launcher (it execs the native binary of its platform package). */
+  codex: string;
+  versions: { node: string; openclaw: string; claude: string; codex: string };
 }
 
 /** The folder with package.json above this file: the same from test/e2e/harness and, compiled for the bench, dist/. */
@@ -53,14 +55,18 @@ export function ensureToolchain(): Toolchain {
   const res = callScript(['--print-env'], INSTALL_TIMEOUT_MS);
   if (res.status !== 0) {
     const why = res.error ? res.error.message : `${res.stderr}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`the e2e toolchain could not be installed:\n${why}\nFix: run \`${FIX_COMMAND}\` and read its message.`);
+    throw new Error(
+      `the e2e toolchain could not be installed:\n${why}\nFix: run \`${FIX_COMMAND}\` and read its message.`,
+    );
   }
   return parse(res.stdout);
 }
 
 /** Reason to skip, only when the user asked for it explicitly. */
 export function e2eSkipReason(env: NodeJS.ProcessEnv = process.env): string | null {
-  return env[SKIP_ENV] === '1' ? `${SKIP_ENV}=1 is set: end-to-end tests with the real OpenClaw gateway and Claude Code are skipped` : null;
+  return env[SKIP_ENV] === '1'
+    ? `${SKIP_ENV}=1 is set: end-to-end tests with the real OpenClaw gateway and Claude Code are skipped`
+    : null;
 }
 
 /** PATH for a child that must find the pinned node/openclaw/claude before anything else. */

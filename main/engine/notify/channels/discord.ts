@@ -28,7 +28,9 @@ export function discordPayload(msg: Message): Record<string, unknown> {
         description: truncate(description, DESCRIPTION_MAX),
         color: COLOR[msg.severity],
         timestamp: msg.at,
-        footer: { text: truncate(`ClawMedic · ${msg.host}${msg.incidentId ? ` · incident ${msg.incidentId}` : ''}`, FOOTER_MAX) },
+        footer: {
+          text: truncate(`ClawMedic · ${msg.host}${msg.incidentId ? ` · incident ${msg.incidentId}` : ''}`, FOOTER_MAX),
+        },
       },
     ],
   };

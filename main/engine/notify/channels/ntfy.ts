@@ -46,8 +46,12 @@ export const ntfy: ChannelFormatter = {
   service: 'ntfy',
   build(msg, channel) {
     const url = requireHttpUrl(channel.url, 'url (the ntfy topic URL, e.g. https://ntfy.sh/my-topic)');
-    if (url.pathname.replace(/\/+$/, '') === '') throw new ChannelConfigError('url must name a topic, e.g. https://ntfy.sh/my-topic');
-    const body = [unlinkLocalUrls(msg.body), `(ClawMedic · ${msg.host}${msg.incidentId ? ` · incident ${msg.incidentId}` : ''})`].join('\n');
+    if (url.pathname.replace(/\/+$/, '') === '')
+      throw new ChannelConfigError('url must name a topic, e.g. https://ntfy.sh/my-topic');
+    const body = [
+      unlinkLocalUrls(msg.body),
+      `(ClawMedic · ${msg.host}${msg.incidentId ? ` · incident ${msg.incidentId}` : ''})`,
+    ].join('\n');
     return {
       url: url.toString(),
       method: 'POST',

@@ -17,7 +17,12 @@ const SECTION_MAX = 3000;
 const FALLBACK_MAX = 3000;
 
 export function slackPayload(msg: Message): Record<string, unknown> {
-  const body = renderWithCode(unlinkLocalUrls(msg.body), msg.attachCommand, escapeSlack, (s) => `\`${escapeSlack(s)}\``);
+  const body = renderWithCode(
+    unlinkLocalUrls(msg.body),
+    msg.attachCommand,
+    escapeSlack,
+    (s) => `\`${escapeSlack(s)}\``,
+  );
   const title = unlinkLocalUrls(msg.title);
   return {
     text: truncate(escapeSlack(`${title}: ${oneLine(unlinkLocalUrls(msg.body))}`), FALLBACK_MAX),
@@ -26,7 +31,14 @@ export function slackPayload(msg: Message): Record<string, unknown> {
       { type: 'section', text: { type: 'mrkdwn', text: truncate(`${EMOJI[msg.severity]} ${body}`, SECTION_MAX) } },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: escapeSlack(`ClawMedic · ${msg.host}${msg.incidentId ? ` · incident ${msg.incidentId}` : ''} · ${msg.at}`) }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: escapeSlack(
+              `ClawMedic · ${msg.host}${msg.incidentId ? ` · incident ${msg.incidentId}` : ''} · ${msg.at}`,
+            ),
+          },
+        ],
       },
     ],
   };

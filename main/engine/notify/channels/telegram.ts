@@ -18,9 +18,15 @@ const CODE_MAX = 2500;
 
 export function telegramText(msg: Message): string {
   const title = `<b>${escapeHtml(`${ICON[msg.severity]} ${unlinkLocalUrls(msg.title)}`)}</b>`;
-  const body = renderWithCode(unlinkLocalUrls(msg.body), msg.attachCommand, escapeHtml, (s) => `<code>${escapeHtml(s)}</code>`);
+  const body = renderWithCode(
+    unlinkLocalUrls(msg.body),
+    msg.attachCommand,
+    escapeHtml,
+    (s) => `<code>${escapeHtml(s)}</code>`,
+  );
   const code = msg.code ? `\n<pre>${escapeHtml(truncate(msg.code, CODE_MAX))}</pre>` : '';
-  const footer = `<i>${escapeHtml(`ClawMedic · ${msg.host}${msg.incidentId ? ` · incident ${msg.incidentId}` : ''}`)}</i>`;
+  const incident = msg.incidentId ? ` · incident ${msg.incidentId}` : '';
+  const footer = `<i>${escapeHtml(`ClawMedic · ${msg.host}${incident}`)}</i>`;
   const text = `${title}\n${body}${code}\n${footer}`;
   // Cutting markup could leave a tag open, which Telegram rejects: fall back to the body as plain text.
   return text.length <= TEXT_MAX ? text : escapeHtml(truncate(`${msg.title}\n${msg.body}`, TEXT_MAX - 200));
@@ -38,9 +44,12 @@ export const telegram: ChannelFormatter = {
   service: 'Telegram',
   build(msg, channel, ctx) {
     if (!/^\d+:[A-Za-z0-9_-]+$/.test(channel.token)) {
-      throw new ChannelConfigError('token must be the bot token from @BotFather (digits, a colon, then letters and digits)');
+      throw new ChannelConfigError(
+        'token must be the bot token from @BotFather (digits, a colon, then letters and digits)',
+      );
     }
-    if (!channel.chatId.trim()) throw new ChannelConfigError('chatId is required (the chat, group or channel to post to)');
+    if (!channel.chatId.trim())
+      throw new ChannelConfigError('chatId is required (the chat, group or channel to post to)');
     const base = requireHttpUrl(ctx.telegramApiBase, 'the Telegram API base URL');
     return {
       url: `${base.toString().replace(/\/+$/, '')}/bot${channel.token}/sendMessage`,

@@ -27,7 +27,12 @@ export interface CallbackQuery {
   id: string;
   from: TelegramUser;
   data?: string;
-  message?: { message_id: number; chat: { id: number; type?: string } };
+  message?: {
+    message_id: number;
+    chat: { id: number; type?: string };
+    /** The buttons the message carries (dropButtons takes the used one off). */
+    reply_markup?: { inline_keyboard?: { callback_data?: string }[][] };
+  };
 }
 
 export interface Update {

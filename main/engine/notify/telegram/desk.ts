@@ -348,8 +348,7 @@ export class TelegramDesk {
 
   /** Takes the used button (for a prompt: both Approve and Deny) off the message. */
   private async dropButtons(api: BotApi, q: CallbackQuery, b: Binding): Promise<void> {
-    const msg = q.message as
-      (CallbackQuery['message'] & { reply_markup?: { inline_keyboard?: { callback_data?: string }[][] } }) | undefined;
+    const msg = q.message;
     if (!msg) return;
     const rows = msg.reply_markup?.inline_keyboard ?? [];
     const keep = rows

@@ -3,7 +3,7 @@
 // adding and removing profiles), and each card (follows its own kind, which decides its fields).
 import { button, h } from '../../ui/dom.js';
 import { toast } from '../../ui/toast.js';
-import { labelOf, type Form, type PathChange } from './form.js';
+import { formatValue, labelOf, type Form, type PathChange } from './form.js';
 
 const AGENTS = 'doctor.agents';
 const PROFILES = 'doctor.profiles';
@@ -102,12 +102,14 @@ function agentList(form: Form): HTMLElement {
 }
 
 function profileSummary(form: Form, base: string): string {
-  return ` ${String(form.value(`${base}.command`) ?? '')} · ${String(form.value(`${base}.permissionMode`) ?? '')}`;
+  const command = formatValue(form.value(`${base}.command`) ?? '');
+  const permissionMode = formatValue(form.value(`${base}.permissionMode`) ?? '');
+  return ` ${command} · ${permissionMode}`;
 }
 
 function profileCard(form: Form, name: string, wasOpen: boolean): HTMLDetailsElement {
   const base = `${PROFILES}.${name}`;
-  const kind = String(form.value(`${base}.kind`) ?? '');
+  const kind = formatValue(form.value(`${base}.kind`) ?? '');
   const summaryText = h('span', { class: 'muted small' }, profileSummary(form, base));
   form.watch(
     (c) => c.path === `${base}.command` || c.path === `${base}.permissionMode`,

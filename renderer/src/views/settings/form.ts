@@ -154,7 +154,7 @@ export class Form {
 
   /** Moves focus to the element with this data-focus-key (after a rebuild replaced the one that had it). */
   focus(key: string): void {
-    (this.root.host.querySelector(`[data-focus-key="${CSS.escape(key)}"]`) as HTMLElement | null)?.focus();
+    this.root.host.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
   }
 
   /** Registers a field whose row is built by hand (list items with two inputs). */
@@ -198,7 +198,7 @@ export class Form {
     const input = h('input', {
       type: opts.type ?? 'text',
       class: ['input', opts.mono ? 'mono' : null],
-      value: typeof v === 'string' ? v : v === undefined ? '' : String(v),
+      value: typeof v === 'string' ? v : v === undefined ? '' : formatValue(v),
       placeholder: opts.placeholder,
       spellcheck: 'false',
       autocomplete: 'off',
@@ -215,8 +215,8 @@ export class Form {
       type: 'text',
       inputmode: node?.type === 'integer' ? 'numeric' : 'decimal',
       class: 'input input-num',
-      value: v === undefined ? '' : String(v),
-      placeholder: node?.default !== undefined ? String(node.default) : undefined,
+      value: v === undefined ? '' : formatValue(v),
+      placeholder: node?.default !== undefined ? formatValue(node.default) : undefined,
       autocomplete: 'off',
     });
     input.addEventListener('input', () => this.store.set(path, parseNumber(input.value)));
@@ -290,5 +290,26 @@ export class Form {
 
 /** A label from a [value, label] list, or the value itself. */
 export function labelOf(options: readonly (readonly [string, string])[], value: unknown): string {
-  return options.find(([v]) => v === value)?.[1] ?? String(value ?? '');
+  return options.find(([v]) => v === value)?.[1] ?? formatValue(value ?? '');
+}
+
+/**
+ * A settings value as text: a string as it is, any other plain value as String() spells it, and a list or
+ * object (which no field shows as text) as its JSON rather than "[object Object]".
+ */
+export function formatValue(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+    case 'undefined':
+    case 'symbol':
+      return String(v);
+    case 'function':
+      return '[function]';
+    case 'object':
+      return v === null ? 'null' : JSON.stringify(v);
+  }
 }

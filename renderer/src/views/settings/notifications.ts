@@ -3,7 +3,7 @@
 import { parseHeaders } from '../../settings/parse.js';
 import { button, h } from '../../ui/dom.js';
 import { toast } from '../../ui/toast.js';
-import { labelOf, type Form } from './form.js';
+import { formatValue, labelOf, type Form } from './form.js';
 
 const CHANNELS = 'notify.channels';
 
@@ -35,7 +35,7 @@ function channelCount(form: Form): number {
 function channelLabel(form: Form, base: string): string {
   const name = form.value(`${base}.name`);
   const type = form.value(`${base}.type`);
-  return String(name || labelOf(CHANNEL_TYPES, type));
+  return name ? formatValue(name) : labelOf(CHANNEL_TYPES, type);
 }
 
 function uniqueName(list: unknown[], type: string): string {
@@ -61,7 +61,7 @@ async function sendTest(form: Form, name: string, btn: HTMLButtonElement): Promi
 
 function channelCard(form: Form, i: number): HTMLElement {
   const base = `${CHANNELS}.${i}`;
-  const type = String(form.value(`${base}.type`) ?? '');
+  const type = formatValue(form.value(`${base}.type`) ?? '');
   const headersValue = form.value(`${base}.headers`);
   const headers = headersValue && typeof headersValue === 'object' ? (headersValue as Record<string, string>) : {};
   const headersTa = h(
@@ -111,7 +111,12 @@ function channelCard(form: Form, i: number): HTMLElement {
           ),
           form.row('Chat id', `${base}.chatId`, form.text(`${base}.chatId`, { mono: true })),
           form.row('Buttons', `${base}.interactive`, form.toggle(`${base}.interactive`), TELEGRAM_HINTS.interactive),
-          form.row('Buttons may act', `${base}.allowActions`, form.toggle(`${base}.allowActions`), TELEGRAM_HINTS.actions),
+          form.row(
+            'Buttons may act',
+            `${base}.allowActions`,
+            form.toggle(`${base}.allowActions`),
+            TELEGRAM_HINTS.actions,
+          ),
           form.row('Who may press', `${base}.allowChatIds`, form.lines(`${base}.allowChatIds`, 2), TELEGRAM_HINTS.who),
         ]
       : form.row(

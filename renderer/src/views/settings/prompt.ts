@@ -2,7 +2,7 @@
 // The preview follows the template only (the engine fills it from the saved settings), after a pause in typing.
 import { previewScheduler } from '../../settings/preview.js';
 import { button, h } from '../../ui/dom.js';
-import type { Form } from './form.js';
+import { formatValue, type Form } from './form.js';
 
 const PATH = 'doctor.promptTemplate';
 
@@ -17,7 +17,7 @@ export function promptSection(form: Form): HTMLElement {
       spellcheck: 'false',
       placeholder: builtIn || 'The built-in recovery brief',
     },
-    String(form.value(PATH) ?? ''),
+    formatValue(form.value(PATH) ?? ''),
   );
   const preview = h('pre', {
     class: 'preview mono',
