@@ -45,6 +45,7 @@ import {
   defaultSettings,
   fileSettingsSource,
   resolvePaths,
+  restartSteps,
   SettingsError,
   validateSettings,
   type SettingsProblem,
@@ -487,6 +488,7 @@ export class Engine implements EngineApi {
         agent: inc.agent,
         at: new Date(this.clock.now()).toISOString(),
         ctx: playbookContext(inc.fingerprint, s.gateway.url, s.gateway.configPath),
+        restartCommands: restartSteps(s).map((x) => x.command),
       });
       if (!p) return;
       const steps = describeSteps(p.steps, this.secrets).join('; ');

@@ -49,7 +49,10 @@ describe('config validate --json', () => {
       valid: false,
       issues: [{ path: '<root>', message: "JSON5 parse failed: SyntaxError: JSON5: invalid character 'o' at 3:11" }],
     });
-    expect(parseValidateOutput(run(out), null).issues[0]).toMatchObject({ path: '<root>', line: 3 });
+    const issue = parseValidateOutput(run(out), null).issues[0]!;
+    expect(issue).toMatchObject({ path: '<root>', line: 3 });
+    // What the config guard's warning says (its title was "…: JSON5 parse failed: SyntaxError: JSON5: …").
+    expect(describeIssue(issue)).toBe("syntax error: JSON5: invalid character 'o' at 3:11");
   });
 
   it('a valid config, a missing file, a CLI that could not run', () => {

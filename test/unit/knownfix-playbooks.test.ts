@@ -15,6 +15,7 @@ import {
   isReadOnlyCommand,
   playbookProblems,
   render,
+  startsGateway,
   stepsFromCalls,
   toolCallsFromTranscript,
   type PlaybookContext,
@@ -188,6 +189,42 @@ describe('the playbook files', () => {
     expect(await store.matching({ ...fp, key: 'port-foreign:nginx' })).toEqual([]);
   });
 
+  it(
+    "an agent that ran ClawMedic's own restart step started the gateway: " + 'the playbook does not restart it again',
+    async () => {
+      // Measured on the real gateway (test/e2e/knownfix-real.test.ts): the agent stopped the stranger and ran
+      // the configured restart command; a playbook with restartAfter would start the gateway a second time.
+      dir = mkdtempSync(path.join(os.tmpdir(), 'cm-pb-'));
+      const restart = 'sh /srv/openclaw/service.sh restart --port 18789';
+      const f = transcript([
+        { name: 'Bash', input: { command: 'kill 4242' } },
+        { name: 'Bash', input: { command: restart } },
+      ]);
+      const store = new PlaybookStore(path.join(dir, 'data'));
+      const p = await store.propose({
+        fp,
+        transcript: f,
+        incidentId: 'i1',
+        agent: 'claude',
+        at: 't0',
+        ctx,
+        restartCommands: [restart],
+      });
+      expect(p).toMatchObject({
+        restartAfter: false,
+        steps: [{ run: 'kill {{holderPid}}' }, { run: 'sh /srv/openclaw/service.sh restart --port {{port}}' }],
+      });
+      expect(
+        startsGateway(
+          'systemctl --user restart openclaw-gateway',
+          ['systemctl  --user restart openclaw-gateway '],
+          ctx,
+        ),
+      ).toBe(true);
+      expect(startsGateway('openclaw gateway restart', [], ctx)).toBe(true);
+      expect(startsGateway('kill {{holderPid}}', [restart, ''], ctx)).toBe(false);
+    },
+  );
   it('refuses privilege, unknown keys and broken files, naming each problem', async () => {
     const ok = {
       version: 1,

@@ -125,9 +125,14 @@ export async function openclawVersion(openclaw: string, env: NodeJS.ProcessEnv):
   return parseVersion(r.stdout);
 }
 
-/** One issue for people: "gateway.port: expected number, received string (line 4)". */
+/**
+ * One issue for people: "gateway.port: expected number, received string (line 4)". The real CLI's parse error,
+ * "JSON5 parse failed: SyntaxError: JSON5: invalid character 'o' at 3:11", becomes "syntax error: JSON5: …".
+ */
 export function describeIssue(i: ConfigIssue): string {
-  const msg = i.message.replace(/^Invalid input:\s*/, '');
+  const msg = i.message
+    .replace(/^Invalid input:\s*/, '')
+    .replace(/^JSON5 parse failed:\s*(?:SyntaxError:\s*)?/, 'syntax error: ');
   const where = i.path === '<root>' ? '' : `${i.path}: `;
   return `${where}${msg}${i.line !== null && !/\bat \d+:\d+/.test(msg) ? ` (line ${i.line})` : ''}`;
 }

@@ -275,6 +275,17 @@ export function stepsFromCalls(calls: ToolCall[], ctx: PlaybookContext): Playboo
   return steps;
 }
 
+/**
+ * Does this learned command start the gateway? OpenClaw's own start commands, or one of ClawMedic's restart
+ * steps (a service's `systemctl --user restart …`, a launchd kickstart, a script): a playbook whose steps
+ * already started the gateway must not restart it once more afterwards (a second start-up, 15-50 s, for nothing).
+ */
+export function startsGateway(run: string, restartCommands: string[], ctx: PlaybookContext): boolean {
+  const norm = (c: string) => c.trim().replace(/\s+/g, ' ');
+  if (/\bopenclaw\s+gateway\s+(?:restart|start|run)\b/.test(run)) return true;
+  return restartCommands.some((c) => c.trim() !== '' && norm(generalise(c, ctx)) === norm(run));
+}
+
 function sameSteps(a: PlaybookStep[], b: PlaybookStep[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -376,13 +387,15 @@ export class PlaybookStore {
     agent: string | null;
     at: string;
     ctx: PlaybookContext;
+    /** ClawMedic's own restart steps: an agent that ran one of them has started the gateway already. */
+    restartCommands?: string[];
   }): Promise<Playbook | null> {
     const steps = stepsFromCalls(await toolCallsFromTranscript(o.transcript), o.ctx);
     if (steps.length === 0) return null;
     for (const v of await this.list()) {
       if (v.playbook && v.playbook.when.key === o.fp.key && sameSteps(v.playbook.steps, steps)) return null;
     }
-    const starts = steps.some((s) => 'run' in s && /\bopenclaw\s+gateway\s+(?:restart|start|run)\b/.test(s.run));
+    const starts = steps.some((s) => 'run' in s && startsGateway(s.run, o.restartCommands ?? [], o.ctx));
     const base =
       o.fp.key
         .toLowerCase()

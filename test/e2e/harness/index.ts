@@ -7,3 +7,4 @@ export * from './claude.js';
 export * from './hooks.js';
 export * from './tmux.js';
 export * from './codex.js';
+export * from './service.js';
