@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildContext,
   fence,
+  portHolder,
   readableLogLine,
   resolveLogPaths,
   snapshotConfig,
@@ -230,5 +231,37 @@ describe('usageFromTranscript', () => {
     expect(await usageFromTranscript(f)).toEqual({ input: 1, output: 2, costUsd: null });
     writeFileSync(f, '{"type":"user"}');
     expect(await usageFromTranscript(f)).toBeNull();
+  });
+});
+
+describe('who holds the port', () => {
+  /** A folder of stand-in tools: each prints `out` and exits with `code`. */
+  function tools(spec: Record<string, { out: string; code: number }>): NodeJS.ProcessEnv {
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    for (const [name, t] of Object.entries(spec)) {
+      const file = path.join(bin, name);
+      writeFileSync(file, `#!/bin/sh\nprintf '%s' '${t.out}'\nexit ${t.code}\n`);
+      chmodSync(file, 0o755);
+    }
+    return { PATH: bin };
+  }
+
+  it('asks ss when lsof answers empty, and reports the listener ss sees', async () => {
+    const ss = 'State Recv-Q Send-Q Local Address:Port\nLISTEN 0 511 127.0.0.1:4242 users:(("node",pid=77,fd=21))';
+    const env = tools({ lsof: { out: '', code: 1 }, ss: { out: ss, code: 0 } });
+    const text = await portHolder('4242', env);
+    expect(text).toContain('$ ss -ltnp sport = :4242 (lsof saw no listener)');
+    expect(text).toContain('"node",pid=77');
+  });
+
+  it('says nothing listens only when two tools agree', async () => {
+    const env = tools({ lsof: { out: '', code: 1 }, ss: { out: 'State Recv-Q Send-Q Local Address:Port', code: 0 } });
+    expect(await portHolder('4242', env)).toBe('nothing listens on port 4242 (lsof, ss)');
+  });
+
+  it('takes lsof at its word when it names the holder', async () => {
+    const env = tools({ lsof: { out: 'node 77 me 21u IPv4 TCP 127.0.0.1:4242 (LISTEN)', code: 0 } });
+    expect(await portHolder('4242', env)).toMatch(/^\$ lsof -nP -iTCP:4242 -sTCP:LISTEN\nnode 77/);
   });
 });

@@ -194,6 +194,7 @@ export async function portHolder(port: string, env?: NodeJS.ProcessEnv): Promise
     ['fuser', ['-v', `${port}/tcp`]],
   ];
   const notes: string[] = [];
+  const none: string[] = [];
   for (const [cmd, args] of tries) {
     const r = await runCapture(cmd, args, { timeoutMs: PORT_TOOL_TIMEOUT_MS, env });
     if (r.error) {
@@ -201,11 +202,19 @@ export async function portHolder(port: string, env?: NodeJS.ProcessEnv): Promise
       continue;
     }
     const out = (r.stdout + r.stderr).trim();
-    // lsof exits 1 with no output when nothing listens; ss prints only its header.
-    if (cmd === 'lsof' && r.code === 1 && !out) return `nothing listens on port ${port} (lsof)`;
-    if (cmd === 'ss' && out.split('\n').length <= 1) return `nothing listens on port ${port} (ss)`;
-    return `$ ${cmd} ${args.join(' ')}\n${out}`;
+    // lsof and fuser exit 1 with no output when nothing listens; ss prints only its header. "Nothing" is asked of the
+    // next tool too before it is reported: lsof has answered empty on a loaded machine while a process listened,
+    // and a context that says "nothing listens" sends the agent the wrong way.
+    const empty = (cmd === 'lsof' || cmd === 'fuser') && r.code === 1 && !out;
+    if (empty || (cmd === 'ss' && out.split('\n').length <= 1)) {
+      none.push(cmd);
+      if (none.length < 2) continue;
+      break;
+    }
+    const alsoNone = none.length ? ` (${none.join(', ')} saw no listener)` : '';
+    return `$ ${cmd} ${args.join(' ')}${alsoNone}\n${out}`;
   }
+  if (none.length) return `nothing listens on port ${port} (${none.join(', ')})`;
   return `could not tell who holds port ${port}: ${notes.join('; ')}`;
 }
 
