@@ -296,6 +296,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
 
 /** Approves the agent's pending prompt the way a person would (take over, press Yes), if it is still waiting. */
 async function approveForThePerson(engine: Engine, say: (s: string) => void): Promise<void> {
+  // A person at the keyboard (taken over) answers for themselves: the demo does not press a key under them.
+  if (engine.status().doctor?.takenOver) return;
   const p = await engine.pendingPrompt();
   if (!p) return;
   const r = await engine.answerPrompt(p.id, 'approve');

@@ -177,6 +177,8 @@ describe('doctor session with the fake agent', () => {
     const sub = d.terminal.subscribe((c) => live.push(c.data));
     expect((await d.takeOver()).ok).toBe(true);
     expect(d.current()?.takenOver).toBe(true);
+    // Pressed twice before the screen shows the prompt gone: one prompt, one answer.
+    expect(d.input('1')).toBe(true);
     expect(d.input('1')).toBe(true);
     const out = await running;
     sub.close();

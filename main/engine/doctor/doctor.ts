@@ -98,6 +98,8 @@ export class Doctor implements DoctorPort {
   private readonly timing: DoctorTiming;
   private live: DoctorLive | null = null;
   private active: ActiveRun | null = null;
+  /** The prompt on screen now has been answered (keys after that answer nothing new); reset by a new prompt. */
+  private promptAnswered = false;
 
   constructor(private readonly opts: DoctorOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -186,7 +188,12 @@ export class Doctor implements DoctorPort {
       // Credit follows what the person did: answering the agent's permission prompt approves the agent's fix;
       // anything else typed makes the fix (also) theirs.
       if (this.live.needsApproval && isPromptAnswer(data)) {
-        if (/^[0-9yYnN\r]$/.test(data)) run.promptsAnswered++;
+        // One prompt is one answer: a second key before the screen shows the prompt gone (a double press, the
+        // demo's approval racing a person's) answers nothing new.
+        if (/^[0-9yYnN\r]$/.test(data) && !this.promptAnswered) {
+          run.promptsAnswered++;
+          this.promptAnswered = true;
+        }
       } else run.typed = true;
     }
     return ok;
@@ -697,6 +704,8 @@ export class Doctor implements DoctorPort {
       phase: (phase, detail) => this.say(run, phase, detail),
       setNeedsApproval: (v, request) => {
         if (!this.live) return;
+        // A prompt that shows anew (after none) is a new question to answer.
+        if (v && !this.live.needsApproval) this.promptAnswered = false;
         this.live.needsApproval = v;
         this.live.pendingRequest = v ? redact(request ?? '', { secrets: run.secrets }) || null : null;
       },
