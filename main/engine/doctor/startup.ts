@@ -67,11 +67,13 @@ export const DEFAULT_STARTUP_TIMING: StartupTiming = {
 /**
  * A dead pane: tmux marks it dead when its terminal closes, learns the exit status only once it has
  * reaped the process (a few ms), and scrolls the last output into history when it prints "Pane is
- * dead" (on a busy machine a moment later). Re-read every 50 ms for at most 1 s (formerly two waits
- * of 10 × 50 ms), so the message can say how the agent ended and what it last printed.
+ * dead" (on a busy machine a moment later). Re-read every 50 ms for at most 3 s, so the message can say how
+ * the agent ended and what it last printed: 1 s was once not enough in CI (2 cores, four test projects at once,
+ * load about 10). The agent is gone either way; the wait only delays the next profile, and only when tmux has
+ * not yet told the exit status or the last screen.
  */
 export const DEAD_PANE_POLL_MS = 50;
-export const DEAD_PANE_WAIT_MS = 1000;
+export const DEAD_PANE_WAIT_MS = 3000;
 
 export interface StartupConfig {
   /** The profile's name, and the command it runs: for messages (what to run by hand to see why). */
