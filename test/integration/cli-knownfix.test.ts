@@ -68,7 +68,9 @@ describe('clawmedic fix / guard', { timeout: 120_000 }, () => {
     // The watcher learns a last-known-good copy, then a config fault is fixed by doctor --fix.
     const hasCopy = () => {
       try {
-        return readdirSync(path.join(box!.dataDir, 'last-good')).some((f) => f.startsWith('openclaw.json.'));
+        // `.tmp` is a copy still being written (renamed when complete).
+        const names = readdirSync(path.join(box!.dataDir, 'last-good'));
+        return names.some((f) => f.startsWith('openclaw.json.') && !f.endsWith('.tmp'));
       } catch {
         return false; // the folder appears with the first copy
       }

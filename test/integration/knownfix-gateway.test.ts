@@ -201,7 +201,8 @@ describe('known fixes with the stand-in gateway', () => {
     const store = path.join(dir!, 'data', 'last-good');
     const copies = () => {
       try {
-        return readdirSync(store).filter((f) => f.startsWith('openclaw.json.'));
+        // A copy being written is `<name>.<pid>.<random>.tmp` until its rename: not a copy yet.
+        return readdirSync(store).filter((f) => f.startsWith('openclaw.json.') && !f.endsWith('.tmp'));
       } catch {
         return []; // the store folder appears with the first copy
       }
@@ -228,7 +229,7 @@ describe('known fixes with the stand-in gateway', () => {
     for (let i = 0; i < 30; i++) {
       const has = (() => {
         try {
-          return readdirSync(store).some((f) => f.startsWith('openclaw.json.'));
+          return readdirSync(store).some((f) => f.startsWith('openclaw.json.') && !f.endsWith('.tmp'));
         } catch {
           return false; // the folder appears with the first copy
         }
