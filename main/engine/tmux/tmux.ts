@@ -142,6 +142,14 @@ export class Tmux {
     await fh.close();
     const envArgs = Object.entries(o.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     await this.run([
+      // Dead panes stay (their last screen, an error message, can be read) from the first moment: set on the
+      // window after new-session, the option came too late for an agent that exits at once on a loaded machine,
+      // and the window closed with its last words. A server option set first applies to every window it makes.
+      'set-option',
+      '-g',
+      'remain-on-exit',
+      'on',
+      ';',
       'new-session',
       '-d',
       '-s',
