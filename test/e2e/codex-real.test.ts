@@ -23,6 +23,7 @@ import {
   type Gateway,
   type Toolchain,
 } from './harness/index.js';
+import { processesWithEnv } from '../helpers/marked-processes.js';
 
 const skip = e2eSkipReason();
 let tc: Toolchain;
@@ -130,10 +131,9 @@ function timeline(events: { at: string; type: string; detail?: string }[]): stri
   return events.map((e) => `${e.at.slice(11, 23)} ${e.type} ${(e.detail ?? '').slice(0, 140)}`).join('\n');
 }
 
-/** No process of this run's Codex is left once the doctor is done (it starts a daemon unless told not to). */
+/** This run's Codex processes (its daemon too, unless told not to start one): they inherit our CODEX_HOME. */
 function codexProcesses(home: CodexHome): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.includes(home.codexHome));
+  return processesWithEnv('CODEX_HOME', home.codexHome);
 }
 
 describe.skipIf(Boolean(skip))('doctor with the real Codex CLI', () => {

@@ -1,7 +1,7 @@
 // `clawmedic demo` is the product's first impression: it must walk the whole ladder on a bare machine
 // (stand-in gateway, stand-in agent in real tmux, one command approved), leave nothing running behind, and
 // keep its records (report, transcript) in a folder it names.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, Incident } from '../../common/contract.js';
 import { cliPath } from '../helpers/cli.js';
+import { processesWithEnv } from '../helpers/marked-processes.js';
 
 /** The demo's temp folder lives in a TMPDIR of this test's own: what it leaves there is the demo's alone. */
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'cm-demo-test-'));
@@ -23,14 +24,6 @@ type DemoResult = {
   report: string | null;
   transcript: string | null;
 };
-
-/** Processes (not zombies) whose command line mentions one of the demo's own temp dirs. */
-function processesUnder(dirs: string[]): string[] {
-  return execFileSync('ps', ['-eo', 'stat=,args='])
-    .toString()
-    .split('\n')
-    .filter((l) => dirs.some((d) => l.includes(d)) && !l.trim().startsWith('Z'));
-}
 
 describe('clawmedic demo', () => {
   it('detects, restarts, fixes a known fault without an agent, calls the doctor, recovers, and cleans up', async () => {
@@ -87,7 +80,8 @@ describe('clawmedic demo', () => {
     expect(demoDirs()).toEqual([path.basename(result.recordsDir)]);
     const attach = result.incidents[2]!.doctor?.attachCommand ?? '';
     expect(attach).toContain(TMP);
-    expect(processesUnder([TMP])).toEqual([]);
+    // Every process the demo started inherited TMPDIR=TMP (tmux's server too, which leaves the group).
+    expect(processesWithEnv('TMPDIR', TMP)).toEqual([]);
     rmSync(TMP, { recursive: true, force: true });
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(result.incidents[0]!.summary)?.[1]);
     expect(port).toBeGreaterThan(0);
